@@ -1,0 +1,62 @@
+"""The participatory-budget portal: ``create_app()`` wires the parts together."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+import config as portal_config
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        instance_path=str(portal_config.INSTANCE),
+        instance_relative_config=False,
+    )
+    settings = portal_config.load(config_name)
+    app.config.from_object(settings)
+    app.config["TRANSLATIONS_DIR"] = ROOT / "translations"
+    if overrides:
+        app.config.update(overrides)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    from portal import db, errors, i18n, security, templating
+    from portal.accounts import login, passwords
+    from portal.identity import eid
+    from portal.ratelimit import limiter
+
+    passwords.configure(fast=app.config.get("FAST_PASSWORD_HASHES", False))
+    db.init_app(app)
+    i18n.init_app(app)
+    login.init_app(app)
+    limiter.init_app(app)
+    eid.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    templating.init_app(app)
+    _register_blueprints(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal import catalog, migrate
+    from portal.accounts import cli as accounts_cli
+    from portal.accounts import views as accounts
+    from portal.admin import views as admin
+    from portal.audit import cli as audit_cli
+    from portal.demo import cli as demo_cli
+    from portal.identity import views as identity
+    from portal.main import views as main
+
+    for blueprint in (
+        main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
+        accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
+    ):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,58 @@
+"""Forms of accounts."""
+
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
+from wtforms.validators import Email, EqualTo, InputRequired, Length
+
+from portal.forms import BaseForm
+from portal.i18n import _l
+
+LANGUAGE_CHOICES = [SelectChoice("uk", "Українська"), SelectChoice("en", "English")]
+
+
+class RegisterForm(BaseForm):
+    display_name = StringField(_l("Name"), [InputRequired(), Length(max=120)],
+                               render_kw={"autocomplete": "name"})
+    email = EmailField(_l("E-mail"), [InputRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+    password = PasswordField(
+        _l("Password"), [InputRequired()],
+        description=_l("At least 10 characters; a phrase of several words works well."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    password_again = PasswordField(
+        _l("Password again"),
+        [InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class LoginForm(BaseForm):
+    email = EmailField(_l("E-mail"), [InputRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+    password = PasswordField(_l("Password"), [InputRequired()],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class EmailForm(BaseForm):
+    email = EmailField(_l("E-mail"), [InputRequired(), Email(), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
+
+
+class ResetPasswordForm(BaseForm):
+    password = PasswordField(_l("New password"), [InputRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        _l("New password again"),
+        [InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class ChangePasswordForm(ResetPasswordForm):
+    current_password = PasswordField(_l("Current password"), [InputRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+
+
+class LanguageForm(BaseForm):
+    language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)

@@ -1,0 +1,43 @@
+"""flask-login wiring: sessions name the account and its security stamp."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import AnonymousUserMixin, LoginManager
+
+from portal.db import db_session
+from portal.i18n import _l
+
+
+class Anonymous(AnonymousUserMixin):
+    locale = None
+    roles: frozenset = frozenset()
+
+    def has_role(self, *roles) -> bool:
+        return False
+
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = _l("Please log in to open this page.")
+login_manager.login_message_category = "info"
+login_manager.anonymous_user = Anonymous
+login_manager.session_protection = "basic"
+
+
+@login_manager.user_loader
+def load_user(session_id: str):
+    from portal.accounts.models import User
+
+    user_id, _, stamp = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db_session().get(User, int(user_id))
+    # A changed password rotates the stamp and so ends every other session of the account.
+    if user is None or user.security_stamp != stamp or not user.active:
+        return None
+    return user
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)

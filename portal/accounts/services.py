@@ -1,0 +1,185 @@
+"""Use cases of accounts. Each takes the session and the acting user explicitly and flushes;
+the calling view commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.accounts import passwords, tokens
+from portal.accounts.models import Role, User, UserRole, new_security_stamp
+from portal.accounts.rules import PasswordProblem, normalize_email, password_problems
+
+
+class AccountError(Exception):
+    """A refusal with a code the view turns into a translated message."""
+
+    def __init__(self, code: str, field: str | None = None) -> None:
+        super().__init__(code)
+        self.code = code
+        self.field = field
+
+
+@dataclass(frozen=True)
+class Secrets:
+    secret_key: str
+    confirm_max_age: timedelta
+    reset_max_age: timedelta
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.execute(
+        select(User).where(User.email == normalize_email(email))
+    ).scalar_one_or_none()
+
+
+def _check_password(password: str, email: str) -> None:
+    problems = password_problems(password, email=email)
+    if problems:
+        raise AccountError(problems[0].value, field="password")
+
+
+def register(
+    session: Session, *, email: str, password: str, display_name: str, locale: str | None,
+    now: datetime,
+) -> User:
+    email = normalize_email(email)
+    _check_password(password, email)
+    user = User(
+        email=email,
+        display_name=display_name.strip(),
+        password_hash=passwords.hash_password(password),
+        locale=locale,
+        created_at=now,
+    )
+    user.role_grants.append(UserRole(role=Role.RESIDENT, granted_at=now))
+    try:
+        # The unique index on e-mail is the guard: two simultaneous registrations of one
+        # address cannot both pass a look-up made beforehand.
+        with session.begin_nested():
+            session.add(user)
+            session.flush()
+    except IntegrityError:
+        raise AccountError("email_taken", field="email") from None
+    audit.record(session, actor=user, action="account.registered", object_type="user",
+                 object_id=user.id, at=now)
+    return user
+
+
+def confirmation_token(user: User, secrets: Secrets) -> str:
+    return tokens.make_token(secrets.secret_key, tokens.CONFIRM_SALT,
+                             {"uid": user.id, "email": user.email})
+
+
+def confirm_email(session: Session, *, token: str, secrets: Secrets, now: datetime) -> User:
+    try:
+        payload = tokens.read_token(secrets.secret_key, tokens.CONFIRM_SALT, token,
+                                    secrets.confirm_max_age)
+    except tokens.TokenError as error:
+        raise AccountError(f"confirm_{error.code}") from None
+    user = session.get(User, payload.get("uid"))
+    if user is None or user.email != payload.get("email"):
+        raise AccountError("confirm_invalid")
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        audit.record(session, actor=user, action="account.email_confirmed",
+                     object_type="user", object_id=user.id, at=now)
+    return user
+
+
+def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
+    user = find_user_by_email(session, email)
+    if not passwords.check_password(user.password_hash if user else None, password):
+        raise AccountError("bad_credentials")
+    assert user is not None
+    if not user.active:
+        raise AccountError("inactive")
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    user.last_login_at = now
+    return user
+
+
+def reset_token(user: User, secrets: Secrets) -> str:
+    return tokens.make_token(secrets.secret_key, tokens.RESET_SALT,
+                             {"uid": user.id, "stamp": user.security_stamp})
+
+
+def user_for_reset_token(session: Session, *, token: str, secrets: Secrets) -> User:
+    try:
+        payload = tokens.read_token(secrets.secret_key, tokens.RESET_SALT, token,
+                                    secrets.reset_max_age)
+    except tokens.TokenError as error:
+        raise AccountError(f"reset_{error.code}") from None
+    user = session.get(User, payload.get("uid"))
+    if user is None or user.security_stamp != payload.get("stamp"):
+        raise AccountError("reset_invalid")
+    return user
+
+
+def set_password(session: Session, *, user: User, password: str, actor: User | None,
+                 now: datetime, reason: str) -> None:
+    """Set a new password; every other session and reset link of the account dies with it."""
+    _check_password(password, user.email)
+    user.password_hash = passwords.hash_password(password)
+    user.security_stamp = new_security_stamp()
+    if user.email_confirmed_at is None and reason == "reset":
+        # Following a link sent to the address proves the address as well.
+        user.email_confirmed_at = now
+    audit.record(session, actor=actor or user, action=f"account.password_{reason}",
+                 object_type="user", object_id=user.id, at=now)
+
+
+def change_password(session: Session, *, user: User, current: str, new: str,
+                    now: datetime) -> None:
+    if not passwords.check_password(user.password_hash, current):
+        raise AccountError("wrong_current_password", field="current_password")
+    set_password(session, user=user, password=new, actor=user, now=now, reason="changed")
+
+
+def set_locale(session: Session, *, user: User, locale: str) -> None:
+    user.locale = locale
+
+
+def grant_role(session: Session, *, user: User, role: Role, actor: User | None,
+               now: datetime) -> bool:
+    """Give ``user`` the role; False if they already hold it."""
+    if role in user.roles:
+        return False
+    user.role_grants.append(UserRole(role=role, granted_at=now,
+                                     granted_by_id=actor.id if actor else None))
+    session.flush()
+    audit.record(session, actor=actor, action="role.granted", object_type="user",
+                 object_id=user.id, details={"role": role.value}, at=now)
+    return True
+
+
+def revoke_role(session: Session, *, user: User, role: Role, actor: User | None,
+                now: datetime) -> bool:
+    """Take the role away; False if they did not hold it. The last admin cannot be removed."""
+    grant = next((g for g in user.role_grants if g.role is role), None)
+    if grant is None:
+        return False
+    if role is Role.ADMIN:
+        admins = session.execute(
+            select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)
+        ).scalar_one()
+        if admins <= 1:
+            raise AccountError("last_admin")
+    user.role_grants.remove(grant)
+    session.flush()
+    audit.record(session, actor=actor, action="role.revoked", object_type="user",
+                 object_id=user.id, details={"role": role.value}, at=now)
+    return True
+
+
+__all__ = [
+    "AccountError", "PasswordProblem", "Secrets", "authenticate", "change_password",
+    "confirm_email", "confirmation_token", "find_user_by_email", "grant_role", "register",
+    "reset_token", "revoke_role", "set_locale", "set_password", "user_for_reset_token",
+]

@@ -1,0 +1,251 @@
+"""Registration, e-mail confirmation, login, password reset and the profile."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import services
+from portal.accounts.forms import (
+    ChangePasswordForm, EmailForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm,
+)
+from portal.accounts.messages import message
+from portal.accounts.rules import normalize_email
+from portal.clock import utcnow
+from portal.db import db_session
+from portal.forms import ActionForm
+from portal.i18n import _
+from portal.mail import send_mail
+from portal.ratelimit import limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _secrets() -> services.Secrets:
+    config = current_app.config
+    return services.Secrets(
+        secret_key=config["SECRET_KEY"],
+        confirm_max_age=config["EMAIL_CONFIRM_MAX_AGE"],
+        reset_max_age=config["PASSWORD_RESET_MAX_AGE"],
+    )
+
+
+def safe_next(target: str | None, default: str = "main.index") -> str:
+    """Only same-site relative paths are followed after login."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for(default)
+
+
+def _send_confirmation(user) -> None:
+    link = url_for("accounts.confirm", token=services.confirmation_token(user, _secrets()),
+                   _external=True)
+    send_mail(
+        user.email,
+        _("Confirm your e-mail for the participatory budget portal"),
+        _("Hello, %(name)s!\n\nTo confirm your e-mail, open this link within 48 hours:\n%(link)s\n\n"
+          "If you did not register, ignore this message.", name=user.display_name, link=link),
+    )
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.profile"))
+    form = RegisterForm.from_request()
+    if form.submitted_and_valid:
+        session_ = db_session()
+        try:
+            user = services.register(
+                session_, email=form.email.data, password=form.password.data,
+                display_name=form.display_name.data, locale=str(_current_locale()), now=utcnow(),
+            )
+        except services.AccountError as error:
+            form.add_error(error.field, message(error.code))
+        else:
+            session_.commit()
+            _send_confirmation(user)
+            login_user(user)
+            flash(_("Your account is created. We sent a confirmation link to %(email)s.",
+                    email=user.email), "success")
+            return redirect(url_for("accounts.unconfirmed"))
+    return render_template("accounts/register.html", form=form)
+
+
+def _current_locale() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale() or "uk")
+
+
+@bp.route("/confirm/<token>")
+def confirm(token: str):
+    session_ = db_session()
+    try:
+        user = services.confirm_email(session_, token=token, secrets=_secrets(), now=utcnow())
+    except services.AccountError as error:
+        flash(message(error.code), "error")
+        return redirect(url_for("accounts.unconfirmed" if current_user.is_authenticated
+                                else "accounts.login"))
+    session_.commit()
+    flash(_("Your e-mail is confirmed."), "success")
+    if current_user.is_authenticated and current_user.id == user.id:
+        return redirect(url_for("accounts.profile"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/confirm", methods=["GET", "POST"])
+@login_required
+def unconfirmed():
+    form = ActionForm.from_request()
+    if current_user.email_confirmed:
+        return redirect(url_for("accounts.profile"))
+    if form.submitted_and_valid:
+        _send_confirmation(current_user)
+        flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email),
+              "success")
+        return redirect(url_for("accounts.unconfirmed"))
+    return render_template("accounts/unconfirmed.html", form=form)
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _account_key() -> str:
+    return "login-account:" + normalize_email(request.form.get("email", ""))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_login_failed, scope="login-address")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_account_key, deduct_when=_login_failed, scope="login-account")
+def login():
+    if current_user.is_authenticated:
+        return redirect(safe_next(request.args.get("next")))
+    form = LoginForm.from_request()
+    if form.submitted_and_valid:
+        session_ = db_session()
+        try:
+            user = services.authenticate(session_, email=form.email.data,
+                                         password=form.password.data, now=utcnow())
+        except services.AccountError as error:
+            g.login_failed = True
+            form.add_error(None, message(error.code))
+        else:
+            session_.commit()
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ActionForm.from_request()
+    if form.validate():
+        logout_user()
+        session.clear()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], scope="forgot")
+def forgot():
+    form = EmailForm.from_request()
+    if form.submitted_and_valid:
+        user = services.find_user_by_email(db_session(), form.email.data)
+        if user is not None and user.active:
+            link = url_for("accounts.reset", token=services.reset_token(user, _secrets()),
+                           _external=True)
+            send_mail(
+                user.email,
+                _("Reset your password on the participatory budget portal"),
+                _("Hello, %(name)s!\n\nTo set a new password, open this link within 2 hours:\n"
+                  "%(link)s\n\nIf you did not ask for it, ignore this message; your password "
+                  "stays the same.", name=user.display_name, link=link),
+            )
+        # The same answer whether or not the address has an account.
+        flash(_("If an account with this e-mail exists, we sent it a link to set a new "
+                "password."), "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset(token: str):
+    session_ = db_session()
+    try:
+        user = services.user_for_reset_token(session_, token=token, secrets=_secrets())
+    except services.AccountError as error:
+        flash(message(error.code), "error")
+        return redirect(url_for("accounts.forgot"))
+    form = ResetPasswordForm.from_request()
+    if form.submitted_and_valid:
+        try:
+            services.set_password(session_, user=user, password=form.password.data,
+                                  actor=user, now=utcnow(), reason="reset")
+        except services.AccountError as error:
+            form.add_error(error.field, message(error.code))
+        else:
+            session_.commit()
+            logout_user()
+            flash(_("Your new password is set. Log in with it."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset.html", form=form)
+
+
+@bp.route("/profile")
+@login_required
+def profile():
+    from portal.identity.services import active_verification
+
+    return render_template(
+        "accounts/profile.html",
+        verification=active_verification(db_session(), current_user),
+        password_form=ChangePasswordForm(),
+        language_form=LanguageForm(language=current_user.locale or _current_locale()),
+    )
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm.from_request()
+    session_ = db_session()
+    if form.validate():
+        try:
+            services.change_password(session_, user=current_user, current=form.current_password.data,
+                                     new=form.password.data, now=utcnow())
+        except services.AccountError as error:
+            form.add_error(error.field, message(error.code))
+        else:
+            session_.commit()
+            login_user(current_user)  # the stamp changed; keep this session, end the others
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    from portal.identity.services import active_verification
+
+    return render_template(
+        "accounts/profile.html", verification=active_verification(session_, current_user),
+        password_form=form, language_form=LanguageForm(language=current_user.locale or "uk"),
+    ), 400
+
+
+@bp.route("/language", methods=["POST"])
+def language():
+    form = LanguageForm.from_request()
+    if form.validate():
+        session["locale"] = form.language.data
+        if current_user.is_authenticated:
+            services.set_locale(db_session(), user=current_user, locale=form.language.data)
+            db_session().commit()
+    return redirect(safe_next(request.form.get("next")))

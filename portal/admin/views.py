@@ -1,0 +1,102 @@
+"""Administration: accounts and their roles, and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from portal.access import guard_blueprint
+from portal.accounts import services as accounts
+from portal.accounts.messages import message
+from portal.accounts.models import Role, User
+from portal.admin.forms import RoleForm, UserSearchForm
+from portal.audit.models import AuditEvent
+from portal.clock import utcnow
+from portal.db import db_session
+from portal.i18n import _
+from portal.identity.services import active_verification
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+guard_blueprint(bp, Role.ADMIN)
+
+PAGE_SIZE = 50
+
+
+def _page() -> int:
+    page = request.args.get("page", "1")
+    return max(1, int(page)) if page.isdigit() else 1
+
+
+@bp.route("/users")
+def users():
+    session = db_session()
+    form = UserSearchForm(request.args)
+    query = select(User)
+    if form.validate() and form.q.data:
+        pattern = f"%{form.q.data.strip().lower()}%"
+        query = query.where(or_(func.lower(User.email).like(pattern),
+                                func.lower(User.display_name).like(pattern)))
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    page = _page()
+    rows = session.execute(
+        query.order_by(User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).scalars().all()
+    return render_template("admin/users.html", form=form, users=rows, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total)
+
+
+@bp.route("/users/<int:user_id>")
+def user(user_id: int):
+    session = db_session()
+    account = session.get(User, user_id) or abort(404)
+    return render_template("admin/user.html", account=account, form=RoleForm(),
+                           verification=active_verification(session, account), roles=list(Role))
+
+
+def _change_role(user_id: int, grant: bool):
+    session = db_session()
+    account = session.get(User, user_id) or abort(404)
+    form = RoleForm.from_request()
+    if not form.validate():
+        flash(_("Choose a role."), "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    role = Role(form.role.data)
+    action = accounts.grant_role if grant else accounts.revoke_role
+    try:
+        changed = action(session, user=account, role=role, actor=current_user, now=utcnow())
+    except accounts.AccountError as error:
+        flash(message(error.code), "error")
+        return redirect(url_for("admin.user", user_id=user_id))
+    session.commit()
+    if changed:
+        text = (_("Role %(role)s granted.", role=role.label) if grant
+                else _("Role %(role)s revoked.", role=role.label))
+        flash(text, "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+@bp.route("/users/<int:user_id>/roles/grant", methods=["POST"])
+def grant(user_id: int):
+    return _change_role(user_id, grant=True)
+
+
+@bp.route("/users/<int:user_id>/roles/revoke", methods=["POST"])
+def revoke(user_id: int):
+    return _change_role(user_id, grant=False)
+
+
+@bp.route("/audit")
+def audit_log():
+    session = db_session()
+    page = _page()
+    total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    events = session.execute(
+        select(AuditEvent).order_by(AuditEvent.id.desc())
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+    ).scalars().all()
+    actors = {u.id: u for u in session.execute(
+        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
+    ).scalars()}
+    return render_template("admin/audit.html", events=events, actors=actors, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)))

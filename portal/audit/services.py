@@ -1,0 +1,98 @@
+"""Recording and verifying audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.audit.models import GENESIS_HASH, AuditEvent, AuditHead
+from portal.audit.rules import ChainRow, canonical_details, first_broken_link, row_hash
+from portal.clock import utcnow
+
+
+def _locked_head(session: Session) -> AuditHead:
+    head = session.execute(
+        select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    ).scalar_one_or_none()
+    if head is None:
+        head = AuditHead(id=1, last_hash=GENESIS_HASH, count=0)
+        session.add(head)
+        session.flush()
+    return head
+
+
+def record(
+    session: Session,
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> AuditEvent:
+    """Append one event to the chain. Call it inside the transaction of the change it records.
+
+    The head row is locked FOR UPDATE (SQLite's write transactions are serialised anyway), so
+    two concurrent appends cannot both link to the same predecessor; the unique constraint on
+    ``prev_hash`` refuses a fork should anything slip past the lock.
+    """
+    head = _locked_head(session)
+    at = at or utcnow()
+    actor_id = getattr(actor, "id", actor)
+    detail_text = canonical_details(details or {})
+    object_key = None if object_id is None else str(object_id)
+    event = AuditEvent(
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_key,
+        details=detail_text,
+        prev_hash=head.last_hash,
+    )
+    event.hash = row_hash(
+        prev_hash=head.last_hash,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_key,
+        details=detail_text,
+    )
+    head.last_hash = event.hash
+    head.count += 1
+    session.add(event)
+    session.flush()
+    return event
+
+
+def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, str] | None:
+    """The first broken link of the whole chain as (event id, reason), or None if intact."""
+    expected_prev = GENESIS_HASH
+    last_id = 0
+    while True:
+        events = session.execute(
+            select(AuditEvent).where(AuditEvent.id > last_id).order_by(AuditEvent.id).limit(batch)
+        ).scalars().all()
+        if not events:
+            break
+        rows = [
+            ChainRow(
+                e.id, e.at, e.actor_id, e.action, e.object_type, e.object_id, e.details,
+                e.prev_hash, e.hash,
+            )
+            for e in events
+        ]
+        broken = first_broken_link(rows, expected_prev)
+        if broken:
+            return broken
+        expected_prev = rows[-1].hash
+        last_id = rows[-1].id
+    head = session.get(AuditHead, 1)
+    if head is not None and head.last_hash != expected_prev:
+        return last_id, "head"
+    return None

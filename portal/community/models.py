@@ -1,0 +1,19 @@
+"""The community (hromada) itself: its districts, used for eligibility and for projects."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.db import Base
+
+
+class District(Base):
+    __tablename__ = "districts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __str__(self) -> str:
+        return self.name

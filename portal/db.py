@@ -1,0 +1,139 @@
+"""Database wiring: the declarative base, the engine, and one session per request.
+
+Models use plain SQLAlchemy 2.x with typed ``Mapped[...]`` columns. Constraint names follow
+one convention so that Alembic migrations name them the same on SQLite and PostgreSQL.
+Services receive the session explicitly and only flush; the view that called them commits.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import Flask, current_app, g
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: Every module that defines tables; Alembic and the tests import them all through here.
+MODEL_MODULES = (
+    "portal.audit.models",
+    "portal.community.models",
+    "portal.accounts.models",
+    "portal.identity.models",
+)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware.
+
+    SQLite keeps no zone; PostgreSQL keeps ``timestamptz``. Either way the application only
+    ever sees aware UTC datetimes and converts to Europe/Kyiv for display.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where an aware UTC datetime is required")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime()}
+
+
+def import_models() -> MetaData:
+    """Import every model module so that ``Base.metadata`` knows all tables."""
+    for name in MODEL_MODULES:
+        importlib.import_module(name)
+    return Base.metadata
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """An engine for ``url``; SQLite gets the settings an embedded production database needs."""
+    if url.startswith("sqlite"):
+        options: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 15}}
+        if ":memory:" in url or url in ("sqlite://", "sqlite:///"):
+            from sqlalchemy.pool import StaticPool
+
+            options["poolclass"] = StaticPool
+        engine = create_engine(url, echo=echo, **options)
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, open transactions (see begin_immediate below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def begin_immediate(connection: Any) -> None:
+        # A deferred transaction that reads and then writes fails with SQLITE_BUSY when
+        # another writer committed in between; taking the write lock up front makes
+        # writers queue (up to busy_timeout) instead. Rails does the same since 7.1.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+class Database:
+    """The engine and session factory of one application."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = url
+        self.engine = make_engine(url, echo=echo)
+        self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["portal.db"] = Database(
+        app.config["DATABASE_URL"], echo=app.config.get("DATABASE_ECHO", False)
+    )
+    import_models()
+
+    @app.teardown_appcontext
+    def close_session(_exc: BaseException | None) -> None:
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.close()
+
+
+def database() -> Database:
+    return current_app.extensions["portal.db"]
+
+
+def db_session() -> Session:
+    """The session of the current request (or app context), created on first use."""
+    if "db_session" not in g:
+        g.db_session = database().sessionmaker()
+    return g.db_session

@@ -1,0 +1,1 @@
+"""Demo data: accounts for every role and a community to click through."""

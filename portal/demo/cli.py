@@ -1,0 +1,23 @@
+"""``flask --app portal demo load``: demo data; running it twice changes nothing."""
+
+from __future__ import annotations
+
+import click
+from flask import Blueprint, current_app
+
+from portal.clock import utcnow
+from portal.db import db_session
+from portal.demo.accounts import DEMO_PASSWORD, load_accounts
+
+cli = Blueprint("demo_cli", __name__, cli_group="demo")
+
+
+@cli.cli.command("load")
+def load() -> None:
+    """Load the demo community and accounts, then print how to log in."""
+    session = db_session()
+    loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
+    session.commit()
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for user, roles in loaded:
+        click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")

@@ -1,0 +1,47 @@
+"""Error pages in the user's language; no stack trace ever reaches a browser."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.i18n import _
+
+log = logging.getLogger("portal.errors")
+
+
+def _titles() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Check what you sent.")),
+        403: (_("Access denied"), _("You do not have permission to open this page.")),
+        404: (_("Page not found"), _("There is no such page. Check the address.")),
+        405: (_("Method not allowed"), _("This page cannot be used that way.")),
+        413: (_("File too large"), _("What you sent is larger than the portal accepts.")),
+        429: (
+            _("Too many attempts"),
+            _("Too many attempts in a short time. Please wait a few minutes and try again."),
+        ),
+        500: (
+            _("Something went wrong"),
+            _("The portal could not complete your request. Nothing was changed. Try again later."),
+        ),
+    }
+
+
+def render_error(error: HTTPException):
+    code = error.code or 500
+    title, message = _titles().get(code, (error.name, error.description or ""))
+    if request.path.startswith("/api/"):
+        return {"error": {"code": code, "title": title, "message": message}}, code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(HTTPException, render_error)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError())

@@ -1,0 +1,84 @@
+"""The base form: plain WTForms with session-bound CSRF and messages in the user's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request, session
+from flask_babel import get_translations
+from werkzeug.datastructures import CombinedMultiDict
+from wtforms import Form
+from wtforms.csrf.session import SessionCSRF
+
+from portal.i18n import _l
+
+
+class _BabelTranslations:
+    """WTForms' translation hook backed by the request's Flask-Babel catalogue.
+
+    WTForms ships its own catalogue of validator messages; ours holds the Ukrainian and
+    English texts for them, so every message a person sees comes from one place.
+    """
+
+    def gettext(self, string: str) -> str:
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return get_translations().ungettext(singular, plural, n)
+
+
+class _PortalCSRF(SessionCSRF):
+    def validate_csrf_token(self, form: Form, field: Any) -> None:
+        try:
+            super().validate_csrf_token(form, field)
+        except ValueError as error:
+            # WTForms' own wording is technical; say what happened and what to do.
+            raise ValueError(
+                _l("The form has expired or was sent from another page. Please send it again.")
+            ) from error
+
+
+class BaseForm(Form):
+    """Every form of the portal derives from this one; CSRF is always on."""
+
+    class Meta:
+        csrf = True
+        csrf_class = _PortalCSRF
+        csrf_field_name = "csrf_token"
+
+        @property
+        def csrf_secret(self) -> bytes:
+            return current_app.secret_key.encode()  # type: ignore[union-attr]
+
+        @property
+        def csrf_time_limit(self) -> Any:
+            return current_app.config["CSRF_TIME_LIMIT"]
+
+        @property
+        def csrf_context(self) -> Any:
+            return session
+
+        def get_translations(self, form: Form) -> _BabelTranslations:
+            return _BabelTranslations()
+
+    @classmethod
+    def from_request(cls, **kwargs: Any) -> BaseForm:
+        """Bind to the request's form and files on POST, to nothing on GET."""
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            return cls(CombinedMultiDict([request.form, request.files]), **kwargs)
+        return cls(**kwargs)
+
+    @property
+    def submitted_and_valid(self) -> bool:
+        return request.method == "POST" and self.validate()
+
+    def add_error(self, field_name: str | None, message: str) -> None:
+        """Attach a message from a service's refusal to a field or to the form as a whole."""
+        if field_name and field_name in self._fields:
+            self._fields[field_name].errors = [*self._fields[field_name].errors, message]
+        else:
+            self.form_errors.append(message)
+
+
+class ActionForm(BaseForm):
+    """A form with no fields: a button that changes something, protected by CSRF."""

@@ -1,0 +1,83 @@
+"""Person numbers and person keys, as pure functions.
+
+A person is identified by the national tax number (РНОКПП, 10 digits with a check digit)
+or, for people who refused one on religious grounds, by the number of their ID document.
+The portal never stores the number: only an HMAC-SHA256 of its normalised form under a
+server secret (the *person key*), so the same person always gets the same key and the key
+reveals nothing without the secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+RNOKPP_WEIGHTS = (-1, 5, 7, 9, 4, 6, 10, 5, 7)
+
+# Latin letters that look like Cyrillic ones, as people type passport series on a Latin layout.
+_LOOKALIKES = str.maketrans("ABCEHIKMOPTX", "АВСЕНІКМОРТХ")
+_PASSPORT_BOOK = re.compile(r"^[А-ЯІЇЄҐ]{2}\d{6}$")
+_ID_CARD = re.compile(r"^\d{9}$")
+
+
+class NumberKind(StrEnum):
+    RNOKPP = "rnokpp"
+    DOCUMENT = "document"
+
+
+class NumberProblem(StrEnum):
+    EMPTY = "empty"
+    RNOKPP_LENGTH = "rnokpp_length"
+    RNOKPP_CHECK_DIGIT = "rnokpp_check_digit"
+    DOCUMENT_FORMAT = "document_format"
+
+
+@dataclass(frozen=True)
+class PersonNumber:
+    kind: NumberKind
+    value: str
+
+
+def rnokpp_check_digit(first_nine: str) -> int:
+    total = sum(int(d) * w for d, w in zip(first_nine, RNOKPP_WEIGHTS, strict=True))
+    return total % 11 % 10
+
+
+def parse_person_number(raw: str, kind: NumberKind) -> PersonNumber | NumberProblem:
+    """Normalise a typed number, or say what is wrong with it."""
+    compact = re.sub(r"[\s\-‐–—]", "", raw or "").upper()
+    if not compact:
+        return NumberProblem.EMPTY
+    if kind is NumberKind.RNOKPP:
+        if not (compact.isdigit() and len(compact) == 10):
+            return NumberProblem.RNOKPP_LENGTH
+        if rnokpp_check_digit(compact[:9]) != int(compact[9]):
+            return NumberProblem.RNOKPP_CHECK_DIGIT
+        return PersonNumber(kind, compact)
+    compact = compact.translate(_LOOKALIKES)
+    if not (_ID_CARD.match(compact) or _PASSPORT_BOOK.match(compact)):
+        return NumberProblem.DOCUMENT_FORMAT
+    return PersonNumber(kind, compact)
+
+
+def person_key(number: PersonNumber, secret: str) -> str:
+    """The HMAC-SHA256 person key of a normalised number, as 64 hex digits."""
+    message = f"{number.kind.value}:{number.value}".encode()
+    return hmac.new(secret.encode("utf-8"), message, hashlib.sha256).hexdigest()
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """Full years of age on ``day`` (someone born on 29 February ages on 1 March)."""
+    years = day.year - birth_date.year
+    if (day.month, day.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def make_rnokpp(first_nine: str) -> str:
+    """A valid tax number from its first nine digits (for demo data and tests)."""
+    return first_nine + str(rnokpp_check_digit(first_nine))

@@ -1,0 +1,31 @@
+"""What every template can use: the user's roles, small CSRF-protected action forms, money."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+from flask_login import current_user
+
+from portal.accounts.forms import LanguageForm
+from portal.accounts.models import Role
+from portal.forms import ActionForm
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "Role": Role,
+            "action_form": ActionForm,
+            "language_form": lambda: LanguageForm(language=str(_locale())),
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "community_name": app.config["COMMUNITY_NAME"],
+            "is_role": lambda *roles: current_user.is_authenticated and current_user.has_role(*roles),
+        }
+
+
+def _locale():
+    from flask_babel import get_locale
+
+    return get_locale() or "uk"

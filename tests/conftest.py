@@ -1,0 +1,179 @@
+"""Fixtures shared by the database, web and browser tests.
+
+The schema is built once per run by the real Alembic migrations, on SQLite (a file in a
+temporary folder) or on PostgreSQL when ``TEST_DATABASE_URL`` is set. Each test runs inside
+a transaction that is rolled back afterwards; the code under test commits to savepoints
+(``join_transaction_mode="create_savepoint"``), as warehouse's tests do.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal import create_app
+from portal.db import make_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def reset_postgres(url: str) -> None:
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def prepare_database(url: str) -> None:
+    """An empty database at the newest migration."""
+    from portal.migrate import upgrade
+
+    if url.startswith("postgresql"):
+        reset_postgres(url)
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        upgrade(connection)
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    prepare_database(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
+    outbox = tmp_path_factory.mktemp("outbox")
+    app = create_app("testing", {
+        "DATABASE_URL": database_url,
+        "FAST_PASSWORD_HASHES": True,
+        "MAIL_OUTBOX": str(outbox),
+        "SERVER_NAME": "portal.test",
+    })
+    from portal.accounts import passwords
+
+    passwords.configure(fast=True)
+    yield app
+    app.extensions["portal.db"].engine.dispose()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, shared with the app's requests."""
+    database = app.extensions["portal.db"]
+    connection = database.engine.connect()
+    transaction = connection.begin()
+    original = database.sessionmaker
+    database.sessionmaker = sessionmaker(bind=connection, expire_on_commit=False,
+                                         join_transaction_mode="create_savepoint")
+    session = database.sessionmaker()
+    from portal.ratelimit import limiter
+
+    limiter.reset()
+    try:
+        yield session
+    finally:
+        session.close()
+        database.sessionmaker = original
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def app_ctx(app, db):
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture
+def outbox(app) -> Path:
+    path = Path(app.config["MAIL_OUTBOX"])
+    for old in path.glob("*.eml"):
+        old.unlink()
+    return path
+
+
+def csrf_token(client, url: str) -> str:
+    page = client.get(url)
+    found = CSRF_RE.search(page.get_data(as_text=True))
+    assert found, f"no CSRF token on {url} ({page.status_code})"
+    return found.group(1)
+
+
+def post_form(client, url: str, data: dict, *, token_from: str | None = None, **kwargs):
+    """POST ``data`` with a valid CSRF token taken from ``token_from`` (``url`` by default)."""
+    return client.post(url, data={**data, "csrf_token": csrf_token(client, token_from or url)},
+                       **kwargs)
+
+
+PASSWORD = "correct-horse-battery-staple-77"
+
+
+@pytest.fixture
+def make_user(db, app):
+    from portal.accounts import services
+    from portal.accounts.models import Role
+    from portal.clock import utcnow
+
+    counter = iter(range(1, 10_000))
+
+    def factory(*roles: Role, email: str | None = None, confirmed: bool = True,
+                verified: bool = False, birth_date: date = date(1990, 1, 1),
+                district_id: int | None = None, name: str = "Тестовий Користувач"):
+        n = next(counter)
+        with app.test_request_context("/"):
+            user = services.register(db, email=email or f"user{n}@example.org",
+                                     password=PASSWORD, display_name=name, locale="uk",
+                                     now=utcnow())
+            if confirmed:
+                user.email_confirmed_at = utcnow()
+            for role in roles:
+                services.grant_role(db, user=user, role=role, actor=None, now=utcnow())
+            if verified:
+                verify(db, app, user, birth_date=birth_date, district_id=district_id,
+                       stem=f"{300000000 + user.id:09d}")
+            db.flush()
+        return user
+
+    return factory
+
+
+def verify(db, app, user, *, stem: str, birth_date: date, district_id: int | None = None):
+    from portal.clock import utcnow
+    from portal.identity import services
+    from portal.identity.models import VerificationMethod
+    from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
+
+    claim = services.IdentityClaim(
+        number=PersonNumber(NumberKind.RNOKPP, make_rnokpp(stem)), birth_date=birth_date,
+        community="Громада", resident=True, district_id=district_id,
+    )
+    return services.verify_person(db, user=user, claim=claim,
+                                  method=VerificationMethod.IN_PERSON, actor=None,
+                                  secret=app.config["PERSON_KEY_SECRET"], now=utcnow())
+
+
+def login(client, user, password: str = PASSWORD):
+    response = post_form(client, "/login", {"email": user.email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    return response

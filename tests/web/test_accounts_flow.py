@@ -1,0 +1,137 @@
+import re
+from pathlib import Path
+
+from portal.accounts.models import User
+from tests.conftest import PASSWORD, csrf_token, login, post_form
+
+
+def latest_link(outbox: Path, pattern: str) -> str:
+    mails = sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime)
+    assert mails, "no mail was written"
+    import email
+
+    body = email.message_from_bytes(mails[-1].read_bytes()).get_payload(decode=True).decode()
+    found = re.search(pattern, body)
+    assert found, body
+    return found.group(0)
+
+
+def test_register_confirm_and_log_in(client, db, outbox):
+    response = post_form(client, "/register", {
+        "display_name": "Олена", "email": "olena@example.org",
+        "password": "walks-by-the-river-at-dawn-7", "password_again": "walks-by-the-river-at-dawn-7",
+    })
+    assert response.status_code == 302 and response.location.endswith("/confirm")
+    link = latest_link(outbox, r"http://portal\.test/confirm/\S+")
+    response = client.get(link.replace("http://portal.test", ""))
+    assert response.status_code == 302
+    user = db.query(User).filter_by(email="olena@example.org").one()
+    db.refresh(user)
+    assert user.email_confirmed
+    page = client.get("/profile").get_data(as_text=True)
+    assert "olena@example.org" in page and "підтверджено" in page
+
+
+def test_registration_problems_are_shown_and_store_nothing(client, db):
+    response = post_form(client, "/register", {
+        "display_name": "X", "email": "x@example.org",
+        "password": "qwerty123456", "password_again": "qwerty123456",
+    })
+    assert response.status_code == 200
+    assert "надто поширений" in response.get_data(as_text=True)
+    assert db.query(User).filter_by(email="x@example.org").count() == 0
+
+
+def test_a_form_without_csrf_token_changes_nothing(client, db):
+    response = client.post("/register", data={
+        "display_name": "X", "email": "nocsrf@example.org",
+        "password": "walks-by-the-river-at-dawn-7", "password_again": "walks-by-the-river-at-dawn-7",
+    })
+    assert response.status_code == 200
+    assert "Форма застаріла" in response.get_data(as_text=True)
+    assert db.query(User).filter_by(email="nocsrf@example.org").count() == 0
+
+
+def test_login_with_wrong_password_says_so(client, make_user):
+    user = make_user()
+    response = post_form(client, "/login", {"email": user.email, "password": "wrong-one-123"})
+    assert response.status_code == 200
+    assert "Неправильна електронна пошта або пароль" in response.get_data(as_text=True)
+
+
+def test_failed_logins_are_rate_limited_per_account(client, make_user):
+    user = make_user()
+    for _ in range(5):
+        assert post_form(client, "/login", {"email": user.email, "password": "bad-pass-123"}
+                         ).status_code == 200
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Забагато спроб" in response.get_data(as_text=True)
+
+
+def test_successful_logins_do_not_count_towards_the_limit(client, make_user):
+    user = make_user()
+    for _ in range(7):
+        login(client, user)
+        post_form(client, "/logout", {}, token_from="/profile")
+
+
+def test_forgotten_password_reset_sets_a_new_one_and_ends_other_sessions(app, client, db, outbox,
+                                                                         make_user):
+    user = make_user()
+    other_device = app.test_client()
+    login(other_device, user)
+    response = post_form(client, "/forgot", {"email": user.email})
+    assert response.status_code == 302
+    link = latest_link(outbox, r"http://portal\.test/reset/\S+").replace("http://portal.test", "")
+    response = post_form(client, link, {"password": "brand-new-passphrase-5",
+                                        "password_again": "brand-new-passphrase-5"})
+    assert response.status_code == 302
+    login(client, user, "brand-new-passphrase-5")
+    assert other_device.get("/profile").status_code == 302  # logged out by the new stamp
+    assert client.get(link).status_code == 302  # the link works once
+
+
+def test_forgot_says_the_same_for_unknown_addresses(client, outbox):
+    response = post_form(client, "/forgot", {"email": "nobody@example.org"},
+                         follow_redirects=True)
+    assert "Якщо обліковий запис" in response.get_data(as_text=True)
+    assert list(outbox.glob("*.eml")) == []
+
+
+def test_changing_password_needs_the_current_one(client, make_user):
+    user = make_user()
+    login(client, user)
+    response = post_form(client, "/profile/password", {
+        "current_password": "not-it-at-all-1", "password": "brand-new-passphrase-5",
+        "password_again": "brand-new-passphrase-5"}, token_from="/profile")
+    assert response.status_code == 400
+    response = post_form(client, "/profile/password", {
+        "current_password": PASSWORD, "password": "brand-new-passphrase-5",
+        "password_again": "brand-new-passphrase-5"}, token_from="/profile")
+    assert response.status_code == 302
+    assert client.get("/profile").status_code == 200  # this session survives
+
+
+def test_language_is_chosen_and_remembered_on_the_profile(client, db, make_user):
+    user = make_user()
+    login(client, user)
+    post_form(client, "/language", {"language": "en", "next": "/profile"}, token_from="/profile")
+    db.refresh(user)
+    assert user.locale == "en"
+    assert "Change password" in client.get("/profile").get_data(as_text=True)
+
+
+def test_accept_language_is_followed_and_ukrainian_is_the_default(client):
+    assert 'lang="en"' in client.get("/", headers={"Accept-Language": "en-GB,en;q=0.9"}
+                                     ).get_data(as_text=True)
+    assert 'lang="uk"' in client.get("/", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert 'lang="uk"' in client.get("/").get_data(as_text=True)
+
+
+def test_login_follows_only_local_next_targets(client, make_user):
+    user = make_user()
+    token = csrf_token(client, "/login")
+    response = client.post("/login?next=https://evil.example/", data={
+        "email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.location == "/"

@@ -1,0 +1,49 @@
+import pytest
+
+
+def test_pages_carry_the_security_headers(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_the_session_cookie_is_httponly_and_lax(client):
+    client.get("/login")
+    cookie = client.get_cookie("session")
+    assert cookie is not None and cookie.http_only and cookie.same_site == "Lax"
+
+
+@pytest.mark.parametrize("lang, text", [("uk", "Сторінку не знайдено"), ("en", "Page not found")])
+def test_404_is_in_the_users_language(client, lang, text):
+    response = client.get("/no-such-page", headers={"Accept-Language": lang})
+    assert response.status_code == 404 and text in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_a_500_page_without_a_trace(app, client):
+    @app.route("/__boom")
+    def boom():
+        raise RuntimeError("secret internals")
+
+    try:
+        response = client.get("/__boom")
+    finally:
+        app.view_functions.pop("boom")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "secret internals" not in body and "Traceback" not in body
+    assert "Щось пішло не так" in body
+
+
+def test_the_base_layout_has_landmarks_and_a_skip_link(client):
+    body = client.get("/").get_data(as_text=True)
+    for marker in ('<header', '<nav', '<main id="main"', '<footer', 'class="skip-link" href="#main"'):
+        assert marker in body
+
+
+def test_no_page_loads_anything_from_another_site(client):
+    import re
+
+    body = client.get("/").get_data(as_text=True)
+    assert not re.search(r'(src|href)="(https?:)?//', body)
