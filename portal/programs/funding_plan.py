@@ -47,8 +47,7 @@ class FundingPlan:
     def by_year(self) -> tuple[tuple[int, int], ...]:
         """Planned kopecks of all measures and sources per program year."""
         return tuple(
-            (year, sum(dict(row.by_year)[year] for row in self.rows))
-            for year in self.program.years
+            (year, sum(dict(row.by_year)[year] for row in self.rows)) for year in self.program.years
         )
 
     @property

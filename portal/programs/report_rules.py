@@ -225,17 +225,17 @@ class AnnualReport:
 
     @property
     def total(self) -> Amounts:
-        """"Всього": all sources."""
+        """ "Всього": all sources."""
         return sum(self.by_source.values(), NOTHING)
 
     @property
     def total_city_budget(self) -> Amounts:
-        """"у тому числі міський бюджет"."""
+        """ "у тому числі міський бюджет"."""
         return self.by_source[FundingSource.CITY_BUDGET]
 
     @property
     def total_other(self) -> Amounts:
-        """"інше": every source but the city budget, state budget included."""
+        """ "інше": every source but the city budget, state budget included."""
         totals = self.by_source
         return totals[FundingSource.STATE_BUDGET] + totals[FundingSource.OTHER]
 

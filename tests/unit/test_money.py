@@ -40,8 +40,14 @@ def test_parse_hryvnias_is_exact(text: str, kopecks: int) -> None:
 
 @pytest.mark.parametrize(
     ("text", "kopecks"),
-    [("809,5", 80950000), ("0,5", 50000), ("25,401", 2540100), ("2 000,0", 200000000),
-     ("12,76", 1276000), ("0,00001", 1)],
+    [
+        ("809,5", 80950000),
+        ("0,5", 50000),
+        ("25,401", 2540100),
+        ("2 000,0", 200000000),
+        ("12,76", 1276000),
+        ("0,00001", 1),
+    ],
 )
 def test_parse_thousands_is_exact(text: str, kopecks: int) -> None:
     assert parse_thousands(text) == kopecks
