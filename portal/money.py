@@ -1,8 +1,9 @@
 """Exact money arithmetic and Ukrainian number formatting.
 
 Money is an ``int`` number of kopecks everywhere in the portal (100 kopecks = 1 hryvnia).
-Floats never touch it: user input is parsed through ``Decimal`` and rejected, not
-rounded, when it carries more precision than a kopeck.
+Floats never touch it: user input is scaled to kopecks with integer arithmetic and
+rejected, not rounded, when it carries more precision than a kopeck; formatting and
+percentages go through ``Decimal`` and exact integer ratios.
 
 Formatting follows the Ukrainian reporting convention of the source documents:
 
@@ -28,6 +29,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 __all__ = [
+    "KOPECKS_PER_HRYVNIA",
+    "KOPECKS_PER_THOUSAND",
+    "MAX_KOPECKS",
     "NBSP",
     "AmountError",
     "AmountProblem",
@@ -46,16 +50,20 @@ NBSP = "\u00a0"
 
 KOPECKS_PER_HRYVNIA = 100
 KOPECKS_PER_THOUSAND = 100_000
+MAX_KOPECKS = 2**63 - 1
+"""The largest amount a BIGINT column holds; larger input is a typo, not a budget."""
 
 NO_PERCENT = "—"
 """What a percentage shows when its base is zero: there is nothing to execute against."""
 
-_ONE_DECIMAL = Decimal("0.1")
 
 # Digits with optional space-grouped thousands, then an optional fraction after a comma
 # or a dot. Grouping is checked (1-3 digits, then groups of exactly 3) so that a typo
-# such as "12 34" is refused instead of silently read as 1234.
-_AMOUNT = re.compile(r"(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<frac>\d+))?")
+# such as "12 34" is refused instead of silently read as 1234. ASCII digits only: int()
+# would also read Arabic-Indic or full-width digits, which no one types as an amount.
+_AMOUNT = re.compile(
+    r"(?P<int>\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d+)(?:[.,](?P<frac>\d+))?", re.ASCII
+)
 
 
 class AmountProblem(StrEnum):
@@ -65,6 +73,7 @@ class AmountProblem(StrEnum):
     NOT_A_NUMBER = "not_a_number"
     NEGATIVE = "negative"
     TOO_PRECISE = "too_precise"
+    TOO_LARGE = "too_large"
 
 
 class AmountError(ValueError):
@@ -76,8 +85,12 @@ class AmountError(ValueError):
         self.text = text
 
 
-def _parse_decimal(text: str) -> Decimal:
-    """Read a non-negative decimal number typed the Ukrainian or the English way."""
+def _parse_kopecks(text: str, kopecks_per_unit: int) -> int:
+    """Read a non-negative amount typed the Ukrainian or the English way, in kopecks.
+
+    The digits are scaled as integers, so no precision limit of ``Decimal`` or of a
+    float can round a long input; a fraction finer than one kopeck is refused.
+    """
     stripped = text.strip()
     if not stripped:
         raise AmountError(AmountProblem.EMPTY, text)
@@ -86,17 +99,15 @@ def _parse_decimal(text: str) -> Decimal:
     match = _AMOUNT.fullmatch(stripped)
     if match is None:
         raise AmountError(AmountProblem.NOT_A_NUMBER, text)
-    digits = re.sub(r"\D", "", match["int"])
-    frac = match["frac"] or "0"
-    return Decimal(f"{digits}.{frac}")
-
-
-def _to_kopecks(value: Decimal, kopecks_per_unit: int, text: str) -> int:
-    """Scale ``value`` to kopecks, refusing anything finer than one kopeck."""
-    kopecks = value * kopecks_per_unit
-    if kopecks != kopecks.to_integral_value():
+    whole = int(re.sub(r"\D", "", match["int"]))
+    fraction = match["frac"] or ""
+    scale = 10 ** len(fraction)
+    kopecks, finer = divmod((whole * scale + int(fraction or 0)) * kopecks_per_unit, scale)
+    if finer:
         raise AmountError(AmountProblem.TOO_PRECISE, text)
-    return int(kopecks)
+    if kopecks > MAX_KOPECKS:
+        raise AmountError(AmountProblem.TOO_LARGE, text)
+    return kopecks
 
 
 def parse_hryvnias(text: str) -> int:
@@ -106,7 +117,7 @@ def parse_hryvnias(text: str) -> int:
     no-break) may group thousands. More than two decimals is refused rather than
     rounded, because a silently rounded sum of money is a wrong sum of money.
     """
-    return _to_kopecks(_parse_decimal(text), KOPECKS_PER_HRYVNIA, text)
+    return _parse_kopecks(text, KOPECKS_PER_HRYVNIA)
 
 
 def parse_thousands(text: str) -> int:
@@ -115,7 +126,7 @@ def parse_thousands(text: str) -> int:
     Program documents give plans in thousands with one to three decimals
     (``"25,401"`` is 25 401 грн); up to five decimals are exact kopecks and accepted.
     """
-    return _to_kopecks(_parse_decimal(text), KOPECKS_PER_THOUSAND, text)
+    return _parse_kopecks(text, KOPECKS_PER_THOUSAND)
 
 
 def _group(digits: str) -> str:

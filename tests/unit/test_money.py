@@ -65,6 +65,7 @@ def test_parse_thousands_is_exact(text: str, kopecks: int) -> None:
         ("5,", AmountProblem.NOT_A_NUMBER),
         ("1e3", AmountProblem.NOT_A_NUMBER),
         ("NaN", AmountProblem.NOT_A_NUMBER),
+        ("\u0661\u0662", AmountProblem.NOT_A_NUMBER),
         ("1,234", AmountProblem.TOO_PRECISE),
     ],
 )
@@ -141,3 +142,13 @@ def test_percent_value_is_a_decimal_with_one_place() -> None:
     assert percent_value(1, 1) == Decimal("100.0")
     assert str(percent_value(1, 1)) == "100.0"
     assert percent_value(-1, 2000) == Decimal("-0.1")
+
+
+def test_long_inputs_are_exact_or_refused_never_rounded() -> None:
+    assert parse_hryvnias("92233720368547758,07") == 2**63 - 1
+    with pytest.raises(AmountError) as caught:
+        parse_hryvnias("92233720368547758,08")
+    assert caught.value.problem is AmountProblem.TOO_LARGE
+    with pytest.raises(AmountError) as caught:
+        parse_hryvnias("1," + "0" * 40 + "1")
+    assert caught.value.problem is AmountProblem.TOO_PRECISE
