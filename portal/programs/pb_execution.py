@@ -106,7 +106,7 @@ def _count_uk(count: int, one: str, few: str, many: str) -> str:
 
 
 def _voters_uk(count: int) -> str:
-    """ "16,5 тис. осіб" from ten thousand on, "1 234 особи" below."""
+    """Voters as "16,5 тис. осіб" from ten thousand on, as "1 234 особи" below."""
     if count >= VOTERS_IN_THOUSANDS_FROM:
         thousands = format_number(Decimal(count) / 1000, places=1).removesuffix(",0")
         return f"{thousands} тис. осіб віддали голоси"
@@ -142,6 +142,10 @@ def _render_uk(fact: PbFact) -> str:
     raise ValueError(f"no Ukrainian wording for {fact.kind!r}")
 
 
+_AFTER_RESULTS = frozenset({PbFactKind.NOT_FINANCED, PbFactKind.COMMISSION_MEETINGS})
+"""Facts told after the cycle's results, each in its own semicolon-separated clause."""
+
+
 def render_facts_uk(facts: Sequence[PbFact]) -> str:
     """Render facts as the report's Ukrainian sentence.
 
@@ -153,9 +157,6 @@ def render_facts_uk(facts: Sequence[PbFact]) -> str:
     results = [_render_uk(f) for f in facts if f.kind not in _AFTER_RESULTS]
     tail = [_render_uk(f) for f in facts if f.kind in _AFTER_RESULTS]
     return "; ".join([", ".join(results), *tail]) if results else "; ".join(tail)
-
-
-_AFTER_RESULTS = frozenset({PbFactKind.NOT_FINANCED, PbFactKind.COMMISSION_MEETINGS})
 
 
 def compose_pb_execution_text(

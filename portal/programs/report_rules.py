@@ -225,17 +225,17 @@ class AnnualReport:
 
     @property
     def total(self) -> Amounts:
-        """ "Всього": all sources."""
+        """All sources: the "Всього" line."""
         return sum(self.by_source.values(), NOTHING)
 
     @property
     def total_city_budget(self) -> Amounts:
-        """ "у тому числі міський бюджет"."""
+        """The city budget: the "у тому числі міський бюджет" line."""
         return self.by_source[FundingSource.CITY_BUDGET]
 
     @property
     def total_other(self) -> Amounts:
-        """ "інше": every source but the city budget, state budget included."""
+        """Every source but the city budget, state budget included: the "інше" line."""
         totals = self.by_source
         return totals[FundingSource.STATE_BUDGET] + totals[FundingSource.OTHER]
 
