@@ -9,6 +9,7 @@ from flask_babel import get_translations
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import Form
 from wtforms.csrf.session import SessionCSRF
+from wtforms.validators import ValidationError
 
 from portal.i18n import _l
 
@@ -33,7 +34,7 @@ class _PortalCSRF(SessionCSRF):
             super().validate_csrf_token(form, field)
         except ValueError as error:
             # WTForms' own wording is technical; say what happened and what to do.
-            raise ValueError(
+            raise ValidationError(
                 _l("The form has expired or was sent from another page. Please send it again.")
             ) from error
 

@@ -229,7 +229,8 @@ def change_password():
             form.add_error(error.field, message(error.code))
         else:
             session_.commit()
-            login_user(current_user)  # the stamp changed; keep this session, end the others
+            # The stamp changed: keep this session, end the others.
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
     from portal.identity.services import active_verification

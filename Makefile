@@ -1,0 +1,62 @@
+# The two commands a new user needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test install install-dev translations check-translations bench lint e2e-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+	$(FLASK) translations compile
+
+install-dev: $(VENV)/.installed-dev
+	$(FLASK) translations compile
+
+## make run: install, migrate, load demo data, serve on http://127.0.0.1:5000
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Serving the portal on http://$(HOST):$(PORT)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: install the development dependencies and run the whole suite
+test: install-dev e2e-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
+e2e-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "chromium is missing: sudo apt-get install -y chromium"; fi; }
+
+## make translations: extract messages and update translations/uk and translations/en
+translations: $(VENV)/.installed
+	$(FLASK) translations update
+
+check-translations: $(VENV)/.installed
+	$(FLASK) translations check
+
+## make bench: the benchmarks of tests/bench, figures written to tests/bench/results/
+bench: install-dev
+	$(BIN)/pip install --quiet -e '.[dev,bench]'
+	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lint: install-dev
+	$(BIN)/ruff check portal tests migrations config.py
+
+clean:
+	rm -rf $(VENV) instance/portal.sqlite3* tests/artifacts
