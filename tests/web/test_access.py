@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import Role
-from tests.conftest import login
+from tests.conftest import sign_in
 
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
 LOGIN = 302  # anonymous: sent to the login page
@@ -98,7 +98,7 @@ def test_route_status_for_role(app, db, people, endpoint, role):
     method, template, expected = ROUTES[endpoint]
     client = app.test_client()
     if role != "anonymous":
-        login(client, people[role])
+        sign_in(client, people[role])
     path = template.format(**people["ids"])
     with client.open(path, method=method) as response:
         assert response.status_code == expected[role], (
