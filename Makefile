@@ -40,7 +40,7 @@ test: install-dev e2e-deps
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  if [ "$$(id -u)" = "0" ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install -y chromium"; fi; }
 
 ## make translations: extract messages and update translations/uk and translations/en
