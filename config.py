@@ -79,6 +79,7 @@ class Config:
     CENSUS_LOCKOUT = timedelta(hours=1)
 
     COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Бахмутська міська територіальна громада")
+    COMMUNITY_NAME_EN = os.environ.get("COMMUNITY_NAME_EN", "Bakhmut City Territorial Community")
 
     # e-ID over OpenID Connect (BankID NBU, Diia and the like).
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")

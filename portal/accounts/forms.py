@@ -49,9 +49,11 @@ class ResetPasswordForm(BaseForm):
     )
 
 
-class ChangePasswordForm(ResetPasswordForm):
+class ChangePasswordForm(BaseForm):
     current_password = PasswordField(_l("Current password"), [InputRequired()],
                                      render_kw={"autocomplete": "current-password"})
+    password = ResetPasswordForm.password
+    password_again = ResetPasswordForm.password_again
 
 
 class LanguageForm(BaseForm):
