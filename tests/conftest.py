@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from uuid import uuid4
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app
@@ -72,27 +73,41 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
     app.extensions["portal.db"].engine.dispose()
 
 
-@pytest.fixture
-def db(app) -> Iterator[Session]:
-    """A session whose work is rolled back after the test, shared with the app's requests."""
+@contextmanager
+def joined_transaction(app, connection: Connection) -> Iterator[sessionmaker]:
+    """Send every session ``app`` opens into ``connection``'s open transaction.
+
+    What the app commits lands in savepoints, so the test's rollback undoes it. A second
+    app against the same database (e-ID settings, say) joins the same transaction and
+    sees what the test's ``db`` session wrote.
+    """
     database = app.extensions["portal.db"]
-    connection = database.engine.connect()
-    transaction = connection.begin()
     original = database.sessionmaker
     database.sessionmaker = sessionmaker(bind=connection, expire_on_commit=False,
                                          join_transaction_mode="create_savepoint")
-    session = database.sessionmaker()
+    try:
+        yield database.sessionmaker
+    finally:
+        database.sessionmaker = original
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, shared with the app's requests."""
+    connection = app.extensions["portal.db"].engine.connect()
+    transaction = connection.begin()
     from portal.ratelimit import limiter
 
     limiter.reset()
-    try:
-        yield session
-    finally:
-        session.close()
-        database.sessionmaker = original
-        if transaction.is_active:
-            transaction.rollback()
-        connection.close()
+    with joined_transaction(app, connection) as make_session:
+        session = make_session()
+        try:
+            yield session
+        finally:
+            session.close()
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
 
 
 @pytest.fixture
