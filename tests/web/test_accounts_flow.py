@@ -135,3 +135,21 @@ def test_login_follows_only_local_next_targets(client, make_user):
     response = client.post("/login?next=https://evil.example/", data={
         "email": user.email, "password": PASSWORD, "csrf_token": token})
     assert response.location == "/"
+
+
+def test_failed_logins_are_rate_limited_per_address_whatever_the_email(client, make_user):
+    user = make_user()
+    address = {"environ_base": {"REMOTE_ADDR": "203.0.113.7"}}
+    for n in range(30):
+        response = post_form(client, "/login", {"email": f"guess{n}@example.org",
+                                                "password": "bad-pass-123"}, **address)
+        assert response.status_code == 200, n
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                         **address)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "Забагато спроб за короткий час. Зачекайте кілька хвилин" in page
+    # Another address is not held back by this one.
+    other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 302

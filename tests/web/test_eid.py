@@ -20,7 +20,7 @@ from portal import create_app
 from portal.audit.models import AuditEvent
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
-from tests.conftest import joined_transaction, sign_in, verify
+from tests.conftest import database_dump, joined_transaction, sign_in, verify
 from tests.oidc_provider import OidcProvider, Person
 
 CALLBACK = "http://portal.test/verify/eid/callback"
@@ -140,6 +140,8 @@ def test_a_full_round_trip_verifies_the_account_from_the_claims(
                                                 AuditEvent.object_id == str(resident.id))
                        ).scalar_one()
     assert json.loads(event.details)["method"] == "eid"
+    assert NUMBER not in database_dump(db)  # neither the number nor the address is kept
+    assert "вул. Миру" not in database_dump(db)
 
 
 @pytest.mark.parametrize("address, resident_there", [
