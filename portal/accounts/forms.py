@@ -49,9 +49,17 @@ class ResetPasswordForm(BaseForm):
     )
 
 
-class ChangePasswordForm(ResetPasswordForm):
+class ChangePasswordForm(BaseForm):
+    # The current password comes first, as people expect when changing it.
     current_password = PasswordField(_l("Current password"), [InputRequired()],
                                      render_kw={"autocomplete": "current-password"})
+    password = PasswordField(_l("New password"), [InputRequired()],
+                             render_kw={"autocomplete": "new-password"})
+    password_again = PasswordField(
+        _l("New password again"),
+        [InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class LanguageForm(BaseForm):
