@@ -145,6 +145,8 @@ class TestingConfig(Config):
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "outbox"
+    # Cheap argon2 parameters: the password rules are tested on their own.
+    FAST_PASSWORD_HASHES = True
 
     def __init__(self) -> None:
         # Fixed, obviously fake secrets: tests must not depend on files under instance/.

@@ -62,13 +62,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
     outbox = tmp_path_factory.mktemp("outbox")
     app = create_app("testing", {
         "DATABASE_URL": database_url,
-        "FAST_PASSWORD_HASHES": True,
         "MAIL_OUTBOX": str(outbox),
         "SERVER_NAME": "portal.test",
     })
-    from portal.accounts import passwords
-
-    passwords.configure(fast=True)
     yield app
     app.extensions["portal.db"].engine.dispose()
 
@@ -151,7 +147,8 @@ def make_user(db, app):
     from portal.accounts.models import Role, User, UserRole
     from portal.clock import utcnow
 
-    PASSWORD_HASH = passwords.hash_password(PASSWORD)
+    with app.app_context():
+        PASSWORD_HASH = passwords.hash_password(PASSWORD)
 
     counter = iter(range(1, 10_000))
 

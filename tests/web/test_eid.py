@@ -44,7 +44,6 @@ def eid_app(app, provider):
     """The portal with e-ID switched on, against the same database as ``app``."""
     portal = create_app("testing", {
         "DATABASE_URL": app.config["DATABASE_URL"],
-        "FAST_PASSWORD_HASHES": True,
         "SERVER_NAME": "portal.test",
         "OIDC_ISSUER": provider.issuer,
         "OIDC_CLIENT_ID": CLIENT_ID,
