@@ -21,7 +21,8 @@ def init_app(app: Flask) -> None:
             "header_language_form": lambda: LanguageForm(language=str(_locale())),
             "current_path": request.full_path.rstrip("?") if request else "/",
             "community_name": app.config["COMMUNITY_NAME"],
-            "is_role": lambda *roles: current_user.is_authenticated and current_user.has_role(*roles),
+            "is_role": lambda *roles: (current_user.is_authenticated
+                                       and current_user.has_role(*roles)),
         }
 
 

@@ -19,10 +19,19 @@ from portal.accounts.models import User
 from portal.community.models import District
 from portal.identity.census import CensusRow
 from portal.identity.models import (
-    CensusBatch, CensusEntry, CensusLock, Verification, VerificationMethod,
+    CensusBatch,
+    CensusEntry,
+    CensusLock,
+    Verification,
+    VerificationMethod,
 )
 from portal.identity.rules import (
-    NumberKind, NumberProblem, PersonNumber, parse_person_number, person_key, resides_in,
+    NumberKind,
+    NumberProblem,
+    PersonNumber,
+    parse_person_number,
+    person_key,
+    resides_in,
 )
 
 

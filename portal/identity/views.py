@@ -17,7 +17,11 @@ from portal.i18n import _
 from portal.identity import eid, services
 from portal.identity.census import parse_census
 from portal.identity.forms import (
-    CensusUploadForm, DeskVerifyForm, FindAccountForm, PersonNumberForm, RevokeForm,
+    CensusUploadForm,
+    DeskVerifyForm,
+    FindAccountForm,
+    PersonNumberForm,
+    RevokeForm,
 )
 from portal.identity.messages import census_problem, message
 from portal.identity.methods import available_methods

@@ -104,5 +104,6 @@ def test_revoke_takes_a_role_but_never_the_last_admin(runner, db, make_user):
     assert not account(db, staff.email).has_role(Role.STAFF)
     admin = make_user(Role.ADMIN)  # the only one: each test starts from an empty database
     result = runner.invoke(args=["users", "revoke", admin.email, "admin"])
-    assert result.exit_code == 1 and "Останній адміністратор не може втратити цю роль" in result.output
+    assert result.exit_code == 1
+    assert "Останній адміністратор не може втратити цю роль" in result.output
     assert account(db, admin.email).has_role(Role.ADMIN)

@@ -3,8 +3,15 @@ from datetime import date
 import pytest
 
 from portal.identity.rules import (
-    NumberKind, NumberProblem, PersonNumber, age_on, make_rnokpp, parse_person_number, person_key,
-    resides_in, rnokpp_check_digit,
+    NumberKind,
+    NumberProblem,
+    PersonNumber,
+    age_on,
+    make_rnokpp,
+    parse_person_number,
+    person_key,
+    resides_in,
+    rnokpp_check_digit,
 )
 
 
@@ -25,7 +32,8 @@ STEM = "298765432"
 @pytest.mark.parametrize("wrong_digit", [d for d in range(10) if d != rnokpp_check_digit(STEM)])
 def test_every_wrong_check_digit_is_refused(wrong_digit):
     stem = STEM
-    assert parse_person_number(f"{stem}{wrong_digit}", NumberKind.RNOKPP) is NumberProblem.RNOKPP_CHECK_DIGIT
+    parsed = parse_person_number(f"{stem}{wrong_digit}", NumberKind.RNOKPP)
+    assert parsed is NumberProblem.RNOKPP_CHECK_DIGIT
 
 
 @pytest.mark.parametrize("raw", ["123", "12345678901", "12345abcde"])

@@ -1,6 +1,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from portal.accounts.models import User
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 
@@ -19,7 +21,8 @@ def latest_link(outbox: Path, pattern: str) -> str:
 def test_register_confirm_and_log_in(client, db, outbox):
     response = post_form(client, "/register", {
         "display_name": "Олена", "email": "olena@example.org",
-        "password": "walks-by-the-river-at-dawn-7", "password_again": "walks-by-the-river-at-dawn-7",
+        "password": "walks-by-the-river-at-dawn-7",
+        "password_again": "walks-by-the-river-at-dawn-7",
     })
     assert response.status_code == 302 and response.location.endswith("/confirm")
     link = latest_link(outbox, r"http://portal\.test/confirm/\S+")
@@ -45,7 +48,8 @@ def test_registration_problems_are_shown_and_store_nothing(client, db):
 def test_a_form_without_csrf_token_changes_nothing(client, db):
     response = client.post("/register", data={
         "display_name": "X", "email": "nocsrf@example.org",
-        "password": "walks-by-the-river-at-dawn-7", "password_again": "walks-by-the-river-at-dawn-7",
+        "password": "walks-by-the-river-at-dawn-7",
+        "password_again": "walks-by-the-river-at-dawn-7",
     })
     assert response.status_code == 200
     assert "Форма застаріла" in response.get_data(as_text=True)
@@ -153,3 +157,23 @@ def test_failed_logins_are_rate_limited_per_address_whatever_the_email(client, m
     other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
                       environ_base={"REMOTE_ADDR": "198.51.100.9"})
     assert other.status_code == 302
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "/\\evil.example/", "/\\/evil.example", "/\t/evil.example",
+    "https:evil.example", "javascript:alert(1)", "profile",
+])
+def test_login_refuses_next_targets_a_browser_would_take_off_site(client, make_user, target):
+    user = make_user()
+    token = csrf_token(client, "/login")
+    response = client.post("/login", query_string={"next": target}, data={
+        "email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/"
+
+
+def test_login_follows_a_local_next_target_with_its_query(client, make_user):
+    user = make_user()
+    token = csrf_token(client, "/login")
+    response = client.post("/login", query_string={"next": "/verify/?from=login"}, data={
+        "email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.location == "/verify/?from=login"
