@@ -87,6 +87,12 @@ class Config:
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=2)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
+    # How many reverse proxies (nginx, a load balancer) stand in front of the portal. Their
+    # X-Forwarded-For/-Proto/-Host headers are believed only for that many hops, so the
+    # login limits count real client addresses and links in mail use https. 0: no proxy,
+    # and forwarded headers (which anyone can send) are ignored.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
     # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False

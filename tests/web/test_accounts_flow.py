@@ -177,3 +177,43 @@ def test_login_follows_a_local_next_target_with_its_query(client, make_user):
     response = client.post("/login", query_string={"next": "/verify/?from=login"}, data={
         "email": user.email, "password": PASSWORD, "csrf_token": token})
     assert response.location == "/verify/?from=login"
+
+
+def test_behind_a_proxy_the_limit_counts_each_client_address(app, db, make_user, outbox):
+    from portal import create_app
+    from tests.conftest import joined_transaction
+
+    proxied = create_app("testing", {"DATABASE_URL": app.config["DATABASE_URL"],
+                                     "PROXY_HOPS": 1, "MAIL_OUTBOX": str(outbox)})
+    user = make_user()
+
+    def attempt(client, forwarded_for, n):
+        return post_form(client, "/login", {"email": f"guess{n}@example.org",
+                                            "password": "bad-pass-123"},
+                         headers={"X-Forwarded-For": forwarded_for})
+
+    try:
+        with joined_transaction(proxied, db.get_bind()):
+            client = proxied.test_client()
+            for n in range(30):
+                assert attempt(client, "203.0.113.50", n).status_code == 200
+            assert attempt(client, "203.0.113.50", 30).status_code == 429
+            other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                              headers={"X-Forwarded-For": "198.51.100.60"})
+            assert other.status_code == 302
+            # The forwarded scheme is believed too: links in mail use https.
+            post_form(client, "/forgot", {"email": user.email},
+                      headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "budget.city"})
+            assert latest_link(outbox, r"\S+/reset/\S+").startswith("https://budget.city/reset/")
+    finally:
+        proxied.extensions["portal.db"].engine.dispose()
+
+
+def test_without_a_proxy_forwarded_addresses_are_not_believed(client, make_user):
+    user = make_user()
+    for n in range(30):
+        post_form(client, "/login", {"email": f"spoof{n}@example.org", "password": "bad-pass-1"},
+                  headers={"X-Forwarded-For": f"192.0.2.{n}"})
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                         headers={"X-Forwarded-For": "192.0.2.200"})
+    assert response.status_code == 429
