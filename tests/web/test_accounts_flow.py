@@ -217,3 +217,11 @@ def test_without_a_proxy_forwarded_addresses_are_not_believed(client, make_user)
     response = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
                          headers={"X-Forwarded-For": "192.0.2.200"})
     assert response.status_code == 429
+
+
+def test_the_change_password_form_asks_for_the_current_password_first(client, make_user):
+    login(client, make_user())
+    page = client.get("/profile").get_data(as_text=True)
+    form = page[page.index('action="/profile/password"'):]
+    assert form.index('name="current_password"') < form.index('name="password"') < form.index(
+        'name="password_again"')
