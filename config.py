@@ -20,6 +20,23 @@ INSTANCE = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
 
 #: Secrets the portal needs; each may come from the environment.
 SECRET_NAMES = ("SECRET_KEY", "PERSON_KEY_SECRET")
+#: The fixed secrets of the test configuration; production refuses them.
+TESTING_SECRETS = {
+    "SECRET_KEY": "testing-secret-key-not-for-production-use-0123456789",
+    "PERSON_KEY_SECRET": "testing-person-key-secret-not-for-production",
+}
+MIN_SECRET_LENGTH = 32
+
+
+def env_list(name: str, default: str) -> tuple[str, ...]:
+    """A comma-separated environment variable as a tuple of its non-empty items."""
+    return tuple(item.strip() for item in os.environ.get(name, default).split(",") if item.strip())
+
+
+def debug_requested() -> bool:
+    """Whether ``FLASK_DEBUG`` asks for debug mode, read the way Flask reads it."""
+    value = os.environ.get("FLASK_DEBUG", "")
+    return bool(value) and value.lower() not in ("0", "false", "no")
 
 
 def _development_secrets(instance: Path) -> dict[str, str]:
@@ -70,6 +87,12 @@ class Config:
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=2)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
+    # How many reverse proxies (nginx, a load balancer) stand in front of the portal. Their
+    # X-Forwarded-For/-Proto/-Host headers are believed only for that many hops, so the
+    # login limits count real client addresses and links in mail use https. 0: no proxy,
+    # and forwarded headers (which anyone can send) are ignored.
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
     # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
@@ -80,6 +103,8 @@ class Config:
 
     COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Бахмутська міська територіальна громада")
     COMMUNITY_NAME_EN = os.environ.get("COMMUNITY_NAME_EN", "Bakhmut City Territorial Community")
+    # The settlements of the community: an e-ID address in one of them counts as residence.
+    COMMUNITY_LOCALITIES = env_list("COMMUNITY_LOCALITIES", "Бахмут")
 
     # e-ID over OpenID Connect (BankID NBU, Diia and the like).
     OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
@@ -89,22 +114,28 @@ class Config:
     OIDC_CLAIM_TAX_NUMBER = os.environ.get("OIDC_CLAIM_TAX_NUMBER", "drfo_code")
     OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
     OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")
+    OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
 
     # Map tiles for Leaflet; the pages work without them.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
     MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
+    #: Whether a secret missing from the environment may be generated into ``instance/``.
+    GENERATE_SECRETS = True
+
     def __init__(self) -> None:
         self._secret_sources: dict[str, str] = {}
         dev = None
         for name in SECRET_NAMES:
-            value = os.environ.get(name)
+            value = os.environ.get(name, "")
             if value:
                 self._secret_sources[name] = "environment"
-            else:
+            elif self.GENERATE_SECRETS:
                 dev = dev or _development_secrets(Path(self.INSTANCE_PATH))
                 value = dev[name]
                 self._secret_sources[name] = "development"
+            else:
+                self._secret_sources[name] = "missing"
             setattr(self, name, value)
 
     def check(self) -> None:
@@ -112,7 +143,7 @@ class Config:
 
 
 class DevelopmentConfig(Config):
-    DEBUG = os.environ.get("FLASK_DEBUG", "0") == "1"
+    DEBUG = debug_requested()
 
 
 class TestingConfig(Config):
@@ -121,12 +152,14 @@ class TestingConfig(Config):
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "outbox"
+    # Cheap argon2 parameters: the password rules are tested on their own.
+    FAST_PASSWORD_HASHES = True
 
     def __init__(self) -> None:
         # Fixed, obviously fake secrets: tests must not depend on files under instance/.
         self._secret_sources = {name: "testing" for name in SECRET_NAMES}
-        self.SECRET_KEY = "testing-secret-key-not-for-production-use-0123456789"
-        self.PERSON_KEY_SECRET = "testing-person-key-secret-not-for-production"
+        for name, value in TESTING_SECRETS.items():
+            setattr(self, name, value)
 
 
 class ProductionConfig(Config):
@@ -135,19 +168,38 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+    # Production never invents secrets: a missing one stops the start instead.
+    GENERATE_SECRETS = False
 
     def check(self) -> None:
-        problems = [
-            f"{name} must be set in the environment for production"
-            for name, source in self._secret_sources.items()
-            if source != "environment"
-        ]
-        if self.DEBUG or os.environ.get("FLASK_DEBUG") == "1":
-            problems.append("debug must be off in production")
-        if len(self.SECRET_KEY) < 32:
-            problems.append("SECRET_KEY must be at least 32 characters")
+        problems = []
+        for name in SECRET_NAMES:
+            value = getattr(self, name)
+            if self._secret_sources[name] != "environment":
+                problems.append(f"{name} must be set in the environment")
+            elif value == TESTING_SECRETS[name] or value == _stored_secret(self, name):
+                problems.append(f"{name} is a development or testing secret; generate a new one")
+            elif len(value) < MIN_SECRET_LENGTH:
+                problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters")
+        if self.DEBUG or debug_requested():
+            problems.append("debug must be off (unset FLASK_DEBUG)")
         if problems:
-            raise RuntimeError("Refusing to start: " + "; ".join(problems))
+            raise RuntimeError(
+                "Refusing to start in production: " + "; ".join(problems)
+                + ". Generate a secret with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'"
+            )
+
+
+def _stored_secret(config: Config, name: str) -> str | None:
+    """The development secret kept under ``instance/``, if there is one."""
+    path = Path(config.INSTANCE_PATH) / "secrets.json"
+    if not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get(name)
+    except (OSError, ValueError):
+        return None
 
 
 CONFIGS = {

@@ -29,11 +29,10 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     from portal import db, errors, i18n, security, templating
-    from portal.accounts import login, passwords
+    from portal.accounts import login
     from portal.identity import eid
     from portal.ratelimit import limiter
 
-    passwords.configure(fast=app.config.get("FAST_PASSWORD_HASHES", False))
     db.init_app(app)
     i18n.init_app(app)
     login.init_app(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import Babel, format_datetime, get_locale, gettext, lazy_gettext, ngettext
 from flask_login import current_user
 
@@ -19,6 +19,8 @@ __all__ = ["_", "_l", "ngettext", "get_locale", "format_datetime", "init_app", "
 
 
 def select_locale() -> str:
+    if not has_request_context():  # the command line, mail sent from a job
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     user_choice = getattr(current_user, "locale", None) if current_user else None
     if user_choice in languages:

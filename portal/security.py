@@ -1,8 +1,9 @@
-"""Response headers that every page carries."""
+"""Response headers that every page carries, and what the portal believes of its proxies."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, current_app
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def content_security_policy() -> str:
@@ -38,3 +39,6 @@ def set_security_headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     app.after_request(set_security_headers)
+    hops = app.config.get("PROXY_HOPS", 0)
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import re
-from uuid import uuid4
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app
@@ -61,38 +62,48 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
     outbox = tmp_path_factory.mktemp("outbox")
     app = create_app("testing", {
         "DATABASE_URL": database_url,
-        "FAST_PASSWORD_HASHES": True,
         "MAIL_OUTBOX": str(outbox),
         "SERVER_NAME": "portal.test",
     })
-    from portal.accounts import passwords
-
-    passwords.configure(fast=True)
     yield app
     app.extensions["portal.db"].engine.dispose()
+
+
+@contextmanager
+def joined_transaction(app, connection: Connection) -> Iterator[sessionmaker]:
+    """Send every session ``app`` opens into ``connection``'s open transaction.
+
+    What the app commits lands in savepoints, so the test's rollback undoes it. A second
+    app against the same database (e-ID settings, say) joins the same transaction and
+    sees what the test's ``db`` session wrote.
+    """
+    database = app.extensions["portal.db"]
+    original = database.sessionmaker
+    database.sessionmaker = sessionmaker(bind=connection, expire_on_commit=False,
+                                         join_transaction_mode="create_savepoint")
+    try:
+        yield database.sessionmaker
+    finally:
+        database.sessionmaker = original
 
 
 @pytest.fixture
 def db(app) -> Iterator[Session]:
     """A session whose work is rolled back after the test, shared with the app's requests."""
-    database = app.extensions["portal.db"]
-    connection = database.engine.connect()
+    connection = app.extensions["portal.db"].engine.connect()
     transaction = connection.begin()
-    original = database.sessionmaker
-    database.sessionmaker = sessionmaker(bind=connection, expire_on_commit=False,
-                                         join_transaction_mode="create_savepoint")
-    session = database.sessionmaker()
     from portal.ratelimit import limiter
 
     limiter.reset()
-    try:
-        yield session
-    finally:
-        session.close()
-        database.sessionmaker = original
-        if transaction.is_active:
-            transaction.rollback()
-        connection.close()
+    with joined_transaction(app, connection) as make_session:
+        session = make_session()
+        try:
+            yield session
+        finally:
+            session.close()
+            if transaction.is_active:
+                transaction.rollback()
+            connection.close()
 
 
 @pytest.fixture
@@ -136,7 +147,8 @@ def make_user(db, app):
     from portal.accounts.models import Role, User, UserRole
     from portal.clock import utcnow
 
-    PASSWORD_HASH = passwords.hash_password(PASSWORD)
+    with app.app_context():
+        PASSWORD_HASH = passwords.hash_password(PASSWORD)
 
     counter = iter(range(1, 10_000))
 
@@ -180,6 +192,19 @@ def verify(db, app, user, *, stem: str, birth_date: date, district_id: int | Non
     return services.verify_person(db, user=user, claim=claim,
                                   method=VerificationMethod.IN_PERSON, actor=None,
                                   secret=app.config["PERSON_KEY_SECRET"], now=utcnow())
+
+
+def database_dump(session: Session) -> str:
+    """Every value of every table, as text: what a stolen backup would show."""
+    from sqlalchemy import select
+
+    from portal.db import Base
+
+    session.flush()
+    return "\n".join(
+        f"{table.name}: {tuple(row)!r}"
+        for table in Base.metadata.sorted_tables for row in session.execute(select(table))
+    )
 
 
 def sign_in(client, user) -> None:

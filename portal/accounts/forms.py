@@ -39,21 +39,29 @@ class EmailForm(BaseForm):
                        render_kw={"autocomplete": "email"})
 
 
-class ResetPasswordForm(BaseForm):
-    password = PasswordField(_l("New password"), [InputRequired()],
-                             render_kw={"autocomplete": "new-password"})
-    password_again = PasswordField(
-        _l("New password again"),
-        [InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
-        render_kw={"autocomplete": "new-password"},
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    """A new password typed twice. Fresh fields each call: WTForms orders a form's fields
+    by when they were made, so a form can put other fields before these."""
+    return (
+        PasswordField(_l("New password"), [InputRequired()],
+                      render_kw={"autocomplete": "new-password"}),
+        PasswordField(
+            _l("New password again"),
+            [InputRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+            render_kw={"autocomplete": "new-password"},
+        ),
     )
 
 
+class ResetPasswordForm(BaseForm):
+    password, password_again = _new_password_fields()
+
+
 class ChangePasswordForm(BaseForm):
+    # The current password comes first, as people expect when changing it.
     current_password = PasswordField(_l("Current password"), [InputRequired()],
                                      render_kw={"autocomplete": "current-password"})
-    password = ResetPasswordForm.password
-    password_again = ResetPasswordForm.password_again
+    password, password_again = _new_password_fields()
 
 
 class LanguageForm(BaseForm):

@@ -5,13 +5,26 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import (
-    Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for,
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import services
 from portal.accounts.forms import (
-    ChangePasswordForm, EmailForm, LanguageForm, LoginForm, RegisterForm, ResetPasswordForm,
+    ChangePasswordForm,
+    EmailForm,
+    LanguageForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
 )
 from portal.accounts.messages import message
 from portal.accounts.rules import normalize_email
@@ -35,10 +48,15 @@ def _secrets() -> services.Secrets:
 
 
 def safe_next(target: str | None, default: str = "main.index") -> str:
-    """Only same-site relative paths are followed after login."""
-    if target:
+    r"""Only same-site relative paths are followed after login.
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so "/\evil.example"
+    and "/\t/evil.example" would lead to another site: such targets are refused too.
+    """
+    if target and not any(ch == "\\" or ord(ch) < 32 for ch in target):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+        if (not parts.scheme and not parts.netloc and target.startswith("/")
+                and not target.startswith("//")):
             return target
     return url_for(default)
 
@@ -49,8 +67,9 @@ def _send_confirmation(user) -> None:
     send_mail(
         user.email,
         _("Confirm your e-mail for the participatory budget portal"),
-        _("Hello, %(name)s!\n\nTo confirm your e-mail, open this link within 48 hours:\n%(link)s\n\n"
-          "If you did not register, ignore this message.", name=user.display_name, link=link),
+        _("Hello, %(name)s!\n\nTo confirm your e-mail, open this link within 48 hours:\n"
+          "%(link)s\n\nIf you did not register, ignore this message.",
+          name=user.display_name, link=link),
     )
 
 
@@ -223,7 +242,8 @@ def change_password():
     session_ = db_session()
     if form.validate():
         try:
-            services.change_password(session_, user=current_user, current=form.current_password.data,
+            services.change_password(session_, user=current_user,
+                                     current=form.current_password.data,
                                      new=form.password.data, now=utcnow())
         except services.AccountError as error:
             form.add_error(error.field, message(error.code))

@@ -11,7 +11,8 @@ from typing import Any
 
 
 def canonical_details(details: dict[str, Any]) -> str:
-    return json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                      default=str)
 
 
 @dataclass(frozen=True)

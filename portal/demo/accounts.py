@@ -14,7 +14,7 @@ from portal.identity import services as identity
 from portal.identity.models import VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
 
-DEMO_PASSWORD = "bakhmut-budget-demo-2026"
+DEMO_PASSWORD = "bakhmut-budget-demo-2026"  # noqa: S105 - published on purpose: make run prints it
 
 DISTRICTS = ("Центральний", "Забахмутка", "Ступки", "Молодіжний", "Хромове")
 

@@ -18,6 +18,6 @@ def load() -> None:
     session = db_session()
     loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     session.commit()
-    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for user, roles in loaded:
         click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")

@@ -1,7 +1,13 @@
 """Forms of identity verification."""
 
 from wtforms import (
-    BooleanField, DateField, FileField, RadioField, SelectChoice, SelectField, StringField,
+    BooleanField,
+    DateField,
+    FileField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
 )
 from wtforms.validators import InputRequired, Length, Optional
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -81,3 +82,27 @@ def age_on(birth_date: date, day: date) -> int:
 def make_rnokpp(first_nine: str) -> str:
     """A valid tax number from its first nine digits (for demo data and tests)."""
     return first_nine + str(rnokpp_check_digit(first_nine))
+
+
+# "м. Бахмут", "місто Бахмут", "с. Опитне", "смт Зайцеве": the kind of settlement is not its name.
+_SETTLEMENT_KIND = re.compile(r"^(м\.|місто|с\.|село|смт\.?|селище|сел\.)\s*", re.IGNORECASE)
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
+
+
+def _settlement(name: str) -> str:
+    name = " ".join(name.translate(_APOSTROPHES).casefold().split())
+    return _SETTLEMENT_KIND.sub("", name).strip()
+
+
+def resides_in(address: str, localities: Iterable[str], *, locality: str = "") -> bool:
+    """Whether a declared address lies in one of the community's ``localities``.
+
+    A structured address names its ``locality``, which must be one of them. A free-text
+    address must contain one of them as a whole word: "м. Бахмут, вул. Миру, 1" lies in
+    Бахмут, "с. Бахмутівка" does not.
+    """
+    wanted = {_settlement(place) for place in localities if place.strip()}
+    if locality.strip():
+        return _settlement(locality) in wanted
+    text = " ".join(address.translate(_APOSTROPHES).casefold().split())
+    return any(re.search(rf"(?<![\w']){re.escape(place)}(?![\w'])", text) for place in wanted)

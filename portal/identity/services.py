@@ -19,9 +19,20 @@ from portal.accounts.models import User
 from portal.community.models import District
 from portal.identity.census import CensusRow
 from portal.identity.models import (
-    CensusBatch, CensusEntry, CensusLock, Verification, VerificationMethod,
+    CensusBatch,
+    CensusEntry,
+    CensusLock,
+    Verification,
+    VerificationMethod,
 )
-from portal.identity.rules import PersonNumber, person_key
+from portal.identity.rules import (
+    NumberKind,
+    NumberProblem,
+    PersonNumber,
+    parse_person_number,
+    person_key,
+    resides_in,
+)
 
 
 class VerificationError(Exception):
@@ -78,6 +89,28 @@ def verify_person(
                  object_type="user", object_id=user.id,
                  details={"method": method.value, "verification": verification.id}, at=now)
     return verification
+
+
+def verify_by_eid(
+    session: Session, *, user: User, number: str, birth_date: date | None, address: str,
+    locality: str, localities: tuple[str, ...], community: str, secret: str, now: datetime,
+) -> Verification:
+    """Verify ``user`` with what an e-ID provider vouched for.
+
+    The provider's tax number is taken as it comes (a person without one is identified by
+    a document number); residence is decided from the declared address and the community's
+    localities. The address itself is not stored.
+    """
+    parsed = parse_person_number(number, NumberKind.RNOKPP)
+    if isinstance(parsed, NumberProblem):
+        parsed = parse_person_number(number, NumberKind.DOCUMENT)
+    if isinstance(parsed, NumberProblem) or birth_date is None:
+        raise VerificationError("eid_missing_claims")
+    claim = IdentityClaim(number=parsed, birth_date=birth_date, community=community,
+                          resident=resides_in(address, localities, locality=locality),
+                          district_id=None)
+    return verify_person(session, user=user, claim=claim, method=VerificationMethod.EID,
+                         actor=None, secret=secret, now=now)
 
 
 def revoke_verification(

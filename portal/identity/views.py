@@ -17,7 +17,11 @@ from portal.i18n import _
 from portal.identity import eid, services
 from portal.identity.census import parse_census
 from portal.identity.forms import (
-    CensusUploadForm, DeskVerifyForm, FindAccountForm, PersonNumberForm, RevokeForm,
+    CensusUploadForm,
+    DeskVerifyForm,
+    FindAccountForm,
+    PersonNumberForm,
+    RevokeForm,
 )
 from portal.identity.messages import census_problem, message
 from portal.identity.methods import available_methods
@@ -102,45 +106,35 @@ def eid_start():
         return redirect(url_for("identity.status"))
     if services.active_verification(db_session(), current_user):
         return redirect(url_for("identity.status"))
-    return eid.client().authorize_redirect(url_for("identity.eid_callback", _external=True))
+    try:
+        return eid.start(url_for("identity.eid_callback", _external=True))
+    except eid.EidRefused as refused:
+        current_app.logger.warning("e-ID start failed: %s", refused)
+        flash(message(refused.code), "error")
+        return redirect(url_for("identity.status"))
 
 
 @bp.route("/eid/callback")
 def eid_callback():
-    from authlib.integrations.base_client.errors import OAuthError
-
     if not eid.is_configured():
         abort(404)
     try:
-        token = eid.client().authorize_access_token()
-    except (OAuthError, ValueError, KeyError) as error:
-        current_app.logger.warning("e-ID callback refused: %s", error)
-        flash(message("eid_failed"), "error")
+        person = eid.read_identity(eid.finish(), eid.claim_names())
+    except eid.EidRefused as refused:
+        current_app.logger.warning("e-ID callback refused: %s", refused)
+        flash(message(refused.code), "error")
         return redirect(url_for("identity.status"))
-    userinfo = dict(token.get("userinfo") or {})
-    raw_number, birth, address = eid.claims_from(userinfo)
-    if not raw_number or birth is None:
-        flash(message("eid_missing_claims"), "error")
-        return redirect(url_for("identity.status"))
-    number = parse_person_number(raw_number, NumberKind.RNOKPP)
-    if isinstance(number, NumberProblem):
-        number = parse_person_number(raw_number, NumberKind.DOCUMENT)
-    if isinstance(number, NumberProblem):
-        flash(message("eid_missing_claims"), "error")
-        return redirect(url_for("identity.status"))
-    localities = current_app.config.get("COMMUNITY_LOCALITIES", ())
-    claim = services.IdentityClaim(
-        number=number, birth_date=birth, community=address[:200] or current_app.config[
-            "COMMUNITY_NAME"],
-        resident=any(place.lower() in address.lower() for place in localities),
-        district_id=None,
-    )
     session = db_session()
+    config = current_app.config
     try:
-        services.verify_person(session, user=current_user, claim=claim,
-                               method=VerificationMethod.EID, actor=None, secret=_secret(),
-                               now=utcnow())
+        services.verify_by_eid(
+            session, user=current_user, number=person.number, birth_date=person.birth_date,
+            address=person.address, locality=person.locality,
+            localities=tuple(config["COMMUNITY_LOCALITIES"]),
+            community=config["COMMUNITY_NAME"], secret=_secret(), now=utcnow(),
+        )
     except services.VerificationError as error:
+        session.rollback()
         flash(message(error.code), "error")
         return redirect(url_for("identity.status"))
     session.commit()

@@ -28,8 +28,9 @@ def test_the_same_email_cannot_register_twice_in_any_case(db, app_ctx):
 
 
 def test_a_weak_password_stores_nothing(db, app_ctx):
-    from portal.accounts.models import User
     from sqlalchemy import func, select
+
+    from portal.accounts.models import User
 
     before = db.execute(select(func.count()).select_from(User)).scalar_one()
     with pytest.raises(services.AccountError) as refused:
@@ -72,8 +73,9 @@ def test_wrong_password_and_unknown_email_give_the_same_refusal(db, app_ctx, mak
 
 
 def test_roles_are_granted_and_revoked_with_audit(db, app_ctx, make_user):
-    from portal.audit.models import AuditEvent
     from sqlalchemy import select
+
+    from portal.audit.models import AuditEvent
 
     admin = make_user(Role.ADMIN)
     user = make_user()
@@ -86,8 +88,9 @@ def test_roles_are_granted_and_revoked_with_audit(db, app_ctx, make_user):
 
 
 def test_the_last_admin_keeps_the_role(db, app_ctx, make_user):
-    from portal.accounts.models import UserRole
     from sqlalchemy import delete
+
+    from portal.accounts.models import UserRole
 
     db.execute(delete(UserRole).where(UserRole.role == Role.ADMIN))
     admin = make_user(Role.ADMIN)

@@ -39,4 +39,5 @@ def test_the_cli_names_the_broken_link(app, db, make_user):
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"event {events[0].id}" in result.output
-    assert db.execute(select(AuditEvent.action).where(AuditEvent.id == events[0].id)).scalar() == "forged"
+    stored = select(AuditEvent.action).where(AuditEvent.id == events[0].id)
+    assert db.execute(stored).scalar() == "forged"

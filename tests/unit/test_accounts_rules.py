@@ -1,6 +1,11 @@
 import pytest
 
-from portal.accounts.rules import PasswordProblem, is_valid_email, normalize_email, password_problems
+from portal.accounts.rules import (
+    PasswordProblem,
+    is_valid_email,
+    normalize_email,
+    password_problems,
+)
 
 
 @pytest.mark.parametrize("password", ["qwerty123456", "password1234", "1234567890", "йцукенгшщз1"])

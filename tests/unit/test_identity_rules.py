@@ -3,7 +3,14 @@ from datetime import date
 import pytest
 
 from portal.identity.rules import (
-    NumberKind, NumberProblem, PersonNumber, age_on, make_rnokpp, parse_person_number, person_key,
+    NumberKind,
+    NumberProblem,
+    PersonNumber,
+    age_on,
+    make_rnokpp,
+    parse_person_number,
+    person_key,
+    resides_in,
     rnokpp_check_digit,
 )
 
@@ -25,7 +32,8 @@ STEM = "298765432"
 @pytest.mark.parametrize("wrong_digit", [d for d in range(10) if d != rnokpp_check_digit(STEM)])
 def test_every_wrong_check_digit_is_refused(wrong_digit):
     stem = STEM
-    assert parse_person_number(f"{stem}{wrong_digit}", NumberKind.RNOKPP) is NumberProblem.RNOKPP_CHECK_DIGIT
+    parsed = parse_person_number(f"{stem}{wrong_digit}", NumberKind.RNOKPP)
+    assert parsed is NumberProblem.RNOKPP_CHECK_DIGIT
 
 
 @pytest.mark.parametrize("raw", ["123", "12345678901", "12345abcde"])
@@ -79,3 +87,29 @@ def test_a_tax_number_and_a_document_with_the_same_digits_are_different_people()
 ])
 def test_age_counts_full_years_on_the_given_day(birth, day, age):
     assert age_on(birth, day) == age
+
+
+@pytest.mark.parametrize("address, locality, expected", [
+    ("Донецька обл., м. Бахмут, вул. Миру, 5", "", True),
+    ("м.Бахмут, вул. Миру, 5", "", True),
+    ("БАХМУТ", "", True),
+    ("м. Київ, вул. Бахмутська, 3", "", False),
+    ("Донецька обл., с. Бахмутівка", "", False),
+    ("Донецька обл., Бахмутський р-н, с. Опитне", "", True),
+    ("", "", False),
+    ("ignored when the locality is given: Бахмут", "Київ", False),
+    ("", "м. Бахмут", True),
+    ("", "місто  бахмут", True),
+    ("", "Опитне", True),
+])
+def test_residence_is_decided_by_whole_settlement_names(address, locality, expected):
+    assert resides_in(address, ("Бахмут", "с. Опитне"), locality=locality) is expected
+
+
+def test_apostrophes_of_every_kind_name_the_same_settlement():
+    assert resides_in("Київська обл., с. Мар’янівка", ["Мар'янівка"])
+    assert resides_in("", ["Мар'янівка"], locality="Марʼянівка")
+
+
+def test_nobody_resides_in_a_community_without_localities():
+    assert not resides_in("м. Бахмут", [])

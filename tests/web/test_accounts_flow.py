@@ -1,6 +1,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 from portal.accounts.models import User
 from tests.conftest import PASSWORD, csrf_token, login, post_form
 
@@ -19,7 +21,8 @@ def latest_link(outbox: Path, pattern: str) -> str:
 def test_register_confirm_and_log_in(client, db, outbox):
     response = post_form(client, "/register", {
         "display_name": "Олена", "email": "olena@example.org",
-        "password": "walks-by-the-river-at-dawn-7", "password_again": "walks-by-the-river-at-dawn-7",
+        "password": "walks-by-the-river-at-dawn-7",
+        "password_again": "walks-by-the-river-at-dawn-7",
     })
     assert response.status_code == 302 and response.location.endswith("/confirm")
     link = latest_link(outbox, r"http://portal\.test/confirm/\S+")
@@ -45,7 +48,8 @@ def test_registration_problems_are_shown_and_store_nothing(client, db):
 def test_a_form_without_csrf_token_changes_nothing(client, db):
     response = client.post("/register", data={
         "display_name": "X", "email": "nocsrf@example.org",
-        "password": "walks-by-the-river-at-dawn-7", "password_again": "walks-by-the-river-at-dawn-7",
+        "password": "walks-by-the-river-at-dawn-7",
+        "password_again": "walks-by-the-river-at-dawn-7",
     })
     assert response.status_code == 200
     assert "Форма застаріла" in response.get_data(as_text=True)
@@ -135,3 +139,89 @@ def test_login_follows_only_local_next_targets(client, make_user):
     response = client.post("/login?next=https://evil.example/", data={
         "email": user.email, "password": PASSWORD, "csrf_token": token})
     assert response.location == "/"
+
+
+def test_failed_logins_are_rate_limited_per_address_whatever_the_email(client, make_user):
+    user = make_user()
+    address = {"environ_base": {"REMOTE_ADDR": "203.0.113.7"}}
+    for n in range(30):
+        response = post_form(client, "/login", {"email": f"guess{n}@example.org",
+                                                "password": "bad-pass-123"}, **address)
+        assert response.status_code == 200, n
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                         **address)
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "Забагато спроб за короткий час. Зачекайте кілька хвилин" in page
+    # Another address is not held back by this one.
+    other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                      environ_base={"REMOTE_ADDR": "198.51.100.9"})
+    assert other.status_code == 302
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example/", "/\\evil.example/", "/\\/evil.example", "/\t/evil.example",
+    "https:evil.example", "javascript:alert(1)", "profile",
+])
+def test_login_refuses_next_targets_a_browser_would_take_off_site(client, make_user, target):
+    user = make_user()
+    token = csrf_token(client, "/login")
+    response = client.post("/login", query_string={"next": target}, data={
+        "email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.location == "/"
+
+
+def test_login_follows_a_local_next_target_with_its_query(client, make_user):
+    user = make_user()
+    token = csrf_token(client, "/login")
+    response = client.post("/login", query_string={"next": "/verify/?from=login"}, data={
+        "email": user.email, "password": PASSWORD, "csrf_token": token})
+    assert response.location == "/verify/?from=login"
+
+
+def test_behind_a_proxy_the_limit_counts_each_client_address(app, db, make_user, outbox):
+    from portal import create_app
+    from tests.conftest import joined_transaction
+
+    proxied = create_app("testing", {"DATABASE_URL": app.config["DATABASE_URL"],
+                                     "PROXY_HOPS": 1, "MAIL_OUTBOX": str(outbox)})
+    user = make_user()
+
+    def attempt(client, forwarded_for, n):
+        return post_form(client, "/login", {"email": f"guess{n}@example.org",
+                                            "password": "bad-pass-123"},
+                         headers={"X-Forwarded-For": forwarded_for})
+
+    try:
+        with joined_transaction(proxied, db.get_bind()):
+            client = proxied.test_client()
+            for n in range(30):
+                assert attempt(client, "203.0.113.50", n).status_code == 200
+            assert attempt(client, "203.0.113.50", 30).status_code == 429
+            other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                              headers={"X-Forwarded-For": "198.51.100.60"})
+            assert other.status_code == 302
+            # The forwarded scheme is believed too: links in mail use https.
+            post_form(client, "/forgot", {"email": user.email},
+                      headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "budget.city"})
+            assert latest_link(outbox, r"\S+/reset/\S+").startswith("https://budget.city/reset/")
+    finally:
+        proxied.extensions["portal.db"].engine.dispose()
+
+
+def test_without_a_proxy_forwarded_addresses_are_not_believed(client, make_user):
+    user = make_user()
+    for n in range(30):
+        post_form(client, "/login", {"email": f"spoof{n}@example.org", "password": "bad-pass-1"},
+                  headers={"X-Forwarded-For": f"192.0.2.{n}"})
+    response = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
+                         headers={"X-Forwarded-For": "192.0.2.200"})
+    assert response.status_code == 429
+
+
+def test_the_change_password_form_asks_for_the_current_password_first(client, make_user):
+    login(client, make_user())
+    page = client.get("/profile").get_data(as_text=True)
+    form = page[page.index('action="/profile/password"'):]
+    assert form.index('name="current_password"') < form.index('name="password"') < form.index(
+        'name="password_again"')

@@ -40,7 +40,8 @@ def test_an_unexpected_error_shows_a_500_page_without_a_trace(app, db):
 
 def test_the_base_layout_has_landmarks_and_a_skip_link(client):
     body = client.get("/").get_data(as_text=True)
-    for marker in ('<header', '<nav', '<main id="main"', '<footer', 'class="skip-link" href="#main"'):
+    for marker in ('<header', '<nav', '<main id="main"', '<footer',
+                   'class="skip-link" href="#main"'):
         assert marker in body
 
 

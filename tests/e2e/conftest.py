@@ -1,0 +1,208 @@
+"""Browser tests: the real portal in its own process, driven by Chromium through Playwright.
+
+``live_server`` (one per run) migrates a fresh SQLite file with the real migrations and
+starts ``python -m tests.e2e.serve`` with the development configuration: secrets, database
+and mail outbox all under a temporary instance folder. Tests seed data through
+``live_server.session()`` or the real command line (``live_server.cli(...)``), read mail
+with ``live_server.latest_mail(...)``, and drive pages from ``browser_context()`` /
+``page``. ``shoot(page, "name")`` saves a full-page screenshot under
+``tests/artifacts/<module>/``; when a test fails, every page it left open is saved under
+``tests/artifacts/failures/``.
+"""
+
+from __future__ import annotations
+
+import email
+import os
+import re
+import secrets
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session
+
+from tests.conftest import prepare_database
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+TIMEOUT_MS = 10_000
+
+
+class LiveServer:
+    """The portal served from a child process, and the means to seed and inspect it."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.instance = folder / "instance"
+        self.outbox = self.instance / "outbox"
+        self.database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
+        self.secrets = {"SECRET_KEY": secrets.token_urlsafe(48),
+                        "PERSON_KEY_SECRET": secrets.token_urlsafe(48)}
+        self.url = ""
+        self.log = folder / "server.log"
+        self._process: subprocess.Popen | None = None
+        self._app = None
+
+    def start(self) -> LiveServer:
+        prepare_database(self.database_url)
+        self.instance.mkdir(parents=True, exist_ok=True)
+        keep = {k: v for k, v in os.environ.items()
+                if not k.startswith(("PORTAL_", "DATABASE_", "MAIL_", "OIDC_", "FLASK_"))}
+        env = {**keep, **self.secrets, "PORTAL_ENV": "development",
+               "PORTAL_INSTANCE": str(self.instance), "DATABASE_URL": self.database_url,
+               "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1"}
+        port_file = self.folder / "server.out"
+        with open(port_file, "wb") as out, open(self.log, "wb") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "tests.e2e.serve"], cwd=ROOT, env=env,
+                stdout=out, stderr=log,
+            )
+        deadline = time.monotonic() + 30
+        while not port_file.read_text().strip():
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError("the portal did not start:\n" + self.log.read_text())
+            time.sleep(0.05)
+        self.url = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
+        return self
+
+    def stop(self) -> None:
+        if self._process is not None and self._process.poll() is None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=10)
+        if self._app is not None:
+            self._app.extensions["portal.db"].engine.dispose()
+
+    @property
+    def app(self):
+        """An application on the same database and secrets, for seeding and the CLI."""
+        if self._app is None:
+            from portal import create_app
+
+            self._app = create_app("testing", {
+                "DATABASE_URL": self.database_url, "MAIL_OUTBOX": str(self.outbox),
+                **self.secrets,
+            })
+        return self._app
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session on the portal's database; committed when the block ends without error."""
+        with self.app.app_context():
+            session = self.app.extensions["portal.db"].sessionmaker()
+            try:
+                yield session
+                session.commit()
+            finally:
+                session.close()
+
+    def cli(self, *args: str, input: str | None = None) -> str:
+        """Run ``flask --app portal ARGS`` against the portal's database; its output."""
+        result = self.app.test_cli_runner().invoke(args=list(args), input=input)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def latest_mail(self, to: str, *, timeout: float = 5.0) -> EmailMessage:
+        """The newest .eml in the outbox addressed to ``to``, waiting for it a little."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = []
+            for path in self.outbox.glob("*.eml"):
+                message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+                if message["To"] == to:
+                    found.append((path.stat().st_mtime_ns, message))
+            if found:
+                return max(found, key=lambda item: item[0])[1]
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no mail to {to} in {self.outbox}")
+            time.sleep(0.05)
+
+    def link_in_mail(self, to: str, path_pattern: str) -> str:
+        body = self.latest_mail(to).get_content()
+        found = re.search(re.escape(self.url) + path_pattern, body)
+        assert found, body
+        return found.group(0)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    server = LiveServer(tmp_path_factory.mktemp("live")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.e2e_failed = report.failed
+    return report
+
+
+@pytest.fixture
+def browser_context(browser, request) -> Iterator[Callable]:
+    """Make browser contexts (one per person: separate cookies) closed after the test."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(locale="uk-UA", timezone_id="Europe/Kyiv",
+                                      viewport={"width": 1280, "height": 900}, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        contexts.append(context)
+        return context
+
+    yield make
+    for number, context in enumerate(contexts):
+        if getattr(request.node, "e2e_failed", False):
+            folder = ARTIFACTS / "failures"
+            folder.mkdir(parents=True, exist_ok=True)
+            for index, open_page in enumerate(context.pages):
+                open_page.screenshot(path=folder / f"{request.node.name}-{number}-{index}.png",
+                                     full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    return browser_context().new_page()
+
+
+@pytest.fixture
+def shoot(request) -> Callable:
+    """``shoot(page, "name")``: a numbered full-page screenshot of this module's steps."""
+    folder = ARTIFACTS / request.module.__name__.rsplit(".", 1)[-1].removeprefix("test_")
+    folder.mkdir(parents=True, exist_ok=True)
+    counter = iter(range(1, 100))
+
+    def save(page, name: str) -> Path:
+        path = folder / f"{next(counter):02d}-{name}.png"
+        page.screenshot(path=path, full_page=True)
+        return path
+
+    return save

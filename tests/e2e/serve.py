@@ -1,0 +1,22 @@
+"""Serve the portal for the browser tests: ``python -m tests.e2e.serve``.
+
+The configuration comes from the environment as in any deployment (``PORTAL_ENV``,
+``PORTAL_INSTANCE``, ``DATABASE_URL``...). The server binds 127.0.0.1 on a free port and
+prints that port as its first line of output, so the test that started it knows where to go.
+"""
+
+from __future__ import annotations
+
+from werkzeug.serving import make_server
+
+from portal import create_app
+
+
+def main() -> None:
+    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    print(server.server_port, flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,151 @@
+"""Configuration: environment variables, development defaults and production refusals."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import config
+from portal import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+STRONG = {"SECRET_KEY": "s" * 20 + "-production-secret-key-9876543210",
+          "PERSON_KEY_SECRET": "p" * 20 + "-production-person-key-0123456789"}
+
+
+@pytest.fixture
+def production_env(monkeypatch, tmp_path):
+    """A clean environment for the production configuration, with an empty instance folder."""
+    for name in (*config.SECRET_NAMES, "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(config.ProductionConfig, "INSTANCE_PATH", str(tmp_path))
+    return monkeypatch
+
+
+def test_production_without_a_secret_key_refuses_to_start_and_says_which(production_env,
+                                                                         tmp_path):
+    production_env.setenv("PERSON_KEY_SECRET", STRONG["PERSON_KEY_SECRET"])
+    with pytest.raises(RuntimeError) as refused:
+        config.load("production")
+    message = str(refused.value)
+    assert "SECRET_KEY must be set in the environment" in message
+    assert "PERSON_KEY_SECRET" not in message
+    assert not (tmp_path / "secrets.json").exists()  # production never invents a secret
+
+
+def test_production_without_any_secret_names_both(production_env):
+    with pytest.raises(RuntimeError, match="SECRET_KEY.*PERSON_KEY_SECRET"):
+        config.load("production")
+
+
+def test_production_with_secrets_from_the_environment_starts(production_env, tmp_path):
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    app = create_app("production", {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
+    try:
+        assert app.config["ENV_NAME"] == "production" and not app.debug
+        assert app.config["SECRET_KEY"] == STRONG["SECRET_KEY"]
+        assert app.config["SESSION_COOKIE_SECURE"] and app.config["MAIL_BACKEND"] == "smtp"
+    finally:
+        app.extensions["portal.db"].engine.dispose()
+
+
+@pytest.mark.parametrize("flag", ["1", "true"])
+def test_production_refuses_debug(production_env, flag):
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    production_env.setenv("FLASK_DEBUG", flag)
+    with pytest.raises(RuntimeError, match="debug must be off"):
+        config.load("production")
+
+
+def test_production_refuses_the_testing_secrets(production_env):
+    for name, value in config.TESTING_SECRETS.items():
+        production_env.setenv(name, value)
+    with pytest.raises(RuntimeError, match="SECRET_KEY is a development or testing secret"):
+        config.load("production")
+
+
+def test_production_refuses_the_development_secret_of_the_instance(production_env, tmp_path):
+    (tmp_path / "secrets.json").write_text(json.dumps(STRONG), encoding="utf-8")
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    with pytest.raises(RuntimeError, match="development or testing secret"):
+        config.load("production")
+
+
+def test_production_refuses_short_secrets(production_env):
+    production_env.setenv("SECRET_KEY", "short")
+    production_env.setenv("PERSON_KEY_SECRET", STRONG["PERSON_KEY_SECRET"])
+    with pytest.raises(RuntimeError, match="SECRET_KEY must be at least 32 characters"):
+        config.load("production")
+
+
+def test_an_unknown_environment_name_is_refused():
+    with pytest.raises(RuntimeError, match="Unknown PORTAL_ENV 'staging'"):
+        config.load("staging")
+
+
+def test_development_generates_secrets_once_and_keeps_them(monkeypatch, tmp_path):
+    for name in config.SECRET_NAMES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(config.DevelopmentConfig, "INSTANCE_PATH", str(tmp_path))
+    first, second = config.load("development"), config.load("development")
+    assert first.SECRET_KEY == second.SECRET_KEY and len(first.SECRET_KEY) >= 32
+    assert first.PERSON_KEY_SECRET != first.SECRET_KEY
+    assert (tmp_path / "secrets.json").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Бахмут", ("Бахмут",)),
+    ("Бахмут, Опитне ,Іванівське,", ("Бахмут", "Опитне", "Іванівське")),
+    (" , ", ()),
+])
+def test_list_settings_are_comma_separated(monkeypatch, raw, expected):
+    monkeypatch.setenv("COMMUNITY_LOCALITIES", raw)
+    assert config.env_list("COMMUNITY_LOCALITIES", "Бахмут") == expected
+
+
+def test_the_community_localities_default_to_bakhmut(monkeypatch):
+    monkeypatch.delenv("COMMUNITY_LOCALITIES", raising=False)
+    assert config.env_list("COMMUNITY_LOCALITIES", "Бахмут") == ("Бахмут",)
+
+
+def settings_in_a_fresh_process(tmp_path: Path, **env: str) -> dict:
+    """What a development app reads from ``env``, in a process that imports config anew."""
+    script = (
+        "import json; from portal import create_app; app = create_app('development'); "
+        "print(json.dumps({'url': app.config['DATABASE_URL'], "
+        "'dialect': app.extensions['portal.db'].engine.dialect.name, "
+        "'localities': app.config['COMMUNITY_LOCALITIES'], "
+        "'mail': [app.config['MAIL_BACKEND'], app.config['MAIL_OUTBOX']]}))"
+    )
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DATABASE_URL", "COMMUNITY_LOCALITIES", "MAIL_BACKEND", "FLASK_DEBUG")}
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
+        env={**clean, "PORTAL_INSTANCE": str(tmp_path), "PORTAL_ENV": "development", **env},
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_development_defaults_to_sqlite_and_an_outbox_under_the_instance(tmp_path):
+    settings = settings_in_a_fresh_process(tmp_path)
+    assert settings["url"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    assert settings["dialect"] == "sqlite"
+    assert settings["localities"] == ["Бахмут"]
+    assert settings["mail"] == ["outbox", str(tmp_path / "outbox")]
+
+
+def test_database_url_selects_postgresql_and_localities_come_from_the_environment(tmp_path):
+    settings = settings_in_a_fresh_process(
+        tmp_path, DATABASE_URL="postgresql+psycopg://portal@127.0.0.1:5432/portal",
+        COMMUNITY_LOCALITIES="Бахмут, Опитне")
+    assert settings["dialect"] == "postgresql"
+    assert settings["localities"] == ["Бахмут", "Опитне"]
