@@ -241,3 +241,43 @@ def test_a_co_author_invitation_is_mailed_after_the_commit_and_accepted(
     response = post_form(client, link, {})
     assert response.status_code == 302
     assert client.get(f"/projects/{project.id}/edit").status_code == 200
+
+
+def test_a_returned_project_is_edited_and_resubmitted_by_its_author(client, db, cycle, author):
+    project = make_project(db, cycle, author, status=ProjectStatus.RETURNED_FOR_REVISION)
+    sign_in(client, author)
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "повернула проєкт на доопрацювання" in page
+    response = post_form(client, f"/projects/{project.id}/edit", {
+        **DRAFT, "category": str(project.category_id), "title": "Майданчик, доопрацьований"})
+    assert response.status_code == 302
+    response = post_form(client, f"/projects/{project.id}/resubmit", {},
+                         token_from=f"/projects/{project.id}")
+    assert response.status_code == 302
+    db.refresh(project)
+    assert project.status is ProjectStatus.UNDER_REVIEW
+    assert project.title == "Майданчик, доопрацьований"
+
+
+def test_the_author_withdraws_with_a_public_reason(client, db, cycle, author):
+    project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
+    sign_in(client, author)
+    post_form(client, f"/projects/{project.id}/withdraw", {"reason": "Ідею реалізує ОСББ"},
+              token_from=f"/projects/{project.id}")
+    with client.session_transaction() as session:
+        session.clear()  # an anonymous visitor now
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Відкликано автором" in page and "Ідею реалізує ОСББ" in page
+
+
+def test_a_verified_resident_supports_once_and_the_count_shows(client, db, make_user, author):
+    needs = make_cycle(db, make_user(Role.ADMIN), support_needed=3)
+    project = make_project(db, needs, author, status=ProjectStatus.COLLECTING_SUPPORT)
+    supporter = make_user(verified=True)
+    sign_in(client, supporter)
+    post_form(client, f"/projects/{project.id}/support", {}, token_from=f"/projects/{project.id}")
+    response = post_form(client, f"/projects/{project.id}/support", {},
+                         token_from=f"/projects/{project.id}", follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert "1 з 3 підписів підтримки" in body
+    assert "Ви вже підтримали цей проєкт" in body or "Ви підтримуєте цей проєкт" in body
