@@ -22,7 +22,8 @@ def init_app(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
             "community_name": (app.config["COMMUNITY_NAME_EN"] if str(_locale()) == "en"
                                else app.config["COMMUNITY_NAME"]),
-            "is_role": lambda *roles: current_user.is_authenticated and current_user.has_role(*roles),
+            "is_role": lambda *roles: (current_user.is_authenticated
+                                       and current_user.has_role(*roles)),
         }
 
 

@@ -41,7 +41,8 @@ def test_the_cli_names_the_broken_link(app, db, make_user):
     assert f"event {events[0].id}" in result.output
     stored = select(AuditEvent.action).where(AuditEvent.id == events[0].id)
     assert db.execute(stored).scalar() == "forged"
-    assert db.execute(select(AuditEvent.action).where(AuditEvent.id == events[0].id)).scalar() == "forged"
+    stored = db.execute(select(AuditEvent.action).where(AuditEvent.id == events[0].id)).scalar()
+    assert stored == "forged"
 
 
 def test_a_moment_given_in_kyiv_time_keeps_the_chain_intact(db, app_ctx):
