@@ -63,6 +63,9 @@ REFUSALS = {
     "meeting_closed": _l("The meeting is closed."),
     "meeting_number_taken": _l("A meeting with this number already exists in this cycle."),
     "seat_not_in_cycle": _l("This member does not belong to the commission of this cycle."),
+    "seat_taken": _l("This account already has a seat, or the commission already has a chair "
+                     "or a secretary."),
+    "already_decided": _l("The meeting has already decided on this project."),
     "seat_in_use": _l("This member was present at a meeting and stays on record."),
     "project_not_in_cycle": _l("The project does not belong to this cycle."),
     "project_not_on_agenda": _l("The project is not on the agenda of this meeting."),
@@ -71,6 +74,7 @@ REFUSALS = {
     "transition_refused": _l("This decision is not possible in the project's current status."),
     "no_open_complaint": _l("The project has no complaint awaiting a ruling."),
     "complaint_pending": _l("A complaint on this project already awaits a ruling."),
+    "complaint_already_filed": _l("This rejection has already been contested and ruled on."),
     "complaint_closed": _l("The period for contesting this rejection is over."),
     "not_rejected": _l("Only a rejected project can be contested."),
     "not_author": _l("Only the author of the project can do this."),
