@@ -29,8 +29,13 @@ from portal.projects.models import Project
 from portal.projects.rules import Event, ProjectStatus
 from portal.review.models import Complaint, Decision, Meeting, MeetingStatus, payload_text
 from portal.review.rules import (
-    DecisionKind, DecisionProblem, RejectionReason, complaint_deadline, complaint_open,
-    decision_fields_problems, decision_valid,
+    DecisionKind,
+    DecisionProblem,
+    RejectionReason,
+    complaint_deadline,
+    complaint_open,
+    decision_fields_problems,
+    decision_valid,
 )
 from portal.review.services import ReviewError, move_project, note_on_project
 

@@ -14,8 +14,16 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, ForeignKey, Index, Numeric, String, Text, UniqueConstraint,
-    event, text,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 

@@ -24,8 +24,16 @@ from portal.cycles.models import Cycle
 from portal.projects.models import Project, ProjectEvent
 from portal.projects.rules import Event, ProjectStatus, TransitionError, line_total, transition
 from portal.review.models import (
-    AgendaItem, CommissionSeat, Decision, Expertise, ExpertiseCostItem, Meeting,
-    MeetingAttendance, MeetingStatus, SeatRole, payload_text,
+    AgendaItem,
+    CommissionSeat,
+    Decision,
+    Expertise,
+    ExpertiseCostItem,
+    Meeting,
+    MeetingAttendance,
+    MeetingStatus,
+    SeatRole,
+    payload_text,
 )
 from portal.review.rules import quorum_met
 
