@@ -26,7 +26,7 @@ from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.cycles.models import Cycle
 from portal.projects.models import Project
-from portal.projects.rules import Event, ProjectStatus
+from portal.projects.rules import Event, ProjectStatus, allowed_events
 from portal.review.models import Complaint, Decision, Meeting, MeetingStatus, payload_text
 from portal.review.rules import (
     DecisionKind,
@@ -137,6 +137,10 @@ def record_decision(
     complaint = open_complaint(session, project) if kind.rules_on_complaint else None
     if kind.rules_on_complaint and complaint is None:
         raise ReviewError("no_open_complaint", field="kind")
+    event = _event_for(kind, readmit, supersedes)
+    if event is not None and event not in allowed_events(project.status):
+        # Checked before anything is stored, so a refusal leaves no trace to roll back.
+        raise ReviewError("transition_refused", field="kind")
     payload = {"readmit": readmit} if kind is DecisionKind.COMPLAINT_UPHELD else {}
     decision = _store(session, Decision(
         meeting_id=meeting.id, project_id=project.id, kind=kind, reason=reason,
@@ -149,7 +153,6 @@ def record_decision(
                "votes": [votes_for, votes_against, abstained]}
     if supersedes is not None:
         details["supersedes"] = supersedes.id
-    event = _event_for(kind, readmit, supersedes)
     if event is None:
         note_on_project(session, project=project, kind=kind.value, actor=actor, now=now,
                         text=decision.reason_text, details=details)
@@ -261,8 +264,11 @@ def complaint_window(session: Session, project: Project, today: date) -> Complai
     """The rejection an author may contest and until when; None if there is none."""
     if project.status is not ProjectStatus.REJECTED:
         return None
-    rejection = decision_in_force(session, project)
-    if rejection is None or rejection.kind is not DecisionKind.REJECT:
+    rejection = session.execute(
+        select(Decision).where(Decision.project_id == project.id,
+                               Decision.kind == DecisionKind.REJECT, _in_force())
+        .order_by(Decision.id.desc()).limit(1)).scalar_one_or_none()
+    if rejection is None:
         return None
     days = project.cycle.complaint_days
     held_on = rejection.meeting.held_on
