@@ -55,9 +55,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
     from portal.main import views as main
+    from portal.review import commission as review_commission
+    from portal.review import views as review
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
+        review.bp, review.expertise, review_commission.bp, review_commission.roster,
     ):
         app.register_blueprint(blueprint)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from portal.clock import utcnow
+from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import CategoryKind
 from portal.projects.models import CostItem, Project
@@ -17,7 +17,8 @@ from portal.projects.rules import ProjectStatus
 from portal.review import services
 from portal.review.models import SeatRole
 
-MEETING_DAY = date(2019, 5, 10)
+#: Meetings are held today, so a revision deadline after them is still in the future.
+MEETING_DAY = kyiv_today()
 
 
 def make_cycle(db, *, name: str | None = None, complaint_days: int = 5) -> Cycle:

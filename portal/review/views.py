@@ -8,6 +8,8 @@ administrators. The commission's own pages are in ``portal.review.commission``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -20,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -29,21 +32,23 @@ from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.i18n import _
+from portal.money import format_hryvnias, format_number
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.review import decisions, services
 from portal.review.documents import DOCX_MIME, protocol_docx, protocol_pdf
 from portal.review.forms import (
+    LINE_MESSAGES,
     SPARE_COST_LINES,
     ComplaintForm,
     ExpertiseForm,
     read_cost_lines,
-    LINE_MESSAGES,
 )
 from portal.review.messages import KIND_LABELS, REASON_LABELS, problem_message
 from portal.review.models import Expertise, Meeting
 from portal.review.permissions import can_see_meeting, is_author
 from portal.review.protocol import build_protocol
+from portal.review.rules import DecisionKind, RejectionReason
 from portal.review.services import EXPERTISE_STATUSES, ReviewError
 
 bp = Blueprint("review", __name__, url_prefix="/review")
@@ -107,6 +112,31 @@ def review_of(project: Project) -> ProjectReview:
         may_complain=bool(window and window.open and window.rejection.id not in contested
                           and is_author(current_user, project)),
     )
+
+
+@bp.app_template_filter("hryvnias")
+def hryvnias_filter(kopecks: int) -> str:
+    return format_hryvnias(kopecks)
+
+
+@bp.app_template_filter("quantity")
+def quantity_filter(value: Decimal) -> str:
+    return format_number(value.normalize())
+
+
+@bp.app_template_filter("date_long")
+def date_long_filter(value: date) -> str:
+    return format_date(value, "long")
+
+
+@bp.app_template_global()
+def kind_label(kind: DecisionKind) -> str:
+    return str(KIND_LABELS[kind])
+
+
+@bp.app_template_global()
+def reason_label(reason: RejectionReason) -> str:
+    return str(REASON_LABELS[reason])
 
 
 def _labels() -> dict:
@@ -227,8 +257,8 @@ def _prefill(form: ExpertiseForm, project: Project, earlier: Expertise | None) -
     form.items.entries = []
     for line in lines:
         form.items.append_entry({
-            "name": line.name, "quantity": f"{line.quantity.normalize():f}".replace(".", ","),
-            "unit": line.unit, "unit_price": f"{line.unit_price // 100},{line.unit_price % 100:02d}",
+            "name": line.name, "quantity": format_number(line.quantity.normalize()),
+            "unit": line.unit, "unit_price": format_number(Decimal(line.unit_price) / 100, 2),
         })
     for _spare in range(SPARE_COST_LINES):
         form.items.append_entry()
