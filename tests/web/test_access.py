@@ -10,6 +10,7 @@ import pytest
 
 from portal.accounts.models import Role
 from tests.conftest import sign_in
+from tests.review_factories import review_ids
 
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
 LOGIN = 302  # anonymous: sent to the login page
@@ -54,6 +55,40 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.grant": ("POST", "/admin/users/{resident}/roles/grant", only("admin", ok=302)),
     "admin.revoke": ("POST", "/admin/users/{resident}/roles/revoke", only("admin", ok=302)),
     "admin.audit_log": ("GET", "/admin/audit", only("admin")),
+    # Review: public pages of a held meeting and of a project under review.
+    "review.cycle_meetings": ("GET", "/review/cycles/{cycle}/meetings", ANY),
+    "review.meeting": ("GET", "/review/meetings/{meeting}", ANY),
+    "review.protocol": ("GET", "/review/meetings/{meeting}/protocol", ANY),
+    "review.protocol_docx": ("GET", "/review/meetings/{meeting}/protocol.docx", ANY),
+    "review.protocol_pdf": ("GET", "/review/meetings/{meeting}/protocol.pdf", ANY),
+    "review.project_review": ("GET", "/review/projects/{project}", ANY),
+    # Only the project's author may contest its rejection; no role below is the author.
+    "review.complaint": ("GET", "/review/projects/{project}/complaint",
+                         {**{r: 403 for r in ROLES}, "anonymous": LOGIN}),
+    "expertise.index": ("GET", "/expertise/", only("staff", "admin")),
+    "expertise.queue": ("GET", "/expertise/cycles/{cycle}", only("staff", "admin")),
+    "expertise.record": ("GET", "/expertise/projects/{project}", only("staff", "admin")),
+    "commission.index": ("GET", "/commission/", only("commission", "admin")),
+    "commission.cycle": ("GET", "/commission/cycles/{cycle}", only("commission", "admin")),
+    # Without a CSRF token the form is refused (400), or the action redirects with a message.
+    "commission.create_meeting": ("POST", "/commission/cycles/{cycle}/meetings",
+                                  only("commission", "admin", ok=400)),
+    "commission.meeting": ("GET", "/commission/meetings/{meeting}", only("commission", "admin")),
+    "commission.attendance": ("POST", "/commission/meetings/{meeting}/attendance",
+                              only("commission", "admin", ok=302)),
+    "commission.agenda_add": ("POST", "/commission/meetings/{meeting}/agenda",
+                              only("commission", "admin", ok=302)),
+    "commission.agenda_remove": ("POST",
+                                 "/commission/meetings/{meeting}/agenda/{agenda_item}/remove",
+                                 only("commission", "admin", ok=302)),
+    "commission.open_meeting": ("POST", "/commission/meetings/{meeting}/open",
+                                only("commission", "admin", ok=302)),
+    "commission.close_meeting": ("POST", "/commission/meetings/{meeting}/close",
+                                 only("commission", "admin", ok=302)),
+    "commission.decide": ("GET", "/commission/meetings/{meeting}/projects/{project}",
+                          only("commission", "admin")),
+    "roster.edit": ("GET", "/roster/cycles/{cycle}", only("admin")),
+    "roster.remove": ("POST", "/roster/seats/{seat}/remove", only("admin", ok=302)),
 }
 
 
@@ -79,6 +114,7 @@ def people(db, make_user):
     people["ids"] = {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
+        **review_ids(db, make_user),
     }
     return people
 
