@@ -32,7 +32,7 @@ from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.i18n import _
-from portal.money import format_hryvnias, format_number
+from portal.money import format_number
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.review import decisions, services
@@ -114,14 +114,7 @@ def review_of(project: Project) -> ProjectReview:
     )
 
 
-@bp.app_template_filter("hryvnias")
-def hryvnias_filter(kopecks: int) -> str:
-    return format_hryvnias(kopecks)
-
-
-@bp.app_template_filter("quantity")
-def quantity_filter(value: Decimal) -> str:
-    return format_number(value.normalize())
+# The templates also use ``hryvnias`` and ``quantity``, the projects part's filters.
 
 
 @bp.app_template_filter("date_long")
