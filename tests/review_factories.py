@@ -116,5 +116,5 @@ def review_ids(db, make_user) -> dict[str, int]:
     meeting.attendance.extend(MeetingAttendance(seat_id=s.id) for s in seats[:2])
     meeting.agenda_items.append(AgendaItem(project_id=project.id, position=1))
     db.flush()
-    return {"cycle": cycle.id, "project": project.id, "meeting": meeting.id,
+    return {"review_cycle": cycle.id, "review_project": project.id, "meeting": meeting.id,
             "agenda_item": meeting.agenda_items[0].id, "seat": seats[-1].id}
