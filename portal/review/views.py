@@ -248,6 +248,7 @@ def _prefill(form: ExpertiseForm, project: Project, earlier: Expertise | None) -
     """Start from the newest expertise's estimate, or from the author's, plus blank lines."""
     lines = earlier.items if earlier else project.cost_items
     form.items.entries = []
+    form.items.last_index = -1  # numbering restarts at items-0
     for line in lines:
         form.items.append_entry({
             "name": line.name, "quantity": format_number(line.quantity.normalize()),
