@@ -57,10 +57,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main import views as main
     from portal.projects import editor as project_editor
     from portal.projects import views as projects
+    from portal.review import commission as review_commission
+    from portal.review import views as review
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
         cycles.bp, cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
+        review.bp, review.expertise, review_commission.bp, review_commission.roster,
     ):
         app.register_blueprint(blueprint)

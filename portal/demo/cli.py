@@ -9,6 +9,7 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.demo.accounts import DEMO_PASSWORD, load_accounts
 from portal.demo.cycles import load_cycles
+from portal.demo.review import load_review
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -19,6 +20,7 @@ def load() -> None:
     session = db_session()
     loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_cycles(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
+    load_review(session)
     session.commit()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for user, roles in loaded:
