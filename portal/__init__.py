@@ -55,9 +55,15 @@ def _register_blueprints(app: Flask) -> None:
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
     from portal.main import views as main
+    from portal.programs import api as programs_api
+    from portal.programs import cli as programs_cli
+    from portal.programs import funding_views as program_money
+    from portal.programs import staff_views as program_admin
+    from portal.programs import views as programs
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
+        programs.bp, program_admin.bp, program_money.bp, programs_api.api, programs_cli.cli,
     ):
         app.register_blueprint(blueprint)

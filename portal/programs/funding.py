@@ -84,7 +84,7 @@ def record_payment(
     if check_payment_date(paid_on, line.year):
         raise ProgramError(ProgramProblem.PAYMENT_OUTSIDE_YEAR, "paid_on")
     if amount <= 0:
-        raise ProgramError(ProgramProblem.FIGURE_FORMAT, "amount")
+        raise ProgramError(ProgramProblem.AMOUNT_NOT_POSITIVE, "amount")
     payment = Financing(line=line, paid_on=paid_on, amount=amount, document=document.strip(),
                         recorded_by_id=getattr(actor, "id", None), recorded_at=now)
     session.add(payment)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.i18n import _
 from portal.programs import report_rules as rr
 from portal.programs.indicator_figures import (
     FigureNote,
@@ -85,13 +86,18 @@ class ProgramRecords:
 
 
 def decision_text(by: str, on: date | None, number: str) -> str:
-    """A decision the way the documents cite it: "рішення <by> від 27.06.2017 №6/102-1903"."""
-    parts = ["рішення", by.strip()] if by.strip() else ["рішення"]
-    if on is not None:
-        parts.append(f"від {on:%d.%m.%Y}")
-    if number.strip():
-        parts.append(f"№{number.strip()}")
-    return " ".join(parts)
+    """A decision as the documents cite it: "рішення <by> від 27.06.2017 №6/102-1903"."""
+    by, number = by.strip(), number.strip()
+    day = f"{on:%d.%m.%Y}" if on is not None else ""
+    if by and day and number:
+        return _("decision of %(body)s of %(date)s No %(number)s", body=by, date=day,
+                 number=number)
+    parts = [_("decision"), by]
+    if day:
+        parts.append(_("of %(date)s", date=day))
+    if number:
+        parts.append(_("No %(number)s", number=number))
+    return " ".join(part for part in parts if part)
 
 
 def heading(program: Program) -> rr.Program:

@@ -41,8 +41,8 @@ from portal.programs.report_rules import (
 )
 
 DASH = "—"
-TABLE_1_WIDTHS = (4, 14, 22, 8, 16, 9, 9, 7, 22)
-TABLE_2_WIDTHS = (4, 30, 8, 9, 9, 7, 20, 13)
+TABLE_1_WIDTHS = (4, 13, 22, 8, 15, 10, 10, 8, 21)
+TABLE_2_WIDTHS = (4, 30, 8, 9, 9, 8, 19, 13)
 
 
 def money_cell(kopecks: int) -> Cell:

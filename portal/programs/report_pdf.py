@@ -6,6 +6,7 @@ cover Cyrillic, the no-break space of the number format and the dash of empty ce
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from portal.programs.report_document import Document
@@ -13,6 +14,9 @@ from portal.programs.report_html import render_html
 
 STATIC = Path(__file__).resolve().parent.parent / "static" / "css" / "report.css"
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+# WeasyPrint reports every layout step at INFO; the portal's log is for the portal.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 _FONT_FACES = "\n".join(
     f'@font-face {{ font-family: "DejaVu Sans"; src: url("{(DEJAVU / file).as_uri()}"); '

@@ -45,6 +45,7 @@ class ProgramProblem(StrEnum):
     HAS_PAYMENTS = "has_payments"
     WINNER_LINE = "winner_line"
     PAYMENT_OUTSIDE_YEAR = "payment_outside_year"
+    AMOUNT_NOT_POSITIVE = "amount_not_positive"
     FIGURE_FORMAT = "figure_format"
     FIGURE_TOO_PRECISE = "figure_too_precise"
     FIGURE_TOO_LARGE = "figure_too_large"

@@ -54,6 +54,60 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.grant": ("POST", "/admin/users/{resident}/roles/grant", only("admin", ok=302)),
     "admin.revoke": ("POST", "/admin/users/{resident}/roles/revoke", only("admin", ok=302)),
     "admin.audit_log": ("GET", "/admin/audit", only("admin")),
+    # Target programs: everyone reads a published program and its reports.
+    "programs.index": ("GET", "/programs/", ANY),
+    "programs.show": ("GET", "/programs/{program}", ANY),
+    "programs.report": ("GET", "/programs/{program}/reports/2024/annual", ANY),
+    "programs.report_file": ("GET", "/programs/{program}/reports/2024/q1.json", ANY),
+    "programs.document": ("GET", "/programs/{program}/passport", ANY),
+    "programs.document_file": ("GET", "/programs/{program}/appendix.csv", ANY),
+    "api_programs.annual_report": ("GET", "/api/v1/programs/{program}/reports/2024", ANY),
+    # Staff maintain programs; a POST without its CSRF token changes nothing.
+    "program_admin.new": ("GET", "/staff/programs/new", only("staff", "admin")),
+    "program_admin.edit": ("GET", "/staff/programs/{program}/edit", only("staff", "admin")),
+    "program_admin.manage": ("GET", "/staff/programs/{program}", only("staff", "admin")),
+    "program_admin.publish": ("POST", "/staff/programs/{program}/publish",
+                              only("staff", "admin", ok=302)),
+    "program_admin.add_amendment": ("POST", "/staff/programs/{program}/amendments",
+                                    only("staff", "admin", ok=400)),
+    "program_admin.delete_amendment": ("POST", "/staff/programs/amendments/{amendment}/delete",
+                                       only("staff", "admin", ok=302)),
+    "program_admin.save_task": ("POST", "/staff/programs/{program}/tasks",
+                                only("staff", "admin", ok=400)),
+    "program_admin.task": ("GET", "/staff/programs/tasks/{task}", only("staff", "admin")),
+    "program_admin.delete_task": ("POST", "/staff/programs/tasks/{task}/delete",
+                                  only("staff", "admin", ok=302)),
+    "program_admin.save_measure": ("POST", "/staff/programs/{program}/measures",
+                                   only("staff", "admin", ok=400)),
+    "program_admin.measure": ("GET", "/staff/programs/measures/{measure}",
+                              only("staff", "admin")),
+    "program_admin.delete_measure": ("POST", "/staff/programs/measures/{measure}/delete",
+                                     only("staff", "admin", ok=302)),
+    "program_admin.departments": ("GET", "/staff/programs/departments", only("staff", "admin")),
+    "program_admin.delete_department": ("POST",
+                                        "/staff/programs/departments/{department}/delete",
+                                        only("staff", "admin", ok=302)),
+    "program_admin.template": ("GET", "/staff/programs/{program}/template.csv",
+                               only("staff", "admin")),
+    "program_admin.import_plan": ("GET", "/staff/programs/{program}/import",
+                                  only("staff", "admin")),
+    "program_money.plan_line": ("POST", "/staff/funding/measures/{measure}/lines",
+                                only("staff", "admin", ok=400)),
+    "program_money.line": ("GET", "/staff/funding/lines/{line}", only("staff", "admin")),
+    "program_money.delete_line": ("POST", "/staff/funding/lines/{line}/delete",
+                                  only("staff", "admin", ok=302)),
+    "program_money.record_payment": ("POST", "/staff/funding/lines/{line}/payments",
+                                     only("staff", "admin", ok=400)),
+    "program_money.delete_payment": ("POST", "/staff/funding/payments/{payment}/delete",
+                                     only("staff", "admin", ok=302)),
+    "program_money.execution_text": ("POST", "/staff/funding/measures/{measure}/texts",
+                                     only("staff", "admin", ok=400)),
+    "program_money.indicators": ("GET", "/staff/funding/programs/{program}/indicators/2024",
+                                 only("staff", "admin")),
+    "program_money.indicator": ("GET", "/staff/funding/indicators/{indicator}",
+                                only("staff", "admin")),
+    "program_money.delete_indicator": ("POST", "/staff/funding/indicators/{indicator}/delete",
+                                       only("staff", "admin", ok=302)),
 }
 
 
@@ -79,8 +133,41 @@ def people(db, make_user):
     people["ids"] = {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
+        **program_ids(db),
     }
     return people
+
+
+def program_ids(db) -> dict[str, int]:
+    """A published program with one of everything staff pages show, by id."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.clock import utcnow
+    from portal.programs import funding, services
+    from portal.programs.report_rules import FundingSource, IndicatorGroup
+
+    now = utcnow()
+    program = services.create_program(db, actor=None, now=now, data=services.ProgramData(
+        code="access-table", title="Програма", start_year=2023, end_year=2025))
+    services.set_published(db, actor=None, program=program, published=True, now=now)
+    amendment = services.add_amendment(db, actor=None, program=program, decided_by="ради",
+                                       decided_on=date(2024, 3, 1), number="1/2", now=now)
+    task = services.save_task(db, actor=None, program=program, number=1, title="Завдання",
+                              now=now)
+    department = services.save_department(db, actor=None, name="Відділ", now=now)
+    measure = services.save_measure(db, actor=None, task=task, now=now,
+                                    data=services.MeasureData(seq=1, content="Захід"))
+    line = funding.plan_line(db, actor=None, measure=measure, year=2024,
+                             source=FundingSource.CITY_BUDGET, planned=10_000_00, now=now)
+    payment = funding.record_payment(db, actor=None, line=line, paid_on=date(2024, 2, 1),
+                                     amount=5_000_00, document="п/д 1", now=now)
+    indicator = funding.save_indicator(db, actor=None, program=program, year=2024, now=now,
+                                       data=funding.IndicatorData(IndicatorGroup.PRODUCT, "Форуми",
+                                                                  "од.", Decimal(2), Decimal(1)))
+    return {"program": program.id, "amendment": amendment.id, "task": task.id,
+            "measure": measure.id, "line": line.id, "payment": payment.id,
+            "indicator": indicator.id, "department": department.id}
 
 
 def census_ready(db, make_user):
