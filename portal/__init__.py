@@ -52,9 +52,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.admin import views as admin
     from portal.audit import cli as audit_cli
+    from portal.cycles import views as cycles
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
     from portal.main import views as main
+    from portal.projects import editor as project_editor
+    from portal.projects import views as projects
     from portal.programs import api as programs_api
     from portal.programs import cli as programs_cli
     from portal.programs import funding_views as program_money
@@ -63,6 +66,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
+        cycles.bp, cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
         programs.bp, program_admin.bp, program_money.bp, programs_api.api, programs_cli.cli,
     ):

@@ -1,8 +1,8 @@
 """target programs, funding lines, financing, indicators, implementation
 
 Revision ID: 0004_programs
-Revises: 0001_foundation
-Create Date: 2026-11-21 20:54:16.257036
+Revises: 0002_cycles
+Create Date: 2026-11-21 21:07:13.413038
 """
 
 from collections.abc import Sequence
@@ -14,7 +14,7 @@ import portal.db
 import portal.programs.models
 
 revision: str = '0004_programs'
-down_revision: str | None = '0001_foundation'
+down_revision: str | None = '0002_cycles'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -102,27 +102,6 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measures')),
     sa.UniqueConstraint('task_id', 'seq', name=op.f('uq_measures_task_id_seq'))
     )
-    op.create_table('funding_lines',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('measure_id', sa.Integer(), nullable=False),
-    sa.Column('year', sa.Integer(), nullable=False),
-    sa.Column('source', sa.Enum('city_budget', 'state_budget', 'other', name='funding_source', native_enum=False, create_constraint=True, length=20), nullable=False),
-    sa.Column('planned', sa.BigInteger(), nullable=False),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('project_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', portal.db.UTCDateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('planned >= 0', name=op.f('ck_funding_lines_planned_not_negative')),
-    sa.CheckConstraint('year BETWEEN 1991 AND 2100', name=op.f('ck_funding_lines_year_range')),
-    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_funding_lines_department_id_departments'), ondelete='RESTRICT'),
-    sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_funding_lines_measure_id_measures'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_funding_lines')),
-    sa.UniqueConstraint('project_id', name=op.f('uq_funding_lines_project_id'))
-    )
-    with op.batch_alter_table('funding_lines', schema=None) as batch_op:
-        batch_op.create_index('ix_funding_lines_measure_year', ['measure_id', 'year'], unique=False)
-        batch_op.create_index('uq_funding_lines_general', ['measure_id', 'year', 'source'], unique=True, sqlite_where=sa.text('project_id IS NULL'), postgresql_where=sa.text('project_id IS NULL'))
-
     op.create_table('measure_departments',
     sa.Column('measure_id', sa.Integer(), nullable=False),
     sa.Column('department_id', sa.Integer(), nullable=False),
@@ -139,6 +118,28 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_measure_execution_texts')),
     sa.UniqueConstraint('measure_id', 'year', name=op.f('uq_measure_execution_texts_measure_id_year'))
     )
+    op.create_table('funding_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('measure_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=False),
+    sa.Column('source', sa.Enum('city_budget', 'state_budget', 'other', name='funding_source', native_enum=False, create_constraint=True, length=20), nullable=False),
+    sa.Column('planned', sa.BigInteger(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', portal.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('planned >= 0', name=op.f('ck_funding_lines_planned_not_negative')),
+    sa.CheckConstraint('year BETWEEN 1991 AND 2100', name=op.f('ck_funding_lines_year_range')),
+    sa.ForeignKeyConstraint(['department_id'], ['departments.id'], name=op.f('fk_funding_lines_department_id_departments'), ondelete='RESTRICT'),
+    sa.ForeignKeyConstraint(['measure_id'], ['measures.id'], name=op.f('fk_funding_lines_measure_id_measures'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_funding_lines_project_id_projects'), ondelete='RESTRICT'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_funding_lines')),
+    sa.UniqueConstraint('project_id', name=op.f('uq_funding_lines_project_id'))
+    )
+    with op.batch_alter_table('funding_lines', schema=None) as batch_op:
+        batch_op.create_index('ix_funding_lines_measure_year', ['measure_id', 'year'], unique=False)
+        batch_op.create_index('uq_funding_lines_general', ['measure_id', 'year', 'source'], unique=True, sqlite_where=sa.text('project_id IS NULL'), postgresql_where=sa.text('project_id IS NULL'))
+
     op.create_table('financings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('line_id', sa.Integer(), nullable=False),
@@ -197,11 +198,64 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_implementation_photos')),
     sa.UniqueConstraint('stored_name', name=op.f('uq_implementation_photos_stored_name'))
     )
+    _add_cycle_measure_key()
+
     # ### end Alembic commands ###
+
+
+CYCLE_MEASURE_KEY = (
+    "CONSTRAINT fk_cycles_measure_id_measures FOREIGN KEY(measure_id) "
+    "REFERENCES measures (id) ON DELETE SET NULL"
+)
+
+
+def _add_cycle_measure_key() -> None:
+    """Make ``cycles.measure_id`` a foreign key to ``measures``.
+
+    PostgreSQL adds the constraint in place. SQLite cannot; batch mode would copy the table
+    and drop the old one, and with foreign keys on (they cannot be switched off inside the
+    migration's transaction) that drop deletes the cycles' categories by cascade and fails
+    on their projects. A foreign key changes nothing stored in the table, so on SQLite the
+    clause is appended to the table's definition, the change SQLite documents for schema
+    edits that leave the stored rows as they are; every ``measure_id`` is still NULL here.
+    """
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        op.create_foreign_key("fk_cycles_measure_id_measures", "cycles", "measures",
+                              ["measure_id"], ["id"], ondelete="SET NULL")
+        return
+    definition = bind.execute(sa.text(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cycles'")).scalar_one()
+    head, _, tail = definition.rstrip().rpartition(")")
+    version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
+    bind.execute(sa.text("PRAGMA writable_schema = ON"))
+    bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND "
+                         "name = 'cycles'"), {"sql": f"{head},\n\t{CYCLE_MEASURE_KEY}\n){tail}"})
+    bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
+    bind.execute(sa.text("PRAGMA writable_schema = OFF"))
+
+
+def _drop_cycle_measure_key() -> None:
+    """Undo :func:`_add_cycle_measure_key` the same way on each database."""
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        op.drop_constraint("fk_cycles_measure_id_measures", "cycles", type_="foreignkey")
+        return
+    definition = bind.execute(sa.text(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'cycles'")).scalar_one()
+    version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
+    bind.execute(sa.text("PRAGMA writable_schema = ON"))
+    bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND "
+                         "name = 'cycles'"),
+                 {"sql": definition.replace(f",\n\t{CYCLE_MEASURE_KEY}\n", "\n")})
+    bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
+    bind.execute(sa.text("PRAGMA writable_schema = OFF"))
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
+    _drop_cycle_measure_key()
+
     op.drop_table('implementation_photos')
     with op.batch_alter_table('implementation_updates', schema=None) as batch_op:
         batch_op.drop_index('ix_implementation_updates_implementation')
@@ -212,13 +266,13 @@ def downgrade() -> None:
         batch_op.drop_index('ix_financings_line')
 
     op.drop_table('financings')
-    op.drop_table('measure_execution_texts')
-    op.drop_table('measure_departments')
     with op.batch_alter_table('funding_lines', schema=None) as batch_op:
         batch_op.drop_index('uq_funding_lines_general', sqlite_where=sa.text('project_id IS NULL'), postgresql_where=sa.text('project_id IS NULL'))
         batch_op.drop_index('ix_funding_lines_measure_year')
 
     op.drop_table('funding_lines')
+    op.drop_table('measure_execution_texts')
+    op.drop_table('measure_departments')
     op.drop_table('measures')
     op.drop_table('program_tasks')
     op.drop_table('program_indicators')

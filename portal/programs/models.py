@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     BigInteger,
@@ -28,13 +28,16 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 from portal.db import Base
 from portal.enums import enum_column
 from portal.programs.indicator_figures import PortalFigure
 from portal.programs.report_rules import FundingSource, IndicatorGroup
+
+if TYPE_CHECKING:
+    from portal.projects.models import Project
 
 
 class ScaledDecimal(TypeDecorator[Decimal]):
@@ -224,12 +227,18 @@ class FundingLine(Base):
     department_id: Mapped[int | None] = mapped_column(
         ForeignKey("departments.id", ondelete="RESTRICT")
     )
-    # The participatory-budget project this line funds (a winner), if any.
-    project_id: Mapped[int | None] = mapped_column(unique=True)
+    # The participatory-budget project this line funds (a winner), if any; the project
+    # reaches its line as ``project.funding_line``.
+    project_id: Mapped[int | None] = mapped_column(
+        ForeignKey("projects.id", ondelete="RESTRICT"), unique=True
+    )
     created_at: Mapped[datetime]
 
     measure: Mapped[Measure] = relationship(back_populates="lines")
     department: Mapped[Department | None] = relationship()
+    project: Mapped[Project | None] = relationship(
+        backref=backref("funding_line", uselist=False)
+    )
     financings: Mapped[list[Financing]] = relationship(
         back_populates="line", order_by="(Financing.paid_on, Financing.id)",
         cascade="all, delete-orphan",
