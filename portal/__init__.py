@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.cycles import views as cycles
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
+    from portal.implementation import views as implementation
     from portal.main import views as main
     from portal.projects import editor as project_editor
     from portal.projects import views as projects
@@ -69,5 +70,6 @@ def _register_blueprints(app: Flask) -> None:
         cycles.bp, cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
         programs.bp, program_admin.bp, program_money.bp, programs_api.api, programs_cli.cli,
+        implementation.bp, implementation.staff,
     ):
         app.register_blueprint(blueprint)

@@ -8,22 +8,14 @@ tender number. Dated public updates with photos tell residents what happened.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from portal.db import Base
 from portal.enums import enum_column
+from portal.implementation.rules import ImplementationStatus
 from portal.programs.models import FundingLine
-
-
-class ImplementationStatus(StrEnum):
-    PLANNED = "planned"
-    PROCUREMENT = "procurement"
-    IN_PROGRESS = "in_progress"
-    IMPLEMENTED = "implemented"
-    NOT_IMPLEMENTED = "not_implemented"
 
 
 class Implementation(Base):

@@ -29,6 +29,7 @@ from portal.programs.models import (
 from portal.programs.report_rules import FundingSource, IndicatorGroup
 from portal.programs.rules import ProgramProblem, check_payment_date, check_year_in_term
 from portal.programs.services import ProgramError, audit_change, unique_or_refuse
+from portal.projects.rules import ProjectStatus
 
 
 def _check_year(program: Program, year: int, field: str = "year") -> None:
@@ -68,7 +69,7 @@ def delete_line(session: Session, *, actor: Any, line: FundingLine, now: datetim
     """Remove a line nobody has been paid on; a winner's line stays with its project."""
     if line.financings:
         raise ProgramError(ProgramProblem.HAS_PAYMENTS)
-    if line.project_id is not None:
+    if line.project is not None and line.project.status is ProjectStatus.WINNER:
         raise ProgramError(ProgramProblem.WINNER_LINE)
     session.delete(line)
     session.flush()

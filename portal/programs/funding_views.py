@@ -9,11 +9,12 @@ from wtforms import SelectChoice
 
 from portal.access import guard_blueprint
 from portal.clock import utcnow
+from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import ActionForm
-from portal.i18n import _
+from portal.i18n import _, ngettext
 from portal.money import AmountError, format_thousands, parse_hryvnias, parse_thousands
-from portal.programs import funding, services
+from portal.programs import funding, services, winners
 from portal.programs.forms import (
     ExecutionTextForm,
     IndicatorForm,
@@ -265,3 +266,45 @@ def delete_indicator(indicator_id: int):
         db_session().commit()
         flash(_("The indicator is deleted."), "success")
     return redirect(url_for("program_money.indicators", program_id=program_id, year=year))
+
+
+@bp.route("/measures/<int:measure_id>/cycles", methods=["POST"])
+def link_cycle(measure_id: int):
+    """Link a participatory-budget cycle to this measure, or unlink it (``unlink`` set)."""
+    measure = _get(Measure, measure_id)
+    cycle = db_session().get(Cycle, request.form.get("cycle", type=int) or 0)
+    if not ActionForm.from_request().validate() or cycle is None:
+        abort(400)
+    unlink = bool(request.form.get("unlink"))
+    if unlink and cycle.measure_id != measure.id:
+        abort(400)
+    try:
+        winners.link_cycle(db_session(), actor=current_user, cycle=cycle,
+                           measure=None if unlink else measure, now=utcnow())
+    except services.ProgramError as error:
+        db_session().rollback()
+        flash(problem(error.code), "error")
+    else:
+        db_session().commit()
+        flash(_("The cycle is unlinked.") if unlink
+              else _("The cycle “%(name)s” is funded under this measure.", name=cycle.name),
+              "success")
+    return redirect(url_for("program_admin.measure", measure_id=measure.id))
+
+
+@bp.route("/cycles/<int:cycle_id>/fund-winners", methods=["POST"])
+def fund_winners(cycle_id: int):
+    """Turn the cycle's approved winners into funding lines (the approval step does it too)."""
+    cycle = _get(Cycle, cycle_id)
+    if not ActionForm.from_request().validate():
+        abort(400)
+    try:
+        lines = winners.fund_winners(db_session(), cycle=cycle, actor=current_user, now=utcnow())
+    except services.ProgramError as error:
+        db_session().rollback()
+        flash(problem(error.code), "error")
+        return redirect(url_for("programs.index"))
+    db_session().commit()
+    flash(ngettext("%(num)d winner became a funding line.",
+                   "%(num)d winners became funding lines.", len(lines)), "success")
+    return redirect(url_for("program_admin.measure", measure_id=cycle.measure_id))

@@ -32,6 +32,8 @@ PROBLEMS = {
     ProgramProblem.HAS_PAYMENTS: _l("Payments are recorded here; remove them first."),
     ProgramProblem.WINNER_LINE: _l("This line funds a winning project; it stays with the "
                                    "project."),
+    ProgramProblem.CYCLE_NOT_LINKED: _l("The cycle is not linked to a program measure; link it "
+                                        "on the measure's page first."),
     ProgramProblem.PAYMENT_OUTSIDE_YEAR: _l("The payment date must fall in the line's budget "
                                             "year."),
     ProgramProblem.AMOUNT_NOT_POSITIVE: _l("The amount must be more than zero."),

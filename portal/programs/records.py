@@ -8,16 +8,15 @@ pure modules (``report_rules``, ``periods``, ``funding_plan``) do the arithmetic
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.i18n import _
 from portal.programs import report_rules as rr
+from portal.programs.cycle_figures import CycleFacts, cycle_facts
 from portal.programs.indicator_figures import (
     FigureNote,
     FigureScope,
@@ -42,31 +41,6 @@ class FigureNoteRow:
     indicator_name: str
     figure: PortalFigure
     note: FigureNote
-
-
-@dataclass(frozen=True)
-class CycleFacts:
-    """What a participatory-budget cycle linked to a measure contributes to the report.
-
-    ``text`` is the measure's composed execution text; ``cycle_ids`` scope the computed
-    indicators; ``unaccounted`` counts winners neither implemented nor explained.
-    """
-
-    measure_id: int
-    cycle_ids: tuple[int, ...]
-    text: str
-    unaccounted: int = 0
-
-
-CycleFactsSource = Callable[[Session, Program, int], list[CycleFacts]]
-"""Computes the cycle facts of a program's year; installed by ``portal.programs.winners``."""
-
-_cycle_facts: list[CycleFactsSource] = []
-
-
-def register_cycle_facts(source: CycleFactsSource) -> None:
-    """Install the function that reads the participatory-budget cycles of a program's year."""
-    _cycle_facts[:] = [source]
 
 
 @dataclass(frozen=True)
@@ -187,9 +161,7 @@ def load_records(session: Session, program: Program, year: int | None) -> Progra
     tasks = _structure(session, program)
     measures = [m for task in tasks for m in task.measures]
     numbers = {m.id: m.number for m in measures}
-    cycles = tuple(source(session, program, year) for source in _cycle_facts
-                   if year is not None)
-    cycle_facts = tuple(facts for found in cycles for facts in found)
+    found = tuple(cycle_facts(session, program, year)) if year is not None else ()
     texts: dict[str, str] = {}
     indicators: tuple[rr.Indicator, ...] = ()
     notes: tuple[FigureNoteRow, ...] = ()
@@ -201,11 +173,11 @@ def load_records(session: Session, program: Program, year: int | None) -> Progra
                    MeasureExecutionText.year == year)
         )
         texts = {numbers[measure_id]: text for measure_id, text in typed}
-        for facts in cycle_facts:
+        for facts in found:
             # The cycle's figures come first; what staff typed about the measure follows.
             typed_text = texts.get(numbers[facts.measure_id])
             texts[numbers[facts.measure_id]] = "\n".join(filter(None, [facts.text, typed_text]))
-        cycle_ids = tuple(sorted({c for facts in cycle_facts for c in facts.cycle_ids}))
+        cycle_ids = tuple(sorted({c for facts in found for c in facts.cycle_ids}))
         indicators, notes = _indicators(session, program, year, cycle_ids)
         financings = _financings(session, numbers, year)
     return ProgramRecords(
@@ -221,7 +193,7 @@ def load_records(session: Session, program: Program, year: int | None) -> Progra
         execution_texts=texts,
         expected_results={m.number: m.expected_results for m in measures},
         figure_notes=notes,
-        cycles=cycle_facts,
+        cycles=found,
     )
 
 
@@ -232,7 +204,3 @@ def total_planned(session: Session, program: Program) -> int:
         .join(Measure).join(Task).where(Task.program_id == program.id)
     ) or 0)
 
-
-def figure_value(value: Decimal | None) -> Decimal | None:
-    """Indicator figures print without trailing zeros: 3500, 809,5."""
-    return None if value is None else value.normalize()

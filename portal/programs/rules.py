@@ -44,6 +44,7 @@ class ProgramProblem(StrEnum):
     LINE_EXISTS = "line_exists"
     HAS_PAYMENTS = "has_payments"
     WINNER_LINE = "winner_line"
+    CYCLE_NOT_LINKED = "cycle_not_linked"
     PAYMENT_OUTSIDE_YEAR = "payment_outside_year"
     AMOUNT_NOT_POSITIVE = "amount_not_positive"
     FIGURE_FORMAT = "figure_format"

@@ -19,6 +19,7 @@ from wtforms import SelectChoice
 
 from portal.access import guard_blueprint
 from portal.clock import utcnow
+from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
@@ -257,9 +258,13 @@ def measure_page(measure: Measure, form: MeasureForm, line_form: LineForm | None
                                     for s in FundingSource]
         line_form.department.choices = department_choices(_("— not named —"))
     texts = {t.year: t.text for t in _execution_texts(measure)}
+    cycles = db_session().scalars(select(Cycle).order_by(Cycle.budget_year.desc(),
+                                                         Cycle.name)).all()
     return render_template("programs/staff/measure.html", measure=measure, program=program,
                            form=form, line_form=line_form, texts=texts,
-                           text_form=text_form or ExecutionTextForm(), action=ActionForm())
+                           text_form=text_form or ExecutionTextForm(), action=ActionForm(),
+                           cycles=[c for c in cycles if c.budget_year in program.years],
+                           linked=[c for c in cycles if c.measure_id == measure.id])
 
 
 def _execution_texts(measure: Measure):
