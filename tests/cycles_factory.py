@@ -94,3 +94,35 @@ def make_project(db, cycle, author, *, status: ProjectStatus = ProjectStatus.DRA
     db.add(project)
     db.flush()
     return project
+
+
+TITLES = ("Дитячий майданчик", "Освітлення вулиці", "Спортивний майданчик", "Сквер",
+          "Велопарковки", "Обладнання для школи", "Лавки у парку", "Тренажери просто неба")
+
+
+def bulk_projects(db, cycle, author_ids, count: int) -> None:
+    """``count`` public projects in ``cycle`` with one cost line each, inserted in bulk."""
+    from sqlalchemy import insert
+
+    now = utcnow()
+    statuses = (ProjectStatus.ADMITTED, ProjectStatus.UNDER_REVIEW, ProjectStatus.REJECTED,
+                ProjectStatus.SUBMITTED)
+    start = cycle.last_project_number
+    rows = []
+    for n in range(1, count + 1):
+        title = f"{TITLES[n % len(TITLES)]} №{start + n}"
+        rows.append({
+            "cycle_id": cycle.id, "category_id": cycle.categories[n % 2].id,
+            "author_id": author_ids[n % len(author_ids)], "number": start + n,
+            "status": statuses[n % len(statuses)], "title": title,
+            "summary": "Опис проєкту для перевірки списку.", "problem": "", "solution": "",
+            "beneficiaries": "", "address": f"вул. Миру, {n}",
+            "latitude": Decimal("48.59") + Decimal(n % 100) / 10000,
+            "longitude": Decimal("38.00") + Decimal(n % 77) / 10000,
+            "total_cost": 50_000_00 + n * 100, "search_text": title.casefold(),
+            "created_at": now, "updated_at": now, "submitted_at": now,
+            "status_changed_at": now,
+        })
+    db.execute(insert(Project), rows)
+    cycle.last_project_number = start + count
+    db.flush()

@@ -29,9 +29,7 @@ bp = Blueprint("projects", __name__, url_prefix="/projects")
 
 def upload_store() -> UploadStore:
     config = current_app.config
-    folder = config.get("UPLOAD_FOLDER") or str(Path(config["INSTANCE_PATH"]) / "uploads")
-    return UploadStore(folder=Path(folder), max_bytes=config.get("UPLOAD_MAX_BYTES",
-                                                                 10 * 1024 * 1024))
+    return UploadStore(folder=Path(config["UPLOAD_FOLDER"]), max_bytes=config["UPLOAD_MAX_BYTES"])
 
 
 def _int(value: str | None) -> int | None:

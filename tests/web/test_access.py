@@ -21,6 +21,11 @@ def only(*allowed: str, ok: int = 200) -> dict[str, int]:
     return {role: (ok if role in allowed else 403) for role in ROLES} | {"anonymous": LOGIN}
 
 
+#: A change to the resident's draft: the author 200, overseers 403, everyone else 404.
+DRAFT_ACTION = {"anonymous": LOGIN, "resident": 200, "unverified": 404, "verifier": 404,
+                "commission": 403, "staff": 403, "admin": 403}
+
+
 # endpoint -> (method, path template, expected status per role)
 ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "main.index": ("GET", "/", ANY),
@@ -54,14 +59,64 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.grant": ("POST", "/admin/users/{resident}/roles/grant", only("admin", ok=302)),
     "admin.revoke": ("POST", "/admin/users/{resident}/roles/revoke", only("admin", ok=302)),
     "admin.audit_log": ("GET", "/admin/audit", only("admin")),
+    # Cycles: public pages, and their administration.
+    "cycles.index": ("GET", "/cycles/", ANY),
+    "cycles.page": ("GET", "/cycles/{cycle}", ANY),
+    "cycle_admin.cycles": ("GET", "/admin/cycles/", only("admin")),
+    "cycle_admin.new": ("GET", "/admin/cycles/new", only("admin")),
+    "cycle_admin.cycle": ("GET", "/admin/cycles/{cycle}", only("admin")),
+    "cycle_admin.edit": ("GET", "/admin/cycles/{cycle}/edit", only("admin")),
+    "cycle_admin.new_category": ("GET", "/admin/cycles/{cycle}/categories/new", only("admin")),
+    "cycle_admin.edit_category": ("GET", "/admin/cycles/{cycle}/categories/{category}",
+                                  only("admin")),
+    # POSTs without a CSRF token: refused (400) or sent back with the message (302).
+    "cycle_admin.delete_category": ("POST", "/admin/cycles/{cycle}/categories/{category}/delete",
+                                    only("admin", ok=400)),
+    "cycle_admin.suspend": ("POST", "/admin/cycles/{cycle}/suspend", only("admin", ok=302)),
+    "cycle_admin.resume": ("POST", "/admin/cycles/{cycle}/resume", only("admin", ok=302)),
+    "cycle_admin.extend": ("POST", "/admin/cycles/{cycle}/extend", only("admin", ok=302)),
+    "cycle_admin.leftover": ("POST", "/admin/cycles/{cycle}/leftover", only("admin", ok=302)),
+    "cycle_admin.begin_review": ("POST", "/admin/cycles/{cycle}/begin-review",
+                                 only("admin", ok=302)),
+    # Projects: public pages (a submitted project of the resident).
+    "projects.index": ("GET", "/projects/", ANY),
+    "projects.map_page": ("GET", "/projects/map", ANY),
+    "projects.map_data": ("GET", "/projects/map.json", ANY),
+    "projects.page": ("GET", "/projects/{project}", ANY),
+    "projects.attachment": ("GET", "/projects/{project}/files/{attachment}", ANY),
+    # Authoring, on the resident's draft: strangers do not see it (404), overseers see it but
+    # may not change it (403), the author may (400/302 here: no CSRF token, no file).
+    "project_editor.mine": ("GET", "/projects/mine", SIGNED_IN),
+    "project_editor.new": ("GET", "/projects/new", SIGNED_IN),
+    "project_editor.edit": ("GET", "/projects/{draft}/edit", DRAFT_ACTION),
+    "project_editor.upload": ("POST", "/projects/{draft}/attachments", {
+        **DRAFT_ACTION, "resident": 302}),
+    "project_editor.delete_attachment": (
+        "POST", "/projects/{draft}/attachments/{draft_attachment}/delete",
+        {**DRAFT_ACTION, "resident": 400}),
+    "project_editor.invite": ("POST", "/projects/{draft}/coauthors", {
+        **DRAFT_ACTION, "resident": 302}),
+    "project_editor.remove_coauthor": ("POST", "/projects/{draft}/coauthors/{coauthor}/delete",
+                                       {**DRAFT_ACTION, "resident": 400}),
+    "project_editor.confirm_coauthor": ("GET", "/projects/coauthor/{token}", SIGNED_IN),
+    "project_editor.submit": ("POST", "/projects/{draft}/submit", {
+        **DRAFT_ACTION, "resident": 400}),
+    "project_editor.resubmit": ("POST", "/projects/{draft}/resubmit", {
+        **DRAFT_ACTION, "resident": 403}),
+    "project_editor.delete": ("POST", "/projects/{draft}/delete", {
+        **DRAFT_ACTION, "resident": 400}),
+    "project_editor.withdraw": ("POST", "/projects/{project}/withdraw", {
+        **{r: 403 for r in ROLES}, "anonymous": LOGIN, "resident": 400}),
+    "project_editor.support": ("POST", "/projects/{project}/support", {
+        **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
     # Target programs: everyone reads a published program and its reports.
     "programs.index": ("GET", "/programs/", ANY),
     "programs.show": ("GET", "/programs/{program}", ANY),
-    "programs.report": ("GET", "/programs/{program}/reports/2024/annual", ANY),
-    "programs.report_file": ("GET", "/programs/{program}/reports/2024/q1.json", ANY),
+    "programs.report": ("GET", "/programs/{program}/reports/{year}/annual", ANY),
+    "programs.report_file": ("GET", "/programs/{program}/reports/{year}/q1.json", ANY),
     "programs.document": ("GET", "/programs/{program}/passport", ANY),
     "programs.document_file": ("GET", "/programs/{program}/appendix.csv", ANY),
-    "api_programs.annual_report": ("GET", "/api/v1/programs/{program}/reports/2024", ANY),
+    "api_programs.annual_report": ("GET", "/api/v1/programs/{program}/reports/{year}", ANY),
     # Staff maintain programs; a POST without its CSRF token changes nothing.
     "program_admin.new": ("GET", "/staff/programs/new", only("staff", "admin")),
     "program_admin.edit": ("GET", "/staff/programs/{program}/edit", only("staff", "admin")),
@@ -102,12 +157,28 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                                      only("staff", "admin", ok=302)),
     "program_money.execution_text": ("POST", "/staff/funding/measures/{measure}/texts",
                                      only("staff", "admin", ok=400)),
-    "program_money.indicators": ("GET", "/staff/funding/programs/{program}/indicators/2024",
+    "program_money.indicators": ("GET", "/staff/funding/programs/{program}/indicators/{year}",
                                  only("staff", "admin")),
     "program_money.indicator": ("GET", "/staff/funding/indicators/{indicator}",
                                 only("staff", "admin")),
     "program_money.delete_indicator": ("POST", "/staff/funding/indicators/{indicator}/delete",
                                        only("staff", "admin", ok=302)),
+    "program_money.link_cycle": ("POST", "/staff/funding/measures/{measure}/cycles",
+                                 only("staff", "admin", ok=400)),
+    "program_money.fund_winners": ("POST", "/staff/funding/cycles/{winners_cycle}/fund-winners",
+                                   only("staff", "admin", ok=400)),
+    # Implementation: everyone follows the winners; staff record status and updates.
+    "implementation.index": ("GET", "/implementation/", ANY),
+    "implementation.map_data": ("GET", "/implementation/map.json", ANY),
+    "implementation.show": ("GET", "/implementation/{winner_line}", ANY),
+    "implementation.photo": ("GET", "/implementation/photos/{update_photo}", ANY),
+    "implementation_admin.edit": ("GET", "/staff/implementation/{winner_line}",
+                                  only("staff", "admin")),
+    "implementation_admin.post_update": ("POST", "/staff/implementation/{winner_line}/updates",
+                                         only("staff", "admin", ok=400)),
+    "implementation_admin.delete_update": ("POST",
+                                           "/staff/implementation/updates/{update}/delete",
+                                           only("staff", "admin", ok=302)),
 }
 
 
@@ -133,23 +204,64 @@ def people(db, make_user):
     people["ids"] = {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
-        **program_ids(db),
     }
     return people
 
 
-def program_ids(db) -> dict[str, int]:
-    """A published program with one of everything staff pages show, by id."""
+def cycle_and_projects(app, db, people, tmp_path, monkeypatch) -> dict[str, object]:
+    """A cycle open for submission, a submitted project of the resident with a photo, and
+    the resident's draft with a photo and an invited co-author: built directly, in one
+    flush, because every parameter of the table needs them."""
+    from portal.clock import utcnow
+    from portal.cycles.models import Category, Cycle
+    from portal.cycles.rules import CategoryKind
+    from portal.projects.models import Attachment, CoAuthor
+    from portal.projects.participation import token_hash
+    from portal.projects.rules import ProjectStatus
+    from tests.cycles_factory import cycle_data, make_project
+
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
+    now = utcnow()
+    cycle = Cycle(**cycle_data().__dict__, created_at=now, last_project_number=0)
+    cycle.categories.append(Category(name="Малі проєкти", kind=CategoryKind.CITYWIDE,
+                                     budget=10**9, min_cost=0, max_cost=10**9))
+    resident = people["resident"]
+    public = make_project(db, cycle, resident, status=ProjectStatus.SUBMITTED)
+    draft = make_project(db, cycle, resident)
+    photos = [Attachment(kind="photo", original_name="photo.jpg", stored_name=PHOTO_NAME,
+                         content_type="image/jpeg", size=len(PHOTO), sha256="0" * 64,
+                         uploaded_at=now) for _project in (public, draft)]
+    photos[1].stored_name = "f" * 32 + ".jpg"
+    public.attachments.append(photos[0])
+    draft.attachments.append(photos[1])
+    draft.coauthors.append(CoAuthor(email="friend@example.org", token_hash=token_hash("tkn"),
+                                    invited_at=now))
+    db.flush()
+    return {"cycle": cycle.id, "category": cycle.categories[0].id, "project": public.id,
+            "attachment": photos[0].id, "draft": draft.id, "draft_attachment": photos[1].id,
+            "coauthor": draft.coauthors[0].id, "token": "tkn"}
+def program_ids(app, db, people, tmp_path, monkeypatch) -> dict[str, int]:
+    """A published program with one of everything its pages show, and a funded winner with
+    an implementation update and its photo."""
     from datetime import date
     from decimal import Decimal
 
     from portal.clock import utcnow
+    from portal.implementation.models import Implementation, ImplementationUpdate, UpdatePhoto
     from portal.programs import funding, services
     from portal.programs.report_rules import FundingSource, IndicatorGroup
+    from portal.programs.winners import fund_winners
+    from portal.projects.rules import ProjectStatus
+    from tests.cycles_factory import make_cycle, make_project
 
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
     now = utcnow()
+    cycle = make_cycle(db, people["admin"])
+    year = cycle.budget_year
     program = services.create_program(db, actor=None, now=now, data=services.ProgramData(
-        code="access-table", title="Програма", start_year=2023, end_year=2025))
+        code="access-table", title="Програма", start_year=year - 1, end_year=year + 1))
     services.set_published(db, actor=None, program=program, published=True, now=now)
     amendment = services.add_amendment(db, actor=None, program=program, decided_by="ради",
                                        decided_on=date(2024, 3, 1), number="1/2", now=now)
@@ -158,16 +270,29 @@ def program_ids(db) -> dict[str, int]:
     department = services.save_department(db, actor=None, name="Відділ", now=now)
     measure = services.save_measure(db, actor=None, task=task, now=now,
                                     data=services.MeasureData(seq=1, content="Захід"))
-    line = funding.plan_line(db, actor=None, measure=measure, year=2024,
-                             source=FundingSource.CITY_BUDGET, planned=10_000_00, now=now)
-    payment = funding.record_payment(db, actor=None, line=line, paid_on=date(2024, 2, 1),
+    line = funding.plan_line(db, actor=None, measure=measure, year=year,
+                             source=FundingSource.OTHER, planned=10_000_00, now=now)
+    payment = funding.record_payment(db, actor=None, line=line, paid_on=date(year, 2, 1),
                                      amount=5_000_00, document="п/д 1", now=now)
-    indicator = funding.save_indicator(db, actor=None, program=program, year=2024, now=now,
+    indicator = funding.save_indicator(db, actor=None, program=program, year=year, now=now,
                                        data=funding.IndicatorData(IndicatorGroup.PRODUCT, "Форуми",
                                                                   "од.", Decimal(2), Decimal(1)))
+    make_project(db, cycle, people["resident"], status=ProjectStatus.WINNER,
+                 latitude=Decimal("48.6"), longitude=Decimal("38.0"))
+    cycle.measure_id = measure.id
+    (winner_line,) = fund_winners(db, cycle=cycle, actor=None, now=now)
+    record = db.get(Implementation, winner_line.implementation.id)
+    update = ImplementationUpdate(implementation=record, posted_on=date(year, 1, 5),
+                                  text="Розпочато роботи", created_at=now)
+    update.photos.append(UpdatePhoto(stored_name=PHOTO_NAME, original_name="photo.jpg",
+                                     content_type="image/jpeg", size=len(PHOTO)))
+    db.add(update)
+    db.flush()
     return {"program": program.id, "amendment": amendment.id, "task": task.id,
             "measure": measure.id, "line": line.id, "payment": payment.id,
-            "indicator": indicator.id, "department": department.id}
+            "indicator": indicator.id, "department": department.id,
+            "winners_cycle": cycle.id, "winner_line": winner_line.id, "update": update.id,
+            "update_photo": update.photos[0].id, "year": year}
 
 
 def census_ready(db, make_user):
@@ -179,14 +304,33 @@ def census_ready(db, make_user):
     db.flush()
 
 
+PHOTO_NAME = "0" * 32 + ".jpg"
+PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+
+
+#: Routes that need a cycle and projects besides the people (built only for them: speed).
+NEEDS_PROJECTS = {e for e, (_m, path, _x) in ROUTES.items() if e.startswith(
+    ("cycles.page", "cycle_admin.", "projects.", "project_editor."))}
+
+
+#: Routes that need a program, a funded winner and an update.
+NEEDS_PROGRAMS = {e for e in ROUTES if e.startswith(
+    ("programs.", "program_admin.", "program_money.", "api_programs.", "implementation"))}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_status_for_role(app, db, people, endpoint, role):
+def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkeypatch):
     method, template, expected = ROUTES[endpoint]
     client = app.test_client()
     if role != "anonymous":
         sign_in(client, people[role])
-    path = template.format(**people["ids"])
+    ids = dict(people["ids"])
+    if endpoint in NEEDS_PROJECTS:
+        ids.update(cycle_and_projects(app, db, people, tmp_path, monkeypatch))
+    if endpoint in NEEDS_PROGRAMS:
+        ids.update(program_ids(app, db, people, tmp_path, monkeypatch))
+    path = template.format(**ids)
     with client.open(path, method=method) as response:
         assert response.status_code == expected[role], (
             f"{method} {path} as {role}: {response.status_code}")
