@@ -179,15 +179,16 @@ def _table_2(report: AnnualReport) -> Table:
                  TABLE_2_WIDTHS)
 
 
-def _notes(records: ProgramRecords) -> list[Paragraph]:
-    notes = [Paragraph(figure_note_text(note), Style.NOTE) for note in records.figure_notes]
-    for facts in records.cycles:
-        if facts.unaccounted:
-            notes.append(Paragraph(ngettext(
-                "%(num)d winner of the participatory budget is neither implemented nor "
-                "reported as not financed.",
-                "%(num)d winners of the participatory budget are neither implemented nor "
-                "reported as not financed.", facts.unaccounted), Style.NOTE))
+def report_notes(records: ProgramRecords) -> list[str]:
+    """What the reader should know about the figures: computed indicators without their
+    records, and participatory-budget winners the records do not yet account for."""
+    notes = [figure_note_text(note) for note in records.figure_notes]
+    notes += [ngettext(
+        "%(num)d winner of the participatory budget is neither implemented nor "
+        "reported as not financed.",
+        "%(num)d winners of the participatory budget are neither implemented nor "
+        "reported as not financed.", facts.unaccounted)
+        for facts in records.cycles if facts.unaccounted]
     return notes
 
 
@@ -201,7 +202,7 @@ def annual_document(
     blocks.append(_table_1(report, financed_label))
     if report.indicators:
         blocks.append(_table_2(report))
-    blocks.extend(_notes(records))
+    blocks.extend(Paragraph(note, Style.NOTE) for note in report_notes(records))
     blocks.append(Paragraph(_("3. Assessment of the program's effectiveness"), Style.HEADING))
     blocks.append(Paragraph(_(
         "The effectiveness of the program's planned measures in %(year)d is %(percent)s%%.",
@@ -296,5 +297,5 @@ def annual_data(
             for group, rows in report.indicators
         ],
         "effectiveness": format_percent(report.effectiveness),
-        "notes": [figure_note_text(note) for note in records.figure_notes],
+        "notes": report_notes(records),
     }
