@@ -389,4 +389,5 @@ def import_plan(program_id: int):
                         lines=summary.lines), "success")
                 return redirect(url_for("program_admin.manage", program_id=program.id))
     return render_template("programs/staff/import.html", program=program, form=form,
-                           problems=problems, instructions=_sheet_instructions())
+                           problems=problems, instructions=_sheet_instructions()
+                           ), 400 if request.method == "POST" else 200
