@@ -41,8 +41,8 @@ from portal.programs.report_rules import (
 )
 
 DASH = "—"
-TABLE_1_WIDTHS = (4, 13, 22, 8, 15, 10, 10, 8, 21)
-TABLE_2_WIDTHS = (4, 30, 8, 9, 9, 8, 19, 13)
+TABLE_1_WIDTHS = (4, 12, 20, 8, 14, 11, 12, 9, 19)
+TABLE_2_WIDTHS = (4, 29, 8, 10, 10, 9, 18, 13)
 
 
 def money_cell(kopecks: int) -> Cell:
