@@ -50,8 +50,9 @@ def _emit(reference: str, spec: ReportSpec, fmt: str, output: str | None, lang: 
         try:
             result = generate(db_session(), program, spec, ReportFormat(fmt))
         except ReportRequestError as error:
-            raise click.ClickException(f"{error.code}: {program.start_year}-{program.end_year}"
-                                       ) from None
+            raise click.ClickException(
+                f"{error.code}: {program.code} runs {program.start_year}-{program.end_year}"
+            ) from None
     if output:
         with open(output, "wb") as handle:
             handle.write(result.content)

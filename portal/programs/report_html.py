@@ -1,11 +1,29 @@
-"""Reports as HTML: the printable stand-alone page, and the markup the PDF is made from."""
+"""Reports as HTML: the printable stand-alone page, and the markup the PDF is made from.
+
+The stand-alone page carries its stylesheet inside, so a file written by ``flask report``
+or saved from the browser prints the same anywhere; the portal serves it with a policy
+that allows that one inline stylesheet and nothing else (``views._file``).
+"""
 
 from __future__ import annotations
 
-from flask import render_template, url_for
+from functools import cache
+from pathlib import Path
+
+from flask import render_template
+from markupsafe import Markup
 
 from portal.i18n import get_locale
 from portal.programs.report_document import Document
+
+STYLESHEET = Path(__file__).resolve().parent.parent / "static" / "css" / "report.css"
+STANDALONE_POLICY = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+                     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+@cache
+def _stylesheet() -> str:
+    return STYLESHEET.read_text(encoding="utf-8")
 
 
 def render_html(document: Document, *, for_pdf: bool = False) -> str:
@@ -14,7 +32,7 @@ def render_html(document: Document, *, for_pdf: bool = False) -> str:
         "programs/report/document.html",
         document=document,
         lang=str(get_locale() or "uk"),
-        stylesheet_url=None if for_pdf else url_for("static", filename="css/report.css"),
+        stylesheet=None if for_pdf else Markup(_stylesheet()),  # noqa: S704 - our own file
     )
 
 

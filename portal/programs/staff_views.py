@@ -35,11 +35,18 @@ from portal.programs.forms import (
     TaskForm,
 )
 from portal.programs.messages import problem, sheet_problem
-from portal.programs.models import Department, Measure, Program, ProgramAmendment, Task
+from portal.programs.models import (
+    Department,
+    Measure,
+    MeasureExecutionText,
+    Program,
+    ProgramAmendment,
+    Task,
+)
 from portal.programs.permissions import MANAGERS
 from portal.programs.report_labels import SOURCE_LABELS
 from portal.programs.report_rules import FundingSource
-from portal.programs.rules import parse_measure_number
+from portal.programs.rules import ProgramProblem, parse_measure_number
 
 bp = Blueprint("program_admin", __name__, url_prefix="/staff/programs")
 guard_blueprint(bp, *MANAGERS)
@@ -215,7 +222,7 @@ def _measure_task(program: Program, form: MeasureForm) -> tuple[Task, int] | Non
         return None
     task = next((t for t in program.tasks if t.number == parsed[0]), None)
     if task is None:
-        form.add_error("number", problem(services.ProgramProblem.UNKNOWN_TASK))
+        form.add_error("number", problem(ProgramProblem.UNKNOWN_TASK))
         return None
     return task, parsed[1]
 
@@ -268,8 +275,6 @@ def measure_page(measure: Measure, form: MeasureForm, line_form: LineForm | None
 
 
 def _execution_texts(measure: Measure):
-    from portal.programs.models import MeasureExecutionText
-
     return db_session().scalars(select(MeasureExecutionText)
                                 .where(MeasureExecutionText.measure_id == measure.id))
 

@@ -15,6 +15,7 @@ from portal.programs.models import Program
 from portal.programs.periods import report_due_date
 from portal.programs.permissions import can_manage_programs, can_see_program
 from portal.programs.records import decision_text
+from portal.programs.report_html import STANDALONE_POLICY
 from portal.programs.report_labels import source_label
 from portal.programs.reports import (
     ReportFormat,
@@ -108,6 +109,8 @@ def _file(program: Program, spec: ReportSpec, fmt: str):
     response.headers["Content-Type"] = output.mimetype
     disposition = "inline" if fmt in ("html", "pdf", "json") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{output.filename}"'
+    if fmt == ReportFormat.HTML:
+        response.headers["Content-Security-Policy"] = STANDALONE_POLICY
     return response
 
 

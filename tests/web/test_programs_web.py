@@ -183,3 +183,12 @@ def test_a_valid_sheet_updates_and_adds_measures_and_lines(client, db, staff):
                        ("1.1", 2025, "city_budget"): 350_000,
                        ("4.1", 2024, "other"): 1_000_000}
     assert [t.number for t in program.tasks] == [1, 2, 4]
+
+
+def test_the_printable_page_carries_its_stylesheet_and_allows_nothing_else(client, db):
+    program, _measures = make_program(db)
+    response = client.get(f"/programs/{program.id}/reports/2024/annual.html")
+    body = response.get_data(as_text=True)
+    assert "<style>" in body and ".report-table" in body and "<script" not in body
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
