@@ -204,3 +204,24 @@ def total_planned(session: Session, program: Program) -> int:
         .join(Measure).join(Task).where(Task.program_id == program.id)
     ) or 0)
 
+
+
+@dataclass(frozen=True)
+class YearRollup:
+    """A year's money rolled up from lines to tasks and the program (planned, financed)."""
+
+    year: int
+    total: rr.Amounts
+    tasks: tuple[tuple[rr.Task, rr.Amounts], ...]
+
+
+def rollup(session: Session, program: Program) -> list[YearRollup]:
+    """Every year of the term with its task subtotals and the program's total."""
+    records = load_records(session, program, None)
+    found = []
+    for year in program.years:
+        report = rr.build_annual_report(records.program, records.tasks, records.measures,
+                                        records.lines, (), year, {})
+        found.append(YearRollup(year, report.total,
+                                tuple((row.task, row.amounts) for row in report.tasks)))
+    return found

@@ -14,7 +14,7 @@ from portal.money import format_hryvnias, format_number, format_thousands, perce
 from portal.programs.models import Program
 from portal.programs.periods import report_due_date
 from portal.programs.permissions import can_manage_programs, can_see_program
-from portal.programs.records import decision_text
+from portal.programs.records import decision_text, rollup
 from portal.programs.report_html import STANDALONE_POLICY
 from portal.programs.report_labels import source_label
 from portal.programs.reports import (
@@ -94,7 +94,7 @@ def show(program_id: int):
     quarters = {year: [(n, report_due_date(year, n)) for n in (1, 2, 3, 4)]
                 for year in program.years}
     return render_template("programs/show.html", program=program, quarters=quarters,
-                           decision=decision_text)
+                           decision=decision_text, rollup=rollup(db_session(), program))
 
 
 def _page(program: Program, spec: ReportSpec, kind: str, year: int | None):

@@ -192,3 +192,14 @@ def test_the_printable_page_carries_its_stylesheet_and_allows_nothing_else(clien
     assert "<style>" in body and ".report-table" in body and "<script" not in body
     policy = response.headers["Content-Security-Policy"]
     assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+
+
+def test_the_program_page_rolls_money_up_to_tasks_and_the_year(client, db):
+    program, measures = make_program(db)
+    plan(db, measures["1.1"], 2024, 100_000, payments=[(date(2024, 2, 1), 50_000)])
+    plan(db, measures["1.2"], 2024, 300_000)
+    plan(db, measures["2.1"], 2024, 600_000, payments=[(date(2024, 3, 1), 600_000)])
+    body = client.get(f"/programs/{program.id}").get_data(as_text=True)
+    assert "<td class=\"num\">4,0</td><td class=\"num\">0,5</td><td class=\"num\">12,5</td>" \
+        in body
+    assert "<strong>10,0</strong></td><td class=\"num\"><strong>6,5</strong>" in body
