@@ -15,13 +15,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.cycles.models import Cycle
 from portal.programs import funding, services
 from portal.programs.indicator_figures import PortalFigure
 from portal.programs.models import Program
 from portal.programs.program_file import BAKHMUT_2018, ProgramFile, load_program_file
 from portal.programs.report_rules import IndicatorBasis
+from portal.programs.winners import link_cycle
 
 BAKHMUT_CODE = "bakhmut-civil-society"
+DEMO_CYCLE = "Бюджет участі-2019"  # loaded by portal.demo.cycles
 PAYMENT_DOCUMENT = "Звіт про виконання Програми у 2018 році (рішення від 27.03.2019 № 6/127-2509)"
 DEPARTMENTS = (
     "Відділ внутрішньої політики Бахмутської міської ради",
@@ -92,8 +95,16 @@ def load_program(
     return program
 
 
+def link_demo_cycle(session: Session, program: Program, *, now: datetime) -> None:
+    """Fund the demo cycle "Бюджет участі-2019" under measure 3.3, if it is loaded."""
+    cycle = session.scalar(select(Cycle).where(Cycle.name == DEMO_CYCLE))
+    measure = services.find_measure(session, program, "3.3")
+    if cycle is not None and measure is not None and cycle.measure_id is None:
+        link_cycle(session, actor=None, cycle=cycle, measure=measure, now=now)
+
+
 def load_programs(session: Session, *, now: datetime) -> Program:
-    """The demo's departments and the Bakhmut program, published."""
+    """The demo's departments and the Bakhmut program, published, funding the demo cycle."""
     for name in DEPARTMENTS:
         if services.department_by_name(session, name) is None:
             services.save_department(session, actor=None, name=name, now=now)
@@ -104,4 +115,11 @@ def load_programs(session: Session, *, now: datetime) -> Program:
             extra_passport={"budgets": "міський бюджет, інші джерела"},
         )
         services.set_published(session, actor=None, program=program, published=True, now=now)
+        pb = services.find_measure(session, program, "3.3")
+        executor = services.department_by_name(session, DEPARTMENTS[1])
+        services.save_measure(session, actor=None, task=pb.task, measure=pb, now=now,
+                              data=services.MeasureData(seq=pb.seq, content=pb.content,
+                                                        term=pb.term, executors=pb.executors,
+                                                        department_ids=[executor.id]))
+    link_demo_cycle(session, program, now=now)
     return program
