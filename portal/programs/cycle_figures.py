@@ -111,13 +111,16 @@ def count_implemented(session: Session, scope: FigureScope) -> FigureValue:
 
 
 def count_voters(session: Session, scope: FigureScope) -> FigureValue:
-    """Ballots of the cycles, when the portal keeps ballots; otherwise 0 with a note."""
+    """Ballots of the cycles not annulled, when the portal keeps ballots; else 0 with a note."""
     ballots = Base.metadata.tables.get("ballots")
     if ballots is None or "cycle_id" not in ballots.c:
         return FigureValue(Decimal(0), FigureNote.NO_VOTING_RECORDS)
-    count = session.scalar(select(func.count()).select_from(ballots)
-                           .where(ballots.c.cycle_id.in_(scope.cycle_ids)))
-    return FigureValue(Decimal(count or 0))
+    query = select(func.count()).select_from(ballots).where(
+        ballots.c.cycle_id.in_(scope.cycle_ids))
+    if "annulled_at" in ballots.c:
+        # A ballot the commission annulled is not a vote.
+        query = query.where(ballots.c.annulled_at.is_(None))
+    return FigureValue(Decimal(session.scalar(query) or 0))
 
 
 register_figure(PortalFigure.PROJECTS_SUBMITTED, count_submitted)

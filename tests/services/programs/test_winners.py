@@ -14,7 +14,7 @@ from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.cycles import services as cycle_services
-from portal.db import Base
+from portal.db import Base, UTCDateTime
 from portal.implementation import services as implementation
 from portal.implementation.rules import ImplementationStatus
 from portal.programs import funding, services
@@ -132,10 +132,14 @@ def test_voters_without_ballots_are_zero_with_a_note(db, scene):
 
 def test_voters_are_the_ballots_of_the_cycles_when_the_portal_keeps_ballots(db, scene):
     ballots = Table("ballots", Base.metadata, Column("id", Integer, primary_key=True),
-                    Column("cycle_id", ForeignKey("cycles.id")))
+                    Column("cycle_id", ForeignKey("cycles.id")),
+                    Column("annulled_at", UTCDateTime, nullable=True))
     try:
         ballots.create(db.connection())
-        db.execute(insert(ballots), [{"cycle_id": scene["cycle"].id} for _ in range(5)])
+        db.execute(insert(ballots), [{"cycle_id": scene["cycle"].id, "annulled_at": None}
+                                     for _ in range(5)])
+        db.execute(insert(ballots), [{"cycle_id": scene["cycle"].id, "annulled_at": NOW}])
+        # Five ballots count; the annulled one does not.
         assert count_voters(db, scope(scene)) == FigureValue(Decimal(5))
     finally:
         Base.metadata.remove(ballots)
