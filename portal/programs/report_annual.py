@@ -41,8 +41,8 @@ from portal.programs.report_rules import (
 )
 
 DASH = "—"
-TABLE_1_WIDTHS = (4, 12, 20, 8, 14, 11, 12, 9, 19)
-TABLE_2_WIDTHS = (4, 29, 8, 10, 10, 9, 18, 13)
+TABLE_1_WIDTHS = (5, 12, 20, 8, 14, 11, 12, 9, 19)
+TABLE_2_WIDTHS = (5, 29, 8, 10, 10, 9, 18, 13)
 
 
 def money_cell(kopecks: int) -> Cell:

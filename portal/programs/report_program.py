@@ -39,7 +39,7 @@ def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str) -
         Paragraph(_("REPORT ON THE EXECUTION OF THE PLAN OF MEASURES"), Style.TITLE),
         Paragraph(_("of the program “%(title)s” in %(year)d", title=records.program.title,
                     year=report.year), Style.SUBTITLE),
-        Table("", (header,), tuple(rows), (6, 44, 14, 36)),
+        Table("", (header,), tuple(rows), (7, 44, 14, 35)),
     )
     return Document(title=_("Plan of measures: execution in %(year)d", year=report.year),
                     name=name, blocks=blocks, landscape=False)
@@ -99,7 +99,7 @@ def appendix_document(records: ProgramRecords, *, name: str) -> Document:
     blocks = (
         Paragraph(_("Directions and measures of the program"), Style.TITLE),
         Paragraph(records.program.title, Style.SUBTITLE),
-        Table("", (header,), tuple(rows), (4, 14, 24, 8, 14, 10, 12, 14)),
+        Table("", (header,), tuple(rows), (5, 14, 24, 8, 14, 10, 12, 13)),
     )
     return Document(title=_("Appendix: directions, measures and funding"), name=name,
                     blocks=blocks)
