@@ -54,16 +54,24 @@ def _register_blueprints(app: Flask) -> None:
     from portal.cycles import views as cycles
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
+    from portal.implementation import views as implementation
     from portal.main import views as main
     from portal.projects import editor as project_editor
     from portal.projects import views as projects
     from portal.review import commission as review_commission
     from portal.review import views as review
+    from portal.programs import api as programs_api
+    from portal.programs import cli as programs_cli
+    from portal.programs import funding_views as program_money
+    from portal.programs import staff_views as program_admin
+    from portal.programs import views as programs
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
         cycles.bp, cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
         review.bp, review.expertise, review_commission.bp, review_commission.roster,
+        programs.bp, program_admin.bp, program_money.bp, programs_api.api, programs_cli.cli,
+        implementation.bp, implementation.staff,
     ):
         app.register_blueprint(blueprint)

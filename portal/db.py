@@ -33,6 +33,8 @@ MODEL_MODULES = (
     "portal.cycles.models",
     "portal.projects.models",
     "portal.review.models",
+    "portal.programs.models",
+    "portal.implementation.models",
 )
 
 

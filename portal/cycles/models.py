@@ -82,8 +82,8 @@ class Cycle(Base):
         ForeignKey("categories.id", ondelete="SET NULL", use_alter=True,
                    name="fk_cycles_leftover_to_category_id_categories"))
     live_counts_during_voting: Mapped[bool] = mapped_column(default=False)
-    # The program measure the winners are funded under; the programs part adds the key.
-    measure_id: Mapped[int | None]
+    # The program measure the winners are funded under (portal.programs).
+    measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id", ondelete="SET NULL"))
 
     # The last registration number given; the row is locked FOR UPDATE to take the next.
     last_project_number: Mapped[int] = mapped_column(default=0)

@@ -123,13 +123,17 @@ class Financing:
 
 @dataclass(frozen=True)
 class Indicator:
-    """A performance indicator; ``unit`` is empty when the document states none."""
+    """A performance indicator; ``unit`` is empty when the document states none.
+
+    ``actual`` is ``None`` while nobody has reported it yet: the report leaves the cell
+    and the percentage empty rather than print a zero nobody measured.
+    """
 
     group: IndicatorGroup
     name: str
     unit: str
     planned: Decimal
-    actual: Decimal
+    actual: Decimal | None
     reasons: str
     remedies: str
     basis: IndicatorBasis = IndicatorBasis.RECORDED
@@ -192,11 +196,13 @@ class IndicatorRow:
 
     indicator: Indicator
     planned: Decimal
-    actual: Decimal
+    actual: Decimal | None
 
     @property
     def percent(self) -> Decimal | None:
-        """Actual as a percentage of planned; ``None`` when the plan is zero."""
+        """Actual as a percentage of planned; ``None`` when the plan is zero or no actual."""
+        if self.actual is None:
+            return None
         return percent_value(self.actual, self.planned)
 
 

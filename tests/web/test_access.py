@@ -144,6 +144,76 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                           only("commission", "admin")),
     "roster.edit": ("GET", "/roster/cycles/{review_cycle}", only("admin")),
     "roster.remove": ("POST", "/roster/seats/{seat}/remove", only("admin", ok=302)),
+    # Target programs: everyone reads a published program and its reports.
+    "programs.index": ("GET", "/programs/", ANY),
+    "programs.show": ("GET", "/programs/{program}", ANY),
+    "programs.report": ("GET", "/programs/{program}/reports/{year}/annual", ANY),
+    "programs.report_file": ("GET", "/programs/{program}/reports/{year}/q1.json", ANY),
+    "programs.document": ("GET", "/programs/{program}/passport", ANY),
+    "programs.document_file": ("GET", "/programs/{program}/appendix.csv", ANY),
+    "api_programs.annual_report": ("GET", "/api/v1/programs/{program}/reports/{year}", ANY),
+    # Staff maintain programs; a POST without its CSRF token changes nothing.
+    "program_admin.new": ("GET", "/staff/programs/new", only("staff", "admin")),
+    "program_admin.edit": ("GET", "/staff/programs/{program}/edit", only("staff", "admin")),
+    "program_admin.manage": ("GET", "/staff/programs/{program}", only("staff", "admin")),
+    "program_admin.publish": ("POST", "/staff/programs/{program}/publish",
+                              only("staff", "admin", ok=302)),
+    "program_admin.add_amendment": ("POST", "/staff/programs/{program}/amendments",
+                                    only("staff", "admin", ok=400)),
+    "program_admin.delete_amendment": ("POST", "/staff/programs/amendments/{amendment}/delete",
+                                       only("staff", "admin", ok=302)),
+    "program_admin.save_task": ("POST", "/staff/programs/{program}/tasks",
+                                only("staff", "admin", ok=400)),
+    "program_admin.task": ("GET", "/staff/programs/tasks/{task}", only("staff", "admin")),
+    "program_admin.delete_task": ("POST", "/staff/programs/tasks/{task}/delete",
+                                  only("staff", "admin", ok=302)),
+    "program_admin.save_measure": ("POST", "/staff/programs/{program}/measures",
+                                   only("staff", "admin", ok=400)),
+    "program_admin.measure": ("GET", "/staff/programs/measures/{measure}",
+                              only("staff", "admin")),
+    "program_admin.delete_measure": ("POST", "/staff/programs/measures/{measure}/delete",
+                                     only("staff", "admin", ok=302)),
+    "program_admin.departments": ("GET", "/staff/programs/departments", only("staff", "admin")),
+    "program_admin.delete_department": ("POST",
+                                        "/staff/programs/departments/{department}/delete",
+                                        only("staff", "admin", ok=302)),
+    "program_admin.template": ("GET", "/staff/programs/{program}/template.csv",
+                               only("staff", "admin")),
+    "program_admin.import_plan": ("GET", "/staff/programs/{program}/import",
+                                  only("staff", "admin")),
+    "program_money.plan_line": ("POST", "/staff/funding/measures/{measure}/lines",
+                                only("staff", "admin", ok=400)),
+    "program_money.line": ("GET", "/staff/funding/lines/{line}", only("staff", "admin")),
+    "program_money.delete_line": ("POST", "/staff/funding/lines/{line}/delete",
+                                  only("staff", "admin", ok=302)),
+    "program_money.record_payment": ("POST", "/staff/funding/lines/{line}/payments",
+                                     only("staff", "admin", ok=400)),
+    "program_money.delete_payment": ("POST", "/staff/funding/payments/{payment}/delete",
+                                     only("staff", "admin", ok=302)),
+    "program_money.execution_text": ("POST", "/staff/funding/measures/{measure}/texts",
+                                     only("staff", "admin", ok=400)),
+    "program_money.indicators": ("GET", "/staff/funding/programs/{program}/indicators/{year}",
+                                 only("staff", "admin")),
+    "program_money.indicator": ("GET", "/staff/funding/indicators/{indicator}",
+                                only("staff", "admin")),
+    "program_money.delete_indicator": ("POST", "/staff/funding/indicators/{indicator}/delete",
+                                       only("staff", "admin", ok=302)),
+    "program_money.link_cycle": ("POST", "/staff/funding/measures/{measure}/cycles",
+                                 only("staff", "admin", ok=400)),
+    "program_money.fund_winners": ("POST", "/staff/funding/cycles/{winners_cycle}/fund-winners",
+                                   only("staff", "admin", ok=400)),
+    # Implementation: everyone follows the winners; staff record status and updates.
+    "implementation.index": ("GET", "/implementation/", ANY),
+    "implementation.map_data": ("GET", "/implementation/map.json", ANY),
+    "implementation.show": ("GET", "/implementation/{winner_line}", ANY),
+    "implementation.photo": ("GET", "/implementation/photos/{update_photo}", ANY),
+    "implementation_admin.edit": ("GET", "/staff/implementation/{winner_line}",
+                                  only("staff", "admin")),
+    "implementation_admin.post_update": ("POST", "/staff/implementation/{winner_line}/updates",
+                                         only("staff", "admin", ok=400)),
+    "implementation_admin.delete_update": ("POST",
+                                           "/staff/implementation/updates/{update}/delete",
+                                           only("staff", "admin", ok=302)),
 }
 
 
@@ -206,6 +276,58 @@ def cycle_and_projects(app, db, people, tmp_path, monkeypatch) -> dict[str, obje
     return {"cycle": cycle.id, "category": cycle.categories[0].id, "project": public.id,
             "attachment": photos[0].id, "draft": draft.id, "draft_attachment": photos[1].id,
             "coauthor": draft.coauthors[0].id, "token": "tkn"}
+def program_ids(app, db, people, tmp_path, monkeypatch) -> dict[str, int]:
+    """A published program with one of everything its pages show, and a funded winner with
+    an implementation update and its photo."""
+    from datetime import date
+    from decimal import Decimal
+
+    from portal.clock import utcnow
+    from portal.implementation.models import Implementation, ImplementationUpdate, UpdatePhoto
+    from portal.programs import funding, services
+    from portal.programs.report_rules import FundingSource, IndicatorGroup
+    from portal.programs.winners import fund_winners
+    from portal.projects.rules import ProjectStatus
+    from tests.cycles_factory import make_cycle, make_project
+
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
+    now = utcnow()
+    cycle = make_cycle(db, people["admin"])
+    year = cycle.budget_year
+    program = services.create_program(db, actor=None, now=now, data=services.ProgramData(
+        code="access-table", title="Програма", start_year=year - 1, end_year=year + 1))
+    services.set_published(db, actor=None, program=program, published=True, now=now)
+    amendment = services.add_amendment(db, actor=None, program=program, decided_by="ради",
+                                       decided_on=date(2024, 3, 1), number="1/2", now=now)
+    task = services.save_task(db, actor=None, program=program, number=1, title="Завдання",
+                              now=now)
+    department = services.save_department(db, actor=None, name="Відділ", now=now)
+    measure = services.save_measure(db, actor=None, task=task, now=now,
+                                    data=services.MeasureData(seq=1, content="Захід"))
+    line = funding.plan_line(db, actor=None, measure=measure, year=year,
+                             source=FundingSource.OTHER, planned=10_000_00, now=now)
+    payment = funding.record_payment(db, actor=None, line=line, paid_on=date(year, 2, 1),
+                                     amount=5_000_00, document="п/д 1", now=now)
+    indicator = funding.save_indicator(db, actor=None, program=program, year=year, now=now,
+                                       data=funding.IndicatorData(IndicatorGroup.PRODUCT, "Форуми",
+                                                                  "од.", Decimal(2), Decimal(1)))
+    make_project(db, cycle, people["resident"], status=ProjectStatus.WINNER,
+                 latitude=Decimal("48.6"), longitude=Decimal("38.0"))
+    cycle.measure_id = measure.id
+    (winner_line,) = fund_winners(db, cycle=cycle, actor=None, now=now)
+    record = db.get(Implementation, winner_line.implementation.id)
+    update = ImplementationUpdate(implementation=record, posted_on=date(year, 1, 5),
+                                  text="Розпочато роботи", created_at=now)
+    update.photos.append(UpdatePhoto(stored_name=PHOTO_NAME, original_name="photo.jpg",
+                                     content_type="image/jpeg", size=len(PHOTO)))
+    db.add(update)
+    db.flush()
+    return {"program": program.id, "amendment": amendment.id, "task": task.id,
+            "measure": measure.id, "line": line.id, "payment": payment.id,
+            "indicator": indicator.id, "department": department.id,
+            "winners_cycle": cycle.id, "winner_line": winner_line.id, "update": update.id,
+            "update_photo": update.photos[0].id, "year": year}
 
 
 def census_ready(db, make_user):
@@ -230,6 +352,11 @@ NEEDS_REVIEW = {e for e in ROUTES if e.startswith(
     ("review.", "expertise.", "commission.", "roster."))}
 
 
+#: Routes that need a program, a funded winner and an update.
+NEEDS_PROGRAMS = {e for e in ROUTES if e.startswith(
+    ("programs.", "program_admin.", "program_money.", "api_programs.", "implementation"))}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
 def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkeypatch,
@@ -243,6 +370,8 @@ def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkey
         ids.update(cycle_and_projects(app, db, people, tmp_path, monkeypatch))
     if endpoint in NEEDS_REVIEW:
         ids.update(review_ids(db, make_user))
+    if endpoint in NEEDS_PROGRAMS:
+        ids.update(program_ids(app, db, people, tmp_path, monkeypatch))
     path = template.format(**ids)
     with client.open(path, method=method) as response:
         assert response.status_code == expected[role], (

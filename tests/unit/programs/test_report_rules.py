@@ -132,6 +132,14 @@ def test_indicators_keep_form_order_and_skip_empty_groups() -> None:
     assert quality_row.percent == Decimal("112.5")
 
 
+def test_an_indicator_not_yet_reported_has_no_actual_and_no_percentage() -> None:
+    pending = Indicator(IndicatorGroup.PRODUCT, "Форуми", "од.", Decimal(2), None, "", "")
+    report = build([], indicators=[pending])
+    ((_, (row,)),) = report.indicators
+    assert row.actual is None
+    assert row.percent is None
+
+
 def test_total_funding_indicator_is_in_thousands_of_hryvnias() -> None:
     cost = Indicator(
         IndicatorGroup.COST,

@@ -1,0 +1,189 @@
+"""Implementation pages: every winner's progress with a map (public), and staff's updates."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.access import guard_blueprint
+from portal.clock import kyiv_today, utcnow
+from portal.db import db_session
+from portal.forms import ActionForm
+from portal.i18n import _
+from portal.implementation import services
+from portal.implementation.forms import StatusForm, UpdateForm
+from portal.implementation.messages import (
+    STATUS_BADGES,
+    problem,
+    status_label,
+    upload_problem,
+)
+from portal.implementation.models import ImplementationUpdate, UpdatePhoto
+from portal.implementation.rules import ImplementationStatus, prozorro_url
+from portal.programs.models import FundingLine
+from portal.programs.permissions import MANAGERS, can_see_program
+from portal.projects.views import upload_store
+from portal.uploads import AttachmentKind, UploadProblem, check_upload, serve
+
+bp = Blueprint("implementation", __name__, url_prefix="/implementation")
+guard_blueprint(bp, public=["index", "map_data", "show", "photo"])
+
+staff = Blueprint("implementation_admin", __name__, url_prefix="/staff/implementation")
+guard_blueprint(staff, *MANAGERS)
+
+MAX_PHOTOS = 10
+
+
+@bp.app_context_processor
+def implementation_words() -> dict:
+    return {"status_label": status_label, "status_badges": STATUS_BADGES,
+            "prozorro_url": prozorro_url}
+
+
+def _public_line(line_id: int) -> FundingLine:
+    line = db_session().get(FundingLine, line_id)
+    if line is None or line.project is None or not can_see_program(
+            current_user, line.measure.task.program):
+        abort(404)
+    return line
+
+
+@bp.route("/")
+def index():
+    rows = services.winners_progress(db_session())
+    config = current_app.config
+    return render_template("implementation/index.html", rows=rows,
+                           tile_url=config.get("MAP_TILE_URL", ""),
+                           tile_attribution=config.get("MAP_TILE_ATTRIBUTION", ""))
+
+
+@bp.route("/map.json")
+def map_data():
+    """Points for the map (the format ``static/js/map.js`` draws)."""
+    return {"projects": [
+        {"id": row.line.id, "code": row.project.registration_code or "",
+         "title": f"{row.project.title} — {status_label(row.status)}, {row.progress} %",
+         "lat": float(row.project.latitude), "lon": float(row.project.longitude),
+         "url": url_for("implementation.show", line_id=row.line.id)}
+        for row in services.winners_progress(db_session())
+        if row.project.latitude is not None
+    ]}
+
+
+@bp.route("/<int:line_id>")
+def show(line_id: int):
+    line = _public_line(line_id)
+    return render_template("implementation/show.html", line=line, project=line.project,
+                           record=line.implementation)
+
+
+@bp.route("/photos/<int:photo_id>")
+def photo(photo_id: int):
+    found = db_session().get(UpdatePhoto, photo_id) or abort(404)
+    _public_line(found.update.implementation.line_id)
+    return serve(upload_store(), stored_name=found.stored_name,
+                 content_type=found.content_type, kind=AttachmentKind.PHOTO,
+                 original_name=found.original_name)
+
+
+def _status_form(line: FundingLine, *, submitted: bool) -> StatusForm:
+    record = line.implementation
+    if submitted:
+        form = StatusForm.from_request()
+    else:
+        form = StatusForm(status=(record.status if record else ImplementationStatus.PLANNED).value,
+                          progress=record.progress if record else 0,
+                          reason=record.reason if record else "",
+                          tender_number=record.tender_number if record else "")
+    form.status.choices = [SelectChoice(s.value, status_label(s)) for s in ImplementationStatus]
+    return form
+
+
+def _edit_page(line: FundingLine, form: StatusForm, update_form: UpdateForm, status: int = 200):
+    return render_template("implementation/edit.html", line=line, record=line.implementation,
+                           form=form, update_form=update_form, action=ActionForm(),
+                           max_photos=MAX_PHOTOS), status
+
+
+@staff.route("/<int:line_id>", methods=["GET", "POST"])
+def edit(line_id: int):
+    line = db_session().get(FundingLine, line_id) or abort(404)
+    form = _status_form(line, submitted=request.method == "POST")
+    if form.submitted_and_valid:
+        try:
+            services.set_status(db_session(), actor=current_user, line=line,
+                                status=ImplementationStatus(form.status.data),
+                                progress=form.progress.data, reason=form.reason.data or "",
+                                tender_number=form.tender_number.data or "", now=utcnow())
+        except services.ImplementationError as error:
+            db_session().rollback()
+            for field, code in error.problems:
+                form.add_error(field, problem(code))
+        else:
+            db_session().commit()
+            flash(_("The implementation status is saved."), "success")
+            return redirect(url_for("implementation_admin.edit", line_id=line.id))
+    return _edit_page(line, form, UpdateForm(posted_on=kyiv_today()),
+                      400 if request.method == "POST" else 200)
+
+
+def _checked_photos(form: UpdateForm) -> list | None:
+    """The uploaded photos checked by content, or None after putting a problem on the form."""
+    store = upload_store()
+    files = [f for f in request.files.getlist("photos") if f and f.filename]
+    if len(files) > MAX_PHOTOS:
+        form.add_error("photos", _("At most %(count)d photos at once.", count=MAX_PHOTOS))
+        return None
+    checked = []
+    for storage in files:
+        result = check_upload(storage.stream.read(store.max_bytes + 1), storage.filename,
+                              max_bytes=store.max_bytes)
+        if isinstance(result, UploadProblem) or result.type.kind is not AttachmentKind.PHOTO:
+            code = result if isinstance(result, UploadProblem) else UploadProblem.NOT_ALLOWED
+            form.add_error("photos", f"{storage.filename}: {upload_problem(code)}")
+            return None
+        checked.append(result)
+    return checked
+
+
+@staff.route("/<int:line_id>/updates", methods=["POST"])
+def post_update(line_id: int):
+    line = db_session().get(FundingLine, line_id) or abort(404)
+    form = UpdateForm.from_request()
+    if form.validate() and (photos := _checked_photos(form)) is not None:
+        try:
+            services.post_update(db_session(), actor=current_user, line=line,
+                                 posted_on=form.posted_on.data, text=form.text.data,
+                                 photos=photos, store=upload_store(), today=kyiv_today(),
+                                 now=utcnow())
+        except services.ImplementationError as error:
+            db_session().rollback()
+            for field, code in error.problems:
+                form.add_error(field, problem(code))
+        else:
+            db_session().commit()
+            flash(_("The update is published."), "success")
+            return redirect(url_for("implementation_admin.edit", line_id=line.id))
+    return _edit_page(line, _status_form(line, submitted=False), form, 400)
+
+
+@staff.route("/updates/<int:update_id>/delete", methods=["POST"])
+def delete_update(update_id: int):
+    update = db_session().get(ImplementationUpdate, update_id) or abort(404)
+    line_id = update.implementation.line_id
+    if ActionForm.from_request().validate():
+        services.delete_update(db_session(), actor=current_user, update=update,
+                               store=upload_store(), now=utcnow())
+        db_session().commit()
+        flash(_("The update is removed."), "success")
+    return redirect(url_for("implementation_admin.edit", line_id=line_id))

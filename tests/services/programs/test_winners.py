@@ -1,0 +1,207 @@
+"""Winners flow into the program: lines, figures, the participatory-budget text, the report."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from flask_babel import force_locale
+from sqlalchemy import Column, ForeignKey, Integer, Table, insert, select
+
+from portal.accounts.models import Role
+from portal.audit.models import AuditEvent
+from portal.clock import utcnow
+from portal.cycles import services as cycle_services
+from portal.db import Base, UTCDateTime
+from portal.implementation import services as implementation
+from portal.implementation.rules import ImplementationStatus
+from portal.programs import funding, services
+from portal.programs.cycle_figures import count_voters
+from portal.programs.indicator_figures import (
+    FigureNote,
+    FigureScope,
+    FigureValue,
+    PortalFigure,
+    compute_figure,
+    register_figure,
+)
+from portal.programs.models import FundingLine
+from portal.programs.report_rules import IndicatorGroup
+from portal.programs.reports import ReportFormat, ReportKind, ReportSpec, generate
+from portal.programs.rules import ProgramProblem
+from portal.programs.winners import fund_winners, link_cycle
+from portal.projects.models import CoAuthor
+from portal.projects.rules import ProjectStatus
+from tests.cycles_factory import make_cycle, make_project
+from tests.services.programs.factory import make_program
+
+NOW = utcnow()
+REASON = "зміни розташування об’єкта"
+
+
+@pytest.fixture
+def scene(db, app_ctx, make_user):
+    """A cycle linked to measure 1.2 with 4 submitted projects by 3 people, 3 of them winners."""
+    admin = make_user(Role.ADMIN)
+    cycle = make_cycle(db, admin)
+    year = cycle.budget_year
+    program, measures = make_program(db, start=year - 1, end=year + 1)
+    authors = [make_user(Role.RESIDENT) for _ in range(2)]
+    projects = [
+        make_project(db, cycle, authors[0], status=ProjectStatus.WINNER, title="Сквер",
+                     cost=150_000_00),
+        make_project(db, cycle, authors[0], status=ProjectStatus.WINNER, title="Майданчик",
+                     cost=250_000_00),
+        make_project(db, cycle, authors[1], status=ProjectStatus.WINNER, title="Велодоріжка",
+                     cost=100_000_00),
+        make_project(db, cycle, authors[1], status=ProjectStatus.NOT_SELECTED, title="Фонтан"),
+    ]
+    make_project(db, cycle, authors[1], title="Чернетка")
+    friend = make_user(Role.RESIDENT)
+    projects[3].coauthors.append(CoAuthor(email=friend.email, user_id=friend.id,
+                                          token_hash="t" * 64, invited_at=NOW, confirmed_at=NOW))
+    link_cycle(db, actor=admin, cycle=cycle, measure=measures["1.2"], now=NOW)
+    return {"admin": admin, "cycle": cycle, "year": year, "program": program,
+            "measures": measures, "projects": projects}
+
+
+def test_each_winner_becomes_a_line_linked_both_ways(db, scene):
+    lines = fund_winners(db, cycle=scene["cycle"], actor=scene["admin"], now=NOW)
+    winners = scene["projects"][:3]
+    assert [line.project for line in lines] == winners
+    assert [line.planned for line in lines] == [150_000_00, 250_000_00, 100_000_00]
+    assert all(project.funding_line is line for project, line in zip(winners, lines,
+                                                                       strict=True))
+    measure = scene["measures"]["1.2"]
+    assert {(line.measure_id, line.year, line.source.value) for line in lines} == {
+        (measure.id, scene["year"], "city_budget")}
+    assert {line.department for line in lines} == {measure.departments[0]}
+    assert {line.implementation.status for line in lines} == {ImplementationStatus.PLANNED}
+    actions = db.scalars(select(AuditEvent.action)
+                         .where(AuditEvent.action == "funding_line.winner_funded")).all()
+    assert len(actions) == 3
+
+
+def test_funding_winners_twice_adds_nothing(db, scene):
+    fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)
+    assert fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW) == []
+    assert len(db.scalars(select(FundingLine).where(FundingLine.project_id.is_not(None))).all()) \
+        == 3
+
+
+def test_a_winners_line_cannot_be_deleted_while_it_is_a_winner(db, scene):
+    line = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)[0]
+    with pytest.raises(services.ProgramError, match=ProgramProblem.WINNER_LINE.value):
+        funding.delete_line(db, actor=None, line=line, now=NOW)
+
+
+def test_a_cycle_without_a_measure_or_outside_the_term_is_refused(db, scene):
+    cycle = scene["cycle"]
+    link_cycle(db, actor=None, cycle=cycle, measure=None, now=NOW)
+    with pytest.raises(services.ProgramError, match=ProgramProblem.CYCLE_NOT_LINKED.value):
+        fund_winners(db, cycle=cycle, actor=None, now=NOW)
+    other, measures = make_program(db, code="older", start=2001, end=2003)
+    with pytest.raises(services.ProgramError, match=ProgramProblem.YEAR_OUTSIDE_TERM.value):
+        link_cycle(db, actor=None, cycle=cycle, measure=measures["1.2"], now=NOW)
+
+
+def scope(scene) -> FigureScope:
+    return FigureScope(scene["program"].id, scene["year"], (scene["cycle"].id,))
+
+
+def test_figures_count_submissions_authors_winners_and_implemented(db, scene):
+    lines = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)
+    implementation.set_status(db, actor=None, line=lines[0], now=NOW,
+                              status=ImplementationStatus.IMPLEMENTED, progress=100, reason="",
+                              tender_number="UA-2024-03-01-000001-a")
+    values = {figure: compute_figure(db, figure, scope(scene)).value for figure in (
+        PortalFigure.PROJECTS_SUBMITTED, PortalFigure.AUTHORS, PortalFigure.WINNERS,
+        PortalFigure.IMPLEMENTED)}
+    # Four submitted (the draft is not); two authors and one confirmed co-author.
+    assert values == {PortalFigure.PROJECTS_SUBMITTED: 4, PortalFigure.AUTHORS: 3,
+                      PortalFigure.WINNERS: 3, PortalFigure.IMPLEMENTED: 1}
+
+
+def test_voters_without_ballots_are_zero_with_a_note(db, scene):
+    assert "ballots" not in Base.metadata.tables
+    assert count_voters(db, scope(scene)) == FigureValue(Decimal(0),
+                                                         FigureNote.NO_VOTING_RECORDS)
+
+
+def test_voters_are_the_ballots_of_the_cycles_when_the_portal_keeps_ballots(db, scene):
+    ballots = Table("ballots", Base.metadata, Column("id", Integer, primary_key=True),
+                    Column("cycle_id", ForeignKey("cycles.id")),
+                    Column("annulled_at", UTCDateTime, nullable=True))
+    try:
+        ballots.create(db.connection())
+        db.execute(insert(ballots), [{"cycle_id": scene["cycle"].id, "annulled_at": None}
+                                     for _ in range(5)])
+        db.execute(insert(ballots), [{"cycle_id": scene["cycle"].id, "annulled_at": NOW}])
+        # Five ballots count; the annulled one does not.
+        assert count_voters(db, scope(scene)) == FigureValue(Decimal(5))
+    finally:
+        Base.metadata.remove(ballots)
+
+
+def test_the_voting_part_can_register_its_own_voters_figure(db, scene):
+    register_figure(PortalFigure.VOTERS, lambda session, scope: FigureValue(Decimal(16_500)))
+    try:
+        assert compute_figure(db, PortalFigure.VOTERS, scope(scene)).value == 16_500
+    finally:
+        register_figure(PortalFigure.VOTERS, count_voters)
+
+
+def report(db, scene) -> dict:
+    with force_locale("uk"):
+        output = generate(db, scene["program"], ReportSpec(ReportKind.ANNUAL, scene["year"]),
+                          ReportFormat.JSON)
+    return json.loads(output.content)
+
+
+def test_the_report_composes_the_measures_text_from_the_cycle(db, scene):
+    lines = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)
+    implementation.set_status(db, actor=None, line=lines[0], now=NOW, tender_number="",
+                              status=ImplementationStatus.IMPLEMENTED, progress=100, reason="")
+    implementation.set_status(db, actor=None, line=lines[1], now=NOW, tender_number="",
+                              status=ImplementationStatus.NOT_IMPLEMENTED, progress=0,
+                              reason=REASON)
+    funding.set_execution_text(db, actor=None, measure=scene["measures"]["1.2"],
+                               year=scene["year"], text="Оголошено новий конкурс", now=NOW)
+    data = report(db, scene)
+    measure = data["tasks"][0]["measures"][1]
+    assert measure["execution_text"] == (
+        "3 автори подали 4 громадські ініціативи, оголошено 3 переможці, реалізовано 1 проект; "
+        f"1 проект не було профінансовано з причин {REASON}\nОголошено новий конкурс")
+    assert (measure["planned"], measure["financed"], measure["percent"]) == ("500,0", "0,0",
+                                                                             "0,0")
+    assert data["notes"] == [
+        "1 переможець бюджету участі не реалізований і не зазначений як непрофінансований."]
+
+
+def test_a_payment_on_a_winners_line_shows_in_the_measures_row(db, scene):
+    lines = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)
+    funding.record_payment(db, actor=None, line=lines[1], paid_on=date(scene["year"], 6, 1),
+                           amount=200_000_00, document="п/д 7", now=NOW)
+    measure = report(db, scene)["tasks"][0]["measures"][1]
+    assert (measure["planned"], measure["financed"], measure["percent"]) == ("500,0", "200,0",
+                                                                             "40,0")
+
+
+def test_a_voters_indicator_says_why_it_reads_zero(db, scene):
+    funding.save_indicator(db, actor=None, program=scene["program"], year=scene["year"],
+                           now=NOW, data=funding.IndicatorData(
+                               IndicatorGroup.EFFICIENCY, "Кількість тих, хто проголосував",
+                               "осіб", Decimal(15_000), None, figure=PortalFigure.VOTERS))
+    data = report(db, scene)
+    (group,) = data["indicators"]
+    assert group["rows"][0]["actual"] == "0"
+    assert "не містить записів голосування" in data["notes"][0]
+
+
+def test_a_suspended_cycle_is_said_to_be_suspended(db, scene):
+    cycle_services.suspend_cycle(db, cycle=scene["cycle"], reason="воєнний стан",
+                                 actor=scene["admin"], now=NOW)
+    text = report(db, scene)["tasks"][0]["measures"][1]["execution_text"]
+    assert text.endswith("призупинено: воєнний стан")

@@ -1,0 +1,51 @@
+"""Implementation rules: Prozorro numbers, statuses that need a reason or full progress."""
+
+from datetime import date
+
+import pytest
+
+from portal.implementation.rules import (
+    ImplementationProblem,
+    ImplementationStatus,
+    check_tender_number,
+    check_update,
+    prozorro_url,
+    status_problems,
+)
+
+
+@pytest.mark.parametrize("number", ["", "UA-2018-05-14-000123-a", "UA-2024-02-29-999999-c"])
+def test_prozorro_tender_numbers_are_accepted(number):
+    assert check_tender_number(number) is None
+
+
+@pytest.mark.parametrize("number", ["UA-2018-5-14-000123-a", "ua-2018-05-14-000123-a",
+                                    "UA-2018-02-30-000123-a", "UA-2018-05-14-00123-a",
+                                    "UA-2018-05-14-000123-A", "UA-2018-05-14-000123"])
+def test_malformed_tender_numbers_are_refused(number):
+    assert check_tender_number(number) is ImplementationProblem.TENDER_FORMAT
+
+
+def test_not_implemented_needs_a_reason_and_implemented_needs_full_progress():
+    assert status_problems(ImplementationStatus.NOT_IMPLEMENTED, 0, " ", "") == [
+        ("reason", ImplementationProblem.REASON_REQUIRED)]
+    assert status_problems(ImplementationStatus.IMPLEMENTED, 90, "", "") == [
+        ("progress", ImplementationProblem.IMPLEMENTED_IS_COMPLETE)]
+    assert status_problems(ImplementationStatus.IN_PROGRESS, 101, "", "UA-1") == [
+        ("progress", ImplementationProblem.PROGRESS_RANGE),
+        ("tender_number", ImplementationProblem.TENDER_FORMAT)]
+    assert status_problems(ImplementationStatus.NOT_IMPLEMENTED, 10,
+                           "зміни розташування об’єкта", "") == []
+
+
+def test_updates_are_not_dated_in_the_future_and_say_something():
+    today = date(2024, 5, 1)
+    assert check_update(date(2024, 5, 1), "Роботи завершено", today) == []
+    assert check_update(date(2024, 5, 2), "", today) == [
+        ("posted_on", ImplementationProblem.UPDATE_DATE_FUTURE),
+        ("text", ImplementationProblem.TEXT_REQUIRED)]
+
+
+def test_the_tender_links_to_its_public_page():
+    assert prozorro_url("UA-2018-05-14-000123-a") == (
+        "https://prozorro.gov.ua/tender/UA-2018-05-14-000123-a")

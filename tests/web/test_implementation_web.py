@@ -1,0 +1,104 @@
+"""Implementation through the web: staff record status and updates with photos; all read."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from portal.accounts.models import Role
+from portal.clock import utcnow
+from portal.implementation.models import ImplementationUpdate, UpdatePhoto
+from portal.implementation.rules import ImplementationStatus
+from portal.programs.winners import fund_winners, link_cycle
+from portal.projects.rules import ProjectStatus
+from tests.conftest import post_form, sign_in
+from tests.cycles_factory import make_cycle, make_project
+from tests.services.programs.factory import make_program
+
+
+@pytest.fixture
+def winner(app, db, make_user, tmp_path, monkeypatch):
+    """A funded winner with a place on the map; uploads go to a temporary folder."""
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    admin = make_user(Role.ADMIN)
+    cycle = make_cycle(db, admin)
+    _program, measures = make_program(db, start=cycle.budget_year - 1,
+                                      end=cycle.budget_year + 1)
+    make_project(db, cycle, make_user(Role.RESIDENT), status=ProjectStatus.WINNER,
+                 title="Сквер біля школи", latitude=48.59, longitude=38.0)
+    link_cycle(db, actor=admin, cycle=cycle, measure=measures["1.2"], now=utcnow())
+    (line,) = fund_winners(db, cycle=cycle, actor=admin, now=utcnow())
+    return line
+
+
+@pytest.fixture
+def staff_client(client, make_user):
+    sign_in(client, make_user(Role.STAFF))
+    return client
+
+
+def png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 3), (20, 120, 60)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_not_implemented_without_a_reason_is_refused_in_words(staff_client, winner):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, page, {"status": "not_implemented", "progress": "0",
+                                              "reason": "", "tender_number": ""})
+    assert response.status_code == 400
+    assert "Вкажіть, чому проєкт не реалізовано" in response.get_data(as_text=True)
+    assert winner.implementation.status is ImplementationStatus.PLANNED
+
+
+def test_a_bad_tender_number_is_refused(staff_client, winner):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, page, {"status": "procurement", "progress": "10",
+                                              "tender_number": "UA-2024-13-01-000001-a"})
+    assert response.status_code == 400
+    assert "UA-2018-05-14-000123-a" in response.get_data(as_text=True)
+
+
+def test_status_and_a_photo_update_appear_on_the_public_page(client, staff_client, db, winner):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, page, {"status": "in_progress", "progress": "60",
+                                              "tender_number": "UA-2024-03-01-000042-b"})
+    assert response.status_code == 302
+    response = post_form(staff_client, f"{page}/updates", {
+        "posted_on": "2024-05-01", "text": "Встановлено лави",
+        "photos": [(io.BytesIO(png()), "lavy.png")]}, token_from=page,
+        content_type="multipart/form-data")
+    assert response.status_code == 302
+    photo = db.scalar(select(UpdatePhoto))
+    public = client.get(f"/implementation/{winner.id}").get_data(as_text=True)
+    assert "Встановлено лави" in public and "60 %" in public
+    assert "https://prozorro.gov.ua/tender/UA-2024-03-01-000042-b" in public
+    with client.get(f"/implementation/photos/{photo.id}") as served:
+        assert served.status_code == 200 and served.mimetype == "image/png"
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
+    index = client.get("/implementation/").get_data(as_text=True)
+    assert "Сквер біля школи" in index
+    points = client.get("/implementation/map.json").json["projects"]
+    assert [(p["lat"], p["lon"]) for p in points] == [(48.59, 38.0)]
+    assert "60 %" in points[0]["title"]
+
+
+def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_published(staff_client, db,
+                                                                        winner):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, f"{page}/updates", {
+        "posted_on": "2024-05-01", "text": "Акт",
+        "photos": [(io.BytesIO(b"%PDF-1.4 not a photo"), "act.pdf")]}, token_from=page,
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Приймаються лише фото" in response.get_data(as_text=True)
+    assert db.scalars(select(ImplementationUpdate)).all() == []
+
+
+def test_residents_cannot_change_the_implementation(client, make_user, winner):
+    sign_in(client, make_user(Role.RESIDENT))
+    assert client.get(f"/staff/implementation/{winner.id}").status_code == 403
