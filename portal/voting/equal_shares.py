@@ -102,7 +102,8 @@ def _evaluate(
     remaining = election.votes[project]
     for g in sorted(groups, key=budgets.__getitem__):
         budget = budgets[g]
-        share = (cost - paid) / remaining
+        # int / int would be a float: keep the exact run exact from its first price on.
+        share = Fraction(cost - paid, remaining) if exact else (cost - paid) / remaining
         if not exact and budget > 0 and abs(share - budget) <= _TOLERANCE * share:
             raise _NearTie
         if share > budget:
@@ -110,8 +111,10 @@ def _evaluate(
             remaining -= sizes[g]
             continue
         if exact:
-            return Fraction(share) / cost, share, paid == 0
-        return share / cost, share, paid == 0
+            return share / cost, share, paid == 0
+        # Nobody poor: alpha is 1 / votes, and rounding (cost / votes) / cost instead could
+        # order two such projects with equal votes against their tie ranks.
+        return (1 / remaining if paid == 0 else share / cost), share, paid == 0
     return None  # everybody would have to give all they have, and it is still not enough
 
 
