@@ -1,12 +1,13 @@
 /* One run of the Method of Equal Shares in doubles that knows when it cannot be trusted.
 
    The C twin of portal/voting/equal_shares_float.py: that module's docstring explains the
-   price without sorting and the error bounds, and the two must stay step for step the
-   same (the tests run both against the exact engine). prepare() copies one election into
-   C arrays once; run() does one run at a given per-voter endowment and returns the funded
-   projects in funding order, or None when a decision fell within the safety margin, so
-   that the caller redoes that endowment in fractions. Plain CPython C API, no GIL release:
-   a run takes a millisecond or so. */
+   price without sorting, the error bounds and the certificate, and the two must stay step
+   for step the same (the tests hold both to the exact engine and to each other).
+   prepare() copies one election into C arrays once; run() does one run at a given
+   per-voter endowment and returns the funded projects in funding order with their trace
+   and certificate, or None when a decision fell within the safety margin, so that the
+   caller redoes that endowment in fractions. Plain CPython C API; the GIL stays held, as a
+   run takes about a millisecond. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -39,6 +40,12 @@ typedef struct {
     double *alpha, *alpha_error, *rho, *rho_error; /* per project, from its last pricing */
     Py_ssize_t *fresh;                       /* the round of that pricing, -1 never */
     char *alive, *simple;
+    Py_ssize_t *winners, funded;             /* the projects funded so far, in order */
+    double *trace;                           /* per round: alpha's upper bound, simple */
+    Py_ssize_t *before_winners;              /* the run to certify against, if any */
+    const double *before_trace;
+    Py_ssize_t before_funded;
+    int certified;
 } Run;
 
 static void election_free(Election *e)
@@ -94,6 +101,7 @@ fail:
 
 static PyObject *prepare(PyObject *self, PyObject *args)
 {
+    (void)self;
     PyObject *costs_in, *order_in, *starts_in, *members_in, *sizes_in;
     long long *costs = NULL, *order = NULL, *starts = NULL, *members = NULL, *sizes = NULL;
     Election *e = NULL;
@@ -297,30 +305,61 @@ static int check_rivals(Run *r, Py_ssize_t best, Py_ssize_t round)
     return PRICED;
 }
 
-/* Fund projects until none is affordable; their indices go to winners, their number to
-   *funded. */
-static int simulate(Run *r, Py_ssize_t *winners, Py_ssize_t *funded)
+/* Whether every rival is dearer now than best was in this round of the run before (at a
+   lower endowment), or both are 1 / votes and best wins the tie: then every endowment in
+   between funds best in this round too (see equal_shares.py). */
+static int certify(Run *r, Py_ssize_t best, Py_ssize_t round)
+{
+    const Election *e = r->e;
+    const double *alpha = r->alpha, *alpha_error = r->alpha_error;
+    if (round >= r->before_funded || r->before_winners[round] != best)
+        return 0;
+    const double upper = r->before_trace[2 * round], bound = upper + TOLERANCE * upper;
+    const int simple = r->before_trace[2 * round + 1] != 0.0;
+    for (Py_ssize_t k = 0; k < e->projects; k++) {
+        if (!r->alive[k] || k == best || alpha[k] - alpha_error[k] > bound)
+            continue;
+        if (r->fresh[k] != round) {
+            if (refresh(r, k, round) == NEAR_TIE)
+                return 0; /* k keeps its stale price; this run just certifies nothing */
+            if (!r->alive[k] || alpha[k] - alpha_error[k] > bound)
+                continue;
+        }
+        if (simple && r->simple[k]
+            && (e->votes[best] > e->votes[k]
+                || (e->votes[best] == e->votes[k] && e->order[best] < e->order[k])))
+            continue;
+        return 0;
+    }
+    return 1;
+}
+
+/* Fund projects until none is affordable, recording them in r->winners and r->trace. */
+static int simulate(Run *r)
 {
     const Election *e = r->e;
     const double *alpha = r->alpha;
-    Py_ssize_t round = 0;
-    for (;;) {
+    for (Py_ssize_t round = 0;; round++) {
         Py_ssize_t best = -1;
-        for (Py_ssize_t p = 0; p < e->projects; p++) {
-            if (r->alive[p]
-                && (best < 0 || alpha[p] < alpha[best]
-                    || (alpha[p] == alpha[best] && e->order[p] < e->order[best])))
-                best = p;
+        for (;;) { /* the cheapest by its last price, until that price is fresh */
+            best = -1;
+            for (Py_ssize_t p = 0; p < e->projects; p++) {
+                if (r->alive[p]
+                    && (best < 0 || alpha[p] < alpha[best]
+                        || (alpha[p] == alpha[best] && e->order[p] < e->order[best])))
+                    best = p;
+            }
+            if (best < 0 || r->fresh[best] == round)
+                break;
+            if (refresh(r, best, round) == NEAR_TIE)
+                return NEAR_TIE;
         }
         if (best < 0)
             break;
-        if (r->fresh[best] != round) {
-            if (refresh(r, best, round) == NEAR_TIE)
-                return NEAR_TIE;
-            continue;
-        }
         if (check_rivals(r, best, round) == NEAR_TIE)
             return NEAR_TIE;
+        if (r->certified)
+            r->certified = certify(r, best, round);
         const double rho = r->rho[best], error = r->rho_error[best];
         for (Py_ssize_t k = e->start[best]; k < e->start[best + 1]; k++) {
             Purse *purse = &r->purse[e->member[k]];
@@ -333,17 +372,76 @@ static int simulate(Run *r, Py_ssize_t *winners, Py_ssize_t *funded)
             }
         }
         r->alive[best] = 0;
-        winners[round++] = best;
+        r->winners[round] = best;
+        r->trace[2 * round] = alpha[best] + r->alpha_error[best];
+        r->trace[2 * round + 1] = r->simple[best] ? 1.0 : 0.0;
+        r->funded = round + 1;
     }
-    *funded = round;
+    if (r->certified && r->funded != r->before_funded)
+        r->certified = 0;
     return PRICED;
+}
+
+/* Read the winners and trace of the run before into r; 0 with an exception on error. */
+static int read_before(Run *r, PyObject *winners, PyObject *trace, Py_buffer *view)
+{
+    const Election *e = r->e;
+    PyObject *seq = PySequence_Fast(winners, "the winners before must be a sequence");
+    if (seq == NULL)
+        return 0;
+    const Py_ssize_t funded = PySequence_Fast_GET_SIZE(seq);
+    Py_ssize_t *before = PyMem_Calloc(funded + 1, sizeof *before);
+    if (before == NULL) {
+        Py_DECREF(seq);
+        PyErr_NoMemory();
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < funded; i++) {
+        before[i] = PyLong_AsSsize_t(PySequence_Fast_GET_ITEM(seq, i));
+        if (before[i] == -1 && PyErr_Occurred())
+            break;
+        if (before[i] < 0 || before[i] >= e->projects) {
+            PyErr_SetString(PyExc_ValueError, "the winners before: no such project");
+            break;
+        }
+    }
+    Py_DECREF(seq);
+    r->before_winners = before;
+    r->before_funded = funded;
+    if (PyErr_Occurred() || PyObject_GetBuffer(trace, view, PyBUF_SIMPLE) < 0)
+        return 0;
+    if (view->len != funded * 2 * (Py_ssize_t)sizeof(double)) {
+        PyErr_SetString(PyExc_ValueError, "the trace before does not match its winners");
+        return 0;
+    }
+    r->before_trace = view->buf;
+    return 1;
+}
+
+static void run_free(Run *r)
+{
+    PyMem_Free(r->purse);
+    PyMem_Free(r->scratch);
+    PyMem_Free(r->alpha);
+    PyMem_Free(r->alpha_error);
+    PyMem_Free(r->rho);
+    PyMem_Free(r->rho_error);
+    PyMem_Free(r->fresh);
+    PyMem_Free(r->alive);
+    PyMem_Free(r->simple);
+    PyMem_Free(r->winners);
+    PyMem_Free(r->trace);
+    PyMem_Free(r->before_winners);
 }
 
 static PyObject *run(PyObject *self, PyObject *args)
 {
-    PyObject *capsule, *result = NULL;
+    PyObject *capsule, *before_winners = Py_None, *before_trace = Py_None, *result = NULL;
+    Py_buffer view = {0};
     double endowment;
-    if (!PyArg_ParseTuple(args, "Od:run", &capsule, &endowment))
+    (void)self;
+    if (!PyArg_ParseTuple(args, "Od|OO:run", &capsule, &endowment, &before_winners,
+                          &before_trace))
         return NULL;
     const Election *e = PyCapsule_GetPointer(capsule, CAPSULE);
     if (e == NULL)
@@ -353,11 +451,11 @@ static PyObject *run(PyObject *self, PyObject *args)
         return NULL;
     }
     const Py_ssize_t n = e->projects + 1;
-    Run r = {.e = e};
     Py_ssize_t widest = 0;
     for (Py_ssize_t p = 0; p < e->projects; p++)
         if (e->start[p + 1] - e->start[p] > widest)
             widest = e->start[p + 1] - e->start[p];
+    Run r = {.e = e};
     r.purse = PyMem_Malloc((e->groups + 1) * sizeof *r.purse);
     r.scratch = PyMem_Malloc((widest + 1) * sizeof *r.scratch);
     r.alpha = PyMem_Malloc(n * sizeof *r.alpha);
@@ -367,11 +465,17 @@ static PyObject *run(PyObject *self, PyObject *args)
     r.fresh = PyMem_Malloc(n * sizeof *r.fresh);
     r.alive = PyMem_Malloc(n);
     r.simple = PyMem_Calloc(n, 1);
-    Py_ssize_t *winners = PyMem_Malloc(n * sizeof *winners);
-    if (!r.purse || !r.scratch || !r.alpha || !r.alpha_error || !r.rho || !r.rho_error || !r.fresh
-        || !r.alive || !r.simple || !winners) {
+    r.winners = PyMem_Malloc(n * sizeof *r.winners);
+    r.trace = PyMem_Malloc(2 * n * sizeof *r.trace);
+    if (!r.purse || !r.scratch || !r.alpha || !r.alpha_error || !r.rho || !r.rho_error
+        || !r.fresh || !r.alive || !r.simple || !r.winners || !r.trace) {
         PyErr_NoMemory();
         goto done;
+    }
+    if (before_winners != Py_None) {
+        if (!read_before(&r, before_winners, before_trace, &view))
+            goto done;
+        r.certified = 1;
     }
     for (Py_ssize_t g = 0; g < e->groups; g++)
         r.purse[g] = (Purse){endowment, UNIT * endowment, e->size[g]};
@@ -381,30 +485,28 @@ static PyObject *run(PyObject *self, PyObject *args)
         r.alpha_error[p] = UNIT * r.alpha[p];
         r.fresh[p] = -1;
     }
-    Py_ssize_t funded = 0;
-    if (simulate(&r, winners, &funded) == NEAR_TIE) {
+    if (simulate(&r) == NEAR_TIE) {
         result = Py_NewRef(Py_None);
         goto done;
     }
-    result = PyTuple_New(funded);
-    for (Py_ssize_t i = 0; result != NULL && i < funded; i++) {
-        PyObject *index = PyLong_FromSsize_t(winners[i]);
+    PyObject *winners = PyTuple_New(r.funded);
+    for (Py_ssize_t i = 0; winners != NULL && i < r.funded; i++) {
+        PyObject *index = PyLong_FromSsize_t(r.winners[i]);
         if (index == NULL)
-            Py_CLEAR(result);
+            Py_CLEAR(winners);
         else
-            PyTuple_SET_ITEM(result, i, index);
+            PyTuple_SET_ITEM(winners, i, index);
     }
+    PyObject *trace =
+        PyBytes_FromStringAndSize((const char *)r.trace, 2 * r.funded * sizeof *r.trace);
+    if (winners != NULL && trace != NULL)
+        result = PyTuple_Pack(3, winners, trace, r.certified ? Py_True : Py_False);
+    Py_XDECREF(winners);
+    Py_XDECREF(trace);
 done:
-    PyMem_Free(r.purse);
-    PyMem_Free(r.scratch);
-    PyMem_Free(r.alpha);
-    PyMem_Free(r.alpha_error);
-    PyMem_Free(r.rho);
-    PyMem_Free(r.rho_error);
-    PyMem_Free(r.fresh);
-    PyMem_Free(r.alive);
-    PyMem_Free(r.simple);
-    PyMem_Free(winners);
+    if (view.obj != NULL)
+        PyBuffer_Release(&view);
+    run_free(&r);
     return result;
 }
 
@@ -412,14 +514,17 @@ static PyMethodDef methods[] = {
     {"prepare", prepare, METH_VARARGS,
      "prepare(costs, order, starts, members, sizes) -> election: copy one election."},
     {"run", run, METH_VARARGS,
-     "run(election, endowment) -> tuple of funded projects in order, or None on a near-tie."},
+     "run(election, endowment, before_winners=None, before_trace=None)\n"
+     "-> (winners, trace, certified), or None on a near-tie."},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_equal_shares",
-    "One float run of Equal Shares with near-tie detection (see equal_shares_float.py).",
-    -1, methods,
+    PyModuleDef_HEAD_INIT,
+    .m_name = "_equal_shares",
+    .m_doc = "One float run of Equal Shares with near-tie detection (see equal_shares_float.py).",
+    .m_size = -1,
+    .m_methods = methods,
 };
 
 PyMODINIT_FUNC PyInit__equal_shares(void)

@@ -1,32 +1,42 @@
 """One run of Equal Shares in floating point that knows when it cannot be trusted.
 
-This is the pure-Python twin of ``_equal_shares.c``, step for step the same algorithm: the
-engine used when the extension is not built, and its reference in the tests. ``run``
-returns the funded projects in funding order, or None when a decision was too close to
-call in floats; ``equal_shares.py`` then redoes that endowment in fractions.
+This is the pure-Python twin of ``_equal_shares.c``, step for step the same algorithm and
+the same floating-point operations: the engine used when the extension is not built, and
+its reference in the tests. ``run`` returns the funded projects in funding order, or None
+when a decision was too close to call in floats; ``equal_shares.py`` then redoes that
+endowment in fractions.
 
 The price without sorting. A project's price ``rho`` is the least value with
 ``sum(size * min(budget, rho)) == cost`` over its supporters (``size`` voters per ballot
-group). Start from ``cost / votes``; call poor every supporter holding less, charge them
-all they have and share the rest of the cost among the others; repeat until nobody new is
-poor. The poor set only grows, so this ends, and at the fixed point it is exactly the set
-of supporters holding less than the price. When everybody is poor the project is
-unaffordable (and stays so: budgets only fall).
+group). Start from ``cost / votes``, or from the project's last price less its error, which
+is below the current one; call poor every supporter holding less, charge them all they
+have and share the rest of the cost among the others; repeat until nobody new is poor.
+Every pass after the first reads only the supporters not yet poor. The poor set only
+grows, and at the fixed point it is the set of supporters holding less than the price.
+When everybody is poor the project is unaffordable (and stays so: budgets only fall).
 
-When floats are trusted. ``slack`` bounds how far any float budget may be from the exact
-one: it starts at the rounding of the endowment and grows, with every payment, by the
-error bound of the price paid. Every price carries such a bound, from the sums that made
-it. A decision is taken in floats only when its two sides differ by more than ``1e-9`` of
-their size plus those bounds: each supporter's poor-or-rich status at the final price,
-unaffordability, and the winner against every rival (two prices of ``1 / votes`` are
-compared by votes and tie order instead, exactly). A price whose own error bound exceeds a
-quarter of that margin is a near-tie too. Lazy evaluation keeps a project's last ``alpha``
-as a lower bound of its current one: exact prices only rise as budgets fall.
+When floats are trusted. Every budget carries a bound on its distance to the exact one
+(``slack``): the rounding of the endowment, plus, for every price paid, that price's error
+bound and the rounding of the subtraction; a budget spent to zero is exact again. A
+price's error bound follows from the slack of the poor supporters' budgets and the
+rounding of the sums that made it. A decision is taken in floats only when its two sides
+differ by more than ``1e-9`` of their size plus their error bounds: every supporter's
+poor-or-rich status at the final price, unaffordability, and the winner against every
+rival (two prices of ``1 / votes`` are compared by votes and tie order instead, exactly).
+Lazy evaluation keeps a project's last ``alpha`` (less its error) as a lower bound of its
+current one: exact prices only rise as budgets fall.
+
+The certificate. Given the winners and trace of a run at a lower endowment, a run checks
+round by round that it funds the same project and that every rival's ``alpha`` here is
+above the winner's there (or both are ``1 / votes`` and the winner takes the tie). With
+the sequence held fixed, budgets only grow and prices only fall as the endowment grows, so
+every endowment in between then funds that same sequence (``equal_shares.py`` skips them).
 """
 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -62,12 +72,23 @@ def prepare(
     )
 
 
-def run(prepared: Prepared, endowment: float) -> tuple[int, ...] | None:
-    """The funded projects in order when every voter starts with ``endowment``, or None."""
+def run(
+    prepared: Prepared, endowment: float, before_winners: Sequence[int] | None = None,
+    before_trace: bytes | None = None,
+) -> tuple[tuple[int, ...], bytes, bool] | None:
+    """One run with every voter holding ``endowment``: None on a near-tie, else the funded
+    projects in order, the trace to certify a later run against, and whether this run is
+    certified against the one before (given by its winners and trace)."""
+    state = _Run(prepared, endowment)
+    if before_winners is not None and before_trace is not None:
+        state.before_winners = tuple(before_winners)
+        state.before_trace = array("d", before_trace)
+        state.certified = True
     try:
-        return _Run(prepared, endowment).winners()
+        winners = state.winners()
     except _NearTie:
         return None
+    return winners, state.trace.tobytes(), state.certified
 
 
 class _Run:
@@ -88,6 +109,10 @@ class _Run:
         self.rho = [0.0] * count
         self.rho_error = [0.0] * count
         self.simple = [True] * count
+        self.trace = array("d")  # per round: the winner's alpha's upper bound, simple or not
+        self.before_winners: tuple[int, ...] = ()
+        self.before_trace = array("d")
+        self.certified = False
 
     def winners(self) -> tuple[int, ...]:
         e, alpha, order = self.e, self.alpha, self.e.order
@@ -99,11 +124,13 @@ class _Run:
                               or (alpha[p] == alpha[best] and order[p] < order[best])):
                     best = p
             if best < 0:
-                return tuple(funded)
+                break
             if self.fresh[best] != len(funded):
                 self._refresh(best, len(funded))
                 continue
             self._check_rivals(best, len(funded))
+            if self.certified:
+                self.certified = self._certify(best, len(funded))
             rho, error = self.rho[best], self.rho_error[best]
             budgets, slack = self.budgets, self.slack
             for g in e.supporters[best]:
@@ -115,6 +142,37 @@ class _Run:
                     slack[g] += error + UNIT * budgets[g]
             self.alive[best] = False
             funded.append(best)
+            self.trace.extend((alpha[best] + self.alpha_error[best], float(self.simple[best])))
+        if len(funded) != len(self.before_winners):
+            self.certified = False
+        return tuple(funded)
+
+    def _certify(self, best: int, round_no: int) -> bool:
+        """Whether every rival is dearer now than ``best`` was in this round of the run
+        before, at a lower endowment, or both are ``1 / votes`` and ``best`` wins the tie:
+        then every endowment in between funds ``best`` in this round too."""
+        if round_no >= len(self.before_winners) or self.before_winners[round_no] != best:
+            return False
+        upper = self.before_trace[2 * round_no]
+        bound = upper + TOLERANCE * upper
+        simple = self.before_trace[2 * round_no + 1] != 0.0
+        alpha, alpha_error, votes, order = self.alpha, self.alpha_error, self.e.votes, self.e.order
+        for k in range(len(alpha)):
+            if not self.alive[k] or k == best or alpha[k] - alpha_error[k] > bound:
+                continue
+            if self.fresh[k] != round_no:
+                try:
+                    self._refresh(k, round_no)
+                except _NearTie:
+                    return False  # k keeps its stale price; this run certifies nothing
+                if not self.alive[k] or alpha[k] - alpha_error[k] > bound:
+                    continue
+            if simple and self.simple[k] and (
+                votes[best] > votes[k] or (votes[best] == votes[k] and order[best] < order[k])
+            ):
+                continue
+            return False
+        return True
 
     def _refresh(self, p: int, round_no: int) -> None:
         value = self._price(p)
