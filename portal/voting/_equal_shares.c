@@ -220,7 +220,7 @@ static int price(const Run *r, Py_ssize_t p, double *rho_out, double *error_out,
     const double cost = e->cost[p], votes = e->votes[p];
     Purse *rich = r->scratch;
     double rho = cost / votes;
-    double error = 2 * UNIT * rho;
+    double error = fma(-rho, votes, cost) == 0.0 ? 0.0 : 2 * UNIT * rho; /* exact division? */
     int from_set = 1; /* rho is the price that the poor set found so far implies */
     if (r->fresh[p] >= 0 && !r->simple[p]) {
         const double floor = (r->rho[p] - r->rho_error[p]) * (1 - 4 * UNIT);
@@ -253,8 +253,17 @@ static int price(const Run *r, Py_ssize_t p, double *rho_out, double *error_out,
             classify(rich[k], rho, &poor, &low, rich, &n);
     }
     const double margin = TOLERANCE * rho + error;
-    if (!(low - rho > margin && rho - poor.top > margin))
+    if (!(rho - poor.top > margin))
         return NEAR_TIE;
+    if (!(low - rho > margin)) {
+        /* A budget exactly at an exact price is no tie: paying all is paying the price. */
+        if (error != 0.0)
+            return NEAR_TIE;
+        for (Py_ssize_t k = 0; k < n; k++)
+            if (!(rich[k].budget - rich[k].slack - rho > margin
+                  || (rich[k].budget == rho && rich[k].slack == 0.0)))
+                return NEAR_TIE;
+    }
     *rho_out = rho;
     *error_out = error;
     *simple_out = poor.count == 0;
@@ -366,9 +375,10 @@ static int simulate(Run *r)
             if (purse->budget < rho) {
                 purse->budget = purse->slack = 0.0;
             }
-            else {
-                purse->budget = purse->budget - rho;
-                purse->slack += error + UNIT * purse->budget;
+            else { /* budget >= rho, so (budget - left) - rho is exactly the rounding */
+                const double left = purse->budget - rho;
+                purse->slack += error + fabs((purse->budget - left) - rho);
+                purse->budget = left;
             }
         }
         r->alive[best] = 0;
@@ -436,20 +446,26 @@ static void run_free(Run *r)
 
 static PyObject *run(PyObject *self, PyObject *args)
 {
-    PyObject *capsule, *before_winners = Py_None, *before_trace = Py_None, *result = NULL;
+    PyObject *capsule, *given, *before_winners = Py_None, *before_trace = Py_None;
+    PyObject *result = NULL;
     Py_buffer view = {0};
-    double endowment;
     (void)self;
-    if (!PyArg_ParseTuple(args, "Od|OO:run", &capsule, &endowment, &before_winners,
+    if (!PyArg_ParseTuple(args, "OO|OO:run", &capsule, &given, &before_winners,
                           &before_trace))
         return NULL;
     const Election *e = PyCapsule_GetPointer(capsule, CAPSULE);
     if (e == NULL)
         return NULL;
-    if (!(endowment >= 0 && endowment < INFINITY)) {
-        PyErr_SetString(PyExc_ValueError, "the endowment must be finite and not negative");
+    /* An int endowment is exact (below 2**53); a float one may be a rounded fraction. */
+    const int whole = PyLong_Check(given);
+    const double endowment = whole ? PyLong_AsDouble(given) : PyFloat_AsDouble(given);
+    if (endowment == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (!(endowment >= 0 && endowment <= (double)EXACT_LIMIT)) {
+        PyErr_SetString(PyExc_ValueError, "the endowment must be in [0, 2**53]");
         return NULL;
     }
+    const double slack = whole ? 0.0 : UNIT * endowment;
     const Py_ssize_t n = e->projects + 1;
     Py_ssize_t widest = 0;
     for (Py_ssize_t p = 0; p < e->projects; p++)
@@ -478,7 +494,7 @@ static PyObject *run(PyObject *self, PyObject *args)
         r.certified = 1;
     }
     for (Py_ssize_t g = 0; g < e->groups; g++)
-        r.purse[g] = (Purse){endowment, UNIT * endowment, e->size[g]};
+        r.purse[g] = (Purse){endowment, slack, e->size[g]};
     for (Py_ssize_t p = 0; p < e->projects; p++) {
         r.alive[p] = e->order[p] >= 0 && e->votes[p] > 0 && e->cost[p] > 0;
         r.alpha[p] = e->votes[p] > 0 ? 1.0 / e->votes[p] : 0.0;
@@ -514,7 +530,7 @@ static PyMethodDef methods[] = {
     {"prepare", prepare, METH_VARARGS,
      "prepare(costs, order, starts, members, sizes) -> election: copy one election."},
     {"run", run, METH_VARARGS,
-     "run(election, endowment, before_winners=None, before_trace=None)\n"
+     "run(election, endowment: int | float, before_winners=None, before_trace=None)\n"
      "-> (winners, trace, certified), or None on a near-tie."},
     {NULL, NULL, 0, NULL},
 };

@@ -175,10 +175,12 @@ def _runner(
     exact: dict[Fraction, _Run] = {}  # the skip may ask for an endowment twice
 
     def run(endowment: Fraction, before: _Run | None) -> _Run:
+        # A whole endowment goes as an int, which the engines know to be exact.
+        given = endowment.numerator if endowment.denominator == 1 else float(endowment)
         result = (
-            module.run(prepared, float(endowment))
+            module.run(prepared, given)
             if before is None
-            else module.run(prepared, float(endowment), before.winners, before.trace)
+            else module.run(prepared, given, before.winners, before.trace)
         )
         if result is not None:
             return _Run(*result)
