@@ -177,11 +177,12 @@ def _runner(
     def run(endowment: Fraction, before: _Run | None) -> _Run:
         # A whole endowment goes as an int, which the engines know to be exact.
         given = endowment.numerator if endowment.denominator == 1 else float(endowment)
-        result = (
-            module.run(prepared, given)
-            if before is None
-            else module.run(prepared, given, before.winners, before.trace)
-        )
+        if endowment >= _FLOAT_LIMIT:  # beyond exact doubles: fractions only
+            result = None
+        elif before is None:
+            result = module.run(prepared, given)
+        else:
+            result = module.run(prepared, given, before.winners, before.trace)
         if result is not None:
             return _Run(*result)
         if endowment not in exact:
@@ -203,6 +204,7 @@ def equal_shares_add1(
 
     ``ballots`` are ``(chosen project indices, number of identical ballots)``;
     ``tie_ranks[p]`` orders projects left tied after cost and votes (lower wins).
+    ``engine`` only changes the speed: every engine gives the same result.
     """
     election = _Election(costs, ballots, tie_ranks)
     voters = sum(election.sizes)
