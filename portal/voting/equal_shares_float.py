@@ -83,9 +83,11 @@ def run(
     projects in order, the trace to certify a later run against, and whether this run is
     certified against the one before (given by its winners and trace)."""
     state = _Run(prepared, endowment)
-    if before_winners is not None and before_trace is not None:
+    if before_winners is not None:
         state.before_winners = tuple(before_winners)
         state.before_trace = array("d", before_trace)
+        if len(state.before_trace) != 2 * len(state.before_winners):
+            raise ValueError("the trace before does not match its winners")
         state.certified = True
     try:
         winners = state.winners()
@@ -122,6 +124,7 @@ class _Run:
         self.certified = False
 
     def winners(self) -> tuple[int, ...]:
+        """Fund projects until none is affordable; raise _NearTie when floats are unsure."""
         e, alpha, order = self.e, self.alpha, self.e.order
         funded: list[int] = []
         while True:

@@ -141,10 +141,10 @@ def test_the_c_engine_refuses_inconsistent_arrays(arguments):
         _equal_shares.prepare(*arguments)
 
 
-@needs_c
-def test_the_c_engine_refuses_a_trace_that_does_not_match_its_winners():
-    election = _equal_shares.prepare([10], [0], [0, 1], [0], [2])
+def test_float_engines_refuse_a_bad_trace_or_endowment(float_engine):
+    module = _equal_shares if float_engine is Engine.C else equal_shares_float
+    election = module.prepare([10], [0], [0, 1], [0], [2])
     with pytest.raises(ValueError):
-        _equal_shares.run(election, 10, (0,), b"")
+        module.run(election, 10, (0,), b"")
     with pytest.raises(ValueError):
-        _equal_shares.run(election, -1)
+        module.run(election, -1)
