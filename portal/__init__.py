@@ -56,15 +56,15 @@ def _register_blueprints(app: Flask) -> None:
     from portal.identity import views as identity
     from portal.implementation import views as implementation
     from portal.main import views as main
-    from portal.projects import editor as project_editor
-    from portal.projects import views as projects
-    from portal.review import commission as review_commission
-    from portal.review import views as review
     from portal.programs import api as programs_api
     from portal.programs import cli as programs_cli
     from portal.programs import funding_views as program_money
     from portal.programs import staff_views as program_admin
     from portal.programs import views as programs
+    from portal.projects import editor as project_editor
+    from portal.projects import views as projects
+    from portal.review import commission as review_commission
+    from portal.review import views as review
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,

@@ -9,8 +9,8 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.demo.accounts import DEMO_PASSWORD, load_accounts
 from portal.demo.cycles import load_cycles
-from portal.demo.review import load_review
 from portal.demo.programs import load_programs
+from portal.demo.review import load_review
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
