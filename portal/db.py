@@ -30,6 +30,8 @@ MODEL_MODULES = (
     "portal.community.models",
     "portal.accounts.models",
     "portal.identity.models",
+    "portal.cycles.models",
+    "portal.projects.models",
 )
 
 

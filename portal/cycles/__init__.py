@@ -1,0 +1,1 @@
+"""Participatory-budget cycles: their calendar, rules, categories, extensions and suspensions."""

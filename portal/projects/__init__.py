@@ -1,0 +1,1 @@
+"""Projects residents submit to a cycle, and the one state machine of their status."""
