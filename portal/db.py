@@ -32,6 +32,7 @@ MODEL_MODULES = (
     "portal.identity.models",
     "portal.cycles.models",
     "portal.projects.models",
+    "portal.review.models",
 )
 
 
