@@ -33,6 +33,7 @@ MODEL_MODULES = (
     "portal.cycles.models",
     "portal.projects.models",
     "portal.review.models",
+    "portal.voting.models",
 )
 
 
