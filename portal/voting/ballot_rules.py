@@ -177,9 +177,9 @@ def _limit_problems(
     for choice in choices:
         chosen.setdefault(choice.category_id, set()).add(choice.project_id)
     limit = rules.votes_per_voter
-    if limit and rules.votes_scope is VotesScope.TOTAL:
-        if sum(len(ids) for ids in chosen.values()) > limit:
-            found.append(BallotProblem(Code.TOO_MANY_TOTAL))
+    total = sum(len(ids) for ids in chosen.values())
+    if limit and rules.votes_scope is VotesScope.TOTAL and total > limit:
+        found.append(BallotProblem(Code.TOO_MANY_TOTAL))
     for category_id in sorted(chosen):
         ids = chosen[category_id]
         if limit and rules.votes_scope is VotesScope.PER_CATEGORY and len(ids) > limit:

@@ -16,7 +16,14 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

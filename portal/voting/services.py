@@ -28,7 +28,13 @@ from portal.identity.services import active_verification
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
 from portal.voting.ballot_rules import (
-    BallotProblem, CategoryFacts, Choice, CycleRules, ProjectFacts, VoterFacts, age_band,
+    BallotProblem,
+    CategoryFacts,
+    Choice,
+    CycleRules,
+    ProjectFacts,
+    VoterFacts,
+    age_band,
     check_ballot,
 )
 from portal.voting.models import Ballot, BallotChoice, Channel

@@ -8,7 +8,14 @@ import pytest
 
 from portal.cycles.rules import BallotType, VotesScope
 from portal.voting.ballot_rules import (
-    CategoryFacts, Choice, Code, CycleRules, ProjectFacts, VoterFacts, age_band, check_ballot,
+    CategoryFacts,
+    Choice,
+    Code,
+    CycleRules,
+    ProjectFacts,
+    VoterFacts,
+    age_band,
+    check_ballot,
     totals,
 )
 
