@@ -55,9 +55,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
     from portal.main import views as main
+    from portal.voting import api as voting_api
+    from portal.voting import cli as voting_cli
+    from portal.voting import desk as voting_desk
+    from portal.voting import views as voting
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
+        voting.bp, voting_desk.paper, voting_desk.commission, voting_api.bp, voting_cli.cli,
     ):
         app.register_blueprint(blueprint)

@@ -225,10 +225,14 @@ def totals(
     return result
 
 
-def age_band(birth_date: date, day: date) -> str:
-    """The band ("18-29", "75+") of the age on ``day``; younger voters fall in "<16"."""
-    age = age_on(birth_date, day)
+def band_of_age(age: int) -> str:
+    """The band ("18-29", "75+") of an age; younger than the first band is "<16"."""
     for low, high in AGE_BANDS:
         if low <= age <= high:
             return f"{low}+" if high >= 200 else f"{low}-{high}"
     return f"<{AGE_BANDS[0][0]}"
+
+
+def age_band(birth_date: date, day: date) -> str:
+    """The band of the age on ``day``."""
+    return band_of_age(age_on(birth_date, day))

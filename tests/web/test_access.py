@@ -10,6 +10,7 @@ import pytest
 
 from portal.accounts.models import Role
 from tests.conftest import sign_in
+from tests.voting_factories import make_voting_cycle
 
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
 LOGIN = 302  # anonymous: sent to the login page
@@ -54,6 +55,23 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.grant": ("POST", "/admin/users/{resident}/roles/grant", only("admin", ok=302)),
     "admin.revoke": ("POST", "/admin/users/{resident}/roles/revoke", only("admin", ok=302)),
     "admin.audit_log": ("GET", "/admin/audit", only("admin")),
+    # Voting, on a cycle whose vote closed an hour ago (board and results are public).
+    "voting.index": ("GET", "/voting/", ANY),
+    "voting.ballot": ("GET", "/voting/{cycle}/ballot", SIGNED_IN),
+    "voting.my_ballot": ("GET", "/voting/{cycle}/my-ballot", {r: 302 for r in ROLES}),
+    "voting.board_page": ("GET", "/voting/{cycle}/board", ANY),
+    "voting.results": ("GET", "/voting/{cycle}/results", ANY),
+    "voting.export_pb": ("GET", "/voting/{cycle}/ballots.pb", ANY),
+    "paper.cycles": ("GET", "/desk/paper/", only("verifier", "admin")),
+    "paper.enter": ("GET", "/desk/paper/{cycle}", only("verifier", "admin")),
+    "count.overview": ("GET", "/commission/voting/{cycle}", only("commission", "admin")),
+    "count.count": ("POST", "/commission/voting/{cycle}/tally",
+                    only("commission", "admin", ok=400)),
+    "count.decide": ("POST", "/commission/voting/{cycle}/decide",
+                     only("commission", "admin", ok=400)),
+    "api.openapi": ("GET", "/api/v1/openapi.json", ANY),
+    "api.results": ("GET", "/api/v1/cycles/{cycle}/results", ANY),
+    "api.board": ("GET", "/api/v1/cycles/{cycle}/board", ANY),
 }
 
 
@@ -79,6 +97,7 @@ def people(db, make_user):
     people["ids"] = {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
+        "cycle": make_voting_cycle(db, open_now=False).id,
     }
     return people
 
