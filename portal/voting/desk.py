@@ -20,6 +20,7 @@ from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import db_session
+from portal.forms import ActionForm
 from portal.i18n import _
 from portal.identity.messages import message as identity_message
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
@@ -28,7 +29,6 @@ from portal.money import format_hryvnias
 from portal.review.messages import problem_message
 from portal.review.models import Meeting
 from portal.review.services import held_meetings
-from portal.forms import ActionForm
 from portal.voting import counting, services, tallies
 from portal.voting.ballot_rules import window_problems
 from portal.voting.forms import AnnulForm, ApproveForm, PaperBallotForm, SeedForm

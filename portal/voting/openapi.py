@@ -9,8 +9,9 @@ import importlib
 from typing import Any
 
 _ID = {"name": "cycle_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _NOT_PUBLISHED = {"description": "No such cycle, or not published until voting closes",
-                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                  "content": _ERROR}
 
 PATHS: dict[str, Any] = {
     "/api/v1/openapi.json": {"get": {

@@ -41,8 +41,9 @@ def _import_account(session: Session, now: datetime) -> User:
     """The inactive account named as the author of imported projects (it cannot log in)."""
     user = session.execute(select(User).where(User.email == IMPORT_ACCOUNT)).scalar_one_or_none()
     if user is None:
-        user = User(email=IMPORT_ACCOUNT, display_name="pabulib", password_hash="!",
-                    created_at=now, active=False)
+        # "!" is no Argon2 hash: no password matches it, and the account is inactive.
+        user = User(email=IMPORT_ACCOUNT, display_name="pabulib",
+                    password_hash="!", created_at=now, active=False)  # noqa: S106
         session.add(user)
         session.flush()
     return user
@@ -143,31 +144,33 @@ def import_pb(session: Session, *, text: str, source: str, now: datetime) -> Cyc
 def _import_votes(session: Session, cycle: Cycle, category: Category, data: pabulib.PbFile,
                   projects: dict[str, int], source: str, now: datetime) -> None:
     salt = hashlib.sha256(f"{source}:{cycle.id}".encode()).hexdigest()[:16]
-    votes = list(data.votes)
-    for start in range(0, len(votes), CHUNK):
-        chunk = votes[start:start + CHUNK]
-        ballot_rows = []
-        for row in chunk:
-            uuid = new_ballot_uuid()
-            ballot_rows.append({
-                "uuid": uuid, "cycle_id": cycle.id, "channel": Channel.IMPORTED,
-                "person_key": hashlib.sha256(f"{salt}:{row['voter_id']}".encode()).hexdigest(),
-                "cast_at": now, "receipt_hash": receipt_hash(uuid),
-                "age_band": _band(row.get("age")),
-            })
-        ballot_ids = session.execute(
-            insert(Ballot).returning(Ballot.id, sort_by_parameter_order=True), ballot_rows
-        ).scalars().all()
-        choice_rows = []
-        for ballot_id, row in zip(ballot_ids, chunk, strict=True):
-            chosen = dict.fromkeys(c.strip() for c in row.get("vote", "").split(",") if c.strip())
-            for choice in chosen:
-                if choice not in projects:
-                    raise ImportRefused("unknown_project", choice)
-                choice_rows.append({"ballot_id": ballot_id, "cycle_id": cycle.id,
-                                    "category_id": category.id, "project_id": projects[choice]})
-        if choice_rows:
-            session.execute(insert(BallotChoice), choice_rows)
+    # Plain executemany without RETURNING (one statement per chunk on every driver); the
+    # ids are read back by the random uuids afterwards.
+    uuids = []
+    ballot_rows = []
+    for row in data.votes:
+        uuid = new_ballot_uuid()
+        uuids.append(uuid)
+        ballot_rows.append({
+            "uuid": uuid, "cycle_id": cycle.id, "channel": Channel.IMPORTED.value,
+            "person_key": hashlib.sha256(f"{salt}:{row['voter_id']}".encode()).hexdigest(),
+            "cast_at": now, "receipt_hash": receipt_hash(uuid), "user_id": None,
+            "entered_by_id": None, "district_id": None, "age_band": _band(row.get("age")),
+        })
+    for start in range(0, len(ballot_rows), CHUNK):
+        session.execute(Ballot.__table__.insert(), ballot_rows[start:start + CHUNK])
+    ids = dict(session.execute(
+        select(Ballot.uuid, Ballot.id).where(Ballot.cycle_id == cycle.id)).all())
+    choice_rows = []
+    for uuid, row in zip(uuids, data.votes, strict=True):
+        chosen = dict.fromkeys(c.strip() for c in row.get("vote", "").split(",") if c.strip())
+        for choice in chosen:
+            if choice not in projects:
+                raise ImportRefused("unknown_project", choice)
+            choice_rows.append({"ballot_id": ids[uuid], "cycle_id": cycle.id,
+                                "category_id": category.id, "project_id": projects[choice]})
+    for start in range(0, len(choice_rows), CHUNK):
+        session.execute(BallotChoice.__table__.insert(), choice_rows[start:start + CHUNK])
 
 
 def _band(age: str | None) -> str | None:

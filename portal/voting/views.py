@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
 )
 from flask_login import current_user
 from sqlalchemy import select
@@ -18,7 +26,12 @@ from portal.identity.services import active_verification
 from portal.money import format_hryvnias
 from portal.voting import board, counting, services
 from portal.voting.ballot_rules import (
-    Choice, check_ballot, may_choose_in, totals, voter_problems, window_problems,
+    Choice,
+    check_ballot,
+    may_choose_in,
+    totals,
+    voter_problems,
+    window_problems,
 )
 from portal.voting.forms import BallotForm
 from portal.voting.messages import message, problem_text
