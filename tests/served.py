@@ -154,7 +154,8 @@ class Gunicorn:
         self.threads = threads
         self.target = target
         self.port = free_port()
-        self.log = log or Path("/tmp") / f"gunicorn-{os.getpid()}-{self.port}.log"
+        self.log = log or ROOT / "tests" / "artifacts" / f"gunicorn-{self.port}.log"
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         self.process: subprocess.Popen | None = None
 
     @property
