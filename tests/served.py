@@ -148,11 +148,13 @@ class Gunicorn:
     """gunicorn serving ``target`` on a free port; stopped (or killed) by its PID."""
 
     def __init__(self, database_url: str, *, workers: int = 2, threads: int = 4,
-                 target: str = "tests.served:app", log: Path | None = None) -> None:
+                 target: str = "tests.served:app", log: Path | None = None,
+                 paths: tuple[Path, ...] = ()) -> None:
         self.database_url = database_url
         self.workers = workers
         self.threads = threads
         self.target = target
+        self.paths = paths
         self.port = free_port()
         self.log = log or ROOT / "tests" / "artifacts" / f"gunicorn-{self.port}.log"
         self.log.parent.mkdir(parents=True, exist_ok=True)
@@ -165,7 +167,8 @@ class Gunicorn:
     def start(self) -> Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.database_url, "PORTAL_ENV": "development",
                "SECRET_KEY": SECRET_KEY, "PERSON_KEY_SECRET": PERSON_KEY_SECRET,
-               "PYTHONPATH": str(ROOT), "SERVED_APP": "1"}
+               "PYTHONPATH": ":".join(str(p) for p in (*self.paths, ROOT)),
+               "SERVED_APP": "1"}
         with open(self.log, "ab") as log:
             # A session of its own: the kill test can signal the master and its workers.
             self.process = subprocess.Popen(

@@ -10,6 +10,7 @@ voted". There is no look-up before the insert that the result could depend on.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.accounts.models import User
-from portal.cycles.models import Category, Cycle
+from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase, window_of
 from portal.identity.models import Verification
 from portal.identity.rules import PersonNumber, person_key
@@ -83,12 +84,32 @@ class Cast:
 
 
 @dataclass(frozen=True)
+class SheetCategory:
+    id: int
+    name: str
+    budget: int
+    district_id: int | None
+    district_name: str | None
+
+
+@dataclass(frozen=True)
+class SheetProject:
+    id: int
+    category_id: int
+    number: int
+    registration_code: str
+    title: str
+    total_cost: int
+    admitted: bool
+
+
+@dataclass(frozen=True)
 class BallotSheet:
-    """Everything the checks and the ballot page need about a cycle's ballot."""
+    """Everything the checks and the ballot page need about a cycle's ballot, as plain data."""
 
     rules: CycleRules
-    categories: list[Category]
-    projects: list[Project]
+    categories: tuple[SheetCategory, ...]
+    projects: tuple[SheetProject, ...]
 
     @property
     def category_facts(self) -> list[CategoryFacts]:
@@ -96,12 +117,11 @@ class BallotSheet:
 
     @property
     def project_facts(self) -> list[ProjectFacts]:
-        return [ProjectFacts(p.id, p.category_id, p.total_cost,
-                             p.status is ProjectStatus.ADMITTED) for p in self.projects]
+        return [ProjectFacts(p.id, p.category_id, p.total_cost, p.admitted)
+                for p in self.projects]
 
-    def on_ballot(self, category: Category) -> list[Project]:
-        return [p for p in self.projects
-                if p.category_id == category.id and p.status is ProjectStatus.ADMITTED]
+    def on_ballot(self, category: SheetCategory) -> list[SheetProject]:
+        return [p for p in self.projects if p.category_id == category.id and p.admitted]
 
 
 def cycle_rules(cycle: Cycle) -> CycleRules:
@@ -114,12 +134,34 @@ def cycle_rules(cycle: Cycle) -> CycleRules:
     )
 
 
+#: The projects and categories of a cycle, per process: during voting they do not change
+#: (a project is withdrawn before the vote, not during it), and every cast needs them.
+#: The key holds the cycle's project counter, so a newly numbered project is seen at once.
+_SHEETS: dict[tuple, tuple[float, tuple, tuple]] = {}
+SHEET_SECONDS = 10
+
+
 def ballot_sheet(session: Session, cycle: Cycle) -> BallotSheet:
-    projects = session.execute(
-        select(Project).where(Project.cycle_id == cycle.id, Project.number.is_not(None))
-        .order_by(Project.number)
-    ).scalars().all()
-    return BallotSheet(cycle_rules(cycle), list(cycle.categories), list(projects))
+    key = (str(session.get_bind().engine.url), cycle.id, cycle.created_at,
+           cycle.last_project_number)
+    cached = _SHEETS.get(key)
+    if cached is None or time.monotonic() - cached[0] > SHEET_SECONDS:
+        categories = tuple(
+            SheetCategory(c.id, c.name, c.budget, c.district_id,
+                          c.district.name if c.district else None)
+            for c in cycle.categories)
+        projects = tuple(
+            SheetProject(p.id, p.category_id, p.number, cycle.registration_code(p.number),
+                         p.title, p.total_cost, p.status is ProjectStatus.ADMITTED)
+            for p in session.execute(
+                select(Project).where(Project.cycle_id == cycle.id,
+                                      Project.number.is_not(None))
+                .order_by(Project.number)).scalars())
+        cached = (time.monotonic(), categories, projects)
+        if len(_SHEETS) > 100:
+            _SHEETS.clear()
+        _SHEETS[key] = cached
+    return BallotSheet(cycle_rules(cycle), cached[1], cached[2])
 
 
 def voter_facts(verification: Verification | None) -> VoterFacts:
@@ -203,9 +245,10 @@ def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) ->
     return AlreadyVoted(existing, receipt_code(secret, existing.uuid) if shown else None)
 
 
-def own_ballot(session: Session, *, cycle: Cycle, user: User) -> Ballot | None:
+def own_ballot(session: Session, *, cycle: Cycle, user: User,
+               verification: Verification | None = None) -> Ballot | None:
     """The ballot of the person behind ``user`` in ``cycle``, whichever channel it came by."""
-    verification = active_verification(session, user)
+    verification = verification or active_verification(session, user)
     if verification is None:
         return None
     return session.execute(

@@ -88,7 +88,8 @@ def ballot(cycle_id: int):
     form = BallotForm.from_request()
     choices: list[Choice] = []
     problems = []
-    if request.method == "GET" and services.own_ballot(session, cycle=cycle, user=current_user):
+    if request.method == "GET" and services.own_ballot(session, cycle=cycle, user=current_user,
+                                                       verification=verification):
         return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
     if form.submitted_and_valid:
         parsed = services.parse_choices(request.form.getlist("choice"))
