@@ -236,12 +236,15 @@ def equal_shares_add1(
 
     best_endowment = Fraction(budget, voters)
     best = _run_checked(election, best_endowment, None)
+    if len(best.winners) == len(election.candidates):
+        return EqualSharesResult(best.winners, best_endowment)
     endowment = budget // voters + 1
     current = _run_checked(election, Fraction(endowment), None)
     if spent(current) > budget:
         return EqualSharesResult(best.winners, best_endowment)
     step = 1
-    while True:
+    everything = len(election.candidates)
+    while len(current.winners) < everything:  # with all funded, more money changes nothing
         trial = _run_checked(election, Fraction(endowment + step), current)
         if trial.certified:
             endowment, current, step = endowment + step, trial, step * 2
@@ -252,3 +255,4 @@ def equal_shares_add1(
         if spent(trial) > budget:
             return EqualSharesResult(current.winners, Fraction(endowment))
         endowment, current = endowment + 1, trial
+    return EqualSharesResult(current.winners, Fraction(endowment))
