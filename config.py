@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -90,6 +91,10 @@ class Config:
     OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
     OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")
 
+    # Photos and documents of projects: checked by content, stored under generated names.
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
+    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
+
     # Map tiles for Leaflet; the pages work without them.
     MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
     MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
@@ -121,6 +126,8 @@ class TestingConfig(Config):
     DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
     RATELIMIT_STORAGE_URI = "memory://"
     MAIL_BACKEND = "outbox"
+    # Tests that store files point this at their own temporary folder.
+    UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / "portal-test-uploads")
 
     def __init__(self) -> None:
         # Fixed, obviously fake secrets: tests must not depend on files under instance/.

@@ -52,9 +52,12 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.admin import views as admin
     from portal.audit import cli as audit_cli
+    from portal.cycles import views as cycles
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
     from portal.main import views as main
+    from portal.projects import editor as project_editor
+    from portal.projects import views as projects
     from portal.voting import api as voting_api
     from portal.voting import cli as voting_cli
     from portal.voting import desk as voting_desk
@@ -62,6 +65,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
+        cycles.bp, cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
         voting.bp, voting_desk.paper, voting_desk.commission, voting_api.bp, voting_cli.cli,
     ):

@@ -154,7 +154,7 @@ def upgrade() -> None:
     sa.Column('revision_deadline', portal.db.UTCDateTime(timezone=True), nullable=True),
     sa.CheckConstraint("status <> 'draft' OR number IS NULL", name=op.f('ck_projects_draft_unnumbered')),
     sa.CheckConstraint("status <> 'returned_for_revision' OR revision_deadline IS NOT NULL", name=op.f('ck_projects_revision_has_deadline')),
-    sa.CheckConstraint("status IN ('draft', 'withdrawn') OR (number IS NOT NULL AND submitted_at IS NOT NULL)", name=op.f('ck_projects_submitted_numbered')),
+    sa.CheckConstraint("status = 'draft' OR (number IS NOT NULL AND submitted_at IS NOT NULL)", name=op.f('ck_projects_submitted_numbered')),
     sa.CheckConstraint('(latitude IS NULL) = (longitude IS NULL)', name=op.f('ck_projects_point_pair')),
     sa.CheckConstraint('latitude IS NULL OR latitude BETWEEN -90 AND 90', name=op.f('ck_projects_latitude_range')),
     sa.CheckConstraint('longitude IS NULL OR longitude BETWEEN -180 AND 180', name=op.f('ck_projects_longitude_range')),

@@ -107,11 +107,6 @@ class Calendar:
         end = getattr(self, f"{phase.value}_end")
         return None if start is None else (start, end)
 
-    @property
-    def implementation_start(self) -> datetime:
-        first_of_year = datetime(self.budget_year, 1, 1, tzinfo=KYIV)
-        return max(first_of_year, self.voting_end)
-
 
 @dataclass(frozen=True)
 class Extension:

@@ -81,8 +81,7 @@ class Project(Base):
         UniqueConstraint("cycle_id", "number"),
         CheckConstraint("number IS NULL OR number > 0", name="number_positive"),
         CheckConstraint("status <> 'draft' OR number IS NULL", name="draft_unnumbered"),
-        CheckConstraint("status IN ('draft', 'withdrawn') OR "
-                        "(number IS NOT NULL AND submitted_at IS NOT NULL)",
+        CheckConstraint("status = 'draft' OR (number IS NOT NULL AND submitted_at IS NOT NULL)",
                         name="submitted_numbered"),
         CheckConstraint("status <> 'returned_for_revision' OR revision_deadline IS NOT NULL",
                         name="revision_has_deadline"),

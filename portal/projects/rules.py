@@ -12,8 +12,9 @@ machine: a (status, event) pair that is not in it is forbidden.
     rejected --uphold_complaint--> admitted
     rejected --uphold_complaint_for_review--> under_review
     admitted --select_winner--> winner       admitted --mark_not_selected--> not_selected
-    withdraw: from draft, submitted, collecting_support, under_review,
-              returned_for_revision and admitted (before the vote; the service checks the phase)
+    withdraw: from submitted, collecting_support, under_review, returned_for_revision and
+              admitted (before the vote; the service checks the phase). A draft is not
+              withdrawn but deleted: it was never public.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ TRANSITIONS: dict[tuple[ProjectStatus, Event], ProjectStatus] = {
     (S.ADMITTED, E.MARK_NOT_SELECTED): S.NOT_SELECTED,
     **{
         (status, E.WITHDRAW): S.WITHDRAWN
-        for status in (S.DRAFT, S.SUBMITTED, S.COLLECTING_SUPPORT, S.UNDER_REVIEW,
+        for status in (S.SUBMITTED, S.COLLECTING_SUPPORT, S.UNDER_REVIEW,
                        S.RETURNED_FOR_REVISION, S.ADMITTED)
     },
 }

@@ -22,6 +22,11 @@ def only(*allowed: str, ok: int = 200) -> dict[str, int]:
     return {role: (ok if role in allowed else 403) for role in ROLES} | {"anonymous": LOGIN}
 
 
+#: A change to the resident's draft: the author 200, overseers 403, everyone else 404.
+DRAFT_ACTION = {"anonymous": LOGIN, "resident": 200, "unverified": 404, "verifier": 404,
+                "commission": 403, "staff": 403, "admin": 403}
+
+
 # endpoint -> (method, path template, expected status per role)
 ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "main.index": ("GET", "/", ANY),
@@ -55,23 +60,73 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.grant": ("POST", "/admin/users/{resident}/roles/grant", only("admin", ok=302)),
     "admin.revoke": ("POST", "/admin/users/{resident}/roles/revoke", only("admin", ok=302)),
     "admin.audit_log": ("GET", "/admin/audit", only("admin")),
+    # Cycles: public pages, and their administration.
+    "cycles.index": ("GET", "/cycles/", ANY),
+    "cycles.page": ("GET", "/cycles/{cycle}", ANY),
+    "cycle_admin.cycles": ("GET", "/admin/cycles/", only("admin")),
+    "cycle_admin.new": ("GET", "/admin/cycles/new", only("admin")),
+    "cycle_admin.cycle": ("GET", "/admin/cycles/{cycle}", only("admin")),
+    "cycle_admin.edit": ("GET", "/admin/cycles/{cycle}/edit", only("admin")),
+    "cycle_admin.new_category": ("GET", "/admin/cycles/{cycle}/categories/new", only("admin")),
+    "cycle_admin.edit_category": ("GET", "/admin/cycles/{cycle}/categories/{category}",
+                                  only("admin")),
+    # POSTs without a CSRF token: refused (400) or sent back with the message (302).
+    "cycle_admin.delete_category": ("POST", "/admin/cycles/{cycle}/categories/{category}/delete",
+                                    only("admin", ok=400)),
+    "cycle_admin.suspend": ("POST", "/admin/cycles/{cycle}/suspend", only("admin", ok=302)),
+    "cycle_admin.resume": ("POST", "/admin/cycles/{cycle}/resume", only("admin", ok=302)),
+    "cycle_admin.extend": ("POST", "/admin/cycles/{cycle}/extend", only("admin", ok=302)),
+    "cycle_admin.leftover": ("POST", "/admin/cycles/{cycle}/leftover", only("admin", ok=302)),
+    "cycle_admin.begin_review": ("POST", "/admin/cycles/{cycle}/begin-review",
+                                 only("admin", ok=302)),
+    # Projects: public pages (a submitted project of the resident).
+    "projects.index": ("GET", "/projects/", ANY),
+    "projects.map_page": ("GET", "/projects/map", ANY),
+    "projects.map_data": ("GET", "/projects/map.json", ANY),
+    "projects.page": ("GET", "/projects/{project}", ANY),
+    "projects.attachment": ("GET", "/projects/{project}/files/{attachment}", ANY),
+    # Authoring, on the resident's draft: strangers do not see it (404), overseers see it but
+    # may not change it (403), the author may (400/302 here: no CSRF token, no file).
+    "project_editor.mine": ("GET", "/projects/mine", SIGNED_IN),
+    "project_editor.new": ("GET", "/projects/new", SIGNED_IN),
+    "project_editor.edit": ("GET", "/projects/{draft}/edit", DRAFT_ACTION),
+    "project_editor.upload": ("POST", "/projects/{draft}/attachments", {
+        **DRAFT_ACTION, "resident": 302}),
+    "project_editor.delete_attachment": (
+        "POST", "/projects/{draft}/attachments/{draft_attachment}/delete",
+        {**DRAFT_ACTION, "resident": 400}),
+    "project_editor.invite": ("POST", "/projects/{draft}/coauthors", {
+        **DRAFT_ACTION, "resident": 302}),
+    "project_editor.remove_coauthor": ("POST", "/projects/{draft}/coauthors/{coauthor}/delete",
+                                       {**DRAFT_ACTION, "resident": 400}),
+    "project_editor.confirm_coauthor": ("GET", "/projects/coauthor/{token}", SIGNED_IN),
+    "project_editor.submit": ("POST", "/projects/{draft}/submit", {
+        **DRAFT_ACTION, "resident": 400}),
+    "project_editor.resubmit": ("POST", "/projects/{draft}/resubmit", {
+        **DRAFT_ACTION, "resident": 403}),
+    "project_editor.delete": ("POST", "/projects/{draft}/delete", {
+        **DRAFT_ACTION, "resident": 400}),
+    "project_editor.withdraw": ("POST", "/projects/{project}/withdraw", {
+        **{r: 403 for r in ROLES}, "anonymous": LOGIN, "resident": 400}),
+    "project_editor.support": ("POST", "/projects/{project}/support", {
+        **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
     # Voting, on a cycle whose vote closed an hour ago (board and results are public).
     "voting.index": ("GET", "/voting/", ANY),
-    "voting.ballot": ("GET", "/voting/{cycle}/ballot", SIGNED_IN),
-    "voting.my_ballot": ("GET", "/voting/{cycle}/my-ballot", {r: 302 for r in ROLES}),
-    "voting.board_page": ("GET", "/voting/{cycle}/board", ANY),
-    "voting.results": ("GET", "/voting/{cycle}/results", ANY),
-    "voting.export_pb": ("GET", "/voting/{cycle}/ballots.pb", ANY),
+    "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", SIGNED_IN),
+    "voting.my_ballot": ("GET", "/voting/{closed_cycle}/my-ballot", {r: 302 for r in ROLES}),
+    "voting.board_page": ("GET", "/voting/{closed_cycle}/board", ANY),
+    "voting.results": ("GET", "/voting/{closed_cycle}/results", ANY),
+    "voting.export_pb": ("GET", "/voting/{closed_cycle}/ballots.pb", ANY),
     "paper.cycles": ("GET", "/desk/paper/", only("verifier", "admin")),
-    "paper.enter": ("GET", "/desk/paper/{cycle}", only("verifier", "admin")),
-    "count.overview": ("GET", "/commission/voting/{cycle}", only("commission", "admin")),
-    "count.count": ("POST", "/commission/voting/{cycle}/tally",
+    "paper.enter": ("GET", "/desk/paper/{closed_cycle}", only("verifier", "admin")),
+    "count.overview": ("GET", "/commission/voting/{closed_cycle}", only("commission", "admin")),
+    "count.count": ("POST", "/commission/voting/{closed_cycle}/tally",
                     only("commission", "admin", ok=400)),
-    "count.decide": ("POST", "/commission/voting/{cycle}/decide",
+    "count.decide": ("POST", "/commission/voting/{closed_cycle}/decide",
                      only("commission", "admin", ok=400)),
     "api.openapi": ("GET", "/api/v1/openapi.json", ANY),
-    "api.results": ("GET", "/api/v1/cycles/{cycle}/results", ANY),
-    "api.board": ("GET", "/api/v1/cycles/{cycle}/board", ANY),
+    "api.results": ("GET", "/api/v1/cycles/{closed_cycle}/results", ANY),
+    "api.board": ("GET", "/api/v1/cycles/{closed_cycle}/board", ANY),
 }
 
 
@@ -97,9 +152,44 @@ def people(db, make_user):
     people["ids"] = {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
-        "cycle": make_voting_cycle(db, open_now=False).id,
+        "closed_cycle": make_voting_cycle(db, open_now=False).id,
     }
     return people
+
+
+def cycle_and_projects(app, db, people, tmp_path, monkeypatch) -> dict[str, object]:
+    """A cycle open for submission, a submitted project of the resident with a photo, and
+    the resident's draft with a photo and an invited co-author: built directly, in one
+    flush, because every parameter of the table needs them."""
+    from portal.clock import utcnow
+    from portal.cycles.models import Category, Cycle
+    from portal.cycles.rules import CategoryKind
+    from portal.projects.models import Attachment, CoAuthor
+    from portal.projects.participation import token_hash
+    from portal.projects.rules import ProjectStatus
+    from tests.cycles_factory import cycle_data, make_project
+
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
+    now = utcnow()
+    cycle = Cycle(**cycle_data().__dict__, created_at=now, last_project_number=0)
+    cycle.categories.append(Category(name="Малі проєкти", kind=CategoryKind.CITYWIDE,
+                                     budget=10**9, min_cost=0, max_cost=10**9))
+    resident = people["resident"]
+    public = make_project(db, cycle, resident, status=ProjectStatus.SUBMITTED)
+    draft = make_project(db, cycle, resident)
+    photos = [Attachment(kind="photo", original_name="photo.jpg", stored_name=PHOTO_NAME,
+                         content_type="image/jpeg", size=len(PHOTO), sha256="0" * 64,
+                         uploaded_at=now) for _project in (public, draft)]
+    photos[1].stored_name = "f" * 32 + ".jpg"
+    public.attachments.append(photos[0])
+    draft.attachments.append(photos[1])
+    draft.coauthors.append(CoAuthor(email="friend@example.org", token_hash=token_hash("tkn"),
+                                    invited_at=now))
+    db.flush()
+    return {"cycle": cycle.id, "category": cycle.categories[0].id, "project": public.id,
+            "attachment": photos[0].id, "draft": draft.id, "draft_attachment": photos[1].id,
+            "coauthor": draft.coauthors[0].id, "token": "tkn"}
 
 
 def census_ready(db, make_user):
@@ -111,14 +201,26 @@ def census_ready(db, make_user):
     db.flush()
 
 
+PHOTO_NAME = "0" * 32 + ".jpg"
+PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+
+
+#: Routes that need a cycle and projects besides the people (built only for them: speed).
+NEEDS_PROJECTS = {e for e, (_m, path, _x) in ROUTES.items() if e.startswith(
+    ("cycles.page", "cycle_admin.", "projects.", "project_editor."))}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_status_for_role(app, db, people, endpoint, role):
+def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkeypatch):
     method, template, expected = ROUTES[endpoint]
     client = app.test_client()
     if role != "anonymous":
         sign_in(client, people[role])
-    path = template.format(**people["ids"])
+    ids = dict(people["ids"])
+    if endpoint in NEEDS_PROJECTS:
+        ids.update(cycle_and_projects(app, db, people, tmp_path, monkeypatch))
+    path = template.format(**ids)
     with client.open(path, method=method) as response:
         assert response.status_code == expected[role], (
             f"{method} {path} as {role}: {response.status_code}")

@@ -1,0 +1,331 @@
+"""Cycle pages: the public list and page of each cycle, and their administration."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from wtforms import SelectChoice
+
+from portal.access import guard_blueprint
+from portal.accounts.models import Role
+from portal.clock import utcnow
+from portal.community.models import District
+from portal.cycles import messages, services
+from portal.cycles.forms import (
+    CategoryForm,
+    CycleForm,
+    ExtendForm,
+    LeftoverForm,
+    ResumeForm,
+    SuspendForm,
+)
+from portal.cycles.models import Category, Cycle
+from portal.cycles.rules import (
+    BallotType,
+    CategoryKind,
+    Phase,
+    TieRule,
+    VotesScope,
+    WinnerRule,
+    effective_windows,
+)
+from portal.db import db_session
+from portal.forms import ActionForm
+from portal.i18n import _
+from portal.projects import services as projects
+from portal.projects.messages import message as project_message
+
+bp = Blueprint("cycles", __name__, url_prefix="/cycles")
+
+admin = Blueprint("cycle_admin", __name__, url_prefix="/admin/cycles")
+guard_blueprint(admin, Role.ADMIN)
+
+
+def _cycle(cycle_id: int) -> Cycle:
+    cycle = db_session().execute(
+        select(Cycle).where(Cycle.id == cycle_id)
+        .options(selectinload(Cycle.categories), selectinload(Cycle.extensions))
+    ).scalar_one_or_none()
+    return cycle or abort(404)
+
+
+@bp.route("/")
+def index():
+    now = utcnow()
+    return render_template("cycles/index.html", cycles=services.all_cycles(db_session()),
+                           now=now)
+
+
+@bp.route("/<int:cycle_id>")
+def page(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    now = utcnow()
+    return render_template(
+        "cycles/page.html", cycle=cycle, phase=cycle.phase(now), now=now,
+        windows=effective_windows(cycle.calendar, cycle.extension_rules),
+        counters=services.cycle_counters(session, cycle),
+        per_category=services.category_totals(session, cycle),
+        suspensions=services.suspension_history(session, cycle),
+        leftover=next((c for c in cycle.categories if c.id == cycle.leftover_to_category_id),
+                      None),
+    )
+
+
+# Administration ---------------------------------------------------------------------------
+
+
+def _cycle_data(form: CycleForm) -> services.CycleData:
+    return services.CycleData(
+        name=form.name.data, budget_year=form.budget_year.data,
+        total_budget=form.total_budget.data, description=form.description.data or "",
+        submission_start=form.submission_start.data, submission_end=form.submission_end.data,
+        support_start=form.support_start.data, support_end=form.support_end.data,
+        review_start=form.review_start.data, review_end=form.review_end.data,
+        voting_start=form.voting_start.data, voting_end=form.voting_end.data,
+        results_date=form.results_date.data,
+        min_age_submit=form.min_age_submit.data, min_age_vote=form.min_age_vote.data,
+        support_needed=form.support_needed.data,
+        projects_per_author=form.projects_per_author.data,
+        votes_per_voter=form.votes_per_voter.data, votes_scope=VotesScope(form.votes_scope.data),
+        ballot_type=BallotType(form.ballot_type.data),
+        winner_rule=WinnerRule(form.winner_rule.data), tie_rule=TieRule(form.tie_rule.data),
+        min_votes=form.min_votes.data, complaint_days=form.complaint_days.data,
+        live_counts_during_voting=bool(form.live_counts_during_voting.data),
+    )
+
+
+def _put_problems(form, error: services.CycleError | services.CycleProblems) -> None:
+    problems = error.problems if isinstance(error, services.CycleProblems) else [error]
+    for problem in problems:
+        form.add_error(problem.field, messages.message(problem.code))
+
+
+@admin.route("/")
+def cycles():
+    return render_template("cycles/admin_index.html", cycles=services.all_cycles(db_session()),
+                           now=utcnow())
+
+
+@admin.route("/new", methods=["GET", "POST"])
+def new():
+    form = CycleForm.from_request()
+    if form.submitted_and_valid:
+        session = db_session()
+        try:
+            cycle = services.create_cycle(session, data=_cycle_data(form), actor=current_user,
+                                          now=utcnow())
+        except services.CycleProblems as error:
+            session.rollback()
+            _put_problems(form, error)
+        else:
+            session.commit()
+            flash(_("The cycle is created. Now add its categories."), "success")
+            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    return render_template("cycles/admin_form.html", form=form, cycle=None)
+
+
+@admin.route("/<int:cycle_id>")
+def cycle(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    session = db_session()
+    leftover = LeftoverForm(category=str(cycle.leftover_to_category_id or ""))
+    leftover.category.choices = _leftover_choices(cycle)
+    return render_template(
+        "cycles/admin_cycle.html", cycle=cycle, phase=cycle.phase(utcnow()),
+        suspend_form=SuspendForm(), resume_form=ResumeForm(), extend_form=ExtendForm(),
+        leftover_form=leftover, action=ActionForm(),
+        suspensions=services.suspension_history(session, cycle),
+        windows=effective_windows(cycle.calendar, cycle.extension_rules),
+    )
+
+
+@admin.route("/<int:cycle_id>/edit", methods=["GET", "POST"])
+def edit(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    form = CycleForm.from_request(obj=cycle)
+    if form.submitted_and_valid:
+        session = db_session()
+        try:
+            services.update_cycle(session, cycle=cycle, data=_cycle_data(form),
+                                  actor=current_user, now=utcnow())
+        except services.CycleProblems as error:
+            session.rollback()
+            _put_problems(form, error)
+        else:
+            session.commit()
+            flash(_("The cycle is saved."), "success")
+            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    return render_template("cycles/admin_form.html", form=form, cycle=cycle)
+
+
+def _district_choices() -> list[SelectChoice]:
+    districts = db_session().execute(select(District).order_by(District.position, District.name))
+    return [SelectChoice("", _("— none —"))] + [
+        SelectChoice(str(d.id), d.name) for d in districts.scalars()]
+
+
+def _category_data(form: CategoryForm) -> services.CategoryData:
+    return services.CategoryData(
+        name=form.name.data, description=form.description.data or "",
+        kind=CategoryKind(form.kind.data),
+        district_id=int(form.district_id.data) if form.district_id.data else None,
+        budget=form.budget.data, min_cost=form.min_cost.data, max_cost=form.max_cost.data,
+        position=form.position.data or 0)
+
+
+@admin.route("/<int:cycle_id>/categories/new", methods=["GET", "POST"])
+def new_category(cycle_id: int):
+    cycle = _cycle(cycle_id)
+    form = CategoryForm.from_request()
+    form.district_id.choices = _district_choices()
+    if form.submitted_and_valid:
+        session = db_session()
+        try:
+            services.add_category(session, cycle=cycle, data=_category_data(form),
+                                  actor=current_user, now=utcnow())
+        except services.CycleProblems as error:
+            session.rollback()
+            _put_problems(form, error)
+        else:
+            session.commit()
+            flash(_("The category is added."), "success")
+            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    return render_template("cycles/admin_category.html", form=form, cycle=cycle, category=None)
+
+
+@admin.route("/<int:cycle_id>/categories/<int:category_id>", methods=["GET", "POST"])
+def edit_category(cycle_id: int, category_id: int):
+    cycle = _cycle(cycle_id)
+    category = db_session().get(Category, category_id)
+    if category is None or category.cycle_id != cycle.id:
+        abort(404)
+    form = CategoryForm.from_request(obj=category)
+    form.district_id.choices = _district_choices()
+    if form.district_id.data in (None, "None"):
+        form.district_id.data = ""
+    if form.submitted_and_valid:
+        session = db_session()
+        try:
+            services.update_category(session, category=category, data=_category_data(form),
+                                     actor=current_user, now=utcnow())
+        except (services.CycleProblems, services.CycleError) as error:
+            session.rollback()
+            _put_problems(form, error)
+        else:
+            session.commit()
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    return render_template("cycles/admin_category.html", form=form, cycle=cycle,
+                           category=category, delete_form=ActionForm())
+
+
+@admin.route("/<int:cycle_id>/categories/<int:category_id>/delete", methods=["POST"])
+def delete_category(cycle_id: int, category_id: int):
+    session = db_session()
+    category = session.get(Category, category_id)
+    if category is None or category.cycle_id != cycle_id:
+        abort(404)
+    if not ActionForm.from_request().validate():
+        abort(400)
+    try:
+        services.delete_category(session, category=category, actor=current_user, now=utcnow())
+    except services.CycleError as error:
+        session.rollback()
+        flash(messages.message(error.code), "error")
+    else:
+        session.commit()
+        flash(_("The category is removed."), "success")
+    return redirect(url_for("cycle_admin.cycle", cycle_id=cycle_id))
+
+
+def _leftover_choices(cycle: Cycle) -> list[SelectChoice]:
+    return [SelectChoice("", _("— nowhere —"))] + [
+        SelectChoice(str(c.id), c.name) for c in cycle.categories]
+
+
+def _act(cycle_id: int, form_class, act, done: str):
+    """Run one POSTed action on a cycle and come back to its administration page."""
+    cycle = _cycle(cycle_id)
+    form = form_class.from_request()
+    if isinstance(form, LeftoverForm):
+        form.category.choices = _leftover_choices(cycle)
+    session = db_session()
+    if not form.validate():
+        for field in form:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}", "error")
+        return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    try:
+        act(session, cycle, form)
+    except (services.CycleError, services.CycleProblems, projects.ProjectError) as error:
+        session.rollback()
+        problems = error.problems if isinstance(error, services.CycleProblems) else [error]
+        for problem in problems:
+            text = (messages.message(problem.code) if problem.code in messages.MESSAGES
+                    else project_message(problem.code))
+            flash(text, "error")
+    else:
+        session.commit()
+        flash(done, "success")
+    return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+
+
+@admin.route("/<int:cycle_id>/suspend", methods=["POST"])
+def suspend(cycle_id: int):
+    return _act(cycle_id, SuspendForm, lambda s, c, f: services.suspend_cycle(
+        s, cycle=c, reason=f.reason.data, actor=current_user, now=utcnow()),
+        _("The cycle is suspended."))
+
+
+@admin.route("/<int:cycle_id>/resume", methods=["POST"])
+def resume(cycle_id: int):
+    return _act(cycle_id, ResumeForm, lambda s, c, f: services.resume_cycle(
+        s, cycle=c, note=f.note.data or "", actor=current_user, now=utcnow()),
+        _("The cycle is resumed. Extend the phases that ran out meanwhile, if needed."))
+
+
+@admin.route("/<int:cycle_id>/extend", methods=["POST"])
+def extend(cycle_id: int):
+    return _act(cycle_id, ExtendForm, lambda s, c, f: services.extend_phase(
+        s, cycle=c, phase=Phase(f.phase.data), new_end=f.new_end.data, reason=f.reason.data,
+        actor=current_user, now=utcnow()), _("The phase is extended."))
+
+
+@admin.route("/<int:cycle_id>/leftover", methods=["POST"])
+def leftover(cycle_id: int):
+    def act(session, cycle, form):
+        chosen = next((c for c in cycle.categories if str(c.id) == form.category.data), None)
+        services.set_leftover_category(session, cycle=cycle, category=chosen,
+                                       actor=current_user, now=utcnow())
+
+    return _act(cycle_id, LeftoverForm, act, _("The cycle is saved."))
+
+
+@admin.route("/<int:cycle_id>/begin-review", methods=["POST"])
+def begin_review(cycle_id: int):
+    return _act(cycle_id, ActionForm, lambda s, c, f: projects.begin_review(
+        s, cycle=c, actor=current_user, now=utcnow()),
+        _("The submitted projects are handed to the commission."))
+
+
+@bp.app_template_filter("phase_label")
+def phase_filter(phase: Phase) -> str:
+    return messages.phase_label(phase)
+
+
+@bp.app_template_global("winner_rule_label")
+def winner_rule_label(rule: WinnerRule) -> str:
+    return str(messages.WINNER_RULES[WinnerRule(rule)])
+
+
+@bp.app_template_global("tie_rule_label")
+def tie_rule_label(rule: TieRule) -> str:
+    return str(messages.TIE_RULES[TieRule(rule)])
+
+
+@bp.app_template_global("category_kind_label")
+def category_kind_label(kind: CategoryKind) -> str:
+    return str(messages.CATEGORY_KINDS[CategoryKind(kind)])

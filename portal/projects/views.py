@@ -1,0 +1,170 @@
+"""Public project pages: the list with filters, the map, a project's page and its files.
+
+Anyone may open them; a draft is shown only to its team and to staff, the commission and
+administrators (to everyone else it does not exist: 404).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user
+from wtforms import SelectChoice
+
+from portal.db import db_session
+from portal.forms import ActionForm
+from portal.i18n import _
+from portal.money import format_hryvnias, format_number
+from portal.projects import permissions, queries
+from portal.projects.forms import FilterForm, InviteForm, UploadForm, WithdrawForm
+from portal.projects.messages import ATTACHMENT_KINDS, STATUS_TONES, history_label, status_label
+from portal.projects.models import Attachment
+from portal.projects.participation import has_supported
+from portal.projects.rules import ProjectStatus
+from portal.uploads import AttachmentKind, UploadStore, serve
+
+bp = Blueprint("projects", __name__, url_prefix="/projects")
+
+
+def upload_store() -> UploadStore:
+    config = current_app.config
+    return UploadStore(folder=Path(config["UPLOAD_FOLDER"]), max_bytes=config["UPLOAD_MAX_BYTES"])
+
+
+def _int(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
+
+
+def _filters(session) -> tuple[FilterForm, queries.Filters, int]:
+    """The filter form bound to the query string, and what it asks for."""
+    form = FilterForm(request.args)
+    cycle_id = _int(request.args.get("cycle"))
+    if "cycle" not in request.args:
+        default = queries.default_cycle(session)
+        cycle_id = default.id if default else None
+    cycles, categories, districts = queries.filter_options(session, cycle_id)
+    form.cycle.choices = [SelectChoice("", _("All cycles"))] + [
+        SelectChoice(str(c.id), c.name) for c in cycles]
+    form.cycle.data = str(cycle_id) if cycle_id else ""
+    form.category.choices = [SelectChoice("", _("All categories"))] + [
+        SelectChoice(str(c.id), c.name) for c in categories]
+    form.district.choices = [SelectChoice("", _("All districts"))] + [
+        SelectChoice(str(d.id), d.name) for d in districts]
+    status = request.args.get("status", "")
+    sort = request.args.get("sort", "number")
+    filters = queries.Filters(
+        cycle_id=cycle_id,
+        category_id=_int(request.args.get("category")) if categories else None,
+        district_id=_int(request.args.get("district")),
+        status=ProjectStatus(status) if status in {s.value for s in ProjectStatus} else None,
+        q=(request.args.get("q") or "")[:200],
+        sort=sort if sort in queries.SORTS else "number",
+    )
+    return form, filters, _int(request.args.get("page")) or 1
+
+
+@bp.route("/")
+def index():
+    session = db_session()
+    form, filters, page = _filters(session)
+    result = queries.public_projects(session, filters, page)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("projects/index.html", form=form, result=result, args=args,
+                           filters=filters)
+
+
+@bp.route("/map")
+def map_page():
+    session = db_session()
+    form, filters, _page = _filters(session)
+    points = queries.map_points(session, filters)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template("projects/map.html", form=form, points=points, args=args,
+                           tile_url=current_app.config.get("MAP_TILE_URL", ""),
+                           tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""))
+
+
+@bp.route("/map.json")
+def map_data():
+    session = db_session()
+    _form, filters, _page = _filters(session)
+    return {"projects": [
+        {"id": p.id, "code": p.code, "title": p.title, "status": p.status.value,
+         "lat": float(p.latitude), "lon": float(p.longitude),
+         "url": url_for("projects.page", project_id=p.id)}
+        for p in queries.map_points(session, filters)
+    ]}
+
+
+def _visible(project_id: int):
+    session = db_session()
+    project = queries.project_for_page(session, project_id)
+    if project is None or not permissions.can_view(current_user, project):
+        abort(404)
+    return project
+
+
+@bp.route("/<int:project_id>")
+def page(project_id: int):
+    session = db_session()
+    project = _visible(project_id)
+    team = permissions.is_team(current_user, project)
+    overseer = current_user.is_authenticated and current_user.has_role(*permissions.OVERSEERS)
+    cycle = project.cycle
+    return render_template(
+        "projects/page.html", project=project, cycle=cycle,
+        history=queries.history(session, project, everything=team or overseer),
+        supporters=queries.supporter_count(session, project) if cycle.support_needed else 0,
+        supported=current_user.is_authenticated and has_supported(
+            session, project=project, user=current_user),
+        permissions=permissions, action=ActionForm(), withdraw_form=WithdrawForm(),
+        invite_form=InviteForm(), upload_form=UploadForm(),
+        tile_url=current_app.config.get("MAP_TILE_URL", ""),
+        tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
+    )
+
+
+@bp.route("/<int:project_id>/files/<int:attachment_id>")
+def attachment(project_id: int, attachment_id: int):
+    project = _visible(project_id)
+    found: Attachment | None = next(
+        (a for a in project.attachments if a.id == attachment_id), None)
+    if found is None:
+        abort(404)
+    store = upload_store()
+    if not store.path(found.stored_name).exists():
+        abort(404)
+    return serve(store, stored_name=found.stored_name, content_type=found.content_type,
+                 kind=found.kind, original_name=found.original_name)
+
+
+@bp.app_template_filter("hryvnias")
+def hryvnias_filter(kopecks: int | None) -> str:
+    """Kopecks shown as ``1 234 567,89 грн``."""
+    return "" if kopecks is None else format_hryvnias(kopecks)
+
+
+@bp.app_template_filter("project_status")
+def status_filter(status) -> str:
+    return status_label(status)
+
+
+@bp.app_template_filter("status_tone")
+def status_tone_filter(status) -> str:
+    return STATUS_TONES.get(ProjectStatus(status), "")
+
+
+@bp.app_template_filter("history_label")
+def history_filter(kind: str) -> str:
+    return history_label(kind)
+
+
+@bp.app_template_filter("quantity")
+def quantity_filter(value) -> str:
+    return format_number(value.normalize()) if value is not None else ""
+
+
+@bp.app_template_global("attachment_kind_label")
+def attachment_kind_label(kind: AttachmentKind) -> str:
+    return str(ATTACHMENT_KINDS[AttachmentKind(kind)])

@@ -1,0 +1,243 @@
+"""Project pages through the test client: drafting with an estimate, files, submission,
+the public list, map and page, and what strangers may not see."""
+
+from __future__ import annotations
+
+import io
+import re
+from email import message_from_bytes
+from email.policy import default
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from portal.accounts.models import Role
+from portal.projects.models import Attachment, Project
+from portal.projects.rules import ProjectStatus
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.cycles_factory import make_cycle, make_project
+
+
+@pytest.fixture
+def uploads(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+    monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024 * 1024)
+    return tmp_path
+
+
+@pytest.fixture
+def cycle(db, make_user):
+    return make_cycle(db, make_user(Role.ADMIN))
+
+
+@pytest.fixture
+def author(make_user):
+    return make_user(verified=True, name="Олена Авторка")
+
+
+def jpeg_bytes(size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 120, 40)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+DRAFT = {
+    "title": "Освітлення алеї в парку", "summary": "Нові ліхтарі.", "problem": "Темно ввечері.",
+    "solution": "Встановити 12 ліхтарів.", "beneficiaries": "Мешканці району.",
+    "address": "Центральний парк", "latitude": "48.5956", "longitude": "38.0003",
+    "district": "",
+    "lines-0-name": "Ліхтар LED", "lines-0-quantity": "12", "lines-0-unit": "шт.",
+    "lines-0-unit_price": "8 500",
+    "lines-1-name": "Кабель", "lines-1-quantity": "350,5", "lines-1-unit": "м",
+    "lines-1-unit_price": "120,40",
+    "lines-2-name": "Монтаж", "lines-2-quantity": "1", "lines-2-unit": "послуга",
+    "lines-2-unit_price": "25000",
+}
+
+
+def create_draft(client, cycle, data=None):
+    return post_form(client, f"/projects/new?cycle={cycle.id}",
+                     {**DRAFT, "category": str(cycle.categories[0].id), **(data or {})})
+
+
+def test_an_author_drafts_a_project_with_three_cost_lines(client, db, cycle, author):
+    sign_in(client, author)
+    response = create_draft(client, cycle)
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    project = db.execute(select(Project).where(Project.author_id == author.id)).scalar_one()
+    assert [i.total for i in project.cost_items] == [102_000_00, 42_200_20, 25_000_00]
+    assert project.total_cost == 169_200_20
+    page = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert "Ліхтар LED" in page and "350,5" in page
+
+
+def test_a_bad_cost_line_is_explained_on_its_row_and_nothing_is_stored(
+        client, db, cycle, author):
+    sign_in(client, author)
+    response = create_draft(client, cycle, {"lines-1-quantity": "багато",
+                                            "lines-2-unit_price": "25 000,555"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Вкажіть кількість числом" in body
+    assert "до копійки" in body
+    assert db.execute(select(Project)).first() is None
+
+
+def test_an_unverified_resident_is_told_to_verify_and_cannot_draft(client, db, cycle, make_user):
+    sign_in(client, make_user())
+    page = client.get(f"/projects/new?cycle={cycle.id}").get_data(as_text=True)
+    assert "підтвердженим обліковим записом" in page
+    create_draft(client, cycle)
+    assert db.execute(select(Project)).first() is None
+
+
+def test_submission_freezes_the_text_and_shows_the_registration_number(
+        client, db, cycle, author):
+    sign_in(client, author)
+    create_draft(client, cycle)
+    project = db.execute(select(Project)).scalar_one()
+    response = post_form(client, f"/projects/{project.id}/submit", {},
+                         token_from=f"/projects/{project.id}")
+    assert response.status_code == 302
+    page = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert f"{cycle.budget_year}-001" in page
+    assert client.get(f"/projects/{project.id}/edit").status_code == 403
+
+
+def test_a_total_outside_the_limits_is_refused_at_submission_with_the_reason(
+        client, db, cycle, author):
+    sign_in(client, author)
+    create_draft(client, cycle, {"lines-0-quantity": "1", "lines-0-unit_price": "100",
+                                 "lines-1-name": "", "lines-1-quantity": "",
+                                 "lines-1-unit": "", "lines-1-unit_price": "",
+                                 "lines-2-unit_price": "1000"})
+    project = db.execute(select(Project)).scalar_one()
+    response = post_form(client, f"/projects/{project.id}/submit", {},
+                         token_from=f"/projects/{project.id}", follow_redirects=True)
+    assert "нижча за мінімальну" in response.get_data(as_text=True)
+    assert project.status is ProjectStatus.DRAFT
+
+
+def test_a_draft_is_hidden_from_strangers_and_shown_to_staff(client, db, cycle, author,
+                                                             make_user):
+    project = make_project(db, cycle, author)
+    assert client.get(f"/projects/{project.id}").status_code == 404
+    sign_in(client, make_user(verified=True))
+    assert client.get(f"/projects/{project.id}").status_code == 404
+    sign_in(client, make_user(Role.STAFF))
+    assert client.get(f"/projects/{project.id}").status_code == 200
+
+
+def test_the_list_filters_searches_and_sorts(client, db, cycle, author):
+    make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title="Скейт-парк",
+                 cost=250_000_00)
+    make_project(db, cycle, author, status=ProjectStatus.UNDER_REVIEW, title="Сквер ЛІТЕРАТОРІВ",
+                 cost=90_000_00)
+    make_project(db, cycle, author, title="Чернетка, якої не видно")
+    body = client.get(f"/projects/?cycle={cycle.id}").get_data(as_text=True)
+    assert "Скейт-парк" in body and "Сквер" in body and "Чернетка" not in body
+    body = client.get(f"/projects/?cycle={cycle.id}&q=літераторів").get_data(as_text=True)
+    assert "Сквер" in body and "Скейт-парк" not in body
+    body = client.get(f"/projects/?cycle={cycle.id}&status=admitted").get_data(as_text=True)
+    assert "Скейт-парк" in body and "Сквер" not in body
+    body = client.get(f"/projects/?cycle={cycle.id}&sort=cost_asc").get_data(as_text=True)
+    assert body.index("Сквер") < body.index("Скейт-парк")
+
+
+@pytest.mark.parametrize("query", ["page=0", "page=abc", "page=99999999999", "status=bogus",
+                                   "sort=drop", "category=x", "cycle=999999", "q=%25_%5C"])
+def test_odd_list_parameters_never_fail(client, cycle, query):
+    assert client.get(f"/projects/?{query}").status_code == 200
+
+
+def test_the_map_serves_points_as_json_and_the_page_works_without_tiles(
+        client, db, cycle, author):
+    make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title="Фонтан",
+                 latitude=48.59, longitude=38.0)
+    data = client.get(f"/projects/map.json?cycle={cycle.id}").get_json()
+    assert [p["title"] for p in data["projects"]] == ["Фонтан"]
+    page = client.get(f"/projects/map?cycle={cycle.id}").get_data(as_text=True)
+    assert "vendor/leaflet/leaflet.js" in page and "Фонтан" in page
+    assert "<script>" not in page  # no inline script: the CSP forbids it
+
+
+def upload(client, project, name, data, content_type="application/octet-stream"):
+    token = csrf_token(client, f"/projects/{project.id}/edit")
+    return client.post(f"/projects/{project.id}/attachments", data={
+        "csrf_token": token, "file": (io.BytesIO(data), name, content_type)},
+        content_type="multipart/form-data", follow_redirects=True)
+
+
+def test_a_photo_is_stored_under_a_generated_name_and_served_with_safe_headers(
+        client, db, cycle, author, uploads):
+    project = make_project(db, cycle, author, status=ProjectStatus.DRAFT)
+    sign_in(client, author)
+    response = upload(client, project, "двір.jpg", jpeg_bytes(), "image/jpeg")
+    assert "двір.jpg" in response.get_data(as_text=True)
+    attachment = db.execute(select(Attachment)).scalar_one()
+    assert re.fullmatch(r"[0-9a-f]{32}\.jpg", attachment.stored_name)
+    assert (uploads / attachment.stored_name).exists()
+    served = client.get(f"/projects/{project.id}/files/{attachment.id}")
+    assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert served.headers["Content-Disposition"].startswith("inline;")
+    assert "sandbox" in served.headers["Content-Security-Policy"]
+    served.close()
+
+
+SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+
+
+@pytest.mark.parametrize(("name", "data", "message"), [
+    ("photo.jpg", b"MZ\x90\x00\x03" + b"\x00" * 2000, "не є зображенням JPEG, PNG чи WebP"),
+    ("../../etc/passwd.jpg", jpeg_bytes(), "Назва файлу неприйнятна"),
+    ("logo.svg", SVG, "SVG не приймаються"),
+    ("logo.jpg", SVG, "SVG не приймаються"),
+    ("photo.exe", jpeg_bytes(), "Назва файлу не відповідає його вмісту"),
+])
+def test_a_dangerous_upload_is_refused_with_a_clear_message_and_nothing_is_stored(
+        client, db, cycle, author, uploads, name, data, message):
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    response = upload(client, project, name, data)
+    assert message in response.get_data(as_text=True)
+    assert db.execute(select(Attachment)).first() is None
+    assert list(uploads.iterdir()) == []
+
+
+def test_a_file_over_the_limit_is_refused_with_the_limit_named(client, db, cycle, author,
+                                                               uploads):
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    response = upload(client, project, "big.jpg", jpeg_bytes() + b"\x00" * (1024 * 1024))
+    assert "не більше 1 МБ" in response.get_data(as_text=True)
+    assert db.execute(select(Attachment)).first() is None
+
+
+def test_a_request_beyond_the_portal_limit_is_refused_with_the_same_message(
+        app, client, db, cycle, author, uploads, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    response = upload(client, project, "huge.jpg", b"\xff\xd8\xff" + b"\x00" * (3 * 1024 * 1024))
+    assert "не більше 1 МБ" in response.get_data(as_text=True)
+    assert db.execute(select(Attachment)).first() is None
+
+
+def test_a_co_author_invitation_is_mailed_after_the_commit_and_accepted(
+        client, db, cycle, author, make_user, outbox):
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    post_form(client, f"/projects/{project.id}/coauthors", {"email": "friend@example.org"},
+              token_from=f"/projects/{project.id}/edit")
+    letters = list(outbox.glob("*.eml"))
+    assert len(letters) == 1
+    letter = message_from_bytes(letters[0].read_bytes(), policy=default)
+    assert letter["To"] == "friend@example.org"
+    link = re.search(r"(/projects/coauthor/[\w-]+)", letter.get_content()).group(1)
+    friend = make_user(email="friend@example.org")
+    sign_in(client, friend)
+    response = post_form(client, link, {})
+    assert response.status_code == 302
+    assert client.get(f"/projects/{project.id}/edit").status_code == 200
