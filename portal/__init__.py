@@ -58,6 +58,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main import views as main
     from portal.projects import editor as project_editor
     from portal.projects import views as projects
+    from portal.review import commission as review_commission
+    from portal.review import views as review
     from portal.voting import api as voting_api
     from portal.voting import cli as voting_cli
     from portal.voting import desk as voting_desk
@@ -67,6 +69,7 @@ def _register_blueprints(app: Flask) -> None:
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
         cycles.bp, cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
+        review.bp, review.expertise, review_commission.bp, review_commission.roster,
         voting.bp, voting_desk.paper, voting_desk.commission, voting_api.bp, voting_cli.cli,
     ):
         app.register_blueprint(blueprint)

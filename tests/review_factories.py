@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from portal.clock import utcnow
+from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import CategoryKind
 from portal.projects.models import CostItem, Project
@@ -17,7 +17,8 @@ from portal.projects.rules import ProjectStatus
 from portal.review import services
 from portal.review.models import SeatRole
 
-MEETING_DAY = date(2019, 5, 10)
+#: Meetings are held today, so a revision deadline after them is still in the future.
+MEETING_DAY = kyiv_today()
 
 
 def make_cycle(db, *, name: str | None = None, complaint_days: int = 5) -> Cycle:
@@ -86,3 +87,34 @@ def held_meeting(db, cycle: Cycle, actor, *, present: int = 6, projects=(), numb
         services.add_to_agenda(db, actor=actor, meeting=meeting, project=project, now=utcnow())
     services.open_meeting(db, actor=actor, meeting=meeting, now=utcnow())
     return meeting
+
+
+def review_ids(db, make_user) -> dict[str, int]:
+    """Rows for the every-route table: a held meeting with one project on its agenda.
+
+    Built directly in one flush: this runs once for every row of that table.
+    """
+    from portal.review.models import (
+        AgendaItem,
+        CommissionSeat,
+        Meeting,
+        MeetingAttendance,
+        MeetingStatus,
+    )
+
+    author = make_user()
+    cycle = make_cycle(db)
+    project = make_project(db, cycle, author)
+    seats = [CommissionSeat(cycle_id=cycle.id, name=f"Член {n}", position="", role=role,
+                            ordering=n)
+             for n, role in enumerate((SeatRole.CHAIR, SeatRole.SECRETARY, SeatRole.MEMBER))]
+    meeting = Meeting(cycle_id=cycle.id, number=1, held_on=MEETING_DAY, place="Зала",
+                      status=MeetingStatus.HELD, seats=3, created_at=utcnow(),
+                      created_by_id=author.id, opened_at=utcnow())
+    db.add_all([*seats, meeting])
+    db.flush()
+    meeting.attendance.extend(MeetingAttendance(seat_id=s.id) for s in seats[:2])
+    meeting.agenda_items.append(AgendaItem(project_id=project.id, position=1))
+    db.flush()
+    return {"review_cycle": cycle.id, "review_project": project.id, "meeting": meeting.id,
+            "agenda_item": meeting.agenda_items[0].id, "seat": seats[-1].id}

@@ -2,7 +2,7 @@
 
 Revision ID: 0005_voting
 Revises: 0003_review
-Create Date: 2026-11-21 20:57:22.377200
+Create Date: 2026-11-21 21:16:39.745141
 """
 
 from collections.abc import Sequence

@@ -42,6 +42,10 @@ HISTORY = {
     "created": _l("Draft created"),
     "edited": _l("Text edited"),
     "coauthor_confirmed": _l("Co-author joined"),
+    # Recorded by the review part (portal.review).
+    "expertise": _l("Expertise of the responsible department recorded"),
+    "complaint_filed": _l("The author contested the rejection"),
+    "complaint_dismissed": _l("Complaint dismissed"),
 }
 
 ATTACHMENT_KINDS = {

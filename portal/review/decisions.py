@@ -25,8 +25,9 @@ from portal import audit
 from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.cycles.models import Cycle
+from portal.projects import services as project_services
 from portal.projects.models import Project
-from portal.projects.rules import Event, ProjectStatus
+from portal.projects.rules import Event, ProjectStatus, TransitionError, allowed_events
 from portal.review.models import Complaint, Decision, Meeting, MeetingStatus, payload_text
 from portal.review.rules import (
     DecisionKind,
@@ -37,7 +38,7 @@ from portal.review.rules import (
     decision_fields_problems,
     decision_valid,
 )
-from portal.review.services import ReviewError, move_project, note_on_project
+from portal.review.services import ReviewError
 
 #: The form field each problem belongs to (None: the form as a whole).
 PROBLEM_FIELDS = {
@@ -137,6 +138,12 @@ def record_decision(
     complaint = open_complaint(session, project) if kind.rules_on_complaint else None
     if kind.rules_on_complaint and complaint is None:
         raise ReviewError("no_open_complaint", field="kind")
+    event = _event_for(kind, readmit, supersedes)
+    if event is not None and event not in allowed_events(project.status):
+        # Checked before anything is stored, so a refusal leaves no trace to roll back.
+        raise ReviewError("transition_refused", field="kind")
+    if revision_deadline is not None and revision_ends_at(revision_deadline) <= now:
+        raise ReviewError("deadline_passed", field="revision_deadline")
     payload = {"readmit": readmit} if kind is DecisionKind.COMPLAINT_UPHELD else {}
     decision = _store(session, Decision(
         meeting_id=meeting.id, project_id=project.id, kind=kind, reason=reason,
@@ -149,15 +156,18 @@ def record_decision(
                "votes": [votes_for, votes_against, abstained]}
     if supersedes is not None:
         details["supersedes"] = supersedes.id
-    event = _event_for(kind, readmit, supersedes)
     if event is None:
-        note_on_project(session, project=project, kind=kind.value, actor=actor, now=now,
-                        text=decision.reason_text, details=details)
+        project_services.record_event(session, project=project, kind=kind.value, actor=actor,
+                                      now=now, text=decision.reason_text, details=details)
     else:
-        if event is Event.RETURN_FOR_REVISION:
-            project.revision_deadline = revision_ends_at(revision_deadline)  # type: ignore[arg-type]
-        move_project(session, project=project, event=event, actor=actor, now=now,
-                     text=decision.reason_text, details=details)
+        deadline = revision_ends_at(revision_deadline) if revision_deadline else None
+        try:
+            project_services.change_status(
+                session, project=project, event=event, actor=actor, now=now,
+                text=decision.reason_text, details=details, revision_deadline=deadline)
+        except (TransitionError, project_services.ProjectError):
+            # Both were checked before anything was stored; this guards against a change.
+            raise ReviewError("transition_refused") from None
     if complaint is not None:
         complaint.ruling_id = decision.id
         session.flush()
@@ -261,8 +271,11 @@ def complaint_window(session: Session, project: Project, today: date) -> Complai
     """The rejection an author may contest and until when; None if there is none."""
     if project.status is not ProjectStatus.REJECTED:
         return None
-    rejection = decision_in_force(session, project)
-    if rejection is None or rejection.kind is not DecisionKind.REJECT:
+    rejection = session.execute(
+        select(Decision).where(Decision.project_id == project.id,
+                               Decision.kind == DecisionKind.REJECT, _in_force())
+        .order_by(Decision.id.desc()).limit(1)).scalar_one_or_none()
+    if rejection is None:
         return None
     days = project.cycle.complaint_days
     held_on = rejection.meeting.held_on
@@ -309,8 +322,9 @@ def file_complaint(
             session.flush()
     except IntegrityError:
         raise ReviewError("complaint_pending") from None
-    note_on_project(session, project=project, kind="complaint_filed", actor=actor, now=now,
-                    details={"complaint": complaint.id, "rejection": window.rejection.id})
+    project_services.record_event(
+        session, project=project, kind="complaint_filed", actor=actor, now=now,
+        details={"complaint": complaint.id, "rejection": window.rejection.id})
     audit.record(session, actor=actor, action="review.complaint_filed", object_type="project",
                  object_id=project.id, details={"complaint": complaint.id}, at=now)
     return complaint

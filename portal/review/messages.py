@@ -71,6 +71,7 @@ REFUSALS = {
     "project_not_on_agenda": _l("The project is not on the agenda of this meeting."),
     "project_not_reviewable": _l("The project is not under review."),
     "already_on_agenda": _l("The project is already on the agenda."),
+    "deadline_passed": _l("The deadline for the revision has already passed."),
     "transition_refused": _l("This decision is not possible in the project's current status."),
     "no_open_complaint": _l("The project has no complaint awaiting a ruling."),
     "complaint_pending": _l("A complaint on this project already awaits a ruling."),

@@ -28,9 +28,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.accounts.models import User
+from portal.cycles.models import Cycle
 from portal.db import Base
 from portal.enums import enum_column
 from portal.i18n import _l
+from portal.projects.models import Project
 from portal.review.rules import PROJECT_DECISIONS, DecisionKind, RejectionReason
 
 
@@ -172,6 +174,7 @@ class Meeting(Base):
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
 
+    cycle: Mapped[Cycle] = relationship()
     attendance: Mapped[list[MeetingAttendance]] = relationship(
         back_populates="meeting", cascade="all, delete-orphan", lazy="selectin")
     agenda_items: Mapped[list[AgendaItem]] = relationship(
@@ -221,6 +224,7 @@ class AgendaItem(Base):
     position: Mapped[int]
 
     meeting: Mapped[Meeting] = relationship(back_populates="agenda_items")
+    project: Mapped[Project] = relationship()
 
     __table_args__ = (UniqueConstraint("meeting_id", "project_id"),)
 
@@ -254,6 +258,8 @@ class Decision(Base):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
 
     meeting: Mapped[Meeting] = relationship(back_populates="decisions")
+    project: Mapped[Project | None] = relationship()
+    recorded_by: Mapped[User] = relationship()
     supersedes: Mapped[Decision | None] = relationship(remote_side=[id])
 
     __table_args__ = (
@@ -289,6 +295,7 @@ class Complaint(Base):
         ForeignKey("decisions.id", ondelete="RESTRICT"), unique=True)
 
     author: Mapped[User] = relationship()
+    project: Mapped[Project] = relationship()
     rejection: Mapped[Decision] = relationship(foreign_keys=[rejection_id])
     ruling: Mapped[Decision | None] = relationship(foreign_keys=[ruling_id])
 

@@ -8,11 +8,9 @@ that called it commits. Refusals are :class:`ReviewError` with codes that
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +19,9 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.accounts.models import User
 from portal.cycles.models import Cycle
-from portal.projects.models import Project, ProjectEvent
-from portal.projects.rules import Event, ProjectStatus, TransitionError, line_total, transition
+from portal.projects import services as project_services
+from portal.projects.models import Project
+from portal.projects.rules import ProjectStatus, line_total
 from portal.review.models import (
     AgendaItem,
     CommissionSeat,
@@ -33,7 +32,6 @@ from portal.review.models import (
     MeetingAttendance,
     MeetingStatus,
     SeatRole,
-    payload_text,
 )
 from portal.review.rules import quorum_met
 
@@ -72,52 +70,10 @@ class CostLine:
 # Project status --------------------------------------------------------------------------
 
 
-def move_project(
-    session: Session, *, project: Project, event: Event, actor: User | None, now: datetime,
-    text: str = "", details: dict[str, Any] | None = None,
-) -> ProjectEvent:
-    """Apply ``event`` through the projects' state machine and write it in the history.
-
-    The history entry is public: it is what the project page shows, with the reason in
-    ``text``. Raises ReviewError("transition_refused") when the machine forbids it.
-    """
-    try:
-        new_status = transition(project.status, event)
-    except TransitionError:
-        raise ReviewError("transition_refused") from None
-    entry = ProjectEvent(
-        project_id=project.id, at=now, kind=event.value, actor_id=getattr(actor, "id", None),
-        from_status=project.status, to_status=new_status, public=True, text=text,
-        details=payload_text(details or {}),
-    )
-    project.status = new_status
-    project.status_changed_at = now
-    session.add(entry)
-    session.flush()
-    audit.record(session, actor=actor, action=f"project.{event.value}", object_type="project",
-                 object_id=project.id,
-                 details={"from": entry.from_status.value, "to": new_status.value,
-                          **(details or {})}, at=now)
-    return entry
-
-
-def note_on_project(
-    session: Session, *, project: Project, kind: str, actor: User | None, now: datetime,
-    text: str = "", details: dict[str, Any] | None = None, public: bool = True,
-) -> ProjectEvent:
-    """A history entry that changes no status (an expertise, a complaint, a ruling)."""
-    entry = ProjectEvent(project_id=project.id, at=now, kind=kind,
-                         actor_id=getattr(actor, "id", None), public=public, text=text,
-                         details=payload_text(details or {}))
-    session.add(entry)
-    session.flush()
-    return entry
-
-
 def _start_review(session: Session, project: Project, actor: User, now: datetime) -> None:
     """A submitted project goes under review when the department or the commission takes it."""
     if project.status is ProjectStatus.SUBMITTED:
-        move_project(session, project=project, event=Event.START_REVIEW, actor=actor, now=now)
+        project_services.start_review(session, project=project, actor=actor, now=now)
 
 
 # Expertise -------------------------------------------------------------------------------
@@ -148,9 +104,10 @@ def record_expertise(
     session.add(expertise)
     session.flush()
     _start_review(session, project, actor, now)
-    note_on_project(session, project=project, kind="expertise", actor=actor, now=now,
-                    details={"expertise": expertise.id, "feasible": feasible,
-                             "adjusted_total": expertise.adjusted_total})
+    project_services.record_event(
+        session, project=project, kind="expertise", actor=actor, now=now,
+        details={"expertise": expertise.id, "feasible": feasible,
+                 "adjusted_total": expertise.adjusted_total})
     audit.record(session, actor=actor, action="review.expertise_recorded",
                  object_type="project", object_id=project.id,
                  details={"expertise": expertise.id, "feasible": feasible,
@@ -374,7 +331,3 @@ def reviewable_projects(session: Session, cycle: Cycle) -> list[Project]:
         select(Project).where(Project.cycle_id == cycle.id,
                               Project.status.in_(AGENDA_STATUSES))
         .order_by(Project.number)).scalars())
-
-
-def details_of(entry: ProjectEvent) -> dict[str, Any]:
-    return json.loads(entry.details or "{}")

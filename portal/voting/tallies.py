@@ -22,12 +22,13 @@ from portal.accounts.models import User
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number, person_key
+from portal.projects import services as project_services
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT, Event, ProjectStatus
 from portal.review.decisions import cycle_decisions_in_force, record_cycle_decision
 from portal.review.models import Meeting
 from portal.review.rules import DecisionKind
-from portal.review.services import ReviewError, move_project
+from portal.review.services import ReviewError
 from portal.voting import rules
 from portal.voting.models import Ballot, BallotChoice, Tally
 
@@ -184,8 +185,9 @@ def approve_tally(
         .order_by(Project.number)
     ).scalars():
         event = Event.SELECT_WINNER if str(project.id) in winners else Event.MARK_NOT_SELECTED
-        move_project(session, project=project, event=event, actor=actor, now=now,
-                     details={"decision": decision.id, "tally": tally.id})
+        project_services.change_status(session, project=project, event=event, actor=actor,
+                                       now=now,
+                                       details={"decision": decision.id, "tally": tally.id})
     audit.record(session, actor=actor, action="voting.results_approved", object_type="cycle",
                  object_id=cycle.id, details={"tally": tally.id, "decision": decision.id},
                  at=now)

@@ -10,6 +10,7 @@ import pytest
 
 from portal.accounts.models import Role
 from tests.conftest import sign_in
+from tests.review_factories import review_ids
 from tests.voting_factories import make_voting_cycle
 
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
@@ -110,6 +111,40 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
         **{r: 403 for r in ROLES}, "anonymous": LOGIN, "resident": 400}),
     "project_editor.support": ("POST", "/projects/{project}/support", {
         **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
+    # Review: public pages of a held meeting and of a project under review.
+    "review.cycle_meetings": ("GET", "/review/cycles/{review_cycle}/meetings", ANY),
+    "review.meeting": ("GET", "/review/meetings/{meeting}", ANY),
+    "review.protocol": ("GET", "/review/meetings/{meeting}/protocol", ANY),
+    "review.protocol_docx": ("GET", "/review/meetings/{meeting}/protocol.docx", ANY),
+    "review.protocol_pdf": ("GET", "/review/meetings/{meeting}/protocol.pdf", ANY),
+    "review.project_review": ("GET", "/review/projects/{review_project}", ANY),
+    # Only the project's author may contest its rejection; no role below is the author.
+    "review.complaint": ("GET", "/review/projects/{review_project}/complaint",
+                         {**{r: 403 for r in ROLES}, "anonymous": LOGIN}),
+    "expertise.index": ("GET", "/expertise/", only("staff", "admin")),
+    "expertise.queue": ("GET", "/expertise/cycles/{review_cycle}", only("staff", "admin")),
+    "expertise.record": ("GET", "/expertise/projects/{review_project}", only("staff", "admin")),
+    "commission.index": ("GET", "/commission/", only("commission", "admin")),
+    "commission.cycle": ("GET", "/commission/cycles/{review_cycle}", only("commission", "admin")),
+    # Without a CSRF token the form is refused (400), or the action redirects with a message.
+    "commission.create_meeting": ("POST", "/commission/cycles/{review_cycle}/meetings",
+                                  only("commission", "admin", ok=400)),
+    "commission.meeting": ("GET", "/commission/meetings/{meeting}", only("commission", "admin")),
+    "commission.attendance": ("POST", "/commission/meetings/{meeting}/attendance",
+                              only("commission", "admin", ok=302)),
+    "commission.agenda_add": ("POST", "/commission/meetings/{meeting}/agenda",
+                              only("commission", "admin", ok=302)),
+    "commission.agenda_remove": ("POST",
+                                 "/commission/meetings/{meeting}/agenda/{agenda_item}/remove",
+                                 only("commission", "admin", ok=302)),
+    "commission.open_meeting": ("POST", "/commission/meetings/{meeting}/open",
+                                only("commission", "admin", ok=302)),
+    "commission.close_meeting": ("POST", "/commission/meetings/{meeting}/close",
+                                 only("commission", "admin", ok=302)),
+    "commission.decide": ("GET", "/commission/meetings/{meeting}/projects/{review_project}",
+                          only("commission", "admin")),
+    "roster.edit": ("GET", "/roster/cycles/{review_cycle}", only("admin")),
+    "roster.remove": ("POST", "/roster/seats/{seat}/remove", only("admin", ok=302)),
     # Voting, on a cycle whose vote closed an hour ago (board and results are public).
     "voting.index": ("GET", "/voting/", ANY),
     "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", SIGNED_IN),
@@ -209,10 +244,15 @@ PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 NEEDS_PROJECTS = {e for e, (_m, path, _x) in ROUTES.items() if e.startswith(
     ("cycles.page", "cycle_admin.", "projects.", "project_editor."))}
 
+#: Routes that need a held meeting with a project on its agenda (built only for them).
+NEEDS_REVIEW = {e for e in ROUTES if e.startswith(
+    ("review.", "expertise.", "commission.", "roster."))}
+
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkeypatch):
+def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkeypatch,
+                               make_user):
     method, template, expected = ROUTES[endpoint]
     client = app.test_client()
     if role != "anonymous":
@@ -220,6 +260,8 @@ def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkey
     ids = dict(people["ids"])
     if endpoint in NEEDS_PROJECTS:
         ids.update(cycle_and_projects(app, db, people, tmp_path, monkeypatch))
+    if endpoint in NEEDS_REVIEW:
+        ids.update(review_ids(db, make_user))
     path = template.format(**ids)
     with client.open(path, method=method) as response:
         assert response.status_code == expected[role], (

@@ -1,0 +1,356 @@
+"""The commission's pages: meetings, attendance, agenda, decisions; and the roster.
+
+``commission`` is for commission members and administrators; ``roster`` (who sits on a
+cycle's commission, which fixes the quorum) for administrators only.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from portal.access import guard_blueprint
+from portal.accounts import services as accounts
+from portal.accounts.models import Role
+from portal.clock import kyiv_today, utcnow
+from portal.cycles.models import Cycle
+from portal.db import db_session
+from portal.forms import ActionForm
+from portal.i18n import _
+from portal.projects.models import Project
+from portal.projects.rules import ProjectStatus
+from portal.review import decisions, services
+from portal.review.forms import (
+    DECISION_CHOICES,
+    AgendaForm,
+    AttendanceForm,
+    DecisionForm,
+    MeetingDetailsForm,
+    NewMeetingForm,
+    SeatForm,
+)
+from portal.review.messages import KIND_LABELS, REASON_LABELS
+from portal.review.models import AgendaItem, CommissionSeat, Meeting, MeetingStatus, SeatRole
+from portal.review.notices import send_decision_notices
+from portal.review.rules import DecisionKind, RejectionReason, majority_size, quorum_size
+from portal.review.services import ReviewError
+from portal.review.views import flash_refusal, form_refusal
+
+bp = Blueprint("commission", __name__, url_prefix="/commission")
+guard_blueprint(bp, Role.COMMISSION, Role.ADMIN)
+
+roster = Blueprint("roster", __name__, url_prefix="/roster")
+guard_blueprint(roster, Role.ADMIN)
+
+
+def _meeting_or_404(meeting_id: int) -> Meeting:
+    return db_session().get(Meeting, meeting_id) or abort(404)
+
+
+def _back(meeting: Meeting):
+    return redirect(url_for("commission.meeting", meeting_id=meeting.id))
+
+
+@bp.route("/")
+def index():
+    cycles = db_session().execute(
+        select(Cycle).order_by(Cycle.budget_year.desc())).scalars().all()
+    return render_template("review/commission_index.html", cycles=cycles)
+
+
+@bp.route("/cycles/<int:cycle_id>")
+def cycle(cycle_id: int):
+    session = db_session()
+    found = session.get(Cycle, cycle_id) or abort(404)
+    form = NewMeetingForm(number=services.next_meeting_number(session, found),
+                          held_on=kyiv_today())
+    return _cycle_page(found, form)
+
+
+def _cycle_page(found: Cycle, form: NewMeetingForm):
+    session = db_session()
+    return render_template(
+        "review/commission_cycle.html", cycle=found, form=form,
+        meetings=services.meetings_of(session, found, public_only=False),
+        seats=services.seats_of(session, found))
+
+
+@bp.route("/cycles/<int:cycle_id>/meetings", methods=["POST"])
+def create_meeting(cycle_id: int):
+    session = db_session()
+    found = session.get(Cycle, cycle_id) or abort(404)
+    form = NewMeetingForm.from_request()
+    if form.validate():
+        try:
+            created = services.create_meeting(
+                session, actor=current_user, cycle=found, number=form.number.data,
+                held_on=form.held_on.data, place=form.place.data, agenda=form.agenda.data or "",
+                now=utcnow())
+        except ReviewError as error:
+            session.rollback()
+            form_refusal(form, error)
+        else:
+            session.commit()
+            flash(_("Meeting No. %(number)d is created.", number=created.number), "success")
+            return _back(created)
+    return _cycle_page(found, form), 400
+
+
+def _meeting_page(meeting: Meeting, *, details: MeetingDetailsForm | None = None, status=200):
+    session = db_session()
+    seats = services.seats_of(session, meeting.cycle)
+    attendance = AttendanceForm(present=[a.seat_id for a in meeting.attendance])
+    attendance.present.choices = [SelectChoice(s.id, f"{s.name} ({s.role.label})")
+                                  for s in seats]
+    on_agenda = {item.project_id for item in meeting.agenda_items}
+    agenda = AgendaForm()
+    agenda.project.choices = [
+        SelectChoice(p.id, f"{p.registration_code} {p.title}")
+        for p in services.reviewable_projects(session, meeting.cycle) if p.id not in on_agenda]
+    if details is None:
+        details = MeetingDetailsForm(obj=meeting)
+    decided: dict = {}
+    for decision in meeting.decisions:
+        decided.setdefault(decision.project_id, []).append(decision)
+    size = meeting.seats or len(seats)
+    return render_template(
+        "review/commission_meeting.html", meeting=meeting, seats=seats, details=details,
+        attendance=attendance, agenda=agenda, decided=decided, action=ActionForm(),
+        quorum=quorum_size(size) if size else 0, size=size,
+        kind_labels=KIND_LABELS, reason_labels=REASON_LABELS, Status=MeetingStatus,
+    ), status
+
+
+@bp.route("/meetings/<int:meeting_id>", methods=["GET", "POST"])
+def meeting(meeting_id: int):
+    session = db_session()
+    found = _meeting_or_404(meeting_id)
+    form = MeetingDetailsForm.from_request(obj=found)
+    if form.submitted_and_valid:
+        try:
+            services.update_meeting(session, actor=current_user, meeting=found,
+                                    held_on=form.held_on.data, place=form.place.data,
+                                    agenda=form.agenda.data or "",
+                                    minutes=form.minutes.data or "", now=utcnow())
+        except ReviewError as error:
+            session.rollback()
+            form_refusal(form, error)
+        else:
+            session.commit()
+            flash(_("The meeting is saved."), "success")
+            return _back(found)
+    return _meeting_page(found, details=form, status=400 if form.errors else 200)
+
+
+@bp.route("/meetings/<int:meeting_id>/attendance", methods=["POST"])
+def attendance(meeting_id: int):
+    session = db_session()
+    found = _meeting_or_404(meeting_id)
+    form = AttendanceForm.from_request()
+    form.present.choices = [SelectChoice(s.id, s.name)
+                            for s in services.seats_of(session, found.cycle)]
+    if not form.validate():
+        flash(_("Choose members from the list."), "error")
+        return _back(found)
+    try:
+        services.set_attendance(session, actor=current_user, meeting=found,
+                                seat_ids=set(form.present.data or []), now=utcnow())
+    except ReviewError as error:
+        session.rollback()
+        flash_refusal(error)
+    else:
+        session.commit()
+        flash(_("Attendance is saved: %(count)d present.", count=found.present), "success")
+    return _back(found)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda", methods=["POST"])
+def agenda_add(meeting_id: int):
+    session = db_session()
+    found = _meeting_or_404(meeting_id)
+    form = AgendaForm.from_request()
+    form.project.choices = [SelectChoice(p.id, p.title)
+                            for p in services.reviewable_projects(session, found.cycle)]
+    if not form.validate():
+        flash(_("Choose a project from the list."), "error")
+        return _back(found)
+    try:
+        services.add_to_agenda(session, actor=current_user, meeting=found,
+                               project=session.get(Project, form.project.data), now=utcnow())
+    except ReviewError as error:
+        session.rollback()
+        flash_refusal(error)
+    else:
+        session.commit()
+    return _back(found)
+
+
+@bp.route("/meetings/<int:meeting_id>/agenda/<int:item_id>/remove", methods=["POST"])
+def agenda_remove(meeting_id: int, item_id: int):
+    session = db_session()
+    found = _meeting_or_404(meeting_id)
+    item = session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != found.id:
+        abort(404)
+    if ActionForm.from_request().validate():
+        try:
+            services.remove_from_agenda(session, actor=current_user, meeting=found, item=item,
+                                        now=utcnow())
+        except ReviewError as error:
+            session.rollback()
+            flash_refusal(error)
+        else:
+            session.commit()
+    return _back(found)
+
+
+def _status_change(meeting_id: int, change, done: str):
+    session = db_session()
+    found = _meeting_or_404(meeting_id)
+    if not ActionForm.from_request().validate():
+        flash(_("The form has expired or was sent from another page. Please send it again."),
+              "error")
+        return _back(found)
+    try:
+        change(session, actor=current_user, meeting=found, now=utcnow())
+    except ReviewError as error:
+        session.rollback()
+        flash_refusal(error)
+    else:
+        session.commit()
+        flash(done, "success")
+    return _back(found)
+
+
+@bp.route("/meetings/<int:meeting_id>/open", methods=["POST"])
+def open_meeting(meeting_id: int):
+    return _status_change(meeting_id, services.open_meeting, _("The meeting is opened."))
+
+
+@bp.route("/meetings/<int:meeting_id>/close", methods=["POST"])
+def close_meeting(meeting_id: int):
+    return _status_change(meeting_id, services.close_meeting,
+                          _("The meeting is closed; its protocol is final."))
+
+
+# Deciding on a project -------------------------------------------------------------------
+
+
+def _choices_for(session, project: Project, in_force) -> list[str]:
+    """The decisions the project's status allows, plus the kind of the one in force
+    (a correction of the same kind fixes its details)."""
+    status = project.status
+    offered: list[str] = []
+    if status is ProjectStatus.UNDER_REVIEW:
+        offered = ["admit", "return_for_revision", "reject"]
+    elif status is ProjectStatus.RETURNED_FOR_REVISION:
+        offered = ["reject"]
+    elif status is ProjectStatus.REJECTED and decisions.open_complaint(session, project):
+        offered = ["complaint_upheld", "complaint_upheld_review", "complaint_dismissed"]
+    if in_force is not None and in_force.kind.value in DECISION_CHOICES and (
+            in_force.kind.value not in offered):
+        offered.append(in_force.kind.value)
+    return offered
+
+
+@bp.route("/meetings/<int:meeting_id>/projects/<int:project_id>", methods=["GET", "POST"])
+def decide(meeting_id: int, project_id: int):
+    session = db_session()
+    found = _meeting_or_404(meeting_id)
+    project = session.get(Project, project_id) or abort(404)
+    if project_id not in {item.project_id for item in found.agenda_items}:
+        abort(404)
+    in_force = decisions.decision_in_force(session, project)
+    form = DecisionForm.from_request()
+    form.choice.choices = [SelectChoice(c, DECISION_CHOICES[c])
+                           for c in _choices_for(session, project, in_force)]
+    form.supersedes.choices = [SelectChoice("", _("— a new decision —"))] + (
+        [SelectChoice(str(in_force.id), _("%(kind)s, meeting No. %(number)d",
+                                          kind=KIND_LABELS[in_force.kind],
+                                          number=in_force.meeting.number))]
+        if in_force is not None else [])
+    if form.submitted_and_valid:
+        choice = form.choice.data
+        kind = DecisionKind("complaint_upheld" if choice == "complaint_upheld_review"
+                            else choice)
+        try:
+            recorded = decisions.record_decision(
+                session, actor=current_user, meeting=found, project=project, kind=kind,
+                votes_for=form.votes_for.data, votes_against=form.votes_against.data,
+                abstained=form.abstained.data,
+                reason=RejectionReason(form.reason.data) if form.reason.data else None,
+                reason_text=form.reason_text.data or "",
+                revision_deadline=form.revision_deadline.data,
+                readmit=choice != "complaint_upheld_review",
+                supersedes=in_force if form.supersedes.data else None, now=utcnow())
+        except ReviewError as error:
+            session.rollback()
+            form_refusal(form, error)
+        else:
+            session.commit()
+            send_decision_notices(recorded.notices)
+            flash(_("The decision is recorded and the author is notified."), "success")
+            return _back(found)
+    elif form.votes_for.data is None and not form.errors:
+        form.votes_for.data = found.present
+    history = decisions.project_decisions(session, project)
+    return render_template(
+        "review/commission_decide.html", meeting=found, project=project, form=form,
+        expertise=services.latest_expertise(session, project), history=history,
+        complaint=decisions.open_complaint(session, project),
+        majority=majority_size(found.present), kind_labels=KIND_LABELS,
+        reason_labels=REASON_LABELS,
+    ), 400 if form.errors else 200
+
+
+# The roster ---------------------------------------------------------------------------------
+
+
+@roster.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
+def edit(cycle_id: int):
+    session = db_session()
+    found = session.get(Cycle, cycle_id) or abort(404)
+    form = SeatForm.from_request()
+    failed = False
+    if form.submitted_and_valid:
+        user = None
+        if form.email.data:
+            user = accounts.find_user_by_email(session, form.email.data)
+            if user is None:
+                form.add_error("email", _("No account with this e-mail."))
+                failed = True
+        if not failed:
+            try:
+                services.add_seat(session, actor=current_user, cycle=found, name=form.name.data,
+                                  position=form.position.data or "",
+                                  role=SeatRole(form.role.data), user=user, now=utcnow())
+            except ReviewError as error:
+                session.rollback()
+                form_refusal(form, error)
+                failed = True
+            else:
+                session.commit()
+                flash(_("The member is added to the commission."), "success")
+                return redirect(url_for("roster.edit", cycle_id=found.id))
+    seats = services.seats_of(session, found)
+    return render_template("review/roster.html", cycle=found, form=form, seats=seats,
+                           action=ActionForm(), quorum=quorum_size(len(seats)) if seats else 0,
+                           ), 400 if failed or form.errors else 200
+
+
+@roster.route("/seats/<int:seat_id>/remove", methods=["POST"])
+def remove(seat_id: int):
+    session = db_session()
+    seat = session.get(CommissionSeat, seat_id) or abort(404)
+    if ActionForm.from_request().validate():
+        try:
+            services.remove_seat(session, actor=current_user, seat=seat, now=utcnow())
+        except ReviewError as error:
+            session.rollback()
+            flash_refusal(error)
+        else:
+            session.commit()
+            flash(_("The member is removed from the commission."), "success")
+    return redirect(url_for("roster.edit", cycle_id=seat.cycle_id))

@@ -1,0 +1,291 @@
+"""Public review pages (meetings, protocols, a project's review), complaints, and the
+departments' expertise queue.
+
+``review`` is open to everyone except the complaint form; ``expertise`` is for staff and
+administrators. The commission's own pages are in ``portal.review.commission``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import format_date
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from portal.access import guard_blueprint
+from portal.accounts.models import Role
+from portal.clock import kyiv_today, utcnow
+from portal.cycles.models import Cycle
+from portal.db import db_session
+from portal.i18n import _
+from portal.money import format_number
+from portal.projects.models import Project
+from portal.projects.rules import PUBLIC
+from portal.review import decisions, services
+from portal.review.documents import DOCX_MIME, protocol_docx, protocol_pdf
+from portal.review.forms import (
+    LINE_MESSAGES,
+    SPARE_COST_LINES,
+    ComplaintForm,
+    ExpertiseForm,
+    read_cost_lines,
+)
+from portal.review.messages import KIND_LABELS, REASON_LABELS, problem_message
+from portal.review.models import Expertise, Meeting
+from portal.review.permissions import can_see_meeting, is_author
+from portal.review.protocol import build_protocol
+from portal.review.rules import DecisionKind, RejectionReason
+from portal.review.services import EXPERTISE_STATUSES, ReviewError
+
+bp = Blueprint("review", __name__, url_prefix="/review")
+guard_blueprint(bp, public=["cycle_meetings", "meeting", "protocol", "protocol_docx",
+                            "protocol_pdf", "project_review"])
+
+expertise = Blueprint("expertise", __name__, url_prefix="/expertise")
+guard_blueprint(expertise, Role.STAFF, Role.ADMIN)
+
+
+def flash_refusal(error: ReviewError) -> None:
+    for code in error.codes:
+        flash(problem_message(code), "error")
+
+
+def form_refusal(form, error: ReviewError) -> None:
+    for code in error.codes:
+        form.add_error(error.field, problem_message(code))
+
+
+def public_project_or_404(project_id: int) -> Project:
+    project = db_session().get(Project, project_id)
+    if project is None or project.status not in PUBLIC:
+        abort(404)
+    return project
+
+
+def visible_meeting_or_404(meeting_id: int) -> Meeting:
+    meeting = db_session().get(Meeting, meeting_id)
+    if meeting is None or not can_see_meeting(current_user, meeting):
+        abort(404)
+    return meeting
+
+
+@dataclass(frozen=True)
+class ProjectReview:
+    """What the project page shows of the review: expertise, decisions, complaints."""
+
+    expertise: Expertise | None
+    decisions: list
+    superseded: set[int]
+    complaints: list
+    window: decisions.ComplaintWindow | None
+    may_complain: bool
+
+
+@bp.app_template_global()
+def review_of(project: Project) -> ProjectReview:
+    """The review of ``project`` for ``templates/review/_project_review.html``."""
+    session = db_session()
+    found = decisions.project_decisions(session, project)
+    window = decisions.complaint_window(session, project, kyiv_today())
+    complaints = decisions.complaints_of(session, project)
+    contested = {c.rejection_id for c in complaints}
+    return ProjectReview(
+        expertise=services.latest_expertise(session, project),
+        decisions=found,
+        superseded={d.supersedes_id for d in found if d.supersedes_id},
+        complaints=complaints,
+        window=window,
+        may_complain=bool(window and window.open and window.rejection.id not in contested
+                          and is_author(current_user, project)),
+    )
+
+
+# The templates also use ``hryvnias`` and ``quantity``, the projects part's filters.
+
+
+@bp.app_template_filter("date_long")
+def date_long_filter(value: date) -> str:
+    return format_date(value, "long")
+
+
+@bp.app_template_global()
+def kind_label(kind: DecisionKind) -> str:
+    return str(KIND_LABELS[kind])
+
+
+@bp.app_template_global()
+def reason_label(reason: RejectionReason) -> str:
+    return str(REASON_LABELS[reason])
+
+
+def _labels() -> dict:
+    return {"kind_labels": KIND_LABELS, "reason_labels": REASON_LABELS}
+
+
+@bp.route("/cycles/<int:cycle_id>/meetings")
+def cycle_meetings(cycle_id: int):
+    session = db_session()
+    cycle = session.get(Cycle, cycle_id) or abort(404)
+    meetings = services.meetings_of(session, cycle, public_only=True)
+    return render_template("review/meetings.html", cycle=cycle, meetings=meetings)
+
+
+@bp.route("/meetings/<int:meeting_id>")
+def meeting(meeting_id: int):
+    found = visible_meeting_or_404(meeting_id)
+    by_project: dict = {}
+    for decision in found.decisions:
+        by_project.setdefault(decision.project_id, []).append(decision)
+    return render_template("review/meeting.html", meeting=found, by_project=by_project,
+                           **_labels())
+
+
+def _protocol(meeting: Meeting):
+    return build_protocol(db_session(), meeting, community=current_app.config["COMMUNITY_NAME"])
+
+
+def _protocol_html(meeting: Meeting, *, for_pdf: bool) -> str:
+    return render_template("review/protocol.html", p=_protocol(meeting), for_pdf=for_pdf,
+                           meeting_id=meeting.id,
+                           back_url=url_for("review.meeting", meeting_id=meeting.id))
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/meetings/<int:meeting_id>/protocol")
+def protocol(meeting_id: int):
+    return _protocol_html(visible_meeting_or_404(meeting_id), for_pdf=False)
+
+
+@bp.route("/meetings/<int:meeting_id>/protocol.docx", endpoint="protocol_docx")
+def protocol_docx_file(meeting_id: int):
+    found = visible_meeting_or_404(meeting_id)
+    document = _protocol(found)
+    return _download(protocol_docx(document), DOCX_MIME, f"{document.file_stem}.docx")
+
+
+@bp.route("/meetings/<int:meeting_id>/protocol.pdf", endpoint="protocol_pdf")
+def protocol_pdf_file(meeting_id: int):
+    found = visible_meeting_or_404(meeting_id)
+    return _download(protocol_pdf(_protocol_html(found, for_pdf=True)), "application/pdf",
+                     f"{_protocol(found).file_stem}.pdf")
+
+
+@bp.route("/projects/<int:project_id>")
+def project_review(project_id: int):
+    project = public_project_or_404(project_id)
+    return render_template("review/project.html", project=project, **_labels())
+
+
+@bp.route("/projects/<int:project_id>/complaint", methods=["GET", "POST"])
+def complaint(project_id: int):
+    session = db_session()
+    project = public_project_or_404(project_id)
+    if not is_author(current_user, project):
+        abort(403)
+    form = ComplaintForm.from_request()
+    window = decisions.complaint_window(session, project, kyiv_today())
+    if form.submitted_and_valid:
+        try:
+            decisions.file_complaint(session, actor=current_user, project=project,
+                                     text=form.text.data, today=kyiv_today(), now=utcnow())
+        except ReviewError as error:
+            session.rollback()
+            form_refusal(form, error)
+        else:
+            session.commit()
+            flash(_("Your complaint is filed. The commission will rule on it at a meeting."),
+                  "success")
+            return redirect(url_for("review.project_review", project_id=project.id))
+    return render_template("review/complaint.html", project=project, form=form,
+                           window=window, **_labels())
+
+
+# Expertise -----------------------------------------------------------------------------
+
+
+@expertise.route("/")
+def index():
+    session = db_session()
+    waiting = dict(session.execute(
+        select(Project.cycle_id, func.count()).where(Project.status.in_(EXPERTISE_STATUSES))
+        .group_by(Project.cycle_id)).all())
+    cycles = session.execute(select(Cycle).order_by(Cycle.budget_year.desc())).scalars().all()
+    return render_template("review/expertise_index.html", cycles=cycles, waiting=waiting)
+
+
+@expertise.route("/cycles/<int:cycle_id>")
+def queue(cycle_id: int):
+    session = db_session()
+    cycle = session.get(Cycle, cycle_id) or abort(404)
+    projects = session.execute(
+        select(Project).where(Project.cycle_id == cycle.id, Project.status.in_(PUBLIC))
+        .order_by(Project.number)).scalars().all()
+    latest = {p.id: services.latest_expertise(session, p) for p in projects}
+    return render_template("review/expertise_queue.html", cycle=cycle, projects=projects,
+                           latest=latest, open_statuses=EXPERTISE_STATUSES)
+
+
+def _prefill(form: ExpertiseForm, project: Project, earlier: Expertise | None) -> None:
+    """Start from the newest expertise's estimate, or from the author's, plus blank lines."""
+    lines = earlier.items if earlier else project.cost_items
+    form.items.entries = []
+    for line in lines:
+        form.items.append_entry({
+            "name": line.name, "quantity": format_number(line.quantity.normalize()),
+            "unit": line.unit, "unit_price": format_number(Decimal(line.unit_price) / 100, 2),
+        })
+    for _spare in range(SPARE_COST_LINES):
+        form.items.append_entry()
+    if earlier:
+        form.department.data = earlier.department
+        form.feasible.data = "yes" if earlier.feasible else "no"
+        form.conclusion.data = earlier.conclusion
+
+
+@expertise.route("/projects/<int:project_id>", methods=["GET", "POST"])
+def record(project_id: int):
+    session = db_session()
+    project = session.get(Project, project_id) or abort(404)
+    earlier = services.latest_expertise(session, project)
+    form = ExpertiseForm.from_request()
+    if form.submitted_and_valid:
+        lines, problems = read_cost_lines(form.items)
+        for number, code in problems:
+            form.add_error(None, _("Line %(number)d: %(problem)s", number=number,
+                                   problem=LINE_MESSAGES[code]))
+        if not problems:
+            try:
+                services.record_expertise(
+                    session, actor=current_user, project=project,
+                    department=form.department.data, feasible=form.feasible.data == "yes",
+                    conclusion=form.conclusion.data, items=lines, now=utcnow())
+            except ReviewError as error:
+                session.rollback()
+                form_refusal(form, error)
+            else:
+                session.commit()
+                flash(_("The expertise is recorded."), "success")
+                return redirect(url_for("expertise.queue", cycle_id=project.cycle_id))
+    elif request.method == "GET":
+        _prefill(form, project, earlier)
+    return render_template("review/expertise_form.html", project=project, form=form,
+                           earlier=earlier, open=project.status in EXPERTISE_STATUSES)
