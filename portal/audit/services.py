@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -41,7 +41,9 @@ def record(
     ``prev_hash`` refuses a fork should anything slip past the lock.
     """
     head = _locked_head(session)
-    at = at or utcnow()
+    # The hash covers the moment as stored (UTC): a moment given in another zone would be
+    # hashed as "+02:00" and read back as "+00:00", breaking the chain.
+    at = (at or utcnow()).astimezone(UTC)
     actor_id = getattr(actor, "id", actor)
     detail_text = canonical_details(details or {})
     object_key = None if object_id is None else str(object_id)

@@ -8,6 +8,7 @@ from flask import Blueprint, current_app
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.demo.accounts import DEMO_PASSWORD, load_accounts
+from portal.demo.cycles import load_cycles
 from portal.demo.review import load_review
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
@@ -18,6 +19,7 @@ def load() -> None:
     """Load the demo community and accounts, then print how to log in."""
     session = db_session()
     loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
+    load_cycles(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_review(session)
     session.commit()
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)

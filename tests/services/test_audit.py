@@ -40,3 +40,15 @@ def test_the_cli_names_the_broken_link(app, db, make_user):
     assert result.exit_code == 1
     assert f"event {events[0].id}" in result.output
     assert db.execute(select(AuditEvent.action).where(AuditEvent.id == events[0].id)).scalar() == "forged"
+
+
+def test_a_moment_given_in_kyiv_time_keeps_the_chain_intact(db, app_ctx):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from portal import audit
+
+    audit.record(db, actor=None, action="test.kyiv", object_type="test",
+                 at=datetime(2018, 3, 1, 9, 0, tzinfo=ZoneInfo("Europe/Kyiv")))
+    db.expire_all()
+    assert audit.verify_chain(db) is None
