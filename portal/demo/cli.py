@@ -10,6 +10,7 @@ from portal.db import db_session
 from portal.demo.accounts import DEMO_PASSWORD, load_accounts
 from portal.demo.cycles import load_cycles
 from portal.demo.review import load_review
+from portal.demo.voting import load_voting
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -21,6 +22,7 @@ def load() -> None:
     loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_cycles(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_review(session)
+    load_voting(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     session.commit()
     click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
     for user, roles in loaded:
