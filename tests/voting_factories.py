@@ -6,7 +6,7 @@ state the vote starts from.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from itertools import count
 
 from portal.clock import utcnow
@@ -16,6 +16,7 @@ from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
 
 _names = count(1)
+SECRET = "testing-person-key-secret-not-for-production"
 
 
 def make_voting_cycle(db, *, open_now: bool = True, votes_per_voter: int = 2,
@@ -67,3 +68,39 @@ def make_admitted(db, cycle: Cycle, author, *, category: Category | None = None,
     db.add(project)
     db.flush()
     return project
+
+
+def close_voting(db, cycle: Cycle) -> None:
+    """Move the whole calendar so that voting ended an hour ago."""
+    shift = cycle.voting_end - (utcnow() - timedelta(hours=1))
+    for name in ("submission_start", "submission_end", "review_start", "review_end",
+                 "voting_start", "voting_end", "results_date"):
+        setattr(cycle, name, getattr(cycle, name) - shift)
+    db.flush()
+
+
+def make_vote(db, make_user):
+    """A closed vote: projects costing 600 000, 500 000 and 400 000 грн of a 1 000 000 грн
+    pot, five ballots (3, 3 and 2 votes), and a held meeting of a five-seat commission."""
+    from portal.accounts.models import Role
+    from portal.voting import services
+    from portal.voting.ballot_rules import Choice
+    from tests.review_factories import held_meeting, seat_commission
+
+    author = make_user()
+    cycle = make_voting_cycle(db, votes_per_voter=2)
+    a, b, c = (make_admitted(db, cycle, author, cost=cost)
+               for cost in (60_000_000, 50_000_000, 40_000_000))
+    cast = [(a,), (a, b), (b, c), (a, c), (b,)]  # votes: a 3, b 3, c 2
+    voters = []
+    for chosen in cast:
+        voter = make_user(verified=True)
+        voters.append(voter)
+        services.cast_ballot(db, cycle=cycle, voter=services.online_voter(db, voter),
+                             choices=[Choice(p.category_id, p.id) for p in chosen],
+                             secret=SECRET, now=utcnow())
+    close_voting(db, cycle)
+    commission = make_user(Role.COMMISSION)
+    seat_commission(db, cycle, commission, size=5)
+    meeting = held_meeting(db, cycle, commission, present=3, held_on=date.today())
+    return cycle, (a, b, c), commission, meeting, voters

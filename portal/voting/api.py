@@ -37,7 +37,7 @@ def results(cycle_id: int):
     phase = cycle.phase(now)
     if phase not in CLOSED and not (cycle.live_counts_during_voting and phase is Phase.VOTING):
         abort(404)
-    summary = counting.results_summary(session, cycle, now=now)
+    summary = counting.results_summary(session, cycle)
     tally = summary.tally
     return jsonify({
         "cycle": {"id": cycle.id, "name": cycle.name, "budget_year": cycle.budget_year,

@@ -1,9 +1,10 @@
 """Vote counts and participation of a cycle, cached for a few seconds per process.
 
 Counting a million choices takes the database a good fraction of a second; the results
-page must answer in milliseconds. So each process keeps the counts of a cycle for
-``CACHE_SECONDS``: a page is at most that stale, and one request in that time pays for
-the count (the others wait for it rather than counting again). The counts leave annulled
+page must answer in milliseconds. So each process keeps the results of a cycle (counts,
+projects, the tally in force, participation) as plain data for ``CACHE_SECONDS``: a page
+is at most that stale, and one request in that time pays for the count (the others wait
+for it rather than counting again). The counts leave annulled
 ballots out. Groups of fewer than ``MIN_GROUP`` voters are not shown, so participation
 figures cannot single anyone out.
 """
@@ -12,14 +13,15 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.community.models import District
-from portal.cycles.models import Category, Cycle
+from portal.cycles.models import Cycle
+from portal.cycles.rules import TieRule, WinnerRule
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT
 from portal.voting.models import Ballot, BallotChoice, Channel, Tally
@@ -41,18 +43,18 @@ class Counts:
     counted_at: float
 
 
-_cache: dict[tuple[str, int], Counts] = {}
-_locks: dict[tuple[str, int], threading.Lock] = {}
+_cache: dict[tuple, Summary] = {}
+_locks: dict[tuple, threading.Lock] = {}
 _guard = threading.Lock()
 
 
-def _key(session: Session, cycle_id: int) -> tuple[str, int]:
-    return (str(session.get_bind().engine.url), cycle_id)
+def _key(session: Session, cycle: Cycle) -> tuple:
+    return (str(session.get_bind().engine.url), cycle.id, cycle.created_at)
 
 
-def forget(session: Session, cycle_id: int) -> None:
-    """Drop the cached counts of a cycle (after an annulment, say) in this process."""
-    _cache.pop(_key(session, cycle_id), None)
+def forget(session: Session, cycle: Cycle) -> None:
+    """Drop the cached results of a cycle (after an annulment, say) in this process."""
+    _cache.pop(_key(session, cycle), None)
 
 
 def count_now(session: Session, cycle_id: int) -> Counts:
@@ -81,51 +83,68 @@ def count_now(session: Session, cycle_id: int) -> Counts:
                   grouped(Ballot.district_id), grouped(Ballot.age_band), time.monotonic())
 
 
-def cached_counts(session: Session, cycle_id: int) -> Counts:
-    key = _key(session, cycle_id)
-    found = _cache.get(key)
-    if found and time.monotonic() - found.counted_at < CACHE_SECONDS:
-        return found
-    with _guard:
-        lock = _locks.setdefault(key, threading.Lock())
-    with lock:
-        found = _cache.get(key)
-        if found and time.monotonic() - found.counted_at < CACHE_SECONDS:
-            return found
-        counts = count_now(session, cycle_id)
-        _cache[key] = counts
-        return counts
+@dataclass(frozen=True)
+class ProjectInfo:
+    id: int
+    number: int | None
+    registration_code: str | None
+    title: str
+    total_cost: int
 
 
-@dataclass
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    name: str
+    budget: int
+
+
+@dataclass(frozen=True)
+class TallyInfo:
+    id: int
+    rule: WinnerRule
+    tie_rule: TieRule
+    seed: int | None
+    inputs_digest: str
+    computed_at: datetime
+    approved_at: datetime | None
+    approved_by_decision_id: int | None
+
+
+@dataclass(frozen=True)
 class ProjectLine:
-    project: Project
+    project: ProjectInfo
     votes: int
     selected: bool | None  # None: no count of the winners yet
 
 
-@dataclass
+@dataclass(frozen=True)
 class CategoryLine:
-    category: Category
-    lines: list[ProjectLine] = field(default_factory=list)
+    category: CategoryInfo
+    lines: tuple[ProjectLine, ...]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Group:
     label: str
     ballots: int
 
 
-@dataclass
+@dataclass(frozen=True)
 class Summary:
-    categories: list[CategoryLine]
+    """Plain data about a cycle's results, safe to share between requests and threads."""
+
+    categories: tuple[CategoryLine, ...]
     counts: Counts
-    tally: Tally | None
+    tally: TallyInfo | None
     approved: bool
-    districts: list[Group]
-    age_bands: list[Group]
+    districts: tuple[Group, ...]
+    age_bands: tuple[Group, ...]
     hidden_groups: int
-    age_seconds: float
+
+    @property
+    def age_seconds(self) -> float:
+        return time.monotonic() - self.counts.counted_at
 
 
 def latest_tally(session: Session, cycle: Cycle) -> Tally | None:
@@ -136,29 +155,57 @@ def latest_tally(session: Session, cycle: Cycle) -> Tally | None:
     ).scalar_one_or_none()
 
 
-def results_summary(session: Session, cycle: Cycle, *, now: datetime) -> Summary:
-    counts = cached_counts(session, cycle.id)
+def summarise(session: Session, cycle: Cycle) -> Summary:
+    """Count now and put the results together (what the cache holds)."""
+    counts = count_now(session, cycle.id)
     tally = latest_tally(session, cycle)
     winners = set(tally.data["winners"]) if tally else None
     projects = session.execute(
         select(Project).where(Project.cycle_id == cycle.id, Project.status.in_(ON_BALLOT))
+        .order_by(Project.number)
     ).scalars().all()
-    lines: dict[int, CategoryLine] = {c.id: CategoryLine(c) for c in cycle.categories}
+    lines: dict[int, list[ProjectLine]] = {c.id: [] for c in cycle.categories}
     for project in projects:
+        info = ProjectInfo(project.id, project.number,
+                           cycle.registration_code(project.number) if project.number else None,
+                           project.title, project.total_cost)
         selected = (str(project.id) in winners) if winners is not None else None
-        lines[project.category_id].lines.append(
-            ProjectLine(project, counts.votes.get(project.id, 0), selected))
-    for line in lines.values():
-        line.lines.sort(key=lambda p: (-p.votes, p.project.number or 0))
+        lines[project.category_id].append(
+            ProjectLine(info, counts.votes.get(project.id, 0), selected))
+    categories = tuple(
+        CategoryLine(CategoryInfo(c.id, c.name, c.budget),
+                     tuple(sorted(lines[c.id], key=lambda p: (-p.votes, p.project.number or 0))))
+        for c in cycle.categories)
     names = dict(session.execute(select(District.id, District.name)).all())
     districts = [Group(names.get(k, "—") if k else "—", v)
                  for k, v in sorted(counts.by_district.items(), key=lambda kv: -kv[1])]
     bands = [Group(k or "—", v) for k, v in sorted(counts.by_age_band.items(),
                                                     key=lambda kv: kv[0] or "")]
     hidden = sum(1 for g in districts + bands if g.ballots < MIN_GROUP)
+    info = None if tally is None else TallyInfo(
+        tally.id, tally.rule, tally.tie_rule, tally.seed, tally.inputs_digest,
+        tally.computed_at, tally.approved_at, tally.approved_by_decision_id)
     return Summary(
-        list(lines.values()), counts, tally, bool(tally and tally.approved_at),
-        [g for g in districts if g.ballots >= MIN_GROUP],
-        [g for g in bands if g.ballots >= MIN_GROUP], hidden,
-        time.monotonic() - counts.counted_at,
+        categories, counts, info, bool(tally and tally.approved_at),
+        tuple(g for g in districts if g.ballots >= MIN_GROUP),
+        tuple(g for g in bands if g.ballots >= MIN_GROUP), hidden,
     )
+
+
+def results_summary(session: Session, cycle: Cycle) -> Summary:
+    """The cycle's results, at most ``CACHE_SECONDS`` old; one request per process counts."""
+    key = _key(session, cycle)
+    found = _cache.get(key)
+    if found and found.age_seconds < CACHE_SECONDS:
+        return found
+    with _guard:
+        lock = _locks.setdefault(key, threading.Lock())
+    with lock:
+        found = _cache.get(key)
+        if found and found.age_seconds < CACHE_SECONDS:
+            return found
+        summary = summarise(session, cycle)
+        if len(_cache) > 1000:
+            _cache.clear()
+        _cache[key] = summary
+        return summary

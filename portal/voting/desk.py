@@ -135,7 +135,7 @@ def _page(cycle: Cycle, forms=None):
         "voting/commission.html", cycle=cycle, tallies=tallies_of,
         forms=forms or _forms(session, cycle), phase=cycle.phase(utcnow()), Phase=Phase,
         seed=tallies.lottery_seed(session, cycle),
-        counts=counting.cached_counts(session, cycle.id),
+        counts=counting.results_summary(session, cycle).counts,
     )
 
 
@@ -204,6 +204,6 @@ def decide(cycle_id: int):
         form.add_error(None, _refusal(error))
         return _page(cycle, forms), 400
     session.commit()
-    counting.forget(session, cycle.id)
+    counting.forget(session, cycle)
     flash(_("The decision is recorded."), "success")
     return redirect(url_for("count.overview", cycle_id=cycle.id))

@@ -169,7 +169,7 @@ def results(cycle_id: int):
     now = utcnow()
     visible = voting_closed(cycle, now) or (
         cycle.live_counts_during_voting and cycle.phase(now) is Phase.VOTING)
-    summary = counting.results_summary(session, cycle, now=now) if visible else None
+    summary = counting.results_summary(session, cycle) if visible else None
     return render_template("voting/results.html", cycle=cycle, visible=visible,
                            summary=summary, closed=voting_closed(cycle, now),
                            stale_seconds=counting.CACHE_SECONDS)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.rules import TieRule, WinnerRule
 from portal.identity.rules import make_rnokpp
@@ -17,33 +14,14 @@ from portal.voting import counting, services, tallies
 from portal.voting.ballot_rules import Choice
 from portal.voting.models import Ballot
 from portal.voting.rules import inputs_digest
-from tests.review_factories import held_meeting, seat_commission
-from tests.voting_factories import make_admitted, make_voting_cycle
-from tests.web.test_voting_web import close
+from tests.voting_factories import close_voting, make_admitted, make_vote, make_voting_cycle
 
 SECRET = "testing-person-key-secret-not-for-production"
 
 
 @pytest.fixture
 def vote(db, make_user):
-    """Projects costing 60, 50 and 40 of a budget of 100 (hryvnias x 10^4); 5 voters."""
-    author = make_user()
-    cycle = make_voting_cycle(db, votes_per_voter=2)
-    a, b, c = (make_admitted(db, cycle, author, cost=cost)
-               for cost in (60_000_000, 50_000_000, 40_000_000))
-    cast = [(a,), (a, b), (b, c), (a, c), (b,)]  # votes: a 3, b 3, c 2
-    voters = []
-    for chosen in cast:
-        voter = make_user(verified=True)
-        voters.append(voter)
-        services.cast_ballot(db, cycle=cycle, voter=services.online_voter(db, voter),
-                             choices=[Choice(p.category_id, p.id) for p in chosen],
-                             secret=SECRET, now=utcnow())
-    close(db, cycle)
-    commission = make_user(Role.COMMISSION)
-    seat_commission(db, cycle, commission, size=5)
-    meeting = held_meeting(db, cycle, commission, present=3, held_on=date.today())
-    return cycle, (a, b, c), commission, meeting, voters
+    return make_vote(db, make_user)
 
 
 def test_a_tally_is_refused_while_voting_is_open(db, make_user):
@@ -147,7 +125,7 @@ def test_money_left_in_a_category_moves_to_the_cycle_s_target(db, make_user):
     services.cast_ballot(db, cycle=cycle, voter=services.online_voter(db, voter),
                          choices=[Choice(local.id, small.id), Choice(citywide.id, big.id)],
                          secret=SECRET, now=utcnow())
-    close(db, cycle)
+    close_voting(db, cycle)
     tally = tallies.compute_tally(db, cycle=cycle, actor=None, now=utcnow())
     # 1 000 000 + (500 000 - 100 000) left in the district = 1 400 000: the big one fits.
     assert set(tally.data["winners"]) == {str(small.id), str(big.id)}

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role
-from portal.clock import utcnow
-from portal.cycles.models import Cycle
 from portal.voting.models import Ballot
 from portal.voting.receipts import receipt_hash
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.voting_factories import make_admitted, make_voting_cycle
+from tests.voting_factories import close_voting, make_admitted, make_vote, make_voting_cycle
 
 RECEIPT = re.compile(r'<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>')
 
@@ -27,21 +25,17 @@ def election(db, make_user):
     return cycle, projects
 
 
+@pytest.fixture
+def vote(db, make_user):
+    return make_vote(db, make_user)
+
+
 def ballots(db, cycle) -> int:
     return db.scalar(select(func.count()).select_from(Ballot).where(Ballot.cycle_id == cycle.id))
 
 
 def choice(project) -> str:
     return f"{project.category_id}:{project.id}"
-
-
-def close(db, cycle: Cycle) -> None:
-    """Move the calendar so that voting ended an hour ago."""
-    shift = cycle.voting_end - (utcnow() - timedelta(hours=1))
-    for name in ("submission_start", "submission_end", "review_start", "review_end",
-                 "voting_start", "voting_end", "results_date"):
-        setattr(cycle, name, getattr(cycle, name) - shift)
-    db.flush()
 
 
 def test_the_ballot_page_explains_the_rule_and_lists_the_projects(client, make_user, election):
@@ -160,7 +154,7 @@ def test_the_board_is_hidden_while_voting_and_lists_the_ballot_after(
         as_text=True)
     assert client.get(f"/api/v1/cycles/{cycle.id}/board").status_code == 404
     assert client.get(f"/api/v1/cycles/{cycle.id}/results").status_code == 404
-    close(db, cycle)
+    close_voting(db, cycle)
     board = client.get(f"/voting/{cycle.id}/board?receipt={code}").get_data(as_text=True)
     assert "Ваш бюлетень є на дошці" in board
     assert ballot.receipt_hash in board and projects[0].registration_code in board
@@ -190,3 +184,39 @@ def test_the_openapi_document_describes_every_api_route(client, app):
             assert path in document["paths"], path
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in document["paths"][path], (path, method)
+
+
+def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
+    cycle, (a, b, c), commission, meeting, _voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Підрахувати голоси" in page
+    post_form(client, f"{url}/tally", {}, token_from=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Затвердити результати" in page
+    from portal.voting.models import Tally
+
+    tally = db.execute(select(Tally).where(Tally.cycle_id == cycle.id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "approve", "tally": tally.id, "meeting": meeting.id, "votes_for": 3,
+        "votes_against": 0, "abstained": 0}, token_from=url)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.refresh(tally)
+    assert tally.approved_at is not None
+    results = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
+    assert "Переможців визначено остаточно" in results
+
+
+def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote):
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "annul", "meeting": meeting.id, "votes_for": 1, "votes_against": 2,
+        "abstained": 0, "ballots": ballot.receipt_hash, "reason": "Перевірка реєстру"},
+        token_from=url)
+    assert response.status_code == 400
+    db.refresh(ballot)
+    assert ballot.annulled_at is None
