@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.cycles.models import Category, Cycle
+from portal.cycles.models import Cycle
 from portal.projects.models import Project
 from portal.voting.models import Ballot, BallotChoice
 from portal.voting.receipts import normalise, receipt_hash
@@ -93,8 +93,3 @@ def entry_of(session: Session, ballot: Ballot) -> BoardEntry:
     cycle = session.get(Cycle, ballot.cycle_id)
     assert cycle is not None
     return _entries(session, cycle, [ballot])[0]
-
-
-def category_names(session: Session, cycle: Cycle) -> dict[int, str]:
-    return dict(session.execute(
-        select(Category.id, Category.name).where(Category.cycle_id == cycle.id)).all())

@@ -264,8 +264,14 @@ def ballot_projects(session: Session, ballot: Ballot) -> list[Project]:
     ).scalars())
 
 
+MAX_CHOICES = 500
+
+
 def parse_choices(values: Sequence[str]) -> list[Choice] | None:
-    """Choices posted as ``"<category id>:<project id>"``; None when one is malformed."""
+    """Choices posted as ``"<category id>:<project id>"``; None when one is malformed or
+    there are more than any ballot could hold (a tampered form, not a voter's mistake)."""
+    if len(values) > MAX_CHOICES:
+        return None
     choices = []
     for value in values:
         category, _, project = value.partition(":")

@@ -34,7 +34,7 @@ from tests import served  # noqa: E402
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench_voting")
-VOTERS = int(os.environ.get("BENCH_VOTERS", "3000"))
+VOTERS = int(os.environ.get("BENCH_VOTERS", "2000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "16"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 RESULTS_CHOICES = int(os.environ.get("BENCH_RESULTS_CHOICES", "1000000"))

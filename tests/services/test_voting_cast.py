@@ -106,8 +106,9 @@ def test_an_online_ballot_after_a_paper_one_is_refused(db, app, make_user, elect
     assert services.own_ballot(db, cycle=cycle, user=resident).id == cast.ballot_id
 
 
-@pytest.mark.parametrize("case", ["too_many", "other_cycle", "duplicate", "not_admitted",
-                                  "unverified", "under_age", "closed"])
+@pytest.mark.parametrize("case", ["too_many", "other_cycle", "other_category", "duplicate",
+                                  "not_admitted", "over_budget", "unverified", "under_age",
+                                  "closed"])
 def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
         db, make_user, election, case):
     cycle, projects = election
@@ -116,6 +117,7 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
     choices = [Choice(p.category_id, p.id) for p in projects[:1]]
     expected = {
         "too_many": Code.TOO_MANY, "other_cycle": Code.UNKNOWN_PROJECT,
+        "other_category": Code.WRONG_CATEGORY, "over_budget": Code.OVER_BUDGET,
         "duplicate": Code.DUPLICATE, "not_admitted": Code.NOT_ADMITTED,
         "unverified": Code.NOT_VERIFIED, "under_age": Code.UNDER_AGE,
         "closed": Code.VOTING_CLOSED,
@@ -127,6 +129,21 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
         other = make_voting_cycle(db)
         stranger = make_admitted(db, other, author)
         choices = [Choice(projects[0].category_id, stranger.id)]
+    elif case == "other_category":
+        from portal.cycles.models import Category
+        from portal.cycles.rules import CategoryKind
+
+        second = Category(name="Малі", kind=CategoryKind.CITYWIDE, budget=10**8, min_cost=0,
+                          max_cost=10**8)
+        cycle.categories.append(second)
+        db.flush()
+        choices = [Choice(second.id, projects[0].id)]
+    elif case == "over_budget":
+        from portal.cycles.rules import BallotType
+
+        cycle = make_voting_cycle(db, ballot_type=BallotType.KNAPSACK, votes_per_voter=0)
+        costly = [make_admitted(db, cycle, author, cost=60_000_000) for _ in range(2)]
+        choices = [Choice(p.category_id, p.id) for p in costly]
     elif case == "duplicate":
         choices = choices * 2
     elif case == "not_admitted":
