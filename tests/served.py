@@ -128,14 +128,19 @@ def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int =
                     (user_ids[-1], stamp))
 
 
+_serializer = None
+
+
 def session_cookie(user_id: int, stamp: str) -> str:
     """The signed Flask session cookie of a signed-in user (what logging in would set)."""
-    from flask import Flask
+    global _serializer
+    if _serializer is None:
+        from flask import Flask
 
-    fake = Flask("cookies")
-    fake.secret_key = SECRET_KEY
-    serializer = fake.session_interface.get_signing_serializer(fake)
-    return serializer.dumps({"_user_id": f"{user_id}:{stamp}", "_fresh": True})
+        signer = Flask("cookies")
+        signer.secret_key = SECRET_KEY
+        _serializer = signer.session_interface.get_signing_serializer(signer)
+    return _serializer.dumps({"_user_id": f"{user_id}:{stamp}", "_fresh": True})
 
 
 def free_port() -> int:

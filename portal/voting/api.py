@@ -14,6 +14,7 @@ from portal.cycles.rules import Phase
 from portal.db import db_session
 from portal.voting import board, counting
 from portal.voting.openapi import document
+from portal.voting.views import background_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,7 +38,7 @@ def results(cycle_id: int):
     phase = cycle.phase(now)
     if phase not in CLOSED and not (cycle.live_counts_during_voting and phase is Phase.VOTING):
         abort(404)
-    summary = counting.results_summary(session, cycle)
+    summary = counting.results_summary(session, cycle, background_session())
     tally = summary.tally
     return jsonify({
         "cycle": {"id": cycle.id, "name": cycle.name, "budget_year": cycle.budget_year,

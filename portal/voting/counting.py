@@ -11,8 +11,11 @@ figures cannot single anyone out.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -27,7 +30,10 @@ from portal.projects.rules import ON_BALLOT
 from portal.voting.models import Ballot, BallotChoice, Channel, Tally
 
 CACHE_SECONDS = 5
+REFRESH_AFTER = 3
 MIN_GROUP = 10
+
+log = logging.getLogger("portal.voting")
 
 
 @dataclass(frozen=True)
@@ -70,17 +76,26 @@ def count_now(session: Session, cycle_id: int) -> Counts:
         .group_by(BallotChoice.project_id)
     ).all():
         votes[project_id] -= annulled
-    valid = (Ballot.cycle_id == cycle_id, Ballot.annulled_at.is_(None))
-
-    def grouped(column) -> dict:
-        return dict(session.execute(
-            select(column, func.count()).where(*valid).group_by(column)).all())
-
-    by_channel = {str(Channel(k).value): v for k, v in grouped(Ballot.channel).items()}
-    annulled_total = session.scalar(select(func.count()).select_from(Ballot).where(
-        Ballot.cycle_id == cycle_id, Ballot.annulled_at.is_not(None))) or 0
-    return Counts(votes, sum(by_channel.values()), annulled_total, by_channel,
-                  grouped(Ballot.district_id), grouped(Ballot.age_band), time.monotonic())
+    # One pass over the cycle's ballots gives every participation figure.
+    by_channel: Counter[str] = Counter()
+    by_district: Counter[int | None] = Counter()
+    by_age_band: Counter[str | None] = Counter()
+    annulled_total = 0
+    for channel, district, band, annulled, n in session.execute(
+        select(Ballot.channel, Ballot.district_id, Ballot.age_band,
+               Ballot.annulled_at.is_not(None), func.count())
+        .where(Ballot.cycle_id == cycle_id)
+        .group_by(Ballot.channel, Ballot.district_id, Ballot.age_band,
+                  Ballot.annulled_at.is_not(None))
+    ).all():
+        if annulled:
+            annulled_total += n
+            continue
+        by_channel[Channel(channel).value] += n
+        by_district[district] += n
+        by_age_band[band] += n
+    return Counts(votes, sum(by_channel.values()), annulled_total, dict(by_channel),
+                  dict(by_district), dict(by_age_band), time.monotonic())
 
 
 @dataclass(frozen=True)
@@ -192,11 +207,21 @@ def summarise(session: Session, cycle: Cycle) -> Summary:
     )
 
 
-def results_summary(session: Session, cycle: Cycle) -> Summary:
-    """The cycle's results, at most ``CACHE_SECONDS`` old; one request per process counts."""
+def results_summary(session: Session, cycle: Cycle,
+                    fresh_session: Callable[[], Session] | None = None) -> Summary:
+    """The cycle's results, at most ``CACHE_SECONDS`` old.
+
+    Past ``REFRESH_AFTER`` seconds the cached copy is still served while one background
+    thread counts again with a session of its own from ``fresh_session`` (when given), so
+    under steady traffic no request waits for a count. Without a fresh copy in time, the
+    request counts itself, and other requests of this process wait for that one count.
+    """
     key = _key(session, cycle)
     found = _cache.get(key)
-    if found and found.age_seconds < CACHE_SECONDS:
+    if found and found.age_seconds < REFRESH_AFTER:
+        return found
+    if found and found.age_seconds < CACHE_SECONDS and fresh_session is not None:
+        _refresh_in_background(key, cycle.id, fresh_session)
         return found
     with _guard:
         lock = _locks.setdefault(key, threading.Lock())
@@ -204,8 +229,36 @@ def results_summary(session: Session, cycle: Cycle) -> Summary:
         found = _cache.get(key)
         if found and found.age_seconds < CACHE_SECONDS:
             return found
-        summary = summarise(session, cycle)
-        if len(_cache) > 1000:
-            _cache.clear()
-        _cache[key] = summary
-        return summary
+        return _store(key, summarise(session, cycle))
+
+
+def _store(key: tuple, summary: Summary) -> Summary:
+    if len(_cache) > 1000:
+        _cache.clear()
+    _cache[key] = summary
+    return summary
+
+
+_refreshing: set[tuple] = set()
+
+
+def _refresh_in_background(key: tuple, cycle_id: int,
+                           fresh_session: Callable[[], Session]) -> None:
+    with _guard:
+        if key in _refreshing:
+            return
+        _refreshing.add(key)
+
+    def work() -> None:
+        try:
+            with fresh_session() as session:
+                cycle = session.get(Cycle, cycle_id)
+                if cycle is not None:
+                    _store(key, summarise(session, cycle))
+        except Exception:  # noqa: BLE001 - the next request counts itself; log and go on
+            log.exception("Background count of cycle %s failed", cycle_id)
+        finally:
+            with _guard:
+                _refreshing.discard(key)
+
+    threading.Thread(target=work, name=f"count-{cycle_id}", daemon=True).start()

@@ -20,7 +20,7 @@ from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
-from portal.db import db_session
+from portal.db import database, db_session
 from portal.i18n import _
 from portal.identity.services import active_verification
 from portal.money import format_hryvnias
@@ -58,6 +58,12 @@ def _cycle(cycle_id: int) -> Cycle:
 
 def _secret() -> str:
     return current_app.config["PERSON_KEY_SECRET"]
+
+
+def background_session():
+    """Sessions for the results' background recount; none under test, where every request
+    shares one connection that a second thread must not use."""
+    return None if current_app.testing else database().sessionmaker
 
 
 def voting_closed(cycle: Cycle, now) -> bool:
@@ -169,7 +175,8 @@ def results(cycle_id: int):
     now = utcnow()
     visible = voting_closed(cycle, now) or (
         cycle.live_counts_during_voting and cycle.phase(now) is Phase.VOTING)
-    summary = counting.results_summary(session, cycle) if visible else None
+    summary = (counting.results_summary(session, cycle, background_session())
+               if visible else None)
     return render_template("voting/results.html", cycle=cycle, visible=visible,
                            summary=summary, closed=voting_closed(cycle, now),
                            stale_seconds=counting.CACHE_SECONDS)
