@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, insert, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -70,6 +70,7 @@ class Election:
 def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int = 3) -> Election:
     """An open vote with ``voters`` verified residents, inserted in bulk."""
     from portal.accounts.models import Role, User, UserRole
+    from portal.audit.models import GENESIS_HASH, AuditHead
     from portal.cycles.models import Category, Cycle
     from portal.cycles.rules import CategoryKind
     from portal.db import make_engine
@@ -81,6 +82,9 @@ def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int =
     now = datetime.now(UTC)
     engine = make_engine(url)
     with engine.begin() as db:
+        # The audit chain's head, as the first recorded event of any real portal makes it.
+        if db.scalar(select(AuditHead.id)) is None:
+            db.execute(insert(AuditHead), [{"id": 1, "last_hash": GENESIS_HASH, "count": 0}])
         cycle_id = db.execute(insert(Cycle).returning(Cycle.id), [{
             "name": f"Навантажувальний цикл {now.timestamp()}", "budget_year": 2027,
             "total_budget": 10**10, "submission_start": now - timedelta(days=90),

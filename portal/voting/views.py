@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from portal.access import guard_blueprint
 from portal.clock import utcnow
@@ -53,7 +54,9 @@ def money():
 
 
 def _cycle(cycle_id: int) -> Cycle:
-    return db_session().get(Cycle, cycle_id) or abort(404)
+    """The cycle with its phase extensions in one query (every page here needs its phase)."""
+    return db_session().get(Cycle, cycle_id,
+                            options=[joinedload(Cycle.extensions)]) or abort(404)
 
 
 def _secret() -> str:

@@ -343,13 +343,17 @@ def main() -> None:
     from tests.served import drop_database, scratch_database
 
     name = served.make_url(BASE_URL).database
+    parts = os.environ.get("BENCH_PARTS", "cast,results").split(",")
     try:
-        results = bench_results(scratch_database(BASE_URL, name))
-        if os.environ.get("BENCH_RESULTS_ONLY"):
-            print(results)
+        if parts == ["results"]:
+            print(bench_results(scratch_database(BASE_URL, name)))
             return
         portal = bench_portal(scratch_database(BASE_URL, name))
         bare = bench_bare(scratch_database(BASE_URL, name))
+        if parts == ["cast"]:
+            print(portal, bare, sep="\n")
+            return
+        results = bench_results(scratch_database(BASE_URL, name))
     finally:
         drop_database(BASE_URL, name)
     write_report(portal, bare, results)
