@@ -17,43 +17,52 @@ outcome that fits wins. No greedy top-up.
 How it is made fast, and why it stays exact:
 
 * Identical ballots are grouped and carry a count.
-* Lazy evaluation: a project's ``alpha`` can only rise as voters spend, so a heap holds
-  lower bounds and only the top is recomputed until it is fresh.
-* Each run uses floats first. Every decision (poor or rich supporter, affordability, the
-  winner against the runner-up) must clear a relative margin of ``1e-9``, far above the
-  rounding error of money below ``1e12`` after a few hundred operations; when one does
-  not, the run is redone with ``fractions.Fraction``, so near-ties are decided exactly.
-  Prices with no poor supporter are ``1 / supporters`` and are compared as integers.
+* Each run is first done in floats by an engine that reports every decision too close to
+  call (``Engine.C``, the extension ``_equal_shares.c`` that ``pip install`` builds, or
+  its pure-Python twin ``Engine.PYTHON`` in ``equal_shares_float.py``, whose docstring
+  gives the algorithm and the error bounds). A run so reported is redone here in
+  ``fractions.Fraction`` (``Engine.EXACT``, the reference of the tests), so near-ties and
+  exact ties are decided exactly. Both use lazy evaluation: a project's ``alpha`` only
+  rises as voters spend, so a stale value is a lower bound and only the best candidate is
+  recomputed until it is fresh.
 * Skipping endowments: with the winner sequence held fixed, every budget grows and every
-  price falls as the endowment grows. So if the runs at ``e`` and ``e + d`` fund the same
-  sequence and, round by round, the winner's price at ``e`` is below every rival's lower
-  bound at ``e + d``, every endowment in between funds that same sequence and need not be
-  run. The step doubles while this holds and halves when it does not.
+  price falls as the endowment grows. So if the run at ``e + d`` funds the sequence of the
+  run at ``e`` and, round by round, every rival's price at ``e + d`` is above the winner's
+  at ``e``, every endowment in between funds that same sequence and need not be run (the
+  float engines check this; an exact rerun certifies nothing). The step doubles after two
+  such certificates in a row and halves when one fails. On a count in zloty most steps are
+  single ones; in kopecks, a hundred times finer, the skip saves most runs.
 """
 
 from __future__ import annotations
 
+import enum
 import heapq
-from collections.abc import Sequence
+import math
+from array import array
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-Number = float | Fraction
+from portal.voting import equal_shares_float
 
-_TOLERANCE = 1e-9
+try:
+    from portal.voting import _equal_shares
+except ImportError:  # not built (``pip install -e .`` builds it): the Python twin stands in
+    _equal_shares = None
+
+_FLOAT_LIMIT = 2**53  # money and voter counts below this are exact doubles
 
 
-class _NearTie(Exception):
-    """A float decision fell inside the safety margin; the run must be redone exactly."""
+class Engine(enum.StrEnum):
+    """How each run is computed; all three give the same winners."""
+
+    C = "c"
+    PYTHON = "python"
+    EXACT = "exact"
 
 
-@dataclass(frozen=True)
-class _Run:
-    """One run at a fixed endowment: the funded sequence and each winner's price factor."""
-
-    winners: tuple[int, ...]
-    alphas: tuple[float, ...]
-    certified: bool
+DEFAULT_ENGINE = Engine.C if _equal_shares is not None else Engine.PYTHON
 
 
 @dataclass(frozen=True)
@@ -78,141 +87,106 @@ class _Election:
             for project in set(chosen):
                 self.supporters[project].append(group)
         self.votes = [sum(self.sizes[g] for g in groups) for groups in self.supporters]
-        # Equal price: cheaper first, then more votes, then the caller's tie order.
-        self.rank = {
-            p: position
-            for position, p in enumerate(
-                sorted(range(len(costs)), key=lambda p: (costs[p], -self.votes[p], ranks[p]))
-            )
-        }
         self.candidates = [p for p in range(len(costs)) if costs[p] > 0 and self.votes[p] > 0]
+        # Equal price: cheaper first, then more votes, then the caller's tie order.
+        ordered = sorted(self.candidates, key=lambda p: (costs[p], -self.votes[p], ranks[p]))
+        self.rank = [-1] * len(costs)
+        for position, p in enumerate(ordered):
+            self.rank[p] = position
+
+    def fits_floats(self) -> bool:
+        """Whether every integer the float engines read is exact as a double."""
+        return max(self.costs, default=0) < _FLOAT_LIMIT and sum(self.sizes) < _FLOAT_LIMIT
+
+    def float_arguments(self) -> tuple[list[int], ...]:
+        """The arguments of the engines' ``prepare``: supporters flattened, with offsets."""
+        starts = [0]
+        for groups in self.supporters:
+            starts.append(starts[-1] + len(groups))
+        members = [g for groups in self.supporters for g in groups]
+        return self.costs, self.rank, starts, members, self.sizes
 
 
-def _evaluate(
-    election: _Election, budgets: list, project: int, exact: bool,
-) -> tuple[Number, Number, bool] | None:
-    """Return ``(alpha, rho, simple)`` for ``project`` or None when its supporters cannot pay.
-
-    ``simple`` means nobody was poor, so ``alpha == 1 / votes`` exactly.
-    """
+def _exact_price(election: _Election, budgets: list[Fraction], project: int) -> Fraction | None:
+    """What each supporter pays for ``project`` (all they have when less), or None."""
     cost = election.costs[project]
-    groups = election.supporters[project]
     sizes = election.sizes
-    paid: Number = 0
+    paid = Fraction(0)
     remaining = election.votes[project]
-    for g in sorted(groups, key=budgets.__getitem__):
-        budget = budgets[g]
+    for g in sorted(election.supporters[project], key=budgets.__getitem__):
         share = (cost - paid) / remaining
-        if not exact and budget > 0 and abs(share - budget) <= _TOLERANCE * share:
-            raise _NearTie
-        if share > budget:
-            paid += budget * sizes[g]
-            remaining -= sizes[g]
-            continue
-        if exact:
-            return Fraction(share) / cost, share, paid == 0
-        return share / cost, share, paid == 0
+        if share <= budgets[g]:
+            return share
+        paid += budgets[g] * sizes[g]
+        remaining -= sizes[g]
     return None  # everybody would have to give all they have, and it is still not enough
 
 
-def _run(
-    election: _Election, endowment: Number, exact: bool, previous: _Run | None,
-) -> _Run:
-    """Run the method once; when ``previous`` is given, also try to certify the skip."""
-    budgets: list = [endowment] * len(election.sizes)
+@dataclass(frozen=True)
+class _Run:
+    """One run: the funded projects, and what certifies a later run against this one.
+
+    ``trace`` holds two doubles per round: an upper bound of the winner's ``alpha`` and
+    1.0 when that ``alpha`` is exactly ``1 / votes``. ``certified``: every endowment from
+    the one of the run given as ``before`` to this one funds these same projects.
+    """
+
+    winners: tuple[int, ...]
+    trace: bytes
+    certified: bool
+
+
+def _exact_run(election: _Election, endowment: Fraction) -> _Run:
+    """One run in fractions, with a heap of lazily refreshed ``alpha`` lower bounds."""
+    budgets = [endowment] * len(election.sizes)
     rank = election.rank
-    heap = [(Fraction(1, election.votes[p]) if exact else 1 / election.votes[p],
-             rank[p], p, -1, True) for p in election.candidates]
+    heap = [(Fraction(1, election.votes[p]), rank[p], p, -1) for p in election.candidates]
     heapq.heapify(heap)
     winners: list[int] = []
-    alphas: list[float] = []
-    certified = previous is not None
-    round_no = 0
+    trace = array("d")
     while heap:
-        alpha, _, project, evaluated, simple = heap[0]
-        if evaluated != round_no:
-            heapq.heappop(heap)
-            value = _evaluate(election, budgets, project, exact)
-            if value is not None:
-                heapq.heappush(heap, (value[0], rank[project], project, round_no, value[2]))
+        alpha, _, project, evaluated = heapq.heappop(heap)
+        if evaluated != len(winners):
+            rho = _exact_price(election, budgets, project)
+            if rho is not None:
+                alpha = rho / election.costs[project]
+                heapq.heappush(heap, (alpha, rank[project], project, len(winners)))
             continue
-        heapq.heappop(heap)
-        rho = _price(election, budgets, project, exact)
-        if not exact:
-            _check_runner_up(election, budgets, heap, alpha, simple, round_no)
-        if certified:
-            certified = _certify_round(election, budgets, heap, previous, round_no, project, exact)
+        rho = alpha * election.costs[project]
+        for g in election.supporters[project]:
+            budgets[g] = budgets[g] - rho if budgets[g] > rho else Fraction(0)
         winners.append(project)
-        alphas.append(float(alpha))
-        _pay(election, budgets, project, rho, exact)
-        round_no += 1
-    if certified and len(winners) != len(previous.winners):
-        certified = False
-    return _Run(tuple(winners), tuple(alphas), certified)
+        simple = alpha == Fraction(1, election.votes[project])
+        trace.extend((math.nextafter(float(alpha), math.inf), float(simple)))
+    return _Run(tuple(winners), trace.tobytes(), False)
 
 
-def _price(election: _Election, budgets: list, project: int, exact: bool) -> Number:
-    value = _evaluate(election, budgets, project, exact)
-    assert value is not None
-    return value[1]
+def _runner(
+    election: _Election, engine: Engine,
+) -> Callable[[Fraction, _Run | None], _Run]:
+    """One run at an endowment, certified against an earlier run when one is given: in
+    floats by ``engine``, in fractions when a decision is too close to call."""
+    if engine is Engine.EXACT or not election.fits_floats():
+        return lambda endowment, before: _exact_run(election, endowment)
+    if engine is Engine.C and _equal_shares is None:
+        raise RuntimeError("the C engine is not built; run pip install -e .")
+    module = _equal_shares if engine is Engine.C else equal_shares_float
+    prepared = module.prepare(*election.float_arguments())
+    exact: dict[Fraction, _Run] = {}  # the skip may ask for an endowment twice
 
+    def run(endowment: Fraction, before: _Run | None) -> _Run:
+        result = (
+            module.run(prepared, float(endowment))
+            if before is None
+            else module.run(prepared, float(endowment), before.winners, before.trace)
+        )
+        if result is not None:
+            return _Run(*result)
+        if endowment not in exact:
+            exact[endowment] = _exact_run(election, endowment)
+        return exact[endowment]
 
-def _check_runner_up(
-    election: _Election, budgets: list, heap: list, alpha: float, simple: bool, round_no: int,
-) -> None:
-    """Refresh every rival within the margin of the winner; an unclear order means _NearTie."""
-    while heap and heap[0][0] <= alpha * (1 + _TOLERANCE):
-        rival_alpha, rival_rank, rival, evaluated, rival_simple = heap[0]
-        if evaluated != round_no:
-            heapq.heappop(heap)
-            value = _evaluate(election, budgets, rival, False)
-            if value is not None:
-                heapq.heappush(heap, (value[0], rival_rank, rival, round_no, value[2]))
-            continue
-        if simple and rival_simple:
-            return  # both are 1 / votes: the float order is the exact order
-        raise _NearTie
-
-
-def _certify_round(
-    election: _Election, budgets: list, heap: list, previous: _Run, round_no: int,
-    project: int, exact: bool,
-) -> bool:
-    """Whether every rival's price here is clearly above the winner's at the lower endowment."""
-    if round_no >= len(previous.winners) or previous.winners[round_no] != project:
-        return False
-    bound = previous.alphas[round_no] * (1 + _TOLERANCE)
-    refreshed = []
-    while heap and float(heap[0][0]) <= bound:
-        _, rival_rank, rival, evaluated, _ = heapq.heappop(heap)
-        value = _evaluate(election, budgets, rival, exact)
-        if value is None:
-            continue
-        refreshed.append((value[0], rival_rank, rival, round_no, value[2]))
-        if float(value[0]) <= bound:
-            for entry in refreshed:
-                heapq.heappush(heap, entry)
-            return False
-    for entry in refreshed:
-        heapq.heappush(heap, entry)
-    return True
-
-
-def _pay(election: _Election, budgets: list, project: int, rho: Number, exact: bool) -> None:
-    """Charge every supporter ``rho``, or all they have when that is less."""
-    for g in election.supporters[project]:
-        budget = budgets[g]
-        if not exact and budget > 0 and abs(budget - rho) <= _TOLERANCE * rho:
-            raise _NearTie
-        budgets[g] = budget - rho if budget > rho else 0
-
-
-def _run_checked(election: _Election, endowment: Fraction, previous: _Run | None) -> _Run:
-    """Run in floats, and again in exact fractions if a decision was too close to call."""
-    try:
-        return _run(election, float(endowment), False, previous)
-    except _NearTie:
-        return _run(election, endowment, True, previous)
+    return run
 
 
 def equal_shares_add1(
@@ -220,6 +194,8 @@ def equal_shares_add1(
     ballots: Sequence[tuple[Sequence[int], int]],
     budget: int,
     tie_ranks: Sequence[int],
+    *,
+    engine: Engine = DEFAULT_ENGINE,
 ) -> EqualSharesResult:
     """Equal Shares with add1 completion over projects ``0..len(costs)-1``.
 
@@ -230,29 +206,29 @@ def equal_shares_add1(
     voters = sum(election.sizes)
     if voters == 0:
         return EqualSharesResult((), Fraction(0))
-
-    def spent(run: _Run) -> int:
-        return sum(costs[p] for p in run.winners)
-
-    best_endowment = Fraction(budget, voters)
-    best = _run_checked(election, best_endowment, None)
-    if len(best.winners) == len(election.candidates):
-        return EqualSharesResult(best.winners, best_endowment)
-    endowment = budget // voters + 1
-    current = _run_checked(election, Fraction(endowment), None)
-    if spent(current) > budget:
-        return EqualSharesResult(best.winners, best_endowment)
-    step = 1
+    run = _runner(election, engine)
     everything = len(election.candidates)
+
+    def spent(outcome: _Run) -> int:
+        return sum(costs[p] for p in outcome.winners)
+
+    first = run(Fraction(budget, voters), None)
+    if len(first.winners) == everything:
+        return EqualSharesResult(first.winners, Fraction(budget, voters))
+    endowment = budget // voters + 1
+    current = run(Fraction(endowment), None)
+    if spent(current) > budget:
+        return EqualSharesResult(first.winners, Fraction(budget, voters))
+    step, streak = 1, 0
     while len(current.winners) < everything:  # with all funded, more money changes nothing
-        trial = _run_checked(election, Fraction(endowment + step), current)
-        if trial.certified:
-            endowment, current, step = endowment + step, trial, step * 2
-            continue
-        if step > 1:
-            step //= 2
-            continue
-        if spent(trial) > budget:
-            return EqualSharesResult(current.winners, Fraction(endowment))
-        endowment, current = endowment + 1, trial
+        trial = run(Fraction(endowment + step), current)
+        if trial.certified:  # and so is every endowment in between: skip them
+            endowment, current, streak = endowment + step, trial, streak + 1
+            step *= 2 if streak >= 2 else 1
+        elif step > 1:
+            step, streak = step // 2, 0
+        elif spent(trial) > budget:
+            break
+        else:
+            endowment, current, streak = endowment + 1, trial, 0
     return EqualSharesResult(current.winners, Fraction(endowment))

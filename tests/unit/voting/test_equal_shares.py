@@ -58,3 +58,10 @@ def test_agrees_with_pabutools_on_random_small_instances():
         ranks = list(range(m))
         ours = sorted(equal_shares_add1(costs, ballots, budget, ranks).winners)
         assert ours == _pabutools_add1(costs, ballots, budget, ranks)
+
+
+def test_equal_prices_of_one_over_votes_go_to_the_cheaper_project():
+    # Both cost 1/7 of their price per supporter; (9/7)/9 > (10/7)/10 in floats, not exactly.
+    costs, ballots = [9, 10], [((0, 1), 7)]
+    assert equal_shares_add1(costs, ballots, 14, [0, 1]).winners == (0,)
+    assert _pabutools_add1(costs, ballots, 14, [0, 1]) == [0]
