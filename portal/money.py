@@ -36,6 +36,7 @@ __all__ = [
     "AmountError",
     "AmountProblem",
     "format_hryvnias",
+    "format_hryvnias_short",
     "format_number",
     "format_percent",
     "format_thousands",
@@ -161,6 +162,13 @@ def format_thousands(kopecks: int) -> str:
 def format_hryvnias(kopecks: int) -> str:
     """Format kopecks as full hryvnias for the interface: ``"1 234 567,89 грн"``."""
     return f"{format_number(Decimal(kopecks) / KOPECKS_PER_HRYVNIA, places=2)}{NBSP}грн"
+
+
+def format_hryvnias_short(kopecks: int) -> str:
+    """Budgets and cost limits: ``"500 000 грн"`` when whole, ``"1 234,56 грн"`` otherwise."""
+    if kopecks % KOPECKS_PER_HRYVNIA:
+        return format_hryvnias(kopecks)
+    return f"{format_number(kopecks // KOPECKS_PER_HRYVNIA)}{NBSP}грн"
 
 
 def percent_value(part: Decimal | int, whole: Decimal | int) -> Decimal | None:

@@ -317,8 +317,10 @@ def phase_filter(phase: Phase) -> str:
 
 
 @bp.app_template_global("winner_rule_label")
-def winner_rule_label(rule: WinnerRule) -> str:
-    return str(messages.WINNER_RULES[WinnerRule(rule)])
+def winner_rule_label(rule: WinnerRule, in_sentence: bool = False) -> str:
+    """The rule's description; within a sentence it starts with a small letter."""
+    text = str(messages.WINNER_RULES[WinnerRule(rule)])
+    return text[:1].lower() + text[1:] if in_sentence else text
 
 
 @bp.app_template_global("tie_rule_label")

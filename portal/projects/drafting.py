@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 from portal.community.models import District
 from portal.cycles.models import Cycle
 from portal.i18n import _
-from portal.money import format_hryvnias, format_number
+from portal.money import format_hryvnias_short, format_number
 from portal.projects.forms import BLANK_LINES, MAX_LINES, ProjectForm
 from portal.projects.models import Project
 from portal.projects.rules import LineProblem, parse_quantity
@@ -33,7 +33,8 @@ TEXT_FIELDS = ("title", "summary", "problem", "solution", "beneficiaries", "addr
 
 def category_label(category) -> str:
     return _("%(name)s (%(low)s – %(high)s)", name=category.name,
-             low=format_hryvnias(category.min_cost), high=format_hryvnias(category.max_cost))
+             low=format_hryvnias_short(category.min_cost),
+             high=format_hryvnias_short(category.max_cost))
 
 
 def fill_form(form: ProjectForm, cycle: Cycle, session: Session,

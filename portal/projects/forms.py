@@ -7,7 +7,6 @@ from wtforms import (
     FieldList,
     FileField,
     FormField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -97,4 +96,3 @@ class FilterForm(BaseForm):
         SelectChoice("", _l("Any status"))] + [
         SelectChoice(s.value, STATUSES[s]) for s in ProjectStatus if s in PUBLIC])
     sort = SelectField(_l("Sort by"), [Optional()], choices=SORTS, default="number")
-    page = IntegerField(_l("Page"), [Optional(), NumberRange(min=1)], default=1)

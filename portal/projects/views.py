@@ -15,7 +15,7 @@ from wtforms import SelectChoice
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
-from portal.money import format_hryvnias, format_number
+from portal.money import format_hryvnias, format_hryvnias_short, format_number
 from portal.projects import permissions, queries
 from portal.projects.forms import FilterForm, InviteForm, UploadForm, WithdrawForm
 from portal.projects.messages import ATTACHMENT_KINDS, STATUS_TONES, history_label, status_label
@@ -143,6 +143,12 @@ def attachment(project_id: int, attachment_id: int):
 def hryvnias_filter(kopecks: int | None) -> str:
     """Kopecks shown as ``1 234 567,89 грн``."""
     return "" if kopecks is None else format_hryvnias(kopecks)
+
+
+@bp.app_template_filter("whole_hryvnias")
+def whole_hryvnias_filter(kopecks: int | None) -> str:
+    """Budgets and limits: ``500 000 грн`` when there are no kopecks, else with them."""
+    return "" if kopecks is None else format_hryvnias_short(kopecks)
 
 
 @bp.app_template_filter("project_status")

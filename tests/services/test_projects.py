@@ -278,3 +278,24 @@ def test_search_text_folds_cyrillic_case_and_holds_the_registration_code(db, cyc
     services.submit_project(db, project=project, actor=author, now=utcnow())
     assert "велопарковки біля шкіл" in project.search_text
     assert project.registration_code in project.search_text
+
+
+def test_the_database_refuses_a_second_project_with_the_same_number_in_a_cycle(
+        db, cycle, author):
+    from sqlalchemy.exc import IntegrityError
+
+    make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
+    duplicate = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
+    with pytest.raises(IntegrityError), db.begin_nested():
+        duplicate.number = 1
+        db.flush()
+
+
+def test_a_number_once_given_stays_with_a_withdrawn_project_and_is_not_reused(
+        db, cycle, author, make_user):
+    first = draft(db, cycle, author)
+    services.submit_project(db, project=first, actor=author, now=utcnow())
+    services.withdraw_project(db, project=first, actor=author, reason="", now=utcnow())
+    second = draft(db, cycle, make_user(verified=True))
+    services.submit_project(db, project=second, actor=second.author, now=utcnow())
+    assert (first.number, first.status, second.number) == (1, ProjectStatus.WITHDRAWN, 2)

@@ -152,3 +152,10 @@ def test_long_inputs_are_exact_or_refused_never_rounded() -> None:
     with pytest.raises(AmountError) as caught:
         parse_hryvnias("1," + "0" * 40 + "1")
     assert caught.value.problem is AmountProblem.TOO_PRECISE
+
+
+def test_a_whole_budget_is_shown_without_kopecks_and_a_fraction_with_them():
+    from portal.money import NBSP, format_hryvnias_short
+
+    assert format_hryvnias_short(50_000_000) == f"500{NBSP}000{NBSP}грн"
+    assert format_hryvnias_short(123_456) == f"1{NBSP}234,56{NBSP}грн"

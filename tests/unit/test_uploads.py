@@ -1,0 +1,59 @@
+"""Uploads are judged by their content, size and name, never by what they claim."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from portal.uploads import PDF, AttachmentKind, UploadProblem, check_upload, name_problem
+
+LIMIT = 1024 * 1024
+
+
+def image(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (20, 10), (10, 20, 30)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("kind", "name", "content_type"), [
+    ("JPEG", "двір.JPG", "image/jpeg"), ("PNG", "план.png", "image/png"),
+    ("WEBP", "фото.webp", "image/webp"),
+])
+def test_real_images_are_accepted_as_photos(kind, name, content_type):
+    checked = check_upload(image(kind), name, max_bytes=LIMIT)
+    assert checked.type.content_type == content_type
+    assert checked.type.kind is AttachmentKind.PHOTO and len(checked.sha256) == 64
+
+
+def test_a_pdf_is_accepted_as_a_document():
+    checked = check_upload(b"%PDF-1.7\n1 0 obj<<>>endobj\n%%EOF", "кошторис.pdf", max_bytes=LIMIT)
+    assert checked.type is PDF and checked.type.kind is AttachmentKind.DOCUMENT
+
+
+@pytest.mark.parametrize(("data", "name", "problem"), [
+    (b"", "a.jpg", UploadProblem.EMPTY),
+    (b"\xff\xd8\xff" + b"0" * LIMIT, "a.jpg", UploadProblem.TOO_LARGE),
+    (b"MZ\x90\x00" + b"\x00" * 100, "photo.jpg", UploadProblem.NOT_ALLOWED),
+    (b"<svg onload='alert(1)'/>", "logo.svg", UploadProblem.SVG),
+    (b'\xef\xbb\xbf<?xml version="1.0"?><svg><script/></svg>', "logo.png", UploadProblem.SVG),
+    (image("PNG"), "photo.jpg", UploadProblem.EXTENSION_MISMATCH),
+    (image("JPEG"), "photo.exe", UploadProblem.EXTENSION_MISMATCH),
+    (b"\xff\xd8\xff\xe0 not really a jpeg", "a.jpg", UploadProblem.BROKEN_IMAGE),
+    (b"%PDF-1.4 /OpenAction << /S /JavaScript /JS (app.alert(1)) >>", "a.pdf",
+     UploadProblem.PDF_SCRIPT),
+])
+def test_each_bad_file_is_refused_with_its_reason(data, name, problem):
+    assert check_upload(data, name, max_bytes=LIMIT) is problem
+
+
+@pytest.mark.parametrize("name", [
+    "../../etc/passwd.jpg", "..\\..\\win.ini.jpg", "/abs/path.jpg", "photo", ".hidden.jpg",
+    "a\x00b.jpg", "dir/photo.jpg", "x" * 300 + ".jpg", "con:stream.jpg", " ",
+])
+def test_dangerous_names_are_refused_not_repaired(name):
+    assert name_problem(name) is UploadProblem.BAD_NAME
+
+
+def test_an_ordinary_ukrainian_name_with_spaces_is_fine():
+    assert name_problem("Фото двору, травень 2026.jpg") is None
