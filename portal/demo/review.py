@@ -1,19 +1,22 @@
 """Demo review of the finished cycle "Бюджет участі-2019": commission, expertise, meetings.
 
-The cycles part's demo creates the cycle and its projects in their final statuses. This
-module adds what the commission did on the way there, consistent with those statuses: a
-nine-member commission, one expertise per project, and six closed meetings whose decisions
-admit every project that went to the vote (two of them after a return for revision),
-reject the others with their grounds, and dismiss one author's complaint.
+The cycles part's demo plays the cycle through the projects' services: the commission's
+status changes (admit, return for revision, reject) are in each project's history with
+their dates and reasons. This module records the commission's side of those same changes:
+a nine-member commission, one expertise per project, a meeting on each day the history
+shows a decision (with an organisational meeting before and a closing one after, six in
+all), a decision per status change with the vote, and one author's complaint against the
+first rejection, dismissed at the next meeting.
 
-The rows are written directly with the dates of 2019 rather than through the services,
-which would move the projects' statuses (already final) and check deadlines against today.
-Running it again changes nothing: a cycle that has meetings is left alone.
+The rows are written directly with their historical dates rather than through the review's
+services, which would move the statuses again and check deadlines against today. Running
+it again changes nothing: a cycle that has meetings is left alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -24,8 +27,8 @@ from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.cycles.models import Cycle
 from portal.projects import services as project_services
-from portal.projects.models import Project
-from portal.projects.rules import ON_BALLOT, ProjectStatus
+from portal.projects.models import Project, ProjectEvent
+from portal.projects.rules import Event, ProjectStatus, line_total
 from portal.review.models import (
     AgendaItem,
     CommissionSeat,
@@ -64,43 +67,63 @@ PRESENT = (7, 8, 6, 9, 7, 6)
 
 DEPARTMENTS = (
     (("школ", "ліцей", "гімназ", "садок", "дитяч", "освіт"), "Управління освіти"),
-    (("спорт", "футбол", "стадіон", "тренаж", "басейн"),
-     "Управління молоді та спорту"),
-    (("бібліотек", "музе", "культур", "театр", "сцен"), "Відділ культури"),
+    (("спорт", "футбол", "стадіон", "тренаж", "шах"), "Управління молоді та спорту"),
+    (("бібліотек", "музе", "культур", "театр", "кіно"), "Відділ культури"),
 )
 DEFAULT_DEPARTMENT = "Управління житлово-комунального господарства"
 
-REJECTIONS = (
-    (RejectionReason.OVER_COST_LIMIT, False,
-     "Вартість проєкту за скоригованим кошторисом перевищує граничну вартість категорії."),
-    (RejectionReason.LAND_NOT_OWNED, False,
-     "Земельна ділянка, на якій передбачено реалізацію проєкту, не перебуває в комунальній "
-     "власності громади."),
-    (RejectionReason.DUPLICATE, True,
-     "Аналогічні заходи на цьому об'єкті вже передбачено міською цільовою програмою."),
-    (RejectionReason.UPKEEP_ONLY, True,
-     "Проєкт передбачає лише поточне утримання наявного об'єкта, а не створення нового."),
-    (RejectionReason.OUTSIDE_POWERS, False,
-     "Реалізація проєкту потребує рішень, що не належать до повноважень органів місцевого "
-     "самоврядування."),
+#: Words of a rejection's reason and the ground of the regulations they name, in order.
+GROUNDS = (
+    (("перевищ",), RejectionReason.OVER_COST_LIMIT),
+    (("програм", "дубл"), RejectionReason.DUPLICATE),
+    (("баланс", "земл", "власн"), RejectionReason.LAND_NOT_OWNED),
+    (("повноваж",), RejectionReason.OUTSIDE_POWERS),
+    (("утрим", "поточн"), RejectionReason.UPKEEP_ONLY),
 )
+#: Grounds on which the expertise itself found the project impossible.
+INFEASIBLE = {RejectionReason.OVER_COST_LIMIT, RejectionReason.LAND_NOT_OWNED,
+              RejectionReason.OUTSIDE_POWERS}
+
+#: History entries of the commission's decisions, and the decision each one records.
+DECISION_EVENTS = {
+    Event.ADMIT.value: DecisionKind.ADMIT,
+    Event.RETURN_FOR_REVISION.value: DecisionKind.RETURN_FOR_REVISION,
+    Event.REJECT.value: DecisionKind.REJECT,
+    Event.UPHOLD_COMPLAINT.value: DecisionKind.COMPLAINT_UPHELD,
+    Event.UPHOLD_COMPLAINT_FOR_REVIEW.value: DecisionKind.COMPLAINT_UPHELD,
+}
 
 AGENDA = "Розгляд проєктів, поданих на конкурс «{cycle}», за висновками експертизи."
+OPENING = ("Організаційне засідання: про порядок роботи комісії та графік розгляду "
+           "проєктів конкурсу «{cycle}».")
+CLOSING = "Про підсумки розгляду проєктів і перелік проєктів, допущених до голосування."
 MINUTES = ("Секретар комісії доповіла про проєкти порядку денного та висновки експертизи.\n"
            "Члени комісії обговорили кожен проєкт; автори, присутні на засіданні, відповіли "
            "на запитання.")
+COMPLAINT = "Прошу переглянути рішення: проєкт відповідає вимогам Положення про бюджет участі."
+DISMISSAL = ("Доводи скарги не спростовують висновку експертизи; підстави для відхилення "
+             "проєкту підтверджено.")
+FEASIBLE = "Кошторис перевірено; ціни відповідають ринковим."
 
 
-@dataclass
-class _Meeting:
-    held_on: date
-    agenda: str
-    present: int
-    items: list[tuple[Project, DecisionKind, dict]] = field(default_factory=list)
+@dataclass(frozen=True)
+class _Planned:
+    """One decision to record: on which day, about which project, from which entry."""
+
+    day: date
+    project: Project
+    kind: DecisionKind
+    text: str
+    deadline: date | None = None
+    readmit: bool = True
 
 
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), KYIV).astimezone(UTC)
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(KYIV).date()
 
 
 def _department(project: Project) -> str:
@@ -111,20 +134,26 @@ def _department(project: Project) -> str:
     return DEFAULT_DEPARTMENT
 
 
+def ground_of(text: str) -> RejectionReason:
+    """The regulations' ground a rejection's words name; "other" when none fits."""
+    lowered = text.lower()
+    for words, reason in GROUNDS:
+        if any(word in lowered for word in words):
+            return reason
+    return RejectionReason.OTHER
+
+
 def _votes(number: int, present: int) -> tuple[int, int, int]:
     against = 1 if number % 3 == 0 else 0
     abstained = 1 if number % 4 == 0 else 0
     return present - against - abstained, against, abstained
 
 
-def _roster(session: Session, cycle: Cycle) -> list[CommissionSeat]:
-    secretary = session.execute(
-        select(User).where(User.email == SECRETARY_EMAIL)).scalar_one_or_none()
-    seats = []
-    for ordering, (name, post, role) in enumerate(COMMISSION, start=1):
-        user = secretary if role is SeatRole.SECRETARY else None
-        seats.append(CommissionSeat(cycle_id=cycle.id, user_id=user.id if user else None,
-                                    name=name, position=post, role=role, ordering=ordering))
+def _roster(session: Session, cycle: Cycle, secretary: User) -> list[CommissionSeat]:
+    seats = [CommissionSeat(cycle_id=cycle.id, name=name, position=post, role=role,
+                            ordering=ordering,
+                            user_id=secretary.id if role is SeatRole.SECRETARY else None)
+             for ordering, (name, post, role) in enumerate(COMMISSION, start=1)]
     session.add_all(seats)
     session.flush()
     return seats
@@ -137,10 +166,10 @@ def _expertise(session: Session, project: Project, staff: User, day: date,
                           conclusion=conclusion, adjusted_total=0, created_at=_at(day, 11))
     for line in project.cost_items:
         price = line.unit_price
-        if project.number % 5 == 0 and line.position == 1:
+        if (project.number or 0) % 5 == 0 and line.position == 1:
             # The department found the first line priced 3 % below the market.
             price = int((Decimal(price) * Decimal("1.03")).quantize(Decimal(1), ROUND_HALF_UP))
-        total = int((line.quantity * price).quantize(Decimal(1), ROUND_HALF_UP))
+        total = line_total(line.quantity, price)
         expertise.items.append(ExpertiseCostItem(
             position=line.position, name=line.name, quantity=line.quantity, unit=line.unit,
             unit_price=price, total=total))
@@ -151,48 +180,24 @@ def _expertise(session: Session, project: Project, staff: User, day: date,
         details={"feasible": feasible, "adjusted_total": expertise.adjusted_total})
 
 
-def _grounds(projects: list[Project]) -> dict[int, tuple[RejectionReason, bool, str]]:
-    """The ground (and whether the expertise found it feasible) of each rejected project."""
-    rejected = [p for p in projects if p.status is ProjectStatus.REJECTED]
-    return {p.id: REJECTIONS[i % len(REJECTIONS)] for i, p in enumerate(rejected)}
-
-
-def _plan(cycle: Cycle, projects: list[Project]) -> list[_Meeting]:
-    """Which project is decided how at which of the six meetings."""
-    start = cycle.review_start.astimezone(KYIV).date()
-    span = max((cycle.review_end - cycle.review_start).days, 14)
-    days = [start + timedelta(days=span * k // 7) for k in range(1, 7)]
-    agenda = AGENDA.format(cycle=cycle.name)
-    meetings = [_Meeting(days[k], agenda, PRESENT[k]) for k in range(4)]
-    meetings.append(_Meeting(days[4], "Повторний розгляд доопрацьованих проєктів.", PRESENT[4]))
-    meetings.append(_Meeting(days[5], "Розгляд скарги автора відхиленого проєкту.", PRESENT[5]))
-    admitted = [p for p in projects if p.status in ON_BALLOT]
-    rejected = [p for p in projects if p.status is ProjectStatus.REJECTED]
-    grounds = _grounds(projects)
-    revised = {p.id for p in admitted[3:12:7]}  # two projects go through a revision first
-    contested = rejected[0].id if rejected else None
-    chunk = -(-len(projects) // 4)
-    for index, project in enumerate(projects):
-        first = meetings[index // chunk]
-        if project.id in revised:
-            # The authors revise before the fifth meeting considers the projects again.
-            deadline = days[4] - timedelta(days=1)
-            first.items.append((project, DecisionKind.RETURN_FOR_REVISION, {
-                "revision_deadline": deadline,
-                "reason_text": "Уточнити кошторис (додати вартість доставки та монтажу) і "
-                               "додати фото місця реалізації."}))
-            meetings[4].items.append((project, DecisionKind.ADMIT, {}))
-        elif project.status in ON_BALLOT:
-            first.items.append((project, DecisionKind.ADMIT, {}))
-        else:
-            reason, _feasible, text = grounds[project.id]
-            first.items.append((project, DecisionKind.REJECT,
-                                {"reason": reason, "reason_text": text}))
-        if project.id == contested:
-            meetings[5].items.append((project, DecisionKind.COMPLAINT_DISMISSED, {
-                "reason_text": "Доводи скарги не спростовують висновку експертизи; підстави "
-                               "для відхилення проєкту підтверджено."}))
-    return meetings
+def _planned(session: Session, projects: list[Project]) -> list[_Planned]:
+    """A decision for every status change of the commission in the projects' history."""
+    by_id = {p.id: p for p in projects}
+    entries = session.execute(
+        select(ProjectEvent).where(ProjectEvent.project_id.in_(by_id),
+                                   ProjectEvent.kind.in_(DECISION_EVENTS))
+        .order_by(ProjectEvent.at, ProjectEvent.id)).scalars()
+    planned = []
+    for entry in entries:
+        kind = DECISION_EVENTS[entry.kind]
+        deadline = None
+        if kind is DecisionKind.RETURN_FOR_REVISION:
+            ends = datetime.fromisoformat(json.loads(entry.details)["revision_deadline"])
+            # The history keeps the instant the window closes; a decision names its last day.
+            deadline = _day(ends - timedelta(microseconds=1))
+        planned.append(_Planned(_day(entry.at), by_id[entry.project_id], kind, entry.text,
+                                deadline, entry.kind == Event.UPHOLD_COMPLAINT.value))
+    return planned
 
 
 def load_review(session: Session) -> int:
@@ -201,74 +206,103 @@ def load_review(session: Session) -> int:
     if cycle is None or session.execute(
             select(func.count()).where(Meeting.cycle_id == cycle.id)).scalar_one():
         return 0
-    secretary = session.execute(select(User).where(User.email == SECRETARY_EMAIL)).scalar_one()
-    staff = session.execute(select(User).where(User.email == STAFF_EMAIL)).scalar_one()
     projects = list(session.execute(
         select(Project).where(Project.cycle_id == cycle.id,
-                              Project.status.in_(ON_BALLOT | {ProjectStatus.REJECTED}))
+                              Project.status.not_in([ProjectStatus.DRAFT,
+                                                     ProjectStatus.WITHDRAWN]))
         .order_by(Project.number)).scalars())
-    if not projects:
+    planned = _planned(session, projects)
+    if not planned:
         return 0
-    seats = _roster(session, cycle)
-    plan = _plan(cycle, projects)
-    expertise_day = plan[0].held_on - timedelta(days=2)
-    grounds = _grounds(projects)
+    secretary = session.execute(select(User).where(User.email == SECRETARY_EMAIL)).scalar_one()
+    staff = session.execute(select(User).where(User.email == STAFF_EMAIL)).scalar_one()
+    seats = _roster(session, cycle, secretary)
+
+    first_day = planned[0].day
     for project in projects:
-        if project.id in grounds:
-            _reason, feasible, text = grounds[project.id]
-            _expertise(session, project, staff, expertise_day, feasible, text)
+        rejection = next((p for p in planned if p.project is project
+                          and p.kind is DecisionKind.REJECT), None)
+        if rejection is None:
+            _expertise(session, project, staff, first_day - timedelta(days=3), True, FEASIBLE)
         else:
-            _expertise(session, project, staff, expertise_day, True,
-                       "Реалізація проєкту можлива. Кошторис перевірено; ціни відповідають "
-                       "ринковим.")
+            _expertise(session, project, staff, first_day - timedelta(days=3),
+                       ground_of(rejection.text) not in INFEASIBLE, rejection.text)
+
+    contested = next((p for p in planned if p.kind is DecisionKind.REJECT), None)
+    days = sorted({p.day for p in planned})
+    if contested is not None:
+        filed_on = contested.day + timedelta(days=2)
+        ruling_day = next((d for d in days if d > filed_on), filed_on + timedelta(days=5))
+        planned.append(_Planned(ruling_day, contested.project, DecisionKind.COMPLAINT_DISMISSED,
+                                DISMISSAL))
+        days = sorted(set(days) | {ruling_day})
+    agendas = {day: AGENDA.format(cycle=cycle.name) for day in days}
+    opening, closing = days[0] - timedelta(days=7), days[-1] + timedelta(days=3)
+    if len(agendas) < 6:
+        agendas[opening] = OPENING.format(cycle=cycle.name)
+    if len(agendas) < 6:
+        agendas[closing] = CLOSING
+
     count = 0
-    for number, planned in enumerate(plan, start=1):
-        meeting = Meeting(
-            cycle_id=cycle.id, number=number, held_on=planned.held_on, place=PLACE,
-            agenda=planned.agenda, minutes=MINUTES, status=MeetingStatus.CLOSED,
-            seats=len(seats), created_at=_at(planned.held_on - timedelta(days=3), 9),
-            created_by_id=secretary.id, opened_at=_at(planned.held_on, 14),
-            closed_at=_at(planned.held_on, 17))
-        # The chair and the secretary always; the other members in turn.
-        others = [s for s in seats if s.role not in (SeatRole.CHAIR, SeatRole.SECRETARY)]
-        others = others[number:] + others[:number]
-        present = [s for s in seats if s.role in (SeatRole.CHAIR, SeatRole.SECRETARY)]
-        present += others[:planned.present - len(present)]
-        meeting.attendance.extend(MeetingAttendance(seat_id=s.id) for s in present)
-        session.add(meeting)
-        session.flush()
-        for position, (project, kind, fields) in enumerate(planned.items, start=1):
-            meeting.agenda_items.append(AgendaItem(project_id=project.id, position=position))
-            count += _decide(session, meeting, project, kind, fields, secretary)
+    complaint_rejection = None
+    for number, day in enumerate(sorted(agendas), start=1):
+        meeting = _meeting(session, cycle, seats, secretary, number, day, agendas[day])
+        for item in (p for p in planned if p.day == day):
+            if item.project.id not in {a.project_id for a in meeting.agenda_items}:
+                meeting.agenda_items.append(AgendaItem(
+                    project_id=item.project.id, position=len(meeting.agenda_items) + 1))
+            decision = _decide(session, meeting, item, secretary)
+            count += 1
+            if item is contested:
+                complaint_rejection = decision
+            if item.kind is DecisionKind.COMPLAINT_DISMISSED and complaint_rejection:
+                _complaint(session, item, complaint_rejection, decision, secretary)
     session.flush()
     return count
 
 
-def _decide(session: Session, meeting: Meeting, project: Project, kind: DecisionKind,
-            fields: dict, secretary: User) -> int:
-    votes = _votes(project.number or 0, meeting.present)
+def _meeting(session: Session, cycle: Cycle, seats: list[CommissionSeat], secretary: User,
+             number: int, day: date, agenda: str) -> Meeting:
+    meeting = Meeting(
+        cycle_id=cycle.id, number=number, held_on=day, place=PLACE, agenda=agenda,
+        minutes=MINUTES, status=MeetingStatus.CLOSED, seats=len(seats),
+        created_at=_at(day - timedelta(days=3), 9), created_by_id=secretary.id,
+        opened_at=_at(day, 14), closed_at=_at(day, 17))
+    # The chair and the secretary always; the other members in turn.
+    signatories = [s for s in seats if s.role in (SeatRole.CHAIR, SeatRole.SECRETARY)]
+    others = [s for s in seats if s not in signatories]
+    others = others[number:] + others[:number]
+    present = signatories + others[:PRESENT[(number - 1) % len(PRESENT)] - len(signatories)]
+    meeting.attendance.extend(MeetingAttendance(seat_id=s.id) for s in present)
+    session.add(meeting)
+    session.flush()
+    return meeting
+
+
+def _decide(session: Session, meeting: Meeting, item: _Planned, secretary: User) -> Decision:
+    votes = _votes(item.project.number or 0, meeting.present)
     if decision_valid(*votes, meeting.present, meeting.seats or 0):
         raise ValueError(f"demo votes {votes} of {meeting.present} present are not valid")
-    at = _at(meeting.held_on, 15)
+    payload = {"readmit": item.readmit} if item.kind is DecisionKind.COMPLAINT_UPHELD else {}
     decision = Decision(
-        meeting_id=meeting.id, project_id=project.id, kind=kind, reason=fields.get("reason"),
-        reason_text=fields.get("reason_text", ""),
-        revision_deadline=fields.get("revision_deadline"), votes_for=votes[0],
-        votes_against=votes[1], abstained=votes[2], payload=payload_text({}), created_at=at,
-        recorded_by_id=secretary.id)
+        meeting_id=meeting.id, project_id=item.project.id, kind=item.kind,
+        reason=ground_of(item.text) if item.kind is DecisionKind.REJECT else None,
+        reason_text=item.text, revision_deadline=item.deadline, votes_for=votes[0],
+        votes_against=votes[1], abstained=votes[2], payload=payload_text(payload),
+        created_at=_at(meeting.held_on, 15), recorded_by_id=secretary.id)
     session.add(decision)
     session.flush()
-    if kind is DecisionKind.COMPLAINT_DISMISSED:
-        rejection = session.execute(select(Decision).where(
-            Decision.project_id == project.id, Decision.kind == DecisionKind.REJECT)
-        ).scalar_one()
-        filed = _at(rejection.meeting.held_on + timedelta(days=2), 10)
-        session.add(Complaint(
-            project_id=project.id, author_id=project.author_id, rejection_id=rejection.id,
-            text="Прошу переглянути рішення: проєкт відповідає вимогам Положення.",
-            filed_at=filed, ruling_id=decision.id))
-        project_services.record_event(session, project=project, kind="complaint_filed",
-                                      actor=project.author, now=filed)
-        project_services.record_event(session, project=project, kind=kind.value,
-                                      actor=secretary, now=at, text=decision.reason_text)
-    return 1
+    return decision
+
+
+def _complaint(session: Session, item: _Planned, rejection: Decision, ruling: Decision,
+               secretary: User) -> None:
+    project = item.project
+    filed = _at(rejection.meeting.held_on + timedelta(days=2), 10)
+    session.add(Complaint(project_id=project.id, author_id=project.author_id,
+                          rejection_id=rejection.id, text=COMPLAINT, filed_at=filed,
+                          ruling_id=ruling.id))
+    project_services.record_event(session, project=project, kind="complaint_filed",
+                                  actor=project.author, now=filed)
+    project_services.record_event(session, project=project, kind=item.kind.value,
+                                  actor=secretary, now=ruling.created_at, text=ruling.reason_text)

@@ -7,6 +7,7 @@ Debian's fonts-dejavu-core package), left margin 3 cm for filing.
 
 from __future__ import annotations
 
+import logging
 from io import BytesIO
 from pathlib import Path
 
@@ -145,6 +146,8 @@ def protocol_pdf(html: str) -> bytes:
     """The print view's HTML (rendered without its stylesheet link) as PDF."""
     from weasyprint import CSS, HTML
 
+    # The portal logs at INFO; WeasyPrint's step-by-step progress is noise there.
+    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     document = HTML(string=html, url_fetcher=_local_only, base_url=str(STATIC))
     return document.write_pdf(stylesheets=[
         CSS(filename=str(PROTOCOL_CSS)),

@@ -48,8 +48,8 @@ class MeetingStatus(StrEnum):
 
 MEETING_STATUS_LABELS = {
     MeetingStatus.DRAFT: _l("In preparation"),
-    MeetingStatus.HELD: _l("Held"),
-    MeetingStatus.CLOSED: _l("Closed"),
+    MeetingStatus.HELD: _l("Held, the protocol is not final yet"),
+    MeetingStatus.CLOSED: _l("Closed, the protocol is final"),
 }
 
 

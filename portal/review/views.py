@@ -35,7 +35,7 @@ from portal.i18n import _
 from portal.money import format_number
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
-from portal.review import decisions, services
+from portal.review import decisions, permissions, services
 from portal.review.documents import DOCX_MIME, protocol_docx, protocol_pdf
 from portal.review.forms import (
     LINE_MESSAGES,
@@ -120,6 +120,12 @@ def review_of(project: Project) -> ProjectReview:
 @bp.app_template_filter("date_long")
 def date_long_filter(value: date) -> str:
     return format_date(value, "long")
+
+
+@bp.app_context_processor
+def review_predicates() -> dict:
+    """The predicates the review's views enforce, for templates to hide what they refuse."""
+    return {"review_permissions": permissions}
 
 
 @bp.app_template_global()
@@ -248,6 +254,7 @@ def _prefill(form: ExpertiseForm, project: Project, earlier: Expertise | None) -
     """Start from the newest expertise's estimate, or from the author's, plus blank lines."""
     lines = earlier.items if earlier else project.cost_items
     form.items.entries = []
+    form.items.last_index = -1  # numbering restarts at items-0
     for line in lines:
         form.items.append_entry({
             "name": line.name, "quantity": format_number(line.quantity.normalize()),

@@ -205,7 +205,8 @@ def test_staff_record_an_expertise_with_three_cost_lines(client, db, scene, make
     sign_in(client, staff)
     url = f"/expertise/projects/{project.id}"
     page = client.get(url).get_data(as_text=True)
-    assert 'value="Лавка"' in page and 'value="5\xa0500,00"' in page
+    assert 'name="items-0-name" type="text" value="Лавка"' in page
+    assert 'value="5\xa0500,00"' in page and 'name="items-3-name"' in page
     response = post_form(client, url, {
         "department": "Управління ЖКГ", "feasible": "yes", "conclusion": "Можливо.",
         "items-0-name": "Лавка", "items-0-quantity": "4", "items-0-unit": "шт.",
