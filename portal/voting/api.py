@@ -10,16 +10,13 @@ from flask import Blueprint, abort, jsonify, request, url_for
 
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
-from portal.cycles.rules import Phase
 from portal.db import db_session
 from portal.voting import board, counting
 from portal.voting.openapi import document
+from portal.voting.permissions import counts_public, vote_over
 from portal.voting.views import background_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-
-CLOSED = frozenset({Phase.RESULTS, Phase.IMPLEMENTATION})
-
 
 def _cycle(cycle_id: int) -> Cycle:
     return db_session().get(Cycle, cycle_id) or abort(404)
@@ -35,9 +32,9 @@ def results(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
     now = utcnow()
-    phase = cycle.phase(now)
-    if phase not in CLOSED and not (cycle.live_counts_during_voting and phase is Phase.VOTING):
+    if not counts_public(cycle, now):
         abort(404)
+    phase = cycle.phase(now)
     summary = counting.results_summary(session, cycle, background_session())
     tally = summary.tally
     return jsonify({
@@ -76,7 +73,7 @@ def results(cycle_id: int):
 def board_json(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
-    if cycle.phase(utcnow()) not in CLOSED:
+    if not vote_over(cycle, utcnow()):
         abort(404)
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     listing = board.page_of(session, cycle, page=page)

@@ -34,6 +34,7 @@ from portal.voting.ballot_rules import window_problems
 from portal.voting.forms import AnnulForm, ApproveForm, PaperBallotForm, SeedForm
 from portal.voting.messages import message, problem_text
 from portal.voting.models import Tally
+from portal.voting.permissions import vote_over
 
 paper = Blueprint("paper", __name__, url_prefix="/desk/paper")
 guard_blueprint(paper, Role.VERIFIER, Role.ADMIN)
@@ -133,7 +134,7 @@ def _page(cycle: Cycle, forms=None):
                                  .order_by(Tally.id.desc())).scalars().all()
     return render_template(
         "voting/commission.html", cycle=cycle, tallies=tallies_of,
-        forms=forms or _forms(session, cycle), phase=cycle.phase(utcnow()), Phase=Phase,
+        forms=forms or _forms(session, cycle), over=vote_over(cycle, utcnow()),
         seed=tallies.lottery_seed(session, cycle),
         counts=counting.results_summary(session, cycle).counts,
     )

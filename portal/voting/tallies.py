@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.accounts.models import User
 from portal.cycles.models import Cycle
-from portal.cycles.rules import Phase
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number, person_key
 from portal.projects import services as project_services
 from portal.projects.models import Project
@@ -31,8 +30,7 @@ from portal.review.rules import DecisionKind
 from portal.review.services import ReviewError
 from portal.voting import rules
 from portal.voting.models import Ballot, BallotChoice, Tally
-
-CLOSED = frozenset({Phase.RESULTS, Phase.IMPLEMENTATION})
+from portal.voting.permissions import vote_over
 
 
 class TallyError(Exception):
@@ -118,7 +116,7 @@ def lottery_seed(session: Session, cycle: Cycle) -> int | None:
 
 def compute_tally(session: Session, *, cycle: Cycle, actor: User | None, now: datetime) -> Tally:
     """Count the closed vote under the cycle's rules and store the outcome."""
-    if cycle.phase(now) not in CLOSED:
+    if not vote_over(cycle, now):
         raise TallyError("voting_not_over")
     seed = None
     if cycle.tie_rule.value == rules.TieRule.LOTTERY.value:

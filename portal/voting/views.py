@@ -37,15 +37,12 @@ from portal.voting.ballot_rules import (
 from portal.voting.forms import BallotForm
 from portal.voting.messages import message, problem_text
 from portal.voting.models import Ballot, Channel
+from portal.voting.permissions import VOTE_OVER, counts_public, vote_over
 from portal.voting.receipts import receipt_code
 from portal.voting.research import export_cycle
 
 bp = Blueprint("voting", __name__, url_prefix="/voting")
 guard_blueprint(bp, public=["index", "board_page", "results", "export_pb"])
-
-#: Phases after the close of voting, when the board and the counts are public.
-CLOSED = frozenset({Phase.RESULTS, Phase.IMPLEMENTATION})
-
 
 @bp.context_processor
 def money():
@@ -69,18 +66,13 @@ def background_session():
     return None if current_app.testing else database().sessionmaker
 
 
-def voting_closed(cycle: Cycle, now) -> bool:
-    """True once voting is over for good (a suspended cycle is not "over")."""
-    return cycle.phase(now) in CLOSED
-
-
 @bp.route("/")
 def index():
     session = db_session()
     now = utcnow()
     cycles = session.execute(select(Cycle).order_by(Cycle.voting_start.desc())).scalars().all()
     listed = [(cycle, cycle.phase(now)) for cycle in cycles]
-    return render_template("voting/index.html", cycles=listed, Phase=Phase, closed=CLOSED)
+    return render_template("voting/index.html", cycles=listed, Phase=Phase, closed=VOTE_OVER)
 
 
 @bp.route("/<int:cycle_id>/ballot", methods=["GET", "POST"])
@@ -148,7 +140,7 @@ def my_ballot(cycle_id: int):
     return render_template(
         "voting/my_ballot.html", cycle=cycle, ballot=own,
         receipt=receipt_code(_secret(), own.uuid), projects=services.ballot_projects(session, own),
-        board_open=voting_closed(cycle, utcnow()),
+        board_open=vote_over(cycle, utcnow()),
     )
 
 
@@ -156,7 +148,7 @@ def my_ballot(cycle_id: int):
 def board_page(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
-    if not voting_closed(cycle, utcnow()):
+    if not vote_over(cycle, utcnow()):
         return render_template("voting/board.html", cycle=cycle, open=False)
     page = request.args.get("page", 1, type=int) or 1
     listing = board.page_of(session, cycle, page=max(page, 1))
@@ -176,12 +168,11 @@ def results(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
     now = utcnow()
-    visible = voting_closed(cycle, now) or (
-        cycle.live_counts_during_voting and cycle.phase(now) is Phase.VOTING)
+    visible = counts_public(cycle, now)
     summary = (counting.results_summary(session, cycle, background_session())
                if visible else None)
     return render_template("voting/results.html", cycle=cycle, visible=visible,
-                           summary=summary, closed=voting_closed(cycle, now),
+                           summary=summary, closed=vote_over(cycle, now),
                            stale_seconds=counting.CACHE_SECONDS)
 
 
@@ -189,7 +180,7 @@ def results(cycle_id: int):
 def export_pb(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
-    if not voting_closed(cycle, utcnow()):
+    if not vote_over(cycle, utcnow()):
         abort(404)
     text = export_cycle(session, cycle)
     return Response(text, mimetype="text/plain; charset=utf-8", headers={
