@@ -220,3 +220,22 @@ def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote
     assert response.status_code == 400
     db.refresh(ballot)
     assert ballot.annulled_at is None
+
+
+def test_an_annulled_ballot_stays_on_the_board_marked(client, db, vote):
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "annul", "meeting": meeting.id, "votes_for": 3, "votes_against": 0,
+        "abstained": 0, "ballots": ballot.receipt_hash, "reason": "Підроблена особа"},
+        token_from=url)
+    assert response.status_code == 302
+    board = client.get(f"/voting/{cycle.id}/board").get_data(as_text=True)
+    assert ballot.receipt_hash in board and "Підроблена особа" in board
+    data = client.get(f"/api/v1/cycles/{cycle.id}/board").get_json()
+    marked = {b["receipt_hash"]: b["annulled"] for b in data["ballots"]}
+    assert marked[ballot.receipt_hash] is True and sum(marked.values()) == 1
+    results = client.get(f"/api/v1/cycles/{cycle.id}/results").get_json()
+    assert results["participation"] == {**results["participation"], "voters": 4, "annulled": 1}
