@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User, UserRole
 from portal.clock import KYIV
+from portal.community.models import District
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import CategoryKind
 from portal.identity.models import Verification, VerificationMethod
@@ -47,10 +48,10 @@ SCHOOL_PROJECTS = (
     ("Загальноміські", "Мобільний планетарій для шкіл міста", 75_000),
     ("Загальноміські", "Велопарковки з навісом біля шкіл", 36_000),
     ("Загальноміські", "Шкільний фестиваль вуличної музики", 30_000),
-    ("Районні: Ступки", "Зона тихого читання в бібліотеці школи № 12", 22_000),
-    ("Районні: Ступки", "Теплиця для уроків біології", 28_000),
-    ("Районні: Ступки", "Настільний теніс у рекреації", 12_000),
-    ("Районні: Ступки", "Фотостудія для шкільної газети", 19_000),
+    ("Районні", "Зона тихого читання в бібліотеці школи № 12", 22_000),
+    ("Районні", "Теплиця для уроків біології", 28_000),
+    ("Районні", "Настільний теніс у рекреації", 12_000),
+    ("Районні", "Фотостудія для шкільної газети", 19_000),
 )
 
 
@@ -137,9 +138,11 @@ def load_finished_vote(session: Session, *, secret: str) -> int:
     # The voters of 2018 have no demo accounts: their ballots are paper ones, entered by
     # the demo verifier, so that no account is invented for them.
     verifier = session.execute(select(User).where(User.email == VERIFIER_EMAIL)).scalar_one()
+    districts = list(session.execute(select(District.id).order_by(District.position)).scalars())
     people = [(person_key(PersonNumber(NumberKind.RNOKPP, make_rnokpp(f"{700000000 + n:09d}")),
                           secret),
                {"channel": Channel.PAPER.value, "entered_by_id": verifier.id,
+                "district_id": districts[(n * 3) % len(districts)] if districts else None,
                 "age_band": band_of_age(16 + (n * 7) % 70)})
               for n in range(FINISHED_VOTERS)]
     rows = _ballot_rows(cycle, people, secret,
@@ -181,8 +184,6 @@ def load_school_vote(session: Session, *, secret: str, now: datetime) -> Cycle |
     admin = session.execute(select(User).join(UserRole, UserRole.user_id == User.id)
                             .where(UserRole.role == Role.ADMIN)
                             .order_by(User.id).limit(1)).scalar_one()
-    from portal.community.models import District
-
     stupky = session.execute(select(District).where(District.name == "Ступки")).scalar_one()
     cycle = Cycle(
         name=SCHOOL, budget_year=2027, total_budget=300_000_00,
@@ -198,7 +199,7 @@ def load_school_vote(session: Session, *, secret: str, now: datetime) -> Cycle |
     cycle.categories.append(Category(name="Загальноміські", kind=CategoryKind.CITYWIDE,
                                      budget=150_000_00, min_cost=5_000_00,
                                      max_cost=100_000_00, position=1))
-    cycle.categories.append(Category(name="Районні: Ступки", kind=CategoryKind.DISTRICT,
+    cycle.categories.append(Category(name="Районні", kind=CategoryKind.DISTRICT,
                                      district_id=stupky.id, budget=50_000_00,
                                      min_cost=5_000_00, max_cost=50_000_00, position=2))
     session.add(cycle)
@@ -214,7 +215,7 @@ def load_school_vote(session: Session, *, secret: str, now: datetime) -> Cycle |
             cycle_id=cycle.id, category_id=pots[pot].id, author_id=authors[n % len(authors)].id,
             number=n, status=ProjectStatus.ADMITTED, title=title,
             summary="Проєкт учнівського самоврядування.", total_cost=hryvnias * 100,
-            district_id=stupky.id if pot.startswith("Районні") else None,
+            district_id=stupky.id if pot == "Районні" else None,
             created_at=submitted, updated_at=submitted, submitted_at=submitted,
             status_changed_at=voting_start - timedelta(days=2))
         project.cost_items.append(CostItem(position=1, name=title, quantity=1, unit="компл.",
