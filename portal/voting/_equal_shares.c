@@ -1,52 +1,20 @@
-/* One run of the Method of Equal Shares in doubles that knows when it cannot be trusted.
+/* The CPython module around equal_shares_run.c: one float run of Equal Shares.
 
-   The C twin of portal/voting/equal_shares_float.py: that module's docstring explains the
-   price without sorting, the error bounds and the certificate, and the two must stay step
-   for step the same (the tests hold both to the exact engine and to each other).
    prepare() copies one election into C arrays once; run() does one run at a given
    per-voter endowment and returns the funded projects in funding order with their trace
    and certificate, or None when a decision fell within the safety margin, so that the
-   caller redoes that endowment in fractions. Plain CPython C API; the GIL stays held, as a
-   run takes about a millisecond. */
+   caller (portal/voting/equal_shares.py) redoes that endowment in fractions. Plain
+   CPython C API; the GIL stays held, as a run takes about a millisecond. */
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <math.h>
 
-#define TOLERANCE 1e-9
-#define UNIT 1.1102230246251565e-16   /* 2**-53, the unit roundoff of a double */
+#include "equal_shares_run.h"
+
 #define EXACT_LIMIT 9007199254740992LL /* 2**53: integers up to here are exact doubles */
 
-enum { PRICED, UNAFFORDABLE, NEAR_TIE };
-
 static const char CAPSULE[] = "portal.voting._equal_shares.Election";
-
-typedef struct {
-    Py_ssize_t projects, groups;
-    double *cost, *votes, *size; /* money and voter counts, all integers below 2**53 */
-    int *order;                  /* rank on equal price, lower wins; < 0: not a candidate */
-    Py_ssize_t *start;           /* project p's groups are member[start[p]..start[p+1]) */
-    int *member;
-} Election;
-
-typedef struct {
-    double budget, slack, size; /* slack: bound on |budget - the exact budget| */
-} Purse;
-
-typedef struct {
-    const Election *e;
-    Purse *purse;                            /* per ballot group */
-    Purse *scratch;                          /* room for one project's supporters */
-    double *alpha, *alpha_error, *rho, *rho_error; /* per project, from its last pricing */
-    Py_ssize_t *fresh;                       /* the round of that pricing, -1 never */
-    char *alive, *simple;
-    Py_ssize_t *winners, funded;             /* the projects funded so far, in order */
-    double *trace;                           /* per round: alpha's upper bound, simple */
-    Py_ssize_t *before_winners;              /* the run to certify against, if any */
-    const double *before_trace;
-    Py_ssize_t before_funded;
-    int certified;
-} Run;
 
 static void election_free(Election *e)
 {
@@ -144,7 +112,7 @@ static PyObject *prepare(PyObject *self, PyObject *args)
             PyErr_SetString(PyExc_ValueError, "starts must not decrease");
             goto fail;
         }
-        e->start[p] = (Py_ssize_t)starts[p];
+        e->start[p] = (ptrdiff_t)starts[p];
     }
     for (Py_ssize_t p = 0; p < projects; p++) {
         long long votes = 0;
@@ -184,204 +152,6 @@ fail:
     return NULL;
 }
 
-/* Running sums over the poor supporters of one project found so far. */
-typedef struct {
-    Py_ssize_t count;
-    double paid, votes, carried, top; /* top: the highest budget + slack among them */
-} Poor;
-
-/* Put q with the poor when its budget is below rho, else append it to rich[*n] and lower
-   *low to its budget - slack. Branch-free: poor or rich is a coin toss for the branch
-   predictor, and adding 0.0 * x leaves every sum bit for bit as the Python twin's. */
-static inline void classify(Purse q, double rho, Poor *poor, double *low, Purse *rich,
-                            Py_ssize_t *n)
-{
-    const int is_poor = q.budget < rho;
-    const double weight = is_poor ? q.size : 0.0;
-    const double high = q.budget + q.slack, least = q.budget - q.slack;
-    poor->count += is_poor;
-    poor->paid += weight * q.budget;
-    poor->votes += weight;
-    poor->carried += weight * q.slack;
-    poor->top = is_poor && high > poor->top ? high : poor->top;
-    *low = !is_poor && least < *low ? least : *low;
-    rich[*n] = q;
-    *n += !is_poor;
-}
-
-/* Project p's price at the current budgets, by the fixed point described in the Python
-   twin; on PRICED, *rho_out is the price and *error_out bounds its distance to the exact
-   one. The first pass gathers the supporters' purses; those not poor yet are copied to
-   r->scratch, so that any further pass reads a short contiguous array. */
-static int price(const Run *r, Py_ssize_t p, double *rho_out, double *error_out,
-                 char *simple_out)
-{
-    const Election *e = r->e;
-    const double cost = e->cost[p], votes = e->votes[p];
-    Purse *rich = r->scratch;
-    double rho = cost / votes;
-    double error = 2 * UNIT * rho;
-    int from_set = 1; /* rho is the price that the poor set found so far implies */
-    if (r->fresh[p] >= 0 && !r->simple[p]) {
-        const double floor = (r->rho[p] - r->rho_error[p]) * (1 - 4 * UNIT);
-        if (floor > rho) {
-            rho = floor;
-            from_set = 0;
-        }
-    }
-    Poor poor = {0, 0.0, 0.0, 0.0, -INFINITY};
-    double low = INFINITY;
-    Py_ssize_t n = 0, before = 0;
-    for (Py_ssize_t k = e->start[p]; k < e->start[p + 1]; k++)
-        classify(r->purse[e->member[k]], rho, &poor, &low, rich, &n);
-    while (!(from_set && poor.count == before)) {
-        const double rounding = 2 * (poor.count + 2) * UNIT * poor.paid;
-        if (n == 0) /* everybody gives all they have: is it enough? */
-            return cost - poor.paid > TOLERANCE * cost + poor.carried + rounding
-                       ? UNAFFORDABLE : NEAR_TIE;
-        const double rest = votes - poor.votes;
-        rho = (cost - poor.paid) / rest;
-        error = (poor.carried + rounding + 2 * UNIT * cost) / rest + 4 * UNIT * rho;
-        if (!(error < rho))
-            return NEAR_TIE;
-        from_set = 1;
-        const Py_ssize_t length = n;
-        before = poor.count;
-        low = INFINITY;
-        n = 0;
-        for (Py_ssize_t k = 0; k < length; k++) /* in place: n never passes k */
-            classify(rich[k], rho, &poor, &low, rich, &n);
-    }
-    const double margin = TOLERANCE * rho + error;
-    if (!(low - rho > margin && rho - poor.top > margin))
-        return NEAR_TIE;
-    *rho_out = rho;
-    *error_out = error;
-    *simple_out = poor.count == 0;
-    return PRICED;
-}
-
-static int refresh(Run *r, Py_ssize_t p, Py_ssize_t round)
-{
-    const Election *e = r->e;
-    int status = price(r, p, &r->rho[p], &r->rho_error[p], &r->simple[p]);
-    if (status == UNAFFORDABLE)
-        r->alive[p] = 0;
-    if (status != PRICED)
-        return status;
-    if (r->simple[p]) {
-        r->alpha[p] = 1.0 / e->votes[p];
-        r->alpha_error[p] = UNIT * r->alpha[p];
-    }
-    else {
-        r->alpha[p] = r->rho[p] / e->cost[p];
-        r->alpha_error[p] = r->rho_error[p] / e->cost[p] + 2 * UNIT * r->alpha[p];
-    }
-    r->fresh[p] = round;
-    return PRICED;
-}
-
-/* Every rival must be clearly dearer than best, or both be 1 / votes in the right order. */
-static int check_rivals(Run *r, Py_ssize_t best, Py_ssize_t round)
-{
-    const Election *e = r->e;
-    const double *alpha = r->alpha, *alpha_error = r->alpha_error;
-    const double limit = alpha[best] + alpha_error[best] + TOLERANCE * alpha[best];
-    for (Py_ssize_t k = 0; k < e->projects; k++) {
-        if (!r->alive[k] || k == best || alpha[k] - alpha_error[k] > limit)
-            continue;
-        if (r->fresh[k] != round) {
-            if (refresh(r, k, round) == NEAR_TIE)
-                return NEAR_TIE;
-            if (!r->alive[k] || alpha[k] - alpha_error[k] > limit)
-                continue;
-        }
-        if (r->simple[best] && r->simple[k]
-            && (e->votes[best] > e->votes[k]
-                || (e->votes[best] == e->votes[k] && e->order[best] < e->order[k])))
-            continue;
-        return NEAR_TIE;
-    }
-    return PRICED;
-}
-
-/* Whether every rival is dearer now than best was in this round of the run before (at a
-   lower endowment), or both are 1 / votes and best wins the tie: then every endowment in
-   between funds best in this round too (see equal_shares.py). */
-static int certify(Run *r, Py_ssize_t best, Py_ssize_t round)
-{
-    const Election *e = r->e;
-    const double *alpha = r->alpha, *alpha_error = r->alpha_error;
-    if (round >= r->before_funded || r->before_winners[round] != best)
-        return 0;
-    const double upper = r->before_trace[2 * round], bound = upper + TOLERANCE * upper;
-    const int simple = r->before_trace[2 * round + 1] != 0.0;
-    for (Py_ssize_t k = 0; k < e->projects; k++) {
-        if (!r->alive[k] || k == best || alpha[k] - alpha_error[k] > bound)
-            continue;
-        if (r->fresh[k] != round) {
-            if (refresh(r, k, round) == NEAR_TIE)
-                return 0; /* k keeps its stale price; this run just certifies nothing */
-            if (!r->alive[k] || alpha[k] - alpha_error[k] > bound)
-                continue;
-        }
-        if (simple && r->simple[k]
-            && (e->votes[best] > e->votes[k]
-                || (e->votes[best] == e->votes[k] && e->order[best] < e->order[k])))
-            continue;
-        return 0;
-    }
-    return 1;
-}
-
-/* Fund projects until none is affordable, recording them in r->winners and r->trace. */
-static int simulate(Run *r)
-{
-    const Election *e = r->e;
-    const double *alpha = r->alpha;
-    for (Py_ssize_t round = 0;; round++) {
-        Py_ssize_t best = -1;
-        for (;;) { /* the cheapest by its last price, until that price is fresh */
-            best = -1;
-            for (Py_ssize_t p = 0; p < e->projects; p++) {
-                if (r->alive[p]
-                    && (best < 0 || alpha[p] < alpha[best]
-                        || (alpha[p] == alpha[best] && e->order[p] < e->order[best])))
-                    best = p;
-            }
-            if (best < 0 || r->fresh[best] == round)
-                break;
-            if (refresh(r, best, round) == NEAR_TIE)
-                return NEAR_TIE;
-        }
-        if (best < 0)
-            break;
-        if (check_rivals(r, best, round) == NEAR_TIE)
-            return NEAR_TIE;
-        if (r->certified)
-            r->certified = certify(r, best, round);
-        const double rho = r->rho[best], error = r->rho_error[best];
-        for (Py_ssize_t k = e->start[best]; k < e->start[best + 1]; k++) {
-            Purse *purse = &r->purse[e->member[k]];
-            if (purse->budget < rho) {
-                purse->budget = purse->slack = 0.0;
-            }
-            else {
-                purse->budget = purse->budget - rho;
-                purse->slack += error + UNIT * purse->budget;
-            }
-        }
-        r->alive[best] = 0;
-        r->winners[round] = best;
-        r->trace[2 * round] = alpha[best] + r->alpha_error[best];
-        r->trace[2 * round + 1] = r->simple[best] ? 1.0 : 0.0;
-        r->funded = round + 1;
-    }
-    if (r->certified && r->funded != r->before_funded)
-        r->certified = 0;
-    return PRICED;
-}
-
 /* Read the winners and trace of the run before into r; 0 with an exception on error. */
 static int read_before(Run *r, PyObject *winners, PyObject *trace, Py_buffer *view)
 {
@@ -390,7 +160,7 @@ static int read_before(Run *r, PyObject *winners, PyObject *trace, Py_buffer *vi
     if (seq == NULL)
         return 0;
     const Py_ssize_t funded = PySequence_Fast_GET_SIZE(seq);
-    Py_ssize_t *before = PyMem_Calloc(funded + 1, sizeof *before);
+    ptrdiff_t *before = PyMem_Calloc(funded + 1, sizeof *before);
     if (before == NULL) {
         Py_DECREF(seq);
         PyErr_NoMemory();
@@ -436,20 +206,26 @@ static void run_free(Run *r)
 
 static PyObject *run(PyObject *self, PyObject *args)
 {
-    PyObject *capsule, *before_winners = Py_None, *before_trace = Py_None, *result = NULL;
+    PyObject *capsule, *given, *before_winners = Py_None, *before_trace = Py_None;
+    PyObject *result = NULL;
     Py_buffer view = {0};
-    double endowment;
     (void)self;
-    if (!PyArg_ParseTuple(args, "Od|OO:run", &capsule, &endowment, &before_winners,
+    if (!PyArg_ParseTuple(args, "OO|OO:run", &capsule, &given, &before_winners,
                           &before_trace))
         return NULL;
     const Election *e = PyCapsule_GetPointer(capsule, CAPSULE);
     if (e == NULL)
         return NULL;
-    if (!(endowment >= 0 && endowment < INFINITY)) {
-        PyErr_SetString(PyExc_ValueError, "the endowment must be finite and not negative");
+    /* An int endowment is exact (below 2**53); a float one may be a rounded fraction. */
+    const int whole = PyLong_Check(given);
+    const double endowment = whole ? PyLong_AsDouble(given) : PyFloat_AsDouble(given);
+    if (endowment == -1.0 && PyErr_Occurred())
+        return NULL;
+    if (!(endowment >= 0 && endowment <= (double)EXACT_LIMIT)) {
+        PyErr_SetString(PyExc_ValueError, "the endowment must be in [0, 2**53]");
         return NULL;
     }
+    const double slack = whole ? 0.0 : UNIT * endowment;
     const Py_ssize_t n = e->projects + 1;
     Py_ssize_t widest = 0;
     for (Py_ssize_t p = 0; p < e->projects; p++)
@@ -478,14 +254,14 @@ static PyObject *run(PyObject *self, PyObject *args)
         r.certified = 1;
     }
     for (Py_ssize_t g = 0; g < e->groups; g++)
-        r.purse[g] = (Purse){endowment, UNIT * endowment, e->size[g]};
+        r.purse[g] = (Purse){endowment, slack, e->size[g]};
     for (Py_ssize_t p = 0; p < e->projects; p++) {
         r.alive[p] = e->order[p] >= 0 && e->votes[p] > 0 && e->cost[p] > 0;
         r.alpha[p] = e->votes[p] > 0 ? 1.0 / e->votes[p] : 0.0;
         r.alpha_error[p] = UNIT * r.alpha[p];
         r.fresh[p] = -1;
     }
-    if (simulate(&r) == NEAR_TIE) {
+    if (equal_shares_simulate(&r) == NEAR_TIE) {
         result = Py_NewRef(Py_None);
         goto done;
     }
@@ -514,7 +290,7 @@ static PyMethodDef methods[] = {
     {"prepare", prepare, METH_VARARGS,
      "prepare(costs, order, starts, members, sizes) -> election: copy one election."},
     {"run", run, METH_VARARGS,
-     "run(election, endowment, before_winners=None, before_trace=None)\n"
+     "run(election, endowment: int | float, before_winners=None, before_trace=None)\n"
      "-> (winners, trace, certified), or None on a near-tie."},
     {NULL, NULL, 0, NULL},
 };

@@ -74,19 +74,32 @@ class EqualSharesResult:
 
 
 class _Election:
-    """Static data of one count: supporters per project, group sizes, tie ranks."""
+    """Static data of one count: identical ballots grouped, supporters per project, tie
+    ranks."""
 
     def __init__(
         self, costs: Sequence[int], ballots: Sequence[tuple[Sequence[int], int]],
         ranks: Sequence[int],
     ) -> None:
         self.costs = list(costs)
-        self.sizes = [count for _, count in ballots]
+        groups: dict[frozenset[int], int] = {}
+        for chosen, count in ballots:
+            key = frozenset(chosen)
+            groups[key] = groups.get(key, 0) + count
+        self.votes = [0] * len(costs)
+        for chosen, count in groups.items():
+            for project in chosen:
+                self.votes[project] += count
+        # Groups in the order of the most supported projects they choose: a project's
+        # supporters then lie close together in memory, and a float run is ~40% faster.
+        popular = sorted(range(len(costs)), key=lambda p: (-self.votes[p], p))
+        place = {p: position for position, p in enumerate(popular)}
+        ordered = sorted(groups, key=lambda chosen: sorted(place[p] for p in chosen))
+        self.sizes = [groups[chosen] for chosen in ordered]
         self.supporters: list[list[int]] = [[] for _ in costs]
-        for group, (chosen, _) in enumerate(ballots):
-            for project in set(chosen):
+        for group, chosen in enumerate(ordered):
+            for project in chosen:
                 self.supporters[project].append(group)
-        self.votes = [sum(self.sizes[g] for g in groups) for groups in self.supporters]
         self.candidates = [p for p in range(len(costs)) if costs[p] > 0 and self.votes[p] > 0]
         # Equal price: cheaper first, then more votes, then the caller's tie order.
         ordered = sorted(self.candidates, key=lambda p: (costs[p], -self.votes[p], ranks[p]))
@@ -175,11 +188,14 @@ def _runner(
     exact: dict[Fraction, _Run] = {}  # the skip may ask for an endowment twice
 
     def run(endowment: Fraction, before: _Run | None) -> _Run:
-        result = (
-            module.run(prepared, float(endowment))
-            if before is None
-            else module.run(prepared, float(endowment), before.winners, before.trace)
-        )
+        # A whole endowment goes as an int, which the engines know to be exact.
+        given = endowment.numerator if endowment.denominator == 1 else float(endowment)
+        if endowment >= _FLOAT_LIMIT:  # beyond exact doubles: fractions only
+            result = None
+        elif before is None:
+            result = module.run(prepared, given)
+        else:
+            result = module.run(prepared, given, before.winners, before.trace)
         if result is not None:
             return _Run(*result)
         if endowment not in exact:
@@ -201,6 +217,7 @@ def equal_shares_add1(
 
     ``ballots`` are ``(chosen project indices, number of identical ballots)``;
     ``tie_ranks[p]`` orders projects left tied after cost and votes (lower wins).
+    ``engine`` only changes the speed: every engine gives the same result.
     """
     election = _Election(costs, ballots, tie_ranks)
     voters = sum(election.sizes)

@@ -16,13 +16,15 @@ grows, and at the fixed point it is the set of supporters holding less than the 
 When everybody is poor the project is unaffordable (and stays so: budgets only fall).
 
 When floats are trusted. Every budget carries a bound on its distance to the exact one
-(``slack``): the rounding of the endowment, plus, for every price paid, that price's error
-bound and the rounding of the subtraction; a budget spent to zero is exact again. A
-price's error bound follows from the slack of the poor supporters' budgets and the
-rounding of the sums that made it. A decision is taken in floats only when its two sides
-differ by more than ``1e-9`` of their size plus their error bounds: every supporter's
-poor-or-rich status at the final price, unaffordability, and the winner against every
-rival (two prices of ``1 / votes`` are compared by votes and tie order instead, exactly).
+(``slack``): the rounding of the endowment (none for an int), plus, for every price paid,
+that price's error bound and the rounding of the subtraction, which Fast2Sum gives
+exactly; a budget spent to zero is exact again. A price's error bound follows from the
+slack of the poor supporters' budgets and the rounding of the sums that made it (none for
+``cost / votes`` when that division is exact). A decision is taken in floats only when its
+two sides differ by more than ``1e-9`` of their size plus their error bounds: every
+supporter's poor-or-rich status at the final price (a budget exactly at an exact price is
+no tie), unaffordability, and the winner against every rival (two prices of
+``1 / votes`` are compared by votes and tie order instead, exactly).
 Lazy evaluation keeps a project's last ``alpha`` (less its error) as a lower bound of its
 current one: exact prices only rise as budgets fall.
 
@@ -39,6 +41,7 @@ import math
 from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 TOLERANCE = 1e-9
 UNIT = 2.0**-53  # the unit roundoff of a double
@@ -73,16 +76,18 @@ def prepare(
 
 
 def run(
-    prepared: Prepared, endowment: float, before_winners: Sequence[int] | None = None,
+    prepared: Prepared, endowment: int | float, before_winners: Sequence[int] | None = None,
     before_trace: bytes | None = None,
 ) -> tuple[tuple[int, ...], bytes, bool] | None:
     """One run with every voter holding ``endowment``: None on a near-tie, else the funded
     projects in order, the trace to certify a later run against, and whether this run is
     certified against the one before (given by its winners and trace)."""
     state = _Run(prepared, endowment)
-    if before_winners is not None and before_trace is not None:
+    if before_winners is not None:
         state.before_winners = tuple(before_winners)
         state.before_trace = array("d", before_trace)
+        if len(state.before_trace) != 2 * len(state.before_winners):
+            raise ValueError("the trace before does not match its winners")
         state.certified = True
     try:
         winners = state.winners()
@@ -94,10 +99,14 @@ def run(
 class _Run:
     """The state of one run: budgets with their error bounds, and each project's last price."""
 
-    def __init__(self, prepared: Prepared, endowment: float) -> None:
+    def __init__(self, prepared: Prepared, endowment: int | float) -> None:
+        if not 0 <= endowment <= 2**53:
+            raise ValueError("the endowment must be in [0, 2**53]")
         self.e = prepared
-        self.budgets = [endowment] * len(prepared.sizes)
-        self.slack = [UNIT * endowment] * len(prepared.sizes)
+        # An int endowment is exact (below 2**53); a float one may be a rounded fraction.
+        self.budgets = [float(endowment)] * len(prepared.sizes)
+        initial_slack = 0.0 if isinstance(endowment, int) else UNIT * endowment
+        self.slack = [initial_slack] * len(prepared.sizes)
         count = len(prepared.costs)
         self.alive = [
             prepared.order[p] >= 0 and prepared.votes[p] > 0 and prepared.costs[p] > 0
@@ -115,6 +124,7 @@ class _Run:
         self.certified = False
 
     def winners(self) -> tuple[int, ...]:
+        """Fund projects until none is affordable; raise _NearTie when floats are unsure."""
         e, alpha, order = self.e, self.alpha, self.e.order
         funded: list[int] = []
         while True:
@@ -137,9 +147,10 @@ class _Run:
                 s = budgets[g]
                 if s < rho:
                     budgets[g] = slack[g] = 0.0
-                else:
-                    budgets[g] = s - rho
-                    slack[g] += error + UNIT * budgets[g]
+                else:  # s >= rho, so (s - left) - rho is exactly the rounding (Fast2Sum)
+                    left = s - rho
+                    slack[g] += error + abs((s - left) - rho)
+                    budgets[g] = left
             self.alive[best] = False
             funded.append(best)
             self.trace.extend((alpha[best] + self.alpha_error[best], float(self.simple[best])))
@@ -211,7 +222,8 @@ class _Run:
         e, budgets, slack = self.e, self.budgets, self.slack
         cost, votes, sizes = e.costs[p], e.votes[p], e.sizes
         rho = cost / votes
-        error = 2 * UNIT * rho
+        exact = Fraction(rho) * int(votes) == int(cost)  # the division did not round
+        error = 0.0 if exact else 2 * UNIT * rho
         from_set = True  # rho is the price that the poor set found so far (none) implies
         if self.fresh[p] >= 0 and not self.simple[p]:
             # The last price, less its error, is below the current one: start there.
@@ -250,6 +262,12 @@ class _Run:
                 raise _NearTie
             from_set = True
         margin = TOLERANCE * rho + error
-        if not (low - rho > margin and rho - top > margin):
+        if not rho - top > margin:
+            raise _NearTie
+        if not low - rho > margin and (error != 0.0 or not all(
+            # A budget exactly at an exact price is no tie: paying all is paying the price.
+            budgets[g] - slack[g] - rho > margin or (budgets[g] == rho and slack[g] == 0.0)
+            for g in rich
+        )):
             raise _NearTie
         return rho, error, count == 0

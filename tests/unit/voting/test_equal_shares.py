@@ -1,4 +1,4 @@
-"""Equal Shares (add1): a textbook example, and agreement with pabutools on random instances."""
+"""Equal Shares (add1): textbook examples and agreement with pabutools, on every engine."""
 
 import random
 from fractions import Fraction
@@ -11,18 +11,18 @@ from pabutools.tiebreaking import TieBreakingRule
 from portal.voting.equal_shares import equal_shares_add1
 
 
-def test_proportionality_two_groups_share_the_budget():
+def test_proportionality_two_groups_share_the_budget(engine):
     # 6 voters like a, b; 4 like c, d; each project costs 30 of a budget of 100.
     costs = [30, 30, 30, 30]
     ballots = [((0, 1), 6), ((2, 3), 4)]
-    result = equal_shares_add1(costs, ballots, 100, [0, 1, 2, 3])
+    result = equal_shares_add1(costs, ballots, 100, [0, 1, 2, 3], engine=engine)
     assert sorted(result.winners) == [0, 1, 2]
 
 
-def test_completion_raises_the_endowment_until_the_outcome_would_overspend():
+def test_completion_raises_the_endowment_until_the_outcome_would_overspend(engine):
     costs = [50, 50]
     ballots = [((0,), 1), ((1,), 1)]
-    result = equal_shares_add1(costs, ballots, 100, [0, 1])
+    result = equal_shares_add1(costs, ballots, 100, [0, 1], engine=engine)
     assert sorted(result.winners) == [0, 1]
     assert result.endowment == Fraction(50)
 
@@ -44,7 +44,7 @@ def _pabutools_add1(costs, ballots, budget, ranks):
     return sorted(int(p.name) for p in outcome)
 
 
-def test_agrees_with_pabutools_on_random_small_instances():
+def test_agrees_with_pabutools_on_random_small_instances(engine):
     rng = random.Random(20240501)
     for _ in range(40):
         m = rng.randint(2, 7)
@@ -56,12 +56,22 @@ def test_agrees_with_pabutools_on_random_small_instances():
         if sum(costs) <= budget:
             continue  # pabutools' completion would raise the budget without end
         ranks = list(range(m))
-        ours = sorted(equal_shares_add1(costs, ballots, budget, ranks).winners)
+        ours = sorted(equal_shares_add1(costs, ballots, budget, ranks, engine=engine).winners)
         assert ours == _pabutools_add1(costs, ballots, budget, ranks)
 
 
-def test_equal_prices_of_one_over_votes_go_to_the_cheaper_project():
+def test_equal_prices_of_one_over_votes_go_to_the_cheaper_project(engine):
     # Both cost 1/7 of their price per supporter; (9/7)/9 > (10/7)/10 in floats, not exactly.
     costs, ballots = [9, 10], [((0, 1), 7)]
-    assert equal_shares_add1(costs, ballots, 14, [0, 1]).winners == (0,)
+    assert equal_shares_add1(costs, ballots, 14, [0, 1], engine=engine).winners == (0,)
     assert _pabutools_add1(costs, ballots, 14, [0, 1]) == [0]
+
+
+def test_equal_prices_with_poor_supporters_go_by_tie_rank(engine):
+    # After project 0, the voter of (0, 1, 2) has 1.5 left and is poor for the twins 1 and 2:
+    # both cost 4 at 2.5 for the voter of (1, 2), an exact tie that the tie rank settles.
+    costs, ballots = [3, 4, 4], [((0,), 1), ((0, 1, 2), 1), ((1, 2), 1)]
+    for ranks, twin in (([0, 1, 2], 1), ([0, 2, 1], 2)):
+        result = equal_shares_add1(costs, ballots, 9, ranks, engine=engine)
+        assert result.winners == (0, twin)
+        assert _pabutools_add1(costs, ballots, 9, ranks) == sorted(result.winners)
