@@ -31,9 +31,6 @@ MESSAGES = {
     "already_voted_desk": _l("This person has already voted in this cycle. One person has one "
                              "ballot, online or on paper."),
     "malformed": _l("The ballot could not be read. Choose the projects again."),
-    "not_verified_account": _l("Verify your identity to vote."),
-    "receipt_format": _l("Enter the receipt code as it was given, e.g. ABCD-EFGH-JKLM-NPQR."),
-    "receipt_not_found": _l("No ballot with this receipt is on the board."),
     "reason_required": _l("Give the reason."),
     "nothing_to_annul": _l("List at least one ballot (receipt hash or the person's number)."),
     "unknown_ballot": _l("Line %(line)s names no ballot of this cycle."),
