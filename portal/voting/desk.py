@@ -73,7 +73,7 @@ def enter(cycle_id: int):
     sheet = services.ballot_sheet(session, cycle)
     form = PaperBallotForm.from_request()
     form.district.choices = _district_choices(session)
-    problems, chosen, receipt = [], set(), None
+    problems, chosen = [], set()
     if form.submitted_and_valid:
         number = parse_person_number(form.number.data, NumberKind(form.kind.data))
         choices = services.parse_choices(request.form.getlist("choice"))
@@ -93,16 +93,15 @@ def enter(cycle_id: int):
             except services.BallotRefused as refused:
                 session.rollback()
                 problems = refused.problems
-            except services.AlreadyVoted as already:
+            except services.AlreadyVoted:
                 session.rollback()
                 form.add_error(None, message("already_voted_desk"))
-                receipt = already.receipt
             else:
                 session.commit()
                 return render_template("voting/paper_done.html", cycle=cycle,
                                        receipt=cast.receipt)
     return render_template("voting/paper.html", cycle=cycle, form=form, sheet=sheet,
-                           problems=problems, chosen=chosen, receipt=receipt,
+                           problems=problems, chosen=chosen,
                            blocked=window_problems(sheet.rules, now))
 
 

@@ -53,9 +53,9 @@ class BallotRefused(Exception):
 class AlreadyVoted(Exception):
     """The person already has a ballot in this cycle; nothing new was stored.
 
-    ``receipt`` is the existing ballot's code when it may be shown to whoever asked: to
-    the voter online, and at the desk only for a paper ballot (a verifier must not learn
-    the receipt of someone's online ballot, which would reveal it on the board).
+    ``receipt`` is the existing ballot's code for the voter online (their own ballot), and
+    None at the desk: whoever typed a person's number must not learn a receipt, which would
+    find that person's choices on the public board.
     """
 
     def __init__(self, ballot: Ballot, receipt: str | None) -> None:
@@ -241,7 +241,7 @@ def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) ->
     existing = session.execute(
         select(Ballot).where(Ballot.cycle_id == cycle.id, Ballot.person_key == voter.person_key)
     ).scalar_one()
-    shown = voter.channel is Channel.ONLINE or existing.channel is Channel.PAPER
+    shown = voter.channel is Channel.ONLINE
     return AlreadyVoted(existing, receipt_code(secret, existing.uuid) if shown else None)
 
 

@@ -168,3 +168,15 @@ def test_parse_choices_refuses_malformed_values():
     assert services.parse_choices(["1:2", "3:4"]) == [Choice(1, 2), Choice(3, 4)]
     assert services.parse_choices(["1:x"]) is None
     assert services.parse_choices(["12"]) is None
+
+
+def test_the_desk_never_learns_the_receipt_of_an_existing_ballot(db, make_user, election):
+    cycle, projects = election
+    verifier = make_user(Role.VERIFIER)
+    choices = [Choice(projects[0].category_id, projects[0].id)]
+    services.cast_ballot(db, cycle=cycle, voter=paper(verifier, "400000003"), choices=choices,
+                         secret=SECRET, now=utcnow())
+    with pytest.raises(services.AlreadyVoted) as refused:
+        services.cast_ballot(db, cycle=cycle, voter=paper(make_user(Role.VERIFIER), "400000003"),
+                             choices=choices, secret=SECRET, now=utcnow())
+    assert refused.value.receipt is None
