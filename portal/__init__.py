@@ -65,6 +65,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.projects import views as projects
     from portal.review import commission as review_commission
     from portal.review import views as review
+    from portal.voting import api as voting_api
+    from portal.voting import cli as voting_cli
+    from portal.voting import desk as voting_desk
+    from portal.voting import views as voting
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
@@ -73,5 +77,6 @@ def _register_blueprints(app: Flask) -> None:
         review.bp, review.expertise, review_commission.bp, review_commission.roster,
         programs.bp, program_admin.bp, program_money.bp, programs_api.api, programs_cli.cli,
         implementation.bp, implementation.staff,
+        voting.bp, voting_desk.paper, voting_desk.commission, voting_api.bp, voting_cli.cli,
     ):
         app.register_blueprint(blueprint)

@@ -35,6 +35,7 @@ MODEL_MODULES = (
     "portal.review.models",
     "portal.programs.models",
     "portal.implementation.models",
+    "portal.voting.models",
 )
 
 

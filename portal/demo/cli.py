@@ -11,6 +11,7 @@ from portal.demo.accounts import DEMO_PASSWORD, load_accounts
 from portal.demo.cycles import load_cycles
 from portal.demo.programs import load_programs
 from portal.demo.review import load_review
+from portal.demo.voting import load_voting
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -22,6 +23,7 @@ def load() -> None:
     loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_cycles(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_review(session)
+    load_voting(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_programs(session, now=utcnow())
     session.commit()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")

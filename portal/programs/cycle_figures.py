@@ -22,12 +22,10 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
-from portal.db import Base
 from portal.i18n import _
 from portal.implementation.models import Implementation
 from portal.implementation.rules import ImplementationStatus
 from portal.programs.indicator_figures import (
-    FigureNote,
     FigureScope,
     FigureValue,
     PortalFigure,
@@ -111,16 +109,18 @@ def count_implemented(session: Session, scope: FigureScope) -> FigureValue:
 
 
 def count_voters(session: Session, scope: FigureScope) -> FigureValue:
-    """Ballots of the cycles not annulled, when the portal keeps ballots; else 0 with a note."""
-    ballots = Base.metadata.tables.get("ballots")
-    if ballots is None or "cycle_id" not in ballots.c:
-        return FigureValue(Decimal(0), FigureNote.NO_VOTING_RECORDS)
-    query = select(func.count()).select_from(ballots).where(
-        ballots.c.cycle_id.in_(scope.cycle_ids))
-    if "annulled_at" in ballots.c:
-        # A ballot the commission annulled is not a vote.
-        query = query.where(ballots.c.annulled_at.is_(None))
-    return FigureValue(Decimal(session.scalar(query) or 0))
+    """People who voted in the cycles: their ballots, online and paper, not annulled.
+
+    One ballot per person per cycle is a database guarantee, so ballots are voters. A ballot
+    the commission annulled is not a vote.
+    """
+    from portal.voting.models import Ballot
+
+    count = session.scalar(
+        select(func.count()).select_from(Ballot)
+        .where(Ballot.cycle_id.in_(scope.cycle_ids), Ballot.annulled_at.is_(None))
+    )
+    return FigureValue(Decimal(count or 0))
 
 
 register_figure(PortalFigure.PROJECTS_SUBMITTED, count_submitted)

@@ -11,6 +11,7 @@ import pytest
 from portal.accounts.models import Role
 from tests.conftest import sign_in
 from tests.review_factories import review_ids
+from tests.voting_factories import make_voting_cycle
 
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
 LOGIN = 302  # anonymous: sent to the login page
@@ -214,6 +215,23 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "implementation_admin.delete_update": ("POST",
                                            "/staff/implementation/updates/{update}/delete",
                                            only("staff", "admin", ok=302)),
+    # Voting, on a cycle whose vote closed an hour ago (board and results are public).
+    "voting.index": ("GET", "/voting/", ANY),
+    "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", SIGNED_IN),
+    "voting.my_ballot": ("GET", "/voting/{closed_cycle}/my-ballot", {r: 302 for r in ROLES}),
+    "voting.board_page": ("GET", "/voting/{closed_cycle}/board", ANY),
+    "voting.results": ("GET", "/voting/{closed_cycle}/results", ANY),
+    "voting.export_pb": ("GET", "/voting/{closed_cycle}/ballots.pb", ANY),
+    "paper.cycles": ("GET", "/desk/paper/", only("verifier", "admin")),
+    "paper.enter": ("GET", "/desk/paper/{closed_cycle}", only("verifier", "admin")),
+    "count.overview": ("GET", "/commission/voting/{closed_cycle}", only("commission", "admin")),
+    "count.count": ("POST", "/commission/voting/{closed_cycle}/tally",
+                    only("commission", "admin", ok=400)),
+    "count.decide": ("POST", "/commission/voting/{closed_cycle}/decide",
+                     only("commission", "admin", ok=400)),
+    "api.openapi": ("GET", "/api/v1/openapi.json", ANY),
+    "api.results": ("GET", "/api/v1/cycles/{closed_cycle}/results", ANY),
+    "api.board": ("GET", "/api/v1/cycles/{closed_cycle}/board", ANY),
 }
 
 
@@ -239,6 +257,7 @@ def people(db, make_user):
     people["ids"] = {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
+        "closed_cycle": make_voting_cycle(db, open_now=False).id,
     }
     return people
 

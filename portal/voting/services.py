@@ -1,0 +1,281 @@
+"""Casting ballots, online and on paper, and finding a voter's own ballot.
+
+One person, one ballot per cycle (DESIGN rule 1) is kept by the database alone: the
+ballot row is written with ``INSERT ... ON CONFLICT (cycle_id, person_key) DO NOTHING
+RETURNING id``. When nothing comes back, another request already holds that person's
+ballot, committed or about to be (PostgreSQL makes the second insert wait for the first
+to finish; SQLite's write transactions are serialised), and the caller is told "already
+voted". There is no look-up before the insert that the result could depend on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.accounts.models import User
+from portal.cycles.models import Cycle
+from portal.cycles.rules import Phase, window_of
+from portal.identity.models import Verification
+from portal.identity.rules import PersonNumber, person_key
+from portal.identity.services import active_verification
+from portal.projects.models import Project
+from portal.projects.rules import ProjectStatus
+from portal.voting.ballot_rules import (
+    BallotProblem,
+    CategoryFacts,
+    Choice,
+    CycleRules,
+    ProjectFacts,
+    VoterFacts,
+    age_band,
+    check_ballot,
+)
+from portal.voting.models import Ballot, BallotChoice, Channel
+from portal.voting.receipts import new_ballot_uuid, receipt_code, receipt_hash
+
+
+class BallotRefused(Exception):
+    """The ballot breaks the rules; ``problems`` say how. Nothing was stored."""
+
+    def __init__(self, problems: Sequence[BallotProblem]) -> None:
+        super().__init__(", ".join(p.code.value for p in problems))
+        self.problems = list(problems)
+
+
+class AlreadyVoted(Exception):
+    """The person already has a ballot in this cycle; nothing new was stored.
+
+    ``receipt`` is the existing ballot's code for the voter online (their own ballot), and
+    None at the desk: whoever typed a person's number must not learn a receipt, which would
+    find that person's choices on the public board.
+    """
+
+    def __init__(self, ballot: Ballot, receipt: str | None) -> None:
+        super().__init__("already_voted")
+        self.ballot = ballot
+        self.receipt = receipt
+
+
+@dataclass(frozen=True)
+class Voter:
+    """Who is casting: the person key and the facts the eligibility rules need."""
+
+    person_key: str
+    facts: VoterFacts
+    channel: Channel
+    user_id: int | None = None
+    entered_by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Cast:
+    ballot_id: int
+    uuid: str
+    receipt: str
+    cast_at: datetime
+
+
+@dataclass(frozen=True)
+class SheetCategory:
+    id: int
+    name: str
+    budget: int
+    district_id: int | None
+    district_name: str | None
+
+
+@dataclass(frozen=True)
+class SheetProject:
+    id: int
+    category_id: int
+    number: int
+    registration_code: str
+    title: str
+    total_cost: int
+    admitted: bool
+
+
+@dataclass(frozen=True)
+class BallotSheet:
+    """Everything the checks and the ballot page need about a cycle's ballot, as plain data."""
+
+    rules: CycleRules
+    categories: tuple[SheetCategory, ...]
+    projects: tuple[SheetProject, ...]
+
+    @property
+    def category_facts(self) -> list[CategoryFacts]:
+        return [CategoryFacts(c.id, c.budget, c.district_id) for c in self.categories]
+
+    @property
+    def project_facts(self) -> list[ProjectFacts]:
+        return [ProjectFacts(p.id, p.category_id, p.total_cost, p.admitted)
+                for p in self.projects]
+
+    def on_ballot(self, category: SheetCategory) -> list[SheetProject]:
+        return [p for p in self.projects if p.category_id == category.id and p.admitted]
+
+
+def cycle_rules(cycle: Cycle) -> CycleRules:
+    window = window_of(cycle.calendar, cycle.extension_rules, Phase.VOTING)
+    assert window is not None  # every cycle has a voting window (a NOT NULL pair)
+    return CycleRules(
+        opens=window.start, closes=window.end, suspended=cycle.suspended,
+        min_age=cycle.min_age_vote, votes_per_voter=cycle.votes_per_voter,
+        votes_scope=cycle.votes_scope, ballot_type=cycle.ballot_type,
+    )
+
+
+#: The projects and categories of a cycle, per process: during voting they do not change
+#: (a project is withdrawn before the vote, not during it), and every cast needs them.
+#: The key holds the cycle's project counter, so a newly numbered project is seen at once.
+_SHEETS: dict[tuple, tuple[float, tuple, tuple]] = {}
+SHEET_SECONDS = 10
+
+
+def ballot_sheet(session: Session, cycle: Cycle) -> BallotSheet:
+    key = (str(session.get_bind().engine.url), cycle.id, cycle.created_at,
+           cycle.last_project_number)
+    cached = _SHEETS.get(key)
+    if cached is None or time.monotonic() - cached[0] > SHEET_SECONDS:
+        categories = tuple(
+            SheetCategory(c.id, c.name, c.budget, c.district_id,
+                          c.district.name if c.district else None)
+            for c in cycle.categories)
+        projects = tuple(
+            SheetProject(p.id, p.category_id, p.number, cycle.registration_code(p.number),
+                         p.title, p.total_cost, p.status is ProjectStatus.ADMITTED)
+            for p in session.execute(
+                select(Project).where(Project.cycle_id == cycle.id,
+                                      Project.number.is_not(None))
+                .order_by(Project.number)).scalars())
+        cached = (time.monotonic(), categories, projects)
+        if len(_SHEETS) > 100:
+            _SHEETS.clear()
+        _SHEETS[key] = cached
+    return BallotSheet(cycle_rules(cycle), cached[1], cached[2])
+
+
+def voter_facts(verification: Verification | None) -> VoterFacts:
+    if verification is None:
+        return VoterFacts(verified=False, resident=False, birth_date=None, district_id=None)
+    return VoterFacts(True, verification.resident, verification.birth_date,
+                      verification.district_id)
+
+
+def online_voter(session: Session, user: User) -> Voter | None:
+    """The voter behind a signed-in account, or None while it is not verified."""
+    verification = active_verification(session, user)
+    if verification is None:
+        return None
+    return Voter(verification.person_key, voter_facts(verification), Channel.ONLINE,
+                 user_id=user.id)
+
+
+def paper_voter(
+    *, number: PersonNumber, birth_date: date, resident: bool, district_id: int | None,
+    verifier: User, secret: str,
+) -> Voter:
+    """A person at the desk: the verifier has seen the document and typed these."""
+    facts = VoterFacts(True, resident, birth_date, district_id)
+    return Voter(person_key(number, secret), facts, Channel.PAPER, entered_by_id=verifier.id)
+
+
+def _insert(session: Session):
+    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+
+
+def cast_ballot(
+    session: Session, *, cycle: Cycle, voter: Voter, choices: Sequence[Choice],
+    sheet: BallotSheet | None = None, secret: str, now: datetime,
+) -> Cast:
+    """Store the ballot with its choices and audit event, in the caller's transaction.
+
+    Raises ``BallotRefused`` (nothing stored) or ``AlreadyVoted`` (nothing new stored).
+    """
+    sheet = sheet or ballot_sheet(session, cycle)
+    problems = check_ballot(sheet.rules, sheet.category_facts, sheet.project_facts, choices,
+                            voter.facts, now)
+    if problems:
+        raise BallotRefused(problems)
+    ballot_uuid = new_ballot_uuid()
+    code = receipt_code(secret, ballot_uuid)
+    assert voter.facts.birth_date is not None  # check_ballot refuses unverified voters
+    row = {
+        "uuid": ballot_uuid, "cycle_id": cycle.id, "person_key": voter.person_key,
+        "channel": voter.channel.value, "user_id": voter.user_id,
+        "entered_by_id": voter.entered_by_id, "cast_at": now, "receipt_hash": receipt_hash(code),
+        "district_id": voter.facts.district_id,
+        "age_band": age_band(voter.facts.birth_date, sheet.rules.last_day),
+    }
+    insert = _insert(session)
+    ballot_id = session.execute(
+        insert(Ballot).values(**row)
+        .on_conflict_do_nothing(index_elements=["cycle_id", "person_key"])
+        .returning(Ballot.id)
+    ).scalar_one_or_none()
+    if ballot_id is None:
+        raise _already_voted(session, cycle, voter, secret)
+    session.execute(insert(BallotChoice), [
+        {"ballot_id": ballot_id, "cycle_id": cycle.id, "category_id": c.category_id,
+         "project_id": c.project_id} for c in choices
+    ])
+    # The audit event names the cycle and the channel, never the ballot or its choices:
+    # the log must not become a screen that shows how a named person voted.
+    audit.record(session, actor=voter.user_id or voter.entered_by_id,
+                 action=f"ballot.cast_{voter.channel.value}", object_type="cycle",
+                 object_id=cycle.id, at=now)
+    return Cast(ballot_id, ballot_uuid, code, now)
+
+
+def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) -> AlreadyVoted:
+    existing = session.execute(
+        select(Ballot).where(Ballot.cycle_id == cycle.id, Ballot.person_key == voter.person_key)
+    ).scalar_one()
+    shown = voter.channel is Channel.ONLINE
+    return AlreadyVoted(existing, receipt_code(secret, existing.uuid) if shown else None)
+
+
+def own_ballot(session: Session, *, cycle: Cycle, user: User,
+               verification: Verification | None = None) -> Ballot | None:
+    """The ballot of the person behind ``user`` in ``cycle``, whichever channel it came by."""
+    verification = verification or active_verification(session, user)
+    if verification is None:
+        return None
+    return session.execute(
+        select(Ballot).where(Ballot.cycle_id == cycle.id,
+                             Ballot.person_key == verification.person_key)
+    ).scalar_one_or_none()
+
+
+def ballot_projects(session: Session, ballot: Ballot) -> list[Project]:
+    return list(session.execute(
+        select(Project).join(BallotChoice, BallotChoice.project_id == Project.id)
+        .where(BallotChoice.ballot_id == ballot.id).order_by(Project.number)
+    ).scalars())
+
+
+MAX_CHOICES = 500
+
+
+def parse_choices(values: Sequence[str]) -> list[Choice] | None:
+    """Choices posted as ``"<category id>:<project id>"``; None when one is malformed or
+    there are more than any ballot could hold (a tampered form, not a voter's mistake)."""
+    if len(values) > MAX_CHOICES:
+        return None
+    choices = []
+    for value in values:
+        category, _, project = value.partition(":")
+        if not (category.isdigit() and project.isdigit()) or len(value) > 40:
+            return None
+        choices.append(Choice(int(category), int(project)))
+    return choices

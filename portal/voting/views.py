@@ -1,0 +1,187 @@
+"""Voting pages: the ballot, the voter's own ballot and receipt, the board, the results."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from portal.access import guard_blueprint
+from portal.clock import utcnow
+from portal.cycles.models import Cycle
+from portal.cycles.rules import Phase
+from portal.db import database, db_session
+from portal.i18n import _
+from portal.identity.services import active_verification
+from portal.money import format_hryvnias
+from portal.voting import board, counting, services
+from portal.voting.ballot_rules import (
+    Choice,
+    check_ballot,
+    may_choose_in,
+    totals,
+    voter_problems,
+    window_problems,
+)
+from portal.voting.forms import BallotForm
+from portal.voting.messages import message, problem_text
+from portal.voting.models import Ballot, Channel
+from portal.voting.permissions import VOTE_OVER, counts_public, vote_over
+from portal.voting.receipts import receipt_code
+from portal.voting.research import export_cycle
+
+bp = Blueprint("voting", __name__, url_prefix="/voting")
+guard_blueprint(bp, public=["index", "board_page", "results", "export_pb"])
+
+@bp.context_processor
+def money():
+    return {"hryvnias": format_hryvnias, "problem_text": problem_text,
+            "channel_label": lambda value: Channel(value).label}
+
+
+def _cycle(cycle_id: int) -> Cycle:
+    """The cycle with its phase extensions in one query (every page here needs its phase)."""
+    return db_session().get(Cycle, cycle_id,
+                            options=[joinedload(Cycle.extensions)]) or abort(404)
+
+
+def _secret() -> str:
+    return current_app.config["PERSON_KEY_SECRET"]
+
+
+def background_session():
+    """Sessions for the results' background recount; none under test, where every request
+    shares one connection that a second thread must not use."""
+    return None if current_app.testing else database().sessionmaker
+
+
+@bp.route("/")
+def index():
+    session = db_session()
+    now = utcnow()
+    cycles = session.execute(select(Cycle).order_by(Cycle.voting_start.desc())).scalars().all()
+    listed = [(cycle, cycle.phase(now)) for cycle in cycles]
+    return render_template("voting/index.html", cycles=listed, Phase=Phase, closed=VOTE_OVER)
+
+
+@bp.route("/<int:cycle_id>/ballot", methods=["GET", "POST"])
+def ballot(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    now = utcnow()
+    verification = active_verification(session, current_user)
+    if verification is None:
+        return render_template("voting/ballot.html", cycle=cycle, voter=None, blocked=[])
+    voter = services.Voter(verification.person_key, services.voter_facts(verification),
+                           Channel.ONLINE, user_id=current_user.id)
+    sheet = services.ballot_sheet(session, cycle)
+    form = BallotForm.from_request()
+    choices: list[Choice] = []
+    problems = []
+    if request.method == "GET" and services.own_ballot(session, cycle=cycle, user=current_user,
+                                                       verification=verification):
+        return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
+    if form.submitted_and_valid:
+        parsed = services.parse_choices(request.form.getlist("choice"))
+        if parsed is None:
+            form.add_error(None, message("malformed"))
+        elif request.form.get("action") == "check":
+            choices = parsed
+            problems = check_ballot(sheet.rules, sheet.category_facts, sheet.project_facts,
+                                    choices, voter.facts, now)
+        else:
+            choices = parsed
+            try:
+                services.cast_ballot(session, cycle=cycle, voter=voter, choices=choices,
+                                     sheet=sheet, secret=_secret(), now=now)
+            except services.BallotRefused as refused:
+                session.rollback()
+                problems = refused.problems
+            except services.AlreadyVoted:
+                session.rollback()
+                flash(message("already_voted"), "warning")
+                return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
+            else:
+                session.commit()
+                flash(_("Your ballot is cast. Keep your receipt code."), "success")
+                return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
+    blocked = window_problems(sheet.rules, now) + voter_problems(sheet.rules, voter.facts)
+    categories = [c for c in sheet.categories
+                  if may_choose_in(services.CategoryFacts(c.id, c.budget, c.district_id),
+                                   voter.facts)]
+    chosen = {c.project_id for c in choices}
+    return render_template(
+        "voting/ballot.html", cycle=cycle, voter=voter, blocked=blocked, form=form,
+        sheet=sheet, categories=categories, chosen=chosen, problems=problems,
+        checked=request.form.get("action") == "check" and not problems,
+        totals={t.category_id: t for t in totals(sheet.rules, sheet.category_facts,
+                                                  sheet.project_facts, choices)},
+    )
+
+
+@bp.route("/<int:cycle_id>/my-ballot")
+def my_ballot(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    own = services.own_ballot(session, cycle=cycle, user=current_user)
+    if own is None:
+        return redirect(url_for("voting.ballot", cycle_id=cycle.id))
+    return render_template(
+        "voting/my_ballot.html", cycle=cycle, ballot=own,
+        receipt=receipt_code(_secret(), own.uuid), projects=services.ballot_projects(session, own),
+        board_open=vote_over(cycle, utcnow()),
+    )
+
+
+@bp.route("/<int:cycle_id>/board")
+def board_page(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    if not vote_over(cycle, utcnow()):
+        return render_template("voting/board.html", cycle=cycle, open=False)
+    page = request.args.get("page", 1, type=int) or 1
+    listing = board.page_of(session, cycle, page=max(page, 1))
+    code = request.args.get("receipt", "").strip()
+    found: Ballot | None = None
+    searched = bool(code)
+    if code:
+        found = board.find_by_receipt(session, cycle, code)
+    return render_template("voting/board.html", cycle=cycle, open=True, listing=listing,
+                           searched=searched, found=found,
+                           found_entry=board.entry_of(session, found) if found else None,
+                           code=code)
+
+
+@bp.route("/<int:cycle_id>/results")
+def results(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    now = utcnow()
+    visible = counts_public(cycle, now)
+    summary = (counting.results_summary(session, cycle, background_session())
+               if visible else None)
+    return render_template("voting/results.html", cycle=cycle, visible=visible,
+                           summary=summary, closed=vote_over(cycle, now),
+                           stale_seconds=counting.CACHE_SECONDS)
+
+
+@bp.route("/<int:cycle_id>/ballots.pb")
+def export_pb(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    if not vote_over(cycle, utcnow()):
+        abort(404)
+    text = export_cycle(session, cycle)
+    return Response(text, mimetype="text/plain; charset=utf-8", headers={
+        "Content-Disposition": f'attachment; filename="cycle-{cycle.id}.pb"'})

@@ -1,0 +1,241 @@
+"""The voting pages through the test client: ballot, receipt, paper desk, board, results."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.accounts.models import Role
+from portal.voting.models import Ballot
+from portal.voting.receipts import receipt_hash
+from tests.conftest import csrf_token, post_form, sign_in
+from tests.voting_factories import close_voting, make_admitted, make_vote, make_voting_cycle
+
+RECEIPT = re.compile(r'<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>')
+
+
+@pytest.fixture
+def election(db, make_user):
+    author = make_user()
+    cycle = make_voting_cycle(db, votes_per_voter=2)
+    projects = [make_admitted(db, cycle, author, title=f"Сквер {n}") for n in range(3)]
+    return cycle, projects
+
+
+@pytest.fixture
+def vote(db, make_user):
+    return make_vote(db, make_user)
+
+
+def ballots(db, cycle) -> int:
+    return db.scalar(select(func.count()).select_from(Ballot).where(Ballot.cycle_id == cycle.id))
+
+
+def choice(project) -> str:
+    return f"{project.category_id}:{project.id}"
+
+
+def test_the_ballot_page_explains_the_rule_and_lists_the_projects(client, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    page = client.get(f"/voting/{cycle.id}/ballot").get_data(as_text=True)
+    assert "до 2 проєктів" in page
+    assert all(p.title in page for p in projects)
+    assert 'name="choice"' in page and "<script" not in page
+
+
+def test_casting_shows_the_receipt_on_the_own_ballot_page(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    response = post_form(client, url, {"choice": [choice(projects[0]), choice(projects[2])],
+                                       "action": "cast"})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/voting/{cycle.id}/my-ballot")
+    page = client.get(f"/voting/{cycle.id}/my-ballot").get_data(as_text=True)
+    code = RECEIPT.search(page).group(1)
+    ballot = db.execute(select(Ballot).where(Ballot.cycle_id == cycle.id)).scalar_one()
+    assert ballot.receipt_hash == receipt_hash(code)
+    assert projects[0].title in page and projects[1].title not in page
+
+
+def test_checking_shows_what_is_left_and_stores_nothing(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    page = post_form(client, f"/voting/{cycle.id}/ballot",
+                     {"choice": [choice(projects[0])], "action": "check"}).get_data(as_text=True)
+    assert "Залишилося голосів: 1" in page or "залишилося голосів: 1" in page
+    assert ballots(db, cycle) == 0
+
+
+def test_a_tampered_ballot_gets_a_reason_and_stores_nothing(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    response = post_form(client, f"/voting/{cycle.id}/ballot",
+                         {"choice": [choice(p) for p in projects], "action": "cast"})
+    assert response.status_code == 200
+    assert "Забагато проєктів" in response.get_data(as_text=True)
+    response = post_form(client, f"/voting/{cycle.id}/ballot",
+                         {"choice": ["1:abc"], "action": "cast"})
+    assert response.status_code == 200
+    assert ballots(db, cycle) == 0
+
+
+def test_a_ballot_without_csrf_is_refused(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    response = client.post(f"/voting/{cycle.id}/ballot",
+                           data={"choice": [choice(projects[0])], "action": "cast"})
+    assert response.status_code == 200
+    assert ballots(db, cycle) == 0
+
+
+def test_a_second_post_returns_to_the_existing_ballot(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    token = csrf_token(client, url)
+    first = client.post(url, data={"choice": [choice(projects[0])], "action": "cast",
+                                   "csrf_token": token})
+    second = client.post(url, data={"choice": [choice(projects[1])], "action": "cast",
+                                    "csrf_token": token})
+    assert first.status_code == second.status_code == 302
+    assert ballots(db, cycle) == 1
+    assert client.get(url).status_code == 302  # the ballot page leads to the own ballot
+
+
+def test_an_unverified_resident_is_asked_to_verify(client, make_user, election):
+    cycle, _ = election
+    sign_in(client, make_user())
+    page = client.get(f"/voting/{cycle.id}/ballot").get_data(as_text=True)
+    assert "/verify/" in page and 'name="choice"' not in page
+
+
+def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
+        client, db, app, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(Role.VERIFIER))
+    url = f"/desk/paper/{cycle.id}"
+    data = {"kind": "rnokpp", "number": "3000000011", "birth_date": "1980-02-02",
+            "resident": "y", "document_checked": "y", "district": "",
+            "choice": [choice(projects[1])]}
+    from portal.identity.rules import make_rnokpp
+
+    data["number"] = make_rnokpp("410000001")
+    page = post_form(client, url, data).get_data(as_text=True)
+    assert RECEIPT.search(page), page[:3000]
+    again = post_form(client, url, data).get_data(as_text=True)
+    assert "вже проголосувала" in again or "вже проголосував" in again
+    assert ballots(db, cycle) == 1
+    resident = make_user()
+    from tests.conftest import verify
+
+    verify(db, app, resident, stem="410000001", birth_date=date(1980, 2, 2))
+    sign_in(client, resident)
+    assert client.get(f"/voting/{cycle.id}/ballot").status_code == 302
+    post_form(client, f"/voting/{cycle.id}/ballot",
+              {"choice": [choice(projects[0])], "action": "cast"},
+              token_from=f"/voting/{cycle.id}/my-ballot")
+    assert ballots(db, cycle) == 1
+
+
+def test_the_board_is_hidden_while_voting_and_lists_the_ballot_after(
+        client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    post_form(client, f"/voting/{cycle.id}/ballot",
+              {"choice": [choice(projects[0])], "action": "cast"})
+    code = RECEIPT.search(client.get(f"/voting/{cycle.id}/my-ballot").get_data(as_text=True))[1]
+    ballot = db.execute(select(Ballot).where(Ballot.cycle_id == cycle.id)).scalar_one()
+    assert ballot.receipt_hash not in client.get(f"/voting/{cycle.id}/board").get_data(
+        as_text=True)
+    assert client.get(f"/api/v1/cycles/{cycle.id}/board").status_code == 404
+    assert client.get(f"/api/v1/cycles/{cycle.id}/results").status_code == 404
+    close_voting(db, cycle)
+    board = client.get(f"/voting/{cycle.id}/board?receipt={code}").get_data(as_text=True)
+    assert "Ваш бюлетень є на дошці" in board
+    assert ballot.receipt_hash in board and projects[0].registration_code in board
+    data = client.get(f"/api/v1/cycles/{cycle.id}/board").get_json()
+    assert data["total"] == 1
+    assert data["ballots"][0]["choices"][0]["projects"] == [projects[0].registration_code]
+
+
+def test_results_are_hidden_while_voting_unless_the_cycle_publishes_live_counts(
+        client, db, make_user, election):
+    cycle, projects = election
+    page = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
+    assert "Голоси" not in page
+    cycle.live_counts_during_voting = True
+    db.flush()
+    page = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
+    assert projects[0].title in page
+    assert client.get(f"/api/v1/cycles/{cycle.id}/results").get_json()["final"] is False
+
+
+def test_the_openapi_document_describes_every_api_route(client, app):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"].startswith("3.1")
+    for rule in app.url_map.iter_rules():
+        if rule.rule.startswith("/api/v1"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+            assert path in document["paths"], path
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert method.lower() in document["paths"][path], (path, method)
+
+
+def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
+    cycle, (a, b, c), commission, meeting, _voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Підрахувати голоси" in page
+    post_form(client, f"{url}/tally", {}, token_from=url)
+    page = client.get(url).get_data(as_text=True)
+    assert "Затвердити результати" in page
+    from portal.voting.models import Tally
+
+    tally = db.execute(select(Tally).where(Tally.cycle_id == cycle.id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "approve", "tally": tally.id, "meeting": meeting.id, "votes_for": 3,
+        "votes_against": 0, "abstained": 0}, token_from=url)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.refresh(tally)
+    assert tally.approved_at is not None
+    results = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
+    assert "Переможців визначено остаточно" in results
+
+
+def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote):
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "annul", "meeting": meeting.id, "votes_for": 1, "votes_against": 2,
+        "abstained": 0, "ballots": ballot.receipt_hash, "reason": "Перевірка реєстру"},
+        token_from=url)
+    assert response.status_code == 400
+    db.refresh(ballot)
+    assert ballot.annulled_at is None
+
+
+def test_an_annulled_ballot_stays_on_the_board_marked(client, db, vote):
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "annul", "meeting": meeting.id, "votes_for": 3, "votes_against": 0,
+        "abstained": 0, "ballots": ballot.receipt_hash, "reason": "Підроблена особа"},
+        token_from=url)
+    assert response.status_code == 302
+    board = client.get(f"/voting/{cycle.id}/board").get_data(as_text=True)
+    assert ballot.receipt_hash in board and "Підроблена особа" in board
+    data = client.get(f"/api/v1/cycles/{cycle.id}/board").get_json()
+    marked = {b["receipt_hash"]: b["annulled"] for b in data["ballots"]}
+    assert marked[ballot.receipt_hash] is True and sum(marked.values()) == 1
+    results = client.get(f"/api/v1/cycles/{cycle.id}/results").get_json()
+    assert results["participation"] == {**results["participation"], "voters": 4, "annulled": 1}
