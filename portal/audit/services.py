@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal.audit.models import GENESIS_HASH, AuditEvent, AuditHead
@@ -14,13 +16,22 @@ from portal.clock import utcnow
 
 
 def _locked_head(session: Session) -> AuditHead:
-    head = session.execute(
-        select(AuditHead).where(AuditHead.id == 1).with_for_update()
-    ).scalar_one_or_none()
+    """The chain's head row, locked for this transaction; created on the very first event.
+
+    Two first events at once would both find no head: the insert skips a row that another
+    transaction created meanwhile (ON CONFLICT DO NOTHING), so neither fails, and the lock
+    taken afterwards orders them.
+    """
+    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    head = session.execute(query).scalar_one_or_none()
     if head is None:
-        head = AuditHead(id=1, last_hash=GENESIS_HASH, count=0)
-        session.add(head)
-        session.flush()
+        dialect = session.get_bind().dialect.name
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        session.execute(
+            insert(AuditHead).values(id=1, last_hash=GENESIS_HASH, count=0)
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
+        head = session.execute(query.execution_options(populate_existing=True)).scalar_one()
     return head
 
 
