@@ -57,7 +57,6 @@ check-translations: $(VENV)/.installed
 
 ## make bench: the benchmarks of tests/bench, figures written to tests/bench/results/
 bench: install-dev
-	
 	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 lint: install-dev
