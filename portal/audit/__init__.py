@@ -1,5 +1,5 @@
 """The append-only, hash-chained audit log."""
 
-from portal.audit.services import record, verify_chain
+from portal.audit.services import record, record_last, verify_chain
 
-__all__ = ["record", "verify_chain"]
+__all__ = ["record", "record_last", "verify_chain"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -22,7 +22,10 @@ def _locked_head(session: Session) -> AuditHead:
     transaction created meanwhile (ON CONFLICT DO NOTHING), so neither fails, and the lock
     taken afterwards orders them.
     """
-    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    # populate_existing: the head may have moved in SQL (record_last) since the session
+    # last loaded it.
+    query = (select(AuditHead).where(AuditHead.id == 1).with_for_update()
+             .execution_options(populate_existing=True))
     head = session.execute(query).scalar_one_or_none()
     if head is None:
         dialect = session.get_bind().dialect.name
@@ -31,7 +34,7 @@ def _locked_head(session: Session) -> AuditHead:
             insert(AuditHead).values(id=1, last_hash=GENESIS_HASH, count=0)
             .on_conflict_do_nothing(index_elements=["id"])
         )
-        head = session.execute(query.execution_options(populate_existing=True)).scalar_one()
+        head = session.execute(query).scalar_one()
     return head
 
 
@@ -81,6 +84,65 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+#: One statement appends an event on PostgreSQL: lock the head, hash, insert, move the head.
+#: The hash is SHA-256 of ``prev_hash`` followed by the rest of the material, which Python
+#: lays out exactly as ``row_hash`` does (``suffix``), so the two agree byte for byte.
+_APPEND = text("""
+WITH head AS (SELECT last_hash FROM audit_head WHERE id = 1 FOR UPDATE),
+event AS (
+    INSERT INTO audit_events (at, actor_id, action, object_type, object_id, details,
+                              prev_hash, hash)
+    SELECT :at, :actor_id, :action, :object_type, :object_id, :details, head.last_hash,
+           encode(sha256(convert_to(head.last_hash || :suffix, 'UTF8')), 'hex')
+    FROM head
+    RETURNING id, hash
+)
+UPDATE audit_head SET last_hash = event.hash, count = audit_head.count + 1
+FROM event WHERE audit_head.id = 1
+RETURNING event.id
+""")
+
+
+def record_last(
+    session: Session,
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """``record``, for a transaction that commits right after: the chain's lock is held as
+    briefly as possible.
+
+    Appends to the chain serialise on the head row's lock until COMMIT, so on PostgreSQL the
+    lock, the hash, the event and the head's move are one statement (one round trip, no
+    Python in between). Call it as the last statement before the commit, and at most once
+    per transaction; elsewhere (SQLite, or before the first event made the head) it is
+    ``record``. The chain is the same either way: ``verify_chain`` checks it.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        record(session, actor=actor, action=action, object_type=object_type,
+               object_id=object_id, details=details, at=at)
+        return
+    at = (at or utcnow()).astimezone(UTC)
+    actor_id = getattr(actor, "id", actor)
+    detail_text = canonical_details(details or {})
+    object_key = None if object_id is None else str(object_id)
+    # row_hash's material after prev_hash (see portal.audit.rules.row_hash).
+    suffix = "\x1f" + "\x1f".join([
+        at.isoformat(timespec="microseconds"), "" if actor_id is None else str(actor_id),
+        action, object_type, object_key or "", detail_text])
+    appended = session.execute(_APPEND, {
+        "at": at, "actor_id": actor_id, "action": action, "object_type": object_type,
+        "object_id": object_key, "details": detail_text, "suffix": suffix,
+    }).first()
+    if appended is None:  # no head yet: the very first event of the portal
+        record(session, actor=actor, action=action, object_type=object_type,
+               object_id=object_id, details=details, at=at)
 
 
 def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, str] | None:
