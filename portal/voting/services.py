@@ -189,9 +189,22 @@ def paper_voter(
     return Voter(person_key(number, secret), facts, Channel.PAPER, entered_by_id=verifier.id)
 
 
-def _insert(session: Session):
-    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+#: The two INSERTs of a cast, built once per dialect with bound parameters (not literal
+#: values), so SQLAlchemy compiles each once and every cast only binds its row.
+_CAST_STATEMENTS: dict[str, tuple] = {}
+
+
+def _cast_statements(session: Session) -> tuple:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _CAST_STATEMENTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        ballots = Ballot.__table__
+        _CAST_STATEMENTS[dialect] = (
+            insert(ballots).on_conflict_do_nothing(index_elements=["cycle_id", "person_key"])
+            .returning(ballots.c.id),
+            BallotChoice.__table__.insert(),
+        )
+    return _CAST_STATEMENTS[dialect]
 
 
 def cast_ballot(
@@ -218,19 +231,16 @@ def cast_ballot(
         "district_id": voter.facts.district_id,
         "age_band": age_band(voter.facts.birth_date, sheet.rules.last_day),
     }
-    insert = _insert(session)
-    ballot_id = session.execute(
-        insert(Ballot).values(**row)
-        .on_conflict_do_nothing(index_elements=["cycle_id", "person_key"])
-        .returning(Ballot.id)
-    ).scalar_one_or_none()
+    insert_ballot, insert_choices = _cast_statements(session)
+    connection = session.connection()
+    ballot_id = connection.execute(insert_ballot, row).scalar_one_or_none()
     if ballot_id is None:
         raise _already_voted(session, cycle, voter, secret)
-    # Every choice in one multi-row INSERT: one round trip however many projects.
-    session.execute(insert(BallotChoice).values([
+    # Every choice in one executemany (psycopg sends them in one pipeline).
+    connection.execute(insert_choices, [
         {"ballot_id": ballot_id, "cycle_id": cycle.id, "category_id": c.category_id,
          "project_id": c.project_id} for c in choices
-    ]))
+    ])
     # The audit event names the cycle and the channel, never the ballot or its choices:
     # the log must not become a screen that shows how a named person voted. It is the
     # last statement, so the audit chain's lock is held only from here to the COMMIT.
