@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -231,6 +231,13 @@ def cast_ballot(
         "district_id": voter.facts.district_id,
         "age_band": age_band(voter.facts.birth_date, sheet.rules.last_day),
     }
+    actor = voter.user_id or voter.entered_by_id
+    action = f"ballot.cast_{voter.channel.value}"
+    if session.get_bind().dialect.name == "postgresql":
+        ballot_id = _cast_in_one_statement(session, row, choices, actor, action)
+        if ballot_id is None:
+            raise _already_voted(session, cycle, voter, secret)
+        return Cast(ballot_id, ballot_uuid, code, now)
     insert_ballot, insert_choices = _cast_statements(session)
     connection = session.connection()
     ballot_id = connection.execute(insert_ballot, row).scalar_one_or_none()
@@ -244,10 +251,45 @@ def cast_ballot(
     # The audit event names the cycle and the channel, never the ballot or its choices:
     # the log must not become a screen that shows how a named person voted. It is the
     # last statement, so the audit chain's lock is held only from here to the COMMIT.
-    audit.record_last(session, actor=voter.user_id or voter.entered_by_id,
-                      action=f"ballot.cast_{voter.channel.value}", object_type="cycle",
+    audit.record_last(session, actor=actor, action=action, object_type="cycle",
                       object_id=cycle.id, at=now)
     return Cast(ballot_id, ballot_uuid, code, now)
+
+
+#: A cast on PostgreSQL as one statement, one round trip: the ballot row (ON CONFLICT DO
+#: NOTHING against the UNIQUE (cycle_id, person_key), the one-ballot guard), its choices,
+#: and the audit event appended to the chain (``audit.append_sql``). Every later part reads
+#: the ballot CTE's RETURNING, so when the person already has a ballot nothing at all is
+#: written and no row comes back. The audit chain's head is locked inside this statement,
+#: the transaction's last, and released by the COMMIT that follows.
+_CAST_SQL = text(f"""
+WITH ballot AS (
+    INSERT INTO ballots (uuid, cycle_id, person_key, channel, user_id, entered_by_id, cast_at,
+                         receipt_hash, district_id, age_band)
+    VALUES (:uuid, :cycle_id, :person_key, :channel, :user_id, :entered_by_id, :cast_at,
+            :receipt_hash, :district_id, :age_band)
+    ON CONFLICT (cycle_id, person_key) DO NOTHING
+    RETURNING id
+),
+choices AS (
+    INSERT INTO ballot_choices (ballot_id, cycle_id, category_id, project_id)
+    SELECT ballot.id, :cycle_id, chosen.category_id, chosen.project_id
+    FROM ballot, unnest(CAST(:categories AS integer[]), CAST(:projects AS integer[]))
+         AS chosen(category_id, project_id)
+),
+{audit.append_sql("SELECT 1 FROM ballot")}
+SELECT ballot.id FROM ballot, appended
+""")  # noqa: S608 (constant SQL, values are bound)
+
+
+def _cast_in_one_statement(session: Session, row: dict, choices: Sequence[Choice],
+                           actor: int | None, action: str) -> int | None:
+    """The ballot's id, or None when the person already has a ballot in the cycle."""
+    params = {**row, "categories": [c.category_id for c in choices],
+              "projects": [c.project_id for c in choices],
+              **audit.append_params(actor=actor, action=action, object_type="cycle",
+                                    object_id=row["cycle_id"], at=row["cast_at"])}
+    return session.execute(_CAST_SQL, params).scalar_one_or_none()
 
 
 def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) -> AlreadyVoted:
