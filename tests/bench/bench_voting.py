@@ -66,8 +66,11 @@ class Load:
         self.client_cores = 0.0
         self.machine_busy = 0.0
         self.loadavg = ""
+        self.server_cores = 0.0
+        self.postgres_cores = 0.0
 
-    def run(self, jobs, one) -> float:
+    def run(self, jobs, one, server_group: int) -> float:
+        processes = process_seconds(server_group)
         cpu = resource.getrusage(resource.RUSAGE_SELF)
         busy, total = machine_ticks()
         started = time.perf_counter()
@@ -80,7 +83,32 @@ class Load:
         self.client_cores = used / seconds
         self.machine_busy = (busy_after - busy) / max(total_after - total, 1)
         self.loadavg = Path("/proc/loadavg").read_text().split()[0]
+        processes_after = process_seconds(server_group)
+        self.server_cores = (processes_after["server"] - processes["server"]) / seconds
+        self.postgres_cores = (processes_after["postgres"] - processes["postgres"]) / seconds
         return seconds
+
+
+def process_seconds(server_group: int) -> dict[str, float]:
+    """CPU seconds used so far by the server's processes (its process group), by
+    PostgreSQL's, and by every other process of the machine (this one included)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    used = {"server": 0.0, "postgres": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if int(fields[2]) == server_group:
+            used["server"] += seconds
+        elif name == "postgres":
+            used["postgres"] += seconds
+    return used
 
 
 def machine_ticks() -> tuple[int, int]:
@@ -170,7 +198,7 @@ def bench_portal(url: str) -> dict:
                 else:
                     load.errors += 1
 
-        seconds = load.run(range(VOTERS - 1), one)
+        seconds = load.run(range(VOTERS - 1), one, server.process.pid)
     from portal.db import make_engine
     from portal.voting.models import Ballot
 
@@ -186,7 +214,8 @@ def bench_portal(url: str) -> dict:
         "p99": percentile(load.latencies, 99), "exact": stored == load.acknowledged,
         "stored": len(stored), "pages_per_second": (VOTERS - 1) / page_seconds,
         "client_cores": load.client_cores, "machine_busy": load.machine_busy,
-        "loadavg": load.loadavg,
+        "loadavg": load.loadavg, "server_cores": load.server_cores,
+        "postgres_cores": load.postgres_cores,
     }
 
 
@@ -259,12 +288,13 @@ def bench_bare(url: str) -> dict:
                 else:
                     load.errors += 1
 
-        seconds = load.run(range(VOTERS - 1), one)
+        seconds = load.run(range(VOTERS - 1), one, server.process.pid)
     return {"ballots": len(load.acknowledged), "seconds": seconds,
             "per_second": len(load.acknowledged) / seconds, "errors": load.errors,
             "p50": percentile(load.latencies, 50), "p95": percentile(load.latencies, 95),
             "p99": percentile(load.latencies, 99), "client_cores": load.client_cores,
-            "machine_busy": load.machine_busy, "loadavg": load.loadavg}
+            "machine_busy": load.machine_busy, "loadavg": load.loadavg,
+            "server_cores": load.server_cores, "postgres_cores": load.postgres_cores}
 
 
 def load_million(url: str) -> tuple[int, int]:
