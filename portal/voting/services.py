@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal import audit
 from portal.accounts.models import User
@@ -162,6 +162,22 @@ def ballot_sheet(session: Session, cycle: Cycle) -> BallotSheet:
             _SHEETS.clear()
         _SHEETS[key] = cached
     return BallotSheet(cycle_rules(cycle), cached[1], cached[2])
+
+
+def cycle_and_verification(
+    session: Session, cycle_id: int, user: User,
+) -> tuple[Cycle, Verification | None] | None:
+    """The cycle (with its phase extensions) and the user's active verification, in one
+    query: the ballot page and every cast need both. None when there is no such cycle."""
+    query = (
+        select(Cycle, Verification)
+        .outerjoin(Verification, and_(Verification.user_id == user.id,
+                                      Verification.revoked_at.is_(None)))
+        .where(Cycle.id == cycle_id)
+        .options(joinedload(Cycle.extensions))
+    )
+    row = session.execute(query).unique().first()
+    return None if row is None else (row[0], row[1])
 
 
 def voter_facts(verification: Verification | None) -> VoterFacts:
