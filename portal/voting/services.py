@@ -294,18 +294,25 @@ choices AS (
          AS chosen(category_id, project_id)
 ),
 {audit.append_sql("SELECT 1 FROM ballot")}
-SELECT ballot.id FROM ballot, appended
+SELECT ballot.id, (SELECT id FROM appended) AS event_id FROM ballot
 """)  # noqa: S608 (constant SQL, values are bound)
 
 
-def _cast_in_one_statement(session: Session, row: dict, choices: Sequence[Choice],
+def _cast_in_one_statement(session: Session, row_values: dict, choices: Sequence[Choice],
                            actor: int | None, action: str) -> int | None:
     """The ballot's id, or None when the person already has a ballot in the cycle."""
-    params = {**row, "categories": [c.category_id for c in choices],
+    params = {**row_values, "categories": [c.category_id for c in choices],
               "projects": [c.project_id for c in choices],
               **audit.append_params(actor=actor, action=action, object_type="cycle",
-                                    object_id=row["cycle_id"], at=row["cast_at"])}
-    return session.execute(_CAST_SQL, params).scalar_one_or_none()
+                                    object_id=row_values["cycle_id"],
+                                    at=row_values["cast_at"])}
+    row = session.execute(_CAST_SQL, params).first()
+    if row is None:
+        return None
+    if row.event_id is None:  # no audit head yet: the portal's very first event
+        audit.record(session, actor=actor, action=action, object_type="cycle",
+                     object_id=row_values["cycle_id"], at=row_values["cast_at"])
+    return row.id
 
 
 def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) -> AlreadyVoted:
