@@ -345,7 +345,7 @@ def bench_results(url: str) -> dict:
     loaded = time.perf_counter() - started
     latencies: list[float] = []
     lock = threading.Lock()
-    with served.served(url, workers=WORKERS, threads=4) as server:
+    with served.served(url, workers=3, threads=4) as server:
         page = f"{server.base}/voting/{cycle_id}/results"
         local = threading.local()
 
