@@ -54,8 +54,10 @@ class User(Base):
     # Changes with the password: signs sessions and reset links, so both die with it.
     security_stamp: Mapped[str] = mapped_column(String(32), default=new_security_stamp)
 
+    # Loaded on first use, not with every signed-in request: casting a ballot, the busiest
+    # request of all, never asks for the roles.
     role_grants: Mapped[list[UserRole]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin",
+        back_populates="user", cascade="all, delete-orphan", lazy="select",
         foreign_keys="UserRole.user_id",
     )
 

@@ -1,5 +1,5 @@
 """The append-only, hash-chained audit log."""
 
-from portal.audit.services import record, verify_chain
+from portal.audit.services import append_params, append_sql, record, record_last, verify_chain
 
-__all__ = ["record", "verify_chain"]
+__all__ = ["append_params", "append_sql", "record", "record_last", "verify_chain"]

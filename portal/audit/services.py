@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -22,7 +22,10 @@ def _locked_head(session: Session) -> AuditHead:
     transaction created meanwhile (ON CONFLICT DO NOTHING), so neither fails, and the lock
     taken afterwards orders them.
     """
-    query = select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    # populate_existing: the head may have moved in SQL (record_last) since the session
+    # last loaded it.
+    query = (select(AuditHead).where(AuditHead.id == 1).with_for_update()
+             .execution_options(populate_existing=True))
     head = session.execute(query).scalar_one_or_none()
     if head is None:
         dialect = session.get_bind().dialect.name
@@ -31,7 +34,7 @@ def _locked_head(session: Session) -> AuditHead:
             insert(AuditHead).values(id=1, last_hash=GENESIS_HASH, count=0)
             .on_conflict_do_nothing(index_elements=["id"])
         )
-        head = session.execute(query.execution_options(populate_existing=True)).scalar_one()
+        head = session.execute(query).scalar_one()
     return head
 
 
@@ -81,6 +84,83 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def append_sql(when: str = "SELECT 1") -> str:
+    """CTEs that append one event to the chain on PostgreSQL, named ``appended`` (its id).
+
+    They lock the head, hash, insert the event and move the head, all in the statement that
+    includes them, with the values of ``append_params``. The hash is SHA-256 of ``prev_hash``
+    followed by the rest of the material, which Python lays out exactly as ``row_hash`` does
+    (the ``suffix`` parameter), so the two agree byte for byte and ``verify_chain`` checks
+    it. Nothing is appended when the query ``when`` finds no row (a statement that turned out
+    to change nothing), nor before the first event made the head.
+    """
+    return f"""head AS (
+    SELECT last_hash FROM audit_head WHERE id = 1 AND EXISTS ({when}) FOR UPDATE
+),
+event AS (
+    INSERT INTO audit_events (at, actor_id, action, object_type, object_id, details,
+                              prev_hash, hash)
+    SELECT :audit_at, :audit_actor_id, :audit_action, :audit_object_type, :audit_object_id,
+           :audit_details, head.last_hash,
+           encode(sha256(convert_to(head.last_hash || :audit_suffix, 'UTF8')), 'hex')
+    FROM head
+    RETURNING id, hash
+),
+appended AS (
+    UPDATE audit_head SET last_hash = event.hash, count = audit_head.count + 1
+    FROM event WHERE audit_head.id = 1
+    RETURNING event.id
+)"""  # noqa: S608 (constant SQL, values are bound)
+
+
+def append_params(
+    *, actor: Any, action: str, object_type: str, object_id: Any = None,
+    details: dict[str, Any] | None = None, at: datetime | None = None,
+) -> dict[str, Any]:
+    """The parameters of ``append_sql`` for one event (the arguments of ``record``)."""
+    at = (at or utcnow()).astimezone(UTC)
+    actor_id = getattr(actor, "id", actor)
+    detail_text = canonical_details(details or {})
+    object_key = None if object_id is None else str(object_id)
+    # row_hash's material after prev_hash (see portal.audit.rules.row_hash).
+    suffix = "\x1f" + "\x1f".join([
+        at.isoformat(timespec="microseconds"), "" if actor_id is None else str(actor_id),
+        action, object_type, object_key or "", detail_text])
+    return {"audit_at": at, "audit_actor_id": actor_id, "audit_action": action,
+            "audit_object_type": object_type, "audit_object_id": object_key,
+            "audit_details": detail_text, "audit_suffix": suffix}
+
+
+_APPEND = text(f"WITH {append_sql()} SELECT id FROM appended")  # noqa: S608 (constant SQL, values are bound)
+
+
+def record_last(
+    session: Session,
+    *,
+    actor: Any,
+    action: str,
+    object_type: str,
+    object_id: Any = None,
+    details: dict[str, Any] | None = None,
+    at: datetime | None = None,
+) -> None:
+    """``record``, for a transaction that commits right after: the chain's lock is held as
+    briefly as possible.
+
+    Appends to the chain serialise on the head row's lock until COMMIT, so on PostgreSQL the
+    lock, the hash, the event and the head's move are one statement (``append_sql``: one
+    round trip, no Python in between). Call it as the last statement before the commit;
+    elsewhere (SQLite, or before the first event made the head) it is ``record``.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        params = append_params(actor=actor, action=action, object_type=object_type,
+                               object_id=object_id, details=details, at=at)
+        if session.execute(_APPEND, params).first() is not None:
+            return
+    record(session, actor=actor, action=action, object_type=object_type,
+           object_id=object_id, details=details, at=at)
 
 
 def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, str] | None:

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal import audit
 from portal.accounts.models import User
@@ -164,6 +164,22 @@ def ballot_sheet(session: Session, cycle: Cycle) -> BallotSheet:
     return BallotSheet(cycle_rules(cycle), cached[1], cached[2])
 
 
+def cycle_and_verification(
+    session: Session, cycle_id: int, user: User,
+) -> tuple[Cycle, Verification | None] | None:
+    """The cycle (with its phase extensions) and the user's active verification, in one
+    query: the ballot page and every cast need both. None when there is no such cycle."""
+    query = (
+        select(Cycle, Verification)
+        .outerjoin(Verification, and_(Verification.user_id == user.id,
+                                      Verification.revoked_at.is_(None)))
+        .where(Cycle.id == cycle_id)
+        .options(joinedload(Cycle.extensions))
+    )
+    row = session.execute(query).unique().first()
+    return None if row is None else (row[0], row[1])
+
+
 def voter_facts(verification: Verification | None) -> VoterFacts:
     if verification is None:
         return VoterFacts(verified=False, resident=False, birth_date=None, district_id=None)
@@ -189,9 +205,22 @@ def paper_voter(
     return Voter(person_key(number, secret), facts, Channel.PAPER, entered_by_id=verifier.id)
 
 
-def _insert(session: Session):
-    """The dialect's INSERT, which knows ON CONFLICT DO NOTHING."""
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+#: The two INSERTs of a cast, built once per dialect with bound parameters (not literal
+#: values), so SQLAlchemy compiles each once and every cast only binds its row.
+_CAST_STATEMENTS: dict[str, tuple] = {}
+
+
+def _cast_statements(session: Session) -> tuple:
+    dialect = session.get_bind().dialect.name
+    if dialect not in _CAST_STATEMENTS:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        ballots = Ballot.__table__
+        _CAST_STATEMENTS[dialect] = (
+            insert(ballots).on_conflict_do_nothing(index_elements=["cycle_id", "person_key"])
+            .returning(ballots.c.id),
+            BallotChoice.__table__.insert(),
+        )
+    return _CAST_STATEMENTS[dialect]
 
 
 def cast_ballot(
@@ -201,6 +230,7 @@ def cast_ballot(
     """Store the ballot with its choices and audit event, in the caller's transaction.
 
     Raises ``BallotRefused`` (nothing stored) or ``AlreadyVoted`` (nothing new stored).
+    The caller commits right away (the audit chain stays locked until it does).
     """
     sheet = sheet or ballot_sheet(session, cycle)
     problems = check_ballot(sheet.rules, sheet.category_facts, sheet.project_facts, choices,
@@ -217,24 +247,72 @@ def cast_ballot(
         "district_id": voter.facts.district_id,
         "age_band": age_band(voter.facts.birth_date, sheet.rules.last_day),
     }
-    insert = _insert(session)
-    ballot_id = session.execute(
-        insert(Ballot).values(**row)
-        .on_conflict_do_nothing(index_elements=["cycle_id", "person_key"])
-        .returning(Ballot.id)
-    ).scalar_one_or_none()
+    actor = voter.user_id or voter.entered_by_id
+    action = f"ballot.cast_{voter.channel.value}"
+    if session.get_bind().dialect.name == "postgresql":
+        ballot_id = _cast_in_one_statement(session, row, choices, actor, action)
+        if ballot_id is None:
+            raise _already_voted(session, cycle, voter, secret)
+        return Cast(ballot_id, ballot_uuid, code, now)
+    insert_ballot, insert_choices = _cast_statements(session)
+    connection = session.connection()
+    ballot_id = connection.execute(insert_ballot, row).scalar_one_or_none()
     if ballot_id is None:
         raise _already_voted(session, cycle, voter, secret)
-    session.execute(insert(BallotChoice), [
+    # Every choice in one executemany (psycopg sends them in one pipeline).
+    connection.execute(insert_choices, [
         {"ballot_id": ballot_id, "cycle_id": cycle.id, "category_id": c.category_id,
          "project_id": c.project_id} for c in choices
     ])
     # The audit event names the cycle and the channel, never the ballot or its choices:
-    # the log must not become a screen that shows how a named person voted.
-    audit.record(session, actor=voter.user_id or voter.entered_by_id,
-                 action=f"ballot.cast_{voter.channel.value}", object_type="cycle",
-                 object_id=cycle.id, at=now)
+    # the log must not become a screen that shows how a named person voted. It is the
+    # last statement, so the audit chain's lock is held only from here to the COMMIT.
+    audit.record_last(session, actor=actor, action=action, object_type="cycle",
+                      object_id=cycle.id, at=now)
     return Cast(ballot_id, ballot_uuid, code, now)
+
+
+#: A cast on PostgreSQL as one statement, one round trip: the ballot row (ON CONFLICT DO
+#: NOTHING against the UNIQUE (cycle_id, person_key), the one-ballot guard), its choices,
+#: and the audit event appended to the chain (``audit.append_sql``). Every later part reads
+#: the ballot CTE's RETURNING, so when the person already has a ballot nothing at all is
+#: written and no row comes back. The audit chain's head is locked inside this statement,
+#: the transaction's last, and released by the COMMIT that follows.
+_CAST_SQL = text(f"""
+WITH ballot AS (
+    INSERT INTO ballots (uuid, cycle_id, person_key, channel, user_id, entered_by_id, cast_at,
+                         receipt_hash, district_id, age_band)
+    VALUES (:uuid, :cycle_id, :person_key, :channel, :user_id, :entered_by_id, :cast_at,
+            :receipt_hash, :district_id, :age_band)
+    ON CONFLICT (cycle_id, person_key) DO NOTHING
+    RETURNING id
+),
+choices AS (
+    INSERT INTO ballot_choices (ballot_id, cycle_id, category_id, project_id)
+    SELECT ballot.id, :cycle_id, chosen.category_id, chosen.project_id
+    FROM ballot, unnest(CAST(:categories AS integer[]), CAST(:projects AS integer[]))
+         AS chosen(category_id, project_id)
+),
+{audit.append_sql("SELECT 1 FROM ballot")}
+SELECT ballot.id, (SELECT id FROM appended) AS event_id FROM ballot
+""")  # noqa: S608 (constant SQL, values are bound)
+
+
+def _cast_in_one_statement(session: Session, row_values: dict, choices: Sequence[Choice],
+                           actor: int | None, action: str) -> int | None:
+    """The ballot's id, or None when the person already has a ballot in the cycle."""
+    params = {**row_values, "categories": [c.category_id for c in choices],
+              "projects": [c.project_id for c in choices],
+              **audit.append_params(actor=actor, action=action, object_type="cycle",
+                                    object_id=row_values["cycle_id"],
+                                    at=row_values["cast_at"])}
+    row = session.execute(_CAST_SQL, params).first()
+    if row is None:
+        return None
+    if row.event_id is None:  # no audit head yet: the portal's very first event
+        audit.record(session, actor=actor, action=action, object_type="cycle",
+                     object_id=row_values["cycle_id"], at=row_values["cast_at"])
+    return row.id
 
 
 def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) -> AlreadyVoted:

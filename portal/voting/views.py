@@ -23,7 +23,6 @@ from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import database, db_session
 from portal.i18n import _
-from portal.identity.services import active_verification
 from portal.money import format_hryvnias
 from portal.voting import board, counting, services
 from portal.voting.ballot_rules import (
@@ -78,9 +77,11 @@ def index():
 @bp.route("/<int:cycle_id>/ballot", methods=["GET", "POST"])
 def ballot(cycle_id: int):
     session = db_session()
-    cycle = _cycle(cycle_id)
+    found = services.cycle_and_verification(session, cycle_id, current_user)
+    if found is None:
+        abort(404)
+    cycle, verification = found
     now = utcnow()
-    verification = active_verification(session, current_user)
     if verification is None:
         return render_template("voting/ballot.html", cycle=cycle, voter=None, blocked=[])
     voter = services.Voter(verification.person_key, services.voter_facts(verification),

@@ -180,3 +180,28 @@ def test_the_desk_never_learns_the_receipt_of_an_existing_ballot(db, make_user, 
         services.cast_ballot(db, cycle=cycle, voter=paper(make_user(Role.VERIFIER), "400000003"),
                              choices=choices, secret=SECRET, now=utcnow())
     assert refused.value.receipt is None
+
+
+def test_the_first_cast_of_a_portal_without_an_audit_head_creates_it(db, make_user, election):
+    from portal import audit
+    from portal.audit.models import AuditHead
+
+    cycle, projects = election
+    voter = make_user(verified=True)
+    db.execute(AuditEvent.__table__.delete())
+    db.execute(AuditHead.__table__.delete())
+    db.expire_all()
+    cast = cast_online(db, cycle, voter, projects[:1])
+    assert db.get(Ballot, cast.ballot_id) is not None
+    assert db.scalar(select(func.count()).select_from(AuditEvent)) == 1
+    assert db.get(AuditHead, 1).count == 1
+    assert audit.verify_chain(db) is None
+
+
+def test_casts_extend_the_audit_chain_so_that_it_verifies(db, make_user, election):
+    from portal import audit
+
+    cycle, projects = election
+    for _ in range(3):
+        cast_online(db, cycle, make_user(verified=True), projects[:2])
+    assert audit.verify_chain(db) is None

@@ -113,7 +113,27 @@ def test_fifty_concurrent_casts_for_one_person_store_exactly_one_ballot(scratch)
     with engine.connect() as db:
         assert db.scalar(select(func.count()).select_from(Ballot)) == 1
         assert db.scalar(select(func.count()).select_from(BallotChoice)) == 1
+    _assert_one_audit_event_per_ballot_and_chain_intact(engine)
     engine.dispose()
+
+
+def _assert_one_audit_event_per_ballot_and_chain_intact(engine):
+    """Every stored ballot has its audit event (written in the same transaction), no refused
+    or crashed cast left one, and the chain appended under concurrency verifies."""
+    from sqlalchemy.orm import Session
+
+    from portal import audit
+    from portal.audit.models import AuditEvent, AuditHead
+    from portal.voting.models import Ballot
+
+    with Session(engine) as session:
+        ballots = session.scalar(select(func.count()).select_from(Ballot))
+        events = session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action.like("ballot.cast_%")))
+        assert events == ballots
+        assert session.get(AuditHead, 1).count == session.scalar(
+            select(func.count()).select_from(AuditEvent))
+        assert audit.verify_chain(session) is None
 
 
 @needs_postgres
@@ -164,6 +184,7 @@ def test_a_killed_server_loses_no_acknowledged_ballot_and_a_retry_gets_the_recei
             projects = set(db.execute(select(BallotChoice.project_id).where(
                 BallotChoice.ballot_id == stored[user_id])).scalars())
             assert projects == {int(c.split(":")[1]) for c in chosen}
+    _assert_one_audit_event_per_ballot_and_chain_intact(engine)
     with served.served(scratch, workers=2, threads=2) as again:
         for n in list(acknowledged)[:10]:
             user_id, stamp, _ = election.voters[n]
