@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 from portal.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import utcnow
-from portal.community.models import District
+from portal.community.choices import district_choices
 from portal.cycles import messages, services
 from portal.cycles.forms import (
     CategoryForm,
@@ -161,12 +161,6 @@ def edit(cycle_id: int):
     return render_template("cycles/admin_form.html", form=form, cycle=cycle)
 
 
-def _district_choices() -> list[SelectChoice]:
-    districts = db_session().execute(select(District).order_by(District.position, District.name))
-    return [SelectChoice("", _("— none —"))] + [
-        SelectChoice(str(d.id), d.name) for d in districts.scalars()]
-
-
 def _category_data(form: CategoryForm) -> services.CategoryData:
     return services.CategoryData(
         name=form.name.data, description=form.description.data or "",
@@ -180,7 +174,7 @@ def _category_data(form: CategoryForm) -> services.CategoryData:
 def new_category(cycle_id: int):
     cycle = _cycle(cycle_id)
     form = CategoryForm.from_request()
-    form.district_id.choices = _district_choices()
+    form.district_id.choices = district_choices(db_session(), _("— none —"))
     if form.submitted_and_valid:
         session = db_session()
         try:
@@ -203,7 +197,7 @@ def edit_category(cycle_id: int, category_id: int):
     if category is None or category.cycle_id != cycle.id:
         abort(404)
     form = CategoryForm.from_request(obj=category)
-    form.district_id.choices = _district_choices()
+    form.district_id.choices = district_choices(db_session(), _("— none —"))
     if form.district_id.data in (None, "None"):
         form.district_id.data = ""
     if form.submitted_and_valid:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectChoice
 
 from portal.access import guard_blueprint
 from portal.accounts.models import Role, User
 from portal.accounts.rules import normalize_email
 from portal.clock import utcnow
+from portal.community.choices import district_choices
 from portal.community.models import District
 from portal.db import db_session
 from portal.i18n import _
@@ -145,13 +145,6 @@ def eid_callback():
 # The verifier desk ---------------------------------------------------------------------
 
 
-def _district_choices(session) -> list[SelectChoice]:
-    districts = session.execute(select(District).order_by(District.position, District.name))
-    return [SelectChoice("", _("— not applicable —"))] + [
-        SelectChoice(str(d.id), d.name) for d in districts.scalars()
-    ]
-
-
 @desk.route("/", methods=["GET", "POST"])
 def index():
     session = db_session()
@@ -174,7 +167,7 @@ def account(user_id: int):
     user = session.get(User, user_id) or abort(404)
     verification = services.active_verification(session, user)
     form = DeskVerifyForm.from_request()
-    form.district.choices = _district_choices(session)
+    form.district.choices = district_choices(session, _("— not applicable —"))
     if verification is None and form.submitted_and_valid:
         number = _number(form)
         district_id = int(form.district.data) if form.district.data else None

@@ -6,11 +6,10 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import request
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from wtforms import SelectChoice
 
-from portal.community.models import District
+from portal.community.choices import district_choices
 from portal.cycles.models import Cycle
 from portal.i18n import _
 from portal.money import format_hryvnias_short, format_number
@@ -42,9 +41,7 @@ def fill_form(form: ProjectForm, cycle: Cycle, session: Session,
     """Give the form its choices and, on a GET, the project's values and blank rows."""
     form.category.choices = [SelectChoice(str(c.id), category_label(c))
                              for c in cycle.categories]
-    districts = session.execute(select(District).order_by(District.position, District.name))
-    form.district.choices = [SelectChoice("", _("— not applicable —"))] + [
-        SelectChoice(str(d.id), d.name) for d in districts.scalars()]
+    form.district.choices = district_choices(session, _("— not applicable —"))
     if request.method == "POST":
         return
     while form.lines.entries:

@@ -17,6 +17,7 @@ from wtforms import SelectChoice
 from portal.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import utcnow
+from portal.community.choices import district_choices
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import db_session
@@ -24,7 +25,6 @@ from portal.forms import ActionForm
 from portal.i18n import _
 from portal.identity.messages import message as identity_message
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
-from portal.identity.views import _district_choices
 from portal.money import format_hryvnias
 from portal.review.messages import problem_message
 from portal.review.models import Meeting
@@ -72,7 +72,7 @@ def enter(cycle_id: int):
     now = utcnow()
     sheet = services.ballot_sheet(session, cycle)
     form = PaperBallotForm.from_request()
-    form.district.choices = _district_choices(session)
+    form.district.choices = district_choices(session, _("— not applicable —"))
     problems, chosen = [], set()
     if form.submitted_and_valid:
         number = parse_person_number(form.number.data, NumberKind(form.kind.data))
