@@ -8,11 +8,12 @@ Services receive the session explicitly and only flush; the view that called the
 from __future__ import annotations
 
 import importlib
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -85,7 +86,39 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, **options)
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    _ping_idle_connections(engine)
+    return engine
+
+
+#: A pooled connection unused for longer than this is pinged before it is handed out.
+PING_AFTER_IDLE_SECONDS = 2.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Check a pooled connection before use when it has been idle, as ``pool_pre_ping`` does
+    for every checkout, but without its round trip on connections in constant use.
+
+    A connection the server dropped (a restart, an idle timeout on a proxy) sits idle in
+    the pool; the ping finds it and the pool replaces it, so no request fails on it. A
+    connection that was returned moments ago (under load, every one) was working then, and
+    if the server goes away after all, the error invalidates the whole pool at once.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def remember_return(_dbapi_connection: Any, record: Any) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned_at = record.info.get("returned_at")
+        if returned_at is None or time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS:
+            return  # new (just connected) or in constant use
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool closes this connection and hands out a fresh one.
+            raise exc.DisconnectionError(str(error)) from error
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import text
 
+from portal import db
 from portal.db import make_engine
 
 
@@ -65,9 +68,39 @@ def test_a_transaction_holds_the_write_lock_from_its_start(sqlite_engine):
         assert other.execute(text("SELECT 1")).scalar() == 1
 
 
-def test_database_url_for_postgresql_gives_a_postgresql_engine_with_pre_ping():
+def test_database_url_for_postgresql_gives_a_postgresql_engine():
     engine = make_engine("postgresql+psycopg://portal@127.0.0.1:5432/portal")
     try:
-        assert engine.dialect.name == "postgresql" and engine.pool._pre_ping
+        assert engine.dialect.name == "postgresql"
+    finally:
+        engine.dispose()
+
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.mark.skipif(not POSTGRES_URL.startswith("postgresql"), reason="needs PostgreSQL")
+def test_a_connection_the_server_dropped_while_idle_is_replaced_before_use(monkeypatch):
+    """A restart of the server (here: its backend terminated) while a pooled connection sat
+    idle does not fail the next request: the idle connection is pinged and replaced."""
+    engine = make_engine(POSTGRES_URL)
+    pings = []
+    real_ping = engine.dialect.do_ping
+    monkeypatch.setattr(engine.dialect, "do_ping",
+                        lambda connection: pings.append(1) or real_ping(connection))
+    try:
+        with engine.connect() as connection:
+            backend = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+        with engine.connect() as connection:  # returned moments ago: used without a ping
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() == backend
+        assert pings == []
+        killer = make_engine(POSTGRES_URL)
+        with killer.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        killer.dispose()
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if idle for long
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != backend
+        assert len(pings) == 1
     finally:
         engine.dispose()
