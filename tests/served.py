@@ -183,7 +183,8 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
                  "--workers", str(self.workers), "--threads", str(self.threads),
-                 "--worker-class", "gthread", "--keep-alive", "30", "--log-level", "warning",
+                 "--worker-class", os.environ.get("SERVED_WORKER_CLASS", "gthread"),
+                 "--keep-alive", "30", "--log-level", "warning",
                  "--timeout", "60", self.target],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)

@@ -96,7 +96,8 @@ def make_vote(db, make_user):
     for chosen in cast:
         voter = make_user(verified=True)
         voters.append(voter)
-        services.cast_ballot(db, cycle=cycle, voter=services.online_voter(db, voter),
+        services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                             voter=services.online_voter(db, voter),
                              choices=[Choice(p.category_id, p.id) for p in chosen],
                              secret=SECRET, now=utcnow())
     close_voting(db, cycle)

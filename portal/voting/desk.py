@@ -70,7 +70,7 @@ def enter(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
     now = utcnow()
-    sheet = services.ballot_sheet(session, cycle)
+    sheet = services.sheet_of(session, cycle)
     form = PaperBallotForm.from_request()
     form.district.choices = district_choices(session, _("— not applicable —"))
     problems, chosen = [], set()
@@ -88,8 +88,8 @@ def enter(cycle_id: int):
                 district_id=int(form.district.data) if form.district.data else None,
                 verifier=current_user, secret=_secret())
             try:
-                cast = services.cast_ballot(session, cycle=cycle, voter=voter, choices=choices,
-                                            sheet=sheet, secret=_secret(), now=now)
+                cast = services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
+                                            secret=_secret(), now=now)
             except services.BallotRefused as refused:
                 session.rollback()
                 problems = refused.problems

@@ -11,23 +11,23 @@ voted". There is no look-up before the insert that the result could depend on.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 
-from sqlalchemy import and_, select, text
+from sqlalchemy import and_, bindparam, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from portal import audit
 from portal.accounts.models import User
-from portal.cycles.models import Cycle
-from portal.cycles.rules import Phase, window_of
+from portal.cycles.models import Category, Cycle, PhaseExtension
+from portal.cycles.rules import BallotType, Calendar, Extension, Phase, VotesScope, window_of
 from portal.identity.models import Verification
 from portal.identity.rules import PersonNumber, person_key
 from portal.identity.services import active_verification
 from portal.projects.models import Project
-from portal.projects.rules import ProjectStatus
+from portal.projects.rules import ProjectStatus, registration_code
 from portal.voting.ballot_rules import (
     BallotProblem,
     CategoryFacts,
@@ -107,6 +107,7 @@ class SheetProject:
 class BallotSheet:
     """Everything the checks and the ballot page need about a cycle's ballot, as plain data."""
 
+    cycle_id: int
     rules: CycleRules
     categories: tuple[SheetCategory, ...]
     projects: tuple[SheetProject, ...]
@@ -124,14 +125,31 @@ class BallotSheet:
         return [p for p in self.projects if p.category_id == category.id and p.admitted]
 
 
-def cycle_rules(cycle: Cycle) -> CycleRules:
-    window = window_of(cycle.calendar, cycle.extension_rules, Phase.VOTING)
+@dataclass(frozen=True)
+class SheetKey:
+    """A cycle's ballot sheet as it stands: numbering a new project changes the key."""
+
+    cycle_id: int
+    budget_year: int
+    created_at: datetime
+    last_project_number: int
+
+
+def _rules(calendar: Calendar, extensions: Iterable[Extension], *, suspended: bool,
+           min_age: int, votes_per_voter: int, votes_scope: VotesScope,
+           ballot_type: BallotType) -> CycleRules:
+    window = window_of(calendar, extensions, Phase.VOTING)
     assert window is not None  # every cycle has a voting window (a NOT NULL pair)
     return CycleRules(
-        opens=window.start, closes=window.end, suspended=cycle.suspended,
-        min_age=cycle.min_age_vote, votes_per_voter=cycle.votes_per_voter,
-        votes_scope=cycle.votes_scope, ballot_type=cycle.ballot_type,
+        opens=window.start, closes=window.end, suspended=suspended, min_age=min_age,
+        votes_per_voter=votes_per_voter, votes_scope=votes_scope, ballot_type=ballot_type,
     )
+
+
+def cycle_rules(cycle: Cycle) -> CycleRules:
+    return _rules(cycle.calendar, cycle.extension_rules, suspended=cycle.suspended,
+                  min_age=cycle.min_age_vote, votes_per_voter=cycle.votes_per_voter,
+                  votes_scope=cycle.votes_scope, ballot_type=cycle.ballot_type)
 
 
 #: The projects and categories of a cycle, per process: during voting they do not change
@@ -141,43 +159,91 @@ _SHEETS: dict[tuple, tuple[float, tuple, tuple]] = {}
 SHEET_SECONDS = 10
 
 
-def ballot_sheet(session: Session, cycle: Cycle) -> BallotSheet:
-    key = (str(session.get_bind().engine.url), cycle.id, cycle.created_at,
-           cycle.last_project_number)
-    cached = _SHEETS.get(key)
+def ballot_sheet(session: Session, key: SheetKey, rules: CycleRules) -> BallotSheet:
+    cache_key = (str(session.get_bind().engine.url), key)
+    cached = _SHEETS.get(cache_key)
     if cached is None or time.monotonic() - cached[0] > SHEET_SECONDS:
         categories = tuple(
             SheetCategory(c.id, c.name, c.budget, c.district_id,
                           c.district.name if c.district else None)
-            for c in cycle.categories)
+            for c in session.execute(
+                select(Category).where(Category.cycle_id == key.cycle_id)
+                .order_by(Category.position, Category.id)
+                .options(joinedload(Category.district))).scalars())
         projects = tuple(
-            SheetProject(p.id, p.category_id, p.number, cycle.registration_code(p.number),
-                         p.title, p.total_cost, p.status is ProjectStatus.ADMITTED)
+            SheetProject(p.id, p.category_id, p.number,
+                         registration_code(key.budget_year, p.number), p.title, p.total_cost,
+                         p.status is ProjectStatus.ADMITTED)
             for p in session.execute(
-                select(Project).where(Project.cycle_id == cycle.id,
+                select(Project).where(Project.cycle_id == key.cycle_id,
                                       Project.number.is_not(None))
                 .order_by(Project.number)).scalars())
         cached = (time.monotonic(), categories, projects)
         if len(_SHEETS) > 100:
             _SHEETS.clear()
-        _SHEETS[key] = cached
-    return BallotSheet(cycle_rules(cycle), cached[1], cached[2])
+        _SHEETS[cache_key] = cached
+    return BallotSheet(key.cycle_id, rules, cached[1], cached[2])
 
 
-def cycle_and_verification(
-    session: Session, cycle_id: int, user: User,
-) -> tuple[Cycle, Verification | None] | None:
-    """The cycle (with its phase extensions) and the user's active verification, in one
-    query: the ballot page and every cast need both. None when there is no such cycle."""
-    query = (
-        select(Cycle, Verification)
-        .outerjoin(Verification, and_(Verification.user_id == user.id,
-                                      Verification.revoked_at.is_(None)))
-        .where(Cycle.id == cycle_id)
-        .options(joinedload(Cycle.extensions))
+def sheet_of(session: Session, cycle: Cycle) -> BallotSheet:
+    """The ballot sheet of a cycle already loaded (the desk, the tests)."""
+    key = SheetKey(cycle.id, cycle.budget_year, cycle.created_at, cycle.last_project_number)
+    return ballot_sheet(session, key, cycle_rules(cycle))
+
+
+@dataclass(frozen=True)
+class CastingContext:
+    """What casting online needs before the ballot itself: the cycle's rules, its sheet's
+    key, and the voter behind the account (None while the account is not verified)."""
+
+    rules: CycleRules
+    sheet_key: SheetKey
+    voter: Voter | None
+
+
+def _casting_query():
+    cycles, verifications = Cycle.__table__, Verification.__table__
+    extensions = PhaseExtension.__table__
+    return (
+        select(*(cycles.c[name] for name in _CALENDAR_FIELDS), cycles.c.suspended_at,
+               cycles.c.min_age_vote, cycles.c.votes_per_voter, cycles.c.votes_scope,
+               cycles.c.ballot_type, cycles.c.created_at, cycles.c.last_project_number,
+               verifications.c.person_key, verifications.c.birth_date,
+               verifications.c.resident, verifications.c.district_id,
+               extensions.c.phase, extensions.c.new_end)
+        .select_from(
+            cycles.outerjoin(verifications, and_(
+                verifications.c.user_id == bindparam("user_id"),
+                verifications.c.revoked_at.is_(None)))
+            .outerjoin(extensions, extensions.c.cycle_id == cycles.c.id))
+        .where(cycles.c.id == bindparam("cycle_id"))
     )
-    row = session.execute(query).unique().first()
-    return None if row is None else (row[0], row[1])
+
+
+_CALENDAR_FIELDS = tuple(field.name for field in fields(Calendar))
+_CASTING_QUERY = _casting_query()
+
+
+def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingContext | None:
+    """The cycle's rules with their phase extensions and the account's active verification,
+    in one query of plain columns (a cast is the portal's busiest request); None when there
+    is no such cycle."""
+    rows = session.execute(_CASTING_QUERY, {"cycle_id": cycle_id, "user_id": user_id}).all()
+    if not rows:
+        return None
+    cycle = rows[0]._mapping
+    calendar = Calendar(**{name: cycle[name] for name in _CALENDAR_FIELDS})
+    rules = _rules(calendar, [Extension(row.phase, row.new_end) for row in rows if row.phase],
+                   suspended=cycle["suspended_at"] is not None, min_age=cycle["min_age_vote"],
+                   votes_per_voter=cycle["votes_per_voter"], votes_scope=cycle["votes_scope"],
+                   ballot_type=cycle["ballot_type"])
+    voter = None
+    if cycle["person_key"] is not None:
+        facts = VoterFacts(True, cycle["resident"], cycle["birth_date"], cycle["district_id"])
+        voter = Voter(cycle["person_key"], facts, Channel.ONLINE, user_id=user_id)
+    key = SheetKey(cycle_id, cycle["budget_year"], cycle["created_at"],
+                   cycle["last_project_number"])
+    return CastingContext(rules, key, voter)
 
 
 def voter_facts(verification: Verification | None) -> VoterFacts:
@@ -224,15 +290,15 @@ def _cast_statements(session: Session) -> tuple:
 
 
 def cast_ballot(
-    session: Session, *, cycle: Cycle, voter: Voter, choices: Sequence[Choice],
-    sheet: BallotSheet | None = None, secret: str, now: datetime,
+    session: Session, *, sheet: BallotSheet, voter: Voter, choices: Sequence[Choice],
+    secret: str, now: datetime,
 ) -> Cast:
     """Store the ballot with its choices and audit event, in the caller's transaction.
 
     Raises ``BallotRefused`` (nothing stored) or ``AlreadyVoted`` (nothing new stored).
     The caller commits right away (the audit chain stays locked until it does).
     """
-    sheet = sheet or ballot_sheet(session, cycle)
+    cycle_id = sheet.cycle_id
     problems = check_ballot(sheet.rules, sheet.category_facts, sheet.project_facts, choices,
                             voter.facts, now)
     if problems:
@@ -241,7 +307,7 @@ def cast_ballot(
     code = receipt_code(secret, ballot_uuid)
     assert voter.facts.birth_date is not None  # check_ballot refuses unverified voters
     row = {
-        "uuid": ballot_uuid, "cycle_id": cycle.id, "person_key": voter.person_key,
+        "uuid": ballot_uuid, "cycle_id": cycle_id, "person_key": voter.person_key,
         "channel": voter.channel.value, "user_id": voter.user_id,
         "entered_by_id": voter.entered_by_id, "cast_at": now, "receipt_hash": receipt_hash(code),
         "district_id": voter.facts.district_id,
@@ -252,23 +318,23 @@ def cast_ballot(
     if session.get_bind().dialect.name == "postgresql":
         ballot_id = _cast_in_one_statement(session, row, choices, actor, action)
         if ballot_id is None:
-            raise _already_voted(session, cycle, voter, secret)
+            raise _already_voted(session, cycle_id, voter, secret)
         return Cast(ballot_id, ballot_uuid, code, now)
     insert_ballot, insert_choices = _cast_statements(session)
     connection = session.connection()
     ballot_id = connection.execute(insert_ballot, row).scalar_one_or_none()
     if ballot_id is None:
-        raise _already_voted(session, cycle, voter, secret)
+        raise _already_voted(session, cycle_id, voter, secret)
     # Every choice in one executemany (psycopg sends them in one pipeline).
     connection.execute(insert_choices, [
-        {"ballot_id": ballot_id, "cycle_id": cycle.id, "category_id": c.category_id,
+        {"ballot_id": ballot_id, "cycle_id": cycle_id, "category_id": c.category_id,
          "project_id": c.project_id} for c in choices
     ])
     # The audit event names the cycle and the channel, never the ballot or its choices:
     # the log must not become a screen that shows how a named person voted. It is the
     # last statement, so the audit chain's lock is held only from here to the COMMIT.
     audit.record_last(session, actor=actor, action=action, object_type="cycle",
-                      object_id=cycle.id, at=now)
+                      object_id=cycle_id, at=now)
     return Cast(ballot_id, ballot_uuid, code, now)
 
 
@@ -315,23 +381,25 @@ def _cast_in_one_statement(session: Session, row_values: dict, choices: Sequence
     return row.id
 
 
-def _already_voted(session: Session, cycle: Cycle, voter: Voter, secret: str) -> AlreadyVoted:
+def _already_voted(session: Session, cycle_id: int, voter: Voter, secret: str) -> AlreadyVoted:
     existing = session.execute(
-        select(Ballot).where(Ballot.cycle_id == cycle.id, Ballot.person_key == voter.person_key)
+        select(Ballot).where(Ballot.cycle_id == cycle_id, Ballot.person_key == voter.person_key)
     ).scalar_one()
     shown = voter.channel is Channel.ONLINE
     return AlreadyVoted(existing, receipt_code(secret, existing.uuid) if shown else None)
 
 
-def own_ballot(session: Session, *, cycle: Cycle, user: User,
-               verification: Verification | None = None) -> Ballot | None:
+def own_ballot(session: Session, *, cycle: Cycle, user: User) -> Ballot | None:
     """The ballot of the person behind ``user`` in ``cycle``, whichever channel it came by."""
-    verification = verification or active_verification(session, user)
+    verification = active_verification(session, user)
     if verification is None:
         return None
+    return ballot_of(session, cycle.id, verification.person_key)
+
+
+def ballot_of(session: Session, cycle_id: int, person_key: str) -> Ballot | None:
     return session.execute(
-        select(Ballot).where(Ballot.cycle_id == cycle.id,
-                             Ballot.person_key == verification.person_key)
+        select(Ballot).where(Ballot.cycle_id == cycle_id, Ballot.person_key == person_key)
     ).scalar_one_or_none()
 
 

@@ -22,7 +22,6 @@ from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import database, db_session
-from portal.i18n import _
 from portal.money import format_hryvnias
 from portal.voting import board, counting, services
 from portal.voting.ballot_rules import (
@@ -76,23 +75,27 @@ def index():
 
 @bp.route("/<int:cycle_id>/ballot", methods=["GET", "POST"])
 def ballot(cycle_id: int):
+    """The ballot page; its form checks the choices or casts the ballot.
+
+    A cast is the busiest request of the portal: it reads the cycle's rules and the voter in
+    one query, the ballot sheet from the process's cache, and redirects to the receipt;
+    the page is rendered only when there is something to show.
+    """
     session = db_session()
-    found = services.cycle_and_verification(session, cycle_id, current_user)
-    if found is None:
+    context = services.casting_context(session, cycle_id, current_user.id)
+    if context is None:
         abort(404)
-    cycle, verification = found
+    voter = context.voter
+    if voter is None:
+        return render_template("voting/ballot.html", cycle=_cycle(cycle_id), voter=None,
+                               blocked=[])
+    sheet = services.ballot_sheet(session, context.sheet_key, context.rules)
     now = utcnow()
-    if verification is None:
-        return render_template("voting/ballot.html", cycle=cycle, voter=None, blocked=[])
-    voter = services.Voter(verification.person_key, services.voter_facts(verification),
-                           Channel.ONLINE, user_id=current_user.id)
-    sheet = services.ballot_sheet(session, cycle)
     form = BallotForm.from_request()
     choices: list[Choice] = []
     problems = []
-    if request.method == "GET" and services.own_ballot(session, cycle=cycle, user=current_user,
-                                                       verification=verification):
-        return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
+    if request.method == "GET" and services.ballot_of(session, cycle_id, voter.person_key):
+        return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     if form.submitted_and_valid:
         parsed = services.parse_choices(request.form.getlist("choice"))
         if parsed is None:
@@ -104,26 +107,27 @@ def ballot(cycle_id: int):
         else:
             choices = parsed
             try:
-                services.cast_ballot(session, cycle=cycle, voter=voter, choices=choices,
-                                     sheet=sheet, secret=_secret(), now=now)
+                services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
+                                     secret=_secret(), now=now)
             except services.BallotRefused as refused:
                 session.rollback()
                 problems = refused.problems
             except services.AlreadyVoted:
                 session.rollback()
                 flash(message("already_voted"), "warning")
-                return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
+                return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
             else:
+                # The receipt page says the ballot is cast; no message is kept in the
+                # session, so the cast writes nothing but the ballot.
                 session.commit()
-                flash(_("Your ballot is cast. Keep your receipt code."), "success")
-                return redirect(url_for("voting.my_ballot", cycle_id=cycle.id))
+                return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     blocked = window_problems(sheet.rules, now) + voter_problems(sheet.rules, voter.facts)
     categories = [c for c in sheet.categories
                   if may_choose_in(services.CategoryFacts(c.id, c.budget, c.district_id),
                                    voter.facts)]
     chosen = {c.project_id for c in choices}
     return render_template(
-        "voting/ballot.html", cycle=cycle, voter=voter, blocked=blocked, form=form,
+        "voting/ballot.html", cycle=_cycle(cycle_id), voter=voter, blocked=blocked, form=form,
         sheet=sheet, categories=categories, chosen=chosen, problems=problems,
         checked=request.form.get("action") == "check" and not problems,
         totals={t.category_id: t for t in totals(sheet.rules, sheet.category_facts,

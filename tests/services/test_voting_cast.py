@@ -36,7 +36,8 @@ def ballots(db, cycle) -> int:
 def cast_online(db, cycle, user, projects):
     voter = services.online_voter(db, user)
     choices = [Choice(p.category_id, p.id) for p in projects]
-    return services.cast_ballot(db, cycle=cycle, voter=voter, choices=choices, secret=SECRET,
+    return services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                                voter=voter, choices=choices, secret=SECRET,
                                 now=utcnow())
 
 
@@ -82,7 +83,7 @@ def test_a_paper_ballot_after_an_online_one_is_refused_without_the_receipt(
     verify(db, app, resident, stem="400000001", birth_date=date(1980, 3, 3))
     cast_online(db, cycle, resident, projects[:1])
     with pytest.raises(services.AlreadyVoted) as refused:
-        services.cast_ballot(db, cycle=cycle, voter=paper(verifier),
+        services.cast_ballot(db, sheet=services.sheet_of(db, cycle), voter=paper(verifier),
                              choices=[Choice(projects[1].category_id, projects[1].id)],
                              secret=SECRET, now=utcnow())
     assert refused.value.receipt is None
@@ -92,7 +93,8 @@ def test_a_paper_ballot_after_an_online_one_is_refused_without_the_receipt(
 def test_an_online_ballot_after_a_paper_one_is_refused(db, app, make_user, election):
     cycle, projects = election
     verifier = make_user(Role.VERIFIER)
-    cast = services.cast_ballot(db, cycle=cycle, voter=paper(verifier, "400000002"),
+    cast = services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                                voter=paper(verifier, "400000002"),
                                 choices=[Choice(projects[0].category_id, projects[0].id)],
                                 secret=SECRET, now=utcnow())
     assert db.get(Ballot, cast.ballot_id).entered_by_id == verifier.id
@@ -158,7 +160,8 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
     online = services.online_voter(db, voter) or services.Voter(
         "0" * 64, services.voter_facts(None), Channel.ONLINE, user_id=voter.id)
     with pytest.raises(services.BallotRefused) as refused:
-        services.cast_ballot(db, cycle=cycle, voter=online, choices=choices, secret=SECRET,
+        services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                             voter=online, choices=choices, secret=SECRET,
                              now=now)
     assert expected in [p.code for p in refused.value.problems]
     assert ballots(db, cycle) == 0
@@ -174,10 +177,12 @@ def test_the_desk_never_learns_the_receipt_of_an_existing_ballot(db, make_user, 
     cycle, projects = election
     verifier = make_user(Role.VERIFIER)
     choices = [Choice(projects[0].category_id, projects[0].id)]
-    services.cast_ballot(db, cycle=cycle, voter=paper(verifier, "400000003"), choices=choices,
+    services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                         voter=paper(verifier, "400000003"), choices=choices,
                          secret=SECRET, now=utcnow())
     with pytest.raises(services.AlreadyVoted) as refused:
-        services.cast_ballot(db, cycle=cycle, voter=paper(make_user(Role.VERIFIER), "400000003"),
+        services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                             voter=paper(make_user(Role.VERIFIER), "400000003"),
                              choices=choices, secret=SECRET, now=utcnow())
     assert refused.value.receipt is None
 

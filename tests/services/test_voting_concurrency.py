@@ -70,7 +70,8 @@ def _cast_many(url, election, start_at, index, results):
             while time.time() < start_at:
                 time.sleep(0.001)
             try:
-                cast = services.cast_ballot(session, cycle=cycle, voter=voter, choices=choices,
+                cast = services.cast_ballot(session, sheet=services.sheet_of(session, cycle),
+                                            voter=voter, choices=choices,
                                             secret=served.PERSON_KEY_SECRET, now=utcnow())
                 session.commit()
                 return ("created", voter.channel.value, cast.receipt)

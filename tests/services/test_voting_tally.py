@@ -122,7 +122,8 @@ def test_money_left_in_a_category_moves_to_the_cycle_s_target(db, make_user):
     small = make_admitted(db, cycle, author, category=local, cost=10_000_000)
     big = make_admitted(db, cycle, author, category=citywide, cost=140_000_000)
     voter = make_user(verified=True, district_id=district.id)
-    services.cast_ballot(db, cycle=cycle, voter=services.online_voter(db, voter),
+    services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+                         voter=services.online_voter(db, voter),
                          choices=[Choice(local.id, small.id), Choice(citywide.id, big.id)],
                          secret=SECRET, now=utcnow())
     close_voting(db, cycle)
