@@ -157,11 +157,12 @@ class Gunicorn:
     """gunicorn serving ``target`` on a free port; stopped (or killed) by its PID."""
 
     def __init__(self, database_url: str, *, workers: int = 2, threads: int = 4,
-                 target: str = "tests.served:app", log: Path | None = None,
-                 paths: tuple[Path, ...] = ()) -> None:
+                 worker_class: str = "gthread", target: str = "tests.served:app",
+                 log: Path | None = None, paths: tuple[Path, ...] = ()) -> None:
         self.database_url = database_url
         self.workers = workers
         self.threads = threads
+        self.worker_class = worker_class
         self.target = target
         self.paths = paths
         self.port = free_port()
@@ -183,8 +184,8 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
                  "--workers", str(self.workers), "--threads", str(self.threads),
-                 "--worker-class", os.environ.get("SERVED_WORKER_CLASS", "gthread"),
-                 "--keep-alive", "30", "--log-level", "warning",
+                 "--worker-class", self.worker_class, "--keep-alive", "30",
+                 "--log-level", "warning",
                  "--timeout", "60", self.target],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
