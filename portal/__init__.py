@@ -28,15 +28,14 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import db, errors, i18n, security, templating
+    from portal import db, errors, i18n, ratelimit, security, templating
     from portal.accounts import login
     from portal.identity import eid
-    from portal.ratelimit import limiter
 
     db.init_app(app)
     i18n.init_app(app)
     login.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     eid.init_app(app)
     security.init_app(app)
     errors.init_app(app)

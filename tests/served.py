@@ -258,7 +258,7 @@ def receipt_hash(code: str) -> str:
 def _wsgi():
     from portal import create_app
 
-    return create_app(None, {"FAST_PASSWORD_HASHES": True, "RATELIMIT_ENABLED": False})
+    return create_app(None, {"FAST_PASSWORD_HASHES": True})
 
 
 app = _wsgi() if os.environ.get("SERVED_APP") == "1" else None
