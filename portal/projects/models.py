@@ -75,6 +75,9 @@ class Project(Base):
         back_populates="project", order_by="CoAuthor.id", cascade="all, delete-orphan")
 
     __table_args__ = (
+        # What a ballot choice refers to: the project together with its category and cycle,
+        # so the database itself keeps a choice's category and cycle those of its project.
+        Index("uq_projects_id_category_cycle", "id", "category_id", "cycle_id", unique=True),
         # One registration number per cycle; services.submit_project takes numbers from the
         # cycle's counter under a row lock, and this constraint is the guard if anything
         # ever bypasses the lock.

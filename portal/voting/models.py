@@ -19,6 +19,7 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     String,
     Text,
@@ -101,13 +102,19 @@ class BallotChoice(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="RESTRICT"))
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="RESTRICT"))
-    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"))
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="RESTRICT"))
+    cycle_id: Mapped[int]
+    category_id: Mapped[int]
+    project_id: Mapped[int]
 
     ballot: Mapped[Ballot] = relationship(back_populates="choices")
 
     __table_args__ = (
+        # The project with the category and cycle it belongs to: one check per choice keeps
+        # all three consistent (three separate keys would check each alone, and lock the
+        # cycle's and category's rows once per choice of every ballot cast).
+        ForeignKeyConstraint(["project_id", "category_id", "cycle_id"],
+                             ["projects.id", "projects.category_id", "projects.cycle_id"],
+                             ondelete="RESTRICT"),
         # A project counts once per ballot even if a tampered form names it twice.
         UniqueConstraint("ballot_id", "project_id"),
         Index("ix_ballot_choices_count", "cycle_id", "project_id"),

@@ -210,3 +210,32 @@ def test_casts_extend_the_audit_chain_so_that_it_verifies(db, make_user, electio
     for _ in range(3):
         cast_online(db, cycle, make_user(verified=True), projects[:2])
     assert audit.verify_chain(db) is None
+
+
+def test_the_database_refuses_a_choice_whose_category_or_cycle_is_not_its_projects(
+        db, make_user, election):
+    """Whatever writes choices (a cast, an import, a hand in the database), a choice names
+    its project together with the project's own category and cycle."""
+    from sqlalchemy.exc import IntegrityError
+
+    from portal.cycles.models import Category
+    from portal.cycles.rules import CategoryKind
+
+    cycle, projects = election
+    cast = cast_online(db, cycle, make_user(verified=True), projects[:1])
+    other_category = Category(cycle_id=cycle.id, name="Інша", kind=CategoryKind.CITYWIDE,
+                              budget=1_000, min_cost=0, max_cost=1_000, position=9)
+    db.add(other_category)
+    db.flush()
+    other_cycle = make_voting_cycle(db)
+    for category_id, cycle_id in ((other_category.id, cycle.id),
+                                  (projects[1].category_id, other_cycle.id)):
+        with pytest.raises(IntegrityError), db.begin_nested():
+            db.execute(BallotChoice.__table__.insert().values(
+                ballot_id=cast.ballot_id, cycle_id=cycle_id, category_id=category_id,
+                project_id=projects[1].id))
+    db.execute(BallotChoice.__table__.insert().values(
+        ballot_id=cast.ballot_id, cycle_id=cycle.id, category_id=projects[1].category_id,
+        project_id=projects[1].id))
+    assert db.scalar(select(func.count()).select_from(BallotChoice).where(
+        BallotChoice.ballot_id == cast.ballot_id)) == 2
