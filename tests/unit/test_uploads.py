@@ -1,5 +1,6 @@
 """Uploads are judged by their content, size and name, never by what they claim."""
 
+import hashlib
 import io
 
 import pytest
@@ -57,3 +58,51 @@ def test_dangerous_names_are_refused_not_repaired(name):
 
 def test_an_ordinary_ukrainian_name_with_spaces_is_fine():
     assert name_problem("Фото двору, травень 2026.jpg") is None
+
+
+def photo_with_metadata(kind: str) -> bytes:
+    """A 20 x 10 photo that says where and how it was taken, turned by its orientation tag
+    (6: the camera was held on its side, the picture must be turned 90 degrees)."""
+    picture = Image.new("RGB", (20, 10), (10, 20, 30))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    exif[0x010F] = "Телефон автора"  # Make
+    exif[0x8825] = {1: "N", 2: (48.0, 35.0, 47.0), 3: "E", 4: (38.0, 0.0, 1.0)}  # GPS
+    buffer = io.BytesIO()
+    if kind == "PNG":
+        from PIL.PngImagePlugin import PngInfo
+
+        text = PngInfo()
+        text.add_text("Author", "Петренко, вул. Сибірцева, 5")
+        picture.save(buffer, kind, exif=exif, pnginfo=text)
+    else:
+        picture.save(buffer, kind, exif=exif)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("kind", "name"), [("JPEG", "двір.jpg"), ("PNG", "план.png"),
+                                           ("WEBP", "фото.webp")])
+def test_a_photo_is_stored_upright_without_its_metadata(kind, name):
+    original = photo_with_metadata(kind)
+    with Image.open(io.BytesIO(original)) as before:  # the test photo does carry it
+        assert before.getexif().get(0x0112) == 6 and before.getexif().get_ifd(0x8825)
+    checked = check_upload(original, name, max_bytes=LIMIT)
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        assert stored.format == kind
+        assert dict(stored.getexif()) == {}
+        assert not {"exif", "xmp", "Author"} & set(stored.info)
+        assert stored.size == (10, 20)  # the orientation was applied to the pixels
+    assert "Петренко".encode() not in checked.data
+    assert checked.sha256 == hashlib.sha256(checked.data).hexdigest()
+
+
+def test_a_transparent_palette_png_keeps_its_transparency():
+    picture = Image.new("P", (8, 8), 0)
+    picture.putpalette([255, 255, 255, 200, 30, 30] + [0] * 762)
+    picture.putpixel((4, 4), 1)
+    buffer = io.BytesIO()
+    picture.save(buffer, "PNG", transparency=0)
+    checked = check_upload(buffer.getvalue(), "знак.png", max_bytes=LIMIT)
+    with Image.open(io.BytesIO(checked.data)) as stored:
+        rgba = stored.convert("RGBA")
+        assert rgba.getpixel((0, 0))[3] == 0 and rgba.getpixel((4, 4)) == (200, 30, 30, 255)
