@@ -49,7 +49,7 @@ THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 BARE_WORKER_CLASS = os.environ.get("BENCH_BARE_WORKER_CLASS", "sync")
 BARE_WORKERS = int(os.environ.get("BENCH_BARE_WORKERS", "6"))
 BARE_THREADS = int(os.environ.get("BENCH_BARE_THREADS", "1"))
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
 RESULTS_CHOICES = int(os.environ.get("BENCH_RESULTS_CHOICES", "1000000"))
 OUT = ROOT / "tests" / "bench" / "results" / "voting.md"
 
