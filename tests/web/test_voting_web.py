@@ -114,6 +114,25 @@ def test_an_unverified_resident_is_asked_to_verify(client, make_user, election):
     assert "/verify/" in page and 'name="choice"' not in page
 
 
+def test_a_revoked_verification_stops_the_next_cast_and_asks_to_verify_again(
+        client, db, make_user, election):
+    from portal.clock import utcnow
+    from portal.identity.services import active_verification, revoke_verification
+
+    cycle, projects = election
+    user = make_user(verified=True)
+    sign_in(client, user)
+    url = f"/voting/{cycle.id}/ballot"
+    token = csrf_token(client, url)
+    revoke_verification(db, verification=active_verification(db, user),
+                        reason="Документ визнано недійсним", actor=make_user(), now=utcnow())
+    db.commit()
+    page = client.post(url, data={"csrf_token": token, "choice": [choice(projects[0])],
+                                  "action": "cast"}).get_data(as_text=True)
+    assert "/verify/" in page and 'name="choice"' not in page
+    assert ballots(db, cycle) == 0
+
+
 def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
         client, db, app, make_user, election):
     cycle, projects = election
