@@ -83,7 +83,7 @@ def make_vote(db, make_user):
     """A closed vote: projects costing 600 000, 500 000 and 400 000 грн of a 1 000 000 грн
     pot, five ballots (3, 3 and 2 votes), and a held meeting of a five-seat commission."""
     from portal.accounts.models import Role
-    from portal.voting import services
+    from portal.voting import context, services
     from portal.voting.ballot_rules import Choice
     from tests.review_factories import held_meeting, seat_commission
 
@@ -96,8 +96,8 @@ def make_vote(db, make_user):
     for chosen in cast:
         voter = make_user(verified=True)
         voters.append(voter)
-        services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
-                             voter=services.online_voter(db, voter),
+        services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
+                             voter=context.online_voter(db, voter),
                              choices=[Choice(p.category_id, p.id) for p in chosen],
                              secret=SECRET, now=utcnow())
     close_voting(db, cycle)

@@ -31,6 +31,7 @@ from portal.review.models import Meeting
 from portal.review.services import held_meetings
 from portal.voting import counting, services, tallies
 from portal.voting.ballot_rules import window_problems
+from portal.voting.context import paper_voter, sheet_of
 from portal.voting.forms import AnnulForm, ApproveForm, PaperBallotForm, SeedForm
 from portal.voting.messages import message, problem_text
 from portal.voting.models import Tally
@@ -70,7 +71,7 @@ def enter(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
     now = utcnow()
-    sheet = services.sheet_of(session, cycle)
+    sheet = sheet_of(session, cycle)
     form = PaperBallotForm.from_request()
     form.district.choices = district_choices(session, _("— not applicable —"))
     problems, chosen = [], set()
@@ -83,7 +84,7 @@ def enter(cycle_id: int):
         elif choices is None:
             form.add_error(None, message("malformed"))
         else:
-            voter = services.paper_voter(
+            voter = paper_voter(
                 number=number, birth_date=form.birth_date.data, resident=bool(form.resident.data),
                 district_id=int(form.district.data) if form.district.data else None,
                 verifier=current_user, secret=_secret())

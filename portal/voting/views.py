@@ -25,6 +25,7 @@ from portal.db import database, db_session
 from portal.money import format_hryvnias
 from portal.voting import board, counting, services
 from portal.voting.ballot_rules import (
+    CategoryFacts,
     Choice,
     check_ballot,
     may_choose_in,
@@ -32,6 +33,7 @@ from portal.voting.ballot_rules import (
     voter_problems,
     window_problems,
 )
+from portal.voting.context import ballot_sheet, casting_context
 from portal.voting.forms import BallotForm
 from portal.voting.messages import message, problem_text
 from portal.voting.models import Ballot, Channel
@@ -82,14 +84,14 @@ def ballot(cycle_id: int):
     the page is rendered only when there is something to show.
     """
     session = db_session()
-    context = services.casting_context(session, cycle_id, current_user.id)
+    context = casting_context(session, cycle_id, current_user.id)
     if context is None:
         abort(404)
     voter = context.voter
     if voter is None:
         return render_template("voting/ballot.html", cycle=_cycle(cycle_id), voter=None,
                                blocked=[])
-    sheet = services.ballot_sheet(session, context.sheet_key, context.rules)
+    sheet = ballot_sheet(session, context.sheet_key, context.rules)
     now = utcnow()
     form = BallotForm.from_request()
     choices: list[Choice] = []
@@ -123,7 +125,7 @@ def ballot(cycle_id: int):
                 return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     blocked = window_problems(sheet.rules, now) + voter_problems(sheet.rules, voter.facts)
     categories = [c for c in sheet.categories
-                  if may_choose_in(services.CategoryFacts(c.id, c.budget, c.district_id),
+                  if may_choose_in(CategoryFacts(c.id, c.budget, c.district_id),
                                    voter.facts)]
     chosen = {c.project_id for c in choices}
     return render_template(

@@ -12,7 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
 from portal.projects.rules import ProjectStatus
-from portal.voting import services
+from portal.voting import context, services
 from portal.voting.ballot_rules import Choice, Code
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import receipt_code, receipt_hash
@@ -34,9 +34,9 @@ def ballots(db, cycle) -> int:
 
 
 def cast_online(db, cycle, user, projects):
-    voter = services.online_voter(db, user)
+    voter = context.online_voter(db, user)
     choices = [Choice(p.category_id, p.id) for p in projects]
-    return services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+    return services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                                 voter=voter, choices=choices, secret=SECRET,
                                 now=utcnow())
 
@@ -68,7 +68,7 @@ def test_a_second_ballot_gets_already_voted_with_the_existing_receipt(db, make_u
 
 
 def paper(verifier, stem="400000001", birth=date(1980, 3, 3)):
-    return services.paper_voter(number=PersonNumber(NumberKind.RNOKPP, make_rnokpp(stem)),
+    return context.paper_voter(number=PersonNumber(NumberKind.RNOKPP, make_rnokpp(stem)),
                                 birth_date=birth, resident=True, district_id=None,
                                 verifier=verifier, secret=SECRET)
 
@@ -83,7 +83,7 @@ def test_a_paper_ballot_after_an_online_one_is_refused_without_the_receipt(
     verify(db, app, resident, stem="400000001", birth_date=date(1980, 3, 3))
     cast_online(db, cycle, resident, projects[:1])
     with pytest.raises(services.AlreadyVoted) as refused:
-        services.cast_ballot(db, sheet=services.sheet_of(db, cycle), voter=paper(verifier),
+        services.cast_ballot(db, sheet=context.sheet_of(db, cycle), voter=paper(verifier),
                              choices=[Choice(projects[1].category_id, projects[1].id)],
                              secret=SECRET, now=utcnow())
     assert refused.value.receipt is None
@@ -93,7 +93,7 @@ def test_a_paper_ballot_after_an_online_one_is_refused_without_the_receipt(
 def test_an_online_ballot_after_a_paper_one_is_refused(db, app, make_user, election):
     cycle, projects = election
     verifier = make_user(Role.VERIFIER)
-    cast = services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+    cast = services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                                 voter=paper(verifier, "400000002"),
                                 choices=[Choice(projects[0].category_id, projects[0].id)],
                                 secret=SECRET, now=utcnow())
@@ -157,10 +157,10 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
         voter = make_user(verified=True, birth_date=date(now.year - 10, 1, 1))
     elif case == "closed":
         now = cycle.voting_end
-    online = services.online_voter(db, voter) or services.Voter(
-        "0" * 64, services.voter_facts(None), Channel.ONLINE, user_id=voter.id)
+    online = context.online_voter(db, voter) or context.Voter(
+        "0" * 64, context.voter_facts(None), Channel.ONLINE, user_id=voter.id)
     with pytest.raises(services.BallotRefused) as refused:
-        services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+        services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                              voter=online, choices=choices, secret=SECRET,
                              now=now)
     assert expected in [p.code for p in refused.value.problems]
@@ -177,11 +177,11 @@ def test_the_desk_never_learns_the_receipt_of_an_existing_ballot(db, make_user, 
     cycle, projects = election
     verifier = make_user(Role.VERIFIER)
     choices = [Choice(projects[0].category_id, projects[0].id)]
-    services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+    services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                          voter=paper(verifier, "400000003"), choices=choices,
                          secret=SECRET, now=utcnow())
     with pytest.raises(services.AlreadyVoted) as refused:
-        services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
+        services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                              voter=paper(make_user(Role.VERIFIER), "400000003"),
                              choices=choices, secret=SECRET, now=utcnow())
     assert refused.value.receipt is None

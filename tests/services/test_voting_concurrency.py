@@ -42,7 +42,7 @@ def _cast_many(url, election, start_at, index, results):
     from portal.cycles.models import Cycle
     from portal.db import make_engine
     from portal.identity.rules import NumberKind, PersonNumber, person_key
-    from portal.voting import services
+    from portal.voting import context, services
     from portal.voting.ballot_rules import Choice
     from portal.voting.models import Channel
 
@@ -55,13 +55,13 @@ def _cast_many(url, election, start_at, index, results):
             cycle = session.get(Cycle, election.cycle_id)
             user_id, _stamp, number = election.voters[0]
             if (index + n) % 2:
-                facts = services.VoterFacts(True, True, date(1985, 1, 1), None)
-                voter = services.Voter(
+                facts = context.VoterFacts(True, True, date(1985, 1, 1), None)
+                voter = context.Voter(
                     person_key(PersonNumber(NumberKind.RNOKPP, number),
                                served.PERSON_KEY_SECRET), facts, Channel.ONLINE,
                     user_id=user_id)
             else:
-                voter = services.paper_voter(
+                voter = context.paper_voter(
                     number=PersonNumber(NumberKind.RNOKPP, number), birth_date=date(1985, 1, 1),
                     resident=True, district_id=None,
                     verifier=session.get(services.User, election.verifier[0]),
@@ -70,7 +70,7 @@ def _cast_many(url, election, start_at, index, results):
             while time.time() < start_at:
                 time.sleep(0.001)
             try:
-                cast = services.cast_ballot(session, sheet=services.sheet_of(session, cycle),
+                cast = services.cast_ballot(session, sheet=context.sheet_of(session, cycle),
                                             voter=voter, choices=choices,
                                             secret=served.PERSON_KEY_SECRET, now=utcnow())
                 session.commit()

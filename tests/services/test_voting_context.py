@@ -10,38 +10,39 @@ from portal.clock import utcnow
 from portal.cycles.models import PhaseExtension
 from portal.cycles.rules import Phase
 from portal.identity.services import active_verification, revoke_verification
-from portal.voting import services
+from portal.voting import context
 from portal.voting.ballot_rules import Code, window_problems
+from portal.voting.models import Channel
 from tests.voting_factories import make_voting_cycle
 
 
 def test_an_unknown_cycle_has_no_context(db, make_user):
-    assert services.casting_context(db, 999_999, make_user(verified=True).id) is None
+    assert context.casting_context(db, 999_999, make_user(verified=True).id) is None
 
 
 def test_the_context_holds_the_verified_voter_and_the_cycles_rules(db, make_user):
     cycle = make_voting_cycle(db, votes_per_voter=4, min_age=18)
     user = make_user(verified=True)
-    context = services.casting_context(db, cycle.id, user.id)
+    found = context.casting_context(db, cycle.id, user.id)
     verification = active_verification(db, user)
-    assert context.rules == services.cycle_rules(cycle)
-    assert context.rules.votes_per_voter == 4 and context.rules.min_age == 18
-    assert context.voter == services.Voter(
-        verification.person_key, services.voter_facts(verification),
-        services.Channel.ONLINE, user_id=user.id)
-    assert context.sheet_key == services.SheetKey(cycle.id, cycle.budget_year,
-                                                  cycle.created_at, cycle.last_project_number)
+    assert found.rules == context.cycle_rules(cycle)
+    assert found.rules.votes_per_voter == 4 and found.rules.min_age == 18
+    assert found.voter == context.Voter(
+        verification.person_key, context.voter_facts(verification),
+        Channel.ONLINE, user_id=user.id)
+    assert found.sheet_key == context.SheetKey(cycle.id, cycle.budget_year,
+                                                cycle.created_at, cycle.last_project_number)
 
 
 def test_an_account_without_an_active_verification_has_no_voter(db, make_user):
     cycle = make_voting_cycle(db)
     unverified = make_user()
-    assert services.casting_context(db, cycle.id, unverified.id).voter is None
+    assert context.casting_context(db, cycle.id, unverified.id).voter is None
     revoked = make_user(verified=True)
     revoke_verification(db, verification=active_verification(db, revoked),
                         reason="Документ недійсний", actor=make_user(), now=utcnow())
     db.flush()
-    assert services.casting_context(db, cycle.id, revoked.id).voter is None
+    assert context.casting_context(db, cycle.id, revoked.id).voter is None
 
 
 def test_extensions_and_a_suspension_reach_the_rules_as_they_do_on_every_other_page(
@@ -58,13 +59,13 @@ def test_extensions_and_a_suspension_reach_the_rules_as_they_do_on_every_other_p
                               new_end=new_end, reason="Збій зв'язку", at=now))
     db.flush()
     db.expire(cycle)
-    rules = services.casting_context(db, cycle.id, user.id).rules
-    assert rules == services.cycle_rules(cycle)
+    rules = context.casting_context(db, cycle.id, user.id).rules
+    assert rules == context.cycle_rules(cycle)
     assert rules.closes == longer
     assert rules.opens == cycle.review_end + timedelta(hours=2)
     cycle.suspended_at = now - timedelta(minutes=1)
     cycle.suspension_reason = "Перевірка"
     db.flush()
-    rules = services.casting_context(db, cycle.id, user.id).rules
+    rules = context.casting_context(db, cycle.id, user.id).rules
     assert rules.suspended
     assert Code.VOTING_SUSPENDED in [p.code for p in window_problems(rules, now)]

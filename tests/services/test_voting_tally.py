@@ -10,7 +10,7 @@ from portal.cycles.rules import TieRule, WinnerRule
 from portal.identity.rules import make_rnokpp
 from portal.projects.rules import ProjectStatus
 from portal.review.rules import DecisionKind
-from portal.voting import counting, services, tallies
+from portal.voting import context, counting, services, tallies
 from portal.voting.ballot_rules import Choice
 from portal.voting.models import Ballot
 from portal.voting.rules import inputs_digest
@@ -122,8 +122,8 @@ def test_money_left_in_a_category_moves_to_the_cycle_s_target(db, make_user):
     small = make_admitted(db, cycle, author, category=local, cost=10_000_000)
     big = make_admitted(db, cycle, author, category=citywide, cost=140_000_000)
     voter = make_user(verified=True, district_id=district.id)
-    services.cast_ballot(db, sheet=services.sheet_of(db, cycle),
-                         voter=services.online_voter(db, voter),
+    services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
+                         voter=context.online_voter(db, voter),
                          choices=[Choice(local.id, small.id), Choice(citywide.id, big.id)],
                          secret=SECRET, now=utcnow())
     close_voting(db, cycle)
