@@ -98,7 +98,8 @@ def ballot(cycle_id: int):
     problems = []
     if request.method == "GET" and services.ballot_of(session, cycle_id, voter.person_key):
         return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
-    if form.submitted_and_valid:
+    submitted = form.submitted_and_valid
+    if submitted:
         parsed = services.parse_choices(request.form.getlist("choice"))
         if parsed is None:
             form.add_error(None, message("malformed"))
@@ -131,7 +132,8 @@ def ballot(cycle_id: int):
     return render_template(
         "voting/ballot.html", cycle=_cycle(cycle_id), voter=voter, blocked=blocked, form=form,
         sheet=sheet, categories=categories, chosen=chosen, problems=problems,
-        checked=request.form.get("action") == "check" and not problems,
+        checked=(submitted and request.form.get("action") == "check" and not problems
+                 and not form.form_errors),
         totals={t.category_id: t for t in totals(sheet.rules, sheet.category_facts,
                                                   sheet.project_facts, choices)},
     )

@@ -71,6 +71,19 @@ def test_checking_shows_what_is_left_and_stores_nothing(client, db, make_user, e
     assert ballots(db, cycle) == 0
 
 
+def test_a_check_that_could_not_be_read_does_not_say_the_choices_fit(
+        client, db, make_user, election):
+    cycle, _projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    for data in ({"choice": ["not-a-choice"], "action": "check",
+                  "csrf_token": csrf_token(client, url)},
+                 {"choice": [], "action": "check", "csrf_token": "forged"}):
+        page = client.post(url, data=data).get_data(as_text=True)
+        assert "Ваш вибір відповідає правилам" not in page
+    assert ballots(db, cycle) == 0
+
+
 def test_a_tampered_ballot_gets_a_reason_and_stores_nothing(client, db, make_user, election):
     cycle, projects = election
     sign_in(client, make_user(verified=True))
