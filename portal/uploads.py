@@ -174,7 +174,12 @@ def check_upload(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile |
         problem = _verify_image(data, file_type)
         if problem:
             return problem
-        data = without_metadata(data, file_type)
+        try:
+            data = without_metadata(data, file_type)
+        except (OSError, ValueError, SyntaxError):
+            # Pillow's verify() reads a JPEG's structure, not its pixels; a file cut short
+            # shows only when it is decoded here.
+            return UploadProblem.BROKEN_IMAGE
     elif re.search(rb"/(JavaScript|JS|Launch)\b", data):
         return UploadProblem.PDF_SCRIPT
     name = unicodedata.normalize("NFC", filename).strip()

@@ -106,3 +106,12 @@ def test_a_transparent_palette_png_keeps_its_transparency():
     with Image.open(io.BytesIO(checked.data)) as stored:
         rgba = stored.convert("RGBA")
         assert rgba.getpixel((0, 0))[3] == 0 and rgba.getpixel((4, 4)) == (200, 30, 30, 255)
+
+
+@pytest.mark.parametrize(("kind", "name"), [("JPEG", "a.jpg"), ("PNG", "a.png"),
+                                           ("WEBP", "a.webp")])
+def test_a_photo_cut_short_is_refused_as_broken(kind, name):
+    buffer = io.BytesIO()
+    Image.effect_noise((200, 200), 50).convert("RGB").save(buffer, kind)
+    cut = buffer.getvalue()[:len(buffer.getvalue()) * 4 // 5]
+    assert check_upload(cut, name, max_bytes=LIMIT) is UploadProblem.BROKEN_IMAGE
