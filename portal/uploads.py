@@ -178,7 +178,9 @@ def check_upload(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile |
             data = without_metadata(data, file_type)
         except (OSError, ValueError, SyntaxError):
             # Pillow's verify() reads a JPEG's structure, not its pixels; a file cut short
-            # shows only when it is decoded here.
+            # shows only when it is decoded here. (Once WeasyPrint is loaded in the process,
+            # for a PDF, it has told Pillow to pad such files instead: then the photo is
+            # stored with its missing part grey. Either way the person gets an answer.)
             return UploadProblem.BROKEN_IMAGE
     elif re.search(rb"/(JavaScript|JS|Launch)\b", data):
         return UploadProblem.PDF_SCRIPT

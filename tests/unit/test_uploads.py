@@ -110,8 +110,17 @@ def test_a_transparent_palette_png_keeps_its_transparency():
 
 @pytest.mark.parametrize(("kind", "name"), [("JPEG", "a.jpg"), ("PNG", "a.png"),
                                            ("WEBP", "a.webp")])
-def test_a_photo_cut_short_is_refused_as_broken(kind, name):
+def test_a_photo_cut_short_is_refused_as_broken(kind, name, monkeypatch):
+    from PIL import ImageFile
+
     buffer = io.BytesIO()
     Image.effect_noise((200, 200), 50).convert("RGB").save(buffer, kind)
     cut = buffer.getvalue()[:len(buffer.getvalue()) * 4 // 5]
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", False)  # Pillow's default
     assert check_upload(cut, name, max_bytes=LIMIT) is UploadProblem.BROKEN_IMAGE
+    # WeasyPrint, once imported for a PDF, turns padding on for the whole process: the photo
+    # is then taken, padded, and still re-encoded without an error.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    result = check_upload(cut, name, max_bytes=LIMIT)
+    assert result is UploadProblem.BROKEN_IMAGE or Image.open(io.BytesIO(result.data)).size == (
+        200, 200)
