@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(wildcard portal/voting/*.c portal/voting/*.h) | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(wildcard portal/results/equal_shares/*.c portal/results/equal_shares/*.h) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(wildcard portal/voting/*.c portal/voting/*.h) | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml $(wildcard portal/results/equal_shares/*.c portal/results/equal_shares/*.h) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 

@@ -49,33 +49,36 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import cli as accounts_cli
     from portal.accounts import views as accounts
     from portal.admin import views as admin
+    from portal.api import views as api
     from portal.audit import cli as audit_cli
     from portal.cycles import views as cycles
     from portal.demo import cli as demo_cli
     from portal.identity import views as identity
     from portal.implementation import views as implementation
     from portal.main import views as main
-    from portal.programs import api as programs_api
-    from portal.programs import cli as programs_cli
+    from portal.pabulib import cli as pabulib_cli
+    from portal.pabulib import views as pabulib
     from portal.programs import funding_views as program_money
     from portal.programs import staff_views as program_admin
-    from portal.programs import views as programs
     from portal.projects import editor as project_editor
     from portal.projects import views as projects
+    from portal.reports import cli as reports_cli
+    from portal.reports import views as reports
+    from portal.results import commission as results_commission
+    from portal.results import views as results
     from portal.review import commission as review_commission
     from portal.review import views as review
-    from portal.voting import api as voting_api
-    from portal.voting import cli as voting_cli
     from portal.voting import desk as voting_desk
     from portal.voting import views as voting
 
     for blueprint in (
         main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
-        cycles.bp, cycles.admin, projects.bp, project_editor.bp,
+        cycles.admin, projects.bp, project_editor.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
         review.bp, review.expertise, review_commission.bp, review_commission.roster,
-        programs.bp, program_admin.bp, program_money.bp, programs_api.api, programs_cli.cli,
+        reports.bp, program_admin.bp, program_money.bp, reports_cli.cli,
         implementation.bp, implementation.staff,
-        voting.bp, voting_desk.paper, voting_desk.commission, voting_api.bp, voting_cli.cli,
+        voting.bp, voting_desk.paper, results.bp, results_commission.commission, pabulib.bp,
+        api.bp, pabulib_cli.cli,
     ):
         app.register_blueprint(blueprint)

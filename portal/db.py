@@ -37,6 +37,7 @@ MODEL_MODULES = (
     "portal.programs.models",
     "portal.implementation.models",
     "portal.voting.models",
+    "portal.results.models",
 )
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.accounts.forms import LanguageForm
 from portal.accounts.models import Role
 from portal.forms import ActionForm
+from portal.money import format_hryvnias, format_thousands, percent
 
 
 def init_app(app: Flask) -> None:
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
                                else app.config["COMMUNITY_NAME"]),
             "is_role": lambda *roles: (current_user.is_authenticated
                                        and current_user.has_role(*roles)),
+            "hryvnias": format_hryvnias, "thousands": format_thousands, "percent": percent,
         }
 
 

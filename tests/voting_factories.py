@@ -84,7 +84,7 @@ def make_vote(db, make_user):
     pot, five ballots (3, 3 and 2 votes), and a held meeting of a five-seat commission."""
     from portal.accounts.models import Role
     from portal.voting import context, services
-    from portal.voting.ballot_rules import Choice
+    from portal.voting.rules import Choice
     from tests.review_factories import held_meeting, seat_commission
 
     author = make_user()

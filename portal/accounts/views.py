@@ -225,11 +225,8 @@ def reset(token: str):
 @bp.route("/profile")
 @login_required
 def profile():
-    from portal.identity.services import active_verification
-
     return render_template(
         "accounts/profile.html",
-        verification=active_verification(db_session(), current_user),
         password_form=ChangePasswordForm(),
         language_form=LanguageForm(language=current_user.locale or _current_locale()),
     )
@@ -253,11 +250,9 @@ def change_password():
             login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
-    from portal.identity.services import active_verification
-
     return render_template(
-        "accounts/profile.html", verification=active_verification(session_, current_user),
-        password_form=form, language_form=LanguageForm(language=current_user.locale or "uk"),
+        "accounts/profile.html", password_form=form,
+        language_form=LanguageForm(language=current_user.locale or "uk"),
     ), 400
 
 

@@ -15,7 +15,6 @@ from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.i18n import _
-from portal.identity.services import active_verification
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
@@ -50,8 +49,7 @@ def users():
 def user(user_id: int):
     session = db_session()
     account = session.get(User, user_id) or abort(404)
-    return render_template("admin/user.html", account=account, form=RoleForm(),
-                           verification=active_verification(session, account), roles=list(Role))
+    return render_template("admin/user.html", account=account, form=RoleForm(), roles=list(Role))
 
 
 def _change_role(user_id: int, grant: bool):

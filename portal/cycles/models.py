@@ -9,6 +9,7 @@ derived from these dates, the extensions and the suspension. Money is in kopecks
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -33,10 +34,10 @@ from portal.cycles.rules import (
     VotesScope,
     WinnerRule,
     current_phase,
+    registration_code,
 )
 from portal.db import Base
 from portal.enums import enum_column
-from portal.projects.rules import registration_code
 
 
 class Cycle(Base):
@@ -171,6 +172,9 @@ class Category(Base):
 
     cycle: Mapped[Cycle] = relationship(back_populates="categories", foreign_keys=[cycle_id])
     district: Mapped[District | None] = relationship()
+    # The projects submitted to this category, named rather than imported (projects stand
+    # on cycles): only asked whether there are any, so the category's kind stays put.
+    projects: Mapped[list[Any]] = relationship("Project", viewonly=True, lazy="raise")
 
     __table_args__ = (
         UniqueConstraint("cycle_id", "name"),

@@ -86,6 +86,11 @@ class TieRule(StrEnum):
     LOTTERY = "lottery"
 
 
+def registration_code(budget_year: int, number: int) -> str:
+    """The registration number shown everywhere: ``2026-017``."""
+    return f"{budget_year}-{number:03d}"
+
+
 @dataclass(frozen=True)
 class Calendar:
     """The planned dates of a cycle; ``support_*`` are both None when support is not collected."""

@@ -1,5 +1,5 @@
 """Use cases of cycles: create and edit them and their categories, suspend and resume them,
-extend a phase, and count what the public page shows.
+extend a phase.
 
 Every function takes the session and the acting user, flushes and never commits; refusals
 are ``CycleError`` with a code (and the form field it belongs to) that
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
@@ -29,8 +29,6 @@ from portal.cycles.rules import (
     extension_problems,
     window_of,
 )
-from portal.projects.models import Project
-from portal.projects.rules import ON_BALLOT, SUBMITTED_STATUSES
 
 
 class CycleError(Exception):
@@ -232,9 +230,7 @@ def update_category(
 
 
 def _has_projects(session: Session, category: Category) -> bool:
-    return session.execute(
-        select(Project.id).where(Project.category_id == category.id).limit(1)
-    ).first() is not None
+    return bool(session.scalar(select(Category.projects.any()).where(Category.id == category.id)))
 
 
 def delete_category(session: Session, *, category: Category, actor: User, now: datetime) -> None:
@@ -342,35 +338,3 @@ def all_cycles(session: Session) -> list[Cycle]:
 
 def cycles_open_for_submission(session: Session, now: datetime) -> list[Cycle]:
     return [c for c in all_cycles(session) if c.phase(now) is Phase.SUBMISSION]
-
-
-@dataclass(frozen=True)
-class Counters:
-    submitted: int
-    admitted: int
-    authors: int
-
-
-def cycle_counters(session: Session, cycle: Cycle) -> Counters:
-    """What the public cycle page counts: submitted and admitted projects, their authors."""
-    submitted_filter = (Project.cycle_id == cycle.id, Project.status.in_(SUBMITTED_STATUSES))
-    submitted, authors = session.execute(
-        select(func.count(Project.id), func.count(distinct(Project.author_id)))
-        .where(*submitted_filter)
-    ).one()
-    admitted = session.execute(
-        select(func.count(Project.id))
-        .where(Project.cycle_id == cycle.id, Project.status.in_(ON_BALLOT))
-    ).scalar_one()
-    return Counters(submitted=submitted, admitted=admitted, authors=authors)
-
-
-def category_totals(session: Session, cycle: Cycle) -> dict[int, tuple[int, int]]:
-    """Per category: (projects submitted, their total cost in kopecks)."""
-    rows = session.execute(
-        select(Project.category_id, func.count(Project.id), func.coalesce(
-            func.sum(Project.total_cost), 0))
-        .where(Project.cycle_id == cycle.id, Project.status.in_(SUBMITTED_STATUSES))
-        .group_by(Project.category_id)
-    )
-    return {category_id: (count, int(total)) for category_id, count, total in rows}

@@ -1,4 +1,5 @@
-"""Cycle pages: the public list and page of each cycle, and their administration."""
+"""The administration of cycles: their rules, calendars, categories, suspensions and
+extensions. The public pages of cycles are the site's front (``portal.main``)."""
 
 from __future__ import annotations
 
@@ -34,10 +35,6 @@ from portal.cycles.rules import (
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
-from portal.projects import services as projects
-from portal.projects.messages import message as project_message
-
-bp = Blueprint("cycles", __name__, url_prefix="/cycles")
 
 admin = Blueprint("cycle_admin", __name__, url_prefix="/admin/cycles")
 guard_blueprint(admin, Role.ADMIN)
@@ -49,29 +46,6 @@ def _cycle(cycle_id: int) -> Cycle:
         .options(selectinload(Cycle.categories), selectinload(Cycle.extensions))
     ).scalar_one_or_none()
     return cycle or abort(404)
-
-
-@bp.route("/")
-def index():
-    now = utcnow()
-    return render_template("cycles/index.html", cycles=services.all_cycles(db_session()),
-                           now=now)
-
-
-@bp.route("/<int:cycle_id>")
-def page(cycle_id: int):
-    session = db_session()
-    cycle = _cycle(cycle_id)
-    now = utcnow()
-    return render_template(
-        "cycles/page.html", cycle=cycle, phase=cycle.phase(now), now=now,
-        windows=effective_windows(cycle.calendar, cycle.extension_rules),
-        counters=services.cycle_counters(session, cycle),
-        per_category=services.category_totals(session, cycle),
-        suspensions=services.suspension_history(session, cycle),
-        leftover=next((c for c in cycle.categories if c.id == cycle.leftover_to_category_id),
-                      None),
-    )
 
 
 # Administration ---------------------------------------------------------------------------
@@ -254,13 +228,11 @@ def _act(cycle_id: int, form_class, act, done: str):
         return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     try:
         act(session, cycle, form)
-    except (services.CycleError, services.CycleProblems, projects.ProjectError) as error:
+    except (services.CycleError, services.CycleProblems) as error:
         session.rollback()
         problems = error.problems if isinstance(error, services.CycleProblems) else [error]
         for problem in problems:
-            text = (messages.message(problem.code) if problem.code in messages.MESSAGES
-                    else project_message(problem.code))
-            flash(text, "error")
+            flash(messages.message(problem.code), "error")
     else:
         session.commit()
         flash(done, "success")
@@ -298,30 +270,23 @@ def leftover(cycle_id: int):
     return _act(cycle_id, LeftoverForm, act, _("The cycle is saved."))
 
 
-@admin.route("/<int:cycle_id>/begin-review", methods=["POST"])
-def begin_review(cycle_id: int):
-    return _act(cycle_id, ActionForm, lambda s, c, f: projects.begin_review(
-        s, cycle=c, actor=current_user, now=utcnow()),
-        _("The submitted projects are handed to the commission."))
-
-
-@bp.app_template_filter("phase_label")
+@admin.app_template_filter("phase_label")
 def phase_filter(phase: Phase) -> str:
     return messages.phase_label(phase)
 
 
-@bp.app_template_global("winner_rule_label")
+@admin.app_template_global("winner_rule_label")
 def winner_rule_label(rule: WinnerRule, in_sentence: bool = False) -> str:
     """The rule's description; within a sentence it starts with a small letter."""
     text = str(messages.WINNER_RULES[WinnerRule(rule)])
     return text[:1].lower() + text[1:] if in_sentence else text
 
 
-@bp.app_template_global("tie_rule_label")
+@admin.app_template_global("tie_rule_label")
 def tie_rule_label(rule: TieRule) -> str:
     return str(messages.TIE_RULES[TieRule(rule)])
 
 
-@bp.app_template_global("category_kind_label")
+@admin.app_template_global("category_kind_label")
 def category_kind_label(kind: CategoryKind) -> str:
     return str(messages.CATEGORY_KINDS[CategoryKind(kind)])

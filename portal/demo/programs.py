@@ -17,11 +17,10 @@ from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
 from portal.programs import funding, services
-from portal.programs.indicator_figures import PortalFigure
 from portal.programs.models import Program
-from portal.programs.program_file import BAKHMUT_2018, ProgramFile, load_program_file
-from portal.programs.report_rules import IndicatorBasis
+from portal.programs.rules import IndicatorBasis, PortalFigure
 from portal.programs.winners import link_cycle
+from portal.reports.program_file import BAKHMUT_2018, ProgramFile, load_program_file
 
 BAKHMUT_CODE = "bakhmut-civil-society"
 DEMO_CYCLE = "Бюджет участі-2019"  # loaded by portal.demo.cycles

@@ -28,12 +28,12 @@ from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.projects.models import CostItem, Project
 from portal.projects.rules import ProjectStatus
+from portal.results import rules, tallies
 from portal.review import services as review
 from portal.review.models import SeatRole
-from portal.voting import rules, tallies
-from portal.voting.ballot_rules import band_of_age
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import new_ballot_uuid, receipt_code, receipt_hash
+from portal.voting.rules import band_of_age
 
 FINISHED = "Бюджет участі-2019"
 SCHOOL = "Шкільний бюджет участі-2027"

@@ -40,6 +40,12 @@ guard_blueprint(census, Role.STAFF, Role.ADMIN)
 MAX_CENSUS_BYTES = 20 * 1024 * 1024
 
 
+@bp.app_template_global("active_verification_of")
+def active_verification_of(user):
+    """The account's active verification, for any page that shows it (profile, admin)."""
+    return services.active_verification(db_session(), user)
+
+
 def _secret() -> str:
     return current_app.config["PERSON_KEY_SECRET"]
 

@@ -17,11 +17,13 @@ from wtforms import SelectChoice
 
 from portal.access import guard_blueprint
 from portal.clock import kyiv_today, utcnow
+from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import ActionForm
-from portal.i18n import _
+from portal.i18n import _, ngettext
 from portal.implementation import services
 from portal.implementation.forms import StatusForm, UpdateForm
+from portal.implementation.funding import fund_winners as fund_winners_of
 from portal.implementation.messages import (
     STATUS_BADGES,
     problem,
@@ -30,8 +32,10 @@ from portal.implementation.messages import (
 )
 from portal.implementation.models import ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import ImplementationStatus, prozorro_url
+from portal.programs.messages import problem as program_problem
 from portal.programs.models import FundingLine
 from portal.programs.permissions import MANAGERS, can_see_program
+from portal.programs.services import ProgramError
 from portal.projects.views import upload_store
 from portal.uploads import AttachmentKind, UploadProblem, check_upload, serve
 
@@ -187,3 +191,21 @@ def delete_update(update_id: int):
         db_session().commit()
         flash(_("The update is removed."), "success")
     return redirect(url_for("implementation_admin.edit", line_id=line_id))
+
+
+@staff.route("/cycles/<int:cycle_id>/fund-winners", methods=["POST"])
+def fund_winners(cycle_id: int):
+    """Turn the cycle's approved winners into funding lines (the approval step does it too)."""
+    cycle = db_session().get(Cycle, cycle_id) or abort(404)
+    if not ActionForm.from_request().validate():
+        abort(400)
+    try:
+        lines = fund_winners_of(db_session(), cycle=cycle, actor=current_user, now=utcnow())
+    except ProgramError as error:
+        db_session().rollback()
+        flash(program_problem(error.code), "error")
+        return redirect(url_for("programs.index"))
+    db_session().commit()
+    flash(ngettext("%(num)d winner became a funding line.",
+                   "%(num)d winners became funding lines.", len(lines)), "success")
+    return redirect(url_for("program_admin.measure", measure_id=cycle.measure_id))

@@ -1,6 +1,21 @@
-"""The front page and the pages about the portal itself."""
+"""The site's front: the home page, every cycle's public page, and the health check.
 
-from flask import Blueprint, render_template
+A cycle's page gathers what each part has to say about it (its calendar and rules, the
+projects submitted), so it stands above them all.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, render_template
+from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
+
+from portal.clock import utcnow
+from portal.cycles.models import Cycle
+from portal.cycles.rules import effective_windows
+from portal.cycles.services import all_cycles, suspension_history
+from portal.db import db_session
+from portal.projects.queries import category_totals, cycle_counters
 
 bp = Blueprint("main", __name__)
 
@@ -12,9 +27,36 @@ def index():
 
 @bp.route("/healthz")
 def health():
-    from sqlalchemy import text
-
-    from portal.db import db_session
-
     db_session().execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+def _cycle_with_rules(cycle_id: int) -> Cycle:
+    cycle = db_session().execute(
+        select(Cycle).where(Cycle.id == cycle_id)
+        .options(selectinload(Cycle.categories), selectinload(Cycle.extensions))
+    ).scalar_one_or_none()
+    return cycle or abort(404)
+
+
+@bp.route("/cycles/")
+def cycles():
+    now = utcnow()
+    return render_template("main/cycles.html", cycles=all_cycles(db_session()),
+                           now=now)
+
+
+@bp.route("/cycles/<int:cycle_id>")
+def cycle(cycle_id: int):
+    session = db_session()
+    cycle = _cycle_with_rules(cycle_id)
+    now = utcnow()
+    return render_template(
+        "main/cycle.html", cycle=cycle, phase=cycle.phase(now), now=now,
+        windows=effective_windows(cycle.calendar, cycle.extension_rules),
+        counters=cycle_counters(session, cycle),
+        per_category=category_totals(session, cycle),
+        suspensions=suspension_history(session, cycle),
+        leftover=next((c for c in cycle.categories if c.id == cycle.leftover_to_category_id),
+                      None),
+    )

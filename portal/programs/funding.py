@@ -2,7 +2,7 @@
 
 Planned amounts and payments are integer kopecks. A payment belongs to the budget year of
 its line. Lines of participatory-budget winners are created by
-:func:`portal.programs.winners.fund_winners`, not here, and cannot be deleted by hand
+:func:`portal.implementation.funding.fund_winners`, not here, and cannot be deleted by hand
 while their project is a winner.
 """
 
@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.programs.indicator_figures import PortalFigure
 from portal.programs.models import (
     Department,
     Financing,
@@ -26,8 +25,14 @@ from portal.programs.models import (
     MeasureExecutionText,
     Program,
 )
-from portal.programs.report_rules import FundingSource, IndicatorGroup
-from portal.programs.rules import ProgramProblem, check_payment_date, check_year_in_term
+from portal.programs.rules import (
+    FundingSource,
+    IndicatorGroup,
+    PortalFigure,
+    ProgramProblem,
+    check_payment_date,
+    check_year_in_term,
+)
 from portal.programs.services import ProgramError, audit_change, unique_or_refuse
 from portal.projects.rules import ProjectStatus
 

@@ -12,7 +12,7 @@ from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import ActionForm
-from portal.i18n import _, ngettext
+from portal.i18n import _
 from portal.money import AmountError, format_thousands, parse_hryvnias, parse_thousands
 from portal.programs import funding, services, winners
 from portal.programs.forms import (
@@ -22,13 +22,23 @@ from portal.programs.forms import (
     LineForm,
     PaymentForm,
 )
-from portal.programs.indicator_figures import PortalFigure
-from portal.programs.messages import amount_problem, problem
+from portal.programs.messages import (
+    FIGURE_LABELS,
+    GROUP_LABELS,
+    SOURCE_LABELS,
+    amount_problem,
+    problem,
+)
 from portal.programs.models import Department, Financing, FundingLine, Indicator, Measure, Program
 from portal.programs.permissions import MANAGERS
-from portal.programs.report_labels import FIGURE_LABELS, GROUP_LABELS, SOURCE_LABELS
-from portal.programs.report_rules import FundingSource, IndicatorGroup
-from portal.programs.rules import ProgramProblem, check_year_in_term, parse_figure
+from portal.programs.rules import (
+    FundingSource,
+    IndicatorGroup,
+    PortalFigure,
+    ProgramProblem,
+    check_year_in_term,
+    parse_figure,
+)
 from portal.programs.staff_views import department_choices, measure_form, measure_page
 
 bp = Blueprint("program_money", __name__, url_prefix="/staff/funding")
@@ -290,21 +300,3 @@ def link_cycle(measure_id: int):
               else _("The cycle “%(name)s” is funded under this measure.", name=cycle.name),
               "success")
     return redirect(url_for("program_admin.measure", measure_id=measure.id))
-
-
-@bp.route("/cycles/<int:cycle_id>/fund-winners", methods=["POST"])
-def fund_winners(cycle_id: int):
-    """Turn the cycle's approved winners into funding lines (the approval step does it too)."""
-    cycle = _get(Cycle, cycle_id)
-    if not ActionForm.from_request().validate():
-        abort(400)
-    try:
-        lines = winners.fund_winners(db_session(), cycle=cycle, actor=current_user, now=utcnow())
-    except services.ProgramError as error:
-        db_session().rollback()
-        flash(problem(error.code), "error")
-        return redirect(url_for("programs.index"))
-    db_session().commit()
-    flash(ngettext("%(num)d winner became a funding line.",
-                   "%(num)d winners became funding lines.", len(lines)), "success")
-    return redirect(url_for("program_admin.measure", measure_id=cycle.measure_id))

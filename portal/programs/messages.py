@@ -1,11 +1,43 @@
-"""The words for the codes that program rules, services, sheets and reports refuse with."""
+"""The words for funding sources, indicator groups and portal figures, and for the codes that
+program rules, services, sheets and reports refuse with."""
 
 from __future__ import annotations
 
 from portal.i18n import _l
 from portal.money import AmountProblem
 from portal.programs.program_sheet import RowProblem, SheetProblem
-from portal.programs.rules import ProgramProblem
+from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure, ProgramProblem
+
+SOURCE_LABELS = {
+    FundingSource.CITY_BUDGET: _l("City budget"),
+    FundingSource.STATE_BUDGET: _l("State budget"),
+    FundingSource.OTHER: _l("Other sources"),
+}
+
+GROUP_LABELS = {
+    IndicatorGroup.COST: _l("Cost indicators"),
+    IndicatorGroup.PRODUCT: _l("Product indicators"),
+    IndicatorGroup.EFFICIENCY: _l("Efficiency indicators"),
+    IndicatorGroup.QUALITY: _l("Quality indicators"),
+}
+
+FIGURE_LABELS = {
+    PortalFigure.PROJECTS_SUBMITTED: _l("Projects submitted"),
+    PortalFigure.AUTHORS: _l("Authors of projects"),
+    PortalFigure.VOTERS: _l("People who voted"),
+    PortalFigure.WINNERS: _l("Winning projects"),
+    PortalFigure.IMPLEMENTED: _l("Winning projects implemented"),
+    PortalFigure.MONEY_FINANCED: _l("Program funding, planned and financed, thousand UAH"),
+}
+
+
+def source_label(source: FundingSource) -> str:
+    return str(SOURCE_LABELS[source])
+
+
+def figure_label(figure: PortalFigure) -> str:
+    return str(FIGURE_LABELS[figure])
+
 
 PROBLEMS = {
     ProgramProblem.CODE_FORMAT: _l("Use 2-60 lowercase Latin letters, digits and hyphens."),

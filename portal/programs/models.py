@@ -33,8 +33,7 @@ from sqlalchemy.types import TypeDecorator
 
 from portal.db import Base
 from portal.enums import enum_column
-from portal.programs.indicator_figures import PortalFigure
-from portal.programs.report_rules import FundingSource, IndicatorGroup
+from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure
 
 if TYPE_CHECKING:
     from portal.projects.models import Project
@@ -289,7 +288,7 @@ class Indicator(Base):
     """A performance indicator of a program for a year.
 
     When ``figure`` is set, the report computes the actual value from the portal's records
-    (``portal.programs.indicator_figures``) and ``actual`` is not used.
+    (``portal.reports.figures``) and ``actual`` is not used.
     """
 
     __tablename__ = "program_indicators"

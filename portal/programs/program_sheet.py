@@ -23,8 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from portal.money import AmountError, format_thousands, parse_thousands
-from portal.programs.report_rules import FundingSource
-from portal.programs.rules import parse_measure_number
+from portal.programs.rules import FundingSource, parse_measure_number
 
 TEXT_COLUMNS = ("task", "task_title", "measure", "content", "term", "executors", "source")
 LAST_COLUMN = "expected_results"

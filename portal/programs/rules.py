@@ -23,6 +23,41 @@ _MEASURE_NUMBER = re.compile(r"\s*(\d{1,3})\s*\.\s*(\d{1,3})\s*\.?\s*", re.ASCII
 _FIGURE = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?", re.ASCII)
 
 
+class FundingSource(StrEnum):
+    """Where a measure's money comes from, in the order report forms list them."""
+
+    CITY_BUDGET = "city_budget"  # "кошти міського бюджету"
+    STATE_BUDGET = "state_budget"  # "кошти державного бюджету"
+    OTHER = "other"  # "інші джерела": grants, sponsors, donors' programs
+
+
+class IndicatorGroup(StrEnum):
+    """The four groups of performance indicators, in the order the form prints them."""
+
+    COST = "cost"  # "показники затрат"
+    PRODUCT = "product"  # "показники продукту"
+    EFFICIENCY = "efficiency"  # "показники ефективності"
+    QUALITY = "quality"  # "показники якості"
+
+
+class IndicatorBasis(StrEnum):
+    """Where an indicator's figures come from when the report is built."""
+
+    RECORDED = "recorded"  # planned and actual as staff entered them
+    TOTAL_FUNDING = "total_funding"  # the report's own totals, in thousands of hryvnias
+
+
+class PortalFigure(StrEnum):
+    """What an indicator's actual value can be computed from."""
+
+    PROJECTS_SUBMITTED = "projects_submitted"
+    AUTHORS = "authors"
+    VOTERS = "voters"
+    WINNERS = "winners"
+    IMPLEMENTED = "implemented"
+    MONEY_FINANCED = "money_financed"
+
+
 class ProgramProblem(StrEnum):
     """Why a program record was refused; ``messages.py`` words each code."""
 

@@ -3,6 +3,8 @@ and the spreadsheet template and import. Each view parses, calls one service, co
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import (
     Blueprint,
     abort,
@@ -23,6 +25,7 @@ from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
+from portal.money import format_number
 from portal.programs import plan_import, program_sheet, services
 from portal.programs.forms import (
     AmendmentForm,
@@ -34,7 +37,7 @@ from portal.programs.forms import (
     ProgramForm,
     TaskForm,
 )
-from portal.programs.messages import problem, sheet_problem
+from portal.programs.messages import SOURCE_LABELS, problem, sheet_problem, source_label
 from portal.programs.models import (
     Department,
     Measure,
@@ -44,12 +47,21 @@ from portal.programs.models import (
     Task,
 )
 from portal.programs.permissions import MANAGERS
-from portal.programs.report_labels import SOURCE_LABELS
-from portal.programs.report_rules import FundingSource
-from portal.programs.rules import ProgramProblem, parse_measure_number
+from portal.programs.rules import FundingSource, ProgramProblem, parse_measure_number
 
 bp = Blueprint("program_admin", __name__, url_prefix="/staff/programs")
 guard_blueprint(bp, *MANAGERS)
+
+def figure_text(value: Decimal | None) -> str:
+    """An indicator figure as typed: "3 500", "166,7"; empty when there is none."""
+    return "" if value is None else format_number(value.normalize())
+
+
+@bp.app_context_processor
+def program_words() -> dict:
+    """Words and figures of programs for every program and implementation page."""
+    return {"source_label": source_label, "figure": figure_text}
+
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 

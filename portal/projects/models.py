@@ -25,9 +25,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
+from portal.cycles.rules import registration_code
 from portal.db import Base
 from portal.enums import enum_column
-from portal.projects.rules import EDITABLE, ProjectStatus, registration_code
+from portal.projects.rules import EDITABLE, ProjectStatus
 from portal.uploads import AttachmentKind
 
 

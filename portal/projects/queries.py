@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, distinct, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
 from portal.projects.models import CoAuthor, Project, ProjectEvent, Support
-from portal.projects.rules import PUBLIC, ProjectStatus
+from portal.projects.rules import ON_BALLOT, PUBLIC, SUBMITTED_STATUSES, ProjectStatus
 
 PAGE_SIZE = 20
 
@@ -171,3 +171,35 @@ def projects_of(session: Session, user: User) -> list[Project]:
         .options(selectinload(Project.cycle), selectinload(Project.category))
         .order_by(Project.created_at.desc())
     ).scalars())
+
+
+@dataclass(frozen=True)
+class Counters:
+    submitted: int
+    admitted: int
+    authors: int
+
+
+def cycle_counters(session: Session, cycle: Cycle) -> Counters:
+    """What the public cycle page counts: submitted and admitted projects, their authors."""
+    submitted_filter = (Project.cycle_id == cycle.id, Project.status.in_(SUBMITTED_STATUSES))
+    submitted, authors = session.execute(
+        select(func.count(Project.id), func.count(distinct(Project.author_id)))
+        .where(*submitted_filter)
+    ).one()
+    admitted = session.execute(
+        select(func.count(Project.id))
+        .where(Project.cycle_id == cycle.id, Project.status.in_(ON_BALLOT))
+    ).scalar_one()
+    return Counters(submitted=submitted, admitted=admitted, authors=authors)
+
+
+def category_totals(session: Session, cycle: Cycle) -> dict[int, tuple[int, int]]:
+    """Per category: (projects submitted, their total cost in kopecks)."""
+    rows = session.execute(
+        select(Project.category_id, func.count(Project.id), func.coalesce(
+            func.sum(Project.total_cost), 0))
+        .where(Project.cycle_id == cycle.id, Project.status.in_(SUBMITTED_STATUSES))
+        .group_by(Project.category_id)
+    )
+    return {category_id: (count, int(total)) for category_id, count, total in rows}

@@ -117,11 +117,6 @@ def allowed_events(status: ProjectStatus) -> frozenset[Event]:
     return frozenset(event for (source, event) in TRANSITIONS if source is status)
 
 
-def registration_code(budget_year: int, number: int) -> str:
-    """The registration number shown everywhere: ``2026-017``."""
-    return f"{budget_year}-{number:03d}"
-
-
 # Cost estimate ---------------------------------------------------------------------------
 
 MAX_QUANTITY = Decimal("999999999.999")

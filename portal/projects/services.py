@@ -22,19 +22,12 @@ from portal import audit
 from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.cycles.models import Category, Cycle
-from portal.cycles.rules import Phase
+from portal.cycles.rules import Phase, registration_code
 from portal.identity.rules import age_on
 from portal.identity.services import active_verification
 from portal.projects import eligibility
 from portal.projects.models import CostItem, Project, ProjectEvent
-from portal.projects.rules import (
-    SUBMITTED_STATUSES,
-    Event,
-    ProjectStatus,
-    line_total,
-    registration_code,
-    transition,
-)
+from portal.projects.rules import SUBMITTED_STATUSES, Event, ProjectStatus, line_total, transition
 
 
 class ProjectError(Exception):

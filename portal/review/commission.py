@@ -19,6 +19,8 @@ from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
+from portal.projects import services as projects
+from portal.projects.messages import message as project_message
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
 from portal.review import decisions, services
@@ -354,3 +356,25 @@ def remove(seat_id: int):
             session.commit()
             flash(_("The member is removed from the commission."), "success")
     return redirect(url_for("roster.edit", cycle_id=seat.cycle_id))
+
+
+@roster.route("/cycles/<int:cycle_id>/begin-review", methods=["POST"])
+def begin_review(cycle_id: int):
+    """Hand the cycle's submitted projects to the commission; back to the cycle's page."""
+    session = db_session()
+    cycle = session.get(Cycle, cycle_id) or abort(404)
+    form = ActionForm.from_request()
+    if not form.validate():
+        for field in form:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}", "error")
+        return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    try:
+        projects.begin_review(session, cycle=cycle, actor=current_user, now=utcnow())
+    except projects.ProjectError as error:
+        session.rollback()
+        flash(project_message(error.code), "error")
+    else:
+        session.commit()
+        flash(_("The submitted projects are handed to the commission."), "success")
+    return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))

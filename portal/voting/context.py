@@ -19,14 +19,22 @@ from sqlalchemy.orm import Session, joinedload
 
 from portal.accounts.models import User
 from portal.cycles.models import Category, Cycle, PhaseExtension
-from portal.cycles.rules import BallotType, Calendar, Extension, Phase, VotesScope, window_of
+from portal.cycles.rules import (
+    BallotType,
+    Calendar,
+    Extension,
+    Phase,
+    VotesScope,
+    registration_code,
+    window_of,
+)
 from portal.identity.models import Verification
 from portal.identity.rules import PersonNumber, person_key
 from portal.identity.services import active_verification
 from portal.projects.models import Project
-from portal.projects.rules import ProjectStatus, registration_code
-from portal.voting.ballot_rules import CategoryFacts, CycleRules, ProjectFacts, VoterFacts
+from portal.projects.rules import ProjectStatus
 from portal.voting.models import Channel
+from portal.voting.rules import CategoryFacts, CycleRules, ProjectFacts, VoterFacts
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from portal.i18n import _l
-from portal.voting.ballot_rules import BallotProblem, Code
+from portal.voting.rules import BallotProblem, Code
 
 PROBLEMS = {
     Code.VOTING_NOT_OPEN: _l("Voting has not started yet."),

@@ -1,270 +1,238 @@
-"""Winner rules of a participatory budget: a pure function over plain data (DESIGN rule 6).
+"""Whether a ballot may be cast, as a pure function returning reasons (STYLE pattern 4).
 
-``count(...)`` takes frozen dataclasses and returns an ``Outcome`` that a service can
-store next to ``inputs_digest(...)`` so anyone can recompute and compare the tally.
-Money is integer (smallest currency unit, e.g. kopecks). Project ids are strings,
-everywhere, including in ``outcome_to_json``.
+``check_ballot`` takes plain facts about the cycle, its categories, its projects, the
+choices and the voter, and returns every problem it finds; an empty list means the
+ballot may be stored. It never decides "already voted": the database's unique constraint
+on (cycle, person key) does that, under any concurrency (see ``services.cast_ballot``).
 
-Leftover transfer: when a category names ``leftover_to``, it is counted before that
-category, and whatever it leaves unspent is added to the target's budget before the
-target is counted (with its own rule, over its own projects). Chains are allowed,
-cycles are refused.
+Eligibility follows the usual regulations: the voter's age is taken on the *last day* of
+voting (Kyiv date), so someone who turns 16 during the vote may vote from its first day;
+a district category may be chosen only by residents of that district.
 """
 
 from __future__ import annotations
 
-import enum
-import hashlib
-import json
-import random
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
-from fractions import Fraction
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
 
-from portal.voting.equal_shares import equal_shares_add1
+from portal.cycles.rules import BallotType, VotesScope
+from portal.identity.rules import age_on
 
+KYIV = ZoneInfo("Europe/Kyiv")
 
-class WinnerRule(enum.StrEnum):
-    GREEDY = "greedy"
-    GREEDY_NO_SKIP = "greedy-no-skip"
-    GREEDY_THRESHOLD = "greedy-threshold"
-    EQUAL_SHARES_ADD1 = "equalshares/add1"
+#: Age bands kept on a ballot for participation statistics (the birth date is not kept).
+AGE_BANDS = ((16, 17), (18, 29), (30, 44), (45, 59), (60, 74), (75, 200))
 
 
-class TieRule(enum.StrEnum):
-    REGISTRATION = "registration"  # the earlier registration number wins
-    LOTTERY = "lottery"  # a shuffle seeded by ``RuleConfig.seed``, recorded by the caller
+class Code(StrEnum):
+    """Why a ballot is refused; ``portal.voting.messages`` words each one."""
 
-
-class Reason(enum.StrEnum):
-    """Why a project was not funded; translated into words outside this module."""
-
-    DOES_NOT_FIT = "does_not_fit"
-    BELOW_THRESHOLD = "below_threshold"
-    STOPPED = "stopped"
-    SHARES_EXHAUSTED = "shares_exhausted"  # equal shares: its supporters could not pay
-
-
-@dataclass(frozen=True)
-class Project:
-    id: str
-    category: str
-    cost: int
-    registration: int
+    VOTING_NOT_OPEN = "voting_not_open"
+    VOTING_CLOSED = "voting_closed"
+    VOTING_SUSPENDED = "voting_suspended"
+    NOT_VERIFIED = "not_verified"
+    UNDER_AGE = "under_age"
+    NOT_RESIDENT = "not_resident"
+    EMPTY = "empty"
+    UNKNOWN_CATEGORY = "unknown_category"
+    UNKNOWN_PROJECT = "unknown_project"
+    WRONG_CATEGORY = "wrong_category"
+    NOT_ADMITTED = "not_admitted"
+    DUPLICATE = "duplicate"
+    TOO_MANY = "too_many"
+    TOO_MANY_TOTAL = "too_many_total"
+    OVER_BUDGET = "over_budget"
+    WRONG_DISTRICT = "wrong_district"
 
 
 @dataclass(frozen=True)
-class Category:
-    key: str
-    name: str
+class BallotProblem:
+    code: Code
+    category_id: int | None = None
+    project_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CycleRules:
+    """The cycle's voting rules and its effective voting window ``[opens, closes)``."""
+
+    opens: datetime
+    closes: datetime
+    suspended: bool
+    min_age: int
+    votes_per_voter: int  # 0: no limit on the number (knapsack ballots)
+    votes_scope: VotesScope
+    ballot_type: BallotType
+
+    @property
+    def last_day(self) -> date:
+        """The last Kyiv date on which votes are taken (the window's end is exclusive)."""
+        return (self.closes - timedelta(microseconds=1)).astimezone(KYIV).date()
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    id: int
     budget: int
-    leftover_to: str | None = None
+    district_id: int | None = None
 
 
 @dataclass(frozen=True)
-class Ballot:
-    """The chosen project ids; ``count`` identical ballots may be given as one."""
-
-    choices: tuple[str, ...]
-    count: int = 1
-
-
-@dataclass(frozen=True)
-class RuleConfig:
-    rule: WinnerRule
-    tie_rule: TieRule = TieRule.REGISTRATION
-    seed: int | None = None
-    min_votes: int | None = None
-
-
-@dataclass(frozen=True)
-class ProjectResult:
-    project_id: str
-    votes: int
+class ProjectFacts:
+    id: int
+    category_id: int
     cost: int
-    selected: bool
-    reason: Reason | None
+    admitted: bool = True
 
 
 @dataclass(frozen=True)
-class CategoryOutcome:
-    key: str
-    name: str
-    budget: int
-    received: int
-    spent: int
-    left: int
-    projects: tuple[ProjectResult, ...]
-    winners: tuple[str, ...]
-    endowment: Fraction | None
+class VoterFacts:
+    verified: bool
+    resident: bool
+    birth_date: date | None
+    district_id: int | None
 
 
 @dataclass(frozen=True)
-class Outcome:
-    rule: WinnerRule
-    tie_rule: TieRule
-    seed: int | None
-    categories: tuple[CategoryOutcome, ...]
-    winners: tuple[str, ...]
+class Choice:
+    category_id: int
+    project_id: int
 
 
-def tie_order(projects: Sequence[Project], config: RuleConfig) -> dict[str, int]:
-    """Rank used when everything else is equal: lower rank wins."""
-    ordered = sorted(projects, key=lambda p: (p.registration, p.id))
-    if config.tie_rule is TieRule.LOTTERY:
-        if config.seed is None:
-            raise ValueError("the lottery tie rule needs a seed")
-        # A published seed must reproduce the draw; this is not a security use.
-        random.Random(config.seed).shuffle(ordered)  # noqa: S311
-    return {p.id: position for position, p in enumerate(ordered)}
+def window_problems(rules: CycleRules, now: datetime) -> list[BallotProblem]:
+    if rules.suspended:
+        return [BallotProblem(Code.VOTING_SUSPENDED)]
+    if now < rules.opens:
+        return [BallotProblem(Code.VOTING_NOT_OPEN)]
+    if now >= rules.closes:
+        return [BallotProblem(Code.VOTING_CLOSED)]
+    return []
 
 
-def count(
-    categories: Sequence[Category],
-    projects: Sequence[Project],
-    ballots: Sequence[Ballot],
-    config: RuleConfig,
-) -> Outcome:
-    """Compute the winners of every category under ``config``."""
-    if config.rule is WinnerRule.GREEDY_THRESHOLD and config.min_votes is None:
-        raise ValueError("greedy-threshold needs min_votes")
-    known = {p.id for p in projects}
-    votes = dict.fromkeys(known, 0)
-    for ballot in ballots:
-        for choice in set(ballot.choices):
-            if choice not in known:
-                raise ValueError(f"ballot names an unknown project {choice!r}")
-            votes[choice] += ballot.count
-    ranks = tie_order(projects, config)
-    received = {c.key: 0 for c in categories}
-    results: dict[str, CategoryOutcome] = {}
-    for category in _counting_order(categories):
-        members = [p for p in projects if p.category == category.key]
-        budget = category.budget + received[category.key]
-        result = _count_category(category, budget, members, ballots, votes, ranks, config)
-        results[category.key] = result
-        if category.leftover_to is not None:
-            received[category.leftover_to] += result.left
-    ordered = tuple(results[c.key] for c in categories)
-    winners = tuple(w for c in ordered for w in c.winners)
-    return Outcome(config.rule, config.tie_rule, config.seed, ordered, winners)
+def voter_problems(rules: CycleRules, voter: VoterFacts) -> list[BallotProblem]:
+    if not voter.verified or voter.birth_date is None:
+        return [BallotProblem(Code.NOT_VERIFIED)]
+    found = []
+    if age_on(voter.birth_date, rules.last_day) < rules.min_age:
+        found.append(BallotProblem(Code.UNDER_AGE))
+    if not voter.resident:
+        found.append(BallotProblem(Code.NOT_RESIDENT))
+    return found
 
 
-def _counting_order(categories: Sequence[Category]) -> list[Category]:
-    """Categories ordered so that every leftover source comes before its target."""
-    by_key = {c.key: c for c in categories}
-    for c in categories:
-        if c.leftover_to is not None and c.leftover_to not in by_key:
-            raise ValueError(f"leftover of {c.key!r} goes to unknown {c.leftover_to!r}")
-    order: list[Category] = []
-    state: dict[str, int] = {}
-
-    def visit(key: str) -> None:
-        if state.get(key) == 2:
-            return
-        if state.get(key) == 1:
-            raise ValueError("leftover transfers form a cycle")
-        state[key] = 1
-        for source in categories:
-            if source.leftover_to == key:
-                visit(source.key)
-        state[key] = 2
-        order.append(by_key[key])
-
-    for c in categories:
-        visit(c.key)
-    return order
+def may_choose_in(category: CategoryFacts, voter: VoterFacts) -> bool:
+    """A district category is open only to residents of its district."""
+    return category.district_id is None or category.district_id == voter.district_id
 
 
-def _count_category(
-    category: Category, budget: int, members: list[Project], ballots: Sequence[Ballot],
-    votes: dict[str, int], ranks: dict[str, int], config: RuleConfig,
-) -> CategoryOutcome:
-    eligible = [
-        p for p in members if config.min_votes is None or votes[p.id] >= config.min_votes
-    ]
-    reasons: dict[str, Reason] = {
-        p.id: Reason.BELOW_THRESHOLD for p in members if p not in eligible
-    }
-    endowment: Fraction | None = None
-    if config.rule is WinnerRule.EQUAL_SHARES_ADD1:
-        winners, endowment = _equal_shares(eligible, ballots, budget, ranks)
-        reasons.update({p.id: Reason.SHARES_EXHAUSTED for p in eligible if p.id not in winners})
-    else:
-        winners = _greedy(eligible, votes, ranks, budget, config.rule, reasons)
-    spent = sum(p.cost for p in members if p.id in winners)
-    listed = sorted(members, key=lambda p: (-votes[p.id], ranks[p.id]))
-    rows = tuple(
-        ProjectResult(p.id, votes[p.id], p.cost, p.id in winners, reasons.get(p.id))
-        for p in listed
-    )
-    return CategoryOutcome(
-        category.key, category.name, category.budget, budget - category.budget, spent,
-        budget - spent, rows, tuple(p.id for p in listed if p.id in winners), endowment,
-    )
-
-
-def _greedy(
-    eligible: list[Project], votes: dict[str, int], ranks: dict[str, int], budget: int,
-    rule: WinnerRule, reasons: dict[str, Reason],
-) -> set[str]:
-    """Most votes first; skip what does not fit, or stop there for ``greedy-no-skip``."""
-    winners: set[str] = set()
-    left = budget
-    stopped = False
-    for p in sorted(eligible, key=lambda p: (-votes[p.id], ranks[p.id])):
-        if stopped:
-            reasons[p.id] = Reason.STOPPED
-        elif p.cost <= left:
-            winners.add(p.id)
-            left -= p.cost
+def check_ballot(
+    rules: CycleRules,
+    categories: Iterable[CategoryFacts],
+    projects: Iterable[ProjectFacts],
+    choices: Sequence[Choice],
+    voter: VoterFacts,
+    now: datetime,
+) -> list[BallotProblem]:
+    """Every reason the ballot cannot be stored; empty when it can."""
+    found = window_problems(rules, now) + voter_problems(rules, voter)
+    if found:
+        return found
+    if not choices:
+        return [BallotProblem(Code.EMPTY)]
+    by_category = {c.id: c for c in categories}
+    by_project = {p.id: p for p in projects}
+    seen: Counter[int] = Counter(choice.project_id for choice in choices)
+    valid: list[Choice] = []
+    for choice in choices:
+        category = by_category.get(choice.category_id)
+        project = by_project.get(choice.project_id)
+        if category is None:
+            found.append(BallotProblem(Code.UNKNOWN_CATEGORY, choice.category_id))
+        elif project is None:
+            found.append(BallotProblem(Code.UNKNOWN_PROJECT, category.id, choice.project_id))
+        elif project.category_id != category.id:
+            found.append(BallotProblem(Code.WRONG_CATEGORY, category.id, project.id))
+        elif not project.admitted:
+            found.append(BallotProblem(Code.NOT_ADMITTED, category.id, project.id))
+        elif not may_choose_in(category, voter):
+            found.append(BallotProblem(Code.WRONG_DISTRICT, category.id, project.id))
         else:
-            reasons[p.id] = Reason.DOES_NOT_FIT
-            stopped = rule is WinnerRule.GREEDY_NO_SKIP
-    return winners
+            valid.append(choice)
+    for project_id, times in sorted(seen.items()):
+        if times > 1:
+            found.append(BallotProblem(Code.DUPLICATE, project_id=project_id))
+    return found + _limit_problems(rules, by_category, by_project, valid)
 
 
-def _equal_shares(
-    eligible: list[Project], ballots: Sequence[Ballot], budget: int, ranks: dict[str, int],
-) -> tuple[set[str], Fraction]:
-    index = {p.id: i for i, p in enumerate(eligible)}
-    grouped: dict[tuple[int, ...], int] = {}
-    for ballot in ballots:
-        key = tuple(sorted({index[c] for c in ballot.choices if c in index}))
-        grouped[key] = grouped.get(key, 0) + ballot.count
-    # Every voter of the election holds a share, even one who chose nothing in this pot.
-    result = equal_shares_add1(
-        [p.cost for p in eligible], list(grouped.items()), budget,
-        [ranks[p.id] for p in eligible],
-    )
-    return {eligible[i].id for i in result.winners}, result.endowment
+def _limit_problems(
+    rules: CycleRules, by_category: dict[int, CategoryFacts],
+    by_project: dict[int, ProjectFacts], choices: list[Choice],
+) -> list[BallotProblem]:
+    found = []
+    chosen: dict[int, set[int]] = {}
+    for choice in choices:
+        chosen.setdefault(choice.category_id, set()).add(choice.project_id)
+    limit = rules.votes_per_voter
+    total = sum(len(ids) for ids in chosen.values())
+    if limit and rules.votes_scope is VotesScope.TOTAL and total > limit:
+        found.append(BallotProblem(Code.TOO_MANY_TOTAL))
+    for category_id in sorted(chosen):
+        ids = chosen[category_id]
+        if limit and rules.votes_scope is VotesScope.PER_CATEGORY and len(ids) > limit:
+            found.append(BallotProblem(Code.TOO_MANY, category_id))
+        if rules.ballot_type is BallotType.KNAPSACK:
+            spent = sum(by_project[i].cost for i in ids)
+            if spent > by_category[category_id].budget:
+                found.append(BallotProblem(Code.OVER_BUDGET, category_id))
+    return found
 
 
-def inputs_digest(
-    categories: Sequence[Category], projects: Sequence[Project], ballots: Sequence[Ballot],
-    config: RuleConfig,
-) -> str:
-    """SHA-256 of a canonical JSON of the inputs, independent of ballot order."""
-    document = {
-        "categories": sorted((asdict(c) for c in categories), key=lambda c: c["key"]),
-        "projects": sorted((asdict(p) for p in projects), key=lambda p: p["id"]),
-        "ballots": sorted(
-            ([sorted(set(b.choices)), b.count] for b in ballots), key=json.dumps
-        ),
-        "config": {k: str(v) if isinstance(v, enum.Enum) else v
-                   for k, v in asdict(config).items()},
-    }
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class CategoryTotals:
+    """What the ballot page shows per category: chosen, and what is left to choose."""
+
+    category_id: int
+    chosen: int
+    votes_left: int | None  # None: no limit on the number
+    spent: int
+    money_left: int | None  # None: approval ballots have no money limit
 
 
-def outcome_to_json(outcome: Outcome) -> dict:
-    """The published summary: rule, winners, and each category's budget and winners."""
-    return {
-        "rule": outcome.rule.value,
-        "winners": list(outcome.winners),
-        "categories": [
-            {"name": c.name, "budget": c.budget, "winners": list(c.winners)}
-            for c in outcome.categories
-        ],
-    }
+def totals(
+    rules: CycleRules, categories: Iterable[CategoryFacts],
+    projects: Iterable[ProjectFacts], choices: Sequence[Choice],
+) -> list[CategoryTotals]:
+    by_project = {p.id: p for p in projects}
+    total_chosen = len({c.project_id for c in choices if c.project_id in by_project})
+    result = []
+    for category in categories:
+        ids = {c.project_id for c in choices
+               if c.category_id == category.id and c.project_id in by_project}
+        spent = sum(by_project[i].cost for i in ids)
+        limit = rules.votes_per_voter
+        if not limit:
+            left = None
+        elif rules.votes_scope is VotesScope.TOTAL:
+            left = max(limit - total_chosen, 0)
+        else:
+            left = max(limit - len(ids), 0)
+        money = category.budget - spent if rules.ballot_type is BallotType.KNAPSACK else None
+        result.append(CategoryTotals(category.id, len(ids), left, spent, money))
+    return result
+
+
+def band_of_age(age: int) -> str:
+    """The band ("18-29", "75+") of an age; younger than the first band is "<16"."""
+    for low, high in AGE_BANDS:
+        if low <= age <= high:
+            return f"{low}+" if high >= 200 else f"{low}-{high}"
+    return f"<{AGE_BANDS[0][0]}"
+
+
+def age_band(birth_date: date, day: date) -> str:
+    """The band of the age on ``day``."""
+    return band_of_age(age_on(birth_date, day))

@@ -24,10 +24,10 @@ from portal.accounts.models import User
 from portal.cycles.models import Cycle
 from portal.identity.services import active_verification
 from portal.projects.models import Project
-from portal.voting.ballot_rules import BallotProblem, Choice, age_band, check_ballot
 from portal.voting.context import BallotSheet, Voter
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import new_ballot_uuid, receipt_code, receipt_hash
+from portal.voting.rules import BallotProblem, Choice, age_band, check_ballot
 
 
 class BallotRefused(Exception):

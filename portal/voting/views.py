@@ -1,10 +1,9 @@
-"""Voting pages: the ballot, the voter's own ballot and receipt, the board, the results."""
+"""Voting pages: the ballot, the voter's own ballot and receipt, the bulletin board."""
 
 from __future__ import annotations
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -21,10 +20,15 @@ from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
-from portal.db import database, db_session
-from portal.money import format_hryvnias
-from portal.voting import board, counting, services
-from portal.voting.ballot_rules import (
+from portal.db import db_session
+from portal.voting import board, services
+from portal.voting.context import ballot_sheet, casting_context
+from portal.voting.forms import BallotForm
+from portal.voting.messages import message, problem_text
+from portal.voting.models import Ballot, Channel
+from portal.voting.permissions import VOTE_OVER, vote_over
+from portal.voting.receipts import receipt_code
+from portal.voting.rules import (
     CategoryFacts,
     Choice,
     check_ballot,
@@ -33,21 +37,14 @@ from portal.voting.ballot_rules import (
     voter_problems,
     window_problems,
 )
-from portal.voting.context import ballot_sheet, casting_context
-from portal.voting.forms import BallotForm
-from portal.voting.messages import message, problem_text
-from portal.voting.models import Ballot, Channel
-from portal.voting.permissions import VOTE_OVER, counts_public, vote_over
-from portal.voting.receipts import receipt_code
-from portal.voting.research import export_cycle
 
 bp = Blueprint("voting", __name__, url_prefix="/voting")
-guard_blueprint(bp, public=["index", "board_page", "results", "export_pb"])
+guard_blueprint(bp, public=["index", "board_page"])
 
-@bp.context_processor
-def money():
-    return {"hryvnias": format_hryvnias, "problem_text": problem_text,
-            "channel_label": lambda value: Channel(value).label}
+@bp.app_context_processor
+def voting_words():
+    """The words of ballot problems and channels, for the pages of voting and results."""
+    return {"problem_text": problem_text, "channel_label": lambda value: Channel(value).label}
 
 
 def _cycle(cycle_id: int) -> Cycle:
@@ -58,12 +55,6 @@ def _cycle(cycle_id: int) -> Cycle:
 
 def _secret() -> str:
     return current_app.config["PERSON_KEY_SECRET"]
-
-
-def background_session():
-    """Sessions for the results' background recount; none under test, where every request
-    shares one connection that a second thread must not use."""
-    return None if current_app.testing else database().sessionmaker
 
 
 @bp.route("/")
@@ -170,27 +161,3 @@ def board_page(cycle_id: int):
                            searched=searched, found=found,
                            found_entry=board.entry_of(session, found) if found else None,
                            code=code)
-
-
-@bp.route("/<int:cycle_id>/results")
-def results(cycle_id: int):
-    session = db_session()
-    cycle = _cycle(cycle_id)
-    now = utcnow()
-    visible = counts_public(cycle, now)
-    summary = (counting.results_summary(session, cycle, background_session())
-               if visible else None)
-    return render_template("voting/results.html", cycle=cycle, visible=visible,
-                           summary=summary, closed=vote_over(cycle, now),
-                           stale_seconds=counting.CACHE_SECONDS)
-
-
-@bp.route("/<int:cycle_id>/ballots.pb")
-def export_pb(cycle_id: int):
-    session = db_session()
-    cycle = _cycle(cycle_id)
-    if not vote_over(cycle, utcnow()):
-        abort(404)
-    text = export_cycle(session, cycle)
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="cycle-{cycle.id}.pb"'})

@@ -23,9 +23,9 @@ from pabutools.tiebreaking import TieBreakingRule
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from portal.voting import pabulib  # noqa: E402  (the repository root is put on the path first)
-from portal.voting.equal_shares import DEFAULT_ENGINE  # noqa: E402
-from portal.voting.rules import RuleConfig, WinnerRule, count  # noqa: E402
+from portal.pabulib import format as pabulib  # noqa: E402  (the repository root is put on the path first)
+from portal.results.equal_shares import DEFAULT_ENGINE  # noqa: E402
+from portal.results.rules import RuleConfig, WinnerRule, count  # noqa: E402
 
 FILE = ROOT / ".." / "shared" / "pabulib" / "Poland_Warszawa_2023_Ursynow.pb"
 RESULT = Path(__file__).resolve().parent / "results" / "equal_shares.md"

@@ -43,8 +43,8 @@ from portal.db import make_engine  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
 from portal.programs import funding, services  # noqa: E402
 from portal.programs.models import Financing  # noqa: E402
-from portal.programs.report_rules import FundingSource, IndicatorGroup  # noqa: E402
-from portal.programs.reports import (  # noqa: E402
+from portal.programs.rules import FundingSource, IndicatorGroup  # noqa: E402
+from portal.reports.services import (  # noqa: E402
     ReportFormat,
     ReportKind,
     ReportSpec,

@@ -11,7 +11,6 @@ from portal.clock import utcnow
 from portal.cycles import services
 from portal.cycles.models import CycleSuspension
 from portal.cycles.rules import CategoryKind, Phase
-from portal.projects.rules import ProjectStatus
 from tests.cycles_factory import cycle_data, make_cycle, make_project
 
 
@@ -128,19 +127,6 @@ def test_an_extension_to_an_earlier_end_is_refused(db, app_ctx, admin):
                               new_end=cycle.submission_end - timedelta(days=1), reason="x",
                               actor=admin, now=utcnow())
     assert [p.code for p in refused.value.problems] == ["not_later"]
-
-
-def test_the_counters_count_submitted_and_admitted_projects_and_their_authors(
-        db, app_ctx, admin, make_user):
-    cycle = make_cycle(db, admin)
-    first, second = make_user(verified=True), make_user(verified=True)
-    make_project(db, cycle, first, status=ProjectStatus.ADMITTED)
-    make_project(db, cycle, first, status=ProjectStatus.UNDER_REVIEW)
-    make_project(db, cycle, second, status=ProjectStatus.WINNER)
-    make_project(db, cycle, second)  # a draft does not count
-    make_project(db, cycle, make_user(verified=True), status=ProjectStatus.WITHDRAWN)
-    counters = services.cycle_counters(db, cycle)
-    assert (counters.submitted, counters.admitted, counters.authors) == (3, 2, 2)
 
 
 def test_updating_a_cycle_audits_what_changed(db, app_ctx, admin):

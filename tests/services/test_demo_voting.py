@@ -12,11 +12,12 @@ from portal.demo.review import load_review
 from portal.demo.voting import FINISHED, SCHOOL, load_voting
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
+from portal.results.models import Tally
+from portal.results.rules import inputs_digest
+from portal.results.tallies import rule_inputs
 from portal.review.models import Decision
 from portal.review.rules import DecisionKind
-from portal.voting.models import Ballot, Tally
-from portal.voting.rules import inputs_digest
-from portal.voting.tallies import rule_inputs
+from portal.voting.models import Ballot
 
 
 def test_the_demo_vote_loads_once_with_approved_results_and_an_open_ballot(app, db, app_ctx):

@@ -13,6 +13,7 @@ from portal.clock import utcnow
 from portal.cycles.rules import Phase
 from portal.projects import participation, services
 from portal.projects.models import Project, ProjectEvent, Support
+from portal.projects.queries import cycle_counters
 from portal.projects.rules import Event, ProjectStatus, TransitionError
 from tests.cycles_factory import make_cycle, make_project
 
@@ -299,3 +300,16 @@ def test_a_number_once_given_stays_with_a_withdrawn_project_and_is_not_reused(
     second = draft(db, cycle, make_user(verified=True))
     services.submit_project(db, project=second, actor=second.author, now=utcnow())
     assert (first.number, first.status, second.number) == (1, ProjectStatus.WITHDRAWN, 2)
+
+
+def test_the_counters_count_submitted_and_admitted_projects_and_their_authors(
+        db, app_ctx, admin, make_user):
+    cycle = make_cycle(db, admin)
+    first, second = make_user(verified=True), make_user(verified=True)
+    make_project(db, cycle, first, status=ProjectStatus.ADMITTED)
+    make_project(db, cycle, first, status=ProjectStatus.UNDER_REVIEW)
+    make_project(db, cycle, second, status=ProjectStatus.WINNER)
+    make_project(db, cycle, second)  # a draft does not count
+    make_project(db, cycle, make_user(verified=True), status=ProjectStatus.WITHDRAWN)
+    counters = cycle_counters(db, cycle)
+    assert (counters.submitted, counters.admitted, counters.authors) == (3, 2, 2)

@@ -13,9 +13,9 @@ from portal.clock import utcnow
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
 from portal.projects.rules import ProjectStatus
 from portal.voting import context, services
-from portal.voting.ballot_rules import Choice, Code
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import receipt_code, receipt_hash
+from portal.voting.rules import Choice, Code
 from tests.voting_factories import make_admitted, make_voting_cycle
 
 SECRET = "testing-person-key-secret-not-for-production"

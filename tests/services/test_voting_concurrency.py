@@ -43,8 +43,8 @@ def _cast_many(url, election, start_at, index, results):
     from portal.db import make_engine
     from portal.identity.rules import NumberKind, PersonNumber, person_key
     from portal.voting import context, services
-    from portal.voting.ballot_rules import Choice
     from portal.voting.models import Channel
+    from portal.voting.rules import Choice
 
     engine = make_engine(url)
 

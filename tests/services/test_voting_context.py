@@ -11,8 +11,8 @@ from portal.cycles.models import PhaseExtension
 from portal.cycles.rules import Phase
 from portal.identity.services import active_verification, revoke_verification
 from portal.voting import context
-from portal.voting.ballot_rules import Code, window_problems
 from portal.voting.models import Channel
+from portal.voting.rules import Code, window_problems
 from tests.voting_factories import make_voting_cycle
 
 

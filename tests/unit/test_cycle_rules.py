@@ -17,6 +17,7 @@ from portal.cycles.rules import (
     current_phase,
     effective_windows,
     extension_problems,
+    registration_code,
     window_of,
 )
 
@@ -191,3 +192,10 @@ def test_a_total_above_the_category_budget_is_refused_even_within_the_maximum():
 def test_a_phase_boundary_a_moment_before_is_still_the_earlier_phase():
     just_before = kyiv("2026-04-01") - timedelta(microseconds=1)
     assert current_phase(CALENDAR, [], None, just_before) is Phase.SUBMISSION
+
+
+@pytest.mark.parametrize(("year", "number", "code"), [
+    (2026, 17, "2026-017"), (2019, 1, "2019-001"), (2027, 1234, "2027-1234"),
+])
+def test_the_registration_code_is_the_year_and_a_three_digit_number(year, number, code):
+    assert registration_code(year, number) == code

@@ -15,7 +15,6 @@ from portal.projects.rules import (
     allowed_events,
     line_total,
     parse_quantity,
-    registration_code,
     transition,
 )
 
@@ -79,13 +78,6 @@ def test_strings_from_the_database_are_accepted_as_statuses_and_events():
 def test_only_drafts_and_returned_projects_are_editable_and_drafts_are_private():
     assert set(EDITABLE) == {S.DRAFT, S.RETURNED_FOR_REVISION}
     assert S.DRAFT not in PUBLIC and S.WITHDRAWN in PUBLIC
-
-
-@pytest.mark.parametrize(("year", "number", "code"), [
-    (2026, 17, "2026-017"), (2019, 1, "2019-001"), (2027, 1234, "2027-1234"),
-])
-def test_the_registration_code_is_the_year_and_a_three_digit_number(year, number, code):
-    assert registration_code(year, number) == code
 
 
 @pytest.mark.parametrize(("text", "value"), [

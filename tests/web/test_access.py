@@ -62,8 +62,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "admin.revoke": ("POST", "/admin/users/{resident}/roles/revoke", only("admin", ok=302)),
     "admin.audit_log": ("GET", "/admin/audit", only("admin")),
     # Cycles: public pages, and their administration.
-    "cycles.index": ("GET", "/cycles/", ANY),
-    "cycles.page": ("GET", "/cycles/{cycle}", ANY),
+    "main.cycles": ("GET", "/cycles/", ANY),
+    "main.cycle": ("GET", "/cycles/{cycle}", ANY),
     "cycle_admin.cycles": ("GET", "/admin/cycles/", only("admin")),
     "cycle_admin.new": ("GET", "/admin/cycles/new", only("admin")),
     "cycle_admin.cycle": ("GET", "/admin/cycles/{cycle}", only("admin")),
@@ -78,8 +78,6 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "cycle_admin.resume": ("POST", "/admin/cycles/{cycle}/resume", only("admin", ok=302)),
     "cycle_admin.extend": ("POST", "/admin/cycles/{cycle}/extend", only("admin", ok=302)),
     "cycle_admin.leftover": ("POST", "/admin/cycles/{cycle}/leftover", only("admin", ok=302)),
-    "cycle_admin.begin_review": ("POST", "/admin/cycles/{cycle}/begin-review",
-                                 only("admin", ok=302)),
     # Projects: public pages (a submitted project of the resident).
     "projects.index": ("GET", "/projects/", ANY),
     "projects.map_page": ("GET", "/projects/map", ANY),
@@ -145,6 +143,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                           only("commission", "admin")),
     "roster.edit": ("GET", "/roster/cycles/{review_cycle}", only("admin")),
     "roster.remove": ("POST", "/roster/seats/{seat}/remove", only("admin", ok=302)),
+    "roster.begin_review": ("POST", "/roster/cycles/{cycle}/begin-review", only("admin", ok=302)),
     # Target programs: everyone reads a published program and its reports.
     "programs.index": ("GET", "/programs/", ANY),
     "programs.show": ("GET", "/programs/{program}", ANY),
@@ -152,7 +151,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "programs.report_file": ("GET", "/programs/{program}/reports/{year}/q1.json", ANY),
     "programs.document": ("GET", "/programs/{program}/passport", ANY),
     "programs.document_file": ("GET", "/programs/{program}/appendix.csv", ANY),
-    "api_programs.annual_report": ("GET", "/api/v1/programs/{program}/reports/{year}", ANY),
+    "api.annual_report": ("GET", "/api/v1/programs/{program}/reports/{year}", ANY),
     # Staff maintain programs; a POST without its CSRF token changes nothing.
     "program_admin.new": ("GET", "/staff/programs/new", only("staff", "admin")),
     "program_admin.edit": ("GET", "/staff/programs/{program}/edit", only("staff", "admin")),
@@ -201,8 +200,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                                        only("staff", "admin", ok=302)),
     "program_money.link_cycle": ("POST", "/staff/funding/measures/{measure}/cycles",
                                  only("staff", "admin", ok=400)),
-    "program_money.fund_winners": ("POST", "/staff/funding/cycles/{winners_cycle}/fund-winners",
-                                   only("staff", "admin", ok=400)),
+    "implementation_admin.fund_winners": (
+        "POST", "/staff/implementation/cycles/{winners_cycle}/fund-winners",
+        only("staff", "admin", ok=400)),
     # Implementation: everyone follows the winners; staff record status and updates.
     "implementation.index": ("GET", "/implementation/", ANY),
     "implementation.map_data": ("GET", "/implementation/map.json", ANY),
@@ -220,8 +220,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", SIGNED_IN),
     "voting.my_ballot": ("GET", "/voting/{closed_cycle}/my-ballot", {r: 302 for r in ROLES}),
     "voting.board_page": ("GET", "/voting/{closed_cycle}/board", ANY),
-    "voting.results": ("GET", "/voting/{closed_cycle}/results", ANY),
-    "voting.export_pb": ("GET", "/voting/{closed_cycle}/ballots.pb", ANY),
+    "results.page": ("GET", "/voting/{closed_cycle}/results", ANY),
+    "pabulib.export": ("GET", "/voting/{closed_cycle}/ballots.pb", ANY),
     "paper.cycles": ("GET", "/desk/paper/", only("verifier", "admin")),
     "paper.enter": ("GET", "/desk/paper/{closed_cycle}", only("verifier", "admin")),
     "count.overview": ("GET", "/commission/voting/{closed_cycle}", only("commission", "admin")),
@@ -302,10 +302,10 @@ def program_ids(app, db, people, tmp_path, monkeypatch) -> dict[str, int]:
     from decimal import Decimal
 
     from portal.clock import utcnow
+    from portal.implementation.funding import fund_winners
     from portal.implementation.models import Implementation, ImplementationUpdate, UpdatePhoto
     from portal.programs import funding, services
-    from portal.programs.report_rules import FundingSource, IndicatorGroup
-    from portal.programs.winners import fund_winners
+    from portal.programs.rules import FundingSource, IndicatorGroup
     from portal.projects.rules import ProjectStatus
     from tests.cycles_factory import make_cycle, make_project
 
@@ -364,7 +364,7 @@ PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 #: Routes that need a cycle and projects besides the people (built only for them: speed).
 NEEDS_PROJECTS = {e for e, (_m, path, _x) in ROUTES.items() if e.startswith(
-    ("cycles.page", "cycle_admin.", "projects.", "project_editor."))}
+    ("main.cycle", "cycle_admin.", "projects.", "project_editor.", "roster.begin_review"))}
 
 #: Routes that need a held meeting with a project on its agenda (built only for them).
 NEEDS_REVIEW = {e for e in ROUTES if e.startswith(
@@ -373,7 +373,7 @@ NEEDS_REVIEW = {e for e in ROUTES if e.startswith(
 
 #: Routes that need a program, a funded winner and an update.
 NEEDS_PROGRAMS = {e for e in ROUTES if e.startswith(
-    ("programs.", "program_admin.", "program_money.", "api_programs.", "implementation"))}
+    ("programs.", "program_admin.", "program_money.", "api.annual_report", "implementation"))}
 
 
 @pytest.mark.parametrize("role", ROLES)

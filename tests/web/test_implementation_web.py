@@ -10,9 +10,10 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
+from portal.implementation.funding import fund_winners
 from portal.implementation.models import ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import ImplementationStatus
-from portal.programs.winners import fund_winners, link_cycle
+from portal.programs.winners import link_cycle
 from portal.projects.rules import ProjectStatus
 from tests.conftest import post_form, sign_in
 from tests.cycles_factory import make_cycle, make_project

@@ -227,7 +227,7 @@ def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
     post_form(client, f"{url}/tally", {}, token_from=url)
     page = client.get(url).get_data(as_text=True)
     assert "Затвердити результати" in page
-    from portal.voting.models import Tally
+    from portal.results.models import Tally
 
     tally = db.execute(select(Tally).where(Tally.cycle_id == cycle.id)).scalar_one()
     response = post_form(client, f"{url}/decide", {

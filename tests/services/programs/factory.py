@@ -6,7 +6,7 @@ from datetime import date
 
 from portal.clock import utcnow
 from portal.programs import funding, services
-from portal.programs.report_rules import FundingSource
+from portal.programs.rules import FundingSource
 
 CITY = FundingSource.CITY_BUDGET
 

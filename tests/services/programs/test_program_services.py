@@ -11,10 +11,8 @@ from sqlalchemy import select
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.programs import funding, services
-from portal.programs.indicator_figures import PortalFigure
 from portal.programs.models import FundingLine, MeasureExecutionText
-from portal.programs.report_rules import FundingSource, IndicatorGroup
-from portal.programs.rules import ProgramProblem
+from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure, ProgramProblem
 from tests.services.programs.factory import make_program, plan
 
 NOW = utcnow()

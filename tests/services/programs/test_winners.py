@@ -15,23 +15,17 @@ from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.cycles import services as cycle_services
 from portal.implementation import services as implementation
+from portal.implementation.funding import fund_winners
 from portal.implementation.rules import ImplementationStatus
 from portal.programs import funding, services
-from portal.programs.cycle_figures import count_voters
-from portal.programs.indicator_figures import (
-    FigureScope,
-    FigureValue,
-    PortalFigure,
-    compute_figure,
-    register_figure,
-)
 from portal.programs.models import FundingLine
-from portal.programs.report_rules import IndicatorGroup
-from portal.programs.reports import ReportFormat, ReportKind, ReportSpec, generate
-from portal.programs.rules import ProgramProblem
-from portal.programs.winners import fund_winners, link_cycle
+from portal.programs.rules import IndicatorGroup, PortalFigure, ProgramProblem
+from portal.programs.winners import link_cycle
 from portal.projects.models import CoAuthor
 from portal.projects.rules import ProjectStatus
+from portal.reports.cycle_figures import count_voters
+from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
+from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
 from tests.cycles_factory import make_cycle, make_project
 from tests.services.programs.factory import make_program
 

@@ -14,7 +14,7 @@ from portal.programs.program_sheet import (
     rows_to_xlsx,
     template_rows,
 )
-from portal.programs.report_rules import FundingSource
+from portal.programs.rules import FundingSource
 
 YEARS = range(2017, 2021)
 HEADER = ["task", "task_title", "measure", "content", "term", "executors", "source",

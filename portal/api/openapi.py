@@ -1,0 +1,87 @@
+"""The OpenAPI 3.1 document of ``/api/v1``: results and the board here, the programs' reports
+in ``openapi_programs.py``.
+
+A test checks that every ``/api/v1`` rule of the URL map is described here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from portal.api import openapi_programs as programs_openapi
+
+_ID = {"name": "cycle_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_NOT_PUBLISHED = {"description": "No such cycle, or not published until voting closes",
+                  "content": _ERROR}
+
+PATHS: dict[str, Any] = {
+    "/api/v1/openapi.json": {"get": {
+        "summary": "This document", "operationId": "openapi",
+        "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+    "/api/v1/cycles/{cycle_id}/results": {"get": {
+        "summary": "Votes, costs, winners and participation of a cycle",
+        "description": "Public once voting has closed (or during voting when the cycle "
+                       "publishes live counts). Counts are at most `stale_seconds` old; "
+                       "`final` is true once the commission approved the tally. Money in "
+                       "kopecks.",
+        "operationId": "cycleResults", "parameters": [_ID],
+        "responses": {"200": {"description": "Results", "content": {"application/json": {
+            "schema": {"$ref": "#/components/schemas/Results"}}}},
+            "404": _NOT_PUBLISHED}}},
+    "/api/v1/cycles/{cycle_id}/board": {"get": {
+        "summary": "The bulletin board: every ballot as receipt hash and choices",
+        "description": "Ballots in random order (by receipt hash), 100 per page. Annulled "
+                       "ballots are listed and marked.",
+        "operationId": "cycleBoard",
+        "parameters": [_ID, {"name": "page", "in": "query", "required": False,
+                             "schema": {"type": "integer", "minimum": 1}}],
+        "responses": {"200": {"description": "One page of the board", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
+            "404": _NOT_PUBLISHED}}},
+}
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
+        "code": {"type": "integer"}, "title": {"type": "string"},
+        "message": {"type": "string"}}}}},
+    "Results": {"type": "object", "required": ["cycle", "final", "participation",
+                                               "categories"],
+                "properties": {
+                    "cycle": {"type": "object"}, "final": {"type": "boolean"},
+                    "tally": {"type": ["object", "null"]},
+                    "participation": {"type": "object", "properties": {
+                        "voters": {"type": "integer"}, "annulled": {"type": "integer"},
+                        "by_channel": {"type": "object"}, "by_district": {"type": "object"},
+                        "by_age_band": {"type": "object"}}},
+                    "categories": {"type": "array", "items": {"type": "object", "properties": {
+                        "id": {"type": "integer"}, "name": {"type": "string"},
+                        "budget": {"type": "integer"},
+                        "projects": {"type": "array", "items": {"type": "object", "properties": {
+                            "number": {"type": "integer"}, "code": {"type": "string"},
+                            "title": {"type": "string"}, "cost": {"type": "integer"},
+                            "votes": {"type": "integer"},
+                            "selected": {"type": ["boolean", "null"]}}}}}}},
+                    "stale_seconds": {"type": "integer"}, "board": {"type": "string"}}},
+    "Board": {"type": "object", "properties": {
+        "cycle": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
+        "total": {"type": "integer"},
+        "ballots": {"type": "array", "items": {"type": "object", "properties": {
+            "receipt_hash": {"type": "string"}, "annulled": {"type": "boolean"},
+            "annul_reason": {"type": ["string", "null"]},
+            "choices": {"type": "array", "items": {"type": "object", "properties": {
+                "category": {"type": "string"},
+                "projects": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+}
+
+def document(server: str) -> dict[str, Any]:
+    """The whole /api/v1 description: voting's paths and those of the target programs."""
+    paths = {**PATHS, **programs_openapi.PATHS}
+    schemas = {**SCHEMAS, **programs_openapi.SCHEMAS}
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "Participatory budget portal API", "version": "1"},
+        "servers": [{"url": server}],
+        "paths": paths,
+        "components": {"schemas": schemas},
+    }

@@ -1,0 +1,109 @@
+"""The open JSON API, version 1: results, the bulletin board and the programs' annual
+reports, described by OpenAPI (``openapi.py``).
+
+Everything here is public and anonymous; what the HTML pages hide while voting is open is
+hidden here too (404 with a JSON error body). The annual report's body is exactly
+``flask report annual PROGRAM YEAR --format json``.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask_babel import force_locale
+
+from portal.api.openapi import document
+from portal.clock import utcnow
+from portal.cycles.models import Cycle
+from portal.db import db_session
+from portal.reports.services import (
+    ReportFormat,
+    ReportKind,
+    ReportRequestError,
+    ReportSpec,
+    generate,
+)
+from portal.reports.views import visible_program
+from portal.results import counting
+from portal.results.views import background_session
+from portal.voting import board
+from portal.voting.permissions import counts_public, vote_over
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+def _cycle(cycle_id: int) -> Cycle:
+    return db_session().get(Cycle, cycle_id) or abort(404)
+
+
+@bp.route("/openapi.json")
+def openapi():
+    return jsonify(document(request.host_url.rstrip("/")))
+
+
+@bp.route("/cycles/<int:cycle_id>/results")
+def results(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    now = utcnow()
+    if not counts_public(cycle, now):
+        abort(404)
+    phase = cycle.phase(now)
+    summary = counting.results_summary(session, cycle, background_session())
+    tally = summary.tally
+    return jsonify({
+        "cycle": {"id": cycle.id, "name": cycle.name, "budget_year": cycle.budget_year,
+                  "phase": phase.value, "winner_rule": cycle.winner_rule.value,
+                  "tie_rule": cycle.tie_rule.value},
+        "final": summary.approved,
+        "tally": None if tally is None else {
+            "id": tally.id, "rule": tally.rule.value, "tie_rule": tally.tie_rule.value,
+            "seed": tally.seed, "inputs_digest": tally.inputs_digest,
+            "computed_at": tally.computed_at.isoformat(),
+            "approved_at": tally.approved_at.isoformat() if tally.approved_at else None,
+            "approved_by_decision": tally.approved_by_decision_id,
+        },
+        "participation": {
+            "voters": summary.counts.voters, "annulled": summary.counts.annulled,
+            "by_channel": summary.counts.by_channel,
+            "by_district": {g.label: g.ballots for g in summary.districts},
+            "by_age_band": {g.label: g.ballots for g in summary.age_bands},
+        },
+        "categories": [
+            {"id": c.category.id, "name": c.category.name, "budget": c.category.budget,
+             "projects": [
+                 {"number": line.project.number, "code": line.project.registration_code,
+                  "title": line.project.title, "cost": line.project.total_cost,
+                  "votes": line.votes, "selected": line.selected}
+                 for line in c.lines]}
+            for c in summary.categories
+        ],
+        "stale_seconds": counting.CACHE_SECONDS,
+        "board": url_for("api.board", cycle_id=cycle.id, _external=True),
+    })
+
+
+@bp.route("/cycles/<int:cycle_id>/board", endpoint="board")
+def board_json(cycle_id: int):
+    session = db_session()
+    cycle = _cycle(cycle_id)
+    if not vote_over(cycle, utcnow()):
+        abort(404)
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    listing = board.page_of(session, cycle, page=page)
+    return jsonify({
+        "cycle": cycle.id, "page": listing.page, "pages": listing.pages,
+        "total": listing.total, "ballots": [e.as_json() for e in listing.entries],
+    })
+
+
+@bp.route("/programs/<int:program_id>/reports/<int:year>")
+def annual_report(program_id: int, year: int):
+    program = visible_program(program_id)
+    spec = ReportSpec(ReportKind.ANNUAL, year)
+    try:
+        spec.check(program)
+    except ReportRequestError:
+        abort(404)
+    # Open data speaks the report's own language, whatever the caller's browser says.
+    with force_locale("uk"):
+        output = generate(db_session(), program, spec, ReportFormat.JSON)
+    return Response(output.content, mimetype="application/json")

@@ -1,0 +1,98 @@
+"""Reports as XLSX (openpyxl): each table on its own sheet, figures as exact numbers.
+
+A cell holding one figure stores the number (thousands of hryvnias, a percentage, an
+indicator value) with a one-decimal format, so the spreadsheet can add it up; the
+spreadsheet program shows the decimal comma of the reader's locale.
+"""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+
+from portal.i18n import _
+from portal.reports.document import Cell, Document, Paragraph, RowKind, Style, Table, layout
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+HEADER_FILL = PatternFill("solid", fgColor="EEF1F4")
+WIDTH_UNIT = 1.6  # characters per unit of relative width
+SHEET_TITLE_LENGTH = 31  # Excel's limit
+
+
+def _number_format(cell: Cell) -> str:
+    return "0.0" if cell.places == 1 else "General"
+
+
+def _paragraph(sheet, block: Paragraph, columns: int) -> None:
+    row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value else 1
+    sheet.cell(row=row, column=1, value=block.text)
+    sheet.cell(row=row, column=1).font = Font(
+        bold=block.style in (Style.TITLE, Style.SUBTITLE, Style.HEADING),
+        italic=block.style is Style.NOTE, size=13 if block.style is Style.TITLE else 11)
+    sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+
+
+def _table(sheet, block: Table) -> None:
+    start = sheet.max_row + 2 if sheet["A1"].value else 1
+    if block.caption:
+        _paragraph(sheet, Paragraph(block.caption, Style.HEADING), block.columns)
+        start = sheet.max_row + 1
+    for index, width in enumerate(block.widths, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = max(
+            sheet.column_dimensions[letter].width or 0, width * WIDTH_UNIT)
+    for item in layout(block):
+        row, column = start + item.row, 1 + item.column
+        target = sheet.cell(row=row, column=column)
+        target.value = item.cell.number if item.cell.number is not None else item.cell.text
+        if item.cell.number is not None:
+            target.number_format = _number_format(item.cell)
+        bold = item.header or item.kind is not RowKind.BODY
+        target.font = Font(bold=bold)
+        target.alignment = Alignment(
+            wrap_text=True, vertical="center" if item.header else "top",
+            horizontal="right" if item.cell.numeric and not item.header else None)
+        if item.header:
+            target.fill = HEADER_FILL
+        for r in range(row, row + item.cell.rows):
+            for c in range(column, column + item.cell.span):
+                sheet.cell(row=r, column=c).border = BORDER
+        if item.cell.rows > 1 or item.cell.span > 1:
+            sheet.merge_cells(start_row=row, start_column=column,
+                              end_row=row + item.cell.rows - 1,
+                              end_column=column + item.cell.span - 1)
+    if block.header:
+        sheet.print_title_rows = f"{start}:{start + len(block.header) - 1}"
+
+
+def render_xlsx(document: Document) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Report")[:SHEET_TITLE_LENGTH]
+    tables_seen = 0
+    columns = max((t.columns for t in document.tables), default=1)
+    for block in document.blocks:
+        if isinstance(block, Table):
+            if tables_seen:
+                title = (block.caption or _("Table %(n)d", n=tables_seen + 1))
+                sheet = workbook.create_sheet(title.strip()[:SHEET_TITLE_LENGTH].rstrip())
+            tables_seen += 1
+            _table(sheet, block)
+            columns = block.columns
+        else:
+            _paragraph(sheet, block, columns)
+    for each in workbook.worksheets:
+        each.page_setup.orientation = "landscape" if document.landscape else "portrait"
+        each.page_setup.paperSize = each.PAPERSIZE_A4
+        each.page_setup.fitToWidth, each.page_setup.fitToHeight = 1, 0
+        each.sheet_properties.pageSetUpPr.fitToPage = True
+    workbook.properties.title = document.title
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

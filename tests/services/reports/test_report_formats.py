@@ -1,0 +1,102 @@
+"""Every format of the Bakhmut 2018 report carries the same figures: PDF, DOCX, XLSX, CSV.
+
+The PDF's and the DOCX's text is extracted and checked, so a renderer that drops a row,
+a figure or a Cyrillic glyph fails here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from docx import Document as read_docx
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
+
+ANNUAL = ReportSpec(ReportKind.ANNUAL, 2018)
+FIGURES = ("809,5", "764,3", "94,4", "789,0", "739,8", "93,8", "20,5", "24,5", "119,5",
+           "464,2", "92,8", "128,6", "166,7")
+
+
+@pytest.fixture(scope="module")
+def outputs(bakhmut_session):
+    session, program = bakhmut_session
+    return {fmt: generate(session, program, ANNUAL, fmt) for fmt in ReportFormat}
+
+
+def test_files_are_named_after_the_program_kind_and_year(outputs):
+    assert outputs[ReportFormat.PDF].filename == "bakhmut-civil-society-annual-2018.pdf"
+    assert outputs[ReportFormat.XLSX].mimetype.endswith("spreadsheetml.sheet")
+
+
+def test_the_pdf_text_has_every_total_and_the_headings(outputs):
+    reader = PdfReader(io.BytesIO(outputs[ReportFormat.PDF].content))
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert len(reader.pages) >= 2
+    flat = " ".join(text.split())
+    for figure in FIGURES:
+        assert figure in flat
+    assert "ЗВІТ" in text
+    assert "Відповідальний виконавець Програми" in flat
+    assert "складає 94,4%" in flat
+    assert "Показники ефективності" in flat
+
+
+def test_the_pdf_is_a4_landscape(outputs):
+    page = PdfReader(io.BytesIO(outputs[ReportFormat.PDF].content)).pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    assert (round(width), round(height)) == (842, 595)
+
+
+def test_the_docx_tables_hold_the_totals_and_the_indicators(outputs):
+    document = read_docx(io.BytesIO(outputs[ReportFormat.DOCX].content))
+    table_1, table_2 = document.tables
+    rows = [[cell.text for cell in row.cells] for row in table_1.rows]
+    total = next(row for row in rows if row[0] == "Всього:")
+    assert total[5:8] == ["809,5", "764,3", "94,4"]
+    city = next(row for row in rows if row[0] == "у тому числі міський бюджет:")
+    assert city[5:8] == ["789,0", "739,8", "93,8"]
+    # The task's cell spans its measures: measure 3.3 sits beside task 3's title.
+    row_3_3 = next(row for row in rows if row[2].startswith("3.3."))
+    assert row_3_3[1].startswith("Стимулювання участі")
+    assert row_3_3[5:8] == ["500,0\nМіський бюджет", "464,2\nМіський бюджет", "92,8"]
+    indicators = [[cell.text for cell in row.cells] for row in table_2.rows]
+    assert indicators[2][:2] == ["1.", "Обсяг ресурсів, всього тис.грн."]
+    assert indicators[2][3:6] == ["809,5", "764,3", "94,4"]
+    paragraphs = "\n".join(p.text for p in document.paragraphs)
+    assert "Ефективність виконання запланованих заходів Програми за 2018 рік складає 94,4%." \
+        in paragraphs
+
+
+def test_the_xlsx_stores_exact_numbers(outputs):
+    workbook = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content))
+    table_1 = workbook.worksheets[0]
+    values = [[cell.value for cell in row] for row in table_1.iter_rows()]
+    total = next(row for row in values if row[0] == "Всього:")
+    assert [Decimal(str(v)) for v in total[5:8]] == [Decimal("809.5"), Decimal("764.3"),
+                                                    Decimal("94.4")]
+    assert len(workbook.worksheets) == 2
+
+
+def test_the_csv_repeats_each_task_beside_its_measures(outputs):
+    text = outputs[ReportFormat.CSV].content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    measure = next(row for row in rows if row[3].startswith("3.3."))
+    assert measure[1:3] == ["3", "Стимулювання участі організацій громадянського суспільства в "
+                            "соціально-економічному розвитку м.Бахмуту"]
+    assert measure[6:9] == ["500,0\nМіський бюджет", "464,2\nМіський бюджет", "92,8"]
+    total = next(row for row in rows if row[1] == "інше:")
+    assert total[6:9] == ["20,5", "24,5", "119,5"]
+
+
+@pytest.mark.parametrize("kind", [ReportKind.PLAN, ReportKind.APPENDIX, ReportKind.PASSPORT,
+                                  ReportKind.HALF_YEAR])
+def test_the_other_reports_render_in_every_format(bakhmut_session, kind):
+    session, program = bakhmut_session
+    spec = ReportSpec(kind, None if kind in (ReportKind.APPENDIX, ReportKind.PASSPORT) else 2018)
+    for fmt in ReportFormat:
+        assert generate(session, program, spec, fmt).content
