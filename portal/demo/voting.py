@@ -112,7 +112,7 @@ def _winners(cycle: Cycle, projects: list[Project], ballots: list[list]) -> int:
              for p in projects]
     counted = rules.count(categories, items,
                           [rules.Ballot(tuple(str(p) for _c, p in b)) for b in ballots],
-                          rules.RuleConfig(rules.WinnerRule(cycle.winner_rule.value)))
+                          rules.RuleConfig(cycle.winner_rule))
     return len(counted.winners)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
+from portal.cycles.rules import WinnerRule
 from portal.db import db_session
 from portal.pabulib import format as pabulib
 from portal.pabulib.research import ImportRefused, export_cycle, import_pb
@@ -70,7 +71,7 @@ def cycle_projects(session, cycle: Cycle) -> list[Project]:
 
 @cli.cli.command("tally")
 @click.argument("cycle_id", type=int)
-@click.option("--rule", type=click.Choice([r.value for r in rules.WinnerRule]),
+@click.option("--rule", type=click.Choice([r.value for r in WinnerRule]),
               help="Count with this rule instead of the cycle's own.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the only output format).")
 def tally(cycle_id: int, rule: str | None, as_json: bool) -> None:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TextIO
 
-from portal.results.rules import Ballot, Category, Project, RuleConfig, WinnerRule
+from portal.cycles.rules import WinnerRule
+from portal.results.rules import Ballot, Category, Project, RuleConfig
 
 SECTIONS = ("META", "PROJECTS", "VOTES")
 

@@ -21,19 +21,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 
+from portal.cycles.rules import TieRule, WinnerRule
 from portal.results.equal_shares import equal_shares_add1
-
-
-class WinnerRule(enum.StrEnum):
-    GREEDY = "greedy"
-    GREEDY_NO_SKIP = "greedy-no-skip"
-    GREEDY_THRESHOLD = "greedy-threshold"
-    EQUAL_SHARES_ADD1 = "equalshares/add1"
-
-
-class TieRule(enum.StrEnum):
-    REGISTRATION = "registration"  # the earlier registration number wins
-    LOTTERY = "lottery"  # a shuffle seeded by ``RuleConfig.seed``, recorded by the caller
 
 
 class Reason(enum.StrEnum):
@@ -187,7 +176,7 @@ def _count_category(
         p.id: Reason.BELOW_THRESHOLD for p in members if p not in eligible
     }
     endowment: Fraction | None = None
-    if config.rule is WinnerRule.EQUAL_SHARES_ADD1:
+    if config.rule is WinnerRule.EQUAL_SHARES:
         winners, endowment = _equal_shares(eligible, ballots, budget, ranks)
         reasons.update({p.id: Reason.SHARES_EXHAUSTED for p in eligible if p.id not in winners})
     else:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.accounts.models import User
 from portal.cycles.models import Cycle
+from portal.cycles.rules import TieRule, WinnerRule
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number, person_key
 from portal.implementation.funding import fund_winners
 from portal.programs.services import ProgramError
@@ -82,7 +83,7 @@ def rule_inputs(session: Session, cycle: Cycle, *, rule: str | None = None,
         grouped[key] = grouped.get(key, 0) + 1
     ballots = [rules.Ballot(key, n) for key, n in sorted(grouped.items())]
     config = rules.RuleConfig(
-        rules.WinnerRule(rule or cycle.winner_rule.value), rules.TieRule(cycle.tie_rule.value),
+        WinnerRule(rule) if rule else cycle.winner_rule, cycle.tie_rule,
         seed=seed, min_votes=cycle.min_votes,
     )
     return (categories, projects, ballots, config), unit
@@ -122,7 +123,7 @@ def compute_tally(session: Session, *, cycle: Cycle, actor: User | None, now: da
     if not vote_over(cycle, now):
         raise TallyError("voting_not_over")
     seed = None
-    if cycle.tie_rule.value == rules.TieRule.LOTTERY.value:
+    if cycle.tie_rule is TieRule.LOTTERY:
         seed = lottery_seed(session, cycle)
         if seed is None:
             raise TallyError("no_seed")

@@ -22,7 +22,6 @@ from portal.i18n import _
 from portal.projects import services as projects
 from portal.projects.messages import message as project_message
 from portal.projects.models import Project
-from portal.projects.rules import ProjectStatus
 from portal.review import decisions, services
 from portal.review.forms import (
     DECISION_CHOICES,
@@ -36,7 +35,13 @@ from portal.review.forms import (
 from portal.review.messages import KIND_LABELS, REASON_LABELS
 from portal.review.models import AgendaItem, CommissionSeat, Meeting, MeetingStatus, SeatRole
 from portal.review.notices import send_decision_notices
-from portal.review.rules import DecisionKind, RejectionReason, majority_size, quorum_size
+from portal.review.rules import (
+    DecisionChoice,
+    RejectionReason,
+    decision_choices,
+    majority_size,
+    quorum_size,
+)
 from portal.review.services import ReviewError
 from portal.review.views import flash_refusal, form_refusal
 
@@ -240,23 +245,6 @@ def close_meeting(meeting_id: int):
 # Deciding on a project -------------------------------------------------------------------
 
 
-def _choices_for(session, project: Project, in_force) -> list[str]:
-    """The decisions the project's status allows, plus the kind of the one in force
-    (a correction of the same kind fixes its details)."""
-    status = project.status
-    offered: list[str] = []
-    if status is ProjectStatus.UNDER_REVIEW:
-        offered = ["admit", "return_for_revision", "reject"]
-    elif status is ProjectStatus.RETURNED_FOR_REVISION:
-        offered = ["reject"]
-    elif status is ProjectStatus.REJECTED and decisions.open_complaint(session, project):
-        offered = ["complaint_upheld", "complaint_upheld_review", "complaint_dismissed"]
-    if in_force is not None and in_force.kind.value in DECISION_CHOICES and (
-            in_force.kind.value not in offered):
-        offered.append(in_force.kind.value)
-    return offered
-
-
 @bp.route("/meetings/<int:meeting_id>/projects/<int:project_id>", methods=["GET", "POST"])
 def decide(meeting_id: int, project_id: int):
     session = db_session()
@@ -266,26 +254,26 @@ def decide(meeting_id: int, project_id: int):
         abort(404)
     in_force = decisions.decision_in_force(session, project)
     form = DecisionForm.from_request()
-    form.choice.choices = [SelectChoice(c, DECISION_CHOICES[c])
-                           for c in _choices_for(session, project, in_force)]
+    offered = decision_choices(
+        project.status, complaint_open=decisions.open_complaint(session, project) is not None,
+        in_force=in_force.kind if in_force is not None else None)
+    form.choice.choices = [SelectChoice(c.value, DECISION_CHOICES[c]) for c in offered]
     form.supersedes.choices = [SelectChoice("", _("— a new decision —"))] + (
         [SelectChoice(str(in_force.id), _("%(kind)s, meeting No. %(number)d",
                                           kind=KIND_LABELS[in_force.kind],
                                           number=in_force.meeting.number))]
         if in_force is not None else [])
     if form.submitted_and_valid:
-        choice = form.choice.data
-        kind = DecisionKind("complaint_upheld" if choice == "complaint_upheld_review"
-                            else choice)
+        choice = DecisionChoice(form.choice.data)
         try:
             recorded = decisions.record_decision(
-                session, actor=current_user, meeting=found, project=project, kind=kind,
+                session, actor=current_user, meeting=found, project=project, kind=choice.kind,
                 votes_for=form.votes_for.data, votes_against=form.votes_against.data,
                 abstained=form.abstained.data,
                 reason=RejectionReason(form.reason.data) if form.reason.data else None,
                 reason_text=form.reason_text.data or "",
                 revision_deadline=form.revision_deadline.data,
-                readmit=choice != "complaint_upheld_review",
+                readmit=choice.readmits,
                 supersedes=in_force if form.supersedes.data else None, now=utcnow())
         except ReviewError as error:
             session.rollback()

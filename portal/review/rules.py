@@ -19,6 +19,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from enum import StrEnum
 
+from portal.projects.rules import ProjectStatus
+
 
 class DecisionKind(StrEnum):
     """What the commission decided. The first five concern one project, the rest a cycle."""
@@ -46,6 +48,49 @@ PROJECT_DECISIONS = frozenset({
     DecisionKind.COMPLAINT_UPHELD, DecisionKind.COMPLAINT_DISMISSED,
 })
 CYCLE_DECISIONS = frozenset(DecisionKind) - PROJECT_DECISIONS
+
+
+class DecisionChoice(StrEnum):
+    """What a meeting may decide on a project: a :class:`DecisionKind`, except that a
+    complaint can be upheld in two ways (admit to the vote at once, or consider again)."""
+
+    ADMIT = "admit"
+    RETURN_FOR_REVISION = "return_for_revision"
+    REJECT = "reject"
+    COMPLAINT_UPHELD = "complaint_upheld"
+    COMPLAINT_UPHELD_REVIEW = "complaint_upheld_review"
+    COMPLAINT_DISMISSED = "complaint_dismissed"
+
+    @property
+    def kind(self) -> DecisionKind:
+        if self is DecisionChoice.COMPLAINT_UPHELD_REVIEW:
+            return DecisionKind.COMPLAINT_UPHELD
+        return DecisionKind(self.value)
+
+    @property
+    def readmits(self) -> bool:
+        """Whether an upheld complaint puts the project straight back on the ballot."""
+        return self is not DecisionChoice.COMPLAINT_UPHELD_REVIEW
+
+
+def decision_choices(status: ProjectStatus, *, complaint_open: bool,
+                     in_force: DecisionKind | None) -> list[DecisionChoice]:
+    """The decisions a meeting may take on a project in ``status``, plus the kind of the
+    decision in force (a correction of the same kind fixes its details)."""
+    offered: list[DecisionChoice] = []
+    if status is ProjectStatus.UNDER_REVIEW:
+        offered = [DecisionChoice.ADMIT, DecisionChoice.RETURN_FOR_REVISION,
+                   DecisionChoice.REJECT]
+    elif status is ProjectStatus.RETURNED_FOR_REVISION:
+        offered = [DecisionChoice.REJECT]
+    elif status is ProjectStatus.REJECTED and complaint_open:
+        offered = [DecisionChoice.COMPLAINT_UPHELD, DecisionChoice.COMPLAINT_UPHELD_REVIEW,
+                   DecisionChoice.COMPLAINT_DISMISSED]
+    if in_force is not None and in_force.concerns_project:
+        correction = DecisionChoice(in_force.value)
+        if correction not in offered:
+            offered.append(correction)
+    return offered
 
 
 class RejectionReason(StrEnum):

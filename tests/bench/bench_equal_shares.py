@@ -23,9 +23,10 @@ from pabutools.tiebreaking import TieBreakingRule
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from portal.cycles.rules import WinnerRule
 from portal.pabulib import format as pabulib  # noqa: E402  (the repository root is put on the path first)
 from portal.results.equal_shares import DEFAULT_ENGINE  # noqa: E402
-from portal.results.rules import RuleConfig, WinnerRule, count  # noqa: E402
+from portal.results.rules import RuleConfig, count
 
 FILE = ROOT / ".." / "shared" / "pabulib" / "Poland_Warszawa_2023_Ursynow.pb"
 RESULT = Path(__file__).resolve().parent / "results" / "equal_shares.md"
@@ -38,7 +39,7 @@ def ours() -> tuple[set[str], float, float]:
     walls, cpus = [], []
     for _ in range(3):
         wall, cpu = time.perf_counter(), time.process_time()
-        outcome = count(categories, projects, ballots, RuleConfig(WinnerRule.EQUAL_SHARES_ADD1))
+        outcome = count(categories, projects, ballots, RuleConfig(WinnerRule.EQUAL_SHARES))
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     return set(outcome.winners), min(walls), min(cpus)

@@ -7,14 +7,17 @@ from itertools import product
 
 import pytest
 
+from portal.projects.rules import ProjectStatus
 from portal.review.rules import (
     CYCLE_DECISIONS,
     PROJECT_DECISIONS,
+    DecisionChoice,
     DecisionKind,
     DecisionProblem,
     RejectionReason,
     complaint_deadline,
     complaint_open,
+    decision_choices,
     decision_fields_problems,
     decision_valid,
     majority_size,
@@ -174,3 +177,27 @@ def test_a_revision_is_open_through_its_deadline_day():
     assert revision_open(deadline, date(2019, 5, 19))
     assert revision_open(deadline, deadline)
     assert not revision_open(deadline, date(2019, 5, 21))
+
+
+@pytest.mark.parametrize(("status", "complaint_open", "in_force", "offered"), [
+    (ProjectStatus.UNDER_REVIEW, False, None, ["admit", "return_for_revision", "reject"]),
+    (ProjectStatus.RETURNED_FOR_REVISION, False, DecisionKind.RETURN_FOR_REVISION,
+     ["reject", "return_for_revision"]),
+    (ProjectStatus.REJECTED, True, DecisionKind.REJECT,
+     ["complaint_upheld", "complaint_upheld_review", "complaint_dismissed", "reject"]),
+    (ProjectStatus.REJECTED, False, DecisionKind.REJECT, ["reject"]),
+    (ProjectStatus.ADMITTED, False, DecisionKind.ADMIT, ["admit"]),
+    (ProjectStatus.ADMITTED, False, DecisionKind.APPROVE_RESULTS, []),
+    (ProjectStatus.DRAFT, False, None, []),
+])
+def test_a_meeting_is_offered_the_decisions_the_status_allows_and_the_one_in_force(
+        status, complaint_open, in_force, offered):
+    assert decision_choices(status, complaint_open=complaint_open, in_force=in_force) == offered
+
+
+def test_upholding_a_complaint_for_review_is_an_upheld_complaint_that_does_not_readmit():
+    choice = DecisionChoice.COMPLAINT_UPHELD_REVIEW
+    assert (choice.kind, choice.readmits) == (DecisionKind.COMPLAINT_UPHELD, False)
+    assert (DecisionChoice.COMPLAINT_UPHELD.kind, DecisionChoice.COMPLAINT_UPHELD.readmits) == (
+        DecisionKind.COMPLAINT_UPHELD, True)
+    assert {c.kind for c in DecisionChoice} == PROJECT_DECISIONS

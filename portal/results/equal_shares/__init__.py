@@ -1,6 +1,6 @@
 """The Method of Equal Shares for approval ballots with cost utilities, completed by "add1".
 
-This module is the counting engine behind ``WinnerRule.EQUAL_SHARES_ADD1``; it works on
+This module is the counting engine behind ``WinnerRule.EQUAL_SHARES``; it works on
 plain integers (project indices, costs in the smallest currency unit, grouped ballots) so
 that ``rules.py`` can keep the names and the reporting.
 

@@ -1,13 +1,12 @@
 """Greedy rules, tie rules, thresholds, leftover transfer, digest and JSON of rules.count."""
 
+from portal.cycles.rules import TieRule, WinnerRule
 from portal.results.rules import (
     Ballot,
     Category,
     Project,
     Reason,
     RuleConfig,
-    TieRule,
-    WinnerRule,
     count,
     inputs_digest,
     outcome_to_json,
