@@ -23,10 +23,10 @@ from pabutools.tiebreaking import TieBreakingRule
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from portal.cycles.rules import WinnerRule
+from portal.cycles.rules import WinnerRule  # noqa: E402
 from portal.pabulib import format as pabulib  # noqa: E402  (the repository root is put on the path first)
 from portal.results.equal_shares import DEFAULT_ENGINE  # noqa: E402
-from portal.results.rules import RuleConfig, count
+from portal.results.rules import RuleConfig, count  # noqa: E402
 
 FILE = ROOT / ".." / "shared" / "pabulib" / "Poland_Warszawa_2023_Ursynow.pb"
 RESULT = Path(__file__).resolve().parent / "results" / "equal_shares.md"
