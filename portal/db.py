@@ -2,20 +2,24 @@
 
 Models use plain SQLAlchemy 2.x with typed ``Mapped[...]`` columns. Constraint names follow
 one convention so that Alembic migrations name them the same on SQLite and PostgreSQL.
-Services receive the session explicitly and only flush; the view that called them commits.
+Services receive the session explicitly and only flush; the request commits
+(:func:`end_transaction`).
 """
 
 from __future__ import annotations
 
 import importlib
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, abort, current_app, g
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+T = TypeVar("T")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -160,12 +164,49 @@ def init_app(app: Flask) -> None:
         app.config["DATABASE_URL"], echo=app.config.get("DATABASE_ECHO", False)
     )
     import_models()
+    app.after_request(end_transaction)
 
     @app.teardown_appcontext
     def close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)
         if session is not None:
             session.close()
+
+
+def end_transaction(response: Response) -> Response:
+    """The request commits: when the view has answered without an error and without showing
+    a refusal, its work is committed, then what waited for the commit runs (mail, caches);
+    otherwise all of it is rolled back. Views write no ``commit()`` or ``rollback()``.
+
+    This runs before the response leaves, so a commit that fails (the database went away)
+    is answered with the error page, not with a success that was never stored.
+    """
+    session = g.get("db_session")
+    waiting = g.pop("after_commit", [])
+    if session is None:
+        return response
+    if response.status_code >= 400 or g.pop("db_doomed", False):
+        session.rollback()
+        return response
+    session.commit()
+    for callback in waiting:
+        callback()
+    return response
+
+
+def doom() -> None:
+    """Keep nothing this request changed: it ends in a rollback, whatever it answers."""
+    g.db_doomed = True
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` once the request's work is committed (never if it is rolled back)."""
+    g.setdefault("after_commit", []).append(callback)
+
+
+def get_or_404(model: type[T], ident: int, **options: Any) -> T:
+    """The row of ``model`` with primary key ``ident`` in the request's session, or 404."""
+    return db_session().get(model, ident, **options) or abort(404)
 
 
 def database() -> Database:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, session
+from flask import current_app, flash, request, session
 from flask_babel import get_translations
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import Form
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import ValidationError
 
+from portal.db import doom
 from portal.i18n import _l
+from portal.refusal import Refused
 
 
 class _BabelTranslations:
@@ -83,3 +85,16 @@ class BaseForm(Form):
 
 class ActionForm(BaseForm):
     """A form with no fields: a button that changes something, protected by CSRF."""
+
+
+def show_refusal(refused: Refused, form: BaseForm | None = None) -> None:
+    """Show a service's refusal, the one way every view does: each problem on its field of
+    ``form`` (or above the form), or, without a form, as an error message on the next page.
+    Nothing the request changed is kept, unless the refusal is itself a record."""
+    if not refused.keep:
+        doom()
+    for problem in refused.problems:
+        if form is None:
+            flash(str(problem), "error")
+        else:
+            form.add_error(problem.field, str(problem))

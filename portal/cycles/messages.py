@@ -1,7 +1,8 @@
-"""The words for cycle phases, rule choices and the codes cycle services refuse with."""
+"""The words for cycle phases, rule choices and the problems cycle services refuse with."""
 
 from portal.cycles.rules import BallotType, CategoryKind, Phase, TieRule, VotesScope, WinnerRule
 from portal.i18n import _l
+from portal.refusal import Catalogue
 
 PHASES = {
     Phase.UPCOMING: _l("Not started yet"),
@@ -47,7 +48,7 @@ TIE_RULES = {
     TieRule.LOTTERY: _l("a public lottery recorded by the commission decides"),
 }
 
-MESSAGES = {
+PROBLEMS = Catalogue({
     "name_required": _l("Enter the name."),
     "name_taken": _l("A cycle with this name already exists."),
     "category_name_taken": _l("This cycle already has a category with this name."),
@@ -81,11 +82,7 @@ MESSAGES = {
     "no_such_phase": _l("This cycle has no such phase."),
     "phase_over": _l("This phase is already over; it can no longer be extended."),
     "not_later": _l("The new end must be later than the current end of the phase."),
-}
-
-
-def message(code: str) -> str:
-    return str(MESSAGES[code])
+})
 
 
 def phase_label(phase: Phase) -> str:

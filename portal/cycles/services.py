@@ -1,9 +1,8 @@
 """Use cases of cycles: create and edit them and their categories, suspend and resume them,
 extend a phase.
 
-Every function takes the session and the acting user, flushes and never commits; refusals
-are ``CycleError`` with a code (and the form field it belongs to) that
-``portal.cycles.messages`` words.
+Every function takes the session and the acting user, flushes and never commits; it refuses
+with ``Refused`` and the problems of ``portal.cycles.messages``.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
 from portal.accounts.models import User
+from portal.cycles.messages import PROBLEMS
 from portal.cycles.models import Category, Cycle, CycleSuspension, PhaseExtension
 from portal.cycles.rules import (
     BallotType,
@@ -29,22 +29,7 @@ from portal.cycles.rules import (
     extension_problems,
     window_of,
 )
-
-
-class CycleError(Exception):
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-
-
-class CycleProblems(Exception):
-    """Several refusals at once (a calendar can be wrong in more than one place)."""
-
-    def __init__(self, problems: list[CycleError]) -> None:
-        super().__init__(", ".join(p.code for p in problems))
-        self.problems = problems
-
+from portal.refusal import Refused
 
 #: The form field each calendar problem belongs to.
 CALENDAR_FIELDS = {
@@ -104,21 +89,21 @@ class CycleData:
 
 
 def _check(session: Session, data: CycleData, cycle: Cycle | None) -> None:
-    found = [CycleError(p.value, CALENDAR_FIELDS[p.value]) for p in
+    found = [PROBLEMS(p.value, CALENDAR_FIELDS[p.value]) for p in
              calendar_problems(data.calendar)]
     if not data.name.strip():
-        found.append(CycleError("name_required", "name"))
+        found.append(PROBLEMS("name_required", "name"))
     duplicate = session.execute(
         select(Cycle.id).where(Cycle.name == data.name.strip())
     ).scalar_one_or_none()
     if duplicate is not None and (cycle is None or duplicate != cycle.id):
-        found.append(CycleError("name_taken", "name"))
+        found.append(PROBLEMS("name_taken", "name"))
     if cycle is not None:
         allotted = sum(c.budget for c in cycle.categories)
         if allotted > data.total_budget:
-            found.append(CycleError("categories_exceed_total", "total_budget"))
+            found.append(PROBLEMS("categories_exceed_total", "total_budget"))
     if found:
-        raise CycleProblems(found)
+        raise Refused(*found)
 
 
 def _values(data: CycleData) -> dict:
@@ -176,20 +161,20 @@ class CategoryData:
 def _check_category(cycle: Cycle, data: CategoryData, category: Category | None) -> None:
     found = []
     if not data.name.strip():
-        found.append(CycleError("name_required", "name"))
+        found.append(PROBLEMS("name_required", "name"))
     if any(c.name == data.name.strip() and c is not category for c in cycle.categories):
-        found.append(CycleError("category_name_taken", "name"))
+        found.append(PROBLEMS("category_name_taken", "name"))
     if data.min_cost > data.max_cost:
-        found.append(CycleError("min_above_max", "min_cost"))
+        found.append(PROBLEMS("min_above_max", "min_cost"))
     if data.max_cost > data.budget:
-        found.append(CycleError("max_above_budget", "max_cost"))
+        found.append(PROBLEMS("max_above_budget", "max_cost"))
     if (data.kind is CategoryKind.DISTRICT) != (data.district_id is not None):
-        found.append(CycleError("district_for_district_kind", "district_id"))
+        found.append(PROBLEMS("district_for_district_kind", "district_id"))
     others = sum(c.budget for c in cycle.categories if c is not category)
     if others + data.budget > cycle.total_budget:
-        found.append(CycleError("categories_exceed_total", "budget"))
+        found.append(PROBLEMS("categories_exceed_total", "budget"))
     if found:
-        raise CycleProblems(found)
+        raise Refused(*found)
 
 
 def _category_values(data: CategoryData) -> dict:
@@ -218,7 +203,7 @@ def update_category(
     _check_category(category.cycle, data, category)
     values = _category_values(data)
     if category.kind != data.kind and _has_projects(session, category):
-        raise CycleError("category_in_use", "kind")
+        raise Refused(PROBLEMS("category_in_use", "kind"))
     changes = {k: [getattr(category, k), v] for k, v in values.items()
                if getattr(category, k) != v}
     for key, (_old, new) in changes.items():
@@ -235,7 +220,7 @@ def _has_projects(session: Session, category: Category) -> bool:
 
 def delete_category(session: Session, *, category: Category, actor: User, now: datetime) -> None:
     if _has_projects(session, category):
-        raise CycleError("category_in_use")
+        raise Refused(PROBLEMS("category_in_use"))
     cycle = category.cycle
     if cycle.leftover_to_category_id == category.id:
         cycle.leftover_to_category_id = None
@@ -251,7 +236,7 @@ def set_leftover_category(
 ) -> None:
     """Name the category that receives the money other categories leave unspent."""
     if category is not None and category.cycle_id != cycle.id:
-        raise CycleError("category_of_another_cycle", "leftover_to_category_id")
+        raise Refused(PROBLEMS("category_of_another_cycle", "leftover_to_category_id"))
     cycle.leftover_to_category_id = category.id if category else None
     session.flush()
     audit.record(session, actor=actor, action="cycle.leftover_category", object_type="cycle",
@@ -263,9 +248,9 @@ def suspend_cycle(
 ) -> CycleSuspension:
     """Suspend a running cycle (martial law, say); the dates stay as they are."""
     if cycle.suspended_at is not None:
-        raise CycleError("already_suspended")
+        raise Refused(PROBLEMS("already_suspended"))
     if not reason.strip():
-        raise CycleError("reason_required", "reason")
+        raise Refused(PROBLEMS("reason_required", "reason"))
     cycle.suspended_at = now
     cycle.suspension_reason = reason.strip()
     suspension = CycleSuspension(cycle_id=cycle.id, suspended_at=now, suspended_by_id=actor.id,
@@ -282,7 +267,7 @@ def resume_cycle(
 ) -> CycleSuspension:
     """End the current suspension. Phases that ran out meanwhile are extended separately."""
     if cycle.suspended_at is None:
-        raise CycleError("not_suspended")
+        raise Refused(PROBLEMS("not_suspended"))
     suspension = session.execute(
         select(CycleSuspension).where(CycleSuspension.cycle_id == cycle.id,
                                       CycleSuspension.resumed_at.is_(None))
@@ -308,7 +293,7 @@ def extend_phase(
                                   now)
     if problems:
         field = {"reason_required": "reason", "not_later": "new_end"}
-        raise CycleProblems([CycleError(p.value, field.get(p.value, "phase")) for p in problems])
+        raise Refused(*[PROBLEMS(p.value, field.get(p.value, "phase")) for p in problems])
     window = window_of(cycle.calendar, cycle.extension_rules, phase)
     extension = PhaseExtension(cycle=cycle, phase=phase, previous_end=window.end,
                                new_end=new_end, reason=reason.strip(), actor_id=actor.id, at=now)

@@ -33,8 +33,9 @@ from portal.cycles.rules import (
     effective_windows,
 )
 from portal.db import db_session
-from portal.forms import ActionForm
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.refusal import Refused
 
 admin = Blueprint("cycle_admin", __name__, url_prefix="/admin/cycles")
 guard_blueprint(admin, Role.ADMIN)
@@ -71,12 +72,6 @@ def _cycle_data(form: CycleForm) -> services.CycleData:
     )
 
 
-def _put_problems(form, error: services.CycleError | services.CycleProblems) -> None:
-    problems = error.problems if isinstance(error, services.CycleProblems) else [error]
-    for problem in problems:
-        form.add_error(problem.field, messages.message(problem.code))
-
-
 @admin.route("/")
 def cycles():
     return render_template("cycles/admin_index.html", cycles=services.all_cycles(db_session()),
@@ -91,11 +86,9 @@ def new():
         try:
             cycle = services.create_cycle(session, data=_cycle_data(form), actor=current_user,
                                           now=utcnow())
-        except services.CycleProblems as error:
-            session.rollback()
-            _put_problems(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("The cycle is created. Now add its categories."), "success")
             return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_form.html", form=form, cycle=None)
@@ -125,11 +118,9 @@ def edit(cycle_id: int):
         try:
             services.update_cycle(session, cycle=cycle, data=_cycle_data(form),
                                   actor=current_user, now=utcnow())
-        except services.CycleProblems as error:
-            session.rollback()
-            _put_problems(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("The cycle is saved."), "success")
             return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_form.html", form=form, cycle=cycle)
@@ -154,11 +145,9 @@ def new_category(cycle_id: int):
         try:
             services.add_category(session, cycle=cycle, data=_category_data(form),
                                   actor=current_user, now=utcnow())
-        except services.CycleProblems as error:
-            session.rollback()
-            _put_problems(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("The category is added."), "success")
             return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_category.html", form=form, cycle=cycle, category=None)
@@ -179,11 +168,9 @@ def edit_category(cycle_id: int, category_id: int):
         try:
             services.update_category(session, category=category, data=_category_data(form),
                                      actor=current_user, now=utcnow())
-        except (services.CycleProblems, services.CycleError) as error:
-            session.rollback()
-            _put_problems(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("The category is saved."), "success")
             return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_category.html", form=form, cycle=cycle,
@@ -200,11 +187,9 @@ def delete_category(cycle_id: int, category_id: int):
         abort(400)
     try:
         services.delete_category(session, category=category, actor=current_user, now=utcnow())
-    except services.CycleError as error:
-        session.rollback()
-        flash(messages.message(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(_("The category is removed."), "success")
     return redirect(url_for("cycle_admin.cycle", cycle_id=cycle_id))
 
@@ -228,13 +213,9 @@ def _act(cycle_id: int, form_class, act, done: str):
         return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     try:
         act(session, cycle, form)
-    except (services.CycleError, services.CycleProblems) as error:
-        session.rollback()
-        problems = error.problems if isinstance(error, services.CycleProblems) else [error]
-        for problem in problems:
-            flash(messages.message(problem.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(done, "success")
     return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
 

@@ -11,6 +11,7 @@ from portal.clock import utcnow
 from portal.cycles import services
 from portal.cycles.models import CycleSuspension
 from portal.cycles.rules import CategoryKind, Phase
+from portal.refusal import Refused
 from tests.cycles_factory import cycle_data, make_cycle, make_project
 
 
@@ -33,7 +34,7 @@ def test_a_contradictory_calendar_is_refused_with_every_problem(db, app_ctx, adm
     data = cycle_data()
     bad = data.__class__(**{**data.__dict__, "review_start": data.submission_start,
                             "results_date": data.voting_start})
-    with pytest.raises(services.CycleProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.create_cycle(db, data=bad, actor=admin, now=utcnow())
     codes = {(p.code, p.field) for p in refused.value.problems}
     assert ("review_too_early", "review_start") in codes
@@ -43,7 +44,7 @@ def test_a_contradictory_calendar_is_refused_with_every_problem(db, app_ctx, adm
 def test_two_cycles_cannot_share_a_name(db, app_ctx, admin):
     cycle = make_cycle(db, admin)
     data = cycle_data()
-    with pytest.raises(services.CycleProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.create_cycle(db, data=data.__class__(**{**data.__dict__, "name": cycle.name}),
                               actor=admin, now=utcnow())
     assert [p.code for p in refused.value.problems] == ["name_taken"]
@@ -54,7 +55,7 @@ def test_categories_cannot_exceed_the_total_budget(db, app_ctx, admin):
     data = services.CategoryData(name="Третя", description="", kind=CategoryKind.THEMATIC,
                                  district_id=None, budget=97_000_000_00, min_cost=0,
                                  max_cost=1_000_00)
-    with pytest.raises(services.CycleProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_category(db, cycle=cycle, data=data, actor=admin, now=utcnow())
     assert [p.code for p in refused.value.problems] == ["categories_exceed_total"]
 
@@ -70,7 +71,7 @@ def test_a_bad_category_is_refused_with_its_reason(db, app_ctx, admin, change, c
     values = {"name": "Спорт", "description": "", "kind": CategoryKind.THEMATIC,
               "district_id": None, "budget": 1_000_000_00, "min_cost": 10_000_00,
               "max_cost": 500_000_00, **change}
-    with pytest.raises(services.CycleProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_category(db, cycle=cycle, data=services.CategoryData(**values),
                               actor=admin, now=utcnow())
     assert code in [p.code for p in refused.value.problems]
@@ -79,7 +80,7 @@ def test_a_bad_category_is_refused_with_its_reason(db, app_ctx, admin, change, c
 def test_a_category_with_projects_cannot_be_deleted(db, app_ctx, admin, make_user):
     cycle = make_cycle(db, admin)
     make_project(db, cycle, make_user(verified=True))
-    with pytest.raises(services.CycleError) as refused:
+    with pytest.raises(Refused) as refused:
         services.delete_category(db, category=cycle.categories[0], actor=admin, now=utcnow())
     assert refused.value.code == "category_in_use"
     services.delete_category(db, category=cycle.categories[1], actor=admin, now=utcnow())
@@ -91,7 +92,7 @@ def test_suspension_and_resumption_are_recorded_and_change_the_phase(db, app_ctx
     now = utcnow()
     services.suspend_cycle(db, cycle=cycle, reason="Воєнний стан", actor=admin, now=now)
     assert cycle.phase(now) is Phase.SUSPENDED
-    with pytest.raises(services.CycleError):
+    with pytest.raises(Refused):
         services.suspend_cycle(db, cycle=cycle, reason="ще раз", actor=admin, now=now)
     later = now + timedelta(hours=1)
     services.resume_cycle(db, cycle=cycle, note="Відновлено", actor=admin, now=later)
@@ -103,7 +104,7 @@ def test_suspension_and_resumption_are_recorded_and_change_the_phase(db, app_ctx
 
 def test_a_suspension_needs_a_reason(db, app_ctx, admin):
     cycle = make_cycle(db, admin)
-    with pytest.raises(services.CycleError) as refused:
+    with pytest.raises(Refused) as refused:
         services.suspend_cycle(db, cycle=cycle, reason="  ", actor=admin, now=utcnow())
     assert refused.value.code == "reason_required"
     assert db.execute(select(CycleSuspension)).first() is None
@@ -122,7 +123,7 @@ def test_an_extension_keeps_the_submission_open_and_is_recorded(db, app_ctx, adm
 
 def test_an_extension_to_an_earlier_end_is_refused(db, app_ctx, admin):
     cycle = make_cycle(db, admin)
-    with pytest.raises(services.CycleProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.extend_phase(db, cycle=cycle, phase=Phase.SUBMISSION,
                               new_end=cycle.submission_end - timedelta(days=1), reason="x",
                               actor=admin, now=utcnow())
