@@ -6,12 +6,17 @@ import click
 from flask import Blueprint
 
 from portal.accounts import services
-from portal.accounts.messages import message
 from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.db import db_session
+from portal.refusal import Refused
 
 cli = Blueprint("users_cli", __name__, cli_group="users")
+
+
+def _failure(refused: Refused) -> click.ClickException:
+    """The refusal's words, one problem a line, as the command's error."""
+    return click.ClickException("\n".join(str(problem) for problem in refused.problems))
 
 
 @cli.cli.command("create-admin")
@@ -27,8 +32,8 @@ def create_admin(email: str, name: str, password: str) -> None:
         try:
             user = services.register(session, email=email, password=password,
                                      display_name=name, locale="uk", now=now)
-        except services.AccountError as error:
-            raise click.ClickException(message(error.code)) from None
+        except Refused as refused:
+            raise _failure(refused) from None
     user.email_confirmed_at = user.email_confirmed_at or now
     services.grant_role(session, user=user, role=Role.ADMIN, actor=None, now=now)
     session.commit()
@@ -61,7 +66,7 @@ def revoke(email: str, role: str) -> None:
     try:
         changed = services.revoke_role(session, user=user, role=Role(role), actor=None,
                                        now=utcnow())
-    except services.AccountError as error:
-        raise click.ClickException(message(error.code)) from None
+    except Refused as refused:
+        raise _failure(refused) from None
     session.commit()
     click.echo(f"{user.email}: {role} {'revoked' if changed else 'was not held'}")

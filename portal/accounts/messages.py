@@ -1,8 +1,9 @@
-"""The words for the codes that account services and rules refuse with."""
+"""The words for the problems that account services and rules refuse with."""
 
 from portal.i18n import _l
+from portal.refusal import Catalogue
 
-MESSAGES = {
+PROBLEMS = Catalogue({
     "too_short": _l("The password must be at least 10 characters long."),
     "too_long": _l("The password is too long."),
     "too_common": _l(
@@ -18,8 +19,4 @@ MESSAGES = {
     "reset_invalid": _l("The password reset link is not valid or has already been used."),
     "wrong_current_password": _l("The current password is wrong."),
     "last_admin": _l("The last administrator cannot lose the role."),
-}
-
-
-def message(code: str) -> str:
-    return str(MESSAGES[code])
+})

@@ -1,5 +1,6 @@
 """Use cases of accounts. Each takes the session and the acting user explicitly and flushes;
-the calling view commits."""
+the request commits. Refusals are ``Refused`` with the problems of
+``portal.accounts.messages``."""
 
 from __future__ import annotations
 
@@ -12,17 +13,10 @@ from sqlalchemy.orm import Session
 
 from portal import audit
 from portal.accounts import passwords, tokens
+from portal.accounts.messages import PROBLEMS
 from portal.accounts.models import Role, User, UserRole, new_security_stamp
 from portal.accounts.rules import PasswordProblem, normalize_email, password_problems
-
-
-class AccountError(Exception):
-    """A refusal with a code the view turns into a translated message."""
-
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
+from portal.refusal import Refused
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 def _check_password(password: str, email: str) -> None:
     problems = password_problems(password, email=email)
     if problems:
-        raise AccountError(problems[0].value, field="password")
+        raise Refused(PROBLEMS(problems[0], "password"))
 
 
 def register(
@@ -65,7 +59,7 @@ def register(
             session.add(user)
             session.flush()
     except IntegrityError:
-        raise AccountError("email_taken", field="email") from None
+        raise Refused(PROBLEMS("email_taken", "email")) from None
     audit.record(session, actor=user, action="account.registered", object_type="user",
                  object_id=user.id, at=now)
     return user
@@ -81,10 +75,10 @@ def confirm_email(session: Session, *, token: str, secrets: Secrets, now: dateti
         payload = tokens.read_token(secrets.secret_key, tokens.CONFIRM_SALT, token,
                                     secrets.confirm_max_age)
     except tokens.TokenError as error:
-        raise AccountError(f"confirm_{error.code}") from None
+        raise Refused(PROBLEMS(f"confirm_{error.code}")) from None
     user = session.get(User, payload.get("uid"))
     if user is None or user.email != payload.get("email"):
-        raise AccountError("confirm_invalid")
+        raise Refused(PROBLEMS("confirm_invalid"))
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now
         audit.record(session, actor=user, action="account.email_confirmed",
@@ -95,10 +89,10 @@ def confirm_email(session: Session, *, token: str, secrets: Secrets, now: dateti
 def authenticate(session: Session, *, email: str, password: str, now: datetime) -> User:
     user = find_user_by_email(session, email)
     if not passwords.check_password(user.password_hash if user else None, password):
-        raise AccountError("bad_credentials")
+        raise Refused(PROBLEMS("bad_credentials"))
     assert user is not None
     if not user.active:
-        raise AccountError("inactive")
+        raise Refused(PROBLEMS("inactive"))
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = now
@@ -115,10 +109,10 @@ def user_for_reset_token(session: Session, *, token: str, secrets: Secrets) -> U
         payload = tokens.read_token(secrets.secret_key, tokens.RESET_SALT, token,
                                     secrets.reset_max_age)
     except tokens.TokenError as error:
-        raise AccountError(f"reset_{error.code}") from None
+        raise Refused(PROBLEMS(f"reset_{error.code}")) from None
     user = session.get(User, payload.get("uid"))
     if user is None or user.security_stamp != payload.get("stamp"):
-        raise AccountError("reset_invalid")
+        raise Refused(PROBLEMS("reset_invalid"))
     return user
 
 
@@ -138,7 +132,7 @@ def set_password(session: Session, *, user: User, password: str, actor: User | N
 def change_password(session: Session, *, user: User, current: str, new: str,
                     now: datetime) -> None:
     if not passwords.check_password(user.password_hash, current):
-        raise AccountError("wrong_current_password", field="current_password")
+        raise Refused(PROBLEMS("wrong_current_password", "current_password"))
     set_password(session, user=user, password=new, actor=user, now=now, reason="changed")
 
 
@@ -170,7 +164,7 @@ def revoke_role(session: Session, *, user: User, role: Role, actor: User | None,
             select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)
         ).scalar_one()
         if admins <= 1:
-            raise AccountError("last_admin")
+            raise Refused(PROBLEMS("last_admin"))
     user.role_grants.remove(grant)
     session.flush()
     audit.record(session, actor=actor, action="role.revoked", object_type="user",
@@ -179,7 +173,7 @@ def revoke_role(session: Session, *, user: User, role: Role, actor: User | None,
 
 
 __all__ = [
-    "AccountError", "PasswordProblem", "Secrets", "authenticate", "change_password",
+    "PasswordProblem", "Secrets", "authenticate", "change_password",
     "confirm_email", "confirmation_token", "find_user_by_email", "grant_role", "register",
     "reset_token", "revoke_role", "set_locale", "set_password", "user_for_reset_token",
 ]

@@ -26,14 +26,14 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
-from portal.accounts.messages import message
 from portal.accounts.rules import normalize_email
 from portal.clock import utcnow
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import after_commit, db_session
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.mail import send_mail
 from portal.ratelimit import limiter
+from portal.refusal import Refused
 
 bp = Blueprint("accounts", __name__)
 
@@ -79,17 +79,15 @@ def register():
         return redirect(url_for("accounts.profile"))
     form = RegisterForm.from_request()
     if form.submitted_and_valid:
-        session_ = db_session()
         try:
             user = services.register(
-                session_, email=form.email.data, password=form.password.data,
+                db_session(), email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, locale=str(_current_locale()), now=utcnow(),
             )
-        except services.AccountError as error:
-            form.add_error(error.field, message(error.code))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session_.commit()
-            _send_confirmation(user)
+            after_commit(lambda: _send_confirmation(user))
             login_user(user)
             flash(_("Your account is created. We sent a confirmation link to %(email)s.",
                     email=user.email), "success")
@@ -105,14 +103,13 @@ def _current_locale() -> str:
 
 @bp.route("/confirm/<token>")
 def confirm(token: str):
-    session_ = db_session()
     try:
-        user = services.confirm_email(session_, token=token, secrets=_secrets(), now=utcnow())
-    except services.AccountError as error:
-        flash(message(error.code), "error")
+        user = services.confirm_email(db_session(), token=token, secrets=_secrets(),
+                                      now=utcnow())
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("accounts.unconfirmed" if current_user.is_authenticated
                                 else "accounts.login"))
-    session_.commit()
     flash(_("Your e-mail is confirmed."), "success")
     if current_user.is_authenticated and current_user.id == user.id:
         return redirect(url_for("accounts.profile"))
@@ -151,15 +148,13 @@ def login():
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm.from_request()
     if form.submitted_and_valid:
-        session_ = db_session()
         try:
-            user = services.authenticate(session_, email=form.email.data,
+            user = services.authenticate(db_session(), email=form.email.data,
                                          password=form.password.data, now=utcnow())
-        except services.AccountError as error:
+        except Refused as refused:
             g.login_failed = True
-            form.add_error(None, message(error.code))
+            show_refusal(refused, form)
         else:
-            session_.commit()
             session.clear()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
@@ -204,18 +199,17 @@ def reset(token: str):
     session_ = db_session()
     try:
         user = services.user_for_reset_token(session_, token=token, secrets=_secrets())
-    except services.AccountError as error:
-        flash(message(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("accounts.forgot"))
     form = ResetPasswordForm.from_request()
     if form.submitted_and_valid:
         try:
             services.set_password(session_, user=user, password=form.password.data,
                                   actor=user, now=utcnow(), reason="reset")
-        except services.AccountError as error:
-            form.add_error(error.field, message(error.code))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session_.commit()
             logout_user()
             flash(_("Your new password is set. Log in with it."), "success")
             return redirect(url_for("accounts.login"))
@@ -236,16 +230,14 @@ def profile():
 @login_required
 def change_password():
     form = ChangePasswordForm.from_request()
-    session_ = db_session()
     if form.validate():
         try:
-            services.change_password(session_, user=current_user,
+            services.change_password(db_session(), user=current_user,
                                      current=form.current_password.data,
                                      new=form.password.data, now=utcnow())
-        except services.AccountError as error:
-            form.add_error(error.field, message(error.code))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session_.commit()
             # The stamp changed: keep this session, end the others.
             login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
@@ -263,5 +255,4 @@ def language():
         session["locale"] = form.language.data
         if current_user.is_authenticated:
             services.set_locale(db_session(), user=current_user, locale=form.language.data)
-            db_session().commit()
     return redirect(safe_next(request.form.get("next")))

@@ -8,13 +8,14 @@ from sqlalchemy import func, or_, select
 
 from portal.access import guard_blueprint
 from portal.accounts import services as accounts
-from portal.accounts.messages import message
 from portal.accounts.models import Role, User
 from portal.admin.forms import RoleForm, UserSearchForm
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.db import db_session
+from portal.forms import show_refusal
 from portal.i18n import _
+from portal.refusal import Refused
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
@@ -63,10 +64,9 @@ def _change_role(user_id: int, grant: bool):
     action = accounts.grant_role if grant else accounts.revoke_role
     try:
         changed = action(session, user=account, role=role, actor=current_user, now=utcnow())
-    except accounts.AccountError as error:
-        flash(message(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("admin.user", user_id=user_id))
-    session.commit()
     if changed:
         text = (_("Role %(role)s granted.", role=role.label) if grant
                 else _("Role %(role)s revoked.", role=role.label))

@@ -5,6 +5,7 @@ import pytest
 from portal.accounts import services
 from portal.accounts.models import Role
 from portal.clock import utcnow
+from portal.refusal import Refused
 
 SECRETS = services.Secrets("s" * 40, timedelta(days=2), timedelta(hours=2))
 
@@ -21,7 +22,7 @@ def test_registration_gives_the_resident_role_and_an_argon2_hash(db, app_ctx):
 def test_the_same_email_cannot_register_twice_in_any_case(db, app_ctx):
     services.register(db, email="a@example.org", password="a-long-passphrase-77",
                       display_name="A", locale="uk", now=utcnow())
-    with pytest.raises(services.AccountError) as refused:
+    with pytest.raises(Refused) as refused:
         services.register(db, email="A@EXAMPLE.ORG", password="a-long-passphrase-78",
                           display_name="A", locale="uk", now=utcnow())
     assert refused.value.code == "email_taken"
@@ -33,7 +34,7 @@ def test_a_weak_password_stores_nothing(db, app_ctx):
     from portal.accounts.models import User
 
     before = db.execute(select(func.count()).select_from(User)).scalar_one()
-    with pytest.raises(services.AccountError) as refused:
+    with pytest.raises(Refused) as refused:
         services.register(db, email="b@example.org", password="qwerty12345",
                           display_name="B", locale="uk", now=utcnow())
     assert refused.value.code == "too_common"
@@ -46,7 +47,7 @@ def test_confirmation_link_confirms_once_and_expires(db, app_ctx, make_user):
     services.confirm_email(db, token=token, secrets=SECRETS, now=utcnow())
     assert user.email_confirmed
     expired = services.Secrets(SECRETS.secret_key, timedelta(seconds=-1), SECRETS.reset_max_age)
-    with pytest.raises(services.AccountError) as refused:
+    with pytest.raises(Refused) as refused:
         services.confirm_email(db, token=token, secrets=expired, now=utcnow())
     assert refused.value.code == "confirm_expired"
 
@@ -57,7 +58,7 @@ def test_a_reset_link_works_once(db, app_ctx, make_user):
     found = services.user_for_reset_token(db, token=token, secrets=SECRETS)
     services.set_password(db, user=found, password="another-long-phrase-88", actor=None,
                           now=utcnow(), reason="reset")
-    with pytest.raises(services.AccountError) as refused:
+    with pytest.raises(Refused) as refused:
         services.user_for_reset_token(db, token=token, secrets=SECRETS)
     assert refused.value.code == "reset_invalid"
 
@@ -66,7 +67,7 @@ def test_wrong_password_and_unknown_email_give_the_same_refusal(db, app_ctx, mak
     user = make_user()
     codes = set()
     for email, password in ((user.email, "wrong-password-123"), ("nobody@example.org", "x")):
-        with pytest.raises(services.AccountError) as refused:
+        with pytest.raises(Refused) as refused:
             services.authenticate(db, email=email, password=password, now=utcnow())
         codes.add(refused.value.code)
     assert codes == {"bad_credentials"}
@@ -94,6 +95,6 @@ def test_the_last_admin_keeps_the_role(db, app_ctx, make_user):
 
     db.execute(delete(UserRole).where(UserRole.role == Role.ADMIN))
     admin = make_user(Role.ADMIN)
-    with pytest.raises(services.AccountError) as refused:
+    with pytest.raises(Refused) as refused:
         services.revoke_role(db, user=admin, role=Role.ADMIN, actor=admin, now=utcnow())
     assert refused.value.code == "last_admin"

@@ -45,6 +45,31 @@ def test_registration_problems_are_shown_and_store_nothing(client, db):
     assert db.query(User).filter_by(email="x@example.org").count() == 0
 
 
+def test_a_taken_address_is_refused_on_its_field_and_no_mail_is_sent(client, db, outbox,
+                                                                     make_user):
+    user = make_user()
+    response = post_form(client, "/register", {
+        "display_name": "Двійник", "email": user.email.upper(),
+        "password": "walks-by-the-river-at-dawn-7",
+        "password_again": "walks-by-the-river-at-dawn-7",
+    })
+    assert response.status_code == 200
+    assert ('id="email-error">Обліковий запис із цією електронною поштою вже існує'
+            in response.get_data(as_text=True))
+    assert db.query(User).filter_by(display_name="Двійник").count() == 0
+    assert list(outbox.glob("*.eml")) == []
+
+
+def test_links_that_do_not_work_say_why_on_the_next_page(client, make_user):
+    confirm = client.get("/confirm/not-a-token", follow_redirects=True)
+    assert confirm.request.path == "/login"
+    assert "Посилання для підтвердження недійсне." in confirm.get_data(as_text=True)
+    reset = client.get("/reset/not-a-token", follow_redirects=True)
+    assert reset.request.path == "/forgot"
+    assert ("Посилання для відновлення пароля недійсне або вже використане."
+            in reset.get_data(as_text=True))
+
+
 def test_a_form_without_csrf_token_changes_nothing(client, db):
     response = client.post("/register", data={
         "display_name": "X", "email": "nocsrf@example.org",
