@@ -27,16 +27,10 @@ from requests import RequestException
 from werkzeug.wrappers import Response
 
 from portal.identity.census import parse_date
+from portal.identity.messages import PROBLEMS
+from portal.refusal import Refused
 
 EXTENSION = "portal.eid"
-
-
-class EidRefused(Exception):
-    """The provider's answer cannot be trusted or used; the code names the message."""
-
-    def __init__(self, code: str, reason: str = "") -> None:
-        super().__init__(f"{code}: {reason}" if reason else code)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -86,17 +80,28 @@ def _client():
 
 
 def start(redirect_uri: str) -> Response:
-    """The redirect to the provider; state, nonce and PKCE verifier go into the session."""
+    """The redirect to the provider; state, nonce and PKCE verifier go into the session.
+
+    Refused (``eid_unavailable``) when the provider cannot be reached; the log says why.
+    """
     try:
         return _client().authorize_redirect(redirect_uri)
     except (RequestException, ValueError, KeyError) as error:  # provider metadata unreachable
-        raise EidRefused("eid_unavailable", repr(error)) from None
+        current_app.logger.warning("e-ID start failed: eid_unavailable: %r", error)
+        raise Refused(PROBLEMS("eid_unavailable")) from None
+
+
+def _failed(reason: str) -> Refused:
+    """The refusal of an answer the portal cannot trust: the person reads ``eid_failed``'s
+    words; the reason goes to the log, for whoever runs the portal."""
+    current_app.logger.warning("e-ID callback refused: eid_failed: %s", reason)
+    return Refused(PROBLEMS("eid_failed"))
 
 
 def finish() -> dict[str, Any]:
     """The verified claims of the person returning from the provider.
 
-    Raises ``EidRefused`` for a state the portal did not issue, a refused code exchange
+    Refused (``eid_failed``) for a state the portal did not issue, a refused code exchange
     (a wrong PKCE verifier among others), an ID token that fails validation (a replayed
     token carries another login's nonce), or userinfo about another subject.
     """
@@ -109,20 +114,20 @@ def finish() -> dict[str, Any]:
     try:
         token = client.authorize_access_token(claims_options=claims_options)
     except (OAuthError, JoseError, RequestException, ValueError, KeyError) as error:
-        raise EidRefused("eid_failed", repr(error)) from None
+        raise _failed(repr(error)) from None
     id_claims = token.get("userinfo")
     if not id_claims:
         # Authlib checks the nonce only on an ID token: without one nothing ties this
         # answer to the login the portal started.
-        raise EidRefused("eid_failed", "no ID token")
+        raise _failed("no ID token")
     claims = dict(id_claims)
     if client.load_server_metadata().get("userinfo_endpoint"):
         try:
             info = dict(client.userinfo(token=token))
         except (OAuthError, RequestException, ValueError) as error:
-            raise EidRefused("eid_failed", repr(error)) from None
+            raise _failed(repr(error)) from None
         if info.get("sub") != claims.get("sub"):
-            raise EidRefused("eid_failed", "userinfo names another subject")
+            raise _failed("userinfo names another subject")
         claims.update(info)
     return claims
 

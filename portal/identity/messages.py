@@ -1,8 +1,10 @@
-"""The words for the codes that identity rules and services refuse with."""
+"""The words for the problems that identity rules and services refuse with, and for the
+lines of a register file that cannot be read."""
 
 from portal.i18n import _l
+from portal.refusal import Catalogue
 
-MESSAGES = {
+PROBLEMS = Catalogue({
     "empty": _l("Enter the number."),
     "rnokpp_length": _l("A tax number (РНОКПП) has exactly 10 digits."),
     "rnokpp_check_digit": _l("This tax number is not valid: its check digit does not match. "
@@ -27,7 +29,7 @@ MESSAGES = {
     "eid_missing_claims": _l("The electronic ID provider did not give your tax number and "
                              "birth date."),
     "unknown_district": _l("Choose a district from the list."),
-}
+})
 
 CENSUS_PROBLEMS = {
     "header": _l("The first row must name the columns number, birth_date and district."),
@@ -38,11 +40,13 @@ CENSUS_PROBLEMS = {
 }
 
 
-def message(code: str) -> str:
-    return str(MESSAGES[code])
-
-
 def census_problem(code: str) -> str:
+    """The words for a problem of a register file (``portal.identity.census``)."""
     if code.startswith("number:"):
-        return message(code.split(":", 1)[1])
+        return PROBLEMS.text(code.split(":", 1)[1])
     return str(CENSUS_PROBLEMS[code])
+
+
+def message(code: str) -> str:
+    """The words for ``code``: what ``portal.voting.desk`` says of a mistyped person number."""
+    return PROBLEMS.text(code)

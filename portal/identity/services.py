@@ -2,7 +2,9 @@
 
 Every method (in person, register of residents, e-ID) ends in ``verify_person``: one code
 path computes the person key, refuses a person already verified on another account, and
-records the verification and its audit event.
+records the verification and its audit event. Refusals are ``Refused`` with the problems of
+``portal.identity.messages``; a problem of the person's number or of the account belongs on
+the form's ``number`` field.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.identity.census import CensusRow
+from portal.identity.messages import PROBLEMS
 from portal.identity.models import (
     CensusBatch,
     CensusEntry,
@@ -33,13 +36,7 @@ from portal.identity.rules import (
     person_key,
     resides_in,
 )
-
-
-class VerificationError(Exception):
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
+from portal.refusal import Refused
 
 
 @dataclass(frozen=True)
@@ -67,9 +64,9 @@ def verify_person(
     actor: User | None, secret: str, now: datetime,
 ) -> Verification:
     if claim.birth_date > now.date():
-        raise VerificationError("birth_date_future", field="birth_date")
+        raise Refused(PROBLEMS("birth_date_future", "birth_date"))
     if active_verification(session, user) is not None:
-        raise VerificationError("account_already_verified")
+        raise Refused(PROBLEMS("account_already_verified", "number"))
     key = person_key(claim.number, secret)
     verification = Verification(
         user_id=user.id, person_key=key, method=method, birth_date=claim.birth_date,
@@ -84,7 +81,7 @@ def verify_person(
             session.add(verification)
             session.flush()
     except IntegrityError:
-        raise VerificationError("person_already_verified") from None
+        raise Refused(PROBLEMS("person_already_verified", "number")) from None
     audit.record(session, actor=actor or user, action="identity.verified",
                  object_type="user", object_id=user.id,
                  details={"method": method.value, "verification": verification.id}, at=now)
@@ -105,7 +102,7 @@ def verify_by_eid(
     if isinstance(parsed, NumberProblem):
         parsed = parse_person_number(number, NumberKind.DOCUMENT)
     if isinstance(parsed, NumberProblem) or birth_date is None:
-        raise VerificationError("eid_missing_claims")
+        raise Refused(PROBLEMS("eid_missing_claims"))
     claim = IdentityClaim(number=parsed, birth_date=birth_date, community=community,
                           resident=resides_in(address, localities, locality=locality),
                           district_id=None)
@@ -117,9 +114,9 @@ def revoke_verification(
     session: Session, *, verification: Verification, reason: str, actor: User, now: datetime,
 ) -> None:
     if verification.revoked_at is not None:
-        raise VerificationError("already_revoked")
+        raise Refused(PROBLEMS("already_revoked"))
     if not reason.strip():
-        raise VerificationError("reason_required", field="reason")
+        raise Refused(PROBLEMS("reason_required", "reason"))
     verification.revoked_at = now
     verification.revoked_by_id = actor.id
     verification.revoke_reason = reason.strip()
@@ -193,7 +190,7 @@ def verify_by_census(
         lock = CensusLock(user_id=user.id, failures=0)
         session.add(lock)
     if lock.locked_until and lock.locked_until > now:
-        raise VerificationError("census_locked")
+        raise Refused(PROBLEMS("census_locked", "number"))
     entry = session.execute(
         select(CensusEntry).where(CensusEntry.person_key == person_key(number, secret))
     ).scalar_one_or_none()
@@ -207,7 +204,9 @@ def verify_by_census(
             audit.record(session, actor=user, action="identity.census_locked",
                          object_type="user", object_id=user.id, at=now)
         session.flush()
-        raise VerificationError("census_no_match")
+        # A miss is a record in its own right: the refusal keeps it (and the lock), or
+        # trying numbers again and again would never lead to the lockout.
+        raise Refused(PROBLEMS("census_no_match", "number"), keep=True)
     claim = IdentityClaim(number=number, birth_date=birth_date, community=community,
                           resident=True, district_id=entry.district_id)
     verification = verify_person(session, user=user, claim=claim,

@@ -13,6 +13,7 @@ from portal.clock import utcnow
 from portal.community.choices import district_choices
 from portal.community.models import District
 from portal.db import db_session
+from portal.forms import show_refusal
 from portal.i18n import _
 from portal.identity import eid, services
 from portal.identity.census import parse_census
@@ -23,10 +24,11 @@ from portal.identity.forms import (
     PersonNumberForm,
     RevokeForm,
 )
-from portal.identity.messages import census_problem, message
+from portal.identity.messages import PROBLEMS, census_problem
 from portal.identity.methods import available_methods
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
+from portal.refusal import Refused
 
 bp = Blueprint("identity", __name__, url_prefix="/verify")
 guard_blueprint(bp)
@@ -54,7 +56,7 @@ def _number(form: PersonNumberForm):
     """The parsed number, or None after putting the problem on the form."""
     parsed = parse_person_number(form.number.data, NumberKind(form.kind.data))
     if isinstance(parsed, NumberProblem):
-        form.add_error("number", message(parsed.value))
+        form.add_error("number", PROBLEMS.text(parsed))
         return None
     return parsed
 
@@ -79,7 +81,7 @@ def census_verify():
     form = PersonNumberForm.from_request()
     locked = services.census_lock_state(session, current_user, now)
     if services.latest_census(session) is None:
-        flash(message("census_empty"), "error")
+        flash(PROBLEMS.text("census_empty"), "error")
         return redirect(url_for("identity.status"))
     if form.submitted_and_valid and not locked:
         number = _number(form)
@@ -92,13 +94,11 @@ def census_verify():
                     community=current_app.config["COMMUNITY_NAME"], policy=policy,
                     secret=_secret(), now=now,
                 )
-            except services.VerificationError as error:
-                # A miss is counted even though nothing else changes: that is the lockout.
-                session.commit()
-                form.add_error(error.field or "number", message(error.code))
+            except Refused as refused:
+                # A miss is kept (and counted towards the lockout) all the same.
+                show_refusal(refused, form)
                 locked = services.census_lock_state(session, current_user, now)
             else:
-                session.commit()
                 flash(_("Your account is verified. You can submit projects and vote."),
                       "success")
                 return redirect(url_for("identity.status"))
@@ -108,15 +108,14 @@ def census_verify():
 @bp.route("/eid")
 def eid_start():
     if not eid.is_configured():
-        flash(message("eid_unavailable"), "error")
+        flash(PROBLEMS.text("eid_unavailable"), "error")
         return redirect(url_for("identity.status"))
     if services.active_verification(db_session(), current_user):
         return redirect(url_for("identity.status"))
     try:
         return eid.start(url_for("identity.eid_callback", _external=True))
-    except eid.EidRefused as refused:
-        current_app.logger.warning("e-ID start failed: %s", refused)
-        flash(message(refused.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("identity.status"))
 
 
@@ -126,9 +125,8 @@ def eid_callback():
         abort(404)
     try:
         person = eid.read_identity(eid.finish(), eid.claim_names())
-    except eid.EidRefused as refused:
-        current_app.logger.warning("e-ID callback refused: %s", refused)
-        flash(message(refused.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("identity.status"))
     session = db_session()
     config = current_app.config
@@ -139,11 +137,9 @@ def eid_callback():
             localities=tuple(config["COMMUNITY_LOCALITIES"]),
             community=config["COMMUNITY_NAME"], secret=_secret(), now=utcnow(),
         )
-    except services.VerificationError as error:
-        session.rollback()
-        flash(message(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("identity.status"))
-    session.commit()
     flash(_("Your account is verified. You can submit projects and vote."), "success")
     return redirect(url_for("identity.status"))
 
@@ -187,11 +183,9 @@ def account(user_id: int):
                 services.verify_person(session, user=user, claim=claim,
                                        method=VerificationMethod.IN_PERSON, actor=current_user,
                                        secret=_secret(), now=utcnow())
-            except services.VerificationError as error:
-                session.rollback()
-                form.add_error(error.field or "number", message(error.code))
+            except Refused as refused:
+                show_refusal(refused, form)
             else:
-                session.commit()
                 flash(_("The account of %(name)s is verified.", name=user.display_name),
                       "success")
                 return redirect(url_for("desk.index"))
@@ -209,13 +203,12 @@ def revoke(verification_id: int):
             services.revoke_verification(session, verification=verification,
                                          reason=form.reason.data, actor=current_user,
                                          now=utcnow())
-        except services.VerificationError as error:
-            flash(message(error.code), "error")
+        except Refused as refused:
+            show_refusal(refused)
         else:
-            session.commit()
             flash(_("The verification is revoked."), "success")
     else:
-        flash(message("reason_required"), "error")
+        flash(PROBLEMS.text("reason_required"), "error")
     return redirect(url_for("desk.account", user_id=verification.user_id))
 
 
@@ -249,7 +242,6 @@ def upload():
             if not found:
                 services.replace_census(session, rows=rows, filename=storage.filename or "",
                                         actor=current_user, secret=_secret(), now=utcnow())
-                session.commit()
                 flash(_("The register is replaced: %(count)d residents.", count=len(rows)),
                       "success")
                 return redirect(url_for("census.upload"))

@@ -8,6 +8,7 @@ from portal.identity import services
 from portal.identity.census import parse_census
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
+from portal.refusal import Refused
 
 SECRET = "test-secret"
 
@@ -30,10 +31,11 @@ def test_a_second_account_of_the_same_person_is_refused(db, app_ctx, make_user):
     first, second = make_user(), make_user()
     services.verify_person(db, user=first, claim=claim(), actor=None,
                            method=VerificationMethod.IN_PERSON, secret=SECRET, now=utcnow())
-    with pytest.raises(services.VerificationError) as refused:
+    with pytest.raises(Refused) as refused:
         services.verify_person(db, user=second, claim=claim(), actor=None,
                                method=VerificationMethod.CENSUS, secret=SECRET, now=utcnow())
     assert refused.value.code == "person_already_verified"
+    assert refused.value.field == "number" and not refused.value.keep
     assert services.active_verification(db, second) is None
 
 
@@ -89,16 +91,18 @@ def test_census_locks_out_after_repeated_misses(db, app_ctx, make_user):
     policy = services.LockoutPolicy(3, timedelta(hours=1))
     now = utcnow()
     for _ in range(3):
-        with pytest.raises(services.VerificationError) as refused:
+        with pytest.raises(Refused) as refused:
             services.verify_by_census(db, user=resident, number=claim().number,
                                       birth_date=date(1990, 5, 2), community="Г",
                                       policy=policy, secret=SECRET, now=now)
         assert refused.value.code == "census_no_match"
-    with pytest.raises(services.VerificationError) as refused:
+        assert refused.value.keep  # the miss is a record: the request keeps it
+    with pytest.raises(Refused) as refused:
         services.verify_by_census(db, user=resident, number=claim().number,
                                   birth_date=date(1990, 5, 1), community="Г",
                                   policy=policy, secret=SECRET, now=now)
     assert refused.value.code == "census_locked"
+    assert not refused.value.keep
     later = now + timedelta(hours=1, minutes=1)
     services.verify_by_census(db, user=resident, number=claim().number,
                               birth_date=date(1990, 5, 1), community="Г", policy=policy,

@@ -168,6 +168,18 @@ def test_a_tampered_state_is_refused_and_nothing_is_stored(client, db, person, p
     assert query(callback)["code"] in provider.codes
 
 
+def test_the_log_says_why_an_answer_was_refused_and_the_person_reads_only_that_it_was(
+        client, person, caplog):
+    callback = to_portal(to_provider(client))
+    forged = with_query(callback, state="forged-" + query(callback)["state"][7:])
+    with caplog.at_level("WARNING", logger="portal"):
+        page = client.get(forged, follow_redirects=True).get_data(as_text=True)
+    logged = [r.getMessage() for r in caplog.records if r.name == "portal"]
+    assert logged == ['e-ID callback refused: eid_failed: <MismatchingStateError '
+                      '"mismatching_state">']
+    assert FAILED in page and "mismatching_state" not in page
+
+
 def test_a_callback_without_any_login_started_is_refused(client, db, person, resident):
     page = client.get(CALLBACK + "?code=abc&state=never-issued", follow_redirects=True)
     assert FAILED in page.get_data(as_text=True)
@@ -272,7 +284,7 @@ def test_claim_names_come_from_the_configuration(client, db, eid_app, person, re
     assert verification_of(db, resident).method is VerificationMethod.EID
 
 
-def test_an_unreachable_provider_is_a_message_not_an_error(app, db, make_user):
+def test_an_unreachable_provider_is_a_message_not_an_error(app, db, make_user, caplog):
     portal = create_app("testing", {
         "DATABASE_URL": app.config["DATABASE_URL"], "SERVER_NAME": "portal.test",
         "OIDC_ISSUER": "http://127.0.0.1:9", "OIDC_CLIENT_ID": "x", "OIDC_CLIENT_SECRET": "y",
@@ -282,9 +294,13 @@ def test_an_unreachable_provider_is_a_message_not_an_error(app, db, make_user):
         with joined_transaction(portal, db.get_bind()):
             client = portal.test_client()
             sign_in(client, make_user())
-            page = client.get("/verify/eid", follow_redirects=True)
+            with caplog.at_level("WARNING", logger="portal"):
+                page = client.get("/verify/eid", follow_redirects=True)
     finally:
         portal.extensions["portal.db"].engine.dispose()
     assert page.status_code == 200
     assert "Верифікація через електронну ідентифікацію зараз недоступна" in page.get_data(
         as_text=True)
+    logged = [r.getMessage() for r in caplog.records if r.name == "portal"]
+    assert len(logged) == 1
+    assert logged[0].startswith("e-ID start failed: eid_unavailable: ConnectionError(")

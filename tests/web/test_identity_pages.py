@@ -9,8 +9,15 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role
+from portal.audit.models import AuditEvent
 from portal.community.models import District
-from portal.identity.models import CensusBatch, CensusEntry, Verification, VerificationMethod
+from portal.identity.models import (
+    CensusBatch,
+    CensusEntry,
+    CensusLock,
+    Verification,
+    VerificationMethod,
+)
 from portal.identity.rules import make_rnokpp
 from tests.conftest import database_dump, login, post_form, sign_in
 
@@ -171,6 +178,86 @@ def test_a_file_that_is_not_text_is_refused(client, db, make_user):
     assert response.status_code == 200
     assert "Це не текстовий CSV-файл." in response.get_data(as_text=True)
     assert census_state(db) == (0, 0)
+
+
+# Verification by the register ------------------------------------------------------------------
+
+NO_MATCH = "У реєстрі немає мешканця з таким номером і датою народження."
+LOCKED = "Забагато невдалих спроб. Верифікацію за реєстром заблоковано"
+
+
+@pytest.fixture
+def register(app, db, make_user):
+    """A register holding ``NUMBER`` born on 3 November 1979, uploaded by staff."""
+    staff = app.test_client()
+    sign_in(staff, make_user(Role.STAFF))
+    assert upload(staff, f"number,birth_date\n{NUMBER},1979-11-03\n".encode()).status_code == 302
+
+
+def census_verify(client, birth: str, number: str = NUMBER):
+    return post_form(client, "/verify/census", {"kind": "rnokpp", "number": number,
+                                                "birth_date": birth})
+
+
+def census_lock_of(db, user) -> CensusLock | None:
+    db.expire_all()
+    return db.get(CensusLock, user.id)
+
+
+def test_a_miss_at_the_register_is_kept_though_refused_and_misses_lock_the_method(
+        app, client, db, make_user, register):
+    resident = make_user()
+    sign_in(client, resident)
+    misses = app.config["CENSUS_MAX_FAILURES"]
+    for count in range(1, misses):
+        response = census_verify(client, "1979-11-04")
+        assert response.status_code == 200
+        assert NO_MATCH in response.get_data(as_text=True)
+        assert census_lock_of(db, resident).failures == count  # the refused request kept it
+    last = census_verify(client, "1979-11-04")
+    assert last.status_code == 200 and LOCKED in last.get_data(as_text=True)
+    lock = census_lock_of(db, resident)
+    assert lock.locked_until is not None and lock.failures == 0
+    locked = db.execute(select(AuditEvent).where(AuditEvent.action == "identity.census_locked",
+                                                 AuditEvent.object_id == str(resident.id))
+                        ).scalars().all()
+    assert len(locked) == 1
+    # Even the right birth date is not looked at while the method is locked.
+    right = census_verify(client, "1979-11-03")
+    assert right.status_code == 200 and LOCKED in right.get_data(as_text=True)
+    assert verification_of(db, resident) is None
+
+
+def test_a_person_verified_elsewhere_is_refused_at_the_register_and_nothing_is_kept(
+        client, db, make_user, verifier, register):
+    holder, resident = make_user(), make_user()
+    desk = client.application.test_client()
+    sign_in(desk, verifier)
+    assert desk_verify(desk, holder).status_code == 302
+    sign_in(client, resident)
+    response = census_verify(client, "1979-11-03")
+    assert response.status_code == 200
+    assert "Цю особу вже верифіковано в іншому обліковому записі" in response.get_data(
+        as_text=True)
+    assert verification_of(db, resident) is None
+    assert census_lock_of(db, resident) is None  # not a miss: nothing of the attempt is kept
+
+
+def test_a_verification_revoked_twice_is_refused_the_second_time(client, db, make_user,
+                                                                 verifier):
+    resident = make_user()
+    sign_in(client, verifier)
+    desk_verify(client, resident)
+    verification = verification_of(db, resident)
+    url = f"/desk/verification/{verification.id}/revoke"
+    first = post_form(client, url, {"reason": "Помилка"}, token_from=f"/desk/account/{resident.id}",
+                      follow_redirects=True)
+    assert "Верифікацію скасовано." in first.get_data(as_text=True)
+    again = post_form(client, url, {"reason": "Ще раз"}, token_from=f"/desk/account/{resident.id}",
+                      follow_redirects=True)
+    assert "Цю верифікацію вже скасовано." in again.get_data(as_text=True)
+    db.expire_all()
+    assert verification_of(db, resident).revoke_reason == "Помилка"
 
 
 # The number is never stored nor shown ---------------------------------------------------------
