@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, g
+from flask import session as flask_session
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -188,7 +189,12 @@ def end_transaction(response: Response) -> Response:
     if response.status_code >= 400 or g.pop("db_doomed", False):
         session.rollback()
         return response
-    session.commit()
+    try:
+        session.commit()
+    except Exception:
+        # The error page answers instead; no "saved" message may outlive what was not saved.
+        flask_session.pop("_flashes", None)
+        raise
     for callback in waiting:
         callback()
     return response

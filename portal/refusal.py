@@ -58,6 +58,10 @@ class Refused(Exception):  # noqa: N818  (a refusal is an answer, not an error o
     def field(self) -> str | None:
         return self.problems[0].field
 
+    def __str__(self) -> str:
+        """The problems' words, one per line (what a command prints)."""
+        return "\n".join(str(problem) for problem in self.problems)
+
 
 class Catalogue:
     """A part's problem codes and the words for each: ``PROBLEMS(code, field, **values)``

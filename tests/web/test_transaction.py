@@ -5,7 +5,7 @@ commit runs only after it."""
 from __future__ import annotations
 
 import pytest
-from flask import Blueprint, abort
+from flask import Blueprint, abort, flash
 from sqlalchemy import select
 
 from portal import create_app
@@ -43,6 +43,14 @@ def kept(name: str):
     _add(name)
     show_refusal(Refused(Problem("miss", "Не збігається."), keep=True))
     return "shown", 200
+
+
+@probe.route("/twice/<name>", methods=["POST"])
+def twice(name: str):
+    """Two districts of one name: the flush is deferred to the commit, which fails."""
+    db_session().add_all([District(name=name), District(name=name)])
+    flash("Збережено.", "success")
+    return "saved"
 
 
 @probe.route("/error/<name>", methods=["POST"])
@@ -85,3 +93,13 @@ def test_a_request_keeps_its_work_only_when_it_succeeds(probed, db, route, statu
     assert response.status_code == status
     assert _kept(db, name) is kept_row
     assert ([name] if kept_row else []) == AFTER_COMMIT
+
+
+def test_a_commit_that_fails_is_an_error_page_and_leaves_no_success_message(probed, db):
+    probed.config["PROPAGATE_EXCEPTIONS"] = False  # answer as in production
+    client = probed.test_client()
+    response = client.post("/probe/twice/Район-двічі")
+    assert response.status_code == 500
+    assert not _kept(db, "Район-двічі")
+    with client.session_transaction() as cookie:
+        assert "_flashes" not in cookie
