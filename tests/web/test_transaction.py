@@ -100,6 +100,7 @@ def test_a_commit_that_fails_is_an_error_page_and_leaves_no_success_message(prob
     client = probed.test_client()
     response = client.post("/probe/twice/Район-двічі")
     assert response.status_code == 500
+    assert "Збережено." not in response.get_data(as_text=True)  # the error page shows flashes
     assert not _kept(db, "Район-двічі")
     with client.session_transaction() as cookie:
         assert "_flashes" not in cookie
