@@ -6,6 +6,8 @@ cycle's commission, which fixes the quorum) for administrators only.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,12 +18,13 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import after_commit, db_session, doom
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.projects import services as projects
 from portal.projects.messages import message as project_message
 from portal.projects.models import Project
+from portal.refusal import Refused
 from portal.review import decisions, services
 from portal.review.forms import (
     DECISION_CHOICES,
@@ -42,8 +45,6 @@ from portal.review.rules import (
     majority_size,
     quorum_size,
 )
-from portal.review.services import ReviewError
-from portal.review.views import flash_refusal, form_refusal
 
 bp = Blueprint("commission", __name__, url_prefix="/commission")
 guard_blueprint(bp, Role.COMMISSION, Role.ADMIN)
@@ -95,11 +96,9 @@ def create_meeting(cycle_id: int):
                 session, actor=current_user, cycle=found, number=form.number.data,
                 held_on=form.held_on.data, place=form.place.data, agenda=form.agenda.data or "",
                 now=utcnow())
-        except ReviewError as error:
-            session.rollback()
-            form_refusal(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("Meeting No. %(number)d is created.", number=created.number), "success")
             return _back(created)
     return _cycle_page(found, form), 400
@@ -141,11 +140,9 @@ def meeting(meeting_id: int):
                                     held_on=form.held_on.data, place=form.place.data,
                                     agenda=form.agenda.data or "",
                                     minutes=form.minutes.data or "", now=utcnow())
-        except ReviewError as error:
-            session.rollback()
-            form_refusal(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("The meeting is saved."), "success")
             return _back(found)
     return _meeting_page(found, details=form, status=400 if form.errors else 200)
@@ -164,11 +161,9 @@ def attendance(meeting_id: int):
     try:
         services.set_attendance(session, actor=current_user, meeting=found,
                                 seat_ids=set(form.present.data or []), now=utcnow())
-    except ReviewError as error:
-        session.rollback()
-        flash_refusal(error)
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(_("Attendance is saved: %(count)d present.", count=found.present), "success")
     return _back(found)
 
@@ -186,11 +181,8 @@ def agenda_add(meeting_id: int):
     try:
         services.add_to_agenda(session, actor=current_user, meeting=found,
                                project=session.get(Project, form.project.data), now=utcnow())
-    except ReviewError as error:
-        session.rollback()
-        flash_refusal(error)
-    else:
-        session.commit()
+    except Refused as refused:
+        show_refusal(refused)
     return _back(found)
 
 
@@ -205,11 +197,8 @@ def agenda_remove(meeting_id: int, item_id: int):
         try:
             services.remove_from_agenda(session, actor=current_user, meeting=found, item=item,
                                         now=utcnow())
-        except ReviewError as error:
-            session.rollback()
-            flash_refusal(error)
-        else:
-            session.commit()
+        except Refused as refused:
+            show_refusal(refused)
     return _back(found)
 
 
@@ -222,11 +211,9 @@ def _status_change(meeting_id: int, change, done: str):
         return _back(found)
     try:
         change(session, actor=current_user, meeting=found, now=utcnow())
-    except ReviewError as error:
-        session.rollback()
-        flash_refusal(error)
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(done, "success")
     return _back(found)
 
@@ -275,12 +262,10 @@ def decide(meeting_id: int, project_id: int):
                 revision_deadline=form.revision_deadline.data,
                 readmit=choice.readmits,
                 supersedes=in_force if form.supersedes.data else None, now=utcnow())
-        except ReviewError as error:
-            session.rollback()
-            form_refusal(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
-            send_decision_notices(recorded.notices)
+            after_commit(partial(send_decision_notices, recorded.notices))
             flash(_("The decision is recorded and the author is notified."), "success")
             return _back(found)
     elif form.votes_for.data is None and not form.errors:
@@ -316,12 +301,10 @@ def edit(cycle_id: int):
                 services.add_seat(session, actor=current_user, cycle=found, name=form.name.data,
                                   position=form.position.data or "",
                                   role=SeatRole(form.role.data), user=user, now=utcnow())
-            except ReviewError as error:
-                session.rollback()
-                form_refusal(form, error)
+            except Refused as refused:
+                show_refusal(refused, form)
                 failed = True
             else:
-                session.commit()
                 flash(_("The member is added to the commission."), "success")
                 return redirect(url_for("roster.edit", cycle_id=found.id))
     seats = services.seats_of(session, found)
@@ -337,11 +320,9 @@ def remove(seat_id: int):
     if ActionForm.from_request().validate():
         try:
             services.remove_seat(session, actor=current_user, seat=seat, now=utcnow())
-        except ReviewError as error:
-            session.rollback()
-            flash_refusal(error)
+        except Refused as refused:
+            show_refusal(refused)
         else:
-            session.commit()
             flash(_("The member is removed from the commission."), "success")
     return redirect(url_for("roster.edit", cycle_id=seat.cycle_id))
 
@@ -360,9 +341,9 @@ def begin_review(cycle_id: int):
     try:
         projects.begin_review(session, cycle=cycle, actor=current_user, now=utcnow())
     except projects.ProjectError as error:
-        session.rollback()
+        # Until the projects part refuses with Refused: then ``show_refusal(refused)``.
+        doom()
         flash(project_message(error.code), "error")
     else:
-        session.commit()
         flash(_("The submitted projects are handed to the commission."), "success")
     return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))

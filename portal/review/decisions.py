@@ -3,7 +3,7 @@
 A decision is valid only at an opened meeting, with the quorum of that meeting and a
 majority of the members present (``portal.review.rules``). A project decision moves the
 project through the projects' state machine and writes a public history entry with the
-reason; the caller sends the returned notices by e-mail after it commits. A cycle-level
+reason; the caller sends the returned notices by e-mail once the request commits. A cycle-level
 decision (approving results, annulling ballots, the seed of a tie-breaking lot) is
 recorded the same way with its details in a JSON payload: that is the voting part's API.
 
@@ -28,6 +28,8 @@ from portal.cycles.models import Cycle
 from portal.projects import services as project_services
 from portal.projects.models import Project
 from portal.projects.rules import Event, ProjectStatus, TransitionError, allowed_events
+from portal.refusal import Refused
+from portal.review.messages import PROBLEMS, REFUSALS
 from portal.review.models import Complaint, Decision, Meeting, MeetingStatus, payload_text
 from portal.review.rules import (
     DecisionKind,
@@ -38,7 +40,6 @@ from portal.review.rules import (
     decision_fields_problems,
     decision_valid,
 )
-from portal.review.services import ReviewError
 
 #: The form field each problem belongs to (None: the form as a whole).
 PROBLEM_FIELDS = {
@@ -75,13 +76,15 @@ class Recorded:
 
 
 def _refuse(problems: list[DecisionProblem]) -> None:
+    """Refuse with every problem, all shown on the field of the first one."""
     if problems:
-        raise ReviewError(*(p.value for p in problems), field=PROBLEM_FIELDS.get(problems[0]))
+        field = PROBLEM_FIELDS.get(problems[0])
+        raise Refused(*(PROBLEMS(p, field) for p in problems))
 
 
 def _check_vote(meeting: Meeting, votes_for: int, votes_against: int, abstained: int) -> None:
     if meeting.status is not MeetingStatus.HELD:
-        raise ReviewError("meeting_not_held")
+        raise Refused(REFUSALS("meeting_not_held"))
     _refuse(decision_valid(votes_for, votes_against, abstained, meeting.present,
                            meeting.seats or 0))
 
@@ -91,9 +94,9 @@ def _check_supersedes(session: Session, supersedes: Decision | None, *,
     if supersedes is None:
         return
     if supersedes.project_id != project_id or supersedes.meeting.cycle_id != cycle_id:
-        raise ReviewError("supersedes_other_subject")
+        raise Refused(REFUSALS("supersedes_other_subject"))
     if correction_of(session, supersedes) is not None:
-        raise ReviewError("already_superseded")
+        raise Refused(REFUSALS("already_superseded"))
 
 
 def _store(session: Session, decision: Decision) -> Decision:
@@ -104,7 +107,7 @@ def _store(session: Session, decision: Decision) -> Decision:
             session.add(decision)
             session.flush()
     except IntegrityError:
-        raise ReviewError("already_superseded") from None
+        raise Refused(REFUSALS("already_superseded")) from None
     return decision
 
 
@@ -128,22 +131,22 @@ def record_decision(
     at once, False sends it back under review for a new decision.
     """
     if not kind.concerns_project:
-        raise ReviewError("not_a_project_decision", field="kind")
+        raise Refused(REFUSALS("not_a_project_decision", "kind"))
     _refuse(decision_fields_problems(kind, reason, reason_text, revision_deadline,
                                      meeting.held_on))
     _check_vote(meeting, votes_for, votes_against, abstained)
     if not any(item.project_id == project.id for item in meeting.agenda_items):
-        raise ReviewError("project_not_on_agenda")
+        raise Refused(REFUSALS("project_not_on_agenda"))
     _check_supersedes(session, supersedes, project_id=project.id, cycle_id=meeting.cycle_id)
     complaint = open_complaint(session, project) if kind.rules_on_complaint else None
     if kind.rules_on_complaint and complaint is None:
-        raise ReviewError("no_open_complaint", field="kind")
+        raise Refused(REFUSALS("no_open_complaint", "kind"))
     event = _event_for(kind, readmit, supersedes)
     if event is not None and event not in allowed_events(project.status):
         # Checked before anything is stored, so a refusal leaves no trace to roll back.
-        raise ReviewError("transition_refused", field="kind")
+        raise Refused(REFUSALS("transition_refused", "kind"))
     if revision_deadline is not None and revision_ends_at(revision_deadline) <= now:
-        raise ReviewError("deadline_passed", field="revision_deadline")
+        raise Refused(REFUSALS("deadline_passed", "revision_deadline"))
     payload = {"readmit": readmit} if kind is DecisionKind.COMPLAINT_UPHELD else {}
     decision = _store(session, Decision(
         meeting_id=meeting.id, project_id=project.id, kind=kind, reason=reason,
@@ -167,7 +170,7 @@ def record_decision(
                 text=decision.reason_text, details=details, revision_deadline=deadline)
         except (TransitionError, project_services.ProjectError):
             # Both were checked before anything was stored; this guards against a change.
-            raise ReviewError("transition_refused") from None
+            raise Refused(REFUSALS("transition_refused")) from None
     if complaint is not None:
         complaint.ruling_id = decision.id
         session.flush()
@@ -206,7 +209,7 @@ def record_cycle_decision(
     payload is stored as canonical JSON and printed in the protocol.
     """
     if kind.concerns_project:
-        raise ReviewError("not_a_cycle_decision", field="kind")
+        raise Refused(REFUSALS("not_a_cycle_decision", "kind"))
     _check_vote(meeting, votes_for, votes_against, abstained)
     _check_supersedes(session, supersedes, project_id=None, cycle_id=meeting.cycle_id)
     decision = _store(session, Decision(
@@ -300,19 +303,19 @@ def file_complaint(
 ) -> Complaint:
     """The author contests the rejection in force, within the cycle's complaint period."""
     if project.author_id != actor.id:
-        raise ReviewError("not_author")
+        raise Refused(REFUSALS("not_author"))
     if not text.strip():
-        raise ReviewError("text_required", field="text")
+        raise Refused(REFUSALS("text_required", "text"))
     window = complaint_window(session, project, today)
     if window is None:
-        raise ReviewError("not_rejected")
+        raise Refused(REFUSALS("not_rejected"))
     if not window.open:
-        raise ReviewError("complaint_closed")
+        raise Refused(REFUSALS("complaint_closed"))
     earlier = session.execute(select(Complaint).where(
         Complaint.rejection_id == window.rejection.id)).scalar_one_or_none()
     if earlier is not None:
-        raise ReviewError("complaint_pending" if earlier.ruling_id is None
-                          else "complaint_already_filed")
+        raise Refused(REFUSALS("complaint_pending" if earlier.ruling_id is None
+                               else "complaint_already_filed"))
     complaint = Complaint(project_id=project.id, author_id=actor.id,
                           rejection_id=window.rejection.id, text=text.strip(), filed_at=now)
     try:
@@ -321,7 +324,7 @@ def file_complaint(
             session.add(complaint)
             session.flush()
     except IntegrityError:
-        raise ReviewError("complaint_pending") from None
+        raise Refused(REFUSALS("complaint_pending")) from None
     project_services.record_event(
         session, project=project, kind="complaint_filed", actor=actor, now=now,
         details={"complaint": complaint.id, "rejection": window.rejection.id})

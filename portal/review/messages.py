@@ -1,8 +1,11 @@
-"""The words for the review's codes: decision kinds, rejection grounds and refusals."""
+"""The words for the review's codes: decision kinds, rejection grounds, and the problems
+review services refuse with (``PROBLEMS``: a vote or a decision as entered, the rules'
+:class:`DecisionProblem`; ``REFUSALS``: everything else)."""
 
 from __future__ import annotations
 
 from portal.i18n import _l
+from portal.refusal import Catalogue
 from portal.review.rules import DecisionKind, DecisionProblem, RejectionReason
 
 KIND_LABELS = {
@@ -34,7 +37,7 @@ REASON_LABELS = {
     RejectionReason.OTHER: _l("other"),
 }
 
-PROBLEMS = {
+PROBLEMS = Catalogue({
     DecisionProblem.NO_SEATS: _l("The commission has no members on record for this cycle."),
     DecisionProblem.PRESENT_EXCEEDS_SEATS: _l(
         "More members are marked present than the commission has."),
@@ -52,10 +55,10 @@ PROBLEMS = {
     DecisionProblem.DEADLINE_NOT_AFTER_MEETING: _l(
         "The deadline for the revision must be after the day of the meeting."),
     DecisionProblem.REASON_NOT_EXPECTED: _l("A rejection ground is only given for a rejection."),
-}
+})
 
 #: Refusals of the services that are not about the vote itself.
-REFUSALS = {
+REFUSALS = Catalogue({
     "meeting_not_draft": _l("Attendance and the agenda can be changed only before the meeting "
                             "is opened."),
     "meeting_not_held": _l("Decisions are recorded only at an opened meeting that is not "
@@ -86,11 +89,14 @@ REFUSALS = {
                                    "decision it corrects."),
     "already_superseded": _l("This decision has already been corrected."),
     "cost_items_required": _l("Enter at least one line of the adjusted estimate."),
-}
+})
 
 
 def problem_message(code: str) -> str:
-    """The sentence for a refusal code, from either table."""
-    if code in PROBLEMS:
-        return str(PROBLEMS[DecisionProblem(code)])
-    return str(REFUSALS[code])
+    """The sentence for a refusal code, from either table.
+
+    Only ``portal.results.commission`` still needs it: ``portal.results.tallies`` keeps the
+    codes of review's refusal and drops their words. Remove it once results lets review's
+    ``Refused`` through.
+    """
+    return (PROBLEMS if code in PROBLEMS else REFUSALS).text(code)

@@ -1,9 +1,8 @@
 """Use cases of the review before the vote: expertise, the commission's roster, meetings.
 
-Each takes the session and the acting user explicitly, flushes and never commits; the view
-that called it commits. Refusals are :class:`ReviewError` with codes that
-``portal.review.messages`` turns into sentences. Decisions and complaints are in
-``portal.review.decisions``.
+Each takes the session and the acting user explicitly, flushes and never commits; it
+refuses with ``Refused`` and the problems of ``portal.review.messages``. Decisions and
+complaints are in ``portal.review.decisions``.
 """
 
 from __future__ import annotations
@@ -22,6 +21,8 @@ from portal.cycles.models import Cycle
 from portal.projects import services as project_services
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus, line_total
+from portal.refusal import Refused
+from portal.review.messages import PROBLEMS, REFUSALS
 from portal.review.models import (
     AgendaItem,
     CommissionSeat,
@@ -33,7 +34,7 @@ from portal.review.models import (
     MeetingStatus,
     SeatRole,
 )
-from portal.review.rules import quorum_met
+from portal.review.rules import DecisionProblem, quorum_met
 
 #: Statuses in which a project may be put on a meeting's agenda. A rejected one only
 #: comes back to rule on the author's complaint.
@@ -48,13 +49,9 @@ EXPERTISE_STATUSES = frozenset({
 })
 
 
-class ReviewError(Exception):
-    """A refusal: one or more codes, and the form field the first one belongs to."""
-
-    def __init__(self, *codes: str, field: str | None = None) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = list(codes)
-        self.field = field
+#: The old name of review's refusal, kept only because ``portal.results.tallies`` still
+#: catches it (to re-wrap review's codes); remove it once results lets ``Refused`` through.
+ReviewError = Refused
 
 
 @dataclass(frozen=True)
@@ -85,11 +82,11 @@ def record_expertise(
 ) -> Expertise:
     """Store a department's expertise of ``project``; an earlier one stays, superseded."""
     if project.status not in EXPERTISE_STATUSES:
-        raise ReviewError("project_not_reviewable")
+        raise Refused(REFUSALS("project_not_reviewable"))
     if not conclusion.strip():
-        raise ReviewError("text_required", field="conclusion")
+        raise Refused(REFUSALS("text_required", "conclusion"))
     if feasible and not items:
-        raise ReviewError("cost_items_required", field="items")
+        raise Refused(REFUSALS("cost_items_required", "items"))
     expertise = Expertise(
         project_id=project.id, author_id=actor.id, department=department.strip(),
         feasible=feasible, conclusion=conclusion.strip(), adjusted_total=0, created_at=now,
@@ -145,7 +142,7 @@ def add_seat(
 ) -> CommissionSeat:
     """Add a member to the cycle's commission."""
     if not name.strip():
-        raise ReviewError("text_required", field="name")
+        raise Refused(REFUSALS("text_required", "name"))
     count = session.execute(
         select(func.count()).where(CommissionSeat.cycle_id == cycle.id)).scalar_one()
     seat = CommissionSeat(cycle_id=cycle.id, user_id=user.id if user else None,
@@ -158,7 +155,7 @@ def add_seat(
             session.add(seat)
             session.flush()
     except IntegrityError:
-        raise ReviewError("seat_taken", field="role" if user is None else "email") from None
+        raise Refused(REFUSALS("seat_taken", "role" if user is None else "email")) from None
     audit.record(session, actor=actor, action="review.seat_added", object_type="cycle",
                  object_id=cycle.id, details={"seat": seat.id, "name": seat.name,
                                               "role": role.value}, at=now)
@@ -170,7 +167,7 @@ def remove_seat(session: Session, *, actor: User, seat: CommissionSeat, now: dat
     attended = session.execute(
         select(func.count()).where(MeetingAttendance.seat_id == seat.id)).scalar_one()
     if attended:
-        raise ReviewError("seat_in_use")
+        raise Refused(REFUSALS("seat_in_use"))
     audit.record(session, actor=actor, action="review.seat_removed", object_type="cycle",
                  object_id=seat.cycle_id, details={"seat": seat.id, "name": seat.name}, at=now)
     session.delete(seat)
@@ -199,7 +196,7 @@ def create_meeting(
             session.add(meeting)
             session.flush()
     except IntegrityError:
-        raise ReviewError("meeting_number_taken", field="number") from None
+        raise Refused(REFUSALS("meeting_number_taken", "number")) from None
     audit.record(session, actor=actor, action="review.meeting_created", object_type="meeting",
                  object_id=meeting.id, details={"cycle": cycle.id, "number": number}, at=now)
     return meeting
@@ -211,10 +208,10 @@ def update_meeting(
 ) -> None:
     """Change the date, place, agenda text and minutes of a meeting that is not closed."""
     if meeting.status is MeetingStatus.CLOSED:
-        raise ReviewError("meeting_closed")
+        raise Refused(REFUSALS("meeting_closed"))
     if meeting.status is not MeetingStatus.DRAFT and held_on != meeting.held_on:
         # Decisions were taken on that day; their deadlines were checked against it.
-        raise ReviewError("meeting_not_draft", field="held_on")
+        raise Refused(REFUSALS("meeting_not_draft", "held_on"))
     meeting.held_on, meeting.place = held_on, place.strip()
     meeting.agenda, meeting.minutes = agenda.strip(), minutes.strip()
     session.flush()
@@ -227,11 +224,11 @@ def set_attendance(
 ) -> None:
     """Mark who is present; only before the meeting is opened."""
     if meeting.status is not MeetingStatus.DRAFT:
-        raise ReviewError("meeting_not_draft")
+        raise Refused(REFUSALS("meeting_not_draft"))
     seats = {s.id for s in session.execute(
         select(CommissionSeat).where(CommissionSeat.cycle_id == meeting.cycle_id)).scalars()}
     if not seat_ids <= seats:
-        raise ReviewError("seat_not_in_cycle")
+        raise Refused(REFUSALS("seat_not_in_cycle"))
     current = {a.seat_id: a for a in meeting.attendance}
     for seat_id, row in current.items():
         if seat_id not in seat_ids:
@@ -247,13 +244,13 @@ def add_to_agenda(
     session: Session, *, actor: User, meeting: Meeting, project: Project, now: datetime,
 ) -> AgendaItem:
     if meeting.status is MeetingStatus.CLOSED:
-        raise ReviewError("meeting_closed")
+        raise Refused(REFUSALS("meeting_closed"))
     if project.cycle_id != meeting.cycle_id:
-        raise ReviewError("project_not_in_cycle")
+        raise Refused(REFUSALS("project_not_in_cycle"))
     if project.status not in AGENDA_STATUSES:
-        raise ReviewError("project_not_reviewable")
+        raise Refused(REFUSALS("project_not_reviewable"))
     if any(item.project_id == project.id for item in meeting.agenda_items):
-        raise ReviewError("already_on_agenda")
+        raise Refused(REFUSALS("already_on_agenda"))
     position = max((item.position for item in meeting.agenda_items), default=0) + 1
     item = AgendaItem(project_id=project.id, position=position)
     meeting.agenda_items.append(item)
@@ -269,11 +266,11 @@ def remove_from_agenda(
 ) -> None:
     """Take a project off the agenda, unless the meeting already decided on it."""
     if meeting.status is MeetingStatus.CLOSED:
-        raise ReviewError("meeting_closed")
+        raise Refused(REFUSALS("meeting_closed"))
     decided = session.execute(select(func.count()).where(
         Decision.meeting_id == meeting.id, Decision.project_id == item.project_id)).scalar_one()
     if decided:
-        raise ReviewError("already_decided")
+        raise Refused(REFUSALS("already_decided"))
     meeting.agenda_items.remove(item)
     session.flush()
     audit.record(session, actor=actor, action="review.agenda_removed", object_type="meeting",
@@ -283,13 +280,13 @@ def remove_from_agenda(
 def open_meeting(session: Session, *, actor: User, meeting: Meeting, now: datetime) -> None:
     """Open the meeting: the roster's size is fixed for it, and a quorum is required."""
     if meeting.status is not MeetingStatus.DRAFT:
-        raise ReviewError("meeting_not_draft")
+        raise Refused(REFUSALS("meeting_not_draft"))
     seats = session.execute(select(func.count()).where(
         CommissionSeat.cycle_id == meeting.cycle_id)).scalar_one()
     if not seats:
-        raise ReviewError("no_seats")
+        raise Refused(PROBLEMS(DecisionProblem.NO_SEATS))
     if not quorum_met(meeting.present, seats):
-        raise ReviewError("no_quorum")
+        raise Refused(PROBLEMS(DecisionProblem.NO_QUORUM))
     meeting.seats = seats
     meeting.status = MeetingStatus.HELD
     meeting.opened_at = now
@@ -302,7 +299,7 @@ def open_meeting(session: Session, *, actor: User, meeting: Meeting, now: dateti
 def close_meeting(session: Session, *, actor: User, meeting: Meeting, now: datetime) -> None:
     """Close the meeting: its protocol is final and no decision is added to it."""
     if meeting.status is not MeetingStatus.HELD:
-        raise ReviewError("meeting_not_held")
+        raise Refused(REFUSALS("meeting_not_held"))
     meeting.status = MeetingStatus.CLOSED
     meeting.closed_at = now
     session.flush()

@@ -31,10 +31,12 @@ from portal.accounts.models import Role
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
+from portal.forms import show_refusal
 from portal.i18n import _
 from portal.money import format_number
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
+from portal.refusal import Refused
 from portal.review import decisions, permissions, services
 from portal.review.documents import DOCX_MIME, protocol_docx, protocol_pdf
 from portal.review.forms import (
@@ -44,12 +46,12 @@ from portal.review.forms import (
     ExpertiseForm,
     read_cost_lines,
 )
-from portal.review.messages import KIND_LABELS, REASON_LABELS, problem_message
+from portal.review.messages import KIND_LABELS, REASON_LABELS
 from portal.review.models import Expertise, Meeting
 from portal.review.permissions import can_see_meeting, is_author
 from portal.review.protocol import build_protocol
 from portal.review.rules import DecisionKind, RejectionReason
-from portal.review.services import EXPERTISE_STATUSES, ReviewError
+from portal.review.services import EXPERTISE_STATUSES
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, public=["cycle_meetings", "meeting", "protocol", "protocol_docx",
@@ -57,16 +59,6 @@ guard_blueprint(bp, public=["cycle_meetings", "meeting", "protocol", "protocol_d
 
 expertise = Blueprint("expertise", __name__, url_prefix="/expertise")
 guard_blueprint(expertise, Role.STAFF, Role.ADMIN)
-
-
-def flash_refusal(error: ReviewError) -> None:
-    for code in error.codes:
-        flash(problem_message(code), "error")
-
-
-def form_refusal(form, error: ReviewError) -> None:
-    for code in error.codes:
-        form.add_error(error.field, problem_message(code))
 
 
 def public_project_or_404(project_id: int) -> Project:
@@ -213,11 +205,9 @@ def complaint(project_id: int):
         try:
             decisions.file_complaint(session, actor=current_user, project=project,
                                      text=form.text.data, today=kyiv_today(), now=utcnow())
-        except ReviewError as error:
-            session.rollback()
-            form_refusal(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            session.commit()
             flash(_("Your complaint is filed. The commission will rule on it at a meeting."),
                   "success")
             return redirect(url_for("review.project_review", project_id=project.id))
@@ -285,11 +275,9 @@ def record(project_id: int):
                     session, actor=current_user, project=project,
                     department=form.department.data, feasible=form.feasible.data == "yes",
                     conclusion=form.conclusion.data, items=lines, now=utcnow())
-            except ReviewError as error:
-                session.rollback()
-                form_refusal(form, error)
+            except Refused as refused:
+                show_refusal(refused, form)
             else:
-                session.commit()
                 flash(_("The expertise is recorded."), "success")
                 return redirect(url_for("expertise.queue", cycle_id=project.cycle_id))
     elif request.method == "GET":

@@ -12,11 +12,11 @@ from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.projects.models import ProjectEvent
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 from portal.review import decisions
 from portal.review.decisions import record_decision
 from portal.review.models import Decision, DecisionChangeRefused
 from portal.review.rules import DecisionKind, RejectionReason
-from portal.review.services import ReviewError
 from tests.review_factories import (
     MEETING_DAY,
     held_meeting,
@@ -59,7 +59,7 @@ def test_an_admission_moves_the_project_and_is_public_with_the_vote(db, case):
 
 def test_a_decision_without_majority_of_those_present_changes_nothing(db, case):
     member, _author, _cycle, project, meeting = case
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.ADMIT, votes=(3, 0, 3))
     assert refused.value.codes == ["no_majority"]
     assert refused.value.field == "votes_for"
@@ -69,14 +69,14 @@ def test_a_decision_without_majority_of_those_present_changes_nothing(db, case):
 
 def test_more_votes_than_members_present_are_refused(db, case):
     member, _author, _cycle, project, meeting = case
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.ADMIT, votes=(6, 1, 0))
     assert refused.value.codes == ["votes_exceed_present"]
 
 
 def test_a_rejection_records_its_ground_and_words(db, case):
     member, _author, _cycle, project, meeting = case
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.REJECT)
     assert refused.value.codes == ["reason_required", "reason_text_required"]
     decide(db, member, meeting, project, K.REJECT, reason=RejectionReason.LAND_NOT_OWNED,
@@ -115,13 +115,13 @@ def test_a_revision_window_ends_at_kyiv_midnight_after_the_deadline_day():
 def test_a_decision_needs_the_project_on_the_agenda_and_an_open_meeting(db, case, make_user):
     member, author, cycle, project, meeting = case
     other = make_project(db, cycle, author)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, other, K.ADMIT)
     assert refused.value.codes == ["project_not_on_agenda"]
     from portal.review.services import close_meeting
 
     close_meeting(db, actor=member, meeting=meeting, now=utcnow())
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.ADMIT)
     assert refused.value.codes == ["meeting_not_held"]
 
@@ -129,7 +129,7 @@ def test_a_decision_needs_the_project_on_the_agenda_and_an_open_meeting(db, case
 def test_the_state_machine_refuses_what_the_status_does_not_allow(db, case):
     member, _author, _cycle, project, meeting = case
     decide(db, member, meeting, project, K.ADMIT)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.RETURN_FOR_REVISION, reason_text="Ні",
                revision_deadline=MEETING_DAY + timedelta(days=3))
     assert refused.value.codes == ["transition_refused"]
@@ -178,7 +178,7 @@ def test_a_correction_is_a_new_decision_that_names_the_corrected_one(db, case):
     assert decisions.decision_in_force(db, project) is fixed.decision
     assert decisions.correction_of(db, first.decision) is fixed.decision
     assert first.decision.reason_text == "Дублює проєкт 2020-003."
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.REJECT, reason=RejectionReason.DUPLICATE,
                reason_text="Знову.", supersedes=first.decision)
     assert refused.value.codes == ["already_superseded"]
@@ -191,7 +191,7 @@ def test_a_correction_concerns_the_same_project(db, case):
     from portal.review.services import add_to_agenda
 
     add_to_agenda(db, actor=member, meeting=meeting, project=other, now=utcnow())
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, other, K.ADMIT, supersedes=first)
     assert refused.value.codes == ["supersedes_other_subject"]
 
@@ -210,7 +210,7 @@ def test_an_author_contests_a_rejection_within_the_cycles_period(db, case):
                                          text="Це не ремонт, а нове облаштування.",
                                          today=MEETING_DAY + timedelta(days=5), now=utcnow())
     assert decisions.open_complaint(db, project) is complaint
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.file_complaint(db, actor=author, project=project, text="Ще раз.",
                                  today=MEETING_DAY + timedelta(days=5), now=utcnow())
     assert refused.value.codes == ["complaint_pending"]
@@ -219,11 +219,11 @@ def test_an_author_contests_a_rejection_within_the_cycles_period(db, case):
 def test_a_late_complaint_or_one_by_someone_else_is_refused(db, case, make_user):
     member, author, _cycle, project, meeting = case
     reject(db, member, meeting, project)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.file_complaint(db, actor=author, project=project, text="Пізно.",
                                  today=MEETING_DAY + timedelta(days=6), now=utcnow())
     assert refused.value.codes == ["complaint_closed"]
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.file_complaint(db, actor=make_user(), project=project, text="Я не автор.",
                                  today=MEETING_DAY, now=utcnow())
     assert refused.value.codes == ["not_author"]
@@ -231,7 +231,7 @@ def test_a_late_complaint_or_one_by_someone_else_is_refused(db, case, make_user)
 
 def test_a_project_that_is_not_rejected_cannot_be_contested(db, case):
     _member, author, _cycle, project, _meeting = case
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.file_complaint(db, actor=author, project=project, text="Чому?",
                                  today=MEETING_DAY, now=utcnow())
     assert refused.value.codes == ["not_rejected"]
@@ -262,7 +262,7 @@ def test_an_upheld_complaint_may_send_the_project_back_under_review(db, case):
 def test_a_dismissed_complaint_keeps_the_rejection_and_is_contested_once(db, case):
     member, author, _cycle, project, meeting = case
     reject(db, member, meeting, project)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decide(db, member, meeting, project, K.COMPLAINT_DISMISSED, reason_text="Без підстав.")
     assert refused.value.codes == ["no_open_complaint"]
     decisions.file_complaint(db, actor=author, project=project, text="Помилка.",
@@ -272,7 +272,7 @@ def test_a_dismissed_complaint_keeps_the_rejection_and_is_contested_once(db, cas
     entry = db.execute(select(ProjectEvent).where(
         ProjectEvent.kind == "complaint_dismissed")).scalar_one()
     assert entry.text == "Без підстав." and entry.public
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.file_complaint(db, actor=author, project=project, text="Ще раз.",
                                  today=MEETING_DAY, now=utcnow())
     assert refused.value.codes == ["complaint_already_filed"]
@@ -288,12 +288,12 @@ def test_cycle_decisions_carry_their_payload_and_follow_corrections(db, case):
         db, actor=member, meeting=meeting, kind=K.LOTTERY_SEED, votes_for=6, votes_against=0,
         abstained=0, payload={"seed": "9a2b", "tally": 3}, supersedes=seed, now=utcnow())
     assert decisions.cycle_decisions_in_force(db, cycle, K.LOTTERY_SEED) == [fixed]
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.record_cycle_decision(
             db, actor=member, meeting=meeting, kind=K.ADMIT, votes_for=6, votes_against=0,
             abstained=0, payload={}, now=utcnow())
     assert refused.value.codes == ["not_a_cycle_decision"]
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         decisions.record_cycle_decision(
             db, actor=member, meeting=meeting, kind=K.APPROVE_RESULTS, votes_for=3,
             votes_against=3, abstained=0, payload={"tally": 3}, now=utcnow())

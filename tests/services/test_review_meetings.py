@@ -12,9 +12,10 @@ from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.projects.models import ProjectEvent
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 from portal.review import services
 from portal.review.models import MeetingStatus, SeatRole
-from portal.review.services import CostLine, ReviewError
+from portal.review.services import CostLine
 from tests.review_factories import held_meeting, make_cycle, make_project, seat_commission
 
 
@@ -65,11 +66,11 @@ def test_a_feasible_expertise_needs_an_estimate_and_every_expertise_a_conclusion
                                                                                 make_user):
     staff = make_user(Role.STAFF)
     project = make_project(db, make_cycle(db), make_user())
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.record_expertise(db, actor=staff, project=project, department="ЖКГ",
                                   feasible=True, conclusion="Можливо.", items=[], now=utcnow())
     assert refused.value.codes == ["cost_items_required"]
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.record_expertise(db, actor=staff, project=project, department="ЖКГ",
                                   feasible=False, conclusion="  ", items=[], now=utcnow())
     assert refused.value.codes == ["text_required"]
@@ -78,7 +79,7 @@ def test_a_feasible_expertise_needs_an_estimate_and_every_expertise_a_conclusion
 
 def test_no_expertise_on_an_admitted_project(db, app_ctx, make_user):
     project = make_project(db, make_cycle(db), make_user(), status=ProjectStatus.ADMITTED)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.record_expertise(db, actor=make_user(Role.STAFF), project=project,
                                   department="ЖКГ", feasible=False, conclusion="Ні.", items=[],
                                   now=utcnow())
@@ -87,14 +88,14 @@ def test_no_expertise_on_an_admitted_project(db, app_ctx, make_user):
 
 def test_the_commission_has_one_chair_and_one_seat_per_account(db, setting, make_user):
     admin, cycle = setting
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_seat(db, actor=admin, cycle=cycle, name="Другий Голова", position="",
                           role=SeatRole.CHAIR, user=None, now=utcnow())
     assert refused.value.codes == ["seat_taken"]
     member = make_user(Role.COMMISSION)
     services.add_seat(db, actor=admin, cycle=cycle, name="Член", position="", user=member,
                       role=SeatRole.MEMBER, now=utcnow())
-    with pytest.raises(ReviewError):
+    with pytest.raises(Refused):
         services.add_seat(db, actor=admin, cycle=cycle, name="Член", position="", user=member,
                           role=SeatRole.MEMBER, now=utcnow())
     assert len(services.seats_of(db, cycle)) == 10
@@ -104,7 +105,7 @@ def test_a_member_who_attended_stays_on_the_roster(db, setting):
     admin, cycle = setting
     held_meeting(db, cycle, admin, present=5)
     seats = services.seats_of(db, cycle)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.remove_seat(db, actor=admin, seat=seats[0], now=utcnow())
     assert refused.value.codes == ["seat_in_use"]
     services.remove_seat(db, actor=admin, seat=seats[-1], now=utcnow())
@@ -115,7 +116,7 @@ def test_meeting_numbers_are_unique_within_a_cycle(db, setting):
     admin, cycle = setting
     services.create_meeting(db, actor=admin, cycle=cycle, number=1, held_on=utcnow().date(),
                             place="Зал", agenda="", now=utcnow())
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.create_meeting(db, actor=admin, cycle=cycle, number=1,
                                 held_on=utcnow().date(), place="Зал", agenda="", now=utcnow())
     assert refused.value.codes == ["meeting_number_taken"]
@@ -129,14 +130,14 @@ def test_a_meeting_opens_only_with_a_quorum_and_fixes_the_commission_size(db, se
                                       held_on=utcnow().date(), agenda="", now=utcnow())
     services.set_attendance(db, actor=admin, meeting=meeting,
                             seat_ids={s.id for s in seats[:4]}, now=utcnow())
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.open_meeting(db, actor=admin, meeting=meeting, now=utcnow())
     assert refused.value.codes == ["no_quorum"]
     services.set_attendance(db, actor=admin, meeting=meeting,
                             seat_ids={s.id for s in seats[:5]}, now=utcnow())
     services.open_meeting(db, actor=admin, meeting=meeting, now=utcnow())
     assert (meeting.status, meeting.seats, meeting.present) == (MeetingStatus.HELD, 9, 5)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_attendance(db, actor=admin, meeting=meeting, seat_ids=set(), now=utcnow())
     assert refused.value.codes == ["meeting_not_draft"]
 
@@ -147,7 +148,7 @@ def test_attendance_takes_only_the_cycles_own_members(db, setting, make_user):
     stranger = seat_commission(db, other, admin, size=1)[0]
     meeting = services.create_meeting(db, actor=admin, cycle=cycle, number=1, place="Зал",
                                       held_on=utcnow().date(), agenda="", now=utcnow())
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.set_attendance(db, actor=admin, meeting=meeting, seat_ids={stranger.id},
                                 now=utcnow())
     assert refused.value.codes == ["seat_not_in_cycle"]
@@ -161,15 +162,15 @@ def test_the_agenda_takes_projects_of_the_cycle_under_review_once(db, setting, m
                                       held_on=utcnow().date(), agenda="", now=utcnow())
     services.add_to_agenda(db, actor=admin, meeting=meeting, project=project, now=utcnow())
     assert project.status is ProjectStatus.UNDER_REVIEW
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_to_agenda(db, actor=admin, meeting=meeting, project=project, now=utcnow())
     assert refused.value.codes == ["already_on_agenda"]
     foreign = make_project(db, make_cycle(db), author)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_to_agenda(db, actor=admin, meeting=meeting, project=foreign, now=utcnow())
     assert refused.value.codes == ["project_not_in_cycle"]
     draft = make_project(db, cycle, author, status=ProjectStatus.ADMITTED)
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.add_to_agenda(db, actor=admin, meeting=meeting, project=draft, now=utcnow())
     assert refused.value.codes == ["project_not_reviewable"]
     services.remove_from_agenda(db, actor=admin, meeting=meeting,
@@ -182,11 +183,11 @@ def test_a_closed_meeting_takes_no_more_changes(db, setting):
     meeting = held_meeting(db, cycle, admin)
     services.close_meeting(db, actor=admin, meeting=meeting, now=utcnow())
     assert meeting.status is MeetingStatus.CLOSED
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.update_meeting(db, actor=admin, meeting=meeting, held_on=meeting.held_on,
                                 place="Інше", agenda="", minutes="", now=utcnow())
     assert refused.value.codes == ["meeting_closed"]
-    with pytest.raises(ReviewError):
+    with pytest.raises(Refused):
         services.close_meeting(db, actor=admin, meeting=meeting, now=utcnow())
 
 
@@ -197,7 +198,7 @@ def test_minutes_change_while_held_but_the_date_does_not(db, setting):
                             place=meeting.place, agenda=meeting.agenda,
                             minutes="Виступили: Іваненко І. І.", now=utcnow())
     assert meeting.minutes == "Виступили: Іваненко І. І."
-    with pytest.raises(ReviewError) as refused:
+    with pytest.raises(Refused) as refused:
         services.update_meeting(db, actor=admin, meeting=meeting,
                                 held_on=meeting.held_on.replace(day=1), place="", agenda="",
                                 minutes="", now=utcnow())

@@ -73,11 +73,18 @@ def test_the_commission_holds_a_meeting_and_admits_a_project_through_the_pages(
     assert public.get(f"/review/meetings/{meeting.id}").status_code == 200
 
 
-def test_a_decision_without_majority_is_refused_with_a_message(client, db, scene):
+def _decision_page(client, db, scene) -> str:
+    """The member signed in, the project on the agenda of a meeting with six present: the
+    address of the decision's page."""
     member, _author, cycle, project = scene
     meeting = held_meeting(db, cycle, member, present=6, projects=[project])
     sign_in(client, member)
-    url = f"/commission/meetings/{meeting.id}/projects/{project.id}"
+    return f"/commission/meetings/{meeting.id}/projects/{project.id}"
+
+
+def test_a_decision_without_majority_is_refused_with_a_message(client, db, scene):
+    project = scene[3]
+    url = _decision_page(client, db, scene)
     response = post_form(client, url, {"choice": "admit", "votes_for": "3",
                                        "votes_against": "0", "abstained": "3"})
     assert response.status_code == 400
@@ -85,11 +92,68 @@ def test_a_decision_without_majority_is_refused_with_a_message(client, db, scene
     assert project.status is ProjectStatus.UNDER_REVIEW
 
 
-def test_bad_numbers_on_the_decision_form_are_refused_without_a_500(client, db, scene):
+def test_a_refused_decision_keeps_nothing_and_mails_no_one(client, db, scene, outbox):
+    project = scene[3]
+    url = _decision_page(client, db, scene)
+    response = post_form(client, url, {"choice": "reject", "votes_for": "6",
+                                       "votes_against": "0", "abstained": "0"})
+    assert response.status_code == 400
+    # Every problem of the decision is shown on the field of the first one (the ground).
+    assert ('id="reason-error">Оберіть підставу для відхилення. Поясніть рішення словами: '
+            'його прочитають автор і громада.</p>') in response.get_data(as_text=True)
+    assert decisions.project_decisions(db, project) == []
+    assert project.status is ProjectStatus.UNDER_REVIEW
+    assert list(outbox.glob("*.eml")) == []
+
+
+def test_a_refused_step_of_a_meeting_is_flashed_and_changes_nothing(client, db, scene):
     member, _author, cycle, project = scene
-    meeting = held_meeting(db, cycle, member, present=6, projects=[project])
+    draft = services.create_meeting(db, actor=member, cycle=cycle, number=1,
+                                    held_on=MEETING_DAY, place="Зала", agenda="", now=utcnow())
     sign_in(client, member)
-    url = f"/commission/meetings/{meeting.id}/projects/{project.id}"
+    meeting_url = f"/commission/meetings/{draft.id}"
+    response = post_form(client, f"{meeting_url}/open", {}, token_from=meeting_url)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Кворуму немає: має бути присутньою більше половини складу комісії." in page
+    db.expire_all()
+    assert draft.status is MeetingStatus.DRAFT and draft.opened_at is None
+
+    held = held_meeting(db, cycle, member, present=6, projects=[project])
+    with client.application.test_request_context("/"):
+        decisions.record_decision(db, actor=member, meeting=held, project=project,
+                                  kind=DecisionKind.ADMIT, votes_for=6, votes_against=0,
+                                  abstained=0, now=utcnow())
+    held_url = f"/commission/meetings/{held.id}"
+    item = held.agenda_items[0]
+    response = post_form(client, f"{held_url}/agenda/{item.id}/remove", {},
+                         token_from=held_url)
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Засідання вже ухвалило рішення щодо цього проєкту." in page
+    db.expire_all()
+    assert [i.project_id for i in held.agenda_items] == [project.id]
+
+
+def test_handing_projects_to_the_commission_too_early_is_refused(client, db, scene, make_user):
+    _member, _author, cycle, project = scene
+    cycle.suspended_at, cycle.suspension_reason = utcnow(), "Воєнний стан"
+    db.flush()
+    sign_in(client, make_user(Role.ADMIN))
+    response = post_form(client, f"/roster/cycles/{cycle.id}/begin-review", {},
+                         token_from=f"/roster/cycles/{cycle.id}")
+    assert response.status_code == 302
+    assert response.location.endswith(f"/admin/cycles/{cycle.id}")
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [
+            ("error", "Подання і збір підтримки ще не завершилися.")]
+    db.expire_all()
+    assert project.status is ProjectStatus.SUBMITTED
+
+
+def test_bad_numbers_on_the_decision_form_are_refused_without_a_500(client, db, scene):
+    project = scene[3]
+    url = _decision_page(client, db, scene)
     response = post_form(client, url, {"choice": "reject", "votes_for": "-2",
                                        "votes_against": "x", "abstained": ""})
     assert response.status_code == 400
@@ -236,6 +300,22 @@ def test_a_half_filled_cost_line_is_refused_and_nothing_is_stored(client, db, sc
     assert response.status_code == 200
     assert "Рядок 1" in body and "Рядок 2" in body
     assert services.latest_expertise(db, project) is None
+
+
+def test_a_feasible_expertise_without_an_estimate_is_refused_on_the_page(client, db, scene,
+                                                                        make_user):
+    _member, _author, _cycle, project = scene
+    sign_in(client, make_user(Role.STAFF))
+    url = f"/expertise/projects/{project.id}"
+    response = post_form(client, url, {"department": "ЖКГ", "feasible": "yes",
+                                       "conclusion": "Можливо."})
+    # The form comes back (its message sits on the estimate's lines, which the template
+    # shows no errors for) and nothing is stored.
+    assert response.status_code == 200
+    assert 'name="conclusion"' in response.get_data(as_text=True)
+    assert services.latest_expertise(db, project) is None
+    db.expire_all()
+    assert project.status is ProjectStatus.SUBMITTED
 
 
 def test_the_admin_keeps_the_roster(client, db, scene, make_user):
