@@ -254,6 +254,74 @@ def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote
     assert ballot.annulled_at is None
 
 
+def test_a_count_while_voting_is_open_is_refused_with_a_message(client, db, make_user):
+    from portal.accounts.models import Role
+    from portal.results.models import Tally
+    from tests.review_factories import seat_commission
+
+    cycle = make_voting_cycle(db)
+    commission = make_user(Role.COMMISSION)
+    seat_commission(db, cycle, commission, size=5)
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    response = post_form(client, f"{url}/tally", {}, token_from=url, follow_redirects=True)
+    assert ('<p class="flash flash-error">Підраховувати голоси можна лише після завершення '
+            'голосування.</p>') in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Tally)
+                     .where(Tally.cycle_id == cycle.id)) == 0
+
+
+@pytest.mark.parametrize(("ballots_field", "votes_for", "said"), [
+    ("\nnonsense", 3, "Рядок 2 не є ні хешем квитанції, ні правильним РНОКПП чи номером "
+                       "документа."),
+    (None, 1, "Рішення не ухвалено: за нього має проголосувати більше половини присутніх "
+              "членів комісії."),
+], ids=["own-problem", "review-problem"])
+def test_a_refused_decision_is_said_once_above_its_form(client, db, vote, ballots_field,
+                                                        votes_for, said):
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "annul", "meeting": meeting.id, "votes_for": votes_for,
+        "votes_against": 3 - votes_for, "abstained": 0,
+        "ballots": ballots_field or ballot.receipt_hash, "reason": "Перевірка реєстру"},
+        token_from=url)
+    assert response.status_code == 400
+    assert ('<div class="form-errors" role="alert">\n'
+            f"      <p>{said}</p>\n    </div>") in response.get_data(as_text=True)
+    db.refresh(ballot)
+    assert ballot.annulled_at is None
+
+
+def test_a_decision_forgets_the_cached_results_only_once_it_is_stored(
+        client, db, vote, monkeypatch):
+    from portal.db import db_session
+    from portal.results import counting
+
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    forgotten = []
+    forget = counting.forget
+
+    def spy(session, forgotten_cycle):
+        forgotten.append(not db_session().in_transaction())  # True: after the commit
+        forget(session, forgotten_cycle)
+
+    monkeypatch.setattr(counting, "forget", spy)
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    data = {"form": "annul", "meeting": meeting.id, "votes_against": 0, "abstained": 0,
+            "ballots": ballot.receipt_hash, "reason": "Підроблена особа"}
+    assert post_form(client, f"{url}/decide", {**data, "votes_for": 1, "votes_against": 2},
+                     token_from=url).status_code == 400
+    assert forgotten == []
+    assert post_form(client, f"{url}/decide", {**data, "votes_for": 3},
+                     token_from=url).status_code == 302
+    assert forgotten == [True]
+
+
 def test_an_annulled_ballot_stays_on_the_board_marked(client, db, vote):
     cycle, _projects, commission, meeting, voters = vote
     sign_in(client, commission)
