@@ -120,6 +120,37 @@ def test_a_second_post_returns_to_the_existing_ballot(client, db, make_user, ele
     assert client.get(url).status_code == 302  # the ballot page leads to the own ballot
 
 
+def test_a_second_cast_leads_to_the_own_ballot_with_a_warning(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    token = csrf_token(client, url)
+    client.post(url, data={"choice": [choice(projects[0])], "action": "cast",
+                           "csrf_token": token})
+    client.get(f"/voting/{cycle.id}/my-ballot")
+    second = client.post(url, data={"choice": [choice(projects[1])], "action": "cast",
+                                    "csrf_token": token}, follow_redirects=True)
+    page = second.get_data(as_text=True)
+    assert ('<p class="flash flash-warning">Ви вже проголосували в цьому циклі. Одна особа має '
+            'один бюлетень.</p>') in page
+    assert projects[0].title in page and projects[1].title not in page
+
+
+def test_the_rules_reasons_are_listed_in_the_ballot_s_own_box(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    for action in ("check", "cast"):
+        page = post_form(client, url, {"choice": [choice(projects[0])] * 2,
+                                       "action": action}).get_data(as_text=True)
+        box = page[page.index('<div class="form-errors"'):]
+        box = box[:box.index("</div>")]
+        assert "<p><strong>Голос не зараховано:</strong></p>" in box
+        assert "<p>Той самий проєкт обрано двічі.</p>" in box
+        assert "Ваш вибір відповідає правилам" not in page
+    assert ballots(db, cycle) == 0
+
+
 def test_an_unverified_resident_is_asked_to_verify(client, make_user, election):
     cycle, _ = election
     sign_in(client, make_user())
@@ -172,6 +203,22 @@ def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
               {"choice": [choice(projects[0])], "action": "cast"},
               token_from=f"/voting/{cycle.id}/my-ballot")
     assert ballots(db, cycle) == 1
+
+
+def test_a_paper_ballot_against_the_rules_is_not_entered_and_says_why(
+        client, db, make_user, election):
+    from portal.identity.rules import make_rnokpp
+
+    cycle, projects = election
+    sign_in(client, make_user(Role.VERIFIER))
+    page = post_form(client, f"/desk/paper/{cycle.id}", {
+        "kind": "rnokpp", "number": make_rnokpp("410000002"), "birth_date": "1980-02-02",
+        "resident": "y", "document_checked": "y", "district": "",
+        "choice": [choice(p) for p in projects]}).get_data(as_text=True)
+    assert ("<p><strong>Бюлетень не внесено:</strong></p>\n"
+            "        <p>Забагато проєктів обрано в одній категорії.</p>") in page
+    assert not RECEIPT.search(page)
+    assert ballots(db, cycle) == 0
 
 
 def test_the_board_is_hidden_while_voting_and_lists_the_ballot_after(
