@@ -37,8 +37,8 @@ def import_pabulib(path: Path) -> None:
                           now=utcnow())
     except Refused as refused:
         session.rollback()
-        raise click.ClickException(
-            f"{path.name}: {'; '.join(str(p) for p in refused.problems)}") from None
+        said = "\n".join(str(problem) for problem in refused.problems)  # one a line
+        raise click.ClickException(f"{path.name}: {said}") from None
     session.commit()
     click.echo(cycle.id)
 
