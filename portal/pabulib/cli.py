@@ -18,9 +18,9 @@ from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import WinnerRule
 from portal.db import db_session
-from portal.pabulib import format as pabulib
-from portal.pabulib.research import ImportRefused, export_cycle, import_pb
+from portal.pabulib.research import export_cycle, import_pb
 from portal.projects.models import Project
+from portal.refusal import Refused
 from portal.results import rules
 from portal.results.tallies import lottery_seed, rule_inputs
 
@@ -35,9 +35,10 @@ def import_pabulib(path: Path) -> None:
     try:
         cycle = import_pb(session, text=path.read_text(encoding="utf-8-sig"), source=path.name,
                           now=utcnow())
-    except (ImportRefused, pabulib.PabulibError) as error:
+    except Refused as refused:
         session.rollback()
-        raise click.ClickException(f"{path.name}: {error}") from None
+        said = "\n".join(str(problem) for problem in refused.problems)  # one a line
+        raise click.ClickException(f"{path.name}: {said}") from None
     session.commit()
     click.echo(cycle.id)
 

@@ -28,6 +28,7 @@ class PabulibError(ValueError):
         super().__init__(f"{code} at line {line}{': ' + detail if detail else ''}")
         self.code = code
         self.line = line
+        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -21,20 +21,16 @@ from portal.accounts.models import User
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import KYIV, BallotType, CategoryKind, TieRule, WinnerRule
 from portal.pabulib import format as pabulib
+from portal.pabulib.messages import problem
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT, ProjectStatus
+from portal.refusal import Refused
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import new_ballot_uuid, receipt_hash
 from portal.voting.rules import band_of_age
 
 IMPORT_ACCOUNT = "research-import@portal.invalid"
 CHUNK = 5000
-
-
-class ImportRefused(ValueError):
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}{': ' + detail if detail else ''}")
-        self.code = code
 
 
 def _import_account(session: Session, now: datetime) -> User:
@@ -62,9 +58,9 @@ def _amount(text: str, what: str) -> int:
     try:
         value = Decimal(text.strip()) * 100
     except InvalidOperation:
-        raise ImportRefused("bad_amount", f"{what}={text!r}") from None
+        raise Refused(problem("bad_amount", f"{what}={text!r}")) from None
     if value != value.to_integral_value() or value < 0:
-        raise ImportRefused("bad_amount", f"{what}={text!r}")
+        raise Refused(problem("bad_amount", f"{what}={text!r}"))
     return int(value)
 
 
@@ -80,10 +76,10 @@ def _unique_name(session: Session, name: str) -> str:
 def _cycle_for(session: Session, data: pabulib.PbFile, source: str, now: datetime) -> Cycle:
     meta = data.meta
     if meta.get("vote_type", "approval") != "approval":
-        raise ImportRefused("unsupported_vote_type", meta.get("vote_type", ""))
+        raise Refused(problem("unsupported_vote_type", meta.get("vote_type", "")))
     rule = meta.get("rule", "greedy").removesuffix("-comparison")
     if rule not in {r.value for r in WinnerRule}:
-        raise ImportRefused("unsupported_rule", rule)
+        raise Refused(problem("unsupported_rule", rule))
     closed = _date(meta.get("date_end")) or (now - timedelta(days=30)).date()
     opened = _date(meta.get("date_begin")) or closed - timedelta(days=14)
     voting_start = datetime.combine(opened, time(0), KYIV).astimezone(UTC)
@@ -113,8 +109,12 @@ def _cycle_for(session: Session, data: pabulib.PbFile, source: str, now: datetim
 
 
 def import_pb(session: Session, *, text: str, source: str, now: datetime) -> Cycle:
-    """Load a .pb file as a finished cycle; raises ImportRefused or PabulibError."""
-    data = pabulib.parse(text)
+    """Load a .pb file as a finished cycle; refuses (``Refused``) a file it cannot read or
+    cannot take as a cycle, with the problems of ``portal.pabulib.messages``."""
+    try:
+        data = pabulib.parse(text)
+    except pabulib.PabulibError as error:
+        raise Refused(problem(error.code, error.detail, line=error.line)) from None
     cycle = _cycle_for(session, data, source, now)
     author = _import_account(session, now)
     category = cycle.categories[0]
@@ -166,7 +166,7 @@ def _import_votes(session: Session, cycle: Cycle, category: Category, data: pabu
         chosen = dict.fromkeys(c.strip() for c in row.get("vote", "").split(",") if c.strip())
         for choice in chosen:
             if choice not in projects:
-                raise ImportRefused("unknown_project", choice)
+                raise Refused(problem("unknown_project", choice))
             choice_rows.append({"ballot_id": ids[uuid], "cycle_id": cycle.id,
                                 "category_id": category.id, "project_id": projects[choice]})
     for start in range(0, len(choice_rows), CHUNK):

@@ -12,16 +12,15 @@ from portal.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import after_commit, db_session
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.refusal import Refused
 from portal.results import counting, tallies
 from portal.results.forms import AnnulForm, ApproveForm, SeedForm
 from portal.results.models import Tally
-from portal.review.messages import problem_message
 from portal.review.models import Meeting
 from portal.review.services import held_meetings
-from portal.voting.messages import message
 from portal.voting.permissions import vote_over
 
 commission = Blueprint("count", __name__, url_prefix="/commission/voting")
@@ -72,12 +71,6 @@ def overview(cycle_id: int):
     return _page(_cycle(cycle_id))
 
 
-def _refusal(error: tallies.TallyError) -> str:
-    if error.code == "review":
-        return " ".join(problem_message(code) for code in error.values["codes"])
-    return message(error.code, **error.values)
-
-
 @commission.route("/<int:cycle_id>/tally", methods=["POST"])
 def count(cycle_id: int):
     session = db_session()
@@ -86,11 +79,9 @@ def count(cycle_id: int):
         abort(400)
     try:
         tallies.compute_tally(session, cycle=cycle, actor=current_user, now=utcnow())
-    except tallies.TallyError as error:
-        session.rollback()
-        flash(_refusal(error), "error")
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(_("The ballots are counted. The commission can now approve the count."), "success")
     return redirect(url_for("count.overview", cycle_id=cycle.id))
 
@@ -127,11 +118,9 @@ def decide(cycle_id: int):
                 abort(404)
             tallies.approve_tally(session, tally=tally, meeting=meeting, votes=votes,
                                   actor=current_user, now=now)
-    except tallies.TallyError as error:
-        session.rollback()
-        form.add_error(None, _refusal(error))
+    except Refused as refused:
+        show_refusal(refused, form)
         return _page(cycle, forms), 400
-    session.commit()
-    counting.forget(session, cycle)
+    after_commit(lambda: counting.forget(session, cycle))
     flash(_("The decision is recorded."), "success")
     return redirect(url_for("count.overview", cycle_id=cycle.id))

@@ -3,7 +3,8 @@
 The count itself is ``portal.results.rules.count``, a pure function; this module builds its
 inputs from the stored ballots, stores the outcome with a digest of those inputs, and
 records the commission's decisions through the review part (``record_cycle_decision``),
-so each one is taken at a meeting with a quorum and a majority.
+so each one is taken at a meeting with a quorum and a majority. Every function flushes and
+never commits; it refuses with ``Refused`` and the problems of ``portal.results.messages``.
 """
 
 from __future__ import annotations
@@ -27,7 +28,9 @@ from portal.programs.services import ProgramError
 from portal.projects import services as project_services
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT, Event, ProjectStatus
+from portal.refusal import Refused
 from portal.results import rules
+from portal.results.messages import PROBLEMS, review_problem
 from portal.results.models import Tally
 from portal.review.decisions import cycle_decisions_in_force, record_cycle_decision
 from portal.review.models import Meeting
@@ -35,14 +38,6 @@ from portal.review.rules import DecisionKind
 from portal.review.services import ReviewError
 from portal.voting.models import Ballot, BallotChoice
 from portal.voting.permissions import vote_over
-
-
-class TallyError(Exception):
-    def __init__(self, code: str, **values: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.values = values
-
 
 Inputs = tuple[list[rules.Category], list[rules.Project], list[rules.Ballot], rules.RuleConfig]
 
@@ -121,12 +116,12 @@ def lottery_seed(session: Session, cycle: Cycle) -> int | None:
 def compute_tally(session: Session, *, cycle: Cycle, actor: User | None, now: datetime) -> Tally:
     """Count the closed vote under the cycle's rules and store the outcome."""
     if not vote_over(cycle, now):
-        raise TallyError("voting_not_over")
+        raise Refused(PROBLEMS("voting_not_over"))
     seed = None
     if cycle.tie_rule is TieRule.LOTTERY:
         seed = lottery_seed(session, cycle)
         if seed is None:
-            raise TallyError("no_seed")
+            raise Refused(PROBLEMS("no_seed"))
     inputs, unit = rule_inputs(session, cycle, seed=seed)
     outcome = rules.count(*inputs)
     tally = Tally(
@@ -149,14 +144,14 @@ def _decide(session: Session, *, actor: User, meeting: Meeting, cycle: Cycle, ki
             votes: tuple[int, int, int], payload: dict[str, Any], reason_text: str = "",
             now: datetime):
     if meeting.cycle_id != cycle.id:
-        raise TallyError("decision_not_taken")
+        raise Refused(PROBLEMS("decision_not_taken"))
     try:
         return record_cycle_decision(
             session, actor=actor, meeting=meeting, kind=kind, votes_for=votes[0],
             votes_against=votes[1], abstained=votes[2], payload=payload,
             reason_text=reason_text, now=now)
     except ReviewError as error:
-        raise TallyError("review", codes=error.codes) from None
+        raise Refused(review_problem(error.codes)) from None
 
 
 def approve_tally(
@@ -168,11 +163,11 @@ def approve_tally(
     assert cycle is not None
     if session.scalar(select(Tally.id).where(Tally.cycle_id == cycle.id,
                                              Tally.approved_at.is_not(None))):
-        raise TallyError("already_approved")
+        raise Refused(PROBLEMS("already_approved"))
     seed = tally.seed
     inputs, _unit = rule_inputs(session, cycle, seed=seed)
     if rules.inputs_digest(*inputs) != tally.inputs_digest:
-        raise TallyError("stale_tally")
+        raise Refused(PROBLEMS("stale_tally"))
     winners = set(tally.data["winners"])
     decision = _decide(session, actor=actor, meeting=meeting, cycle=cycle,
                        kind=DecisionKind.APPROVE_RESULTS, votes=votes, now=now,
@@ -237,17 +232,17 @@ def ballots_named(session: Session, cycle: Cycle, lines: Sequence[str],
             if isinstance(parsed, NumberProblem):
                 parsed = parse_person_number(line, NumberKind.DOCUMENT)
             if isinstance(parsed, NumberProblem):
-                raise TallyError("bad_line", line=number)
+                raise Refused(PROBLEMS("bad_line", line=number))
             where = Ballot.person_key == person_key(parsed, secret)
         ballot = session.execute(
             select(Ballot).where(Ballot.cycle_id == cycle.id, where)).scalar_one_or_none()
         if ballot is None:
-            raise TallyError("unknown_ballot", line=number)
+            raise Refused(PROBLEMS("unknown_ballot", line=number))
         if ballot.annulled or ballot in found:
-            raise TallyError("already_annulled", line=number)
+            raise Refused(PROBLEMS("already_annulled", line=number))
         found.append(ballot)
     if not found:
-        raise TallyError("nothing_to_annul")
+        raise Refused(PROBLEMS("nothing_to_annul"))
     return found
 
 
@@ -257,10 +252,10 @@ def annul_ballots(
 ) -> list[Ballot]:
     """Annul the listed ballots by a decision at a meeting; they stay on the board, marked."""
     if not reason.strip():
-        raise TallyError("reason_required")
+        raise Refused(PROBLEMS("reason_required"))
     if session.scalar(select(Tally.id).where(Tally.cycle_id == cycle.id,
                                              Tally.approved_at.is_not(None))):
-        raise TallyError("already_approved")
+        raise Refused(PROBLEMS("already_approved"))
     ballots = ballots_named(session, cycle, lines, secret)
     decision = _decide(session, actor=actor, meeting=meeting, cycle=cycle,
                        kind=DecisionKind.ANNUL_BALLOTS, votes=votes, now=now,

@@ -18,13 +18,15 @@ from portal.community.choices import district_choices
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import db_session
+from portal.forms import show_refusal
 from portal.i18n import _
 from portal.identity.messages import message as identity_message
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
+from portal.refusal import Refused
 from portal.voting import services
 from portal.voting.context import paper_voter, sheet_of
 from portal.voting.forms import PaperBallotForm
-from portal.voting.messages import message
+from portal.voting.messages import PROBLEMS
 from portal.voting.rules import window_problems
 
 paper = Blueprint("paper", __name__, url_prefix="/desk/paper")
@@ -54,7 +56,7 @@ def enter(cycle_id: int):
     sheet = sheet_of(session, cycle)
     form = PaperBallotForm.from_request()
     form.district.choices = district_choices(session, _("— not applicable —"))
-    problems, chosen = [], set()
+    chosen = set()
     if form.submitted_and_valid:
         number = parse_person_number(form.number.data, NumberKind(form.kind.data))
         choices = services.parse_choices(request.form.getlist("choice"))
@@ -62,7 +64,7 @@ def enter(cycle_id: int):
         if isinstance(number, NumberProblem):
             form.add_error("number", identity_message(number.value))
         elif choices is None:
-            form.add_error(None, message("malformed"))
+            form.add_error(None, PROBLEMS.text("malformed"))
         else:
             voter = paper_voter(
                 number=number, birth_date=form.birth_date.data, resident=bool(form.resident.data),
@@ -71,16 +73,11 @@ def enter(cycle_id: int):
             try:
                 cast = services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
                                             secret=_secret(), now=now)
-            except services.BallotRefused as refused:
-                session.rollback()
-                problems = refused.problems
-            except services.AlreadyVoted:
-                session.rollback()
-                form.add_error(None, message("already_voted_desk"))
+            except Refused as refused:  # "already voted" above the form, the rest in its box
+                show_refusal(refused, form)
             else:
-                session.commit()
                 return render_template("voting/paper_done.html", cycle=cycle,
                                        receipt=cast.receipt)
     return render_template("voting/paper.html", cycle=cycle, form=form, sheet=sheet,
-                           problems=problems, chosen=chosen,
+                           chosen=chosen,
                            blocked=window_problems(sheet.rules, now))

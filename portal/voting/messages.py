@@ -1,11 +1,18 @@
-"""The words for the codes that voting rules and services refuse with."""
+"""The words for the problems voting refuses a ballot with: the rules' codes (``Code``), a
+person who already has a ballot, and a ballot form that could not be read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from portal.i18n import _l
+from portal.refusal import Catalogue, Problem
 from portal.voting.rules import BallotProblem, Code
 
-PROBLEMS = {
+#: The form's field for what is wrong with the chosen projects (the ``choice`` values).
+CHOICE = "choice"
+
+PROBLEMS = Catalogue({
     Code.VOTING_NOT_OPEN: _l("Voting has not started yet."),
     Code.VOTING_CLOSED: _l("Voting is over."),
     Code.VOTING_SUSPENDED: _l("The cycle is suspended; voting is not possible now."),
@@ -24,30 +31,14 @@ PROBLEMS = {
     Code.OVER_BUDGET: _l("The chosen projects of a category cost more than its budget."),
     Code.WRONG_DISTRICT: _l("Projects of a district category can be chosen only by residents "
                             "of that district."),
-}
-
-MESSAGES = {
     "already_voted": _l("You have already voted in this cycle. One person has one ballot."),
     "already_voted_desk": _l("This person has already voted in this cycle. One person has one "
                              "ballot, online or on paper."),
     "malformed": _l("The ballot could not be read. Choose the projects again."),
-    "reason_required": _l("Give the reason."),
-    "nothing_to_annul": _l("List at least one ballot (receipt hash or the person's number)."),
-    "unknown_ballot": _l("Line %(line)s names no ballot of this cycle."),
-    "already_annulled": _l("Line %(line)s names a ballot that is already annulled."),
-    "bad_line": _l("Line %(line)s is neither a receipt hash nor a valid tax or document "
-                   "number."),
-    "voting_not_over": _l("The ballots can be counted only after voting has closed."),
-    "no_seed": _l("The tie rule is a lottery: record the lottery seed at a meeting first."),
-    "already_approved": _l("The results of this cycle are already approved."),
-    "stale_tally": _l("Ballots changed after this count; count again before approving."),
-    "decision_not_taken": _l("The decision was not taken, so nothing changed."),
-}
+})
 
 
-def problem_text(problem: BallotProblem) -> str:
-    return str(PROBLEMS[problem.code])
+def choice_problems(found: Iterable[BallotProblem]) -> list[Problem]:
+    """What the rules found wrong with a ballot, as problems of its chosen projects."""
+    return [PROBLEMS(problem.code, CHOICE) for problem in found]
 
-
-def message(code: str, **values: object) -> str:
-    return str(MESSAGES[code]) % values if values else str(MESSAGES[code])

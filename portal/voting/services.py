@@ -24,30 +24,26 @@ from portal.accounts.models import User
 from portal.cycles.models import Cycle
 from portal.identity.services import active_verification
 from portal.projects.models import Project
+from portal.refusal import Problem, Refused
 from portal.voting.context import BallotSheet, Voter
+from portal.voting.messages import PROBLEMS, choice_problems
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import new_ballot_uuid, receipt_code, receipt_hash
-from portal.voting.rules import BallotProblem, Choice, age_band, check_ballot
+from portal.voting.rules import Choice, age_band, check_ballot
 
 
-class BallotRefused(Exception):
-    """The ballot breaks the rules; ``problems`` say how. Nothing was stored."""
-
-    def __init__(self, problems: Sequence[BallotProblem]) -> None:
-        super().__init__(", ".join(p.code.value for p in problems))
-        self.problems = list(problems)
-
-
-class AlreadyVoted(Exception):
+class AlreadyVoted(Refused):
     """The person already has a ballot in this cycle; nothing new was stored.
 
-    ``receipt`` is the existing ballot's code for the voter online (their own ballot), and
-    None at the desk: whoever typed a person's number must not learn a receipt, which would
-    find that person's choices on the public board.
+    A refusal that the pages answer in their own way: online, the voter is led to their own
+    ballot; at the desk, it is said on the form. ``receipt`` is the existing ballot's code
+    for the voter online (their own ballot), and None at the desk: whoever typed a person's
+    number must not learn a receipt, which would find that person's choices on the public
+    board.
     """
 
-    def __init__(self, ballot: Ballot, receipt: str | None) -> None:
-        super().__init__("already_voted")
+    def __init__(self, problem: Problem, ballot: Ballot, receipt: str | None) -> None:
+        super().__init__(problem)
         self.ballot = ballot
         self.receipt = receipt
 
@@ -84,14 +80,15 @@ def cast_ballot(
 ) -> Cast:
     """Store the ballot with its choices and audit event, in the caller's transaction.
 
-    Raises ``BallotRefused`` (nothing stored) or ``AlreadyVoted`` (nothing new stored).
-    The caller commits right away (the audit chain stays locked until it does).
+    Raises ``Refused`` with the rules' problems of the chosen projects (nothing stored) or
+    ``AlreadyVoted`` (nothing new stored). The transaction is to be committed right away
+    (the audit chain stays locked until it is): the view returns, and the request commits.
     """
     cycle_id = sheet.cycle_id
     problems = check_ballot(sheet.rules, sheet.category_facts, sheet.project_facts, choices,
                             voter.facts, now)
     if problems:
-        raise BallotRefused(problems)
+        raise Refused(*choice_problems(problems))
     ballot_uuid = new_ballot_uuid()
     code = receipt_code(secret, ballot_uuid)
     assert voter.facts.birth_date is not None  # check_ballot refuses unverified voters
@@ -174,8 +171,10 @@ def _already_voted(session: Session, cycle_id: int, voter: Voter, secret: str) -
     existing = session.execute(
         select(Ballot).where(Ballot.cycle_id == cycle_id, Ballot.person_key == voter.person_key)
     ).scalar_one()
-    shown = voter.channel is Channel.ONLINE
-    return AlreadyVoted(existing, receipt_code(secret, existing.uuid) if shown else None)
+    if voter.channel is Channel.ONLINE:
+        return AlreadyVoted(PROBLEMS("already_voted"), existing,
+                            receipt_code(secret, existing.uuid))
+    return AlreadyVoted(PROBLEMS("already_voted_desk"), existing, None)
 
 
 def own_ballot(session: Session, *, cycle: Cycle, user: User) -> Ballot | None:

@@ -20,11 +20,13 @@ from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
-from portal.db import db_session
+from portal.db import db_session, doom
+from portal.forms import show_refusal
+from portal.refusal import Refused
 from portal.voting import board, services
 from portal.voting.context import ballot_sheet, casting_context
 from portal.voting.forms import BallotForm
-from portal.voting.messages import message, problem_text
+from portal.voting.messages import PROBLEMS, choice_problems
 from portal.voting.models import Ballot, Channel
 from portal.voting.permissions import VOTE_OVER, vote_over
 from portal.voting.receipts import receipt_code
@@ -44,7 +46,8 @@ guard_blueprint(bp, public=["index", "board_page"])
 @bp.app_context_processor
 def voting_words():
     """The words of ballot problems and channels, for the pages of voting and results."""
-    return {"problem_text": problem_text, "channel_label": lambda value: Channel(value).label}
+    return {"problem_text": lambda problem: PROBLEMS.text(problem.code),
+            "channel_label": lambda value: Channel(value).label}
 
 
 def _cycle(cycle_id: int) -> Cycle:
@@ -86,34 +89,35 @@ def ballot(cycle_id: int):
     now = utcnow()
     form = BallotForm.from_request()
     choices: list[Choice] = []
-    problems = []
     if request.method == "GET" and services.ballot_of(session, cycle_id, voter.person_key):
         return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     submitted = form.submitted_and_valid
     if submitted:
         parsed = services.parse_choices(request.form.getlist("choice"))
         if parsed is None:
-            form.add_error(None, message("malformed"))
+            form.add_error(None, PROBLEMS.text("malformed"))
         elif request.form.get("action") == "check":
             choices = parsed
-            problems = check_ballot(sheet.rules, sheet.category_facts, sheet.project_facts,
-                                    choices, voter.facts, now)
+            for problem in choice_problems(check_ballot(
+                    sheet.rules, sheet.category_facts, sheet.project_facts, choices,
+                    voter.facts, now)):
+                form.add_error(problem.field, str(problem))
         else:
             choices = parsed
             try:
                 services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
                                      secret=_secret(), now=now)
-            except services.BallotRefused as refused:
-                session.rollback()
-                problems = refused.problems
-            except services.AlreadyVoted:
-                session.rollback()
-                flash(message("already_voted"), "warning")
+            except services.AlreadyVoted as already:
+                # Not an error to show: the voter is led to the ballot they have, with a
+                # warning; like every refusal, it keeps nothing.
+                doom()
+                flash(str(already.problems[0]), "warning")
                 return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+            except Refused as refused:
+                show_refusal(refused, form)
             else:
                 # The receipt page says the ballot is cast; no message is kept in the
                 # session, so the cast writes nothing but the ballot.
-                session.commit()
                 return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     blocked = window_problems(sheet.rules, now) + voter_problems(sheet.rules, voter.facts)
     categories = [c for c in sheet.categories
@@ -122,9 +126,9 @@ def ballot(cycle_id: int):
     chosen = {c.project_id for c in choices}
     return render_template(
         "voting/ballot.html", cycle=_cycle(cycle_id), voter=voter, blocked=blocked, form=form,
-        sheet=sheet, categories=categories, chosen=chosen, problems=problems,
-        checked=(submitted and request.form.get("action") == "check" and not problems
-                 and not form.form_errors),
+        sheet=sheet, categories=categories, chosen=chosen,
+        checked=(submitted and request.form.get("action") == "check"
+                 and not form.choice_errors and not form.form_errors),
         totals={t.category_id: t for t in totals(sheet.rules, sheet.category_facts,
                                                   sheet.project_facts, choices)},
     )

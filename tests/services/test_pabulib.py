@@ -66,6 +66,27 @@ def test_a_malformed_file_is_refused_with_a_message(runner, tmp_path):
     assert result.exit_code != 0 and "missing_section" in result.output
 
 
+@pytest.mark.parametrize(("text", "said"), [
+    ("META\nkey;value\nPROJECTS\nproject_id;cost\n1;5;extra\nVOTES\nvoter_id;vote\n",
+     "too_many_fields at line 5: 3 > 2"),
+    ("x;y\nMETA\nkey;value\n", "content_before_section at line 1"),
+    ("META\nkey;value\nbudget;abc\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\n",
+     "bad_amount: budget='abc'"),
+    ("META\nkey;value\nbudget;100\nrule;\nPROJECTS\nproject_id;cost\n1;5\nVOTES\n"
+     "voter_id;vote\n", "unsupported_rule"),
+    ("META\nkey;value\nbudget;100\nPROJECTS\nproject_id;cost\n1;5\nVOTES\nvoter_id;vote\n"
+     "1;1,7\n", "unknown_project: 7"),
+], ids=["file", "file-without-detail", "import", "import-without-detail", "late"])
+def test_a_refused_file_is_named_with_its_problem_and_leaves_nothing(runner, db, tmp_path,
+                                                                     text, said):
+    cycles = db.scalar(select(func.count()).select_from(Cycle))
+    bad = tmp_path / "bad.pb"
+    bad.write_text(text, encoding="utf-8")
+    result = runner.invoke(args=["pb", "import-pabulib", str(bad)])
+    assert (result.exit_code, result.output) == (1, f"Error: bad.pb: {said}\n")
+    assert db.scalar(select(func.count()).select_from(Cycle)) == cycles
+
+
 def test_tally_with_another_rule(runner):
     path = SHARED / "pabulib" / "Netherlands_Assen_2024.pb"
     cycle_id = _import(runner, path)

@@ -12,6 +12,7 @@ from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 from portal.voting import context, services
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import receipt_code, receipt_hash
@@ -159,7 +160,7 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
         now = cycle.voting_end
     online = context.online_voter(db, voter) or context.Voter(
         "0" * 64, context.voter_facts(None), Channel.ONLINE, user_id=voter.id)
-    with pytest.raises(services.BallotRefused) as refused:
+    with pytest.raises(Refused) as refused:
         services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                              voter=online, choices=choices, secret=SECRET,
                              now=now)

@@ -120,6 +120,37 @@ def test_a_second_post_returns_to_the_existing_ballot(client, db, make_user, ele
     assert client.get(url).status_code == 302  # the ballot page leads to the own ballot
 
 
+def test_a_second_cast_leads_to_the_own_ballot_with_a_warning(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    token = csrf_token(client, url)
+    client.post(url, data={"choice": [choice(projects[0])], "action": "cast",
+                           "csrf_token": token})
+    client.get(f"/voting/{cycle.id}/my-ballot")
+    second = client.post(url, data={"choice": [choice(projects[1])], "action": "cast",
+                                    "csrf_token": token}, follow_redirects=True)
+    page = second.get_data(as_text=True)
+    assert ('<p class="flash flash-warning">Ви вже проголосували в цьому циклі. Одна особа має '
+            'один бюлетень.</p>') in page
+    assert projects[0].title in page and projects[1].title not in page
+
+
+def test_the_rules_reasons_are_listed_in_the_ballot_s_own_box(client, db, make_user, election):
+    cycle, projects = election
+    sign_in(client, make_user(verified=True))
+    url = f"/voting/{cycle.id}/ballot"
+    for action in ("check", "cast"):
+        page = post_form(client, url, {"choice": [choice(projects[0])] * 2,
+                                       "action": action}).get_data(as_text=True)
+        box = page[page.index('<div class="form-errors"'):]
+        box = box[:box.index("</div>")]
+        assert "<p><strong>Голос не зараховано:</strong></p>" in box
+        assert "<p>Той самий проєкт обрано двічі.</p>" in box
+        assert "Ваш вибір відповідає правилам" not in page
+    assert ballots(db, cycle) == 0
+
+
 def test_an_unverified_resident_is_asked_to_verify(client, make_user, election):
     cycle, _ = election
     sign_in(client, make_user())
@@ -172,6 +203,22 @@ def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
               {"choice": [choice(projects[0])], "action": "cast"},
               token_from=f"/voting/{cycle.id}/my-ballot")
     assert ballots(db, cycle) == 1
+
+
+def test_a_paper_ballot_against_the_rules_is_not_entered_and_says_why(
+        client, db, make_user, election):
+    from portal.identity.rules import make_rnokpp
+
+    cycle, projects = election
+    sign_in(client, make_user(Role.VERIFIER))
+    page = post_form(client, f"/desk/paper/{cycle.id}", {
+        "kind": "rnokpp", "number": make_rnokpp("410000002"), "birth_date": "1980-02-02",
+        "resident": "y", "document_checked": "y", "district": "",
+        "choice": [choice(p) for p in projects]}).get_data(as_text=True)
+    assert ("<p><strong>Бюлетень не внесено:</strong></p>\n"
+            "        <p>Забагато проєктів обрано в одній категорії.</p>") in page
+    assert not RECEIPT.search(page)
+    assert ballots(db, cycle) == 0
 
 
 def test_the_board_is_hidden_while_voting_and_lists_the_ballot_after(
@@ -252,6 +299,74 @@ def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote
     assert response.status_code == 400
     db.refresh(ballot)
     assert ballot.annulled_at is None
+
+
+def test_a_count_while_voting_is_open_is_refused_with_a_message(client, db, make_user):
+    from portal.accounts.models import Role
+    from portal.results.models import Tally
+    from tests.review_factories import seat_commission
+
+    cycle = make_voting_cycle(db)
+    commission = make_user(Role.COMMISSION)
+    seat_commission(db, cycle, commission, size=5)
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    response = post_form(client, f"{url}/tally", {}, token_from=url, follow_redirects=True)
+    assert ('<p class="flash flash-error">Підраховувати голоси можна лише після завершення '
+            'голосування.</p>') in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Tally)
+                     .where(Tally.cycle_id == cycle.id)) == 0
+
+
+@pytest.mark.parametrize(("ballots_field", "votes_for", "said"), [
+    ("\nnonsense", 3, "Рядок 2 не є ні хешем квитанції, ні правильним РНОКПП чи номером "
+                       "документа."),
+    (None, 1, "Рішення не ухвалено: за нього має проголосувати більше половини присутніх "
+              "членів комісії."),
+], ids=["own-problem", "review-problem"])
+def test_a_refused_decision_is_said_once_above_its_form(client, db, vote, ballots_field,
+                                                        votes_for, said):
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    response = post_form(client, f"{url}/decide", {
+        "form": "annul", "meeting": meeting.id, "votes_for": votes_for,
+        "votes_against": 3 - votes_for, "abstained": 0,
+        "ballots": ballots_field or ballot.receipt_hash, "reason": "Перевірка реєстру"},
+        token_from=url)
+    assert response.status_code == 400
+    assert ('<div class="form-errors" role="alert">\n'
+            f"      <p>{said}</p>\n    </div>") in response.get_data(as_text=True)
+    db.refresh(ballot)
+    assert ballot.annulled_at is None
+
+
+def test_a_decision_forgets_the_cached_results_only_once_it_is_stored(
+        client, db, vote, monkeypatch):
+    from portal.db import db_session
+    from portal.results import counting
+
+    cycle, _projects, commission, meeting, voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    forgotten = []
+    forget = counting.forget
+
+    def spy(session, forgotten_cycle):
+        forgotten.append(not db_session().in_transaction())  # True: after the commit
+        forget(session, forgotten_cycle)
+
+    monkeypatch.setattr(counting, "forget", spy)
+    ballot = db.execute(select(Ballot).where(Ballot.user_id == voters[0].id)).scalar_one()
+    data = {"form": "annul", "meeting": meeting.id, "votes_against": 0, "abstained": 0,
+            "ballots": ballot.receipt_hash, "reason": "Підроблена особа"}
+    assert post_form(client, f"{url}/decide", {**data, "votes_for": 1, "votes_against": 2},
+                     token_from=url).status_code == 400
+    assert forgotten == []
+    assert post_form(client, f"{url}/decide", {**data, "votes_for": 3},
+                     token_from=url).status_code == 302
+    assert forgotten == [True]
 
 
 def test_an_annulled_ballot_stays_on_the_board_marked(client, db, vote):
