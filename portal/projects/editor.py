@@ -4,6 +4,8 @@ person may do with a given project is decided by ``portal.projects.permissions``
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -13,17 +15,17 @@ from portal.clock import utcnow
 from portal.cycles import services as cycles
 from portal.cycles.messages import phase_label
 from portal.cycles.models import Cycle
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import after_commit, db_session
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.mail import send_mail
 from portal.projects import participation, permissions, queries, services
 from portal.projects.drafting import ProjectFormReader, fill_form
 from portal.projects.forms import InviteForm, ProjectForm, UploadForm, WithdrawForm
-from portal.projects.messages import FIELDS, message
+from portal.projects.messages import PROBLEMS
 from portal.projects.models import Attachment, CoAuthor, Project
-from portal.projects.rules import TransitionError
 from portal.projects.views import upload_store
+from portal.refusal import Refused
 from portal.uploads import UploadProblem, check_upload
 
 bp = Blueprint("project_editor", __name__, url_prefix="/projects")
@@ -38,16 +40,6 @@ def _project(project_id: int, allowed) -> Project:
     if not allowed(current_user, project):
         abort(403)
     return project
-
-
-def _flash_refusal(error: Exception) -> None:
-    if isinstance(error, services.ProjectProblems):
-        for code in error.codes:
-            flash(message(code), "error")
-    elif isinstance(error, (services.ProjectError, TransitionError)):
-        flash(message(error.code), "error")
-    else:
-        raise error
 
 
 def _back(project: Project):
@@ -76,11 +68,11 @@ def new():
     now = utcnow()
     cycle = _open_cycle(session, now)
     if cycle is None:
-        flash(message("submission_closed"), "error")
+        show_refusal(Refused(PROBLEMS("submission_closed")))
         return redirect(url_for("project_editor.mine"))
     form = ProjectForm.from_request()
     fill_form(form, cycle, session)
-    refusals = [message(p.value) for p in services.eligibility.drafting_problems(
+    refusals = [PROBLEMS.text(p) for p in services.eligibility.drafting_problems(
         services.person_of(session, current_user, now), min_age=cycle.min_age_submit,
         phase=cycle.phase(now))]
     if request.method == "POST" and not refusals:
@@ -92,23 +84,14 @@ def new():
                 project = services.create_draft(
                     session, cycle=cycle, category_id=reader.category_id, text=reader.text,
                     lines=reader.lines, actor=current_user, now=now)
-            except (services.ProjectError, services.ProjectProblems) as error:
-                session.rollback()
-                _form_refusal(form, error)
+            except Refused as refused:
+                show_refusal(refused, form)
             else:
-                session.commit()
                 flash(_("The draft is saved. Add photos, documents and co-authors, then "
                         "submit it."), "success")
                 return redirect(url_for("project_editor.edit", project_id=project.id))
     return render_template("projects/edit.html", form=form, cycle=cycle, project=None,
                            refusals=refusals, phase_label=phase_label)
-
-
-def _form_refusal(form, error) -> None:
-    codes = error.codes if isinstance(error, services.ProjectProblems) else [error.code]
-    field = getattr(error, "field", None)
-    for code in codes:
-        form.add_error(FIELDS.get(code, field), message(code))
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -125,11 +108,9 @@ def edit(project_id: int):
                 services.update_draft(session, project=project, category_id=reader.category_id,
                                       text=reader.text, lines=reader.lines,
                                       actor=current_user, now=utcnow())
-            except (services.ProjectError, services.ProjectProblems) as error:
-                session.rollback()
-                _form_refusal(form, error)
+            except Refused as refused:
+                show_refusal(refused, form)
             else:
-                session.commit()
                 flash(_("The project is saved."), "success")
                 return redirect(url_for("project_editor.edit", project_id=project.id))
     return render_template(
@@ -148,28 +129,25 @@ def upload(project_id: int):
         form = UploadForm.from_request()
     except RequestEntityTooLarge:
         # The request was larger than the portal reads at all; nothing was stored.
-        flash(message(UploadProblem.TOO_LARGE.value, limit=limit), "error")
+        show_refusal(Refused(PROBLEMS(UploadProblem.TOO_LARGE, limit=limit)))
         return redirect(url_for("project_editor.edit", project_id=project.id))
     storage = form.file.data
     if not form.validate() or storage is None or not hasattr(storage, "stream"):
-        flash(message(UploadProblem.EMPTY.value) if not form.csrf_token.errors
+        flash(PROBLEMS.text(UploadProblem.EMPTY) if not form.csrf_token.errors
               else form.csrf_token.errors[0], "error")
         return redirect(url_for("project_editor.edit", project_id=project.id))
     checked = check_upload(storage.stream.read(store.max_bytes + 1), storage.filename or "",
                            max_bytes=store.max_bytes)
     if isinstance(checked, UploadProblem):
-        flash(message(checked.value, limit=limit) if checked is UploadProblem.TOO_LARGE
-              else message(checked.value), "error")
+        values = {"limit": limit} if checked is UploadProblem.TOO_LARGE else {}
+        show_refusal(Refused(PROBLEMS(checked, **values)))
         return redirect(url_for("project_editor.edit", project_id=project.id))
-    session = db_session()
     try:
-        participation.add_attachment(session, project=project, checked=checked, store=store,
+        participation.add_attachment(db_session(), project=project, checked=checked, store=store,
                                      actor=current_user, now=utcnow())
-    except services.ProjectError as error:
-        session.rollback()
-        _flash_refusal(error)
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(_("The file %(name)s is attached.", name=checked.original_name), "success")
     return redirect(url_for("project_editor.edit", project_id=project.id))
 
@@ -183,11 +161,9 @@ def delete_attachment(project_id: int, attachment_id: int):
         abort(404)
     if not ActionForm.from_request().validate():
         abort(400)
-    session = db_session()
-    stored_name = participation.remove_attachment(session, attachment=found, actor=current_user,
-                                                  now=utcnow())
-    session.commit()
-    upload_store().remove(stored_name)
+    stored_name = participation.remove_attachment(db_session(), attachment=found,
+                                                  actor=current_user, now=utcnow())
+    after_commit(partial(upload_store().remove, stored_name))
     flash(_("The file is removed."), "success")
     return redirect(url_for("project_editor.edit", project_id=project.id))
 
@@ -196,26 +172,24 @@ def delete_attachment(project_id: int, attachment_id: int):
 def invite(project_id: int):
     project = _project(project_id, permissions.can_manage_team)
     form = InviteForm.from_request()
-    session = db_session()
     if not form.validate():
-        flash(message("coauthor_email_invalid"), "error")
+        show_refusal(Refused(PROBLEMS("coauthor_email_invalid", "email")))
         return redirect(url_for("project_editor.edit", project_id=project.id))
     try:
-        token = participation.invite_coauthor(session, project=project, email=form.email.data,
-                                              actor=current_user, now=utcnow())
-    except services.ProjectError as error:
-        session.rollback()
-        _flash_refusal(error)
+        token = participation.invite_coauthor(db_session(), project=project,
+                                              email=form.email.data, actor=current_user,
+                                              now=utcnow())
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("project_editor.edit", project_id=project.id))
-    session.commit()
-    link = url_for("project_editor.confirm_coauthor", token=token, _external=True)
-    send_mail(
-        form.email.data.strip(),
-        _("Invitation to co-author a project"),
-        _("%(name)s invites you to be a co-author of the project \"%(title)s\" of the "
-          "participatory budget.\n\nTo accept, log in (or register) with this e-mail address "
-          "and open:\n%(link)s\n\nIf you do not know this person, ignore this letter.",
-          name=current_user.display_name, title=project.title, link=link))
+    to = form.email.data.strip()
+    subject = _("Invitation to co-author a project")
+    body = _("%(name)s invites you to be a co-author of the project \"%(title)s\" of the "
+             "participatory budget.\n\nTo accept, log in (or register) with this e-mail "
+             "address and open:\n%(link)s\n\nIf you do not know this person, ignore this "
+             "letter.", name=current_user.display_name, title=project.title,
+             link=url_for("project_editor.confirm_coauthor", token=token, _external=True))
+    after_commit(partial(send_mail, to, subject, body))
     flash(_("The invitation is sent to %(email)s.", email=form.email.data.strip()), "success")
     return redirect(url_for("project_editor.edit", project_id=project.id))
 
@@ -228,9 +202,8 @@ def remove_coauthor(project_id: int, coauthor_id: int):
         abort(404)
     if not ActionForm.from_request().validate():
         abort(400)
-    session = db_session()
-    participation.remove_coauthor(session, coauthor=found, actor=current_user, now=utcnow())
-    session.commit()
+    participation.remove_coauthor(db_session(), coauthor=found, actor=current_user,
+                                  now=utcnow())
     flash(_("The co-author is removed."), "success")
     return redirect(url_for("project_editor.edit", project_id=project.id))
 
@@ -244,11 +217,9 @@ def confirm_coauthor(token: str):
         try:
             participation.confirm_coauthor(session, token=token, user=current_user,
                                            now=utcnow())
-        except services.ProjectError as error:
-            session.rollback()
-            _flash_refusal(error)
+        except Refused as refused:
+            show_refusal(refused)
         else:
-            session.commit()
             flash(_("You are now a co-author of this project."), "success")
             return redirect(url_for("projects.page", project_id=invitation.project_id))
     page = render_template("projects/coauthor.html", invitation=invitation, form=form)
@@ -261,14 +232,11 @@ def _action(project_id: int, allowed, act, done: str, form_class=ActionForm):
     form = form_class.from_request()
     if not form.validate():
         abort(400)
-    session = db_session()
     try:
-        act(session, project, form)
-    except (services.ProjectError, services.ProjectProblems, TransitionError) as error:
-        session.rollback()
-        _flash_refusal(error)
+        act(db_session(), project, form)
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        session.commit()
         flash(done, "success")
     return _back(project)
 
@@ -302,12 +270,11 @@ def delete(project_id: int):
     project = _project(project_id, permissions.can_submit)
     if not ActionForm.from_request().validate():
         abort(400)
-    session = db_session()
-    stored = services.delete_draft(session, project=project, actor=current_user, now=utcnow())
-    session.commit()
+    stored = services.delete_draft(db_session(), project=project, actor=current_user,
+                                   now=utcnow())
     store = upload_store()
     for name in stored:
-        store.remove(name)
+        after_commit(partial(store.remove, name))
     flash(_("The draft is deleted."), "success")
     return redirect(url_for("project_editor.mine"))
 

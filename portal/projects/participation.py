@@ -1,8 +1,9 @@
 """Use cases around a project besides its text: co-authors, supporters and attached files.
 
-Like every service these flush and never commit. Invitations return the token to mail
-(the view sends the e-mail after its commit); attachments are written to the upload
-store before the row is flushed, and the view removes files only after its commit.
+Like every service these flush and never commit, and refuse with ``Refused`` and the
+problems of ``portal.projects.messages``. Invitations return the token to mail (the view
+sends the e-mail once the request commits); attachments are written to the upload store
+before the row is flushed, and the view removes files only once the request commits.
 """
 
 from __future__ import annotations
@@ -20,15 +21,11 @@ from portal.accounts.models import User
 from portal.accounts.rules import is_valid_email, normalize_email
 from portal.identity.services import active_verification
 from portal.projects import eligibility
+from portal.projects.messages import PROBLEMS
 from portal.projects.models import Attachment, CoAuthor, Project, Support
 from portal.projects.rules import Event, ProjectStatus
-from portal.projects.services import (
-    ProjectError,
-    ProjectProblems,
-    change_status,
-    person_of,
-    record_event,
-)
+from portal.projects.services import change_status, person_of, record_event
+from portal.refusal import Refused
 from portal.uploads import CheckedFile, UploadStore
 
 MAX_COAUTHORS = 5
@@ -47,17 +44,17 @@ def invite_coauthor(
 ) -> str:
     """Invite a co-author by e-mail; returns the token for the link in the invitation."""
     if not project.editable:
-        raise ProjectError("frozen")
+        raise Refused(PROBLEMS("frozen"))
     email = normalize_email(email)
     if not is_valid_email(email):
-        raise ProjectError("coauthor_email_invalid", "email")
+        raise Refused(PROBLEMS("coauthor_email_invalid", "email"))
     author = session.get(User, project.author_id)
     if email == author.email:
-        raise ProjectError("coauthor_is_author", "email")
+        raise Refused(PROBLEMS("coauthor_is_author", "email"))
     if any(c.email == email for c in project.coauthors):
-        raise ProjectError("coauthor_already_invited", "email")
+        raise Refused(PROBLEMS("coauthor_already_invited", "email"))
     if len(project.coauthors) >= MAX_COAUTHORS:
-        raise ProjectError("coauthors_too_many", "email")
+        raise Refused(PROBLEMS("coauthors_too_many", "email"))
     token = secrets.token_urlsafe(32)
     coauthor = CoAuthor(email=email, token_hash=token_hash(token), invited_at=now)
     try:
@@ -66,7 +63,7 @@ def invite_coauthor(
             project.coauthors.append(coauthor)
             session.flush()
     except IntegrityError:
-        raise ProjectError("coauthor_already_invited", "email") from None
+        raise Refused(PROBLEMS("coauthor_already_invited", "email")) from None
     audit.record(session, actor=actor, action="project.coauthor_invited", object_type="project",
                  object_id=project.id, details={"email": email}, at=now)
     return token
@@ -82,11 +79,11 @@ def confirm_coauthor(session: Session, *, token: str, user: User, now: datetime)
     """The invited person, logged in with the invited e-mail, accepts."""
     invitation = find_invitation(session, token)
     if invitation is None:
-        raise ProjectError("invitation_unknown")
+        raise Refused(PROBLEMS("invitation_unknown"))
     if invitation.confirmed_at is not None:
-        raise ProjectError("invitation_used")
+        raise Refused(PROBLEMS("invitation_used"))
     if normalize_email(user.email) != invitation.email or not user.email_confirmed:
-        raise ProjectError("invitation_other_email")
+        raise Refused(PROBLEMS("invitation_other_email"))
     invitation.user_id = user.id
     invitation.confirmed_at = now
     session.flush()
@@ -104,7 +101,7 @@ def remove_coauthor(
 ) -> None:
     project = coauthor.project
     if not project.editable:
-        raise ProjectError("frozen")
+        raise Refused(PROBLEMS("frozen"))
     project.coauthors.remove(coauthor)
     session.flush()
     audit.record(session, actor=actor, action="project.coauthor_removed", object_type="project",
@@ -128,7 +125,7 @@ def support_project(session: Session, *, project: Project, user: User, now: date
         person_of(session, user, now), min_age=cycle.min_age_vote, phase=cycle.phase(now),
         status=project.status, is_author=project.author_id == user.id)
     if problems:
-        raise ProjectProblems([p.value for p in problems])
+        raise Refused(*[PROBLEMS(p) for p in problems])
     verification = active_verification(session, user)
     try:
         # One signature per person: the unique (project, person key) pair is the guard, so
@@ -138,7 +135,7 @@ def support_project(session: Session, *, project: Project, user: User, now: date
                                 person_key=verification.person_key, at=now))
             session.flush()
     except IntegrityError:
-        raise ProjectError("already_supported") from None
+        raise Refused(PROBLEMS("already_supported")) from None
     locked = session.execute(
         select(Project).where(Project.id == project.id).with_for_update()
         .execution_options(populate_existing=True)
@@ -169,9 +166,9 @@ def add_attachment(
 ) -> Attachment:
     """Store a checked file and attach it to an editable project."""
     if not project.editable:
-        raise ProjectError("frozen")
+        raise Refused(PROBLEMS("frozen"))
     if len(project.attachments) >= MAX_ATTACHMENTS:
-        raise ProjectError("attachments_too_many", "file")
+        raise Refused(PROBLEMS("attachments_too_many", "file"))
     stored_name = store.save(checked)
     attachment = Attachment(
         kind=checked.type.kind, original_name=checked.original_name[:255],
@@ -193,7 +190,7 @@ def remove_attachment(
     the commit."""
     project = attachment.project
     if not project.editable:
-        raise ProjectError("frozen")
+        raise Refused(PROBLEMS("frozen"))
     project.attachments.remove(attachment)
     session.flush()
     audit.record(session, actor=actor, action="project.attachment_removed",

@@ -96,7 +96,8 @@ ON_BALLOT = frozenset({S.ADMITTED, S.WINNER, S.NOT_SELECTED})
 
 
 class TransitionError(Exception):
-    """A status change the state machine forbids; ``code`` is ``transition_forbidden``."""
+    """A status change the state machine forbids; ``code`` is ``transition_forbidden``, the
+    problem project services refuse it with (this exception never leaves them)."""
 
     def __init__(self, status: ProjectStatus, event: Event) -> None:
         super().__init__(f"{event.value} is not allowed from {status.value}")

@@ -3,8 +3,8 @@ and the one function through which any part of the portal changes a project's st
 
 ``change_status`` is the public entry for the review and voting parts: it applies an
 ``Event`` through the state machine, records the public history entry and the audit event.
-Functions flush and never commit; refusals are ``ProjectError`` / ``ProjectProblems``
-with codes that ``portal.projects.messages`` words.
+Functions flush and never commit; they refuse with ``Refused`` and the problems of
+``portal.projects.messages``, a status change the state machine forbids included.
 """
 
 from __future__ import annotations
@@ -26,23 +26,38 @@ from portal.cycles.rules import Phase, registration_code
 from portal.identity.rules import age_on
 from portal.identity.services import active_verification
 from portal.projects import eligibility
+from portal.projects.messages import PROBLEMS
 from portal.projects.models import CostItem, Project, ProjectEvent
-from portal.projects.rules import SUBMITTED_STATUSES, Event, ProjectStatus, line_total, transition
+from portal.projects.rules import (
+    SUBMITTED_STATUSES,
+    Event,
+    ProjectStatus,
+    TransitionError,
+    line_total,
+    transition,
+)
+from portal.refusal import Problem, Refused
+
+#: A bridge, not an API: ``portal.review`` still names ``ProjectError`` in two ``except``
+#: clauses (``decisions.record_decision``, ``commission.begin_review``). Remove it once
+#: review catches ``Refused``.
+ProjectError = Refused
+
+#: The form field each completeness problem belongs to.
+COMPLETENESS_FIELDS = {
+    "title_required": "title", "summary_required": "summary", "problem_required": "problem",
+    "solution_required": "solution", "beneficiaries_required": "beneficiaries",
+    "address_required": "address",
+}
 
 
-class ProjectError(Exception):
-    def __init__(self, code: str, field: str | None = None) -> None:
-        super().__init__(code)
-        self.code = code
-        self.field = field
-
-
-class ProjectProblems(Exception):
-    """Several refusals at once; each code may belong to a form field."""
-
-    def __init__(self, codes: list[str]) -> None:
-        super().__init__(", ".join(codes))
-        self.codes = codes
+def _transition(status: ProjectStatus, event: Event) -> ProjectStatus:
+    """The status ``event`` leads to from ``status``; a change the state machine forbids is
+    refused (``transition_forbidden``)."""
+    try:
+        return transition(status, event)
+    except TransitionError:
+        raise Refused(PROBLEMS("transition_forbidden")) from None
 
 
 def person_of(session: Session, user: User, day_now: datetime) -> eligibility.Person:
@@ -92,14 +107,14 @@ def change_status(
 ) -> ProjectEvent:
     """Apply ``event`` to the project through the state machine, and record it.
 
-    Raises ``TransitionError`` when the machine forbids it. ``revision_deadline`` is
+    Refuses (``transition_forbidden``) what the machine forbids. ``revision_deadline`` is
     required by ``return_for_revision`` and cleared by every other event.
     """
     old = project.status
-    new = transition(old, event)
+    new = _transition(old, event)
     if event is Event.RETURN_FOR_REVISION:
         if revision_deadline is None or revision_deadline <= now:
-            raise ProjectError("revision_deadline_required", "revision_deadline")
+            raise Refused(PROBLEMS("revision_deadline_required", "revision_deadline"))
         project.revision_deadline = revision_deadline
     elif new is not ProjectStatus.RETURNED_FOR_REVISION:
         project.revision_deadline = None
@@ -167,7 +182,7 @@ def _category_of(cycle: Cycle, category_id: int) -> Category:
     for category in cycle.categories:
         if category.id == category_id:
             return category
-    raise ProjectError("category_unknown", "category")
+    raise Refused(PROBLEMS("category_unknown", "category"))
 
 
 def create_draft(
@@ -178,10 +193,10 @@ def create_draft(
     problems = eligibility.drafting_problems(person_of(session, actor, now),
                                              min_age=cycle.min_age_submit, phase=cycle.phase(now))
     if problems:
-        raise ProjectProblems([p.value for p in problems])
+        raise Refused(*[PROBLEMS(p) for p in problems])
     category = _category_of(cycle, category_id)
     if not text.title.strip():
-        raise ProjectError("title_required", "title")
+        raise Refused(PROBLEMS("title_required", "title"))
     project = Project(cycle=cycle, category=category, author_id=actor.id,
                       status=ProjectStatus.DRAFT, created_at=now, updated_at=now,
                       status_changed_at=now, total_cost=0)
@@ -204,13 +219,13 @@ def update_draft(
 ) -> None:
     """Change the text and estimate of a draft or of a project returned for revision."""
     if not project.editable:
-        raise ProjectError("frozen")
+        raise Refused(PROBLEMS("frozen"))
     if project.status is ProjectStatus.RETURNED_FOR_REVISION:
         _check_deadline(project, now)
         if category_id != project.category_id:
-            raise ProjectError("category_fixed_after_submission", "category")
+            raise Refused(PROBLEMS("category_fixed_after_submission", "category"))
     if not text.title.strip():
-        raise ProjectError("title_required", "title")
+        raise Refused(PROBLEMS("title_required", "title"))
     category = _category_of(project.cycle, category_id)
     project.category = category
     _apply_text(project, category, text)
@@ -226,18 +241,20 @@ def update_draft(
 
 def _check_deadline(project: Project, now: datetime) -> None:
     if project.revision_deadline is not None and now >= project.revision_deadline:
-        raise ProjectError(eligibility.Refusal.REVISION_DEADLINE_PASSED.value)
+        raise Refused(PROBLEMS(eligibility.Refusal.REVISION_DEADLINE_PASSED))
 
 
-def _completeness(project: Project) -> list[str]:
+def _completeness(project: Project) -> list[Problem]:
     draft = eligibility.Draft(
         title=project.title, summary=project.summary, problem=project.problem,
         solution=project.solution, beneficiaries=project.beneficiaries,
         address=project.address, cost_lines=len(project.cost_items),
         total_cost=project.total_cost)
     category = project.category
-    return eligibility.completeness_problems(draft, min_cost=category.min_cost,
-                                             max_cost=category.max_cost, budget=category.budget)
+    return [PROBLEMS(code, COMPLETENESS_FIELDS.get(code)) for code in
+            eligibility.completeness_problems(draft, min_cost=category.min_cost,
+                                              max_cost=category.max_cost,
+                                              budget=category.budget)]
 
 
 def _snapshot(project: Project) -> dict[str, Any]:
@@ -274,17 +291,16 @@ def submit_project(session: Session, *, project: Project, actor: User, now: date
     A cycle that needs supporters puts the project to collecting them; otherwise it waits
     for the review.
     """
-    if project.status is not ProjectStatus.DRAFT:
-        transition(project.status, Event.SUBMIT)  # raises TransitionError
+    _transition(project.status, Event.SUBMIT)
     cycle = project.cycle
     author = session.get(User, project.author_id)
-    problems = [p.value for p in eligibility.submission_problems(
+    problems = [PROBLEMS(p) for p in eligibility.submission_problems(
         person_of(session, author, now), min_age=cycle.min_age_submit, phase=cycle.phase(now),
         submitted_by_author=submitted_count(session, cycle=cycle, author=author),
         limit=cycle.projects_per_author)]
     problems += _completeness(project)
     if problems:
-        raise ProjectProblems(problems)
+        raise Refused(*problems)
     project.number = _take_number(session, cycle)
     project.submitted_at = now
     project.search_text = _search_text(project, cycle.budget_year)
@@ -297,11 +313,11 @@ def submit_project(session: Session, *, project: Project, actor: User, now: date
 
 def resubmit_project(session: Session, *, project: Project, actor: User, now: datetime) -> None:
     """Send a project returned for revision back to the commission before its deadline."""
-    transition(project.status, Event.RESUBMIT)
+    _transition(project.status, Event.RESUBMIT)
     _check_deadline(project, now)
     problems = _completeness(project)
     if problems:
-        raise ProjectProblems(problems)
+        raise Refused(*problems)
     change_status(session, project=project, event=Event.RESUBMIT, actor=actor, now=now,
                   details={"text": _snapshot(project)})
 
@@ -310,10 +326,10 @@ def withdraw_project(
     session: Session, *, project: Project, actor: User, reason: str, now: datetime,
 ) -> None:
     """The author takes the project back; an admitted one only before the vote starts."""
-    transition(project.status, Event.WITHDRAW)
+    _transition(project.status, Event.WITHDRAW)
     if project.status is ProjectStatus.ADMITTED and \
             project.cycle.phase(now) not in eligibility.BEFORE_VOTING:
-        raise ProjectError(eligibility.Refusal.VOTING_STARTED.value)
+        raise Refused(PROBLEMS(eligibility.Refusal.VOTING_STARTED))
     change_status(session, project=project, event=Event.WITHDRAW, actor=actor, now=now,
                   text=reason)
 
@@ -330,7 +346,7 @@ def begin_review(session: Session, *, cycle: Cycle, actor: User, now: datetime) 
     the commission; projects that did not gather their supporters are closed."""
     phase = cycle.phase(now)
     if phase in (Phase.UPCOMING, Phase.SUBMISSION, Phase.SUPPORT, Phase.SUSPENDED):
-        raise ProjectError("submission_not_over")
+        raise Refused(PROBLEMS("submission_not_over"))
     projects = session.execute(
         select(Project).where(Project.cycle_id == cycle.id, Project.status.in_(
             [ProjectStatus.SUBMITTED, ProjectStatus.COLLECTING_SUPPORT]))
@@ -353,7 +369,7 @@ def begin_review(session: Session, *, cycle: Cycle, actor: User, now: datetime) 
 def delete_draft(session: Session, *, project: Project, actor: User, now: datetime) -> list[str]:
     """Remove a draft that was never submitted; returns the stored names of its files."""
     if project.status is not ProjectStatus.DRAFT:
-        raise ProjectError("only_drafts_deleted")
+        raise Refused(PROBLEMS("only_drafts_deleted"))
     stored = [a.stored_name for a in project.attachments]
     audit.record(session, actor=actor, action="project.draft_deleted", object_type="project",
                  object_id=project.id, details={"title": project.title}, at=now)

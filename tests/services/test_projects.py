@@ -14,7 +14,8 @@ from portal.cycles.rules import Phase
 from portal.projects import participation, services
 from portal.projects.models import Project, ProjectEvent, Support
 from portal.projects.queries import cycle_counters
-from portal.projects.rules import Event, ProjectStatus, TransitionError
+from portal.projects.rules import Event, ProjectStatus
+from portal.refusal import Refused
 from tests.cycles_factory import make_cycle, make_project
 
 TEXT = services.ProjectText(
@@ -57,7 +58,7 @@ def test_a_draft_keeps_its_lines_and_their_exact_total(db, cycle, author):
 
 
 def test_an_unverified_person_cannot_start_a_draft(db, cycle, make_user):
-    with pytest.raises(services.ProjectProblems) as refused:
+    with pytest.raises(Refused) as refused:
         draft(db, cycle, make_user())
     assert refused.value.codes == ["not_verified"]
 
@@ -66,14 +67,14 @@ def test_a_person_younger_than_the_cycle_requires_cannot_start_a_draft(db, admin
     young_cycle = make_cycle(db, admin, min_age_submit=18)
     today = utcnow().date()
     teenager = make_user(verified=True, birth_date=date(today.year - 17, 1, 1))
-    with pytest.raises(services.ProjectProblems) as refused:
+    with pytest.raises(Refused) as refused:
         draft(db, young_cycle, teenager)
     assert refused.value.codes == ["too_young"]
 
 
 def test_nobody_drafts_outside_the_submission_phase(db, admin, author):
     review = make_cycle(db, admin, phase=Phase.REVIEW)
-    with pytest.raises(services.ProjectProblems) as refused:
+    with pytest.raises(Refused) as refused:
         draft(db, review, author)
     assert refused.value.codes == ["submission_closed"]
 
@@ -87,7 +88,7 @@ def test_submission_gives_consecutive_numbers_per_cycle_and_freezes_the_text(
     assert (first.number, second.number) == (1, 2)
     assert first.registration_code == f"{cycle.budget_year}-001"
     assert first.status is ProjectStatus.SUBMITTED and not first.editable
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         services.update_draft(db, project=first, category_id=first.category_id, text=TEXT,
                               lines=LINES, actor=author, now=utcnow())
     assert refused.value.code == "frozen"
@@ -112,7 +113,7 @@ def test_submission_records_the_frozen_text_in_the_public_history_and_the_audit_
 ])
 def test_a_total_outside_the_category_limits_cannot_be_submitted(db, cycle, author, lines, code):
     project = draft(db, cycle, author, lines=lines)
-    with pytest.raises(services.ProjectProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_project(db, project=project, actor=author, now=utcnow())
     assert refused.value.codes == [code]
     assert project.status is ProjectStatus.DRAFT and project.number is None
@@ -130,7 +131,7 @@ def test_an_author_cannot_submit_more_projects_than_the_cycle_allows(db, admin, 
     strict = make_cycle(db, admin, projects_per_author=1)
     services.submit_project(db, project=draft(db, strict, author), actor=author, now=utcnow())
     second = draft(db, strict, author)
-    with pytest.raises(services.ProjectProblems) as refused:
+    with pytest.raises(Refused) as refused:
         services.submit_project(db, project=second, actor=author, now=utcnow())
     assert refused.value.codes == ["too_many_projects"]
 
@@ -143,7 +144,7 @@ def test_a_cycle_needing_supporters_puts_the_project_to_collect_them(db, admin, 
     first, second = make_user(verified=True), make_user(verified=True)
     assert participation.support_project(db, project=project, user=first, now=utcnow()) == 1
     assert project.status is ProjectStatus.COLLECTING_SUPPORT
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         participation.support_project(db, project=project, user=first, now=utcnow())
     assert refused.value.code == "already_supported"
     assert participation.support_project(db, project=project, user=second, now=utcnow()) == 2
@@ -169,7 +170,7 @@ def test_authors_and_unverified_people_cannot_support(db, admin, author, make_us
     needs = make_cycle(db, admin, support_needed=5)
     project = make_project(db, needs, author, status=ProjectStatus.COLLECTING_SUPPORT)
     user = author if who == "author" else make_user()
-    with pytest.raises(services.ProjectProblems) as refused:
+    with pytest.raises(Refused) as refused:
         participation.support_project(db, project=project, user=user, now=utcnow())
     assert refused.value.codes == (["own_project"] if who == "author" else ["not_verified"])
 
@@ -185,7 +186,7 @@ def test_beginning_the_review_closes_projects_without_enough_supporters(
 
 
 def test_the_review_cannot_begin_during_the_submission(db, cycle, admin):
-    with pytest.raises(services.ProjectError):
+    with pytest.raises(Refused):
         services.begin_review(db, cycle=cycle, actor=admin, now=utcnow())
 
 
@@ -203,7 +204,7 @@ def test_the_revision_loop_edits_and_resubmits_before_the_deadline(db, cycle, au
 
 def test_after_the_deadline_a_returned_project_cannot_be_resubmitted(db, cycle, author):
     project = make_project(db, cycle, author, status=ProjectStatus.RETURNED_FOR_REVISION)
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         services.resubmit_project(db, project=project, actor=author,
                                   now=project.revision_deadline + timedelta(seconds=1))
     assert refused.value.code == "revision_deadline_passed"
@@ -211,7 +212,7 @@ def test_after_the_deadline_a_returned_project_cannot_be_resubmitted(db, cycle, 
 
 def test_returning_for_revision_needs_a_future_deadline(db, cycle, author, admin):
     project = make_project(db, cycle, author, status=ProjectStatus.UNDER_REVIEW)
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         services.change_status(db, project=project, event=Event.RETURN_FOR_REVISION,
                                actor=admin, now=utcnow())
     assert refused.value.code == "revision_deadline_required"
@@ -221,18 +222,36 @@ def test_returning_for_revision_needs_a_future_deadline(db, cycle, author, admin
 def test_a_forbidden_change_raises_and_changes_nothing(db, cycle, author, admin):
     project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     before = db.execute(select(ProjectEvent).where(ProjectEvent.project_id == project.id)).all()
-    with pytest.raises(TransitionError):
+    with pytest.raises(Refused) as refused:
         services.change_status(db, project=project, event=Event.ADMIT, actor=admin,
                                now=utcnow())
+    assert refused.value.codes == ["transition_forbidden"]
     assert project.status is ProjectStatus.SUBMITTED
     assert db.execute(select(ProjectEvent).where(
         ProjectEvent.project_id == project.id)).all() == before
 
 
+@pytest.mark.parametrize(("status", "use_case"), [
+    (ProjectStatus.SUBMITTED, services.submit_project),
+    (ProjectStatus.SUBMITTED, services.resubmit_project),
+    (ProjectStatus.DRAFT, services.withdraw_project),
+])
+def test_a_use_case_the_state_machine_forbids_is_refused_with_its_reason(
+        db, cycle, author, status, use_case):
+    project = make_project(db, cycle, author, status=status)
+    extra = {"reason": ""} if use_case is services.withdraw_project else {}
+    with pytest.raises(Refused) as refused:
+        use_case(db, project=project, actor=author, now=utcnow(), **extra)
+    assert refused.value.codes == ["transition_forbidden"]
+    assert str(refused.value.problems[0]) == (
+        "З проєктом у його теперішньому статусі цього зробити не можна.")
+    assert project.status is status
+
+
 def test_an_admitted_project_can_be_withdrawn_only_before_the_vote(db, admin, author):
     voting = make_cycle(db, admin, phase=Phase.VOTING)
     on_ballot = make_project(db, voting, author, status=ProjectStatus.ADMITTED)
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         services.withdraw_project(db, project=on_ballot, actor=author, reason="", now=utcnow())
     assert refused.value.code == "voting_started"
     review = make_cycle(db, admin, phase=Phase.REVIEW)
@@ -247,7 +266,7 @@ def test_only_a_draft_is_deleted(db, cycle, author):
     services.delete_draft(db, project=project, actor=author, now=utcnow())
     assert db.get(Project, project_id) is None
     submitted = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
-    with pytest.raises(services.ProjectError):
+    with pytest.raises(Refused):
         services.delete_draft(db, project=submitted, actor=author, now=utcnow())
 
 
@@ -256,7 +275,7 @@ def test_a_co_author_confirms_with_the_invited_address_only(db, cycle, author, m
     invited = make_user(email="coauthor@example.org")
     token = participation.invite_coauthor(db, project=project, email=" CoAuthor@Example.org ",
                                           actor=author, now=utcnow())
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         participation.confirm_coauthor(db, token=token, user=make_user(), now=utcnow())
     assert refused.value.code == "invitation_other_email"
     coauthor = participation.confirm_coauthor(db, token=token, user=invited, now=utcnow())
@@ -268,7 +287,7 @@ def test_the_same_co_author_is_invited_once(db, cycle, author):
     project = draft(db, cycle, author)
     participation.invite_coauthor(db, project=project, email="a@example.org", actor=author,
                                   now=utcnow())
-    with pytest.raises(services.ProjectError) as refused:
+    with pytest.raises(Refused) as refused:
         participation.invite_coauthor(db, project=project, email="a@example.org", actor=author,
                                       now=utcnow())
     assert refused.value.code == "coauthor_already_invited"

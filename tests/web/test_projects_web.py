@@ -13,7 +13,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.projects.models import Attachment, Project
+from portal.clock import utcnow
+from portal.projects import participation
+from portal.projects.models import Attachment, CoAuthor, Project, Support
 from portal.projects.rules import ProjectStatus
 from tests.conftest import csrf_token, post_form, sign_in
 from tests.cycles_factory import make_cycle, make_project
@@ -284,3 +286,94 @@ def test_a_verified_resident_supports_once_and_the_count_shows(client, db, make_
     body = response.get_data(as_text=True)
     assert "1 з 3 підписів підтримки" in body
     assert "Ви вже підтримали цей проєкт" in body or "Ви підтримуєте цей проєкт" in body
+
+
+def test_a_refused_invitation_is_explained_and_neither_stored_nor_mailed(
+        client, db, cycle, author, outbox):
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    response = post_form(client, f"/projects/{project.id}/coauthors", {"email": author.email},
+                         token_from=f"/projects/{project.id}/edit", follow_redirects=True)
+    assert "Це адреса самого автора." in response.get_data(as_text=True)
+    assert db.execute(select(CoAuthor)).first() is None
+    assert list(outbox.glob("*.eml")) == []
+
+
+def test_an_invitation_for_another_address_is_refused_on_its_page_and_kept_open(
+        client, db, cycle, author, make_user):
+    project = make_project(db, cycle, author)
+    token = participation.invite_coauthor(db, project=project, email="friend@example.org",
+                                          actor=author, now=utcnow())
+    sign_in(client, make_user(email="stranger@example.org"))
+    response = post_form(client, f"/projects/coauthor/{token}", {})
+    assert response.status_code == 200
+    assert "Щоб прийняти запрошення, увійдіть" in response.get_data(as_text=True)
+    invitation = db.execute(select(CoAuthor)).scalar_one()
+    db.refresh(invitation)
+    assert invitation.user_id is None and invitation.confirmed_at is None
+
+
+def test_a_refused_edit_is_explained_on_its_field_and_nothing_is_stored(
+        client, db, cycle, author):
+    project = make_project(db, cycle, author, status=ProjectStatus.RETURNED_FOR_REVISION)
+    category_id = project.category_id
+    sign_in(client, author)
+    response = post_form(client, f"/projects/{project.id}/edit", {
+        **DRAFT, "category": str(cycle.categories[1].id), "title": "Інша назва"})
+    assert response.status_code == 200
+    assert "Після подання категорію змінити не можна." in response.get_data(as_text=True)
+    db.refresh(project)
+    assert (project.category_id, project.title) == (category_id, "Дитячий майданчик на вулиці Миру")
+
+
+def test_a_refused_submission_names_every_reason_in_order(client, db, cycle, author):
+    project = make_project(db, cycle, author, cost=10_000_00)
+    project.summary = ""
+    db.flush()
+    sign_in(client, author)
+    response = post_form(client, f"/projects/{project.id}/submit", {},
+                         token_from=f"/projects/{project.id}", follow_redirects=True)
+    body = response.get_data(as_text=True)
+    assert body.index("Напишіть короткий опис.") < body.index(
+        "Загальна вартість нижча за мінімальну для категорії.")
+    db.refresh(project)
+    assert project.status is ProjectStatus.DRAFT and project.number is None
+    assert cycle.last_project_number == 0
+
+
+def test_a_second_signature_is_refused_with_the_reason(client, db, make_user, author):
+    needs = make_cycle(db, make_user(Role.ADMIN), support_needed=3)
+    project = make_project(db, needs, author, status=ProjectStatus.COLLECTING_SUPPORT)
+    sign_in(client, make_user(verified=True))
+    post_form(client, f"/projects/{project.id}/support", {}, token_from=f"/projects/{project.id}")
+    response = post_form(client, f"/projects/{project.id}/support", {},
+                         token_from=f"/projects/{project.id}", follow_redirects=True)
+    assert "Ви вже підтримали цей проєкт." in response.get_data(as_text=True)
+    assert len(db.execute(select(Support)).all()) == 1
+
+
+def test_a_removed_file_leaves_the_store_once_its_removal_is_kept(
+        client, db, cycle, author, uploads):
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    upload(client, project, "двір.jpg", jpeg_bytes(), "image/jpeg")
+    attachment = db.execute(select(Attachment)).scalar_one()
+    stored = uploads / attachment.stored_name
+    assert stored.exists()
+    response = post_form(client, f"/projects/{project.id}/attachments/{attachment.id}/delete",
+                         {}, token_from=f"/projects/{project.id}/edit", follow_redirects=True)
+    assert "Файл вилучено." in response.get_data(as_text=True)
+    assert db.execute(select(Attachment)).first() is None
+    assert not stored.exists()
+
+
+def test_a_deleted_draft_takes_its_files_with_it(client, db, cycle, author, uploads):
+    project = make_project(db, cycle, author)
+    sign_in(client, author)
+    upload(client, project, "двір.jpg", jpeg_bytes(), "image/jpeg")
+    stored = uploads / db.execute(select(Attachment)).scalar_one().stored_name
+    response = post_form(client, f"/projects/{project.id}/delete", {},
+                         token_from=f"/projects/{project.id}/edit", follow_redirects=True)
+    assert "Чернетку видалено." in response.get_data(as_text=True)
+    assert db.execute(select(Project)).first() is None
+    assert not stored.exists()
