@@ -123,9 +123,3 @@ def status_label(status: ProjectStatus) -> str:
 def history_label(kind: str) -> str:
     """The public name of a history entry; kinds other parts record fall back to the code."""
     return str(HISTORY.get(kind, kind))
-
-
-def message(code: str, **values: object) -> str:
-    """A bridge, not an API: ``portal.review.commission`` still words a project refusal
-    with it. Remove it once review shows refusals with ``show_refusal``."""
-    return PROBLEMS.text(code, **values)

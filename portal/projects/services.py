@@ -38,11 +38,6 @@ from portal.projects.rules import (
 )
 from portal.refusal import Problem, Refused
 
-#: A bridge, not an API: ``portal.review`` still names ``ProjectError`` in two ``except``
-#: clauses (``decisions.record_decision``, ``commission.begin_review``). Remove it once
-#: review catches ``Refused``.
-ProjectError = Refused
-
 #: The form field each completeness problem belongs to.
 COMPLETENESS_FIELDS = {
     "title_required": "title", "summary_required": "summary", "problem_required": "problem",

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask_babel import LazyString
 
 from portal.i18n import _l
-from portal.refusal import Catalogue, Problem
-from portal.review.messages import problem_message
+from portal.refusal import Catalogue, Problem, Refused
 
 PROBLEMS = Catalogue({
     "reason_required": _l("Give the reason."),
@@ -27,8 +24,8 @@ PROBLEMS = Catalogue({
 })
 
 
-def review_problem(codes: Sequence[str]) -> Problem:
-    """The review part's refusal of a decision as one problem: the words of its ``codes``,
-    one after the other, in the reader's language when shown."""
-    words = LazyString(lambda: " ".join(problem_message(code) for code in codes))
-    return PROBLEMS("review", codes=list(codes), review=words)
+def review_problem(refused: Refused) -> Problem:
+    """The review part's refusal of a decision as one problem above the commission's form:
+    its problems' own words, one after the other, in the reader's language when shown."""
+    words = LazyString(lambda: " ".join(str(problem) for problem in refused.problems))
+    return PROBLEMS("review", codes=refused.codes, review=words)

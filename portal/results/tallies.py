@@ -35,7 +35,6 @@ from portal.results.models import Tally
 from portal.review.decisions import cycle_decisions_in_force, record_cycle_decision
 from portal.review.models import Meeting
 from portal.review.rules import DecisionKind
-from portal.review.services import ReviewError
 from portal.voting.models import Ballot, BallotChoice
 from portal.voting.permissions import vote_over
 
@@ -150,8 +149,8 @@ def _decide(session: Session, *, actor: User, meeting: Meeting, cycle: Cycle, ki
             session, actor=actor, meeting=meeting, kind=kind, votes_for=votes[0],
             votes_against=votes[1], abstained=votes[2], payload=payload,
             reason_text=reason_text, now=now)
-    except ReviewError as error:
-        raise Refused(review_problem(error.codes)) from None
+    except Refused as refused:
+        raise Refused(review_problem(refused)) from None
 
 
 def approve_tally(

@@ -18,11 +18,10 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
-from portal.db import after_commit, db_session, doom
+from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.projects import services as projects
-from portal.projects.messages import message as project_message
 from portal.projects.models import Project
 from portal.refusal import Refused
 from portal.review import decisions, services
@@ -340,10 +339,8 @@ def begin_review(cycle_id: int):
         return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
     try:
         projects.begin_review(session, cycle=cycle, actor=current_user, now=utcnow())
-    except projects.ProjectError as error:
-        # Until the projects part refuses with Refused: then ``show_refusal(refused)``.
-        doom()
-        flash(project_message(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
     else:
         flash(_("The submitted projects are handed to the commission."), "success")
     return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))

@@ -27,7 +27,7 @@ from portal.clock import KYIV
 from portal.cycles.models import Cycle
 from portal.projects import services as project_services
 from portal.projects.models import Project
-from portal.projects.rules import Event, ProjectStatus, TransitionError, allowed_events
+from portal.projects.rules import Event, ProjectStatus, allowed_events
 from portal.refusal import Refused
 from portal.review.messages import PROBLEMS, REFUSALS
 from portal.review.models import Complaint, Decision, Meeting, MeetingStatus, payload_text
@@ -168,7 +168,7 @@ def record_decision(
             project_services.change_status(
                 session, project=project, event=event, actor=actor, now=now,
                 text=decision.reason_text, details=details, revision_deadline=deadline)
-        except (TransitionError, project_services.ProjectError):
+        except Refused:
             # Both were checked before anything was stored; this guards against a change.
             raise Refused(REFUSALS("transition_refused")) from None
     if complaint is not None:

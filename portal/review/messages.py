@@ -90,13 +90,3 @@ REFUSALS = Catalogue({
     "already_superseded": _l("This decision has already been corrected."),
     "cost_items_required": _l("Enter at least one line of the adjusted estimate."),
 })
-
-
-def problem_message(code: str) -> str:
-    """The sentence for a refusal code, from either table.
-
-    Only ``portal.results.commission`` still needs it: ``portal.results.tallies`` keeps the
-    codes of review's refusal and drops their words. Remove it once results lets review's
-    ``Refused`` through.
-    """
-    return (PROBLEMS if code in PROBLEMS else REFUSALS).text(code)

@@ -49,11 +49,6 @@ EXPERTISE_STATUSES = frozenset({
 })
 
 
-#: The old name of review's refusal, kept only because ``portal.results.tallies`` still
-#: catches it (to re-wrap review's codes); remove it once results lets ``Refused`` through.
-ReviewError = Refused
-
-
 @dataclass(frozen=True)
 class CostLine:
     """One line of an adjusted estimate as entered: quantity exact, price in kopecks."""
