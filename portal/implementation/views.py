@@ -19,7 +19,7 @@ from portal.access import guard_blueprint
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
-from portal.forms import ActionForm
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _, ngettext
 from portal.implementation import services
 from portal.implementation.forms import StatusForm, UpdateForm
@@ -32,11 +32,10 @@ from portal.implementation.messages import (
 )
 from portal.implementation.models import ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import ImplementationStatus, prozorro_url
-from portal.programs.messages import problem as program_problem
 from portal.programs.models import FundingLine
 from portal.programs.permissions import MANAGERS, can_see_program
-from portal.programs.services import ProgramError
 from portal.projects.views import upload_store
+from portal.refusal import Refused
 from portal.uploads import AttachmentKind, UploadProblem, check_upload, serve
 
 bp = Blueprint("implementation", __name__, url_prefix="/implementation")
@@ -201,11 +200,9 @@ def fund_winners(cycle_id: int):
         abort(400)
     try:
         lines = fund_winners_of(db_session(), cycle=cycle, actor=current_user, now=utcnow())
-    except ProgramError as error:
-        db_session().rollback()
-        flash(program_problem(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("programs.index"))
-    db_session().commit()
     flash(ngettext("%(num)d winner became a funding line.",
                    "%(num)d winners became funding lines.", len(lines)), "success")
     return redirect(url_for("program_admin.measure", measure_id=cycle.measure_id))

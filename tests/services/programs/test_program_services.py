@@ -13,13 +13,14 @@ from portal.clock import utcnow
 from portal.programs import funding, services
 from portal.programs.models import FundingLine, MeasureExecutionText
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure, ProgramProblem
+from portal.refusal import Refused
 from tests.services.programs.factory import make_program, plan
 
 NOW = utcnow()
 
 
 def refused(code: ProgramProblem):
-    return pytest.raises(services.ProgramError, match=f"^{code.value}$")
+    return pytest.raises(Refused, match=f"^{code.value}$")
 
 
 def test_a_program_code_is_unique(db):

@@ -17,12 +17,13 @@ from portal.cycles import services as cycle_services
 from portal.implementation import services as implementation
 from portal.implementation.funding import fund_winners
 from portal.implementation.rules import ImplementationStatus
-from portal.programs import funding, services
+from portal.programs import funding
 from portal.programs.models import FundingLine
 from portal.programs.rules import IndicatorGroup, PortalFigure, ProgramProblem
 from portal.programs.winners import link_cycle
 from portal.projects.models import CoAuthor
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 from portal.reports.cycle_figures import count_voters
 from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
@@ -85,17 +86,17 @@ def test_funding_winners_twice_adds_nothing(db, scene):
 
 def test_a_winners_line_cannot_be_deleted_while_it_is_a_winner(db, scene):
     line = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)[0]
-    with pytest.raises(services.ProgramError, match=ProgramProblem.WINNER_LINE.value):
+    with pytest.raises(Refused, match=ProgramProblem.WINNER_LINE.value):
         funding.delete_line(db, actor=None, line=line, now=NOW)
 
 
 def test_a_cycle_without_a_measure_or_outside_the_term_is_refused(db, scene):
     cycle = scene["cycle"]
     link_cycle(db, actor=None, cycle=cycle, measure=None, now=NOW)
-    with pytest.raises(services.ProgramError, match=ProgramProblem.CYCLE_NOT_LINKED.value):
+    with pytest.raises(Refused, match=ProgramProblem.CYCLE_NOT_LINKED.value):
         fund_winners(db, cycle=cycle, actor=None, now=NOW)
     other, measures = make_program(db, code="older", start=2001, end=2003)
-    with pytest.raises(services.ProgramError, match=ProgramProblem.YEAR_OUTSIDE_TERM.value):
+    with pytest.raises(Refused, match=ProgramProblem.YEAR_OUTSIDE_TERM.value):
         link_cycle(db, actor=None, cycle=cycle, measure=measures["1.2"], now=NOW)
 
 
