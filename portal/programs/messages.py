@@ -108,8 +108,3 @@ SHEET = Catalogue({
     SheetProblem.DUPLICATE_SOURCE: _l("The measure already has a row for this source."),
     SheetProblem.AMOUNT: _l("The amount is not a number of thousands of hryvnias, e.g. 34,0."),
 })
-
-REPORT_REQUESTS = {
-    "year_outside_term": _l("This year is outside the program's term."),
-    "bad_quarter": _l("A quarter is 1, 2, 3 or 4."),
-}

@@ -153,6 +153,7 @@ def test_the_command_line_refuses_an_unknown_program_or_year(app, db):
     assert result.exit_code != 0 and "no program" in result.output
     result = runner.invoke(args=["report", "annual", str(program.id), "2031"])
     assert result.exit_code != 0 and "year_outside_term" in result.output
+    assert "Error: year_outside_term: test-program runs 2023-2025" in result.output
 
 
 @pytest.mark.parametrize(("path", "mimetype", "disposition"), [
