@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -19,8 +21,12 @@ from tests.services.programs.factory import make_program, plan
 NOW = utcnow()
 
 
-def refused(code: ProgramProblem):
-    return pytest.raises(Refused, match=f"^{code.value}$")
+@contextmanager
+def refused(code: ProgramProblem) -> Iterator[None]:
+    """The block is refused for this one reason."""
+    with pytest.raises(Refused) as caught:
+        yield
+    assert caught.value.codes == [code]
 
 
 def test_a_program_code_is_unique(db):
