@@ -28,11 +28,13 @@ from sqlalchemy.orm import Session
 from portal.cycles.models import Cycle
 from portal.implementation.models import Implementation
 from portal.implementation.rules import ImplementationStatus
+from portal.programs.messages import PROBLEMS
 from portal.programs.models import FundingLine, Measure
 from portal.programs.rules import FundingSource, ProgramProblem, check_year_in_term
-from portal.programs.services import ProgramError, audit_change
+from portal.programs.services import audit_change
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 
 
 def _title(project: Project) -> str:
@@ -43,15 +45,16 @@ def fund_winners(session: Session, *, cycle: Cycle, actor: Any, now: datetime
                  ) -> list[FundingLine]:
     """Give each winner of ``cycle`` without a line its funding line; return the new lines.
 
-    Refuses with ``cycle_not_linked`` when the cycle has no measure and with
-    ``year_outside_term`` when its budget year is outside the measure's program.
+    Refuses (``Refused``, the program's problems) with ``cycle_not_linked`` when the cycle
+    has no measure and with ``year_outside_term`` when its budget year is outside the
+    measure's program.
     """
     measure = session.get(Measure, cycle.measure_id) if cycle.measure_id else None
     if measure is None:
-        raise ProgramError(ProgramProblem.CYCLE_NOT_LINKED)
+        raise Refused(PROBLEMS(ProgramProblem.CYCLE_NOT_LINKED))
     program = measure.task.program
     if check_year_in_term(cycle.budget_year, program.start_year, program.end_year):
-        raise ProgramError(ProgramProblem.YEAR_OUTSIDE_TERM)
+        raise Refused(PROBLEMS(ProgramProblem.YEAR_OUTSIDE_TERM))
     winners = session.scalars(
         select(Project).where(Project.cycle_id == cycle.id, Project.status == ProjectStatus.WINNER)
         .where(~select(FundingLine.id).where(FundingLine.project_id == Project.id).exists())

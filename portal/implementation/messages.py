@@ -1,9 +1,10 @@
-"""The words for implementation statuses and for the codes its rules refuse with."""
+"""The words for implementation statuses and for the problems its rules refuse with."""
 
 from __future__ import annotations
 
 from portal.i18n import _l
 from portal.implementation.rules import ImplementationProblem, ImplementationStatus
+from portal.refusal import Catalogue
 from portal.uploads import UploadProblem
 
 STATUS_LABELS = {
@@ -22,7 +23,7 @@ STATUS_BADGES = {
     ImplementationStatus.NOT_IMPLEMENTED: "bad",
 }
 
-PROBLEMS = {
+PROBLEMS = Catalogue({
     ImplementationProblem.TENDER_FORMAT: _l("A Prozorro tender number looks like "
                                             "UA-2018-05-14-000123-a."),
     ImplementationProblem.PROGRESS_RANGE: _l("Progress is a percentage from 0 to 100."),
@@ -33,9 +34,9 @@ PROBLEMS = {
     ImplementationProblem.UPDATE_DATE_FUTURE: _l("The date of an update cannot be in the "
                                                  "future."),
     ImplementationProblem.TEXT_REQUIRED: _l("Write what happened."),
-}
+})
 
-UPLOADS = {
+UPLOADS = Catalogue({
     UploadProblem.EMPTY: _l("The file is empty."),
     UploadProblem.TOO_LARGE: _l("The file is too large."),
     UploadProblem.BAD_NAME: _l("The file name is not acceptable."),
@@ -45,16 +46,8 @@ UPLOADS = {
     UploadProblem.BROKEN_IMAGE: _l("The photo is damaged."),
     UploadProblem.IMAGE_TOO_BIG: _l("The photo has too many pixels."),
     UploadProblem.PDF_SCRIPT: _l("Only JPEG, PNG and WebP photos are accepted."),
-}
+})
 
 
 def status_label(status: ImplementationStatus) -> str:
     return str(STATUS_LABELS[status])
-
-
-def problem(code: ImplementationProblem) -> str:
-    return str(PROBLEMS[code])
-
-
-def upload_problem(code: UploadProblem) -> str:
-    return str(UPLOADS[code])

@@ -1,7 +1,8 @@
 """Use cases of implementation tracking: status and progress, public updates with photos.
 
 Photos are checked by ``portal.uploads`` (content, size, name) before anything is stored,
-and written under random names by the upload store the view passes in.
+and written under random names by the upload store the view passes in. Refusals raise
+``Refused`` with every problem found, from ``portal.implementation.messages.PROBLEMS``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.implementation.messages import PROBLEMS
 from portal.implementation.models import Implementation, ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import (
     ImplementationProblem,
@@ -23,15 +25,14 @@ from portal.implementation.rules import (
 )
 from portal.programs.models import FundingLine, Measure, Program, Task
 from portal.programs.services import audit_change
+from portal.refusal import Refused
 from portal.uploads import CheckedFile, UploadStore
 
 
-class ImplementationError(Exception):
-    """A refused change with every (field, problem) found."""
-
-    def __init__(self, problems: Sequence[tuple[str, ImplementationProblem]]) -> None:
-        super().__init__(", ".join(code.value for _, code in problems))
-        self.problems = list(problems)
+def _refuse(problems: Sequence[tuple[str, ImplementationProblem]]) -> None:
+    """Refuse with every (field, problem) the rules found, if any."""
+    if problems:
+        raise Refused(*(PROBLEMS(code, field) for field, code in problems))
 
 
 def record_for(session: Session, line: FundingLine, *, actor: Any, now: datetime
@@ -51,9 +52,7 @@ def set_status(
 ) -> Implementation:
     """Record where the implementation stands; "implemented" means 100 %."""
     tender_number = tender_number.strip()
-    problems = status_problems(status, progress, reason, tender_number)
-    if problems:
-        raise ImplementationError(problems)
+    _refuse(status_problems(status, progress, reason, tender_number))
     record = record_for(session, line, actor=actor, now=now)
     before = (record.status.value, record.progress)
     record.status, record.progress = status, progress
@@ -72,9 +71,7 @@ def post_update(
     photos: Sequence[CheckedFile], store: UploadStore, today: date, now: datetime,
 ) -> ImplementationUpdate:
     """Publish a dated note on the implementation with already checked photos."""
-    problems = check_update(posted_on, text, today)
-    if problems:
-        raise ImplementationError(problems)
+    _refuse(check_update(posted_on, text, today))
     record = record_for(session, line, actor=actor, now=now)
     update = ImplementationUpdate(implementation=record, posted_on=posted_on, text=text.strip(),
                                   author_id=getattr(actor, "id", None), created_at=now)

@@ -1,4 +1,5 @@
-"""Implementation pages: every winner's progress with a map (public), and staff's updates."""
+"""Implementation pages: every winner's progress with a map (public), and staff's updates.
+The request commits (``portal.db``); a refusal is shown with ``show_refusal``."""
 
 from __future__ import annotations
 
@@ -18,25 +19,19 @@ from wtforms import SelectChoice
 from portal.access import guard_blueprint
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import db_session, get_or_404
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _, ngettext
 from portal.implementation import services
 from portal.implementation.forms import StatusForm, UpdateForm
 from portal.implementation.funding import fund_winners as fund_winners_of
-from portal.implementation.messages import (
-    STATUS_BADGES,
-    problem,
-    status_label,
-    upload_problem,
-)
+from portal.implementation.messages import STATUS_BADGES, UPLOADS, status_label
 from portal.implementation.models import ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import ImplementationStatus, prozorro_url
-from portal.programs.messages import problem as program_problem
 from portal.programs.models import FundingLine
 from portal.programs.permissions import MANAGERS, can_see_program
-from portal.programs.services import ProgramError
 from portal.projects.views import upload_store
+from portal.refusal import Refused
 from portal.uploads import AttachmentKind, UploadProblem, check_upload, serve
 
 bp = Blueprint("implementation", __name__, url_prefix="/implementation")
@@ -93,7 +88,7 @@ def show(line_id: int):
 
 @bp.route("/photos/<int:photo_id>")
 def photo(photo_id: int):
-    found = db_session().get(UpdatePhoto, photo_id) or abort(404)
+    found = get_or_404(UpdatePhoto, photo_id)
     _public_line(found.update.implementation.line_id)
     return serve(upload_store(), stored_name=found.stored_name,
                  content_type=found.content_type, kind=AttachmentKind.PHOTO,
@@ -121,7 +116,7 @@ def _edit_page(line: FundingLine, form: StatusForm, update_form: UpdateForm, sta
 
 @staff.route("/<int:line_id>", methods=["GET", "POST"])
 def edit(line_id: int):
-    line = db_session().get(FundingLine, line_id) or abort(404)
+    line = get_or_404(FundingLine, line_id)
     form = _status_form(line, submitted=request.method == "POST")
     if form.submitted_and_valid:
         try:
@@ -129,12 +124,9 @@ def edit(line_id: int):
                                 status=ImplementationStatus(form.status.data),
                                 progress=form.progress.data, reason=form.reason.data or "",
                                 tender_number=form.tender_number.data or "", now=utcnow())
-        except services.ImplementationError as error:
-            db_session().rollback()
-            for field, code in error.problems:
-                form.add_error(field, problem(code))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The implementation status is saved."), "success")
             return redirect(url_for("implementation_admin.edit", line_id=line.id))
     return _edit_page(line, form, UpdateForm(posted_on=kyiv_today()),
@@ -154,7 +146,7 @@ def _checked_photos(form: UpdateForm) -> list | None:
                               max_bytes=store.max_bytes)
         if isinstance(result, UploadProblem) or result.type.kind is not AttachmentKind.PHOTO:
             code = result if isinstance(result, UploadProblem) else UploadProblem.NOT_ALLOWED
-            form.add_error("photos", f"{storage.filename}: {upload_problem(code)}")
+            form.add_error("photos", f"{storage.filename}: {UPLOADS.text(code)}")
             return None
         checked.append(result)
     return checked
@@ -162,7 +154,7 @@ def _checked_photos(form: UpdateForm) -> list | None:
 
 @staff.route("/<int:line_id>/updates", methods=["POST"])
 def post_update(line_id: int):
-    line = db_session().get(FundingLine, line_id) or abort(404)
+    line = get_or_404(FundingLine, line_id)
     form = UpdateForm.from_request()
     if form.validate() and (photos := _checked_photos(form)) is not None:
         try:
@@ -170,12 +162,9 @@ def post_update(line_id: int):
                                  posted_on=form.posted_on.data, text=form.text.data,
                                  photos=photos, store=upload_store(), today=kyiv_today(),
                                  now=utcnow())
-        except services.ImplementationError as error:
-            db_session().rollback()
-            for field, code in error.problems:
-                form.add_error(field, problem(code))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The update is published."), "success")
             return redirect(url_for("implementation_admin.edit", line_id=line.id))
     return _edit_page(line, _status_form(line, submitted=False), form, 400)
@@ -183,12 +172,11 @@ def post_update(line_id: int):
 
 @staff.route("/updates/<int:update_id>/delete", methods=["POST"])
 def delete_update(update_id: int):
-    update = db_session().get(ImplementationUpdate, update_id) or abort(404)
+    update = get_or_404(ImplementationUpdate, update_id)
     line_id = update.implementation.line_id
     if ActionForm.from_request().validate():
         services.delete_update(db_session(), actor=current_user, update=update,
                                store=upload_store(), now=utcnow())
-        db_session().commit()
         flash(_("The update is removed."), "success")
     return redirect(url_for("implementation_admin.edit", line_id=line_id))
 
@@ -196,16 +184,14 @@ def delete_update(update_id: int):
 @staff.route("/cycles/<int:cycle_id>/fund-winners", methods=["POST"])
 def fund_winners(cycle_id: int):
     """Turn the cycle's approved winners into funding lines (the approval step does it too)."""
-    cycle = db_session().get(Cycle, cycle_id) or abort(404)
+    cycle = get_or_404(Cycle, cycle_id)
     if not ActionForm.from_request().validate():
         abort(400)
     try:
         lines = fund_winners_of(db_session(), cycle=cycle, actor=current_user, now=utcnow())
-    except ProgramError as error:
-        db_session().rollback()
-        flash(program_problem(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
         return redirect(url_for("programs.index"))
-    db_session().commit()
     flash(ngettext("%(num)d winner became a funding line.",
                    "%(num)d winners became funding lines.", len(lines)), "success")
     return redirect(url_for("program_admin.measure", measure_id=cycle.measure_id))

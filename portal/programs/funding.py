@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.programs.messages import PROBLEMS
 from portal.programs.models import (
     Department,
     Financing,
@@ -33,13 +34,14 @@ from portal.programs.rules import (
     check_payment_date,
     check_year_in_term,
 )
-from portal.programs.services import ProgramError, audit_change, unique_or_refuse
+from portal.programs.services import audit_change, unique_or_refuse
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 
 
 def _check_year(program: Program, year: int, field: str = "year") -> None:
     if check_year_in_term(year, program.start_year, program.end_year):
-        raise ProgramError(ProgramProblem.YEAR_OUTSIDE_TERM, field)
+        raise Refused(PROBLEMS(ProgramProblem.YEAR_OUTSIDE_TERM, field))
 
 
 def plan_line(
@@ -73,9 +75,9 @@ def change_line(
 def delete_line(session: Session, *, actor: Any, line: FundingLine, now: datetime) -> None:
     """Remove a line nobody has been paid on; a winner's line stays with its project."""
     if line.financings:
-        raise ProgramError(ProgramProblem.HAS_PAYMENTS)
+        raise Refused(PROBLEMS(ProgramProblem.HAS_PAYMENTS))
     if line.project is not None and line.project.status is ProjectStatus.WINNER:
-        raise ProgramError(ProgramProblem.WINNER_LINE)
+        raise Refused(PROBLEMS(ProgramProblem.WINNER_LINE))
     session.delete(line)
     session.flush()
     audit_change(session, actor, "funding_line.deleted", line, now, measure=line.measure.number,
@@ -88,9 +90,9 @@ def record_payment(
 ) -> Financing:
     """Record money actually paid on a line ("фактично профінансовано")."""
     if check_payment_date(paid_on, line.year):
-        raise ProgramError(ProgramProblem.PAYMENT_OUTSIDE_YEAR, "paid_on")
+        raise Refused(PROBLEMS(ProgramProblem.PAYMENT_OUTSIDE_YEAR, "paid_on"))
     if amount <= 0:
-        raise ProgramError(ProgramProblem.AMOUNT_NOT_POSITIVE, "amount")
+        raise Refused(PROBLEMS(ProgramProblem.AMOUNT_NOT_POSITIVE, "amount"))
     payment = Financing(line=line, paid_on=paid_on, amount=amount, document=document.strip(),
                         recorded_by_id=getattr(actor, "id", None), recorded_at=now)
     session.add(payment)
@@ -131,7 +133,7 @@ def save_indicator(
     """Add an indicator at the end of its group, or change one."""
     _check_year(program, year)
     if data.figure is not None and data.actual is not None:
-        raise ProgramError(ProgramProblem.FIGURE_NEEDS_NO_ACTUAL, "actual")
+        raise Refused(PROBLEMS(ProgramProblem.FIGURE_NEEDS_NO_ACTUAL, "actual"))
     with unique_or_refuse(session, ProgramProblem.LINE_EXISTS):
         if indicator is None or indicator.group != data.group:
             last = session.scalar(

@@ -1,4 +1,6 @@
-"""Staff pages for the money and the results: lines, payments, indicators, execution texts."""
+"""Staff pages for the money and the results: lines, payments, indicators, execution texts.
+Each view calls one service; the request commits (``portal.db``), and a refusal is shown
+with ``show_refusal``."""
 
 from __future__ import annotations
 
@@ -10,11 +12,11 @@ from wtforms import SelectChoice
 from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import db_session, get_or_404
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.money import AmountError, format_thousands, parse_hryvnias, parse_thousands
-from portal.programs import funding, services, winners
+from portal.programs import funding, winners
 from portal.programs.forms import (
     ExecutionTextForm,
     IndicatorForm,
@@ -22,13 +24,7 @@ from portal.programs.forms import (
     LineForm,
     PaymentForm,
 )
-from portal.programs.messages import (
-    FIGURE_LABELS,
-    GROUP_LABELS,
-    SOURCE_LABELS,
-    amount_problem,
-    problem,
-)
+from portal.programs.messages import AMOUNTS, FIGURE_LABELS, GROUP_LABELS, PROBLEMS, SOURCE_LABELS
 from portal.programs.models import Department, Financing, FundingLine, Indicator, Measure, Program
 from portal.programs.permissions import MANAGERS
 from portal.programs.rules import (
@@ -40,25 +36,17 @@ from portal.programs.rules import (
     parse_figure,
 )
 from portal.programs.staff_views import department_choices, measure_form, measure_page
+from portal.refusal import Refused
 
 bp = Blueprint("program_money", __name__, url_prefix="/staff/funding")
 guard_blueprint(bp, *MANAGERS)
-
-
-def _get(model, object_id: int):
-    return db_session().get(model, object_id) or abort(404)
-
-
-def _refused(form, error: services.ProgramError) -> None:
-    db_session().rollback()
-    form.add_error(error.field, problem(error.code))
 
 
 def _kopecks(form, field: str, parse) -> int | None:
     try:
         return parse(form[field].data)
     except AmountError as error:
-        form.add_error(field, amount_problem(error.problem))
+        form.add_error(field, AMOUNTS.text(error.problem))
         return None
 
 
@@ -70,7 +58,7 @@ def _department(form) -> Department | None:
 
 @bp.route("/measures/<int:measure_id>/lines", methods=["POST"])
 def plan_line(measure_id: int):
-    measure = _get(Measure, measure_id)
+    measure = get_or_404(Measure, measure_id)
     form = LineForm.from_request()
     form.year.choices = [SelectChoice(str(y), str(y)) for y in measure.task.program.years]
     form.source.choices = [SelectChoice(s.value, str(SOURCE_LABELS[s])) for s in FundingSource]
@@ -81,10 +69,9 @@ def plan_line(measure_id: int):
                               year=form.year.data, source=FundingSource(form.source.data),
                               planned=planned, department=_department(form),
                               title=form.title.data or "", now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The funding line is planned."), "success")
             return redirect(url_for("program_admin.measure", measure_id=measure.id))
     return measure_page(measure, measure_form(measure), line_form=form), 400
@@ -104,7 +91,7 @@ def _line_page(line: FundingLine, form: LineChangeForm | None = None,
 
 @bp.route("/lines/<int:line_id>", methods=["GET", "POST"])
 def line(line_id: int):
-    line = _get(FundingLine, line_id)
+    line = get_or_404(FundingLine, line_id)
     if request.method == "GET":
         return _line_page(line)
     form = LineChangeForm.from_request()
@@ -113,7 +100,6 @@ def line(line_id: int):
         funding.change_line(db_session(), actor=current_user, line=line, planned=planned,
                             department=_department(form), title=form.title.data or "",
                             now=utcnow())
-        db_session().commit()
         flash(_("The funding line is saved."), "success")
         return redirect(url_for("program_money.line", line_id=line.id))
     return _line_page(line, form=form, status=400)
@@ -121,33 +107,30 @@ def line(line_id: int):
 
 @bp.route("/lines/<int:line_id>/delete", methods=["POST"])
 def delete_line(line_id: int):
-    line = _get(FundingLine, line_id)
+    line = get_or_404(FundingLine, line_id)
     measure_id = line.measure_id
     if ActionForm.from_request().validate():
         try:
             funding.delete_line(db_session(), actor=current_user, line=line, now=utcnow())
-        except services.ProgramError as error:
-            db_session().rollback()
-            flash(problem(error.code), "error")
+        except Refused as refused:
+            show_refusal(refused)
             return redirect(url_for("program_money.line", line_id=line_id))
-        db_session().commit()
         flash(_("The funding line is deleted."), "success")
     return redirect(url_for("program_admin.measure", measure_id=measure_id))
 
 
 @bp.route("/lines/<int:line_id>/payments", methods=["POST"])
 def record_payment(line_id: int):
-    line = _get(FundingLine, line_id)
+    line = get_or_404(FundingLine, line_id)
     form = PaymentForm.from_request()
     if form.validate() and (amount := _kopecks(form, "amount", parse_hryvnias)) is not None:
         try:
             funding.record_payment(db_session(), actor=current_user, line=line,
                                    paid_on=form.paid_on.data, amount=amount,
                                    document=form.document.data, now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The payment is recorded."), "success")
             return redirect(url_for("program_money.line", line_id=line.id))
     return _line_page(line, payment_form=form, status=400)
@@ -155,18 +138,17 @@ def record_payment(line_id: int):
 
 @bp.route("/payments/<int:payment_id>/delete", methods=["POST"])
 def delete_payment(payment_id: int):
-    payment = _get(Financing, payment_id)
+    payment = get_or_404(Financing, payment_id)
     line_id = payment.line_id
     if ActionForm.from_request().validate():
         funding.delete_payment(db_session(), actor=current_user, payment=payment, now=utcnow())
-        db_session().commit()
         flash(_("The payment is removed."), "success")
     return redirect(url_for("program_money.line", line_id=line_id))
 
 
 @bp.route("/measures/<int:measure_id>/texts", methods=["POST"])
 def execution_text(measure_id: int):
-    measure = _get(Measure, measure_id)
+    measure = get_or_404(Measure, measure_id)
     form = ExecutionTextForm.from_request()
     year = request.form.get("year", type=int)
     program = measure.task.program
@@ -175,7 +157,6 @@ def execution_text(measure_id: int):
     if form.validate():
         funding.set_execution_text(db_session(), actor=current_user, measure=measure, year=year,
                                    text=form.text.data or "", now=utcnow())
-        db_session().commit()
         flash(_("The execution text for %(year)d is saved.", year=year), "success")
         return redirect(url_for("program_admin.measure", measure_id=measure.id))
     return measure_page(measure, measure_form(measure), text_form=form), 400
@@ -208,7 +189,7 @@ def _indicator_data(form: IndicatorForm) -> funding.IndicatorData | None:
             continue
         parsed = parse_figure(text)
         if isinstance(parsed, ProgramProblem):
-            form.add_error(name, problem(parsed))
+            form.add_error(name, PROBLEMS.text(parsed))
         figures[name] = parsed
     if form.errors or form.form_errors:
         return None
@@ -221,7 +202,7 @@ def _indicator_data(form: IndicatorForm) -> funding.IndicatorData | None:
 
 @bp.route("/programs/<int:program_id>/indicators/<int:year>", methods=["GET", "POST"])
 def indicators(program_id: int, year: int):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     if year not in program.years:
         abort(404)
     form = _indicator_form()
@@ -229,10 +210,9 @@ def indicators(program_id: int, year: int):
         try:
             funding.save_indicator(db_session(), actor=current_user, program=program, year=year,
                                    data=data, now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The indicator is saved."), "success")
             return redirect(url_for("program_money.indicators", program_id=program.id,
                                     year=year))
@@ -247,17 +227,16 @@ def indicators(program_id: int, year: int):
 
 @bp.route("/indicators/<int:indicator_id>", methods=["GET", "POST"])
 def indicator(indicator_id: int):
-    indicator = _get(Indicator, indicator_id)
+    indicator = get_or_404(Indicator, indicator_id)
     form = _indicator_form(indicator)
     if form.submitted_and_valid and (data := _indicator_data(form)):
         try:
             funding.save_indicator(db_session(), actor=current_user, program=indicator.program,
                                    year=indicator.year, data=data, indicator=indicator,
                                    now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The indicator is saved."), "success")
             return redirect(url_for("program_money.indicators", program_id=indicator.program_id,
                                     year=indicator.year))
@@ -268,12 +247,11 @@ def indicator(indicator_id: int):
 
 @bp.route("/indicators/<int:indicator_id>/delete", methods=["POST"])
 def delete_indicator(indicator_id: int):
-    indicator = _get(Indicator, indicator_id)
+    indicator = get_or_404(Indicator, indicator_id)
     program_id, year = indicator.program_id, indicator.year
     if ActionForm.from_request().validate():
         funding.delete_indicator(db_session(), actor=current_user, indicator=indicator,
                                  now=utcnow())
-        db_session().commit()
         flash(_("The indicator is deleted."), "success")
     return redirect(url_for("program_money.indicators", program_id=program_id, year=year))
 
@@ -281,7 +259,7 @@ def delete_indicator(indicator_id: int):
 @bp.route("/measures/<int:measure_id>/cycles", methods=["POST"])
 def link_cycle(measure_id: int):
     """Link a participatory-budget cycle to this measure, or unlink it (``unlink`` set)."""
-    measure = _get(Measure, measure_id)
+    measure = get_or_404(Measure, measure_id)
     cycle = db_session().get(Cycle, request.form.get("cycle", type=int) or 0)
     if not ActionForm.from_request().validate() or cycle is None:
         abort(400)
@@ -291,11 +269,9 @@ def link_cycle(measure_id: int):
     try:
         winners.link_cycle(db_session(), actor=current_user, cycle=cycle,
                            measure=None if unlink else measure, now=utcnow())
-    except services.ProgramError as error:
-        db_session().rollback()
-        flash(problem(error.code), "error")
+    except Refused as refused:
+        show_refusal(refused)
     else:
-        db_session().commit()
         flash(_("The cycle is unlinked.") if unlink
               else _("The cycle “%(name)s” is funded under this measure.", name=cycle.name),
               "success")

@@ -1,12 +1,13 @@
-"""The words for funding sources, indicator groups and portal figures, and for the codes that
-program rules, services, sheets and reports refuse with."""
+"""The words for funding sources, indicator groups and portal figures, and for the problems
+that program rules, services and sheets refuse with."""
 
 from __future__ import annotations
 
 from portal.i18n import _l
 from portal.money import AmountProblem
-from portal.programs.program_sheet import RowProblem, SheetProblem
+from portal.programs.program_sheet import SheetProblem
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure, ProgramProblem
+from portal.refusal import Catalogue
 
 SOURCE_LABELS = {
     FundingSource.CITY_BUDGET: _l("City budget"),
@@ -39,7 +40,7 @@ def figure_label(figure: PortalFigure) -> str:
     return str(FIGURE_LABELS[figure])
 
 
-PROBLEMS = {
+PROBLEMS = Catalogue({
     ProgramProblem.CODE_FORMAT: _l("Use 2-60 lowercase Latin letters, digits and hyphens."),
     ProgramProblem.CODE_TAKEN: _l("Another program already has this code."),
     ProgramProblem.TERM_ORDER: _l("The last year cannot come before the first."),
@@ -77,17 +78,17 @@ PROBLEMS = {
     ProgramProblem.TERMS_CHANGED_UNDER_LINES: _l("Funding lines are planned for years outside "
                                                  "the new term; change them first."),
     ProgramProblem.TEXT_REQUIRED: _l("This field is required."),
-}
+})
 
-AMOUNTS = {
+AMOUNTS = Catalogue({
     AmountProblem.EMPTY: _l("Enter the amount."),
     AmountProblem.NOT_A_NUMBER: _l("Enter the amount as digits, e.g. 1 234,56."),
     AmountProblem.NEGATIVE: _l("The amount cannot be negative."),
     AmountProblem.TOO_PRECISE: _l("The amount is more precise than a kopeck."),
     AmountProblem.TOO_LARGE: _l("The amount is too large."),
-}
+})
 
-SHEET = {
+SHEET = Catalogue({
     SheetProblem.UNREADABLE: _l("The file cannot be read as XLSX or CSV."),
     SheetProblem.EMPTY: _l("The file has no rows."),
     SheetProblem.TOO_MANY_ROWS: _l("The file has more than 5000 rows."),
@@ -106,22 +107,4 @@ SHEET = {
     SheetProblem.SOURCE_MISSING: _l("Amounts are given without a source of funding."),
     SheetProblem.DUPLICATE_SOURCE: _l("The measure already has a row for this source."),
     SheetProblem.AMOUNT: _l("The amount is not a number of thousands of hryvnias, e.g. 34,0."),
-}
-
-REPORT_REQUESTS = {
-    "year_outside_term": _l("This year is outside the program's term."),
-    "bad_quarter": _l("A quarter is 1, 2, 3 or 4."),
-}
-
-
-def problem(code: ProgramProblem) -> str:
-    return str(PROBLEMS[code])
-
-
-def amount_problem(code: AmountProblem) -> str:
-    return str(AMOUNTS[code])
-
-
-def sheet_problem(found: RowProblem | SheetProblem) -> str:
-    code = found.code if isinstance(found, RowProblem) else found
-    return str(SHEET[code])
+})

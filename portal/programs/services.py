@@ -1,10 +1,11 @@
 """Use cases of program maintenance: the program, its decisions, tasks, measures, departments.
 
 Every function takes the session and the acting user explicitly, flushes and never
-commits; every change is written to the audit log. Refusals raise :class:`ProgramError`
-with a :class:`~portal.programs.rules.ProgramProblem` code and, where it applies, the name
-of the form field at fault. Uniqueness is left to the database: a UNIQUE constraint
-refuses the second of two concurrent requests, and the service turns that into a code.
+commits; every change is written to the audit log. Refusals raise ``Refused`` with a
+problem of ``portal.programs.messages.PROBLEMS`` (its code a
+:class:`~portal.programs.rules.ProgramProblem`) and, where it applies, the name of the form
+field at fault. Uniqueness is left to the database: a UNIQUE constraint refuses the second
+of two concurrent requests, and the service turns that into a problem.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.programs.messages import PROBLEMS
 from portal.programs.models import (
     Department,
     Financing,
@@ -31,15 +33,10 @@ from portal.programs.models import (
     measure_departments,
 )
 from portal.programs.rules import ProgramProblem, check_code, check_term
+from portal.refusal import Refused
 
-
-class ProgramError(Exception):
-    """A refused change: ``code`` says why, ``field`` names the form field at fault."""
-
-    def __init__(self, code: ProgramProblem, field: str | None = None) -> None:
-        super().__init__(code.value)
-        self.code = code
-        self.field = field
+#: Only until ``portal.results.tallies`` catches ``Refused`` from ``fund_winners`` itself.
+ProgramError = Refused
 
 
 @contextmanager
@@ -52,7 +49,7 @@ def unique_or_refuse(
             yield
             session.flush()
     except IntegrityError:
-        raise ProgramError(code, field) from None
+        raise Refused(PROBLEMS(code, field)) from None
 
 
 @dataclass(frozen=True)
@@ -77,9 +74,9 @@ class ProgramData:
 
 def _check_program_data(data: ProgramData) -> None:
     if check_code(data.code):
-        raise ProgramError(ProgramProblem.CODE_FORMAT, "code")
+        raise Refused(PROBLEMS(ProgramProblem.CODE_FORMAT, "code"))
     for problem in check_term(data.start_year, data.end_year):
-        raise ProgramError(problem, "end_year")
+        raise Refused(PROBLEMS(problem, "end_year"))
 
 
 def audit_change(
@@ -112,7 +109,7 @@ def update_program(
         .where((FundingLine.year < data.start_year) | (FundingLine.year > data.end_year))
     )
     if outside:
-        raise ProgramError(ProgramProblem.TERMS_CHANGED_UNDER_LINES, "end_year")
+        raise Refused(PROBLEMS(ProgramProblem.TERMS_CHANGED_UNDER_LINES, "end_year"))
     changed = {k: v for k, v in asdict(data).items() if getattr(program, k) != v}
     with unique_or_refuse(session, ProgramProblem.CODE_TAKEN, "code"):
         for key, value in changed.items():
@@ -161,7 +158,7 @@ def save_task(
 ) -> Task:
     """Add a priority task, or renumber and retitle one."""
     if number < 1:
-        raise ProgramError(ProgramProblem.MEASURE_NUMBER_FORMAT, "number")
+        raise Refused(PROBLEMS(ProgramProblem.MEASURE_NUMBER_FORMAT, "number"))
     with unique_or_refuse(session, ProgramProblem.TASK_NUMBER_TAKEN, "number"):
         if task is None:
             task = Task(program=program, number=number, title=title.strip())
@@ -180,7 +177,7 @@ def _has_payments(session: Session, *where: Any) -> bool:
 def delete_task(session: Session, *, actor: Any, task: Task, now: datetime) -> None:
     """Remove a task with its measures, unless money was paid under them."""
     if _has_payments(session, Task.id == task.id):
-        raise ProgramError(ProgramProblem.HAS_PAYMENTS)
+        raise Refused(PROBLEMS(ProgramProblem.HAS_PAYMENTS))
     program = task.program
     session.delete(task)
     session.flush()
@@ -202,7 +199,7 @@ class MeasureData:
 def _departments(session: Session, ids: Sequence[int]) -> list[Department]:
     found = list(session.scalars(select(Department).where(Department.id.in_(ids))))
     if len(found) != len(set(ids)):
-        raise ProgramError(ProgramProblem.UNKNOWN_DEPARTMENT, "departments")
+        raise Refused(PROBLEMS(ProgramProblem.UNKNOWN_DEPARTMENT, "departments"))
     return found
 
 
@@ -212,7 +209,7 @@ def save_measure(
 ) -> Measure:
     """Add a measure to ``task`` or change one (it may move to another task)."""
     if data.seq < 1:
-        raise ProgramError(ProgramProblem.MEASURE_NUMBER_FORMAT, "number")
+        raise Refused(PROBLEMS(ProgramProblem.MEASURE_NUMBER_FORMAT, "number"))
     departments = _departments(session, data.department_ids)
     with unique_or_refuse(session, ProgramProblem.MEASURE_NUMBER_TAKEN, "number"):
         if measure is None:
@@ -232,7 +229,7 @@ def save_measure(
 def delete_measure(session: Session, *, actor: Any, measure: Measure, now: datetime) -> None:
     """Remove a measure with its lines, unless money was paid under it."""
     if _has_payments(session, Measure.id == measure.id):
-        raise ProgramError(ProgramProblem.HAS_PAYMENTS)
+        raise Refused(PROBLEMS(ProgramProblem.HAS_PAYMENTS))
     program, number = measure.task.program, measure.number
     session.delete(measure)
     session.flush()
@@ -277,7 +274,7 @@ def delete_department(
         select(FundingLine.id).where(FundingLine.department_id == department.id)
     )))
     if in_use:
-        raise ProgramError(ProgramProblem.DEPARTMENT_IN_USE)
+        raise Refused(PROBLEMS(ProgramProblem.DEPARTMENT_IN_USE))
     session.delete(department)
     session.flush()
     audit_change(session, actor, "department.deleted", department, now, name=department.name)

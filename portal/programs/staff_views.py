@@ -1,5 +1,6 @@
 """Staff pages of program maintenance: the program, its decisions, tasks, measures, departments,
-and the spreadsheet template and import. Each view parses, calls one service, commits."""
+and the spreadsheet template and import. Each view parses and calls one service; the request
+commits (``portal.db``), and a refusal is shown with ``show_refusal``."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from decimal import Decimal
 
 from flask import (
     Blueprint,
-    abort,
     flash,
     make_response,
     redirect,
@@ -22,8 +22,8 @@ from wtforms import SelectChoice
 from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
-from portal.db import db_session
-from portal.forms import ActionForm
+from portal.db import db_session, get_or_404
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.money import format_number
 from portal.programs import plan_import, program_sheet, services
@@ -37,7 +37,7 @@ from portal.programs.forms import (
     ProgramForm,
     TaskForm,
 )
-from portal.programs.messages import SOURCE_LABELS, problem, sheet_problem, source_label
+from portal.programs.messages import PROBLEMS, SHEET, SOURCE_LABELS, source_label
 from portal.programs.models import (
     Department,
     Measure,
@@ -48,6 +48,7 @@ from portal.programs.models import (
 )
 from portal.programs.permissions import MANAGERS
 from portal.programs.rules import FundingSource, ProgramProblem, parse_measure_number
+from portal.refusal import Refused
 
 bp = Blueprint("program_admin", __name__, url_prefix="/staff/programs")
 guard_blueprint(bp, *MANAGERS)
@@ -64,15 +65,6 @@ def program_words() -> dict:
 
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
-
-
-def _get(model, object_id: int):
-    return db_session().get(model, object_id) or abort(404)
-
-
-def _refused(form, error: services.ProgramError) -> None:
-    db_session().rollback()
-    form.add_error(error.field, problem(error.code))
 
 
 def department_choices(blank: str | None = None) -> list[SelectChoice]:
@@ -100,10 +92,9 @@ def new():
         try:
             program = services.create_program(db_session(), actor=current_user,
                                               data=_program_data(form), now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The program is created. Add its tasks and measures."), "success")
             return redirect(url_for("program_admin.manage", program_id=program.id))
     return render_template("programs/staff/program_form.html", form=form, program=None)
@@ -111,16 +102,15 @@ def new():
 
 @bp.route("/<int:program_id>/edit", methods=["GET", "POST"])
 def edit(program_id: int):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     form = ProgramForm.from_request(obj=program)
     if form.submitted_and_valid:
         try:
             services.update_program(db_session(), actor=current_user, program=program,
                                     data=_program_data(form), now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The program is saved."), "success")
             return redirect(url_for("program_admin.manage", program_id=program.id))
     return render_template("programs/staff/program_form.html", form=form, program=program)
@@ -128,7 +118,7 @@ def edit(program_id: int):
 
 @bp.route("/<int:program_id>", methods=["GET"])
 def manage(program_id: int):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     return render_template(
         "programs/staff/manage.html", program=program, task_form=TaskForm(),
         measure_form=measure_form(), amendment_form=AmendmentForm(), action=ActionForm(),
@@ -137,11 +127,10 @@ def manage(program_id: int):
 
 @bp.route("/<int:program_id>/publish", methods=["POST"])
 def publish(program_id: int):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     if ActionForm.from_request().validate():
         services.set_published(db_session(), actor=current_user, program=program,
                                published=not program.published, now=utcnow())
-        db_session().commit()
         flash(_("The program is published.") if program.published
               else _("The program is withdrawn from public view."), "success")
     return redirect(url_for("program_admin.manage", program_id=program.id))
@@ -149,7 +138,7 @@ def publish(program_id: int):
 
 @bp.route("/<int:program_id>/amendments", methods=["POST"])
 def add_amendment(program_id: int):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     form = AmendmentForm.from_request()
     if form.validate():
         try:
@@ -157,10 +146,9 @@ def add_amendment(program_id: int):
                                    decided_by=form.decided_by.data, decided_on=form.decided_on.data,
                                    number=form.number.data, summary=form.summary.data or "",
                                    now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The amendment is recorded."), "success")
             return redirect(url_for("program_admin.manage", program_id=program.id))
     return render_template("programs/staff/manage.html", program=program, task_form=TaskForm(),
@@ -170,12 +158,11 @@ def add_amendment(program_id: int):
 
 @bp.route("/amendments/<int:amendment_id>/delete", methods=["POST"])
 def delete_amendment(amendment_id: int):
-    amendment = _get(ProgramAmendment, amendment_id)
+    amendment = get_or_404(ProgramAmendment, amendment_id)
     program_id = amendment.program_id
     if ActionForm.from_request().validate():
         services.remove_amendment(db_session(), actor=current_user, amendment=amendment,
                                   now=utcnow())
-        db_session().commit()
         flash(_("The amendment is removed."), "success")
     return redirect(url_for("program_admin.manage", program_id=program_id))
 
@@ -183,18 +170,17 @@ def delete_amendment(amendment_id: int):
 @bp.route("/<int:program_id>/tasks", methods=["POST"])
 @bp.route("/tasks/<int:task_id>", methods=["GET", "POST"], endpoint="task")
 def save_task(program_id: int | None = None, task_id: int | None = None):
-    task = _get(Task, task_id) if task_id is not None else None
-    program = task.program if task else _get(Program, program_id)
+    task = get_or_404(Task, task_id) if task_id is not None else None
+    program = task.program if task else get_or_404(Program, program_id)
     form = TaskForm.from_request(obj=task)
     if form.submitted_and_valid:
         try:
             services.save_task(db_session(), actor=current_user, program=program,
                                number=form.number.data, title=form.title.data, task=task,
                                now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The task is saved."), "success")
             return redirect(url_for("program_admin.manage", program_id=program.id))
     status = 400 if request.method == "POST" else 200
@@ -204,16 +190,14 @@ def save_task(program_id: int | None = None, task_id: int | None = None):
 
 @bp.route("/tasks/<int:task_id>/delete", methods=["POST"])
 def delete_task(task_id: int):
-    task = _get(Task, task_id)
+    task = get_or_404(Task, task_id)
     program_id = task.program_id
     if ActionForm.from_request().validate():
         try:
             services.delete_task(db_session(), actor=current_user, task=task, now=utcnow())
-        except services.ProgramError as error:
-            db_session().rollback()
-            flash(problem(error.code), "error")
+        except Refused as refused:
+            show_refusal(refused)
         else:
-            db_session().commit()
             flash(_("The task is deleted."), "success")
     return redirect(url_for("program_admin.manage", program_id=program_id))
 
@@ -230,11 +214,11 @@ def measure_form(measure: Measure | None = None) -> MeasureForm:
 def _measure_task(program: Program, form: MeasureForm) -> tuple[Task, int] | None:
     parsed = parse_measure_number(form.number.data)
     if not isinstance(parsed, tuple):
-        form.add_error("number", problem(parsed))
+        form.add_error("number", PROBLEMS.text(parsed))
         return None
     task = next((t for t in program.tasks if t.number == parsed[0]), None)
     if task is None:
-        form.add_error("number", problem(ProgramProblem.UNKNOWN_TASK))
+        form.add_error("number", PROBLEMS.text(ProgramProblem.UNKNOWN_TASK))
         return None
     return task, parsed[1]
 
@@ -242,8 +226,8 @@ def _measure_task(program: Program, form: MeasureForm) -> tuple[Task, int] | Non
 @bp.route("/<int:program_id>/measures", methods=["POST"])
 @bp.route("/measures/<int:measure_id>", methods=["GET", "POST"], endpoint="measure")
 def save_measure(program_id: int | None = None, measure_id: int | None = None):
-    measure = _get(Measure, measure_id) if measure_id is not None else None
-    program = measure.task.program if measure else _get(Program, program_id)
+    measure = get_or_404(Measure, measure_id) if measure_id is not None else None
+    program = measure.task.program if measure else get_or_404(Program, program_id)
     form = measure_form(measure)
     if form.submitted_and_valid and (found := _measure_task(program, form)):
         task, seq = found
@@ -254,10 +238,9 @@ def save_measure(program_id: int | None = None, measure_id: int | None = None):
         try:
             saved = services.save_measure(db_session(), actor=current_user, task=task,
                                           data=data, measure=measure, now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The measure is saved."), "success")
             return redirect(url_for("program_admin.measure", measure_id=saved.id))
     if measure is None:
@@ -293,17 +276,15 @@ def _execution_texts(measure: Measure):
 
 @bp.route("/measures/<int:measure_id>/delete", methods=["POST"])
 def delete_measure(measure_id: int):
-    measure = _get(Measure, measure_id)
+    measure = get_or_404(Measure, measure_id)
     program_id = measure.task.program_id
     if ActionForm.from_request().validate():
         try:
             services.delete_measure(db_session(), actor=current_user, measure=measure,
                                     now=utcnow())
-        except services.ProgramError as error:
-            db_session().rollback()
-            flash(problem(error.code), "error")
+        except Refused as refused:
+            show_refusal(refused)
             return redirect(url_for("program_admin.measure", measure_id=measure_id))
-        db_session().commit()
         flash(_("The measure is deleted."), "success")
     return redirect(url_for("program_admin.manage", program_id=program_id))
 
@@ -315,10 +296,9 @@ def departments():
         try:
             services.save_department(db_session(), actor=current_user, name=form.name.data,
                                      now=utcnow())
-        except services.ProgramError as error:
-            _refused(form, error)
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            db_session().commit()
             flash(_("The department is added."), "success")
             return redirect(url_for("program_admin.departments"))
     listed = db_session().scalars(select(Department).order_by(Department.name)).all()
@@ -328,23 +308,21 @@ def departments():
 
 @bp.route("/departments/<int:department_id>/delete", methods=["POST"])
 def delete_department(department_id: int):
-    department = _get(Department, department_id)
+    department = get_or_404(Department, department_id)
     if ActionForm.from_request().validate():
         try:
             services.delete_department(db_session(), actor=current_user, department=department,
                                        now=utcnow())
-        except services.ProgramError as error:
-            db_session().rollback()
-            flash(problem(error.code), "error")
+        except Refused as refused:
+            show_refusal(refused)
         else:
-            db_session().commit()
             flash(_("The department is removed."), "success")
     return redirect(url_for("program_admin.departments"))
 
 
 @bp.route("/<int:program_id>/template.<any(xlsx, csv):fmt>")
 def template(program_id: int, fmt: str):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     rows = plan_import.program_template_rows(db_session(), program)
     if fmt == "csv":
         content, mimetype = program_sheet.rows_to_csv(rows), "text/csv; charset=utf-8"
@@ -375,7 +353,7 @@ def _sheet_instructions() -> list[str]:
 
 @bp.route("/<int:program_id>/import", methods=["GET", "POST"])
 def import_plan(program_id: int):
-    program = _get(Program, program_id)
+    program = get_or_404(Program, program_id)
     form = ImportForm.from_request()
     problems = []
     if form.submitted_and_valid:
@@ -384,10 +362,10 @@ def import_plan(program_id: int):
         table = (program_sheet.SheetProblem.TOO_MANY_ROWS if len(content) > MAX_SHEET_BYTES
                  else program_sheet.read_table(content, storage.filename or ""))
         if isinstance(table, program_sheet.SheetProblem):
-            form.add_error("file", sheet_problem(table))
+            form.add_error("file", SHEET.text(table))
         else:
             plan, found = program_sheet.parse_plan(table, program.years)
-            problems = [(p.line, p.column, sheet_problem(p), p.value) for p in found[:200]]
+            problems = [(p.line, p.column, SHEET.text(p.code), p.value) for p in found[:200]]
             if found:
                 form.add_error("file", _("Nothing was imported: the file has %(count)d "
                                          "problems.", count=len(found)))
@@ -395,16 +373,13 @@ def import_plan(program_id: int):
                 try:
                     summary = plan_import.import_plan(db_session(), actor=current_user,
                                                       program=program, plan=plan, now=utcnow())
-                except services.ProgramError as error:
-                    _refused(form, error)
-                    return render_template("programs/staff/import.html", program=program,
-                                           form=form, problems=problems,
-                                           instructions=_sheet_instructions()), 400
-                db_session().commit()
-                flash(_("Imported %(tasks)d tasks, %(measures)d measures and %(lines)d "
-                        "planned amounts.", tasks=summary.tasks, measures=summary.measures,
-                        lines=summary.lines), "success")
-                return redirect(url_for("program_admin.manage", program_id=program.id))
+                except Refused as refused:
+                    show_refusal(refused, form)
+                else:
+                    flash(_("Imported %(tasks)d tasks, %(measures)d measures and %(lines)d "
+                            "planned amounts.", tasks=summary.tasks, measures=summary.measures,
+                            lines=summary.lines), "success")
+                    return redirect(url_for("program_admin.manage", program_id=program.id))
     return render_template("programs/staff/import.html", program=program, form=form,
                            problems=problems, instructions=_sheet_instructions()
                            ), 400 if request.method == "POST" else 200

@@ -14,10 +14,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
+from portal.programs.messages import PROBLEMS
 from portal.programs.models import FundingLine, Measure
 from portal.programs.rules import ProgramProblem, check_year_in_term
-from portal.programs.services import ProgramError, audit_change
+from portal.programs.services import audit_change
 from portal.projects.models import Project
+from portal.refusal import Refused
 
 
 def link_cycle(
@@ -27,7 +29,7 @@ def link_cycle(
     if measure is not None:
         program = measure.task.program
         if check_year_in_term(cycle.budget_year, program.start_year, program.end_year):
-            raise ProgramError(ProgramProblem.YEAR_OUTSIDE_TERM, "cycle")
+            raise Refused(PROBLEMS(ProgramProblem.YEAR_OUTSIDE_TERM, "cycle"))
     before = cycle.measure_id
     cycle.measure_id = measure.id if measure is not None else None
     session.flush()

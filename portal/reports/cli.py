@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from portal.db import db_session
 from portal.programs.models import Program
+from portal.refusal import Refused
 from portal.reports.services import (
     ReportFormat,
     ReportKind,
-    ReportRequestError,
     ReportSpec,
     generate,
 )
@@ -49,9 +49,9 @@ def _emit(reference: str, spec: ReportSpec, fmt: str, output: str | None, lang: 
     with current_app.test_request_context("/"), force_locale(lang):
         try:
             result = generate(db_session(), program, spec, ReportFormat(fmt))
-        except ReportRequestError as error:
+        except Refused as refused:
             raise click.ClickException(
-                f"{error.code}: {program.code} runs {program.start_year}-{program.end_year}"
+                f"{refused.code}: {program.code} runs {program.start_year}-{program.end_year}"
             ) from None
     if output:
         with open(output, "wb") as handle:

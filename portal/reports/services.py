@@ -16,8 +16,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from portal.programs.models import Program
+from portal.refusal import Refused
 from portal.reports.annual import annual_data, annual_document
 from portal.reports.document import Document
+from portal.reports.messages import PROBLEMS
 from portal.reports.periods import ReportPeriod, build_period_report
 from portal.reports.program_documents import (
     appendix_data,
@@ -63,12 +65,8 @@ MIMETYPES = {
 }
 
 
-class ReportRequestError(ValueError):
-    """A report that cannot be made: ``code`` is ``year_outside_term`` or ``bad_quarter``."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
+#: Only until ``portal.api.views`` catches ``Refused`` from :meth:`ReportSpec.check` itself.
+ReportRequestError = Refused
 
 
 @dataclass(frozen=True)
@@ -80,10 +78,11 @@ class ReportSpec:
     quarter: int | None = None
 
     def check(self, program: Program) -> None:
+        """Refuse (``year_outside_term``, ``bad_quarter``) a report the program cannot have."""
         if self.kind.needs_year and (self.year is None or self.year not in program.years):
-            raise ReportRequestError("year_outside_term")
+            raise Refused(PROBLEMS("year_outside_term"))
         if self.kind is ReportKind.QUARTER and self.quarter not in (1, 2, 3, 4):
-            raise ReportRequestError("bad_quarter")
+            raise Refused(PROBLEMS("bad_quarter"))
 
     @property
     def period(self) -> ReportPeriod | None:

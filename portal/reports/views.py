@@ -10,13 +10,13 @@ from portal.access import guard_blueprint
 from portal.db import db_session
 from portal.programs.models import Program
 from portal.programs.permissions import can_manage_programs, can_see_program
+from portal.refusal import Refused
 from portal.reports.periods import report_due_date
 from portal.reports.records import decision_text, rollup
 from portal.reports.renderers.html import STANDALONE_POLICY
 from portal.reports.services import (
     ReportFormat,
     ReportKind,
-    ReportRequestError,
     ReportSpec,
     build,
     generate,
@@ -52,7 +52,7 @@ def _spec(program: Program, kind: str, year: int | None) -> ReportSpec:
         spec = ReportSpec(report_kind, year, quarter)
     try:
         spec.check(program)
-    except ReportRequestError:
+    except Refused:
         abort(404)
     return spec
 

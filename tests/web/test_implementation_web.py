@@ -13,6 +13,7 @@ from portal.clock import utcnow
 from portal.implementation.funding import fund_winners
 from portal.implementation.models import ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import ImplementationStatus
+from portal.programs.models import FundingLine
 from portal.programs.winners import link_cycle
 from portal.projects.rules import ProjectStatus
 from tests.conftest import post_form, sign_in
@@ -103,3 +104,25 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_published(staff_cl
 def test_residents_cannot_change_the_implementation(client, make_user, winner):
     sign_in(client, make_user(Role.RESIDENT))
     assert client.get(f"/staff/implementation/{winner.id}").status_code == 403
+
+
+def test_an_update_dated_in_the_future_is_refused_in_words(staff_client, db, winner):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, f"{page}/updates", {
+        "posted_on": "2999-01-01", "text": "Завтра"}, token_from=page)
+    assert response.status_code == 400
+    assert "Дата новини не може бути в майбутньому." in response.get_data(as_text=True)
+    assert db.scalars(select(ImplementationUpdate)).all() == []
+
+
+def test_funding_the_winners_of_an_unlinked_cycle_is_refused_on_the_next_page(
+        staff_client, db, make_user):
+    admin = make_user(Role.ADMIN)
+    cycle = make_cycle(db, admin)
+    make_project(db, cycle, make_user(Role.RESIDENT), status=ProjectStatus.WINNER)
+    response = post_form(staff_client, f"/staff/implementation/cycles/{cycle.id}/fund-winners",
+                         {}, token_from="/programs/")
+    assert response.status_code == 302 and response.location.endswith("/programs/")
+    assert "Конкурс не прив’язано до заходу програми" in staff_client.get(
+        "/programs/").get_data(as_text=True)
+    assert db.scalars(select(FundingLine)).all() == []

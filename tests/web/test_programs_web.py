@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
+from portal.audit.models import AuditEvent
 from portal.programs.models import Financing, FundingLine, Measure, Program, Task
 from tests.conftest import post_form, sign_in
 from tests.services.programs.factory import make_program, plan
@@ -77,6 +78,42 @@ def test_a_payment_outside_the_lines_year_is_refused_in_words(client, db, staff)
     assert "бюджетний рік рядка" in response.get_data(as_text=True)
 
 
+def test_a_taken_code_is_refused_on_the_form_and_nothing_is_stored(client, db, staff):
+    make_program(db, code="taken")
+    response = post_form(client, "/staff/programs/new", {
+        "code": "taken", "title": "Друга програма", "start_year": "2024", "end_year": "2026",
+        "responsible_executor": "Відділ"})
+    assert response.status_code == 200
+    assert "Цей код уже має інша програма." in response.get_data(as_text=True)
+    assert db.scalars(select(Program.code)).all() == ["taken"]
+    assert db.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == staff.id)
+                      ).all() == []
+
+
+def test_a_refused_deletion_keeps_the_record_and_says_why_on_the_next_page(client, db, staff):
+    program, measures = make_program(db)
+    plan(db, measures["1.1"], 2024, 100_000, payments=[(date(2024, 3, 1), 50_000)])
+    manage = f"/staff/programs/{program.id}"
+    task = measures["1.1"].task
+    response = post_form(client, f"/staff/programs/tasks/{task.id}/delete", {},
+                         token_from=manage)
+    assert response.status_code == 302 and response.location.endswith(manage)
+    assert "Тут записано платежі; спершу видаліть їх." in client.get(manage).get_data(
+        as_text=True)
+    measure_page = f"/staff/programs/measures/{measures['1.1'].id}"
+    response = post_form(client, f"{measure_page}/delete", {}, token_from=measure_page)
+    assert response.status_code == 302 and response.location.endswith(measure_page)
+    department = measures["1.2"].departments[0]
+    response = post_form(client, f"/staff/programs/departments/{department.id}/delete", {},
+                         token_from="/staff/programs/departments")
+    assert response.status_code == 302
+    assert "його не можна видалити" in client.get("/staff/programs/departments").get_data(
+        as_text=True)
+    assert db.get(Task, task.id) is not None and db.get(Measure, measures["1.1"].id) is not None
+    assert db.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == staff.id)
+                      ).all() == []
+
+
 def test_a_draft_program_is_hidden_from_the_public(client, db):
     program, _measures = make_program(db, published=False)
     assert client.get(f"/programs/{program.id}").status_code == 404
@@ -116,6 +153,7 @@ def test_the_command_line_refuses_an_unknown_program_or_year(app, db):
     assert result.exit_code != 0 and "no program" in result.output
     result = runner.invoke(args=["report", "annual", str(program.id), "2031"])
     assert result.exit_code != 0 and "year_outside_term" in result.output
+    assert "Error: year_outside_term: test-program runs 2023-2025" in result.output
 
 
 @pytest.mark.parametrize(("path", "mimetype", "disposition"), [

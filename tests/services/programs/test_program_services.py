@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -13,13 +15,18 @@ from portal.clock import utcnow
 from portal.programs import funding, services
 from portal.programs.models import FundingLine, MeasureExecutionText
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure, ProgramProblem
+from portal.refusal import Refused
 from tests.services.programs.factory import make_program, plan
 
 NOW = utcnow()
 
 
-def refused(code: ProgramProblem):
-    return pytest.raises(services.ProgramError, match=f"^{code.value}$")
+@contextmanager
+def refused(code: ProgramProblem) -> Iterator[None]:
+    """The block is refused for this one reason."""
+    with pytest.raises(Refused) as caught:
+        yield
+    assert caught.value.codes == [code]
 
 
 def test_a_program_code_is_unique(db):

@@ -16,13 +16,14 @@ from portal.clock import utcnow
 from portal.cycles import services as cycle_services
 from portal.implementation import services as implementation
 from portal.implementation.funding import fund_winners
-from portal.implementation.rules import ImplementationStatus
-from portal.programs import funding, services
+from portal.implementation.rules import ImplementationProblem, ImplementationStatus
+from portal.programs import funding
 from portal.programs.models import FundingLine
 from portal.programs.rules import IndicatorGroup, PortalFigure, ProgramProblem
 from portal.programs.winners import link_cycle
 from portal.projects.models import CoAuthor
 from portal.projects.rules import ProjectStatus
+from portal.refusal import Refused
 from portal.reports.cycle_figures import count_voters
 from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
@@ -85,18 +86,44 @@ def test_funding_winners_twice_adds_nothing(db, scene):
 
 def test_a_winners_line_cannot_be_deleted_while_it_is_a_winner(db, scene):
     line = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)[0]
-    with pytest.raises(services.ProgramError, match=ProgramProblem.WINNER_LINE.value):
+    with pytest.raises(Refused) as refused:
         funding.delete_line(db, actor=None, line=line, now=NOW)
+    assert refused.value.codes == [ProgramProblem.WINNER_LINE]
 
 
 def test_a_cycle_without_a_measure_or_outside_the_term_is_refused(db, scene):
     cycle = scene["cycle"]
     link_cycle(db, actor=None, cycle=cycle, measure=None, now=NOW)
-    with pytest.raises(services.ProgramError, match=ProgramProblem.CYCLE_NOT_LINKED.value):
+    with pytest.raises(Refused) as refused:
         fund_winners(db, cycle=cycle, actor=None, now=NOW)
+    assert refused.value.codes == [ProgramProblem.CYCLE_NOT_LINKED]
     other, measures = make_program(db, code="older", start=2001, end=2003)
-    with pytest.raises(services.ProgramError, match=ProgramProblem.YEAR_OUTSIDE_TERM.value):
+    with pytest.raises(Refused) as refused:
         link_cycle(db, actor=None, cycle=cycle, measure=measures["1.2"], now=NOW)
+    assert (refused.value.code, refused.value.field) == (ProgramProblem.YEAR_OUTSIDE_TERM,
+                                                         "cycle")
+
+
+def test_a_status_or_an_update_is_refused_with_every_problem_in_words(db, scene):
+    line = fund_winners(db, cycle=scene["cycle"], actor=None, now=NOW)[0]
+    with pytest.raises(Refused) as refused:
+        implementation.set_status(db, actor=None, line=line, now=NOW,
+                                  status=ImplementationStatus.IMPLEMENTED, progress=50,
+                                  reason="", tender_number="UA-2024-13-01-000001-a")
+    assert [(p.code, p.field) for p in refused.value.problems] == [
+        (ImplementationProblem.IMPLEMENTED_IS_COMPLETE, "progress"),
+        (ImplementationProblem.TENDER_FORMAT, "tender_number")]
+    with force_locale("uk"):
+        assert str(refused.value.problems[0]) == "Реалізований проєкт має 100 % виконання."
+    with pytest.raises(Refused) as refused:
+        implementation.post_update(db, actor=None, line=line, posted_on=date(2999, 1, 1),
+                                   text=" ", photos=[], store=None, today=date(2024, 5, 1),
+                                   now=NOW)
+    assert [(p.code, p.field) for p in refused.value.problems] == [
+        (ImplementationProblem.UPDATE_DATE_FUTURE, "posted_on"),
+        (ImplementationProblem.TEXT_REQUIRED, "text")]
+    assert line.implementation.status is ImplementationStatus.PLANNED
+    assert line.implementation.updates == []
 
 
 def scope(scene) -> FigureScope:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
 from flask_babel import force_locale
 
+from portal.refusal import Refused
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
 from tests.services.programs.factory import make_program, plan
 
@@ -55,3 +57,16 @@ def test_the_appendix_lists_amounts_per_year_and_the_passport_totals_them(db, ap
                         ).content.decode("utf-8-sig")
     assert "2023р.-34,0 2024р.-34,0 2025р.-20,0" in text
     assert "Фінансування не потребує" in text
+
+
+def test_a_report_the_program_cannot_have_is_refused_in_words(db, app_ctx):
+    program, _measures = make_program(db)
+    with pytest.raises(Refused) as refused:
+        generate(db, program, ReportSpec(ReportKind.ANNUAL, 2030), ReportFormat.JSON)
+    assert refused.value.codes == ["year_outside_term"]
+    with pytest.raises(Refused) as refused:
+        ReportSpec(ReportKind.QUARTER, 2024, 5).check(program)
+    assert refused.value.codes == ["bad_quarter"]
+    with force_locale("uk"):
+        assert str(refused.value.problems[0]) == "Квартал — це 1, 2, 3 або 4."
+    ReportSpec(ReportKind.PASSPORT).check(program)
