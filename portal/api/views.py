@@ -15,10 +15,10 @@ from portal.api.openapi import document
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
+from portal.refusal import Refused
 from portal.reports.services import (
     ReportFormat,
     ReportKind,
-    ReportRequestError,
     ReportSpec,
     generate,
 )
@@ -101,7 +101,7 @@ def annual_report(program_id: int, year: int):
     spec = ReportSpec(ReportKind.ANNUAL, year)
     try:
         spec.check(program)
-    except ReportRequestError:
+    except Refused:
         abort(404)
     # Open data speaks the report's own language, whatever the caller's browser says.
     with force_locale("uk"):

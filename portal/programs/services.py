@@ -35,9 +35,6 @@ from portal.programs.models import (
 from portal.programs.rules import ProgramProblem, check_code, check_term
 from portal.refusal import Refused
 
-#: Only until ``portal.results.tallies`` catches ``Refused`` from ``fund_winners`` itself.
-ProgramError = Refused
-
 
 @contextmanager
 def unique_or_refuse(

@@ -65,10 +65,6 @@ MIMETYPES = {
 }
 
 
-#: Only until ``portal.api.views`` catches ``Refused`` from :meth:`ReportSpec.check` itself.
-ReportRequestError = Refused
-
-
 @dataclass(frozen=True)
 class ReportSpec:
     """Which report: the kind, the year (for yearly kinds) and the quarter (1-4)."""

@@ -24,7 +24,6 @@ from portal.cycles.models import Cycle
 from portal.cycles.rules import TieRule, WinnerRule
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number, person_key
 from portal.implementation.funding import fund_winners
-from portal.programs.services import ProgramError
 from portal.projects import services as project_services
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT, Event, ProjectStatus
@@ -203,10 +202,10 @@ def _fund_approved_winners(session: Session, *, cycle: Cycle, actor: User, now: 
     try:
         with session.begin_nested():
             fund_winners(session, cycle=cycle, actor=actor, now=now)
-    except ProgramError as refused:
+    except Refused as refused:
         audit.record(session, actor=actor, action="programs.winners_not_funded",
                      object_type="cycle", object_id=cycle.id,
-                     details={"reason": refused.code.value}, at=now)
+                     details={"reason": str(refused.code)}, at=now)
 
 
 def record_seed(session: Session, *, cycle: Cycle, meeting: Meeting, seed: int,

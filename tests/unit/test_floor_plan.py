@@ -13,8 +13,6 @@ from collections import Counter
 from functools import cache
 from pathlib import Path
 
-import pytest
-
 PORTAL = Path(__file__).resolve().parents[2] / "portal"
 
 
@@ -138,7 +136,6 @@ def test_no_two_enums_share_a_name():
     assert not twice, twice
 
 
-@pytest.mark.xfail(strict=True, reason="the views of most parts are being converted")
 def test_views_leave_commit_and_rollback_to_the_request():
     """Every module with routes is a view module; the request commits for it (portal.db)."""
     views = [path for path in _sources() if ".route(" in path.read_text(encoding="utf-8")]

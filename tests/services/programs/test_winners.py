@@ -226,3 +226,16 @@ def test_a_suspended_cycle_is_said_to_be_suspended(db, scene):
                                  actor=scene["admin"], now=NOW)
     text = report(db, scene)["tasks"][0]["measures"][1]["execution_text"]
     assert text.endswith("призупинено: воєнний стан")
+
+
+def test_an_approval_whose_winners_cannot_be_funded_stands_and_the_audit_log_says_why(db, scene):
+    from portal.results.tallies import _fund_approved_winners
+
+    cycle = scene["cycle"]
+    cycle.budget_year = scene["year"] + 5  # outside the program's term since the link
+    _fund_approved_winners(db, cycle=cycle, actor=scene["admin"], now=NOW)
+    assert db.scalars(select(FundingLine)).all() == []
+    event = db.scalars(select(AuditEvent).where(
+        AuditEvent.action == "programs.winners_not_funded")).one()
+    assert (event.object_id, json.loads(event.details)) == (
+        str(cycle.id), {"reason": "year_outside_term"})
