@@ -45,40 +45,43 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
 
 def _register_blueprints(app: Flask) -> None:
-    from portal import catalog, migrate
+    from portal import catalog, migrate, moved
+    from portal.accounts import admin as accounts_admin
     from portal.accounts import cli as accounts_cli
     from portal.accounts import views as accounts
-    from portal.admin import views as admin
     from portal.api import views as api
     from portal.audit import cli as audit_cli
-    from portal.cycles import views as cycles
+    from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
+    from portal.identity import desk as identity_desk
+    from portal.identity import staff as identity_staff
     from portal.identity import views as identity
+    from portal.implementation import staff as implementation_staff
     from portal.implementation import views as implementation
     from portal.main import views as main
     from portal.pabulib import cli as pabulib_cli
     from portal.pabulib import views as pabulib
-    from portal.programs import funding_views as program_money
-    from portal.programs import staff_views as program_admin
-    from portal.projects import editor as project_editor
+    from portal.programs import staff as programs_staff
     from portal.projects import views as projects
     from portal.reports import cli as reports_cli
     from portal.reports import views as reports
     from portal.results import commission as results_commission
     from portal.results import views as results
+    from portal.review import admin as review_admin
     from portal.review import commission as review_commission
+    from portal.review import staff as review_staff
     from portal.review import views as review
     from portal.voting import desk as voting_desk
     from portal.voting import views as voting
 
     for blueprint in (
-        main.bp, accounts.bp, identity.bp, identity.desk, identity.census, admin.bp,
-        cycles.admin, projects.bp, project_editor.bp,
+        main.bp, accounts.bp, identity.bp, identity_desk.bp, identity_staff.bp, accounts_admin.bp,
+        cycles_admin.bp, projects.bp,
         accounts_cli.cli, audit_cli.cli, migrate.cli, demo_cli.cli, catalog.cli,
-        review.bp, review.expertise, review_commission.bp, review_commission.roster,
-        reports.bp, program_admin.bp, program_money.bp, reports_cli.cli,
-        implementation.bp, implementation.staff,
-        voting.bp, voting_desk.paper, results.bp, results_commission.commission, pabulib.bp,
-        api.bp, pabulib_cli.cli,
+        review.bp, review_staff.bp, review_commission.bp, review_admin.bp,
+        reports.bp, programs_staff.bp, reports_cli.cli,
+        implementation.bp, implementation_staff.bp,
+        voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
+        api.bp, pabulib_cli.cli, moved.bp,
     ):
         app.register_blueprint(blueprint)

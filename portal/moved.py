@@ -58,12 +58,19 @@ MOVED: dict[str, str] = {
 
 def _moved_view(endpoint: str):
     def view(**arguments):
-        code = 301 if request.method in ("GET", "HEAD") else 308
-        return redirect(url_for(endpoint, **arguments, **request.args), code=code)
+        location = url_for(endpoint, **arguments)
+        if request.query_string:
+            location += "?" + request.query_string.decode("latin-1")
+        return redirect(location, code=301 if request.method in ("GET", "HEAD") else 308)
 
     return view
 
 
-for index, (rule, endpoint) in enumerate(MOVED.items()):
-    bp.add_url_rule(rule, endpoint=f"old_{index}", view_func=_moved_view(endpoint),
-                    methods=["GET", "HEAD", "POST"])
+def moved_endpoint(target: str) -> str:
+    """The endpoint of the old address of ``target``: ``moved.to_review_staff__index``."""
+    return "to_" + target.replace(".", "__")
+
+
+for rule, target in MOVED.items():
+    bp.add_url_rule(rule, endpoint=moved_endpoint(target), view_func=_moved_view(target),
+                    methods=["GET", "POST"])

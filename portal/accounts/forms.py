@@ -1,8 +1,9 @@
-"""Forms of accounts."""
+"""Forms of accounts, and of their administration."""
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
-from wtforms.validators import Email, EqualTo, InputRequired, Length
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional
 
+from portal.accounts.models import ROLE_LABELS, Role
 from portal.forms import BaseForm
 from portal.i18n import _l
 
@@ -66,3 +67,15 @@ class ChangePasswordForm(BaseForm):
 
 class LanguageForm(BaseForm):
     language = SelectField(_l("Language"), choices=LANGUAGE_CHOICES)
+
+
+class RoleForm(BaseForm):
+    role = SelectField(_l("Role"), [InputRequired()],
+                       choices=[SelectChoice(r.value, ROLE_LABELS[r]) for r in Role])
+
+
+class UserSearchForm(BaseForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField(_l("E-mail or name"), [Optional(), Length(max=254)])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.db import db_session
 from portal.programs.models import Program
 from portal.programs.permissions import can_manage_programs, can_see_program
@@ -22,7 +22,7 @@ from portal.reports.services import (
     generate,
 )
 
-bp = Blueprint("programs", __name__, url_prefix="/programs")
+bp = Blueprint("reports", __name__, url_prefix="/programs")
 guard_blueprint(bp, public=["index", "show", "report", "report_file", "document",
                             "document_file"])
 
@@ -69,7 +69,7 @@ def index():
     query = select(Program).order_by(Program.start_year.desc(), Program.title)
     if not can_manage_programs(current_user):
         query = query.where(Program.published.is_(True))
-    return render_template("programs/index.html", programs=db_session().scalars(query).all())
+    return render_template("reports/index.html", programs=db_session().scalars(query).all())
 
 
 @bp.route("/<int:program_id>")
@@ -77,13 +77,13 @@ def show(program_id: int):
     program = visible_program(program_id)
     quarters = {year: [(n, report_due_date(year, n)) for n in (1, 2, 3, 4)]
                 for year in program.years}
-    return render_template("programs/show.html", program=program, quarters=quarters,
+    return render_template("reports/show.html", program=program, quarters=quarters,
                            decision=decision_text, rollup=rollup(db_session(), program))
 
 
 def _page(program: Program, spec: ReportSpec, kind: str, year: int | None):
     built = build(db_session(), program, spec)
-    return render_template("programs/report.html", program=program, document=built.document,
+    return render_template("reports/report.html", program=program, document=built.document,
                            kind=kind, year=year, formats=list(ReportFormat))
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
@@ -23,8 +23,8 @@ from portal.review.models import Meeting
 from portal.review.services import held_meetings
 from portal.voting.permissions import vote_over
 
-commission = Blueprint("count", __name__, url_prefix="/commission/voting")
-guard_blueprint(commission, Role.COMMISSION, Role.ADMIN)
+bp = Blueprint("results_commission", __name__, url_prefix="/commission/voting")
+guard_blueprint(bp, Role.COMMISSION, Role.ADMIN)
 
 
 def _cycle(cycle_id: int) -> Cycle:
@@ -59,19 +59,19 @@ def _page(cycle: Cycle, forms=None):
     tallies_of = session.execute(select(Tally).where(Tally.cycle_id == cycle.id)
                                  .order_by(Tally.id.desc())).scalars().all()
     return render_template(
-        "voting/commission.html", cycle=cycle, tallies=tallies_of,
+        "results/commission.html", cycle=cycle, tallies=tallies_of,
         forms=forms or _forms(session, cycle), over=vote_over(cycle, utcnow()),
         seed=tallies.lottery_seed(session, cycle),
         counts=counting.results_summary(session, cycle).counts,
     )
 
 
-@commission.route("/<int:cycle_id>")
+@bp.route("/<int:cycle_id>")
 def overview(cycle_id: int):
     return _page(_cycle(cycle_id))
 
 
-@commission.route("/<int:cycle_id>/tally", methods=["POST"])
+@bp.route("/<int:cycle_id>/tally", methods=["POST"])
 def count(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
@@ -83,7 +83,7 @@ def count(cycle_id: int):
         show_refusal(refused)
     else:
         flash(_("The ballots are counted. The commission can now approve the count."), "success")
-    return redirect(url_for("count.overview", cycle_id=cycle.id))
+    return redirect(url_for("results_commission.overview", cycle_id=cycle.id))
 
 
 def _decision_parts(session, cycle: Cycle, form):
@@ -93,7 +93,7 @@ def _decision_parts(session, cycle: Cycle, form):
     return meeting, (form.votes_for.data, form.votes_against.data, form.abstained.data)
 
 
-@commission.route("/<int:cycle_id>/decide", methods=["POST"])
+@bp.route("/<int:cycle_id>/decide", methods=["POST"])
 def decide(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
@@ -123,4 +123,4 @@ def decide(cycle_id: int):
         return _page(cycle, forms), 400
     after_commit(lambda: counting.forget(session, cycle))
     flash(_("The decision is recorded."), "success")
-    return redirect(url_for("count.overview", cycle_id=cycle.id))
+    return redirect(url_for("results_commission.overview", cycle_id=cycle.id))

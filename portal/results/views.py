@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, render_template
 from sqlalchemy.orm import joinedload
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import database, db_session
@@ -36,7 +36,7 @@ def page(cycle_id: int):
     visible = counts_public(cycle, now)
     summary = (counting.results_summary(session, cycle, background_session())
                if visible else None)
-    return render_template("voting/results.html", cycle=cycle, visible=visible,
+    return render_template("results/page.html", cycle=cycle, visible=visible,
                            summary=summary, closed=vote_over(cycle, now),
                            stale_seconds=counting.CACHE_SECONDS)
 

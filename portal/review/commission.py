@@ -1,7 +1,5 @@
-"""The commission's pages: meetings, attendance, agenda, decisions; and the roster.
-
-``commission`` is for commission members and administrators; ``roster`` (who sits on a
-cycle's commission, which fixes the quorum) for administrators only.
+"""The commission's pages: meetings, attendance, agenda, decisions. For commission members
+and administrators; the roster is the administrators' (``admin.py``).
 """
 
 from __future__ import annotations
@@ -13,15 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.access import guard_blueprint
-from portal.accounts import services as accounts
+from portal.accounts.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
-from portal.projects import services as projects
 from portal.projects.models import Project
 from portal.refusal import Refused
 from portal.review import decisions, services
@@ -32,10 +28,9 @@ from portal.review.forms import (
     DecisionForm,
     MeetingDetailsForm,
     NewMeetingForm,
-    SeatForm,
 )
 from portal.review.messages import KIND_LABELS, REASON_LABELS
-from portal.review.models import AgendaItem, CommissionSeat, Meeting, MeetingStatus, SeatRole
+from portal.review.models import AgendaItem, Meeting, MeetingStatus
 from portal.review.notices import send_decision_notices
 from portal.review.rules import (
     DecisionChoice,
@@ -45,11 +40,9 @@ from portal.review.rules import (
     quorum_size,
 )
 
-bp = Blueprint("commission", __name__, url_prefix="/commission")
+bp = Blueprint("review_commission", __name__, url_prefix="/commission/review")
 guard_blueprint(bp, Role.COMMISSION, Role.ADMIN)
 
-roster = Blueprint("roster", __name__, url_prefix="/roster")
-guard_blueprint(roster, Role.ADMIN)
 
 
 def _meeting_or_404(meeting_id: int) -> Meeting:
@@ -57,7 +50,7 @@ def _meeting_or_404(meeting_id: int) -> Meeting:
 
 
 def _back(meeting: Meeting):
-    return redirect(url_for("commission.meeting", meeting_id=meeting.id))
+    return redirect(url_for("review_commission.meeting", meeting_id=meeting.id))
 
 
 @bp.route("/")
@@ -277,70 +270,3 @@ def decide(meeting_id: int, project_id: int):
         majority=majority_size(found.present), kind_labels=KIND_LABELS,
         reason_labels=REASON_LABELS,
     ), 400 if form.errors else 200
-
-
-# The roster ---------------------------------------------------------------------------------
-
-
-@roster.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
-def edit(cycle_id: int):
-    session = db_session()
-    found = session.get(Cycle, cycle_id) or abort(404)
-    form = SeatForm.from_request()
-    failed = False
-    if form.submitted_and_valid:
-        user = None
-        if form.email.data:
-            user = accounts.find_user_by_email(session, form.email.data)
-            if user is None:
-                form.add_error("email", _("No account with this e-mail."))
-                failed = True
-        if not failed:
-            try:
-                services.add_seat(session, actor=current_user, cycle=found, name=form.name.data,
-                                  position=form.position.data or "",
-                                  role=SeatRole(form.role.data), user=user, now=utcnow())
-            except Refused as refused:
-                show_refusal(refused, form)
-                failed = True
-            else:
-                flash(_("The member is added to the commission."), "success")
-                return redirect(url_for("roster.edit", cycle_id=found.id))
-    seats = services.seats_of(session, found)
-    return render_template("review/roster.html", cycle=found, form=form, seats=seats,
-                           action=ActionForm(), quorum=quorum_size(len(seats)) if seats else 0,
-                           ), 400 if failed or form.errors else 200
-
-
-@roster.route("/seats/<int:seat_id>/remove", methods=["POST"])
-def remove(seat_id: int):
-    session = db_session()
-    seat = session.get(CommissionSeat, seat_id) or abort(404)
-    if ActionForm.from_request().validate():
-        try:
-            services.remove_seat(session, actor=current_user, seat=seat, now=utcnow())
-        except Refused as refused:
-            show_refusal(refused)
-        else:
-            flash(_("The member is removed from the commission."), "success")
-    return redirect(url_for("roster.edit", cycle_id=seat.cycle_id))
-
-
-@roster.route("/cycles/<int:cycle_id>/begin-review", methods=["POST"])
-def begin_review(cycle_id: int):
-    """Hand the cycle's submitted projects to the commission; back to the cycle's page."""
-    session = db_session()
-    cycle = session.get(Cycle, cycle_id) or abort(404)
-    form = ActionForm.from_request()
-    if not form.validate():
-        for field in form:
-            for error in field.errors:
-                flash(f"{field.label.text}: {error}", "error")
-        return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
-    try:
-        projects.begin_review(session, cycle=cycle, actor=current_user, now=utcnow())
-    except Refused as refused:
-        show_refusal(refused)
-    else:
-        flash(_("The submitted projects are handed to the commission."), "success")
-    return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))

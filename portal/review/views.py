@@ -1,15 +1,13 @@
-"""Public review pages (meetings, protocols, a project's review), complaints, and the
-departments' expertise queue.
+"""Public review pages (meetings, protocols, a project's review) and the author's complaint.
 
-``review`` is open to everyone except the complaint form; ``expertise`` is for staff and
-administrators. The commission's own pages are in ``portal.review.commission``.
+Open to everyone except the complaint form. The departments' expertise is in
+``staff.py``, the commission's pages in ``commission.py``, the roster in ``admin.py``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from flask import (
     Blueprint,
@@ -19,46 +17,35 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
 from flask_babel import format_date
 from flask_login import current_user
-from sqlalchemy import func, select
 
-from portal.access import guard_blueprint
-from portal.accounts.models import Role
+from portal.accounts.access import guard_blueprint
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.forms import show_refusal
 from portal.i18n import _
-from portal.money import format_number
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.refusal import Refused
 from portal.review import decisions, permissions, services
 from portal.review.documents import DOCX_MIME, protocol_docx, protocol_pdf
 from portal.review.forms import (
-    LINE_MESSAGES,
-    SPARE_COST_LINES,
     ComplaintForm,
-    ExpertiseForm,
-    read_cost_lines,
 )
 from portal.review.messages import KIND_LABELS, REASON_LABELS
 from portal.review.models import Expertise, Meeting
 from portal.review.permissions import can_see_meeting, is_author
 from portal.review.protocol import build_protocol
 from portal.review.rules import DecisionKind, RejectionReason
-from portal.review.services import EXPERTISE_STATUSES
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, public=["cycle_meetings", "meeting", "protocol", "protocol_docx",
                             "protocol_pdf", "project_review"])
 
-expertise = Blueprint("expertise", __name__, url_prefix="/expertise")
-guard_blueprint(expertise, Role.STAFF, Role.ADMIN)
 
 
 def public_project_or_404(project_id: int) -> Project:
@@ -213,74 +200,3 @@ def complaint(project_id: int):
             return redirect(url_for("review.project_review", project_id=project.id))
     return render_template("review/complaint.html", project=project, form=form,
                            window=window, **_labels())
-
-
-# Expertise -----------------------------------------------------------------------------
-
-
-@expertise.route("/")
-def index():
-    session = db_session()
-    waiting = dict(session.execute(
-        select(Project.cycle_id, func.count()).where(Project.status.in_(EXPERTISE_STATUSES))
-        .group_by(Project.cycle_id)).all())
-    cycles = session.execute(select(Cycle).order_by(Cycle.budget_year.desc())).scalars().all()
-    return render_template("review/expertise_index.html", cycles=cycles, waiting=waiting)
-
-
-@expertise.route("/cycles/<int:cycle_id>")
-def queue(cycle_id: int):
-    session = db_session()
-    cycle = session.get(Cycle, cycle_id) or abort(404)
-    projects = session.execute(
-        select(Project).where(Project.cycle_id == cycle.id, Project.status.in_(PUBLIC))
-        .order_by(Project.number)).scalars().all()
-    latest = {p.id: services.latest_expertise(session, p) for p in projects}
-    return render_template("review/expertise_queue.html", cycle=cycle, projects=projects,
-                           latest=latest, open_statuses=EXPERTISE_STATUSES)
-
-
-def _prefill(form: ExpertiseForm, project: Project, earlier: Expertise | None) -> None:
-    """Start from the newest expertise's estimate, or from the author's, plus blank lines."""
-    lines = earlier.items if earlier else project.cost_items
-    form.items.entries = []
-    form.items.last_index = -1  # numbering restarts at items-0
-    for line in lines:
-        form.items.append_entry({
-            "name": line.name, "quantity": format_number(line.quantity.normalize()),
-            "unit": line.unit, "unit_price": format_number(Decimal(line.unit_price) / 100, 2),
-        })
-    for _spare in range(SPARE_COST_LINES):
-        form.items.append_entry()
-    if earlier:
-        form.department.data = earlier.department
-        form.feasible.data = "yes" if earlier.feasible else "no"
-        form.conclusion.data = earlier.conclusion
-
-
-@expertise.route("/projects/<int:project_id>", methods=["GET", "POST"])
-def record(project_id: int):
-    session = db_session()
-    project = session.get(Project, project_id) or abort(404)
-    earlier = services.latest_expertise(session, project)
-    form = ExpertiseForm.from_request()
-    if form.submitted_and_valid:
-        lines, problems = read_cost_lines(form.items)
-        for number, code in problems:
-            form.add_error(None, _("Line %(number)d: %(problem)s", number=number,
-                                   problem=LINE_MESSAGES[code]))
-        if not problems:
-            try:
-                services.record_expertise(
-                    session, actor=current_user, project=project,
-                    department=form.department.data, feasible=form.feasible.data == "yes",
-                    conclusion=form.conclusion.data, items=lines, now=utcnow())
-            except Refused as refused:
-                show_refusal(refused, form)
-            else:
-                flash(_("The expertise is recorded."), "success")
-                return redirect(url_for("expertise.queue", cycle_id=project.cycle_id))
-    elif request.method == "GET":
-        _prefill(form, project, earlier)
-    return render_template("review/expertise_form.html", project=project, form=form,
-                           earlier=earlier, open=project.status in EXPERTISE_STATUSES)

@@ -11,7 +11,7 @@ from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.community.choices import district_choices
@@ -29,8 +29,8 @@ from portal.voting.forms import PaperBallotForm
 from portal.voting.messages import PROBLEMS
 from portal.voting.rules import window_problems
 
-paper = Blueprint("paper", __name__, url_prefix="/desk/paper")
-guard_blueprint(paper, Role.VERIFIER, Role.ADMIN)
+bp = Blueprint("voting_desk", __name__, url_prefix="/desk/voting")
+guard_blueprint(bp, Role.VERIFIER, Role.ADMIN)
 
 def _cycle(cycle_id: int) -> Cycle:
     return db_session().get(Cycle, cycle_id) or abort(404)
@@ -40,7 +40,7 @@ def _secret() -> str:
     return current_app.config["PERSON_KEY_SECRET"]
 
 
-@paper.route("/")
+@bp.route("/")
 def cycles():
     now = utcnow()
     listed = [c for c in db_session().execute(select(Cycle).order_by(Cycle.voting_start.desc()))
@@ -48,7 +48,7 @@ def cycles():
     return render_template("voting/paper_cycles.html", cycles=listed)
 
 
-@paper.route("/<int:cycle_id>", methods=["GET", "POST"])
+@bp.route("/<int:cycle_id>", methods=["GET", "POST"])
 def enter(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)

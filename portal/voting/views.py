@@ -16,7 +16,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase

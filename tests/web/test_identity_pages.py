@@ -38,7 +38,7 @@ def verifier(make_user):
 
 
 def desk_verify(client, user, number=NUMBER, *, district=None, birth="1979-11-03"):
-    url = f"/desk/account/{user.id}"
+    url = f"/desk/verify/account/{user.id}"
     return post_form(client, url, {
         "kind": "rnokpp", "number": number, "birth_date": birth,
         "district": str(district.id) if district else "", "resident": "y",
@@ -55,9 +55,10 @@ def verification_of(db, user) -> Verification | None:
 def test_the_desk_finds_an_account_by_its_email_in_any_case(client, make_user, verifier):
     resident = make_user(email="maria.k@example.org")
     sign_in(client, verifier)
-    found = post_form(client, "/desk/", {"email": "  Maria.K@Example.org "})
-    assert found.status_code == 302 and found.location.endswith(f"/desk/account/{resident.id}")
-    missing = post_form(client, "/desk/", {"email": "nobody@example.org"})
+    found = post_form(client, "/desk/verify/", {"email": "  Maria.K@Example.org "})
+    assert found.status_code == 302
+    assert found.location.endswith(f"/desk/verify/account/{resident.id}")
+    missing = post_form(client, "/desk/verify/", {"email": "nobody@example.org"})
     assert "Облікового запису з такою електронною поштою немає." in missing.get_data(
         as_text=True)
 
@@ -68,16 +69,16 @@ def test_a_verifier_verifies_in_person_and_the_desk_lists_what_they_did(
     second = make_user(name="Ірина Друга")
     someone_elses = make_user(name="Чужий Мешканець")
     sign_in(client, verifier)
-    assert "Ви ще нікого не верифікували." in client.get("/desk/").get_data(as_text=True)
+    assert "Ви ще нікого не верифікували." in client.get("/desk/verify/").get_data(as_text=True)
 
     response = desk_verify(client, first, district=district)
-    assert response.status_code == 302 and response.location.endswith("/desk/")
+    assert response.status_code == 302 and response.location.endswith("/desk/verify/")
     assert desk_verify(client, second, make_rnokpp("287654322")).status_code == 302
     other_desk = app.test_client()
     sign_in(other_desk, make_user(Role.VERIFIER))
     assert desk_verify(other_desk, someone_elses, make_rnokpp("287654323")).status_code == 302
 
-    page = client.get("/desk/").get_data(as_text=True)
+    page = client.get("/desk/verify/").get_data(as_text=True)
     assert "Олег Перший" in page and "Ірина Друга" in page
     assert "Чужий Мешканець" not in page
     verification = verification_of(db, first)
@@ -93,9 +94,10 @@ def test_the_desk_lists_a_revoked_verification_with_its_reason(client, db, make_
     sign_in(client, verifier)
     desk_verify(client, resident)
     verification = verification_of(db, resident)
-    post_form(client, f"/desk/verification/{verification.id}/revoke",
-              {"reason": "Помилка в даті народження"}, token_from=f"/desk/account/{resident.id}")
-    page = client.get("/desk/").get_data(as_text=True)
+    post_form(client, f"/desk/verify/verification/{verification.id}/revoke",
+              {"reason": "Помилка в даті народження"},
+              token_from=f"/desk/verify/account/{resident.id}")
+    page = client.get("/desk/verify/").get_data(as_text=True)
     assert "Степан Відкликаний" in page and "Помилка в даті народження" in page
 
 
@@ -127,7 +129,7 @@ def test_the_desk_refuses_a_person_verified_on_another_account_without_naming_it
 
 
 def upload(client, content: bytes, filename: str = "register.csv"):
-    return post_form(client, "/census/", {"file": (io.BytesIO(content), filename)},
+    return post_form(client, "/staff/verify/census/", {"file": (io.BytesIO(content), filename)},
                      content_type="multipart/form-data")
 
 
@@ -145,7 +147,7 @@ def test_staff_upload_the_register_through_the_form(client, db, make_user, distr
                "ВК123456;1975-05-05;Забахмутка\n").encode()
     response = upload(client, content)
     assert response.status_code == 302
-    page = client.get("/census/").get_data(as_text=True)
+    page = client.get("/staff/verify/census/").get_data(as_text=True)
     assert "Реєстр замінено: мешканців — 3." in page and "register.csv" in page
     assert census_state(db) == (1, 3)
 
@@ -249,11 +251,12 @@ def test_a_verification_revoked_twice_is_refused_the_second_time(client, db, mak
     sign_in(client, verifier)
     desk_verify(client, resident)
     verification = verification_of(db, resident)
-    url = f"/desk/verification/{verification.id}/revoke"
-    first = post_form(client, url, {"reason": "Помилка"}, token_from=f"/desk/account/{resident.id}",
+    url = f"/desk/verify/verification/{verification.id}/revoke"
+    account = f"/desk/verify/account/{resident.id}"
+    first = post_form(client, url, {"reason": "Помилка"}, token_from=account,
                       follow_redirects=True)
     assert "Верифікацію скасовано." in first.get_data(as_text=True)
-    again = post_form(client, url, {"reason": "Ще раз"}, token_from=f"/desk/account/{resident.id}",
+    again = post_form(client, url, {"reason": "Ще раз"}, token_from=account,
                       follow_redirects=True)
     assert "Цю верифікацію вже скасовано." in again.get_data(as_text=True)
     db.expire_all()
@@ -288,8 +291,9 @@ def test_a_verified_tax_number_is_stored_nowhere_and_no_staff_page_shows_it(
         assert number not in dump
 
     pages = {
-        desk: ["/desk/", f"/desk/account/{resident.id}", f"/desk/account/{census_user.id}"],
-        staff: ["/census/", "/admin/users", f"/admin/users/{resident.id}",
+        desk: ["/desk/verify/", f"/desk/verify/account/{resident.id}",
+               f"/desk/verify/account/{census_user.id}"],
+        staff: ["/staff/verify/census/", "/admin/users", f"/admin/users/{resident.id}",
                 f"/admin/users/{census_user.id}", "/admin/audit"],
     }
     for client, urls in pages.items():

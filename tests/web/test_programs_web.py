@@ -39,15 +39,15 @@ def test_staff_build_a_program_and_its_report_shows_the_money(client, db, staff)
     assert response.status_code == 302
     measure = db.scalar(select(Measure).join(Task).where(Task.program_id == program.id))
     page = f"/staff/programs/measures/{measure.id}"
-    response = post_form(client, f"/staff/funding/measures/{measure.id}/lines", {
+    response = post_form(client, f"/staff/programs/funding/measures/{measure.id}/lines", {
         "year": "2024", "source": "city_budget", "planned": "500,0", "department": ""},
         token_from=page)
     assert response.status_code == 302
     line = measure.lines[0]
     assert line.planned == 50_000_000
-    response = post_form(client, f"/staff/funding/lines/{line.id}/payments", {
+    response = post_form(client, f"/staff/programs/funding/lines/{line.id}/payments", {
         "paid_on": "2024-05-14", "amount": "464 200,00", "document": "п/д № 125"},
-        token_from=f"/staff/funding/lines/{line.id}")
+        token_from=f"/staff/programs/funding/lines/{line.id}")
     assert response.status_code == 302
     body = client.get(f"/programs/{program.id}/reports/2024/annual").get_data(as_text=True)
     assert "464,2" in body and "92,8" in body and "5/12-345" in body
@@ -60,7 +60,7 @@ def test_a_bad_payment_amount_is_explained_and_stores_nothing(client, db, staff,
                                                               message):
     _program, measures = make_program(db)
     line = plan(db, measures["1.1"], 2024, 100_000)
-    page = f"/staff/funding/lines/{line.id}"
+    page = f"/staff/programs/funding/lines/{line.id}"
     response = post_form(client, f"{page}/payments", {
         "paid_on": "2024-05-14", "amount": amount, "document": "п/д"}, token_from=page)
     assert response.status_code == 400
@@ -71,7 +71,7 @@ def test_a_bad_payment_amount_is_explained_and_stores_nothing(client, db, staff,
 def test_a_payment_outside_the_lines_year_is_refused_in_words(client, db, staff):
     _program, measures = make_program(db)
     line = plan(db, measures["1.1"], 2024, 100_000)
-    page = f"/staff/funding/lines/{line.id}"
+    page = f"/staff/programs/funding/lines/{line.id}"
     response = post_form(client, f"{page}/payments", {
         "paid_on": "2025-01-10", "amount": "100", "document": "п/д"}, token_from=page)
     assert response.status_code == 400

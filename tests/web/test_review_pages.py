@@ -41,22 +41,22 @@ def test_the_commission_holds_a_meeting_and_admits_a_project_through_the_pages(
         app, db, client, scene, outbox):
     member, author, cycle, project = scene
     sign_in(client, member)
-    response = post_form(client, f"/commission/cycles/{cycle.id}/meetings", {
+    response = post_form(client, f"/commission/review/cycles/{cycle.id}/meetings", {
         "number": "1", "held_on": MEETING_DAY.isoformat(), "place": "Зала засідань",
-        "agenda": "Розгляд проєктів"}, token_from=f"/commission/cycles/{cycle.id}")
+        "agenda": "Розгляд проєктів"}, token_from=f"/commission/review/cycles/{cycle.id}")
     assert response.status_code == 302
     meeting_url = response.location
     meeting = services.meetings_of(db, cycle, public_only=False)[0]
     seats = services.seats_of(db, cycle)
-    response = post_form(client, f"/commission/meetings/{meeting.id}/attendance",
+    response = post_form(client, f"/commission/review/meetings/{meeting.id}/attendance",
                          {"present": [str(s.id) for s in seats[:6]]}, token_from=meeting_url)
     assert response.status_code == 302
-    post_form(client, f"/commission/meetings/{meeting.id}/agenda", {"project": project.id},
+    post_form(client, f"/commission/review/meetings/{meeting.id}/agenda", {"project": project.id},
               token_from=meeting_url)
-    post_form(client, f"/commission/meetings/{meeting.id}/open", {}, token_from=meeting_url)
+    post_form(client, f"/commission/review/meetings/{meeting.id}/open", {}, token_from=meeting_url)
     db.expire_all()
     assert meeting.status is MeetingStatus.HELD and meeting.present == 6
-    decide_url = f"/commission/meetings/{meeting.id}/projects/{project.id}"
+    decide_url = f"/commission/review/meetings/{meeting.id}/projects/{project.id}"
     page = client.get(decide_url).get_data(as_text=True)
     assert "Допустити до голосування" in page and "щонайменше 4" in page
     response = post_form(client, decide_url, {"choice": "admit", "votes_for": "5",
@@ -79,7 +79,7 @@ def _decision_page(client, db, scene) -> str:
     member, _author, cycle, project = scene
     meeting = held_meeting(db, cycle, member, present=6, projects=[project])
     sign_in(client, member)
-    return f"/commission/meetings/{meeting.id}/projects/{project.id}"
+    return f"/commission/review/meetings/{meeting.id}/projects/{project.id}"
 
 
 def test_a_decision_without_majority_is_refused_with_a_message(client, db, scene):
@@ -111,7 +111,7 @@ def test_a_refused_step_of_a_meeting_is_flashed_and_changes_nothing(client, db, 
     draft = services.create_meeting(db, actor=member, cycle=cycle, number=1,
                                     held_on=MEETING_DAY, place="Зала", agenda="", now=utcnow())
     sign_in(client, member)
-    meeting_url = f"/commission/meetings/{draft.id}"
+    meeting_url = f"/commission/review/meetings/{draft.id}"
     response = post_form(client, f"{meeting_url}/open", {}, token_from=meeting_url)
     assert response.status_code == 302
     page = client.get(response.location).get_data(as_text=True)
@@ -124,7 +124,7 @@ def test_a_refused_step_of_a_meeting_is_flashed_and_changes_nothing(client, db, 
         decisions.record_decision(db, actor=member, meeting=held, project=project,
                                   kind=DecisionKind.ADMIT, votes_for=6, votes_against=0,
                                   abstained=0, now=utcnow())
-    held_url = f"/commission/meetings/{held.id}"
+    held_url = f"/commission/review/meetings/{held.id}"
     item = held.agenda_items[0]
     response = post_form(client, f"{held_url}/agenda/{item.id}/remove", {},
                          token_from=held_url)
@@ -140,8 +140,8 @@ def test_handing_projects_to_the_commission_too_early_is_refused(client, db, sce
     cycle.suspended_at, cycle.suspension_reason = utcnow(), "Воєнний стан"
     db.flush()
     sign_in(client, make_user(Role.ADMIN))
-    response = post_form(client, f"/roster/cycles/{cycle.id}/begin-review", {},
-                         token_from=f"/roster/cycles/{cycle.id}")
+    response = post_form(client, f"/admin/review/cycles/{cycle.id}/begin-review", {},
+                         token_from=f"/admin/review/cycles/{cycle.id}/roster")
     assert response.status_code == 302
     assert response.location.endswith(f"/admin/cycles/{cycle.id}")
     with client.session_transaction() as session:
@@ -267,7 +267,7 @@ def test_staff_record_an_expertise_with_three_cost_lines(client, db, scene, make
     _member, _author, _cycle, project = scene
     staff = make_user(Role.STAFF)
     sign_in(client, staff)
-    url = f"/expertise/projects/{project.id}"
+    url = f"/staff/review/projects/{project.id}"
     page = client.get(url).get_data(as_text=True)
     assert 'name="items-0-name" type="text" value="Лавка"' in page
     assert 'value="5\xa0500,00"' in page and 'name="items-3-name"' in page
@@ -291,7 +291,7 @@ def test_a_half_filled_cost_line_is_refused_and_nothing_is_stored(client, db, sc
                                                                  make_user):
     _member, _author, _cycle, project = scene
     sign_in(client, make_user(Role.STAFF))
-    url = f"/expertise/projects/{project.id}"
+    url = f"/staff/review/projects/{project.id}"
     response = post_form(client, url, {
         "department": "ЖКГ", "feasible": "yes", "conclusion": "Можливо.",
         "items-0-name": "Лавка", "items-0-quantity": "багато", "items-0-unit": "шт.",
@@ -306,7 +306,7 @@ def test_a_feasible_expertise_without_an_estimate_is_refused_on_the_page(client,
                                                                         make_user):
     _member, _author, _cycle, project = scene
     sign_in(client, make_user(Role.STAFF))
-    url = f"/expertise/projects/{project.id}"
+    url = f"/staff/review/projects/{project.id}"
     response = post_form(client, url, {"department": "ЖКГ", "feasible": "yes",
                                        "conclusion": "Можливо."})
     # The form comes back (its message sits on the estimate's lines, which the template
@@ -321,7 +321,7 @@ def test_a_feasible_expertise_without_an_estimate_is_refused_on_the_page(client,
 def test_the_admin_keeps_the_roster(client, db, scene, make_user):
     _member, _author, cycle, _project = scene
     sign_in(client, make_user(Role.ADMIN))
-    url = f"/roster/cycles/{cycle.id}"
+    url = f"/admin/review/cycles/{cycle.id}/roster"
     response = post_form(client, url, {"name": "Новий Член", "position": "громадський діяч",
                                        "role": "member", "email": ""})
     assert response.status_code == 302

@@ -181,7 +181,7 @@ def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
         client, db, app, make_user, election):
     cycle, projects = election
     sign_in(client, make_user(Role.VERIFIER))
-    url = f"/desk/paper/{cycle.id}"
+    url = f"/desk/voting/{cycle.id}"
     data = {"kind": "rnokpp", "number": "3000000011", "birth_date": "1980-02-02",
             "resident": "y", "document_checked": "y", "district": "",
             "choice": [choice(projects[1])]}
@@ -211,7 +211,7 @@ def test_a_paper_ballot_against_the_rules_is_not_entered_and_says_why(
 
     cycle, projects = election
     sign_in(client, make_user(Role.VERIFIER))
-    page = post_form(client, f"/desk/paper/{cycle.id}", {
+    page = post_form(client, f"/desk/voting/{cycle.id}", {
         "kind": "rnokpp", "number": make_rnokpp("410000002"), "birth_date": "1980-02-02",
         "resident": "y", "document_checked": "y", "district": "",
         "choice": [choice(p) for p in projects]}).get_data(as_text=True)

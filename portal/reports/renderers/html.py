@@ -29,7 +29,7 @@ def _stylesheet() -> str:
 def render_html(document: Document, *, for_pdf: bool = False) -> str:
     """A complete HTML page of ``document``; for the PDF the stylesheet is passed apart."""
     return render_template(
-        "programs/report/document.html",
+        "reports/document.html",
         document=document,
         lang=str(get_locale() or "uk"),
         stylesheet=None if for_pdf else Markup(_stylesheet()),  # noqa: S704 - our own file

@@ -4,10 +4,7 @@ commits (``portal.db``), and a refusal is shown with ``show_refusal``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import (
-    Blueprint,
     flash,
     make_response,
     redirect,
@@ -19,13 +16,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session, get_or_404
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
-from portal.money import format_number
 from portal.programs import plan_import, program_sheet, services
 from portal.programs.forms import (
     AmendmentForm,
@@ -37,7 +32,7 @@ from portal.programs.forms import (
     ProgramForm,
     TaskForm,
 )
-from portal.programs.messages import PROBLEMS, SHEET, SOURCE_LABELS, source_label
+from portal.programs.messages import PROBLEMS, SHEET, SOURCE_LABELS
 from portal.programs.models import (
     Department,
     Measure,
@@ -46,23 +41,9 @@ from portal.programs.models import (
     ProgramAmendment,
     Task,
 )
-from portal.programs.permissions import MANAGERS
 from portal.programs.rules import FundingSource, ProgramProblem, parse_measure_number
+from portal.programs.staff import bp
 from portal.refusal import Refused
-
-bp = Blueprint("program_admin", __name__, url_prefix="/staff/programs")
-guard_blueprint(bp, *MANAGERS)
-
-def figure_text(value: Decimal | None) -> str:
-    """An indicator figure as typed: "3 500", "166,7"; empty when there is none."""
-    return "" if value is None else format_number(value.normalize())
-
-
-@bp.app_context_processor
-def program_words() -> dict:
-    """Words and figures of programs for every program and implementation page."""
-    return {"source_label": source_label, "figure": figure_text}
-
 
 MAX_SHEET_BYTES = 5 * 1024 * 1024
 
@@ -96,7 +77,7 @@ def new():
             show_refusal(refused, form)
         else:
             flash(_("The program is created. Add its tasks and measures."), "success")
-            return redirect(url_for("program_admin.manage", program_id=program.id))
+            return redirect(url_for("programs_staff.manage", program_id=program.id))
     return render_template("programs/staff/program_form.html", form=form, program=None)
 
 
@@ -112,7 +93,7 @@ def edit(program_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The program is saved."), "success")
-            return redirect(url_for("program_admin.manage", program_id=program.id))
+            return redirect(url_for("programs_staff.manage", program_id=program.id))
     return render_template("programs/staff/program_form.html", form=form, program=program)
 
 
@@ -133,7 +114,7 @@ def publish(program_id: int):
                                published=not program.published, now=utcnow())
         flash(_("The program is published.") if program.published
               else _("The program is withdrawn from public view."), "success")
-    return redirect(url_for("program_admin.manage", program_id=program.id))
+    return redirect(url_for("programs_staff.manage", program_id=program.id))
 
 
 @bp.route("/<int:program_id>/amendments", methods=["POST"])
@@ -150,7 +131,7 @@ def add_amendment(program_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The amendment is recorded."), "success")
-            return redirect(url_for("program_admin.manage", program_id=program.id))
+            return redirect(url_for("programs_staff.manage", program_id=program.id))
     return render_template("programs/staff/manage.html", program=program, task_form=TaskForm(),
                            measure_form=measure_form(), amendment_form=form,
                            action=ActionForm()), 400
@@ -164,7 +145,7 @@ def delete_amendment(amendment_id: int):
         services.remove_amendment(db_session(), actor=current_user, amendment=amendment,
                                   now=utcnow())
         flash(_("The amendment is removed."), "success")
-    return redirect(url_for("program_admin.manage", program_id=program_id))
+    return redirect(url_for("programs_staff.manage", program_id=program_id))
 
 
 @bp.route("/<int:program_id>/tasks", methods=["POST"])
@@ -182,7 +163,7 @@ def save_task(program_id: int | None = None, task_id: int | None = None):
             show_refusal(refused, form)
         else:
             flash(_("The task is saved."), "success")
-            return redirect(url_for("program_admin.manage", program_id=program.id))
+            return redirect(url_for("programs_staff.manage", program_id=program.id))
     status = 400 if request.method == "POST" else 200
     return render_template("programs/staff/task_form.html", form=form, program=program,
                            task=task, action=ActionForm()), status
@@ -199,7 +180,7 @@ def delete_task(task_id: int):
             show_refusal(refused)
         else:
             flash(_("The task is deleted."), "success")
-    return redirect(url_for("program_admin.manage", program_id=program_id))
+    return redirect(url_for("programs_staff.manage", program_id=program_id))
 
 
 def measure_form(measure: Measure | None = None) -> MeasureForm:
@@ -242,7 +223,7 @@ def save_measure(program_id: int | None = None, measure_id: int | None = None):
             show_refusal(refused, form)
         else:
             flash(_("The measure is saved."), "success")
-            return redirect(url_for("program_admin.measure", measure_id=saved.id))
+            return redirect(url_for("programs_staff.measure", measure_id=saved.id))
     if measure is None:
         return render_template("programs/staff/manage.html", program=program,
                                task_form=TaskForm(), measure_form=form,
@@ -284,9 +265,9 @@ def delete_measure(measure_id: int):
                                     now=utcnow())
         except Refused as refused:
             show_refusal(refused)
-            return redirect(url_for("program_admin.measure", measure_id=measure_id))
+            return redirect(url_for("programs_staff.measure", measure_id=measure_id))
         flash(_("The measure is deleted."), "success")
-    return redirect(url_for("program_admin.manage", program_id=program_id))
+    return redirect(url_for("programs_staff.manage", program_id=program_id))
 
 
 @bp.route("/departments", methods=["GET", "POST"])
@@ -300,7 +281,7 @@ def departments():
             show_refusal(refused, form)
         else:
             flash(_("The department is added."), "success")
-            return redirect(url_for("program_admin.departments"))
+            return redirect(url_for("programs_staff.departments"))
     listed = db_session().scalars(select(Department).order_by(Department.name)).all()
     return render_template("programs/staff/departments.html", form=form, departments=listed,
                            action=ActionForm())
@@ -317,7 +298,7 @@ def delete_department(department_id: int):
             show_refusal(refused)
         else:
             flash(_("The department is removed."), "success")
-    return redirect(url_for("program_admin.departments"))
+    return redirect(url_for("programs_staff.departments"))
 
 
 @bp.route("/<int:program_id>/template.<any(xlsx, csv):fmt>")
@@ -379,7 +360,7 @@ def import_plan(program_id: int):
                     flash(_("Imported %(tasks)d tasks, %(measures)d measures and %(lines)d "
                             "planned amounts.", tasks=summary.tasks, measures=summary.measures,
                             lines=summary.lines), "success")
-                    return redirect(url_for("program_admin.manage", program_id=program.id))
+                    return redirect(url_for("programs_staff.manage", program_id=program.id))
     return render_template("programs/staff/import.html", program=program, form=form,
                            problems=problems, instructions=_sheet_instructions()
                            ), 400 if request.method == "POST" else 200

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
-from portal.access import guard_blueprint
+from portal.accounts.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.community.choices import district_choices
@@ -37,8 +37,8 @@ from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.refusal import Refused
 
-admin = Blueprint("cycle_admin", __name__, url_prefix="/admin/cycles")
-guard_blueprint(admin, Role.ADMIN)
+bp = Blueprint("cycles_admin", __name__, url_prefix="/admin/cycles")
+guard_blueprint(bp, Role.ADMIN)
 
 
 def _cycle(cycle_id: int) -> Cycle:
@@ -72,13 +72,13 @@ def _cycle_data(form: CycleForm) -> services.CycleData:
     )
 
 
-@admin.route("/")
+@bp.route("/")
 def cycles():
     return render_template("cycles/admin_index.html", cycles=services.all_cycles(db_session()),
                            now=utcnow())
 
 
-@admin.route("/new", methods=["GET", "POST"])
+@bp.route("/new", methods=["GET", "POST"])
 def new():
     form = CycleForm.from_request()
     if form.submitted_and_valid:
@@ -90,11 +90,11 @@ def new():
             show_refusal(refused, form)
         else:
             flash(_("The cycle is created. Now add its categories."), "success")
-            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+            return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_form.html", form=form, cycle=None)
 
 
-@admin.route("/<int:cycle_id>")
+@bp.route("/<int:cycle_id>")
 def cycle(cycle_id: int):
     cycle = _cycle(cycle_id)
     session = db_session()
@@ -109,7 +109,7 @@ def cycle(cycle_id: int):
     )
 
 
-@admin.route("/<int:cycle_id>/edit", methods=["GET", "POST"])
+@bp.route("/<int:cycle_id>/edit", methods=["GET", "POST"])
 def edit(cycle_id: int):
     cycle = _cycle(cycle_id)
     form = CycleForm.from_request(obj=cycle)
@@ -122,7 +122,7 @@ def edit(cycle_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The cycle is saved."), "success")
-            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+            return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_form.html", form=form, cycle=cycle)
 
 
@@ -135,7 +135,7 @@ def _category_data(form: CategoryForm) -> services.CategoryData:
         position=form.position.data or 0)
 
 
-@admin.route("/<int:cycle_id>/categories/new", methods=["GET", "POST"])
+@bp.route("/<int:cycle_id>/categories/new", methods=["GET", "POST"])
 def new_category(cycle_id: int):
     cycle = _cycle(cycle_id)
     form = CategoryForm.from_request()
@@ -149,11 +149,11 @@ def new_category(cycle_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The category is added."), "success")
-            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+            return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_category.html", form=form, cycle=cycle, category=None)
 
 
-@admin.route("/<int:cycle_id>/categories/<int:category_id>", methods=["GET", "POST"])
+@bp.route("/<int:cycle_id>/categories/<int:category_id>", methods=["GET", "POST"])
 def edit_category(cycle_id: int, category_id: int):
     cycle = _cycle(cycle_id)
     category = db_session().get(Category, category_id)
@@ -172,12 +172,12 @@ def edit_category(cycle_id: int, category_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The category is saved."), "success")
-            return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+            return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     return render_template("cycles/admin_category.html", form=form, cycle=cycle,
                            category=category, delete_form=ActionForm())
 
 
-@admin.route("/<int:cycle_id>/categories/<int:category_id>/delete", methods=["POST"])
+@bp.route("/<int:cycle_id>/categories/<int:category_id>/delete", methods=["POST"])
 def delete_category(cycle_id: int, category_id: int):
     session = db_session()
     category = session.get(Category, category_id)
@@ -191,7 +191,7 @@ def delete_category(cycle_id: int, category_id: int):
         show_refusal(refused)
     else:
         flash(_("The category is removed."), "success")
-    return redirect(url_for("cycle_admin.cycle", cycle_id=cycle_id))
+    return redirect(url_for("cycles_admin.cycle", cycle_id=cycle_id))
 
 
 def _leftover_choices(cycle: Cycle) -> list[SelectChoice]:
@@ -210,38 +210,38 @@ def _act(cycle_id: int, form_class, act, done: str):
         for field in form:
             for error in field.errors:
                 flash(f"{field.label.text}: {error}", "error")
-        return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+        return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     try:
         act(session, cycle, form)
     except Refused as refused:
         show_refusal(refused)
     else:
         flash(done, "success")
-    return redirect(url_for("cycle_admin.cycle", cycle_id=cycle.id))
+    return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
 
 
-@admin.route("/<int:cycle_id>/suspend", methods=["POST"])
+@bp.route("/<int:cycle_id>/suspend", methods=["POST"])
 def suspend(cycle_id: int):
     return _act(cycle_id, SuspendForm, lambda s, c, f: services.suspend_cycle(
         s, cycle=c, reason=f.reason.data, actor=current_user, now=utcnow()),
         _("The cycle is suspended."))
 
 
-@admin.route("/<int:cycle_id>/resume", methods=["POST"])
+@bp.route("/<int:cycle_id>/resume", methods=["POST"])
 def resume(cycle_id: int):
     return _act(cycle_id, ResumeForm, lambda s, c, f: services.resume_cycle(
         s, cycle=c, note=f.note.data or "", actor=current_user, now=utcnow()),
         _("The cycle is resumed. Extend the phases that ran out meanwhile, if needed."))
 
 
-@admin.route("/<int:cycle_id>/extend", methods=["POST"])
+@bp.route("/<int:cycle_id>/extend", methods=["POST"])
 def extend(cycle_id: int):
     return _act(cycle_id, ExtendForm, lambda s, c, f: services.extend_phase(
         s, cycle=c, phase=Phase(f.phase.data), new_end=f.new_end.data, reason=f.reason.data,
         actor=current_user, now=utcnow()), _("The phase is extended."))
 
 
-@admin.route("/<int:cycle_id>/leftover", methods=["POST"])
+@bp.route("/<int:cycle_id>/leftover", methods=["POST"])
 def leftover(cycle_id: int):
     def act(session, cycle, form):
         chosen = next((c for c in cycle.categories if str(c.id) == form.category.data), None)
@@ -251,23 +251,23 @@ def leftover(cycle_id: int):
     return _act(cycle_id, LeftoverForm, act, _("The cycle is saved."))
 
 
-@admin.app_template_filter("phase_label")
+@bp.app_template_filter("phase_label")
 def phase_filter(phase: Phase) -> str:
     return messages.phase_label(phase)
 
 
-@admin.app_template_global("winner_rule_label")
+@bp.app_template_global("winner_rule_label")
 def winner_rule_label(rule: WinnerRule, in_sentence: bool = False) -> str:
     """The rule's description; within a sentence it starts with a small letter."""
     text = str(messages.WINNER_RULES[WinnerRule(rule)])
     return text[:1].lower() + text[1:] if in_sentence else text
 
 
-@admin.app_template_global("tie_rule_label")
+@bp.app_template_global("tie_rule_label")
 def tie_rule_label(rule: TieRule) -> str:
     return str(messages.TIE_RULES[TieRule(rule)])
 
 
-@admin.app_template_global("category_kind_label")
+@bp.app_template_global("category_kind_label")
 def category_kind_label(kind: CategoryKind) -> str:
     return str(messages.CATEGORY_KINDS[CategoryKind(kind)])

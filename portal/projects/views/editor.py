@@ -1,16 +1,16 @@
 """Authoring pages: my projects, drafting and editing, files, co-authors, submitting,
-withdrawing, and supporting a project. Every page needs a signed-in account; what each
-person may do with a given project is decided by ``portal.projects.permissions``."""
+withdrawing, and supporting a project, on the ``projects`` blueprint. Every page needs a
+signed-in account; what each person may do with a given project is decided by
+``portal.projects.permissions``."""
 
 from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles import services as cycles
 from portal.cycles.messages import phase_label
@@ -24,12 +24,9 @@ from portal.projects.drafting import ProjectFormReader, fill_form
 from portal.projects.forms import InviteForm, ProjectForm, UploadForm, WithdrawForm
 from portal.projects.messages import PROBLEMS
 from portal.projects.models import Attachment, CoAuthor, Project
-from portal.projects.views import upload_store
+from portal.projects.views import bp, upload_store
 from portal.refusal import Refused
 from portal.uploads import UploadProblem, check_upload
-
-bp = Blueprint("project_editor", __name__, url_prefix="/projects")
-guard_blueprint(bp)
 
 
 def _project(project_id: int, allowed) -> Project:
@@ -69,7 +66,7 @@ def new():
     cycle = _open_cycle(session, now)
     if cycle is None:
         show_refusal(Refused(PROBLEMS("submission_closed")))
-        return redirect(url_for("project_editor.mine"))
+        return redirect(url_for("projects.mine"))
     form = ProjectForm.from_request()
     fill_form(form, cycle, session)
     refusals = [PROBLEMS.text(p) for p in services.eligibility.drafting_problems(
@@ -89,7 +86,7 @@ def new():
             else:
                 flash(_("The draft is saved. Add photos, documents and co-authors, then "
                         "submit it."), "success")
-                return redirect(url_for("project_editor.edit", project_id=project.id))
+                return redirect(url_for("projects.edit", project_id=project.id))
     return render_template("projects/edit.html", form=form, cycle=cycle, project=None,
                            refusals=refusals, phase_label=phase_label)
 
@@ -112,7 +109,7 @@ def edit(project_id: int):
                 show_refusal(refused, form)
             else:
                 flash(_("The project is saved."), "success")
-                return redirect(url_for("project_editor.edit", project_id=project.id))
+                return redirect(url_for("projects.edit", project_id=project.id))
     return render_template(
         "projects/edit.html", form=form, cycle=project.cycle, project=project, refusals=[],
         upload_form=UploadForm(), invite_form=InviteForm(), action=ActionForm(),
@@ -130,18 +127,18 @@ def upload(project_id: int):
     except RequestEntityTooLarge:
         # The request was larger than the portal reads at all; nothing was stored.
         show_refusal(Refused(PROBLEMS(UploadProblem.TOO_LARGE, limit=limit)))
-        return redirect(url_for("project_editor.edit", project_id=project.id))
+        return redirect(url_for("projects.edit", project_id=project.id))
     storage = form.file.data
     if not form.validate() or storage is None or not hasattr(storage, "stream"):
         flash(PROBLEMS.text(UploadProblem.EMPTY) if not form.csrf_token.errors
               else form.csrf_token.errors[0], "error")
-        return redirect(url_for("project_editor.edit", project_id=project.id))
+        return redirect(url_for("projects.edit", project_id=project.id))
     checked = check_upload(storage.stream.read(store.max_bytes + 1), storage.filename or "",
                            max_bytes=store.max_bytes)
     if isinstance(checked, UploadProblem):
         values = {"limit": limit} if checked is UploadProblem.TOO_LARGE else {}
         show_refusal(Refused(PROBLEMS(checked, **values)))
-        return redirect(url_for("project_editor.edit", project_id=project.id))
+        return redirect(url_for("projects.edit", project_id=project.id))
     try:
         participation.add_attachment(db_session(), project=project, checked=checked, store=store,
                                      actor=current_user, now=utcnow())
@@ -149,7 +146,7 @@ def upload(project_id: int):
         show_refusal(refused)
     else:
         flash(_("The file %(name)s is attached.", name=checked.original_name), "success")
-    return redirect(url_for("project_editor.edit", project_id=project.id))
+    return redirect(url_for("projects.edit", project_id=project.id))
 
 
 @bp.route("/<int:project_id>/attachments/<int:attachment_id>/delete", methods=["POST"])
@@ -165,7 +162,7 @@ def delete_attachment(project_id: int, attachment_id: int):
                                                   actor=current_user, now=utcnow())
     after_commit(partial(upload_store().remove, stored_name))
     flash(_("The file is removed."), "success")
-    return redirect(url_for("project_editor.edit", project_id=project.id))
+    return redirect(url_for("projects.edit", project_id=project.id))
 
 
 @bp.route("/<int:project_id>/coauthors", methods=["POST"])
@@ -174,24 +171,24 @@ def invite(project_id: int):
     form = InviteForm.from_request()
     if not form.validate():
         show_refusal(Refused(PROBLEMS("coauthor_email_invalid", "email")))
-        return redirect(url_for("project_editor.edit", project_id=project.id))
+        return redirect(url_for("projects.edit", project_id=project.id))
     try:
         token = participation.invite_coauthor(db_session(), project=project,
                                               email=form.email.data, actor=current_user,
                                               now=utcnow())
     except Refused as refused:
         show_refusal(refused)
-        return redirect(url_for("project_editor.edit", project_id=project.id))
+        return redirect(url_for("projects.edit", project_id=project.id))
     to = form.email.data.strip()
     subject = _("Invitation to co-author a project")
     body = _("%(name)s invites you to be a co-author of the project \"%(title)s\" of the "
              "participatory budget.\n\nTo accept, log in (or register) with this e-mail "
              "address and open:\n%(link)s\n\nIf you do not know this person, ignore this "
              "letter.", name=current_user.display_name, title=project.title,
-             link=url_for("project_editor.confirm_coauthor", token=token, _external=True))
+             link=url_for("projects.confirm_coauthor", token=token, _external=True))
     after_commit(partial(send_mail, to, subject, body))
     flash(_("The invitation is sent to %(email)s.", email=form.email.data.strip()), "success")
-    return redirect(url_for("project_editor.edit", project_id=project.id))
+    return redirect(url_for("projects.edit", project_id=project.id))
 
 
 @bp.route("/<int:project_id>/coauthors/<int:coauthor_id>/delete", methods=["POST"])
@@ -205,7 +202,7 @@ def remove_coauthor(project_id: int, coauthor_id: int):
     participation.remove_coauthor(db_session(), coauthor=found, actor=current_user,
                                   now=utcnow())
     flash(_("The co-author is removed."), "success")
-    return redirect(url_for("project_editor.edit", project_id=project.id))
+    return redirect(url_for("projects.edit", project_id=project.id))
 
 
 @bp.route("/coauthor/<token>", methods=["GET", "POST"])
@@ -276,7 +273,7 @@ def delete(project_id: int):
     for name in stored:
         after_commit(partial(store.remove, name))
     flash(_("The draft is deleted."), "success")
-    return redirect(url_for("project_editor.mine"))
+    return redirect(url_for("projects.mine"))
 
 
 @bp.route("/<int:project_id>/support", methods=["POST"])

@@ -4,12 +4,11 @@ with ``show_refusal``."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from portal.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session, get_or_404
@@ -26,7 +25,6 @@ from portal.programs.forms import (
 )
 from portal.programs.messages import AMOUNTS, FIGURE_LABELS, GROUP_LABELS, PROBLEMS, SOURCE_LABELS
 from portal.programs.models import Department, Financing, FundingLine, Indicator, Measure, Program
-from portal.programs.permissions import MANAGERS
 from portal.programs.rules import (
     FundingSource,
     IndicatorGroup,
@@ -35,11 +33,9 @@ from portal.programs.rules import (
     check_year_in_term,
     parse_figure,
 )
-from portal.programs.staff_views import department_choices, measure_form, measure_page
+from portal.programs.staff import bp
+from portal.programs.staff.maintenance import department_choices, measure_form, measure_page
 from portal.refusal import Refused
-
-bp = Blueprint("program_money", __name__, url_prefix="/staff/funding")
-guard_blueprint(bp, *MANAGERS)
 
 
 def _kopecks(form, field: str, parse) -> int | None:
@@ -56,7 +52,7 @@ def _department(form) -> Department | None:
     return db_session().get(Department, int(form.department.data))
 
 
-@bp.route("/measures/<int:measure_id>/lines", methods=["POST"])
+@bp.route("/funding/measures/<int:measure_id>/lines", methods=["POST"])
 def plan_line(measure_id: int):
     measure = get_or_404(Measure, measure_id)
     form = LineForm.from_request()
@@ -73,7 +69,7 @@ def plan_line(measure_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The funding line is planned."), "success")
-            return redirect(url_for("program_admin.measure", measure_id=measure.id))
+            return redirect(url_for("programs_staff.measure", measure_id=measure.id))
     return measure_page(measure, measure_form(measure), line_form=form), 400
 
 
@@ -89,7 +85,7 @@ def _line_page(line: FundingLine, form: LineChangeForm | None = None,
                            ), status
 
 
-@bp.route("/lines/<int:line_id>", methods=["GET", "POST"])
+@bp.route("/funding/lines/<int:line_id>", methods=["GET", "POST"])
 def line(line_id: int):
     line = get_or_404(FundingLine, line_id)
     if request.method == "GET":
@@ -101,11 +97,11 @@ def line(line_id: int):
                             department=_department(form), title=form.title.data or "",
                             now=utcnow())
         flash(_("The funding line is saved."), "success")
-        return redirect(url_for("program_money.line", line_id=line.id))
+        return redirect(url_for("programs_staff.line", line_id=line.id))
     return _line_page(line, form=form, status=400)
 
 
-@bp.route("/lines/<int:line_id>/delete", methods=["POST"])
+@bp.route("/funding/lines/<int:line_id>/delete", methods=["POST"])
 def delete_line(line_id: int):
     line = get_or_404(FundingLine, line_id)
     measure_id = line.measure_id
@@ -114,12 +110,12 @@ def delete_line(line_id: int):
             funding.delete_line(db_session(), actor=current_user, line=line, now=utcnow())
         except Refused as refused:
             show_refusal(refused)
-            return redirect(url_for("program_money.line", line_id=line_id))
+            return redirect(url_for("programs_staff.line", line_id=line_id))
         flash(_("The funding line is deleted."), "success")
-    return redirect(url_for("program_admin.measure", measure_id=measure_id))
+    return redirect(url_for("programs_staff.measure", measure_id=measure_id))
 
 
-@bp.route("/lines/<int:line_id>/payments", methods=["POST"])
+@bp.route("/funding/lines/<int:line_id>/payments", methods=["POST"])
 def record_payment(line_id: int):
     line = get_or_404(FundingLine, line_id)
     form = PaymentForm.from_request()
@@ -132,21 +128,21 @@ def record_payment(line_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The payment is recorded."), "success")
-            return redirect(url_for("program_money.line", line_id=line.id))
+            return redirect(url_for("programs_staff.line", line_id=line.id))
     return _line_page(line, payment_form=form, status=400)
 
 
-@bp.route("/payments/<int:payment_id>/delete", methods=["POST"])
+@bp.route("/funding/payments/<int:payment_id>/delete", methods=["POST"])
 def delete_payment(payment_id: int):
     payment = get_or_404(Financing, payment_id)
     line_id = payment.line_id
     if ActionForm.from_request().validate():
         funding.delete_payment(db_session(), actor=current_user, payment=payment, now=utcnow())
         flash(_("The payment is removed."), "success")
-    return redirect(url_for("program_money.line", line_id=line_id))
+    return redirect(url_for("programs_staff.line", line_id=line_id))
 
 
-@bp.route("/measures/<int:measure_id>/texts", methods=["POST"])
+@bp.route("/funding/measures/<int:measure_id>/texts", methods=["POST"])
 def execution_text(measure_id: int):
     measure = get_or_404(Measure, measure_id)
     form = ExecutionTextForm.from_request()
@@ -158,7 +154,7 @@ def execution_text(measure_id: int):
         funding.set_execution_text(db_session(), actor=current_user, measure=measure, year=year,
                                    text=form.text.data or "", now=utcnow())
         flash(_("The execution text for %(year)d is saved.", year=year), "success")
-        return redirect(url_for("program_admin.measure", measure_id=measure.id))
+        return redirect(url_for("programs_staff.measure", measure_id=measure.id))
     return measure_page(measure, measure_form(measure), text_form=form), 400
 
 
@@ -200,7 +196,7 @@ def _indicator_data(form: IndicatorForm) -> funding.IndicatorData | None:
         reasons=form.reasons.data or "", remedies=form.remedies.data or "")
 
 
-@bp.route("/programs/<int:program_id>/indicators/<int:year>", methods=["GET", "POST"])
+@bp.route("/funding/programs/<int:program_id>/indicators/<int:year>", methods=["GET", "POST"])
 def indicators(program_id: int, year: int):
     program = get_or_404(Program, program_id)
     if year not in program.years:
@@ -214,7 +210,7 @@ def indicators(program_id: int, year: int):
             show_refusal(refused, form)
         else:
             flash(_("The indicator is saved."), "success")
-            return redirect(url_for("program_money.indicators", program_id=program.id,
+            return redirect(url_for("programs_staff.indicators", program_id=program.id,
                                     year=year))
     listed = db_session().scalars(
         select(Indicator).where(Indicator.program_id == program.id, Indicator.year == year)
@@ -225,7 +221,7 @@ def indicators(program_id: int, year: int):
                            groups=GROUP_LABELS, figures=FIGURE_LABELS), status
 
 
-@bp.route("/indicators/<int:indicator_id>", methods=["GET", "POST"])
+@bp.route("/funding/indicators/<int:indicator_id>", methods=["GET", "POST"])
 def indicator(indicator_id: int):
     indicator = get_or_404(Indicator, indicator_id)
     form = _indicator_form(indicator)
@@ -238,14 +234,14 @@ def indicator(indicator_id: int):
             show_refusal(refused, form)
         else:
             flash(_("The indicator is saved."), "success")
-            return redirect(url_for("program_money.indicators", program_id=indicator.program_id,
+            return redirect(url_for("programs_staff.indicators", program_id=indicator.program_id,
                                     year=indicator.year))
     status = 400 if request.method == "POST" else 200
     return render_template("programs/staff/indicator.html", indicator=indicator, form=form,
                            program=indicator.program, action=ActionForm()), status
 
 
-@bp.route("/indicators/<int:indicator_id>/delete", methods=["POST"])
+@bp.route("/funding/indicators/<int:indicator_id>/delete", methods=["POST"])
 def delete_indicator(indicator_id: int):
     indicator = get_or_404(Indicator, indicator_id)
     program_id, year = indicator.program_id, indicator.year
@@ -253,10 +249,10 @@ def delete_indicator(indicator_id: int):
         funding.delete_indicator(db_session(), actor=current_user, indicator=indicator,
                                  now=utcnow())
         flash(_("The indicator is deleted."), "success")
-    return redirect(url_for("program_money.indicators", program_id=program_id, year=year))
+    return redirect(url_for("programs_staff.indicators", program_id=program_id, year=year))
 
 
-@bp.route("/measures/<int:measure_id>/cycles", methods=["POST"])
+@bp.route("/funding/measures/<int:measure_id>/cycles", methods=["POST"])
 def link_cycle(measure_id: int):
     """Link a participatory-budget cycle to this measure, or unlink it (``unlink`` set)."""
     measure = get_or_404(Measure, measure_id)
@@ -275,4 +271,4 @@ def link_cycle(measure_id: int):
         flash(_("The cycle is unlinked.") if unlink
               else _("The cycle “%(name)s” is funded under this measure.", name=cycle.name),
               "success")
-    return redirect(url_for("program_admin.measure", measure_id=measure.id))
+    return redirect(url_for("programs_staff.measure", measure_id=measure.id))

@@ -1,7 +1,10 @@
-"""Public project pages: the list with filters, the map, a project's page and its files.
+"""Project pages: here the public ones (the list with filters, the map, a project's page
+and its files), in ``editor.py`` the authors' (drafting, files, co-authors, submitting,
+withdrawing) and supporting a project. One blueprint, ``projects``.
 
-Anyone may open them; a draft is shown only to its team and to staff, the commission and
-administrators (to everyone else it does not exist: 404).
+Anyone may open the public pages; a draft is shown only to its team and to staff, the
+commission and administrators (to everyone else it does not exist: 404). The authors'
+pages need a signed-in account.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user
 from wtforms import SelectChoice
 
+from portal.accounts.access import guard_blueprint
 from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
@@ -25,6 +29,7 @@ from portal.projects.rules import ProjectStatus
 from portal.uploads import AttachmentKind, UploadStore, serve
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
+guard_blueprint(bp, public=["index", "map_page", "map_data", "page", "attachment"])
 
 
 def upload_store() -> UploadStore:
@@ -174,3 +179,7 @@ def quantity_filter(value) -> str:
 @bp.app_template_global("attachment_kind_label")
 def attachment_kind_label(kind: AttachmentKind) -> str:
     return str(ATTACHMENT_KINDS[AttachmentKind(kind)])
+
+
+# The authors' pages register their routes on ``bp``.
+from portal.projects.views import editor  # noqa: E402, F401

@@ -1,4 +1,5 @@
-"""Administration: accounts and their roles, and the audit log."""
+"""The administrators' pages of accounts: accounts and their roles, and the audit log of
+what accounts did."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
-from portal.access import guard_blueprint
 from portal.accounts import services as accounts
+from portal.accounts.access import guard_blueprint
+from portal.accounts.forms import RoleForm, UserSearchForm
 from portal.accounts.models import Role, User
-from portal.admin.forms import RoleForm, UserSearchForm
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.db import db_session
@@ -17,7 +18,7 @@ from portal.forms import show_refusal
 from portal.i18n import _
 from portal.refusal import Refused
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
+bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
 
 PAGE_SIZE = 50
@@ -42,7 +43,7 @@ def users():
     rows = session.execute(
         query.order_by(User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).scalars().all()
-    return render_template("admin/users.html", form=form, users=rows, page=page,
+    return render_template("accounts/admin_users.html", form=form, users=rows, page=page,
                            pages=max(1, -(-total // PAGE_SIZE)), total=total)
 
 
@@ -50,7 +51,8 @@ def users():
 def user(user_id: int):
     session = db_session()
     account = session.get(User, user_id) or abort(404)
-    return render_template("admin/user.html", account=account, form=RoleForm(), roles=list(Role))
+    return render_template("accounts/admin_user.html", account=account, form=RoleForm(),
+                           roles=list(Role))
 
 
 def _change_role(user_id: int, grant: bool):
@@ -59,19 +61,19 @@ def _change_role(user_id: int, grant: bool):
     form = RoleForm.from_request()
     if not form.validate():
         flash(_("Choose a role."), "error")
-        return redirect(url_for("admin.user", user_id=user_id))
+        return redirect(url_for("accounts_admin.user", user_id=user_id))
     role = Role(form.role.data)
     action = accounts.grant_role if grant else accounts.revoke_role
     try:
         changed = action(session, user=account, role=role, actor=current_user, now=utcnow())
     except Refused as refused:
         show_refusal(refused)
-        return redirect(url_for("admin.user", user_id=user_id))
+        return redirect(url_for("accounts_admin.user", user_id=user_id))
     if changed:
         text = (_("Role %(role)s granted.", role=role.label) if grant
                 else _("Role %(role)s revoked.", role=role.label))
         flash(text, "success")
-    return redirect(url_for("admin.user", user_id=user_id))
+    return redirect(url_for("accounts_admin.user", user_id=user_id))
 
 
 @bp.route("/users/<int:user_id>/roles/grant", methods=["POST"])
@@ -96,5 +98,5 @@ def audit_log():
     actors = {u.id: u for u in session.execute(
         select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
     ).scalars()}
-    return render_template("admin/audit.html", events=events, actors=actors, page=page,
+    return render_template("accounts/admin_audit.html", events=events, actors=actors, page=page,
                            pages=max(1, -(-total // PAGE_SIZE)))
