@@ -29,7 +29,7 @@ bp = Blueprint("review_admin", __name__, url_prefix="/admin/review")
 guard_blueprint(bp, Role.ADMIN)
 
 
-@bp.route("/cycles/<int:cycle_id>/roster", methods=["GET", "POST"])
+@bp.route("/roster/cycles/<int:cycle_id>", methods=["GET", "POST"])
 def roster(cycle_id: int):
     session = db_session()
     found = session.get(Cycle, cycle_id) or abort(404)
@@ -59,7 +59,7 @@ def roster(cycle_id: int):
                            ), 400 if failed or form.errors else 200
 
 
-@bp.route("/seats/<int:seat_id>/remove", methods=["POST"])
+@bp.route("/roster/seats/<int:seat_id>/remove", methods=["POST"])
 def remove_seat(seat_id: int):
     session = db_session()
     seat = session.get(CommissionSeat, seat_id) or abort(404)

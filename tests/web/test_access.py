@@ -151,9 +151,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "review_commission.decide": (
         "GET", "/commission/review/meetings/{meeting}/projects/{review_project}",
                           only("commission", "admin")),
-    "review_admin.roster": ("GET", "/admin/review/cycles/{review_cycle}/roster", only("admin")),
+    "review_admin.roster": ("GET", "/admin/review/roster/cycles/{review_cycle}", only("admin")),
     "review_admin.remove_seat": (
-        "POST", "/admin/review/seats/{seat}/remove",
+        "POST", "/admin/review/roster/seats/{seat}/remove",
         only("admin", ok=302)),
     "review_admin.begin_review": (
         "POST", "/admin/review/cycles/{cycle}/begin-review",

@@ -141,7 +141,7 @@ def test_handing_projects_to_the_commission_too_early_is_refused(client, db, sce
     db.flush()
     sign_in(client, make_user(Role.ADMIN))
     response = post_form(client, f"/admin/review/cycles/{cycle.id}/begin-review", {},
-                         token_from=f"/admin/review/cycles/{cycle.id}/roster")
+                         token_from=f"/admin/review/roster/cycles/{cycle.id}")
     assert response.status_code == 302
     assert response.location.endswith(f"/admin/cycles/{cycle.id}")
     with client.session_transaction() as session:
@@ -321,7 +321,7 @@ def test_a_feasible_expertise_without_an_estimate_is_refused_on_the_page(client,
 def test_the_admin_keeps_the_roster(client, db, scene, make_user):
     _member, _author, cycle, _project = scene
     sign_in(client, make_user(Role.ADMIN))
-    url = f"/admin/review/cycles/{cycle.id}/roster"
+    url = f"/admin/review/roster/cycles/{cycle.id}"
     response = post_form(client, url, {"name": "Новий Член", "position": "громадський діяч",
                                        "role": "member", "email": ""})
     assert response.status_code == 302
