@@ -71,6 +71,11 @@ def moved_endpoint(target: str) -> str:
     return "to_" + target.replace(".", "__")
 
 
-for rule, target in MOVED.items():
-    bp.add_url_rule(rule, endpoint=moved_endpoint(target), view_func=_moved_view(target),
-                    methods=["GET", "POST"])
+@bp.record
+def _add_old_rules(state) -> None:
+    """Each old address answers the methods its new page answers (registered last, so the
+    new pages are in the URL map already)."""
+    methods = {rule.endpoint: rule.methods for rule in state.app.url_map.iter_rules()}
+    for rule, target in MOVED.items():
+        state.add_url_rule(rule, endpoint=moved_endpoint(target), view_func=_moved_view(target),
+                           methods=sorted(methods[target] - {"HEAD", "OPTIONS"}))

@@ -18,6 +18,10 @@ def _fill(rule: str) -> tuple[str, dict[str, int]]:
     return re.sub(r"<int:(\w+)>", lambda m: str(arguments[m.group(1)]), rule), arguments
 
 
+def _methods(app, endpoint: str) -> set[str]:
+    return next(rule.methods for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+
+
 def test_every_moved_address_is_in_the_url_map(app):
     moved = {rule.rule: rule.endpoint for rule in app.url_map.iter_rules()
              if rule.endpoint.startswith("moved.")}
@@ -31,6 +35,9 @@ def test_an_old_address_redirects_to_the_page_that_replaced_it(app, rule, target
     path, arguments = _fill(rule)
     client = app.test_client()
     response = client.open(path + "?page=2", method=method)
+    if method not in _methods(app, target):
+        assert response.status_code == 405  # as the page that replaced it would answer
+        return
     assert response.status_code == status
     with app.test_request_context():
         from flask import url_for
