@@ -47,3 +47,21 @@ def test_the_last_admin_cannot_revoke_their_own_role(client, db, make_user):
     assert "відкликано" not in page
     db.expire_all()
     assert admin.has_role(Role.ADMIN) and role_events(db, admin) == before
+
+
+def test_the_audit_log_pages_through_its_events_newest_first(client, db, make_user):
+    from portal import audit
+    from portal.clock import utcnow
+
+    admin = make_user(Role.ADMIN)
+    for number in range(120):
+        audit.record(db, actor=admin, action="probe.event", object_type="probe",
+                     object_id=number, at=utcnow())
+    db.flush()
+    sign_in(client, admin)
+    first = client.get("/admin/audit")
+    assert first.status_code == 200
+    assert 'href="/admin/audit?page=2"' in first.get_data(as_text=True)
+    second = client.get("/admin/audit?page=2")
+    assert second.status_code == 200 and 'href="/admin/audit?page=1"' in second.get_data(
+        as_text=True)
