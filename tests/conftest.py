@@ -12,9 +12,7 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from sqlalchemy import Connection, text
@@ -22,6 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app
 from portal.db import make_engine
+from tests.factories import accounts
+from tests.factories.accounts import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -87,23 +87,38 @@ def joined_transaction(app, connection: Connection) -> Iterator[sessionmaker]:
         database.sessionmaker = original
 
 
-@pytest.fixture
-def db(app) -> Iterator[Session]:
-    """A session whose work is rolled back after the test, shared with the app's requests."""
+@contextmanager
+def rolled_back(app) -> Iterator[Session]:
+    """A session on a connection whose transaction is rolled back at the end, and which
+    every session ``app`` opens meanwhile joins."""
     connection = app.extensions["portal.db"].engine.connect()
     transaction = connection.begin()
+    try:
+        with joined_transaction(app, connection) as make_session:
+            session = make_session()
+            try:
+                yield session
+            finally:
+                session.close()
+    finally:
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+def reset_rate_limits() -> None:
+    """Forget every hit the rate limiter counted: each test starts with full allowances."""
     from portal.ratelimit import limiter
 
     limiter.reset()
-    with joined_transaction(app, connection) as make_session:
-        session = make_session()
-        try:
-            yield session
-        finally:
-            session.close()
-            if transaction.is_active:
-                transaction.rollback()
-            connection.close()
+
+
+@pytest.fixture
+def db(app) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, shared with the app's requests."""
+    reset_rate_limits()
+    with rolled_back(app) as session:
+        yield session
 
 
 @pytest.fixture
@@ -138,60 +153,17 @@ def post_form(client, url: str, data: dict, *, token_from: str | None = None, **
                        **kwargs)
 
 
-PASSWORD = "correct-horse-battery-staple-77"
-
-
 @pytest.fixture
 def make_user(db, app):
-    from portal.accounts import passwords, services
-    from portal.accounts.models import Role, User, UserRole
-    from portal.clock import utcnow
+    """``make_user(*roles, verified=..., ...)``: ``tests.factories.accounts.make_user`` on
+    this test's session, inside a request of the app."""
 
-    with app.app_context():
-        PASSWORD_HASH = passwords.hash_password(PASSWORD)
-
-    counter = iter(range(1, 10_000))
-
-    def factory(*roles: Role, email: str | None = None, confirmed: bool = True,
-                verified: bool = False, birth_date: date = date(1990, 1, 1),
-                district_id: int | None = None, name: str = "Тестовий Користувач"):
-        n = next(counter)
+    def make(*roles, **options):
         with app.test_request_context("/"):
-            # Built directly: the password rules are tested on their own, and scoring the
-            # same password for every user of every test would only cost time.
-            user = User(email=email or f"user{n}-{uuid4().hex[:8]}@example.org",
-                        display_name=name, password_hash=PASSWORD_HASH, locale="uk",
-                        created_at=utcnow())
-            user.role_grants.append(UserRole(role=Role.RESIDENT, granted_at=utcnow()))
-            db.add(user)
-            db.flush()
-            if confirmed:
-                user.email_confirmed_at = utcnow()
-            for role in roles:
-                if role is not Role.RESIDENT:
-                        services.grant_role(db, user=user, role=role, actor=None, now=utcnow())
-            if verified:
-                verify(db, app, user, birth_date=birth_date, district_id=district_id,
-                       stem=f"{300000000 + user.id:09d}")
-            db.flush()
-        return user
+            return accounts.make_user(db, *roles, secret=app.config["PERSON_KEY_SECRET"],
+                                      **options)
 
-    return factory
-
-
-def verify(db, app, user, *, stem: str, birth_date: date, district_id: int | None = None):
-    from portal.clock import utcnow
-    from portal.identity import services
-    from portal.identity.models import VerificationMethod
-    from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
-
-    claim = services.IdentityClaim(
-        number=PersonNumber(NumberKind.RNOKPP, make_rnokpp(stem)), birth_date=birth_date,
-        community="Громада", resident=True, district_id=district_id,
-    )
-    return services.verify_person(db, user=user, claim=claim,
-                                  method=VerificationMethod.IN_PERSON, actor=None,
-                                  secret=app.config["PERSON_KEY_SECRET"], now=utcnow())
+    return make
 
 
 def database_dump(session: Session) -> str:

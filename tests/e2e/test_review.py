@@ -24,7 +24,7 @@ from tests.e2e.test_submission import (  # noqa: F401  (fixtures are found by na
     seed_submission,
     submit_project,
 )
-from tests.review_factories import seat_commission
+from tests.factories.review import seat_commission
 
 pytestmark = pytest.mark.e2e
 

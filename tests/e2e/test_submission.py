@@ -29,8 +29,9 @@ from werkzeug.serving import make_server
 
 from portal.accounts.models import Role, User, UserRole
 from portal.clock import utcnow
-from tests.conftest import PASSWORD, prepare_database, verify
-from tests.cycles_factory import make_cycle
+from tests.conftest import PASSWORD, prepare_database
+from tests.factories.accounts import verify
+from tests.factories.cycles import make_cycle
 
 pytestmark = pytest.mark.e2e
 
@@ -125,8 +126,8 @@ def seed_submission(server: PortalServer) -> Seeded:
     with server.session() as session:
         admin = _account(session, "admin.e2e@example.org", "Олена Адміністраторка", Role.ADMIN)
         author = _account(session, "author.e2e@example.org", "Оксана Авторка")
-        verify(session, server.app, author, stem="345678912", birth_date=utcnow().date().replace(
-            year=1988))
+        verify(session, author, stem="345678912",
+               birth_date=utcnow().date().replace(year=1988))
         cycle = make_cycle(session, admin)
         seeded = Seeded(cycle.id, cycle.budget_year, author.email, admin.email)
     return seeded

@@ -18,8 +18,11 @@ from werkzeug.serving import make_server
 
 from portal.accounts.models import Role, User, UserRole
 from portal.clock import utcnow
-from tests.conftest import PASSWORD, prepare_database, verify
-from tests.voting_factories import make_admitted, make_voting_cycle
+from portal.projects.rules import ProjectStatus
+from tests.conftest import PASSWORD, prepare_database
+from tests.factories.accounts import verify
+from tests.factories.projects import make_project
+from tests.factories.voting import make_voting_cycle
 
 pytestmark = pytest.mark.e2e
 
@@ -63,12 +66,13 @@ def seed(app):
             user.role_grants.append(UserRole(role=Role.RESIDENT, granted_at=now))
         db.add_all([author, voter])
         db.flush()
-        verify(db, app, voter, stem="420000001", birth_date=date(1991, 4, 12))
-        cycle = make_voting_cycle(db, votes_per_voter=2)
+        verify(db, voter, stem="420000001", birth_date=date(1991, 4, 12))
+        cycle = make_voting_cycle(db, author, votes_per_voter=2)
         cycle.name = "Бюджет участі-2027"
         titles = ("Сквер біля школи № 5", "Велодоріжка вздовж річки Бахмутки",
                   "Сенсорна кімната в дитсадку № 9")
-        projects = [make_admitted(db, cycle, author, title=t, cost=c)
+        projects = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title=t,
+                                 cost=c)
                     for t, c in zip(titles, (45_000_00, 280_000_00, 60_000_00), strict=True)]
         db.commit()
         ids = cycle.id, [p.id for p in projects]

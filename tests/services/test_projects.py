@@ -14,7 +14,8 @@ from portal.cycles.rules import Phase
 from portal.projects import participation, services
 from portal.projects.models import Project, ProjectEvent, Support
 from portal.projects.rules import Event, ProjectStatus, TransitionError
-from tests.cycles_factory import make_cycle, make_project
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
 
 TEXT = services.ProjectText(
     title="Велопарковки біля шкіл", summary="Двадцять велопарковок.", problem="Немає де "

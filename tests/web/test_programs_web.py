@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal.accounts.models import Role
 from portal.programs.models import Financing, FundingLine, Measure, Program, Task
 from tests.conftest import post_form, sign_in
-from tests.services.programs.factory import make_program, plan
+from tests.factories.programs import make_program, plan
 
 
 @pytest.fixture

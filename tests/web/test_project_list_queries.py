@@ -9,7 +9,8 @@ from sqlalchemy import event
 
 from portal.accounts.models import Role
 from tests.conftest import sign_in
-from tests.cycles_factory import bulk_projects, make_cycle
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import bulk_projects
 
 #: Statements of one list page: the filter options (cycles, categories, districts), the
 #: count and one page of rows (5); the default cycle when none is asked for (1); the

@@ -16,7 +16,8 @@ from portal.accounts.models import Role
 from portal.projects.models import Attachment, Project
 from portal.projects.rules import ProjectStatus
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.cycles_factory import make_cycle, make_project
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
 
 
 @pytest.fixture

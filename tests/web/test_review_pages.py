@@ -12,18 +12,18 @@ from docx import Document
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
+from portal.cycles.rules import Phase
 from portal.projects.rules import ProjectStatus
 from portal.review import decisions, services
 from portal.review.models import MeetingStatus
 from portal.review.rules import DecisionKind, RejectionReason
 from tests.conftest import post_form, sign_in
-from tests.review_factories import (
-    MEETING_DAY,
-    held_meeting,
-    make_cycle,
-    make_project,
-    seat_commission,
-)
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+from tests.factories.review import MEETING_DAY, held_meeting, seat_commission
+
+#: The estimate the author submitted: four benches at 5 500 грн.
+BENCHES = ("Лавка", 4, "шт.", 5_500_00)
 
 
 @pytest.fixture
@@ -31,9 +31,10 @@ def scene(db, app, make_user):
     with app.test_request_context("/"):
         member = make_user(Role.COMMISSION, name="Марія Комісійна")
         author = make_user(name="Оксана Авторка")
-        cycle = make_cycle(db)
+        cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW)
         seat_commission(db, cycle, member, users=[member])
-        project = make_project(db, cycle, author, title="Сквер біля школи № 5")
+        project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED,
+                               title="Сквер біля школи № 5", lines=[BENCHES])
     return member, author, cycle, project
 
 
@@ -111,7 +112,8 @@ def test_a_draft_meeting_is_hidden_from_the_public(app, db, scene):
 
 def _decided_meeting(db, app, scene):
     member, author, cycle, project = scene
-    other = make_project(db, cycle, author, title="Дитячий майданчик")
+    other = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED,
+                         title="Дитячий майданчик", lines=[BENCHES])
     staff = member
     services.record_expertise(
         db, actor=staff, project=project, department="Управління ЖКГ", feasible=True,

@@ -9,10 +9,12 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role
+from portal.projects.rules import ProjectStatus
 from portal.voting.models import Ballot
 from portal.voting.receipts import receipt_hash
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.voting_factories import close_voting, make_admitted, make_vote, make_voting_cycle
+from tests.factories.projects import make_project
+from tests.factories.voting import close_voting, make_vote, make_voting_cycle
 
 RECEIPT = re.compile(r'<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>')
 
@@ -20,8 +22,9 @@ RECEIPT = re.compile(r'<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</
 @pytest.fixture
 def election(db, make_user):
     author = make_user()
-    cycle = make_voting_cycle(db, votes_per_voter=2)
-    projects = [make_admitted(db, cycle, author, title=f"Сквер {n}") for n in range(3)]
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN), votes_per_voter=2)
+    projects = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title=f"Сквер {n}")
+                for n in range(3)]
     return cycle, projects
 
 
@@ -163,9 +166,9 @@ def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
     assert "вже проголосувала" in again or "вже проголосував" in again
     assert ballots(db, cycle) == 1
     resident = make_user()
-    from tests.conftest import verify
+    from tests.factories.accounts import verify
 
-    verify(db, app, resident, stem="410000001", birth_date=date(1980, 2, 2))
+    verify(db, resident, stem="410000001", birth_date=date(1980, 2, 2))
     sign_in(client, resident)
     assert client.get(f"/voting/{cycle.id}/ballot").status_code == 302
     post_form(client, f"/voting/{cycle.id}/ballot",

@@ -8,7 +8,7 @@ from datetime import date
 from flask_babel import force_locale
 
 from portal.programs.reports import ReportFormat, ReportKind, ReportSpec, generate
-from tests.services.programs.factory import make_program, plan
+from tests.factories.programs import make_program, plan
 
 
 def report(db, program, spec) -> dict:

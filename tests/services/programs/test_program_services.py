@@ -15,7 +15,7 @@ from portal.programs.indicator_figures import PortalFigure
 from portal.programs.models import FundingLine, MeasureExecutionText
 from portal.programs.report_rules import FundingSource, IndicatorGroup
 from portal.programs.rules import ProgramProblem
-from tests.services.programs.factory import make_program, plan
+from tests.factories.programs import make_program, plan
 
 NOW = utcnow()
 

@@ -32,8 +32,9 @@ from portal.programs.rules import ProgramProblem
 from portal.programs.winners import fund_winners, link_cycle
 from portal.projects.models import CoAuthor
 from portal.projects.rules import ProjectStatus
-from tests.cycles_factory import make_cycle, make_project
-from tests.services.programs.factory import make_program
+from tests.factories.cycles import make_cycle
+from tests.factories.programs import make_program
+from tests.factories.projects import make_project
 
 NOW = utcnow()
 REASON = "зміни розташування об’єкта"

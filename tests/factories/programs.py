@@ -1,4 +1,4 @@
-"""A small program for service and web tests: two tasks, three measures, a 2024 plan."""
+"""Programs: a small one (two tasks, three measures) and its planned lines with payments."""
 
 from __future__ import annotations
 
