@@ -121,6 +121,34 @@ def db(app) -> Iterator[Session]:
         yield session
 
 
+@pytest.fixture(scope="module")
+def module_db(app) -> Iterator[Session]:
+    """A session whose work lasts the module: data that many tests read, built once by a
+    module fixture and rolled back after the module's last test.
+
+    Tests that use it take ``module_case`` (not ``db``, whose connection would wait for
+    this one's write lock on SQLite): each then runs in a savepoint rolled back after it.
+    """
+    with rolled_back(app) as session:
+        yield session
+
+
+@pytest.fixture
+def module_case(module_db) -> Iterator[None]:
+    """Run the test in a savepoint of the module's transaction, rolled back after it, so
+    that what it and its requests write is gone for the next test and the module's data
+    is not."""
+    reset_rate_limits()
+    module_db.commit()  # the module's data leaves the session's own savepoint
+    savepoint = module_db.bind.begin_nested()
+    try:
+        yield
+    finally:
+        module_db.rollback()  # the session's savepoint inside this one, if the test used it
+        if savepoint.is_active:
+            savepoint.rollback()
+
+
 @pytest.fixture
 def app_ctx(app, db):
     with app.test_request_context("/"):

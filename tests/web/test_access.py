@@ -248,17 +248,21 @@ PHOTO_NAME = "0" * 32 + ".jpg"
 PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
-@pytest.fixture
-def table(app, db, tmp_path, monkeypatch):
-    """The people of the table and every row its paths name."""
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
-    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
+@pytest.fixture(scope="module")
+def table(app, module_db, tmp_path_factory):
+    """The people of the table and every row its paths name, built once for the module:
+    each case runs in a savepoint rolled back after it (``module_case``)."""
+    uploads = tmp_path_factory.mktemp("access-uploads")
+    (uploads / PHOTO_NAME).write_bytes(PHOTO)
     with app.test_request_context("/"):
-        people, ids = people_and_ids(db)
-        ids |= cycle_and_projects(db, people)
-        ids |= review_ids(db, people)
-        ids |= program_ids(db, people)
-    return people, ids
+        people, ids = people_and_ids(module_db)
+        ids |= cycle_and_projects(module_db, people)
+        ids |= review_ids(module_db, people)
+        ids |= program_ids(module_db, people)
+    module_db.commit()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config, "UPLOAD_FOLDER", str(uploads))
+        yield people, ids
 
 
 def people_and_ids(db) -> tuple[dict, dict]:
@@ -380,7 +384,7 @@ def program_ids(db, people) -> dict[str, int]:
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_status_for_role(app, table, endpoint, role):
+def test_route_status_for_role(app, table, module_case, endpoint, role):
     method, template, expected = ROUTES[endpoint]
     people, ids = table
     client = app.test_client()
