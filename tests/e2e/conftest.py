@@ -1,11 +1,14 @@
 """Browser tests: the real portal in its own process, driven by Chromium through Playwright.
 
-``live_server`` (one per run) migrates a fresh SQLite file with the real migrations and
-starts ``python -m tests.e2e.serve`` with the development configuration: secrets, database
-and mail outbox all under a temporary instance folder. Tests seed data through
-``live_server.session()`` or the real command line (``live_server.cli(...)``), read mail
-with ``live_server.latest_mail(...)``, and drive pages from ``browser_context()`` /
-``page``. ``shoot(page, "name")`` saves a full-page screenshot under
+``live_server`` (one per run, shared by every browser test) migrates a fresh SQLite file
+with the real migrations and starts ``python -m tests.e2e.serve`` with the development
+configuration: secrets, database and mail outbox all under a temporary instance folder.
+Tests seed data through ``live_server.session()`` with the builders of ``tests.factories``
+(``live_server.person_key_secret`` for verified people) or the real command line
+(``live_server.cli(...)``), read mail with ``live_server.latest_mail(...)``, and drive pages
+from ``browser_context()`` / ``page``; ``log_in(page, email)`` signs in through the form.
+Since the database is shared, tests make their own accounts and cycles and look for those.
+``shoot(page, "name")`` saves a numbered full-page screenshot under
 ``tests/artifacts/<module>/``; when a test fails, every page it left open is saved under
 ``tests/artifacts/failures/``.
 """
@@ -21,14 +24,20 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import Role
+from portal.clock import utcnow
 from tests.conftest import prepare_database
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.cycles import make_cycle
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -48,6 +57,7 @@ class LiveServer:
         self.database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
         self.secrets = {"SECRET_KEY": secrets.token_urlsafe(48),
                         "PERSON_KEY_SECRET": secrets.token_urlsafe(48)}
+        self.person_key_secret = self.secrets["PERSON_KEY_SECRET"]
         self.url = ""
         self.log = folder / "server.log"
         self._process: subprocess.Popen | None = None
@@ -171,8 +181,9 @@ def browser_context(browser, request) -> Iterator[Callable]:
     contexts = []
 
     def make(**options):
-        context = browser.new_context(locale="uk-UA", timezone_id="Europe/Kyiv",
-                                      viewport={"width": 1280, "height": 900}, **options)
+        context = browser.new_context(**{"locale": "uk-UA", "timezone_id": "Europe/Kyiv",
+                                         "viewport": {"width": 1280, "height": 900},
+                                         **options})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
@@ -206,3 +217,40 @@ def shoot(request) -> Callable:
         return path
 
     return save
+
+
+@pytest.fixture
+def log_in(live_server) -> Callable:
+    """``log_in(page, email)``: sign in through the login form, and see the way out."""
+
+    def sign_in(page, email: str, password: str = PASSWORD) -> None:
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Електронна пошта").fill(email)
+        page.get_by_label("Пароль").fill(password)
+        page.locator("main").get_by_role("button", name="Увійти").click()
+        expect(page.get_by_role("button", name="Вийти")).to_be_visible()
+
+    return sign_in
+
+
+@dataclass(frozen=True)
+class Submission:
+    cycle_id: int
+    cycle_name: str
+    budget_year: int
+    author_email: str
+    admin_email: str
+
+
+@pytest.fixture
+def submission(live_server) -> Submission:
+    """A cycle open for submission (small projects 50 000–300 000 грн) and a verified
+    author, on the live server."""
+    with live_server.session() as session:
+        admin = make_user(session, Role.ADMIN, name="Олена Адміністраторка")
+        author = make_user(session, name="Оксана Авторка", verified=True,
+                           birth_date=utcnow().date().replace(year=1988),
+                           secret=live_server.person_key_secret)
+        cycle = make_cycle(session, admin)
+        seeded = Submission(cycle.id, cycle.name, cycle.budget_year, author.email, admin.email)
+    return seeded

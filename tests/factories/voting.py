@@ -33,16 +33,15 @@ def make_voting_cycle(db, admin, *, open_now: bool = True, votes_per_voter: int 
     if district_id is not None:
         pots.append(category("Районні", 50_000_000, 0, 50_000_000, position=2,
                              district_id=district_id))
-    return make_cycle(
-        db, admin, categories=tuple(pots),
-        name=f"Бюджет участі-голосування-{next(_names)}-{now.timestamp()}", budget_year=2027,
-        total_budget=150_000_000,
-        submission_start=voting_start - timedelta(days=90),
-        submission_end=voting_start - timedelta(days=60),
-        review_start=voting_start - timedelta(days=59), review_end=voting_start,
-        voting_start=voting_start, voting_end=voting_end,
-        results_date=voting_end + timedelta(days=10), votes_per_voter=votes_per_voter,
-        min_age_vote=min_age, **fields)
+    return make_cycle(db, admin, categories=tuple(pots), **{
+        "name": f"Бюджет участі-голосування-{next(_names)}-{now.timestamp()}",
+        "budget_year": 2027, "total_budget": 150_000_000,
+        "submission_start": voting_start - timedelta(days=90),
+        "submission_end": voting_start - timedelta(days=60),
+        "review_start": voting_start - timedelta(days=59), "review_end": voting_start,
+        "voting_start": voting_start, "voting_end": voting_end,
+        "results_date": voting_end + timedelta(days=10), "votes_per_voter": votes_per_voter,
+        "min_age_vote": min_age, **fields})
 
 
 def close_voting(db, cycle: Cycle) -> None:
