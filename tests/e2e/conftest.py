@@ -58,33 +58,44 @@ class LiveServer:
         self.secrets = {"SECRET_KEY": secrets.token_urlsafe(48),
                         "PERSON_KEY_SECRET": secrets.token_urlsafe(48)}
         self.person_key_secret = self.secrets["PERSON_KEY_SECRET"]
-        self.url = ""
+        self._url = ""
+        self._port_file = folder / "server.out"
         self.log = folder / "server.log"
         self._process: subprocess.Popen | None = None
         self._app = None
 
     def start(self) -> LiveServer:
-        prepare_database(self.database_url)
+        """Start the server and, while it boots, migrate its database; ``url`` waits for it."""
         self.instance.mkdir(parents=True, exist_ok=True)
         keep = {k: v for k, v in os.environ.items()
                 if not k.startswith(("PORTAL_", "DATABASE_", "MAIL_", "OIDC_", "FLASK_"))}
         env = {**keep, **self.secrets, "PORTAL_ENV": "development",
                "PORTAL_INSTANCE": str(self.instance), "DATABASE_URL": self.database_url,
                "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1"}
-        port_file = self.folder / "server.out"
-        with open(port_file, "wb") as out, open(self.log, "wb") as log:
+        with open(self._port_file, "wb") as out, open(self.log, "wb") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "tests.e2e.serve"], cwd=ROOT, env=env,
                 stdout=out, stderr=log,
             )
-        deadline = time.monotonic() + 30
-        while not port_file.read_text().strip():
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the portal did not start:\n" + self.log.read_text())
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
+        try:  # the server reads nothing from the database until a page is asked for
+            prepare_database(self.database_url)
+        except BaseException:
+            self.stop()
+            raise
         return self
+
+    @property
+    def url(self) -> str:
+        """The server's base URL, once it listens."""
+        if not self._url:
+            deadline = time.monotonic() + 30
+            while not self._port_file.read_text().strip():
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the portal did not start:\n" + self.log.read_text())
+                time.sleep(0.05)
+            self._url = f"http://127.0.0.1:{self._port_file.read_text().split()[0]}"
+        return self._url
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
