@@ -114,8 +114,17 @@ def reset_rate_limits() -> None:
 
 
 @pytest.fixture
-def db(app) -> Iterator[Session]:
-    """A session whose work is rolled back after the test, shared with the app's requests."""
+def db(request, app) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, shared with the app's requests.
+
+    In a module marked ``module_transaction`` it is ``module_db`` and the test runs in a
+    savepoint of the module's transaction (``module_case``), so that the module's fixtures
+    can build the data its tests share once.
+    """
+    if request.node.get_closest_marker("module_transaction"):
+        request.getfixturevalue("module_case")
+        yield request.getfixturevalue("module_db")
+        return
     reset_rate_limits()
     with rolled_back(app) as session:
         yield session
@@ -126,8 +135,9 @@ def module_db(app) -> Iterator[Session]:
     """A session whose work lasts the module: data that many tests read, built once by a
     module fixture and rolled back after the module's last test.
 
-    Tests that use it take ``module_case`` (not ``db``, whose connection would wait for
-    this one's write lock on SQLite): each then runs in a savepoint rolled back after it.
+    Tests that use it take ``module_case``, or ``db`` in a module marked
+    ``module_transaction`` (elsewhere ``db`` opens a connection of its own, which would
+    wait for this one's write lock on SQLite): each runs in a savepoint rolled back after it.
     """
     with rolled_back(app) as session:
         yield session

@@ -11,7 +11,7 @@ from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.projects.rules import ProjectStatus
-from tests.factories.accounts import SECRET
+from tests.factories.accounts import SECRET, make_user
 from tests.factories.cycles import category, make_cycle
 from tests.factories.projects import make_project
 from tests.factories.review import held_meeting, seat_commission
@@ -53,27 +53,27 @@ def close_voting(db, cycle: Cycle) -> None:
     db.flush()
 
 
-def make_vote(db, make_user):
+def make_vote(db):
     """A closed vote: projects costing 600 000, 500 000 and 400 000 грн of a 1 000 000 грн
     pot, five ballots (3, 3 and 2 votes), and a held meeting of a five-seat commission."""
     from portal.voting import context, services
     from portal.voting.ballot_rules import Choice
 
-    author = make_user()
-    cycle = make_voting_cycle(db, make_user(Role.ADMIN), votes_per_voter=2)
+    author = make_user(db)
+    cycle = make_voting_cycle(db, make_user(db, Role.ADMIN), votes_per_voter=2)
     a, b, c = (make_project(db, cycle, author, status=ProjectStatus.ADMITTED, cost=cost)
                for cost in (60_000_000, 50_000_000, 40_000_000))
     cast = [(a,), (a, b), (b, c), (a, c), (b,)]  # votes: a 3, b 3, c 2
     voters = []
     for chosen in cast:
-        voter = make_user(verified=True)
+        voter = make_user(db, verified=True)
         voters.append(voter)
         services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                              voter=context.online_voter(db, voter),
                              choices=[Choice(p.category_id, p.id) for p in chosen],
                              secret=SECRET, now=utcnow())
     close_voting(db, cycle)
-    commission = make_user(Role.COMMISSION)
+    commission = make_user(db, Role.COMMISSION)
     seat_commission(db, cycle, commission, size=5)
     meeting = held_meeting(db, cycle, commission, present=3, held_on=date.today())
     return cycle, (a, b, c), commission, meeting, voters

@@ -18,19 +18,24 @@ from portal.review.decisions import record_decision
 from portal.review.models import Decision, DecisionChangeRefused
 from portal.review.rules import DecisionKind, RejectionReason
 from portal.review.services import ReviewError
+from tests.factories import accounts
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 from tests.factories.review import MEETING_DAY, held_meeting, seat_commission
 
 K = DecisionKind
+# The case below is built once; each test decides in a savepoint rolled back after it.
+pytestmark = [pytest.mark.module_transaction, pytest.mark.usefixtures("app_ctx")]
 
 
-@pytest.fixture
-def case(db, app_ctx, make_user):
+@pytest.fixture(scope="module")
+def case(module_db):
     """A nine-seat commission, an author's project, and a meeting with six present."""
-    member = make_user(Role.COMMISSION)
-    author = make_user(name="Оксана Авторка")
-    cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW, complaint_days=5)
+    db = module_db
+    member = accounts.make_user(db, Role.COMMISSION)
+    author = accounts.make_user(db, name="Оксана Авторка")
+    admin = accounts.make_user(db, Role.ADMIN)
+    cycle = make_cycle(db, admin, phase=Phase.REVIEW, complaint_days=5)
     seat_commission(db, cycle, member)
     project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     meeting = held_meeting(db, cycle, member, present=6, projects=[project])

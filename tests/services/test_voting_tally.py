@@ -21,9 +21,13 @@ from tests.factories.voting import close_voting, make_vote, make_voting_cycle
 SECRET = "testing-person-key-secret-not-for-production"
 
 
-@pytest.fixture
-def vote(db, make_user):
-    return make_vote(db, make_user)
+# The vote is built once; each test counts in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def vote(module_db):
+    return make_vote(module_db)
 
 
 def test_a_tally_is_refused_while_voting_is_open(db, make_user):

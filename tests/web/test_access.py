@@ -254,11 +254,10 @@ def table(app, module_db, tmp_path_factory):
     each case runs in a savepoint rolled back after it (``module_case``)."""
     uploads = tmp_path_factory.mktemp("access-uploads")
     (uploads / PHOTO_NAME).write_bytes(PHOTO)
-    with app.test_request_context("/"):
-        people, ids = people_and_ids(module_db)
-        ids |= cycle_and_projects(module_db, people)
-        ids |= review_ids(module_db, people)
-        ids |= program_ids(module_db, people)
+    people, ids = people_and_ids(module_db)
+    ids |= cycle_and_projects(module_db, people)
+    ids |= review_ids(module_db, people)
+    ids |= program_ids(module_db, people)
     module_db.commit()
     with pytest.MonkeyPatch.context() as patch:
         patch.setitem(app.config, "UPLOAD_FOLDER", str(uploads))

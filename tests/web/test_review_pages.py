@@ -18,6 +18,7 @@ from portal.review import decisions, services
 from portal.review.models import MeetingStatus
 from portal.review.rules import DecisionKind, RejectionReason
 from tests.conftest import post_form, sign_in
+from tests.factories import accounts
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 from tests.factories.review import MEETING_DAY, held_meeting, seat_commission
@@ -26,15 +27,20 @@ from tests.factories.review import MEETING_DAY, held_meeting, seat_commission
 BENCHES = ("Лавка", 4, "шт.", 5_500_00)
 
 
-@pytest.fixture
-def scene(db, app, make_user):
-    with app.test_request_context("/"):
-        member = make_user(Role.COMMISSION, name="Марія Комісійна")
-        author = make_user(name="Оксана Авторка")
-        cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW)
-        seat_commission(db, cycle, member, users=[member])
-        project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED,
-                               title="Сквер біля школи № 5", lines=[BENCHES])
+# The scene is built once; each test runs in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def scene(module_db):
+    """A commission member in the seat of chair, and an author's project under review."""
+    db = module_db
+    member = accounts.make_user(db, Role.COMMISSION, name="Марія Комісійна")
+    author = accounts.make_user(db, name="Оксана Авторка")
+    cycle = make_cycle(db, accounts.make_user(db, Role.ADMIN), phase=Phase.REVIEW)
+    seat_commission(db, cycle, member, users=[member])
+    project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED,
+                           title="Сквер біля школи № 5", lines=[BENCHES])
     return member, author, cycle, project
 
 

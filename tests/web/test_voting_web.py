@@ -13,24 +13,31 @@ from portal.projects.rules import ProjectStatus
 from portal.voting.models import Ballot
 from portal.voting.receipts import receipt_hash
 from tests.conftest import csrf_token, post_form, sign_in
+from tests.factories import accounts
 from tests.factories.projects import make_project
 from tests.factories.voting import close_voting, make_vote, make_voting_cycle
 
 RECEIPT = re.compile(r'<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>')
 
 
-@pytest.fixture
-def election(db, make_user):
-    author = make_user()
-    cycle = make_voting_cycle(db, make_user(Role.ADMIN), votes_per_voter=2)
-    projects = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title=f"Сквер {n}")
-                for n in range(3)]
+# The election and the vote are built once; each test runs in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def election(module_db):
+    """A cycle voting now with three admitted projects."""
+    db = module_db
+    author = accounts.make_user(db)
+    cycle = make_voting_cycle(db, accounts.make_user(db, Role.ADMIN), votes_per_voter=2)
+    projects = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED,
+                             title=f"Сквер {n}") for n in range(3)]
     return cycle, projects
 
 
-@pytest.fixture
-def vote(db, make_user):
-    return make_vote(db, make_user)
+@pytest.fixture(scope="module")
+def vote(module_db):
+    return make_vote(module_db)
 
 
 def ballots(db, cycle) -> int:
