@@ -3,7 +3,11 @@
 The schema is built once per run by the real Alembic migrations, on SQLite (a file in a
 temporary folder) or on PostgreSQL when ``TEST_DATABASE_URL`` is set. Each test runs inside
 a transaction that is rolled back afterwards; the code under test commits to savepoints
-(``join_transaction_mode="create_savepoint"``), as warehouse's tests do.
+(``join_transaction_mode="create_savepoint"``), as warehouse's tests do. In a module marked
+``module_transaction`` the tests share one transaction, each in a savepoint rolled back after
+it, so that module-scoped fixtures build what the tests read once (``module_db``).
+
+Test data comes from the builders of ``tests.factories``.
 """
 
 from __future__ import annotations

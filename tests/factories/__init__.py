@@ -8,9 +8,10 @@
   ``bulk_projects`` (thousands, inserted at once);
 * ``review``: ``seat_commission`` and ``held_meeting``;
 * ``voting``: ``make_voting_cycle`` (``make_cycle`` with the vote open or just closed),
-  ``close_voting`` and ``make_vote`` (a counted-ready election);
+  ``close_voting`` and ``make_vote`` (a closed vote, ready to be counted);
 * ``programs``: ``make_program`` and ``plan``.
 
-Every builder takes the session first, flushes and never commits; the caller decides what
-the rows live in (a test's rolled-back transaction, a module's, a live server's database).
+Every builder takes the session first, flushes and never commits, and needs no app or
+request context; the caller decides what the rows live in (a test's rolled-back
+transaction, a module's, a live server's database).
 """
