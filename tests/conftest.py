@@ -154,6 +154,7 @@ def module_case(module_db) -> Iterator[None]:
     is not."""
     reset_rate_limits()
     module_db.commit()  # the module's data leaves the session's own savepoint
+    module_db.expire_all()  # each test reads the module's rows afresh, as a new session would
     savepoint = module_db.bind.begin_nested()
     try:
         yield
