@@ -7,8 +7,10 @@ from functools import cache
 from itertools import count
 from uuid import uuid4
 
+from argon2 import PasswordHasher
+
 from config import TESTING_SECRETS
-from portal.accounts import passwords, services
+from portal.accounts import services
 from portal.accounts.models import Role, User, UserRole
 from portal.clock import utcnow
 from portal.identity import services as identity
@@ -25,8 +27,9 @@ _numbers = count(1)
 
 @cache
 def password_hash() -> str:
-    """``PASSWORD`` hashed once per run (cheaply, under the test app's configuration)."""
-    return passwords.hash_password(PASSWORD)
+    """``PASSWORD`` hashed once per run, with the cheap argon2 parameters of the test
+    configuration (``FAST_PASSWORD_HASHES``) whether or not an app is active."""
+    return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
 
 
 def make_user(db, *roles: Role, email: str | None = None, name: str = "Тестовий Користувач",
