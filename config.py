@@ -5,6 +5,9 @@ The default needs nothing installed: an SQLite file under ``instance/``. Setting
 environment; in development a random default is generated once and kept in
 ``instance/secrets.json`` so sessions survive restarts. ``PORTAL_ENV=production`` selects
 the production configuration, which refuses to start with development secrets or debug on.
+
+Nothing is read from the environment when this module is imported: ``load()`` reads it,
+and ``create_app`` calls ``load()``, so each app sees the environment of its creation.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
-INSTANCE = Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
 
 #: Secrets the portal needs; each may come from the environment.
 SECRET_NAMES = ("SECRET_KEY", "PERSON_KEY_SECRET")
@@ -27,6 +29,11 @@ TESTING_SECRETS = {
     "PERSON_KEY_SECRET": "testing-person-key-secret-not-for-production",
 }
 MIN_SECRET_LENGTH = 32
+
+
+def instance_folder() -> Path:
+    """The instance folder: ``PORTAL_INSTANCE``, or ``instance/`` beside this file."""
+    return Path(os.environ.get("PORTAL_INSTANCE", ROOT / "instance"))
 
 
 def env_list(name: str, default: str) -> tuple[str, ...]:
@@ -53,13 +60,16 @@ def _development_secrets(instance: Path) -> dict[str, str]:
 
 
 class Config:
-    """Settings shared by every environment."""
+    """Settings shared by every environment.
+
+    The fixed ones are class attributes; those that come from the environment are read
+    when the configuration is loaded (``load()``, called by ``create_app``), not when this
+    module is imported, so that one process can load several configurations.
+    """
 
     ENV_NAME = "development"
     DEBUG = False
     TESTING = False
-    INSTANCE_PATH = str(INSTANCE)
-    DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'portal.sqlite3'}"
     DATABASE_ECHO = False
 
     SESSION_COOKIE_HTTPONLY = True
@@ -75,60 +85,24 @@ class Config:
     BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
     LANGUAGES = ("uk", "en")
 
-    # Mail: "outbox" writes .eml files under instance/outbox and logs them; "smtp" sends.
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
-    MAIL_OUTBOX = str(INSTANCE / "outbox")
-    MAIL_SENDER = os.environ.get("MAIL_SENDER", "Бюджет участі <noreply@localhost>")
-    MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
-    MAIL_SMTP_PORT = int(os.environ.get("MAIL_SMTP_PORT", "587"))
-    MAIL_SMTP_USER = os.environ.get("MAIL_SMTP_USER", "")
-    MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
-    MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS", "1") == "1"
-
     EMAIL_CONFIRM_MAX_AGE = timedelta(days=2)
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
-    # How many reverse proxies (nginx, a load balancer) stand in front of the portal. Their
-    # X-Forwarded-For/-Proto/-Host headers are believed only for that many hops, so the
-    # login limits count real client addresses and links in mail use https. 0: no proxy,
-    # and forwarded headers (which anyone can send) are ignored.
-    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
-
-    # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
     CENSUS_MAX_FAILURES = 5
     CENSUS_LOCKOUT = timedelta(hours=1)
 
-    COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME", "Бахмутська міська територіальна громада")
-    COMMUNITY_NAME_EN = os.environ.get("COMMUNITY_NAME_EN", "Bakhmut City Territorial Community")
-    # The settlements of the community: an e-ID address in one of them counts as residence.
-    COMMUNITY_LOCALITIES = env_list("COMMUNITY_LOCALITIES", "Бахмут")
-
-    # e-ID over OpenID Connect (BankID NBU, Diia and the like).
-    OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
-    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
-    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
-    OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid profile")
-    OIDC_CLAIM_TAX_NUMBER = os.environ.get("OIDC_CLAIM_TAX_NUMBER", "drfo_code")
-    OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
-    OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")
-    OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
-
-    # Photos and documents of projects: checked by content, stored under generated names.
-    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE / "uploads"))
-    UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
-
-    # Map tiles for Leaflet; the pages work without them.
-    MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
-    MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
-
     #: Whether a secret missing from the environment may be generated into ``instance/``.
     GENERATE_SECRETS = True
 
     def __init__(self) -> None:
+        self.read_environment()
+        self.read_secrets()
+
+    def read_secrets(self) -> None:
+        """Each secret from the environment, else generated (development), else missing."""
         self._secret_sources: dict[str, str] = {}
         dev = None
         for name in SECRET_NAMES:
@@ -143,26 +117,82 @@ class Config:
                 self._secret_sources[name] = "missing"
             setattr(self, name, value)
 
+    def read_environment(self) -> None:
+        """The settings a deployment gives through environment variables, with defaults."""
+        instance = instance_folder()
+        self.INSTANCE_PATH = str(instance)
+        self.DATABASE_URL = (os.environ.get("DATABASE_URL")
+                             or f"sqlite:///{instance / 'portal.sqlite3'}")
+
+        # Mail: "outbox" writes .eml files under instance/outbox and logs them; "smtp" sends.
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+        self.MAIL_OUTBOX = str(instance / "outbox")
+        self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "Бюджет участі <noreply@localhost>")
+        self.MAIL_SMTP_HOST = os.environ.get("MAIL_SMTP_HOST", "localhost")
+        self.MAIL_SMTP_PORT = int(os.environ.get("MAIL_SMTP_PORT", "587"))
+        self.MAIL_SMTP_USER = os.environ.get("MAIL_SMTP_USER", "")
+        self.MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
+        self.MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS", "1") == "1"
+
+        # How many reverse proxies (nginx, a load balancer) stand in front of the portal.
+        # Their X-Forwarded-For/-Proto/-Host headers are believed only for that many hops,
+        # so the login limits count real client addresses and links in mail use https.
+        # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
+        self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
+        # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
+        self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
+        self.COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME",
+                                             "Бахмутська міська територіальна громада")
+        self.COMMUNITY_NAME_EN = os.environ.get("COMMUNITY_NAME_EN",
+                                                "Bakhmut City Territorial Community")
+        # The settlements of the community: an e-ID address in one of them counts as residence.
+        self.COMMUNITY_LOCALITIES = env_list("COMMUNITY_LOCALITIES", "Бахмут")
+
+        # e-ID over OpenID Connect (BankID NBU, Diia and the like).
+        self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
+        self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
+        self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
+        self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid profile")
+        self.OIDC_CLAIM_TAX_NUMBER = os.environ.get("OIDC_CLAIM_TAX_NUMBER", "drfo_code")
+        self.OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
+        self.OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")
+        self.OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
+
+        # Photos and documents of projects: checked by content, stored under generated names.
+        self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
+        self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
+
+        # Map tiles for Leaflet; the pages work without them.
+        self.MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+        self.MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+
     def check(self) -> None:
         """Refuse settings that are unsafe for this environment; nothing by default."""
 
 
 class DevelopmentConfig(Config):
-    DEBUG = debug_requested()
+    def read_environment(self) -> None:
+        super().read_environment()
+        self.DEBUG = debug_requested()
 
 
 class TestingConfig(Config):
     ENV_NAME = "testing"
     TESTING = True
-    DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
-    RATELIMIT_STORAGE_URI = "memory://"
-    MAIL_BACKEND = "outbox"
     # Cheap argon2 parameters: the password rules are tested on their own.
     FAST_PASSWORD_HASHES = True
-    # Tests that store files point this at their own temporary folder.
-    UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / "portal-test-uploads")
 
-    def __init__(self) -> None:
+    def read_environment(self) -> None:
+        super().read_environment()
+        self.DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
+        self.RATELIMIT_STORAGE_URI = "memory://"
+        self.MAIL_BACKEND = "outbox"
+        # Tests that store files point this at their own temporary folder.
+        self.UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / "portal-test-uploads")
+
+    def read_secrets(self) -> None:
         # Fixed, obviously fake secrets: tests must not depend on files under instance/.
         self._secret_sources = {name: "testing" for name in SECRET_NAMES}
         for name, value in TESTING_SECRETS.items():
@@ -174,9 +204,12 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
-    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
     # Production never invents secrets: a missing one stops the start instead.
     GENERATE_SECRETS = False
+
+    def read_environment(self) -> None:
+        super().read_environment()
+        self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 
     def check(self) -> None:
         problems = []

@@ -14,13 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    # The environment is read here, when the app is made, not when config is imported.
+    settings = portal_config.load(config_name)
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),
-        instance_path=str(portal_config.INSTANCE),
+        instance_path=settings.INSTANCE_PATH,
         instance_relative_config=False,
     )
-    settings = portal_config.load(config_name)
     app.config.from_object(settings)
     app.config["TRANSLATIONS_DIR"] = ROOT / "translations"
     if overrides:

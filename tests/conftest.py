@@ -3,18 +3,21 @@
 The schema is built once per run by the real Alembic migrations, on SQLite (a file in a
 temporary folder) or on PostgreSQL when ``TEST_DATABASE_URL`` is set. Each test runs inside
 a transaction that is rolled back afterwards; the code under test commits to savepoints
-(``join_transaction_mode="create_savepoint"``), as warehouse's tests do.
+(``join_transaction_mode="create_savepoint"``), as warehouse's tests do. In a module marked
+``module_transaction`` the tests share one transaction, each in a savepoint rolled back after
+it, so that module-scoped fixtures build what the tests read once (``module_db``).
+
+Test data comes from the builders of ``tests.factories``.
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
-from uuid import uuid4
 
 import pytest
 from sqlalchemy import Connection, text
@@ -22,6 +25,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app
 from portal.db import make_engine
+from tests.factories import accounts
+from tests.factories.accounts import PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -65,6 +70,11 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
         "MAIL_OUTBOX": str(outbox),
         "SERVER_NAME": "portal.test",
     })
+    # What exists now (modules, collected tests, this app) lives until the run ends: take it
+    # out of the cyclic garbage collector's sweeps, which would otherwise walk it again after
+    # every few thousand allocations of every test. What is garbage now is collected first.
+    gc.collect()
+    gc.freeze()
     yield app
     app.extensions["portal.db"].engine.dispose()
 
@@ -87,23 +97,77 @@ def joined_transaction(app, connection: Connection) -> Iterator[sessionmaker]:
         database.sessionmaker = original
 
 
-@pytest.fixture
-def db(app) -> Iterator[Session]:
-    """A session whose work is rolled back after the test, shared with the app's requests."""
+@contextmanager
+def rolled_back(app) -> Iterator[Session]:
+    """A session on a connection whose transaction is rolled back at the end, and which
+    every session ``app`` opens meanwhile joins."""
     connection = app.extensions["portal.db"].engine.connect()
     transaction = connection.begin()
+    try:
+        with joined_transaction(app, connection) as make_session:
+            session = make_session()
+            try:
+                yield session
+            finally:
+                session.close()
+    finally:
+        if transaction.is_active:
+            transaction.rollback()
+        connection.close()
+
+
+def reset_rate_limits() -> None:
+    """Forget every hit the rate limiter counted: each test starts with full allowances."""
     from portal.ratelimit import limiter
 
     limiter.reset()
-    with joined_transaction(app, connection) as make_session:
-        session = make_session()
-        try:
-            yield session
-        finally:
-            session.close()
-            if transaction.is_active:
-                transaction.rollback()
-            connection.close()
+
+
+@pytest.fixture
+def db(request, app) -> Iterator[Session]:
+    """A session whose work is rolled back after the test, shared with the app's requests.
+
+    In a module marked ``module_transaction`` it is ``module_db`` and the test runs in a
+    savepoint of the module's transaction (``module_case``), so that the module's fixtures
+    can build the data its tests share once.
+    """
+    if request.node.get_closest_marker("module_transaction"):
+        request.getfixturevalue("module_case")
+        yield request.getfixturevalue("module_db")
+        return
+    reset_rate_limits()
+    with rolled_back(app) as session:
+        yield session
+
+
+@pytest.fixture(scope="module")
+def module_db(app) -> Iterator[Session]:
+    """A session whose work lasts the module: data that many tests read, built once by a
+    module fixture and rolled back after the module's last test.
+
+    Tests that use it take ``module_case``, or ``db`` in a module marked
+    ``module_transaction`` (elsewhere ``db`` opens a connection of its own, which would
+    wait for this one's write lock on SQLite): each runs in a savepoint rolled back after it.
+    """
+    with rolled_back(app) as session:
+        yield session
+
+
+@pytest.fixture
+def module_case(module_db) -> Iterator[None]:
+    """Run the test in a savepoint of the module's transaction, rolled back after it, so
+    that what it and its requests write is gone for the next test and the module's data
+    is not."""
+    reset_rate_limits()
+    module_db.commit()  # the module's data leaves the session's own savepoint
+    module_db.expire_all()  # each test reads the module's rows afresh, as a new session would
+    savepoint = module_db.bind.begin_nested()
+    try:
+        yield
+    finally:
+        module_db.rollback()  # the session's savepoint inside this one, if the test used it
+        if savepoint.is_active:
+            savepoint.rollback()
 
 
 @pytest.fixture
@@ -138,60 +202,17 @@ def post_form(client, url: str, data: dict, *, token_from: str | None = None, **
                        **kwargs)
 
 
-PASSWORD = "correct-horse-battery-staple-77"
-
-
 @pytest.fixture
 def make_user(db, app):
-    from portal.accounts import passwords, services
-    from portal.accounts.models import Role, User, UserRole
-    from portal.clock import utcnow
+    """``make_user(*roles, verified=..., ...)``: ``tests.factories.accounts.make_user`` on
+    this test's session, inside a request of the app."""
 
-    with app.app_context():
-        PASSWORD_HASH = passwords.hash_password(PASSWORD)
-
-    counter = iter(range(1, 10_000))
-
-    def factory(*roles: Role, email: str | None = None, confirmed: bool = True,
-                verified: bool = False, birth_date: date = date(1990, 1, 1),
-                district_id: int | None = None, name: str = "Тестовий Користувач"):
-        n = next(counter)
+    def make(*roles, **options):
         with app.test_request_context("/"):
-            # Built directly: the password rules are tested on their own, and scoring the
-            # same password for every user of every test would only cost time.
-            user = User(email=email or f"user{n}-{uuid4().hex[:8]}@example.org",
-                        display_name=name, password_hash=PASSWORD_HASH, locale="uk",
-                        created_at=utcnow())
-            user.role_grants.append(UserRole(role=Role.RESIDENT, granted_at=utcnow()))
-            db.add(user)
-            db.flush()
-            if confirmed:
-                user.email_confirmed_at = utcnow()
-            for role in roles:
-                if role is not Role.RESIDENT:
-                        services.grant_role(db, user=user, role=role, actor=None, now=utcnow())
-            if verified:
-                verify(db, app, user, birth_date=birth_date, district_id=district_id,
-                       stem=f"{300000000 + user.id:09d}")
-            db.flush()
-        return user
+            return accounts.make_user(db, *roles, secret=app.config["PERSON_KEY_SECRET"],
+                                      **options)
 
-    return factory
-
-
-def verify(db, app, user, *, stem: str, birth_date: date, district_id: int | None = None):
-    from portal.clock import utcnow
-    from portal.identity import services
-    from portal.identity.models import VerificationMethod
-    from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
-
-    claim = services.IdentityClaim(
-        number=PersonNumber(NumberKind.RNOKPP, make_rnokpp(stem)), birth_date=birth_date,
-        community="Громада", resident=True, district_id=district_id,
-    )
-    return services.verify_person(db, user=user, claim=claim,
-                                  method=VerificationMethod.IN_PERSON, actor=None,
-                                  secret=app.config["PERSON_KEY_SECRET"], now=utcnow())
+    return make
 
 
 def database_dump(session: Session) -> str:

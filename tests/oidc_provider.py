@@ -168,8 +168,9 @@ class OidcProvider:
     def start(self) -> OidcProvider:
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
         self.issuer = f"http://127.0.0.1:{self._server.server_port}"
+        # A short poll: stop() waits for the loop to notice, half a second by default.
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        name="oidc-provider")
+                                        kwargs={"poll_interval": 0.05}, name="oidc-provider")
         self._thread.start()
         return self
 

@@ -36,7 +36,8 @@ from portal.clock import utcnow  # noqa: E402
 from portal.db import make_engine  # noqa: E402
 from portal.migrate import upgrade  # noqa: E402
 from portal.projects.models import Project  # noqa: E402
-from tests.cycles_factory import bulk_projects, make_cycle  # noqa: E402
+from tests.factories.cycles import make_cycle  # noqa: E402
+from tests.factories.projects import bulk_projects  # noqa: E402
 
 RESULT = Path(__file__).resolve().parent / "results" / "project_list.md"
 PROJECTS = 2000

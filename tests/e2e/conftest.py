@@ -1,11 +1,14 @@
 """Browser tests: the real portal in its own process, driven by Chromium through Playwright.
 
-``live_server`` (one per run) migrates a fresh SQLite file with the real migrations and
-starts ``python -m tests.e2e.serve`` with the development configuration: secrets, database
-and mail outbox all under a temporary instance folder. Tests seed data through
-``live_server.session()`` or the real command line (``live_server.cli(...)``), read mail
-with ``live_server.latest_mail(...)``, and drive pages from ``browser_context()`` /
-``page``. ``shoot(page, "name")`` saves a full-page screenshot under
+``live_server`` (one per run, shared by every browser test) migrates a fresh SQLite file
+with the real migrations and starts ``python -m tests.e2e.serve`` with the development
+configuration: secrets, database and mail outbox all under a temporary instance folder.
+Tests seed data through ``live_server.session()`` with the builders of ``tests.factories``
+(``live_server.person_key_secret`` for verified people) or the real command line
+(``live_server.cli(...)``), read mail with ``live_server.latest_mail(...)``, and drive pages
+from ``browser_context()`` / ``page``; ``log_in(page, email)`` signs in through the form.
+Since the database is shared, tests make their own accounts and cycles and look for those.
+``shoot(page, "name")`` saves a numbered full-page screenshot under
 ``tests/artifacts/<module>/``; when a test fails, every page it left open is saved under
 ``tests/artifacts/failures/``.
 """
@@ -21,14 +24,20 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import Role
+from portal.clock import utcnow
 from tests.conftest import prepare_database
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.cycles import make_cycle
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -48,33 +57,45 @@ class LiveServer:
         self.database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
         self.secrets = {"SECRET_KEY": secrets.token_urlsafe(48),
                         "PERSON_KEY_SECRET": secrets.token_urlsafe(48)}
-        self.url = ""
+        self.person_key_secret = self.secrets["PERSON_KEY_SECRET"]
+        self._url = ""
+        self._port_file = folder / "server.out"
         self.log = folder / "server.log"
         self._process: subprocess.Popen | None = None
         self._app = None
 
     def start(self) -> LiveServer:
-        prepare_database(self.database_url)
+        """Start the server and, while it boots, migrate its database; ``url`` waits for it."""
         self.instance.mkdir(parents=True, exist_ok=True)
         keep = {k: v for k, v in os.environ.items()
                 if not k.startswith(("PORTAL_", "DATABASE_", "MAIL_", "OIDC_", "FLASK_"))}
         env = {**keep, **self.secrets, "PORTAL_ENV": "development",
                "PORTAL_INSTANCE": str(self.instance), "DATABASE_URL": self.database_url,
                "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1"}
-        port_file = self.folder / "server.out"
-        with open(port_file, "wb") as out, open(self.log, "wb") as log:
+        with open(self._port_file, "wb") as out, open(self.log, "wb") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "tests.e2e.serve"], cwd=ROOT, env=env,
                 stdout=out, stderr=log,
             )
-        deadline = time.monotonic() + 30
-        while not port_file.read_text().strip():
-            if self._process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the portal did not start:\n" + self.log.read_text())
-            time.sleep(0.05)
-        self.url = f"http://127.0.0.1:{port_file.read_text().split()[0]}"
+        try:  # the server reads nothing from the database until a page is asked for
+            prepare_database(self.database_url)
+        except BaseException:
+            self.stop()
+            raise
         return self
+
+    @property
+    def url(self) -> str:
+        """The server's base URL, once it listens."""
+        if not self._url:
+            deadline = time.monotonic() + 30
+            while not self._port_file.read_text().strip():
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.stop()
+                    raise RuntimeError("the portal did not start:\n" + self.log.read_text())
+                time.sleep(0.05)
+            self._url = f"http://127.0.0.1:{self._port_file.read_text().split()[0]}"
+        return self._url
 
     def stop(self) -> None:
         if self._process is not None and self._process.poll() is None:
@@ -171,8 +192,9 @@ def browser_context(browser, request) -> Iterator[Callable]:
     contexts = []
 
     def make(**options):
-        context = browser.new_context(locale="uk-UA", timezone_id="Europe/Kyiv",
-                                      viewport={"width": 1280, "height": 900}, **options)
+        context = browser.new_context(**{"locale": "uk-UA", "timezone_id": "Europe/Kyiv",
+                                         "viewport": {"width": 1280, "height": 900},
+                                         **options})
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context
@@ -206,3 +228,40 @@ def shoot(request) -> Callable:
         return path
 
     return save
+
+
+@pytest.fixture
+def log_in(live_server) -> Callable:
+    """``log_in(page, email)``: sign in through the login form, and see the way out."""
+
+    def sign_in(page, email: str, password: str = PASSWORD) -> None:
+        page.goto(live_server.url + "/login")
+        page.get_by_label("Електронна пошта").fill(email)
+        page.get_by_label("Пароль").fill(password)
+        page.locator("main").get_by_role("button", name="Увійти").click()
+        expect(page.get_by_role("button", name="Вийти")).to_be_visible()
+
+    return sign_in
+
+
+@dataclass(frozen=True)
+class Submission:
+    cycle_id: int
+    cycle_name: str
+    budget_year: int
+    author_email: str
+    admin_email: str
+
+
+@pytest.fixture
+def submission(live_server) -> Submission:
+    """A cycle open for submission (small projects 50 000–300 000 грн) and a verified
+    author, on the live server."""
+    with live_server.session() as session:
+        admin = make_user(session, Role.ADMIN, name="Олена Адміністраторка")
+        author = make_user(session, name="Оксана Авторка", verified=True,
+                           birth_date=utcnow().date().replace(year=1988),
+                           secret=live_server.person_key_secret)
+        cycle = make_cycle(session, admin)
+        seeded = Submission(cycle.id, cycle.name, cycle.budget_year, author.email, admin.email)
+    return seeded

@@ -1,7 +1,9 @@
 """Serve the portal for the browser tests: ``python -m tests.e2e.serve``.
 
 The configuration comes from the environment as in any deployment (``PORTAL_ENV``,
-``PORTAL_INSTANCE``, ``DATABASE_URL``...). The server binds 127.0.0.1 on a free port and
+``PORTAL_INSTANCE``, ``DATABASE_URL``...), except the password hashes: cheap argon2
+parameters, as in every test app (the password rules are tested on their own), so that
+signing in costs the browser tests no seconds. The server binds 127.0.0.1 on a free port and
 prints that port as its first line of output, so the test that started it knows where to go.
 """
 
@@ -13,7 +15,8 @@ from portal import create_app
 
 
 def main() -> None:
-    server = make_server("127.0.0.1", 0, create_app(), threaded=True)
+    app = create_app(None, {"FAST_PASSWORD_HASHES": True})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     print(server.server_port, flush=True)
     server.serve_forever()
 

@@ -34,15 +34,8 @@ def verifier(live_server):
     return VERIFIER_EMAIL
 
 
-def log_in(page, url: str, email: str, password: str) -> None:
-    page.goto(url + "/login")
-    page.get_by_label("Електронна пошта").fill(email)
-    page.get_by_label("Пароль").fill(password)
-    page.locator("main").get_by_role("button", name="Увійти").click()
-
-
 def test_a_resident_registers_confirms_and_is_verified_at_the_desk(
-        live_server, verifier, browser_context, shoot):
+        live_server, verifier, browser_context, shoot, log_in):
     url = live_server.url
     resident = browser_context().new_page()
 
@@ -61,14 +54,14 @@ def test_a_resident_registers_confirms_and_is_verified_at_the_desk(
     link = live_server.link_in_mail(RESIDENT_EMAIL, r"/confirm/\S+")
     resident.goto(link)
     expect(resident.locator(".flash-success")).to_have_text("Вашу електронну пошту підтверджено.")
-    log_in(resident, url, RESIDENT_EMAIL, RESIDENT_PASSWORD)
+    log_in(resident, RESIDENT_EMAIL, RESIDENT_PASSWORD)
     resident.goto(url + "/profile")
     expect(resident.locator("#verification-h + p .badge")).to_have_text("Не верифіковано")
     expect(resident.get_by_text("підтверджено", exact=True)).to_be_visible()
     shoot(resident, "profile-not-verified")
 
     desk = browser_context().new_page()
-    log_in(desk, url, verifier, VERIFIER_PASSWORD)
+    log_in(desk, verifier, VERIFIER_PASSWORD)
     desk.get_by_role("link", name="Робоче місце верифікатора").click()
     desk.get_by_label("Електронна пошта облікового запису").fill(RESIDENT_EMAIL)
     shoot(desk, "desk-find")

@@ -12,7 +12,8 @@ from portal.cycles import services
 from portal.cycles.models import CycleSuspension
 from portal.cycles.rules import CategoryKind, Phase
 from portal.refusal import Refused
-from tests.cycles_factory import cycle_data, make_cycle, make_project
+from tests.factories.cycles import cycle_data, make_cycle
+from tests.factories.projects import make_project
 
 
 @pytest.fixture

@@ -14,6 +14,11 @@ from portal.voting.models import Ballot
 from tests.conftest import SHARED
 
 FILES = sorted((SHARED / "pabulib").glob("*.pb"))
+OCHOTA = SHARED / "pabulib" / "Poland_Warszawa_2026_Ochota.pb"
+ASSEN = SHARED / "pabulib" / "Netherlands_Assen_2024.pb"
+# Every file is imported once, through the command line, for the whole module; each test
+# then counts or exports in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
 
 
 @pytest.fixture
@@ -27,10 +32,17 @@ def _import(runner, path) -> int:
     return int(result.output.strip().splitlines()[-1])
 
 
+@pytest.fixture(scope="module")
+def imported(app, module_db) -> dict:
+    """Each shared file imported by ``flask pb import-pabulib``: path -> (cycle id, parsed)."""
+    runner = app.test_cli_runner()
+    return {path: (_import(runner, path), pabulib.parse(path.read_text(encoding="utf-8")))
+            for path in FILES}
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_import_then_tally_reproduces_the_selected_projects(runner, db, path):
-    data = pabulib.parse(path.read_text(encoding="utf-8"))
-    cycle_id = _import(runner, path)
+def test_import_then_tally_reproduces_the_selected_projects(runner, db, imported, path):
+    cycle_id, data = imported[path]
     assert db.scalar(select(func.count()).select_from(Ballot)
                      .where(Ballot.cycle_id == cycle_id)) == len(data.votes)
     result = runner.invoke(args=["pb", "tally", str(cycle_id), "--json"])
@@ -42,12 +54,10 @@ def test_import_then_tally_reproduces_the_selected_projects(runner, db, path):
     assert counted["categories"][0]["budget"] == int(data.meta["budget"])
 
 
-def test_a_finished_cycle_exports_anonymous_ballots_that_count_the_same(runner, db):
-    path = SHARED / "pabulib" / "Poland_Warszawa_2026_Ochota.pb"
-    cycle_id = _import(runner, path)
+def test_a_finished_cycle_exports_anonymous_ballots_that_count_the_same(runner, db, imported):
+    cycle_id, original = imported[OCHOTA]
     exported = runner.invoke(args=["pb", "export", str(cycle_id)]).output
     data = pabulib.parse(exported)
-    original = pabulib.parse(path.read_text(encoding="utf-8"))
     assert len(data.votes) == len(original.votes)
     assert "voter_id" in data.vote_columns and "person" not in exported
     from portal.results import rules
@@ -87,8 +97,7 @@ def test_a_refused_file_is_named_with_its_problem_and_leaves_nothing(runner, db,
     assert db.scalar(select(func.count()).select_from(Cycle)) == cycles
 
 
-def test_tally_with_another_rule(runner):
-    path = SHARED / "pabulib" / "Netherlands_Assen_2024.pb"
-    cycle_id = _import(runner, path)
+def test_tally_with_another_rule(runner, imported):
+    cycle_id, _data = imported[ASSEN]
     result = runner.invoke(args=["pb", "tally", str(cycle_id), "--rule", "greedy", "--json"])
     assert json.loads(result.output)["rule"] == "greedy"

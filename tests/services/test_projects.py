@@ -16,7 +16,9 @@ from portal.projects.models import Project, ProjectEvent, Support
 from portal.projects.queries import cycle_counters
 from portal.projects.rules import Event, ProjectStatus
 from portal.refusal import Refused
-from tests.cycles_factory import make_cycle, make_project
+from tests.factories import accounts
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
 
 TEXT = services.ProjectText(
     title="Велопарковки біля шкіл", summary="Двадцять велопарковок.", problem="Немає де "
@@ -30,19 +32,23 @@ LINES = [
 ]
 
 
-@pytest.fixture
-def admin(make_user):
-    return make_user(Role.ADMIN)
+# The admin, the cycle and the author are made once; each test runs in a savepoint.
+pytestmark = [pytest.mark.module_transaction, pytest.mark.usefixtures("app_ctx")]
 
 
-@pytest.fixture
-def cycle(db, app_ctx, admin):
-    return make_cycle(db, admin)
+@pytest.fixture(scope="module")
+def admin(module_db):
+    return accounts.make_user(module_db, Role.ADMIN)
 
 
-@pytest.fixture
-def author(make_user):
-    return make_user(verified=True)
+@pytest.fixture(scope="module")
+def cycle(module_db, admin):
+    return make_cycle(module_db, admin)
+
+
+@pytest.fixture(scope="module")
+def author(module_db):
+    return accounts.make_user(module_db, verified=True)
 
 
 def draft(db, cycle, author, lines=LINES, category=0):

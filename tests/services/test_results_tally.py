@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.rules import TieRule, WinnerRule
 from portal.identity.rules import make_rnokpp
@@ -16,18 +17,23 @@ from portal.review.rules import DecisionKind
 from portal.voting import context, services
 from portal.voting.models import Ballot
 from portal.voting.rules import Choice
-from tests.voting_factories import close_voting, make_admitted, make_vote, make_voting_cycle
+from tests.factories.projects import make_project
+from tests.factories.voting import close_voting, make_vote, make_voting_cycle
 
 SECRET = "testing-person-key-secret-not-for-production"
 
 
-@pytest.fixture
-def vote(db, make_user):
-    return make_vote(db, make_user)
+# The vote is built once; each test counts in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def vote(module_db):
+    return make_vote(module_db)
 
 
 def test_a_tally_is_refused_while_voting_is_open(db, make_user):
-    cycle = make_voting_cycle(db)
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
     with pytest.raises(Refused) as refused:
         tallies.compute_tally(db, cycle=cycle, actor=None, now=utcnow())
     assert refused.value.code == "voting_not_over"
@@ -118,11 +124,13 @@ def test_money_left_in_a_category_moves_to_the_cycle_s_target(db, make_user):
     db.add(district)
     db.flush()
     author = make_user()
-    cycle = make_voting_cycle(db, district_id=district.id)
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN), district_id=district.id)
     citywide, local = cycle.categories
     cycle.leftover_to_category_id = citywide.id
-    small = make_admitted(db, cycle, author, category=local, cost=10_000_000)
-    big = make_admitted(db, cycle, author, category=citywide, cost=140_000_000)
+    small = make_project(db, cycle, author, status=ProjectStatus.ADMITTED, category=local,
+                         cost=10_000_000)
+    big = make_project(db, cycle, author, status=ProjectStatus.ADMITTED, category=citywide,
+                       cost=140_000_000)
     voter = make_user(verified=True, district_id=district.id)
     services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                          voter=context.online_voter(db, voter),

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
+from portal.cycles.rules import Phase
 from portal.projects.models import ProjectEvent
 from portal.projects.rules import ProjectStatus
 from portal.refusal import Refused
@@ -17,25 +18,26 @@ from portal.review import decisions
 from portal.review.decisions import record_decision
 from portal.review.models import Decision, DecisionChangeRefused
 from portal.review.rules import DecisionKind, RejectionReason
-from tests.review_factories import (
-    MEETING_DAY,
-    held_meeting,
-    make_cycle,
-    make_project,
-    seat_commission,
-)
+from tests.factories import accounts
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+from tests.factories.review import MEETING_DAY, held_meeting, seat_commission
 
 K = DecisionKind
+# The case below is built once; each test decides in a savepoint rolled back after it.
+pytestmark = [pytest.mark.module_transaction, pytest.mark.usefixtures("app_ctx")]
 
 
-@pytest.fixture
-def case(db, app_ctx, make_user):
+@pytest.fixture(scope="module")
+def case(module_db):
     """A nine-seat commission, an author's project, and a meeting with six present."""
-    member = make_user(Role.COMMISSION)
-    author = make_user(name="Оксана Авторка")
-    cycle = make_cycle(db, complaint_days=5)
+    db = module_db
+    member = accounts.make_user(db, Role.COMMISSION)
+    author = accounts.make_user(db, name="Оксана Авторка")
+    admin = accounts.make_user(db, Role.ADMIN)
+    cycle = make_cycle(db, admin, phase=Phase.REVIEW, complaint_days=5)
     seat_commission(db, cycle, member)
-    project = make_project(db, cycle, author)
+    project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     meeting = held_meeting(db, cycle, member, present=6, projects=[project])
     return member, author, cycle, project, meeting
 
@@ -114,7 +116,7 @@ def test_a_revision_window_ends_at_kyiv_midnight_after_the_deadline_day():
 
 def test_a_decision_needs_the_project_on_the_agenda_and_an_open_meeting(db, case, make_user):
     member, author, cycle, project, meeting = case
-    other = make_project(db, cycle, author)
+    other = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     with pytest.raises(Refused) as refused:
         decide(db, member, meeting, other, K.ADMIT)
     assert refused.value.codes == ["project_not_on_agenda"]
@@ -187,7 +189,7 @@ def test_a_correction_is_a_new_decision_that_names_the_corrected_one(db, case):
 def test_a_correction_concerns_the_same_project(db, case):
     member, author, cycle, project, meeting = case
     first = decide(db, member, meeting, project, K.ADMIT).decision
-    other = make_project(db, cycle, author)
+    other = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     from portal.review.services import add_to_agenda
 
     add_to_agenda(db, actor=member, meeting=meeting, project=other, now=utcnow())

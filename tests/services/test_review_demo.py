@@ -6,7 +6,9 @@ from datetime import UTC, date, datetime, time
 
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.clock import KYIV, utcnow
+from portal.cycles.rules import Phase
 from portal.demo.accounts import load_accounts
 from portal.demo.review import DEMO_CYCLE, ground_of, load_review
 from portal.projects import services as project_services
@@ -14,7 +16,8 @@ from portal.projects.rules import ON_BALLOT, Event, ProjectStatus
 from portal.review import decisions, services
 from portal.review.models import Complaint, Decision
 from portal.review.rules import DecisionKind, RejectionReason, decision_valid, quorum_met
-from tests.review_factories import make_cycle, make_project
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
 
 S = ProjectStatus
 DAYS = [date(2019, 3, 12), date(2019, 3, 26), date(2019, 4, 9), date(2019, 4, 23)]
@@ -34,9 +37,10 @@ def finished_cycle(db, make_user):
     rejected, one withdrawn."""
     load_accounts(db, secret="demo-test", now=utcnow())
     commission = make_user()
-    cycle = make_cycle(db, name=DEMO_CYCLE)
+    cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW, name=DEMO_CYCLE)
     authors = [make_user() for _ in range(29)]
-    projects = [make_project(db, cycle, authors[i % 29], title=f"Проєкт {i + 1}")
+    projects = [make_project(db, cycle, authors[i % 29], status=S.SUBMITTED,
+                             title=f"Проєкт {i + 1}")
                 for i in range(34)]
     for n, project in enumerate(projects):
         day = DAYS[n % 4]

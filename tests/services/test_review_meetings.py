@@ -10,19 +10,22 @@ from sqlalchemy import select
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
+from portal.cycles.rules import Phase
 from portal.projects.models import ProjectEvent
 from portal.projects.rules import ProjectStatus
 from portal.refusal import Refused
 from portal.review import services
 from portal.review.models import MeetingStatus, SeatRole
 from portal.review.services import CostLine
-from tests.review_factories import held_meeting, make_cycle, make_project, seat_commission
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+from tests.factories.review import held_meeting, seat_commission
 
 
 @pytest.fixture
 def setting(db, app_ctx, make_user):
     admin = make_user(Role.ADMIN)
-    cycle = make_cycle(db)
+    cycle = make_cycle(db, admin, phase=Phase.REVIEW)
     seat_commission(db, cycle, admin)
     return admin, cycle
 
@@ -30,7 +33,8 @@ def setting(db, app_ctx, make_user):
 def test_expertise_sums_its_lines_exactly_and_puts_the_project_under_review(db, app_ctx,
                                                                             make_user):
     staff, author = make_user(Role.STAFF), make_user()
-    project = make_project(db, make_cycle(db), author)
+    cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW)
+    project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     expertise = services.record_expertise(
         db, actor=staff, project=project, department="Управління ЖКГ", feasible=True,
         conclusion="Реалізація можлива.", now=utcnow(), items=[
@@ -49,8 +53,8 @@ def test_expertise_sums_its_lines_exactly_and_puts_the_project_under_review(db, 
 
 def test_a_newer_expertise_supersedes_and_the_older_is_kept(db, app_ctx, make_user):
     staff = make_user(Role.STAFF)
-    project = make_project(db, make_cycle(db), make_user(),
-                           status=ProjectStatus.UNDER_REVIEW)
+    cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW)
+    project = make_project(db, cycle, make_user(), status=ProjectStatus.UNDER_REVIEW)
     first = services.record_expertise(db, actor=staff, project=project, department="ЖКГ",
                                       feasible=False, conclusion="Земля не комунальна.",
                                       items=[], now=utcnow())
@@ -65,7 +69,8 @@ def test_a_newer_expertise_supersedes_and_the_older_is_kept(db, app_ctx, make_us
 def test_a_feasible_expertise_needs_an_estimate_and_every_expertise_a_conclusion(db, app_ctx,
                                                                                 make_user):
     staff = make_user(Role.STAFF)
-    project = make_project(db, make_cycle(db), make_user())
+    cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW)
+    project = make_project(db, cycle, make_user(), status=ProjectStatus.SUBMITTED)
     with pytest.raises(Refused) as refused:
         services.record_expertise(db, actor=staff, project=project, department="ЖКГ",
                                   feasible=True, conclusion="Можливо.", items=[], now=utcnow())
@@ -78,7 +83,8 @@ def test_a_feasible_expertise_needs_an_estimate_and_every_expertise_a_conclusion
 
 
 def test_no_expertise_on_an_admitted_project(db, app_ctx, make_user):
-    project = make_project(db, make_cycle(db), make_user(), status=ProjectStatus.ADMITTED)
+    cycle = make_cycle(db, make_user(Role.ADMIN), phase=Phase.REVIEW)
+    project = make_project(db, cycle, make_user(), status=ProjectStatus.ADMITTED)
     with pytest.raises(Refused) as refused:
         services.record_expertise(db, actor=make_user(Role.STAFF), project=project,
                                   department="ЖКГ", feasible=False, conclusion="Ні.", items=[],
@@ -144,7 +150,7 @@ def test_a_meeting_opens_only_with_a_quorum_and_fixes_the_commission_size(db, se
 
 def test_attendance_takes_only_the_cycles_own_members(db, setting, make_user):
     admin, cycle = setting
-    other = make_cycle(db)
+    other = make_cycle(db, admin, phase=Phase.REVIEW)
     stranger = seat_commission(db, other, admin, size=1)[0]
     meeting = services.create_meeting(db, actor=admin, cycle=cycle, number=1, place="Зал",
                                       held_on=utcnow().date(), agenda="", now=utcnow())
@@ -157,7 +163,7 @@ def test_attendance_takes_only_the_cycles_own_members(db, setting, make_user):
 def test_the_agenda_takes_projects_of_the_cycle_under_review_once(db, setting, make_user):
     admin, cycle = setting
     author = make_user()
-    project = make_project(db, cycle, author)
+    project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED)
     meeting = services.create_meeting(db, actor=admin, cycle=cycle, number=1, place="Зал",
                                       held_on=utcnow().date(), agenda="", now=utcnow())
     services.add_to_agenda(db, actor=admin, meeting=meeting, project=project, now=utcnow())
@@ -165,7 +171,8 @@ def test_the_agenda_takes_projects_of_the_cycle_under_review_once(db, setting, m
     with pytest.raises(Refused) as refused:
         services.add_to_agenda(db, actor=admin, meeting=meeting, project=project, now=utcnow())
     assert refused.value.codes == ["already_on_agenda"]
-    foreign = make_project(db, make_cycle(db), author)
+    other = make_cycle(db, admin, phase=Phase.REVIEW)
+    foreign = make_project(db, other, author, status=ProjectStatus.SUBMITTED)
     with pytest.raises(Refused) as refused:
         services.add_to_agenda(db, actor=admin, meeting=meeting, project=foreign, now=utcnow())
     assert refused.value.codes == ["project_not_in_cycle"]

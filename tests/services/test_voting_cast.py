@@ -17,7 +17,8 @@ from portal.voting import context, services
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import receipt_code, receipt_hash
 from portal.voting.rules import Choice, Code
-from tests.voting_factories import make_admitted, make_voting_cycle
+from tests.factories.projects import make_project
+from tests.factories.voting import make_voting_cycle
 
 SECRET = "testing-person-key-secret-not-for-production"
 
@@ -25,8 +26,8 @@ SECRET = "testing-person-key-secret-not-for-production"
 @pytest.fixture
 def election(db, make_user):
     author = make_user()
-    cycle = make_voting_cycle(db)
-    projects = [make_admitted(db, cycle, author) for _ in range(3)]
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
+    projects = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED) for _ in range(3)]
     return cycle, projects
 
 
@@ -79,9 +80,9 @@ def test_a_paper_ballot_after_an_online_one_is_refused_without_the_receipt(
     cycle, projects = election
     verifier = make_user(Role.VERIFIER)
     resident = make_user()
-    from tests.conftest import verify
+    from tests.factories.accounts import verify
 
-    verify(db, app, resident, stem="400000001", birth_date=date(1980, 3, 3))
+    verify(db, resident, stem="400000001", birth_date=date(1980, 3, 3))
     cast_online(db, cycle, resident, projects[:1])
     with pytest.raises(services.AlreadyVoted) as refused:
         services.cast_ballot(db, sheet=context.sheet_of(db, cycle), voter=paper(verifier),
@@ -100,9 +101,9 @@ def test_an_online_ballot_after_a_paper_one_is_refused(db, app, make_user, elect
                                 secret=SECRET, now=utcnow())
     assert db.get(Ballot, cast.ballot_id).entered_by_id == verifier.id
     resident = make_user()
-    from tests.conftest import verify
+    from tests.factories.accounts import verify
 
-    verify(db, app, resident, stem="400000002", birth_date=date(1980, 3, 3))
+    verify(db, resident, stem="400000002", birth_date=date(1980, 3, 3))
     with pytest.raises(services.AlreadyVoted):
         cast_online(db, cycle, resident, projects[1:2])
     assert ballots(db, cycle) == 1
@@ -129,8 +130,8 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
     if case == "too_many":
         choices = [Choice(p.category_id, p.id) for p in projects]
     elif case == "other_cycle":
-        other = make_voting_cycle(db)
-        stranger = make_admitted(db, other, author)
+        other = make_voting_cycle(db, make_user(Role.ADMIN))
+        stranger = make_project(db, other, author, status=ProjectStatus.ADMITTED)
         choices = [Choice(projects[0].category_id, stranger.id)]
     elif case == "other_category":
         from portal.cycles.models import Category
@@ -144,13 +145,15 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
     elif case == "over_budget":
         from portal.cycles.rules import BallotType
 
-        cycle = make_voting_cycle(db, ballot_type=BallotType.KNAPSACK, votes_per_voter=0)
-        costly = [make_admitted(db, cycle, author, cost=60_000_000) for _ in range(2)]
+        cycle = make_voting_cycle(db, make_user(Role.ADMIN), ballot_type=BallotType.KNAPSACK,
+                                  votes_per_voter=0)
+        costly = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED, cost=60_000_000)
+                  for _ in range(2)]
         choices = [Choice(p.category_id, p.id) for p in costly]
     elif case == "duplicate":
         choices = choices * 2
     elif case == "not_admitted":
-        rejected = make_admitted(db, cycle, author, status=ProjectStatus.REJECTED)
+        rejected = make_project(db, cycle, author, status=ProjectStatus.REJECTED)
         choices = [Choice(rejected.category_id, rejected.id)]
     elif case == "unverified":
         voter = make_user()
@@ -228,7 +231,7 @@ def test_the_database_refuses_a_choice_whose_category_or_cycle_is_not_its_projec
                               budget=1_000, min_cost=0, max_cost=1_000, position=9)
     db.add(other_category)
     db.flush()
-    other_cycle = make_voting_cycle(db)
+    other_cycle = make_voting_cycle(db, make_user(Role.ADMIN))
     for category_id, cycle_id in ((other_category.id, cycle.id),
                                   (projects[1].category_id, other_cycle.id)):
         with pytest.raises(IntegrityError), db.begin_nested():

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.models import PhaseExtension
 from portal.cycles.rules import Phase
@@ -13,7 +14,7 @@ from portal.identity.services import active_verification, revoke_verification
 from portal.voting import context
 from portal.voting.models import Channel
 from portal.voting.rules import Code, window_problems
-from tests.voting_factories import make_voting_cycle
+from tests.factories.voting import make_voting_cycle
 
 
 def test_an_unknown_cycle_has_no_context(db, make_user):
@@ -21,7 +22,7 @@ def test_an_unknown_cycle_has_no_context(db, make_user):
 
 
 def test_the_context_holds_the_verified_voter_and_the_cycles_rules(db, make_user):
-    cycle = make_voting_cycle(db, votes_per_voter=4, min_age=18)
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN), votes_per_voter=4, min_age=18)
     user = make_user(verified=True)
     found = context.casting_context(db, cycle.id, user.id)
     verification = active_verification(db, user)
@@ -35,7 +36,7 @@ def test_the_context_holds_the_verified_voter_and_the_cycles_rules(db, make_user
 
 
 def test_an_account_without_an_active_verification_has_no_voter(db, make_user):
-    cycle = make_voting_cycle(db)
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
     unverified = make_user()
     assert context.casting_context(db, cycle.id, unverified.id).voter is None
     revoked = make_user(verified=True)
@@ -47,7 +48,7 @@ def test_an_account_without_an_active_verification_has_no_voter(db, make_user):
 
 def test_extensions_and_a_suspension_reach_the_rules_as_they_do_on_every_other_page(
         db, make_user):
-    cycle = make_voting_cycle(db)
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
     user = make_user(verified=True)
     now = utcnow()
     longer = cycle.voting_end + timedelta(days=3)

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +10,6 @@ import pytest
 import config
 from portal import create_app
 
-ROOT = Path(__file__).resolve().parents[2]
 STRONG = {"SECRET_KEY": "s" * 20 + "-production-secret-key-9876543210",
           "PERSON_KEY_SECRET": "p" * 20 + "-production-person-key-0123456789"}
 
@@ -23,7 +19,7 @@ def production_env(monkeypatch, tmp_path):
     """A clean environment for the production configuration, with an empty instance folder."""
     for name in (*config.SECRET_NAMES, "FLASK_DEBUG"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(config.ProductionConfig, "INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
     return monkeypatch
 
 
@@ -94,7 +90,7 @@ def test_an_unknown_environment_name_is_refused():
 def test_development_generates_secrets_once_and_keeps_them(monkeypatch, tmp_path):
     for name in config.SECRET_NAMES:
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr(config.DevelopmentConfig, "INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
     first, second = config.load("development"), config.load("development")
     assert first.SECRET_KEY == second.SECRET_KEY and len(first.SECRET_KEY) >= 32
     assert first.PERSON_KEY_SECRET != first.SECRET_KEY
@@ -116,36 +112,42 @@ def test_the_community_localities_default_to_bakhmut(monkeypatch):
     assert config.env_list("COMMUNITY_LOCALITIES", "Бахмут") == ("Бахмут",)
 
 
-def settings_in_a_fresh_process(tmp_path: Path, **env: str) -> dict:
-    """What a development app reads from ``env``, in a process that imports config anew."""
-    script = (
-        "import json; from portal import create_app; app = create_app('development'); "
-        "print(json.dumps({'url': app.config['DATABASE_URL'], "
-        "'dialect': app.extensions['portal.db'].engine.dialect.name, "
-        "'localities': app.config['COMMUNITY_LOCALITIES'], "
-        "'mail': [app.config['MAIL_BACKEND'], app.config['MAIL_OUTBOX']]}))"
-    )
-    clean = {k: v for k, v in os.environ.items()
-             if k not in ("DATABASE_URL", "COMMUNITY_LOCALITIES", "MAIL_BACKEND", "FLASK_DEBUG")}
-    result = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60,
-        env={**clean, "PORTAL_INSTANCE": str(tmp_path), "PORTAL_ENV": "development", **env},
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+def development_settings(monkeypatch, tmp_path: Path, **env: str) -> dict:
+    """What a development app created now reads from ``env`` (and nothing else)."""
+    for name in ("DATABASE_URL", "COMMUNITY_LOCALITIES", "MAIL_BACKEND", "FLASK_DEBUG"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in {"PORTAL_INSTANCE": str(tmp_path), "PORTAL_ENV": "development",
+                        **env}.items():
+        monkeypatch.setenv(name, value)
+    app = create_app("development")
+    try:
+        return {"url": app.config["DATABASE_URL"],
+                "dialect": app.extensions["portal.db"].engine.dialect.name,
+                "localities": list(app.config["COMMUNITY_LOCALITIES"]),
+                "mail": [app.config["MAIL_BACKEND"], app.config["MAIL_OUTBOX"]]}
+    finally:
+        app.extensions["portal.db"].engine.dispose()
 
 
-def test_development_defaults_to_sqlite_and_an_outbox_under_the_instance(tmp_path):
-    settings = settings_in_a_fresh_process(tmp_path)
+def test_development_defaults_to_sqlite_and_an_outbox_under_the_instance(monkeypatch, tmp_path):
+    settings = development_settings(monkeypatch, tmp_path)
     assert settings["url"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
     assert settings["dialect"] == "sqlite"
     assert settings["localities"] == ["Бахмут"]
     assert settings["mail"] == ["outbox", str(tmp_path / "outbox")]
 
 
-def test_database_url_selects_postgresql_and_localities_come_from_the_environment(tmp_path):
-    settings = settings_in_a_fresh_process(
-        tmp_path, DATABASE_URL="postgresql+psycopg://portal@127.0.0.1:5432/portal",
+def test_database_url_selects_postgresql_and_localities_come_from_the_environment(monkeypatch,
+                                                                                  tmp_path):
+    settings = development_settings(
+        monkeypatch, tmp_path, DATABASE_URL="postgresql+psycopg://portal@127.0.0.1:5432/portal",
         COMMUNITY_LOCALITIES="Бахмут, Опитне")
     assert settings["dialect"] == "postgresql"
     assert settings["localities"] == ["Бахмут", "Опитне"]
+
+
+def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypatch, tmp_path):
+    first = development_settings(monkeypatch, tmp_path / "a", COMMUNITY_LOCALITIES="Бахмут")
+    second = development_settings(monkeypatch, tmp_path / "b", COMMUNITY_LOCALITIES="Опитне")
+    assert first["localities"] == ["Бахмут"] and second["localities"] == ["Опитне"]
+    assert second["url"] == f"sqlite:///{tmp_path / 'b' / 'portal.sqlite3'}"

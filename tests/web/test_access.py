@@ -10,8 +10,11 @@ import pytest
 
 from portal.accounts.models import Role
 from tests.conftest import sign_in
-from tests.review_factories import review_ids
-from tests.voting_factories import make_voting_cycle
+from tests.factories.accounts import make_user
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+from tests.factories.review import held_meeting, seat_commission
+from tests.factories.voting import make_voting_cycle
 
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
 LOGIN = 302  # anonymous: sent to the login page
@@ -261,45 +264,60 @@ def test_every_route_is_in_the_table(app):
         "missing": sorted(endpoints - set(ROUTES)), "stale": sorted(set(ROUTES) - endpoints)}
 
 
-@pytest.fixture
-def people(db, make_user):
+PHOTO_NAME = "0" * 32 + ".jpg"
+PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
+
+
+@pytest.fixture(scope="module")
+def table(app, module_db, tmp_path_factory):
+    """The people of the table and every row its paths name, built once for the module:
+    each case runs in a savepoint rolled back after it (``module_case``)."""
+    uploads = tmp_path_factory.mktemp("access-uploads")
+    (uploads / PHOTO_NAME).write_bytes(PHOTO)
+    people, ids = people_and_ids(module_db)
+    ids |= cycle_and_projects(module_db, people)
+    ids |= review_ids(module_db, people)
+    ids |= program_ids(module_db, people)
+    module_db.commit()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setitem(app.config, "UPLOAD_FOLDER", str(uploads))
+        yield people, ids
+
+
+def people_and_ids(db) -> tuple[dict, dict]:
+    """A user per role, a census ready for checks, and a cycle whose vote has closed."""
+    from portal.clock import utcnow
+    from portal.identity.models import CensusBatch
     from portal.identity.services import active_verification
 
-    census_ready(db, make_user)
+    uploader = make_user(db, Role.STAFF)
+    db.add(CensusBatch(filename="r.csv", uploaded_by_id=uploader.id, uploaded_at=utcnow(),
+                       rows=0))
     people = {
-        "resident": make_user(Role.RESIDENT, verified=True),
-        "unverified": make_user(Role.RESIDENT, confirmed=False),
-        "verifier": make_user(Role.VERIFIER),
-        "commission": make_user(Role.COMMISSION, verified=True),
-        "staff": make_user(Role.STAFF),
-        "admin": make_user(Role.ADMIN),
+        "resident": make_user(db, Role.RESIDENT, verified=True),
+        "unverified": make_user(db, Role.RESIDENT, confirmed=False),
+        "verifier": make_user(db, Role.VERIFIER),
+        "commission": make_user(db, Role.COMMISSION, verified=True),
+        "staff": make_user(db, Role.STAFF),
+        "admin": make_user(db, Role.ADMIN),
     }
-    people["ids"] = {
+    return people, {
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
-        "closed_cycle": make_voting_cycle(db, open_now=False).id,
+        "closed_cycle": make_voting_cycle(db, people["admin"], open_now=False).id,
     }
-    return people
 
 
-def cycle_and_projects(app, db, people, tmp_path, monkeypatch) -> dict[str, object]:
+def cycle_and_projects(db, people) -> dict[str, object]:
     """A cycle open for submission, a submitted project of the resident with a photo, and
-    the resident's draft with a photo and an invited co-author: built directly, in one
-    flush, because every parameter of the table needs them."""
+    the resident's draft with a photo and an invited co-author."""
     from portal.clock import utcnow
-    from portal.cycles.models import Category, Cycle
-    from portal.cycles.rules import CategoryKind
     from portal.projects.models import Attachment, CoAuthor
     from portal.projects.participation import token_hash
     from portal.projects.rules import ProjectStatus
-    from tests.cycles_factory import cycle_data, make_project
 
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
-    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
     now = utcnow()
-    cycle = Cycle(**cycle_data().__dict__, created_at=now, last_project_number=0)
-    cycle.categories.append(Category(name="Малі проєкти", kind=CategoryKind.CITYWIDE,
-                                     budget=10**9, min_cost=0, max_cost=10**9))
+    cycle = make_cycle(db, people["admin"])
     resident = people["resident"]
     public = make_project(db, cycle, resident, status=ProjectStatus.SUBMITTED)
     draft = make_project(db, cycle, resident)
@@ -315,7 +333,24 @@ def cycle_and_projects(app, db, people, tmp_path, monkeypatch) -> dict[str, obje
     return {"cycle": cycle.id, "category": cycle.categories[0].id, "project": public.id,
             "attachment": photos[0].id, "draft": draft.id, "draft_attachment": photos[1].id,
             "coauthor": draft.coauthors[0].id, "token": "tkn"}
-def program_ids(app, db, people, tmp_path, monkeypatch) -> dict[str, int]:
+
+
+def review_ids(db, people) -> dict[str, int]:
+    """A cycle in review with a three-seat commission and a held meeting (two present)
+    with a project on its agenda."""
+    from portal.cycles.rules import Phase
+    from portal.projects.rules import ProjectStatus
+
+    admin = people["admin"]
+    cycle = make_cycle(db, admin, phase=Phase.REVIEW)
+    project = make_project(db, cycle, make_user(db), status=ProjectStatus.SUBMITTED)
+    seats = seat_commission(db, cycle, admin, size=3)
+    meeting = held_meeting(db, cycle, admin, present=2, projects=[project])
+    return {"review_cycle": cycle.id, "review_project": project.id, "meeting": meeting.id,
+            "agenda_item": meeting.agenda_items[0].id, "seat": seats[-1].id}
+
+
+def program_ids(db, people) -> dict[str, int]:
     """A published program with one of everything its pages show, and a funded winner with
     an implementation update and its photo."""
     from datetime import date
@@ -327,10 +362,7 @@ def program_ids(app, db, people, tmp_path, monkeypatch) -> dict[str, int]:
     from portal.programs import funding, services
     from portal.programs.rules import FundingSource, IndicatorGroup
     from portal.projects.rules import ProjectStatus
-    from tests.cycles_factory import make_cycle, make_project
 
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
-    (tmp_path / PHOTO_NAME).write_bytes(PHOTO)
     now = utcnow()
     cycle = make_cycle(db, people["admin"])
     year = cycle.budget_year
@@ -369,48 +401,14 @@ def program_ids(app, db, people, tmp_path, monkeypatch) -> dict[str, int]:
             "update_photo": update.photos[0].id, "year": year}
 
 
-def census_ready(db, make_user):
-    from portal.clock import utcnow
-    from portal.identity.models import CensusBatch
-
-    uploader = make_user(Role.STAFF)
-    db.add(CensusBatch(filename="r.csv", uploaded_by_id=uploader.id, uploaded_at=utcnow(), rows=0))
-    db.flush()
-
-
-PHOTO_NAME = "0" * 32 + ".jpg"
-PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
-
-
-#: Routes that need a cycle and projects besides the people (built only for them: speed).
-NEEDS_PROJECTS = {e for e, (_m, path, _x) in ROUTES.items() if e.startswith(
-    ("main.cycle", "cycles_admin.", "projects.", "review_admin.begin_review"))}
-
-#: Routes that need a held meeting with a project on its agenda (built only for them).
-NEEDS_REVIEW = {e for e in ROUTES if e.startswith(
-    ("review.", "review_staff.", "review_commission.", "review_admin."))}
-
-
-#: Routes that need a program, a funded winner and an update.
-NEEDS_PROGRAMS = {e for e in ROUTES if e.startswith(
-    ("reports.", "programs_staff.", "api.annual_report", "implementation"))}
-
-
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("endpoint", sorted(ROUTES))
-def test_route_status_for_role(app, db, people, endpoint, role, tmp_path, monkeypatch,
-                               make_user):
+def test_route_status_for_role(app, table, module_case, endpoint, role):
     method, template, expected = ROUTES[endpoint]
+    people, ids = table
     client = app.test_client()
     if role != "anonymous":
         sign_in(client, people[role])
-    ids = dict(people["ids"])
-    if endpoint in NEEDS_PROJECTS:
-        ids.update(cycle_and_projects(app, db, people, tmp_path, monkeypatch))
-    if endpoint in NEEDS_REVIEW:
-        ids.update(review_ids(db, make_user))
-    if endpoint in NEEDS_PROGRAMS:
-        ids.update(program_ids(app, db, people, tmp_path, monkeypatch))
     path = template.format(**ids)
     with client.open(path, method=method) as response:
         assert response.status_code == expected[role], (

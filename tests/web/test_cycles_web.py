@@ -12,7 +12,8 @@ from portal.accounts.models import Role
 from portal.clock import KYIV, utcnow
 from portal.cycles.models import Category, Cycle
 from tests.conftest import post_form, sign_in
-from tests.cycles_factory import bulk_projects, make_cycle
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import bulk_projects
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from portal import create_app
 from portal.audit.models import AuditEvent
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
-from tests.conftest import database_dump, joined_transaction, sign_in, verify
+from tests.conftest import database_dump, joined_transaction, sign_in
+from tests.factories.accounts import verify
 from tests.oidc_provider import OidcProvider, Person
 
 CALLBACK = "http://portal.test/verify/eid/callback"
@@ -252,7 +253,7 @@ def test_the_provider_refuses_an_authorization_request_without_pkce(client, pers
 def test_a_person_verified_on_another_account_is_refused_without_naming_it(
         client, db, app, person, resident, make_user):
     other = make_user(email="other-account-holder@example.org", name="Інший Власник")
-    verify(db, app, other, stem="345678901", birth_date=date(1988, 4, 12))
+    verify(db, other, stem="345678901", birth_date=date(1988, 4, 12))
     page = round_trip(client).get_data(as_text=True)
     assert "Цю особу вже верифіковано в іншому обліковому записі" in page
     assert "other-account-holder" not in page and "Інший Власник" not in page

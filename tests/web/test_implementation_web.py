@@ -17,8 +17,9 @@ from portal.programs.models import FundingLine
 from portal.programs.winners import link_cycle
 from portal.projects.rules import ProjectStatus
 from tests.conftest import post_form, sign_in
-from tests.cycles_factory import make_cycle, make_project
-from tests.services.programs.factory import make_program
+from tests.factories.cycles import make_cycle
+from tests.factories.programs import make_program
+from tests.factories.projects import make_project
 
 
 @pytest.fixture

@@ -13,7 +13,16 @@ from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
 from portal.programs.models import Financing, FundingLine, Measure, Program, Task
 from tests.conftest import post_form, sign_in
-from tests.services.programs.factory import make_program, plan
+from tests.factories.programs import make_program, plan
+
+# The program is made once; each test adds its lines in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def published(module_db):
+    """A published program with tasks 1-2 and measures 1.1, 1.2 and 2.1, and no lines yet."""
+    return make_program(module_db)
 
 
 @pytest.fixture
@@ -57,8 +66,8 @@ def test_staff_build_a_program_and_its_report_shows_the_money(client, db, staff)
     ("сорок", "Введіть суму цифрами"), ("10,005", "точніша за копійку"),
     ("-5", "не може бути від’ємною"), ("0", "більшою за нуль")])
 def test_a_bad_payment_amount_is_explained_and_stores_nothing(client, db, staff, amount,
-                                                              message):
-    _program, measures = make_program(db)
+                                                              message, published):
+    _program, measures = published
     line = plan(db, measures["1.1"], 2024, 100_000)
     page = f"/staff/programs/funding/lines/{line.id}"
     response = post_form(client, f"{page}/payments", {
@@ -68,8 +77,8 @@ def test_a_bad_payment_amount_is_explained_and_stores_nothing(client, db, staff,
     assert db.scalars(select(Financing)).all() == []
 
 
-def test_a_payment_outside_the_lines_year_is_refused_in_words(client, db, staff):
-    _program, measures = make_program(db)
+def test_a_payment_outside_the_lines_year_is_refused_in_words(client, db, staff, published):
+    _program, measures = published
     line = plan(db, measures["1.1"], 2024, 100_000)
     page = f"/staff/programs/funding/lines/{line.id}"
     response = post_form(client, f"{page}/payments", {
@@ -85,13 +94,14 @@ def test_a_taken_code_is_refused_on_the_form_and_nothing_is_stored(client, db, s
         "responsible_executor": "Відділ"})
     assert response.status_code == 200
     assert "Цей код уже має інша програма." in response.get_data(as_text=True)
-    assert db.scalars(select(Program.code)).all() == ["taken"]
+    assert db.scalars(select(Program.code).where(Program.code == "taken")).all() == ["taken"]
+    assert db.scalars(select(Program.id).where(Program.title == "Друга програма")).all() == []
     assert db.scalars(select(AuditEvent.action).where(AuditEvent.actor_id == staff.id)
                       ).all() == []
 
 
 def test_a_refused_deletion_keeps_the_record_and_says_why_on_the_next_page(client, db, staff):
-    program, measures = make_program(db)
+    program, measures = make_program(db, code="refused-deletions")
     plan(db, measures["1.1"], 2024, 100_000, payments=[(date(2024, 3, 1), 50_000)])
     manage = f"/staff/programs/{program.id}"
     task = measures["1.1"].task
@@ -115,14 +125,15 @@ def test_a_refused_deletion_keeps_the_record_and_says_why_on_the_next_page(clien
 
 
 def test_a_draft_program_is_hidden_from_the_public(client, db):
-    program, _measures = make_program(db, published=False)
+    program, _measures = make_program(db, code="draft-program", published=False,
+                                      title="Програма, що ще готується")
     assert client.get(f"/programs/{program.id}").status_code == 404
     assert client.get(f"/api/v1/programs/{program.id}/reports/2024").status_code == 404
     assert program.title not in client.get("/programs/").get_data(as_text=True)
 
 
-def test_a_report_year_outside_the_term_is_not_found(client, db):
-    program, _measures = make_program(db)
+def test_a_report_year_outside_the_term_is_not_found(client, db, published):
+    program, _measures = published
     assert client.get(f"/programs/{program.id}/reports/2030/annual").status_code == 404
     assert client.get(f"/programs/{program.id}/reports/2024/q5").status_code == 404
     assert client.get(f"/programs/{program.id}/reports/2024/annual.exe").status_code == 404
@@ -130,8 +141,8 @@ def test_a_report_year_outside_the_term_is_not_found(client, db):
     assert response.status_code == 404 and response.json["error"]["code"] == 404
 
 
-def test_the_api_gives_the_same_json_as_the_command_line(app, client, db, tmp_path):
-    program, measures = make_program(db)
+def test_the_api_gives_the_same_json_as_the_command_line(app, client, db, tmp_path, published):
+    program, measures = published
     plan(db, measures["1.2"], 2024, 50_000_000, payments=[(date(2024, 6, 1), 46_420_000)])
     api = client.get(f"/api/v1/programs/{program.id}/reports/2024",
                      headers={"Accept-Language": "en"})
@@ -146,8 +157,8 @@ def test_the_api_gives_the_same_json_as_the_command_line(app, client, db, tmp_pa
                                          "financed": "464,2", "percent": "92,8"}
 
 
-def test_the_command_line_refuses_an_unknown_program_or_year(app, db):
-    program, _measures = make_program(db)
+def test_the_command_line_refuses_an_unknown_program_or_year(app, db, published):
+    program, _measures = published
     runner = app.test_cli_runner()
     result = runner.invoke(args=["report", "annual", "no-such-program", "2024"])
     assert result.exit_code != 0 and "no program" in result.output
@@ -165,8 +176,8 @@ def test_the_command_line_refuses_an_unknown_program_or_year(app, db):
     ("reports/2024/plan.csv", "text/csv", "attachment"),
     ("passport.html", "text/html", "inline"),
 ])
-def test_reports_download_in_every_format(client, db, path, mimetype, disposition):
-    program, measures = make_program(db)
+def test_reports_download_in_every_format(client, db, path, mimetype, disposition, published):
+    program, measures = published
     plan(db, measures["1.1"], 2024, 100_000)
     response = client.get(f"/programs/{program.id}/{path}")
     assert response.status_code == 200
@@ -174,8 +185,8 @@ def test_reports_download_in_every_format(client, db, path, mimetype, dispositio
     assert response.headers["Content-Disposition"].startswith(disposition)
 
 
-def test_the_report_page_speaks_english_to_an_english_reader(client, db):
-    program, _measures = make_program(db)
+def test_the_report_page_speaks_english_to_an_english_reader(client, db, published):
+    program, _measures = published
     body = client.get(f"/programs/{program.id}/reports/2024/annual",
                       headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Execution of the program&#39;s measures" in body or \
@@ -187,8 +198,9 @@ def csv_upload(text: str, name: str = "plan.csv"):
     return (io.BytesIO(text.encode("utf-8")), name)
 
 
-def test_a_sheet_with_a_problem_imports_nothing_and_lists_the_problems(client, db, staff):
-    program, _measures = make_program(db)
+def test_a_sheet_with_a_problem_imports_nothing_and_lists_the_problems(client, db, staff,
+                                                                       published):
+    program, _measures = published
     page = f"/staff/programs/{program.id}/import"
     sheet = ("task,task_title,measure,content,source,2024,2025\n"
              "4,Нове завдання,4.1,Форум,city_budget,10,12\n"
@@ -201,8 +213,8 @@ def test_a_sheet_with_a_problem_imports_nothing_and_lists_the_problems(client, d
     assert [t.number for t in program.tasks] == [1, 2]
 
 
-def test_a_valid_sheet_updates_and_adds_measures_and_lines(client, db, staff):
-    program, measures = make_program(db)
+def test_a_valid_sheet_updates_and_adds_measures_and_lines(client, db, staff, published):
+    program, measures = published
     plan(db, measures["1.1"], 2024, 100_000)
     page = f"/staff/programs/{program.id}/import"
     template = client.get(f"/staff/programs/{program.id}/template.csv")
@@ -223,8 +235,8 @@ def test_a_valid_sheet_updates_and_adds_measures_and_lines(client, db, staff):
     assert [t.number for t in program.tasks] == [1, 2, 4]
 
 
-def test_the_printable_page_carries_its_stylesheet_and_allows_nothing_else(client, db):
-    program, _measures = make_program(db)
+def test_the_printable_page_carries_its_stylesheet_and_allows_nothing_else(client, db, published):
+    program, _measures = published
     response = client.get(f"/programs/{program.id}/reports/2024/annual.html")
     body = response.get_data(as_text=True)
     assert "<style>" in body and ".report-table" in body and "<script" not in body
@@ -232,8 +244,8 @@ def test_the_printable_page_carries_its_stylesheet_and_allows_nothing_else(clien
     assert "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
 
 
-def test_the_program_page_rolls_money_up_to_tasks_and_the_year(client, db):
-    program, measures = make_program(db)
+def test_the_program_page_rolls_money_up_to_tasks_and_the_year(client, db, published):
+    program, measures = published
     plan(db, measures["1.1"], 2024, 100_000, payments=[(date(2024, 2, 1), 50_000)])
     plan(db, measures["1.2"], 2024, 300_000)
     plan(db, measures["2.1"], 2024, 600_000, payments=[(date(2024, 3, 1), 600_000)])

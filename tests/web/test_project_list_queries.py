@@ -9,7 +9,9 @@ from sqlalchemy import event
 
 from portal.accounts.models import Role
 from tests.conftest import sign_in
-from tests.cycles_factory import bulk_projects, make_cycle
+from tests.factories import accounts
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import bulk_projects
 
 #: Statements of one list page: the filter options (cycles, categories, districts), the
 #: count and one page of rows (5); the default cycle when none is asked for (1); the
@@ -32,11 +34,16 @@ def counted(engine):
         event.remove(engine, "before_cursor_execute", count)
 
 
-@pytest.fixture
-def crowded(db, make_user):
+# The projects are built once; each test runs in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def crowded(module_db):
     """A cycle with 20 projects and another with 2 000."""
-    admin = make_user(Role.ADMIN)
-    authors = [make_user(verified=True).id for _n in range(5)]
+    db = module_db
+    admin = accounts.make_user(db, Role.ADMIN)
+    authors = [accounts.make_user(db, verified=True).id for _n in range(5)]
     small, large = make_cycle(db, admin), make_cycle(db, admin)
     bulk_projects(db, small, authors, 20)
     bulk_projects(db, large, authors, 2000)

@@ -18,7 +18,9 @@ from portal.projects import participation
 from portal.projects.models import Attachment, CoAuthor, Project, Support
 from portal.projects.rules import ProjectStatus
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.cycles_factory import make_cycle, make_project
+from tests.factories import accounts
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
 
 
 @pytest.fixture
@@ -28,14 +30,18 @@ def uploads(app, tmp_path, monkeypatch):
     return tmp_path
 
 
-@pytest.fixture
-def cycle(db, make_user):
-    return make_cycle(db, make_user(Role.ADMIN))
+# The cycle and the author are made once; each test runs in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
 
 
-@pytest.fixture
-def author(make_user):
-    return make_user(verified=True, name="Олена Авторка")
+@pytest.fixture(scope="module")
+def cycle(module_db):
+    return make_cycle(module_db, accounts.make_user(module_db, Role.ADMIN))
+
+
+@pytest.fixture(scope="module")
+def author(module_db):
+    return accounts.make_user(module_db, verified=True, name="Олена Авторка")
 
 
 def jpeg_bytes(size=(40, 30)) -> bytes:

@@ -12,28 +12,35 @@ from docx import Document
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
+from portal.cycles.rules import Phase
 from portal.projects.rules import ProjectStatus
 from portal.review import decisions, services
 from portal.review.models import MeetingStatus
 from portal.review.rules import DecisionKind, RejectionReason
 from tests.conftest import post_form, sign_in
-from tests.review_factories import (
-    MEETING_DAY,
-    held_meeting,
-    make_cycle,
-    make_project,
-    seat_commission,
-)
+from tests.factories import accounts
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+from tests.factories.review import MEETING_DAY, held_meeting, seat_commission
+
+#: The estimate the author submitted: four benches at 5 500 грн.
+BENCHES = ("Лавка", 4, "шт.", 5_500_00)
 
 
-@pytest.fixture
-def scene(db, app, make_user):
-    with app.test_request_context("/"):
-        member = make_user(Role.COMMISSION, name="Марія Комісійна")
-        author = make_user(name="Оксана Авторка")
-        cycle = make_cycle(db)
-        seat_commission(db, cycle, member, users=[member])
-        project = make_project(db, cycle, author, title="Сквер біля школи № 5")
+# The scene is built once; each test runs in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def scene(module_db):
+    """A commission member in the seat of chair, and an author's project under review."""
+    db = module_db
+    member = accounts.make_user(db, Role.COMMISSION, name="Марія Комісійна")
+    author = accounts.make_user(db, name="Оксана Авторка")
+    cycle = make_cycle(db, accounts.make_user(db, Role.ADMIN), phase=Phase.REVIEW)
+    seat_commission(db, cycle, member, users=[member])
+    project = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED,
+                           title="Сквер біля школи № 5", lines=[BENCHES])
     return member, author, cycle, project
 
 
@@ -175,7 +182,8 @@ def test_a_draft_meeting_is_hidden_from_the_public(app, db, scene):
 
 def _decided_meeting(db, app, scene):
     member, author, cycle, project = scene
-    other = make_project(db, cycle, author, title="Дитячий майданчик")
+    other = make_project(db, cycle, author, status=ProjectStatus.SUBMITTED,
+                         title="Дитячий майданчик", lines=[BENCHES])
     staff = member
     services.record_expertise(
         db, actor=staff, project=project, department="Управління ЖКГ", feasible=True,

@@ -9,25 +9,35 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role
+from portal.projects.rules import ProjectStatus
 from portal.voting.models import Ballot
 from portal.voting.receipts import receipt_hash
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.voting_factories import close_voting, make_admitted, make_vote, make_voting_cycle
+from tests.factories import accounts
+from tests.factories.projects import make_project
+from tests.factories.voting import close_voting, make_vote, make_voting_cycle
 
 RECEIPT = re.compile(r'<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>')
 
 
-@pytest.fixture
-def election(db, make_user):
-    author = make_user()
-    cycle = make_voting_cycle(db, votes_per_voter=2)
-    projects = [make_admitted(db, cycle, author, title=f"Сквер {n}") for n in range(3)]
+# The election and the vote are built once; each test runs in a savepoint rolled back after it.
+pytestmark = pytest.mark.module_transaction
+
+
+@pytest.fixture(scope="module")
+def election(module_db):
+    """A cycle voting now with three admitted projects."""
+    db = module_db
+    author = accounts.make_user(db)
+    cycle = make_voting_cycle(db, accounts.make_user(db, Role.ADMIN), votes_per_voter=2)
+    projects = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED,
+                             title=f"Сквер {n}") for n in range(3)]
     return cycle, projects
 
 
-@pytest.fixture
-def vote(db, make_user):
-    return make_vote(db, make_user)
+@pytest.fixture(scope="module")
+def vote(module_db):
+    return make_vote(module_db)
 
 
 def ballots(db, cycle) -> int:
@@ -194,9 +204,9 @@ def test_a_verifier_enters_a_paper_ballot_and_the_person_cannot_vote_online(
     assert "вже проголосувала" in again or "вже проголосував" in again
     assert ballots(db, cycle) == 1
     resident = make_user()
-    from tests.conftest import verify
+    from tests.factories.accounts import verify
 
-    verify(db, app, resident, stem="410000001", birth_date=date(1980, 2, 2))
+    verify(db, resident, stem="410000001", birth_date=date(1980, 2, 2))
     sign_in(client, resident)
     assert client.get(f"/voting/{cycle.id}/ballot").status_code == 302
     post_form(client, f"/voting/{cycle.id}/ballot",
@@ -304,9 +314,9 @@ def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote
 def test_a_count_while_voting_is_open_is_refused_with_a_message(client, db, make_user):
     from portal.accounts.models import Role
     from portal.results.models import Tally
-    from tests.review_factories import seat_commission
+    from tests.factories.review import seat_commission
 
-    cycle = make_voting_cycle(db)
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
     commission = make_user(Role.COMMISSION)
     seat_commission(db, cycle, commission, size=5)
     sign_in(client, commission)

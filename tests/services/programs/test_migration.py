@@ -17,7 +17,8 @@ from portal.db import make_engine
 from portal.migrate import alembic_config, upgrade
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
-from tests.cycles_factory import make_cycle, make_project
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
 
 
 def test_upgrading_a_sqlite_database_with_cycles_keeps_them_and_adds_the_key(app, tmp_path):

@@ -16,7 +16,7 @@ from portal.programs import funding, services
 from portal.programs.models import FundingLine, MeasureExecutionText
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure, ProgramProblem
 from portal.refusal import Refused
-from tests.services.programs.factory import make_program, plan
+from tests.factories.programs import make_program, plan
 
 NOW = utcnow()
 

@@ -27,21 +27,28 @@ from portal.refusal import Refused
 from portal.reports.cycle_figures import count_voters
 from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
-from tests.cycles_factory import make_cycle, make_project
-from tests.services.programs.factory import make_program
+from tests.factories import accounts
+from tests.factories.cycles import make_cycle
+from tests.factories.programs import make_program
+from tests.factories.projects import make_project
 
 NOW = utcnow()
 REASON = "зміни розташування об’єкта"
 
 
-@pytest.fixture
-def scene(db, app_ctx, make_user):
+# The scene is built once; each test runs in a savepoint rolled back after it.
+pytestmark = [pytest.mark.module_transaction, pytest.mark.usefixtures("app_ctx")]
+
+
+@pytest.fixture(scope="module")
+def scene(module_db):
     """A cycle linked to measure 1.2 with 4 submitted projects by 3 people, 3 of them winners."""
-    admin = make_user(Role.ADMIN)
+    db = module_db
+    admin = accounts.make_user(db, Role.ADMIN)
     cycle = make_cycle(db, admin)
     year = cycle.budget_year
     program, measures = make_program(db, start=year - 1, end=year + 1)
-    authors = [make_user(Role.RESIDENT) for _ in range(2)]
+    authors = [accounts.make_user(db, Role.RESIDENT) for _ in range(2)]
     projects = [
         make_project(db, cycle, authors[0], status=ProjectStatus.WINNER, title="Сквер",
                      cost=150_000_00),
@@ -52,9 +59,10 @@ def scene(db, app_ctx, make_user):
         make_project(db, cycle, authors[1], status=ProjectStatus.NOT_SELECTED, title="Фонтан"),
     ]
     make_project(db, cycle, authors[1], title="Чернетка")
-    friend = make_user(Role.RESIDENT)
+    friend = accounts.make_user(db, Role.RESIDENT)
     projects[3].coauthors.append(CoAuthor(email=friend.email, user_id=friend.id,
-                                          token_hash="t" * 64, invited_at=NOW, confirmed_at=NOW))
+                                          token_hash="t" * 64, invited_at=NOW,
+                                          confirmed_at=NOW))
     link_cycle(db, actor=admin, cycle=cycle, measure=measures["1.2"], now=NOW)
     return {"admin": admin, "cycle": cycle, "year": year, "program": program,
             "measures": measures, "projects": projects}

@@ -10,7 +10,7 @@ from flask_babel import force_locale
 
 from portal.refusal import Refused
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
-from tests.services.programs.factory import make_program, plan
+from tests.factories.programs import make_program, plan
 
 
 def report(db, program, spec) -> dict:

@@ -1,5 +1,6 @@
 """The pabulib reader/writer, and every shared pabulib file reproducing its own selection."""
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -11,13 +12,19 @@ PABULIB = Path(__file__).resolve().parents[3] / ".." / "shared" / "pabulib"
 FILES = sorted(PABULIB.glob("*.pb"))
 
 
+@cache
+def parsed(path: Path) -> pabulib.PbFile:
+    """A shared file read once for the module's tests (they only read what it gives)."""
+    return pabulib.parse(path.read_text(encoding="utf-8"))
+
+
 def test_the_shared_files_are_found():
     assert FILES
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_the_files_own_rule_reproduces_its_selected_column(path):
-    data = pabulib.parse(path.read_text(encoding="utf-8"))
+    data = parsed(path)
     categories, projects, ballots, config = pabulib.to_rule_inputs(data)
     outcome = count(categories, projects, ballots, config)
     selected = {row["project_id"] for row in data.projects if row.get("selected") == "1"}
@@ -26,7 +33,7 @@ def test_the_files_own_rule_reproduces_its_selected_column(path):
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
 def test_parse_write_parse_round_trips(path):
-    data = pabulib.parse(path.read_text(encoding="utf-8"))
+    data = parsed(path)
     assert pabulib.parse(pabulib.write(data)) == data
 
 

@@ -3,6 +3,7 @@ the C engine and its Python twin step for step alike, and endowments skipped saf
 
 import random
 from fractions import Fraction
+from functools import cache
 
 import pytest
 
@@ -55,11 +56,20 @@ def test_the_c_engine_is_built():
     assert DEFAULT_ENGINE is Engine.C, "build it: pip install -e ."
 
 
-def test_float_engines_give_the_winners_of_fractions_on_random_counts(float_engine):
+@cache
+def _random_counts_and_exact_winners() -> list[tuple]:
+    """300 random counts and their winners in fractions, computed once for every engine."""
     rng = random.Random(20261121)
+    counts = []
     for _ in range(300):
         costs, ballots, budget, ranks = _random_count(rng)
         expected = equal_shares_add1(costs, ballots, budget, ranks, engine=Engine.EXACT)
+        counts.append((costs, ballots, budget, ranks, expected))
+    return counts
+
+
+def test_float_engines_give_the_winners_of_fractions_on_random_counts(float_engine):
+    for costs, ballots, budget, ranks, expected in _random_counts_and_exact_winners():
         assert equal_shares_add1(costs, ballots, budget, ranks, engine=float_engine) == expected
 
 

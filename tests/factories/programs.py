@@ -1,4 +1,4 @@
-"""A small program for service and web tests: two tasks, three measures, a 2024 plan."""
+"""Programs: a small one (two tasks, three measures) and its planned lines with payments."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ CITY = FundingSource.CITY_BUDGET
 
 
 def make_program(db, *, code: str = "test-program", start: int = 2023, end: int = 2025,
-                 published: bool = True):
+                 published: bool = True,
+                 title: str = "Програма розвитку громадянського суспільства"):
     """A program with tasks 1-2, measures 1.1, 1.2 (participatory budget) and 2.1."""
     now = utcnow()
     program = services.create_program(db, actor=None, now=now, data=services.ProgramData(
-        code=code, title="Програма розвитку громадянського суспільства", start_year=start,
+        code=code, title=title, start_year=start,
         end_year=end, approved_by="Тестової міської ради", approved_on=date(start, 2, 1),
         approval_number="1/1", responsible_executor="Відділ внутрішньої політики"))
     if published:
