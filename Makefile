@@ -20,11 +20,16 @@ $(VENV)/.installed-dev: pyproject.toml $(wildcard portal/results/equal_shares/*.
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+# The compiled catalogues, remade only when a catalogue changed (the compile starts the app).
+CATALOGUES := $(wildcard translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+$(COMPILED) &: $(CATALOGUES) | $(VENV)/.installed
 	$(FLASK) translations compile
 
-install-dev: $(VENV)/.installed-dev
-	$(FLASK) translations compile
+install: $(VENV)/.installed $(COMPILED)
+
+install-dev: $(VENV)/.installed-dev $(COMPILED)
 
 ## make run: install, migrate, load demo data, serve on http://127.0.0.1:5000
 run: install
