@@ -54,7 +54,7 @@ def test_a_resident_registers_confirms_and_is_verified_at_the_desk(
     link = live_server.link_in_mail(RESIDENT_EMAIL, r"/confirm/\S+")
     resident.goto(link)
     expect(resident.locator(".flash-success")).to_have_text("Вашу електронну пошту підтверджено.")
-    log_in(resident, RESIDENT_EMAIL, RESIDENT_PASSWORD)
+    log_in(resident, RESIDENT_EMAIL, RESIDENT_PASSWORD)  # through the form
     resident.goto(url + "/profile")
     expect(resident.locator("#verification-h + p .badge")).to_have_text("Не верифіковано")
     expect(resident.get_by_text("підтверджено", exact=True)).to_be_visible()
