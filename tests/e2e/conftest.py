@@ -6,7 +6,8 @@ configuration: secrets, database and mail outbox all under a temporary instance 
 Tests seed data through ``live_server.session()`` with the builders of ``tests.factories``
 (``live_server.person_key_secret`` for verified people) or the real command line
 (``live_server.cli(...)``), read mail with ``live_server.latest_mail(...)``, and drive pages
-from ``browser_context()`` / ``page``; ``log_in(page, email)`` signs in (through the form when given the password).
+from ``browser_context()`` / ``page``; ``log_in(page, email)`` signs in (through the form
+when given the password).
 Since the database is shared, tests make their own accounts and cycles and look for those.
 ``shoot(page, "name")`` saves a numbered full-page screenshot under
 ``tests/artifacts/<module>/``; when a test fails, every page it left open is saved under
