@@ -75,6 +75,13 @@ class BaseForm(Form):
     def submitted_and_valid(self) -> bool:
         return request.method == "POST" and self.validate()
 
+    def flash_errors(self) -> None:
+        """A small action form (a button) that did not validate: its errors, each named
+        by its field's label, as messages on the page the action returns to."""
+        for field in self:
+            for error in field.errors:
+                flash(f"{field.label.text}: {error}", "error")
+
     def add_error(self, field_name: str | None, message: str) -> None:
         """Attach a message from a service's refusal to a field or to the form as a whole."""
         if field_name and field_name in self._fields:
@@ -87,14 +94,15 @@ class ActionForm(BaseForm):
     """A form with no fields: a button that changes something, protected by CSRF."""
 
 
-def show_refusal(refused: Refused, form: BaseForm | None = None) -> None:
+def show_refusal(refused: Refused, form: BaseForm | None = None, *,
+                 category: str = "error") -> None:
     """Show a service's refusal, the one way every view does: each problem on its field of
-    ``form`` (or above the form), or, without a form, as an error message on the next page.
-    Nothing the request changed is kept, unless the refusal is itself a record."""
+    ``form`` (or above the form), or, without a form, as a message of ``category`` on the
+    next page. Nothing the request changed is kept, unless the refusal is itself a record."""
     if not refused.keep:
         doom()
     for problem in refused.problems:
         if form is None:
-            flash(str(problem), "error")
+            flash(str(problem), category)
         else:
             form.add_error(problem.field, str(problem))

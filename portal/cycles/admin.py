@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from portal.accounts.access import guard_blueprint
@@ -42,11 +40,7 @@ guard_blueprint(bp, Role.ADMIN)
 
 
 def _cycle(cycle_id: int) -> Cycle:
-    cycle = db_session().execute(
-        select(Cycle).where(Cycle.id == cycle_id)
-        .options(selectinload(Cycle.categories), selectinload(Cycle.extensions))
-    ).scalar_one_or_none()
-    return cycle or abort(404)
+    return services.cycle_with_rules(db_session(), cycle_id) or abort(404)
 
 
 # Administration ---------------------------------------------------------------------------
@@ -207,9 +201,7 @@ def _act(cycle_id: int, form_class, act, done: str):
         form.category.choices = _leftover_choices(cycle)
     session = db_session()
     if not form.validate():
-        for field in form:
-            for error in field.errors:
-                flash(f"{field.label.text}: {error}", "error")
+        form.flash_errors()
         return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     try:
         act(session, cycle, form)

@@ -321,5 +321,14 @@ def all_cycles(session: Session) -> list[Cycle]:
     ).scalars())
 
 
+def cycle_with_rules(session: Session, cycle_id: int) -> Cycle | None:
+    """The cycle with its categories and phase extensions (what its phase and rules need),
+    in one query each."""
+    return session.execute(
+        select(Cycle).where(Cycle.id == cycle_id)
+        .options(selectinload(Cycle.categories), selectinload(Cycle.extensions))
+    ).scalar_one_or_none()
+
+
 def cycles_open_for_submission(session: Session, now: datetime) -> list[Cycle]:
     return [c for c in all_cycles(session) if c.phase(now) is Phase.SUBMISSION]

@@ -7,13 +7,11 @@ projects submitted), so it stands above them all.
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
-from sqlalchemy import select, text
-from sqlalchemy.orm import selectinload
+from sqlalchemy import text
 
 from portal.clock import utcnow
-from portal.cycles.models import Cycle
 from portal.cycles.rules import effective_windows
-from portal.cycles.services import all_cycles, suspension_history
+from portal.cycles.services import all_cycles, cycle_with_rules, suspension_history
 from portal.db import db_session
 from portal.projects.queries import category_totals, cycle_counters
 
@@ -31,14 +29,6 @@ def health():
     return {"status": "ok"}
 
 
-def _cycle_with_rules(cycle_id: int) -> Cycle:
-    cycle = db_session().execute(
-        select(Cycle).where(Cycle.id == cycle_id)
-        .options(selectinload(Cycle.categories), selectinload(Cycle.extensions))
-    ).scalar_one_or_none()
-    return cycle or abort(404)
-
-
 @bp.route("/cycles/")
 def cycles():
     now = utcnow()
@@ -49,7 +39,7 @@ def cycles():
 @bp.route("/cycles/<int:cycle_id>")
 def cycle(cycle_id: int):
     session = db_session()
-    cycle = _cycle_with_rules(cycle_id)
+    cycle = cycle_with_rules(session, cycle_id) or abort(404)
     now = utcnow()
     return render_template(
         "main/cycle.html", cycle=cycle, phase=cycle.phase(now), now=now,

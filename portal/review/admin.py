@@ -80,9 +80,7 @@ def begin_review(cycle_id: int):
     cycle = session.get(Cycle, cycle_id) or abort(404)
     form = ActionForm.from_request()
     if not form.validate():
-        for field in form:
-            for error in field.errors:
-                flash(f"{field.label.text}: {error}", "error")
+        form.flash_errors()
         return redirect(url_for("cycles_admin.cycle", cycle_id=cycle.id))
     try:
         projects.begin_review(session, cycle=cycle, actor=current_user, now=utcnow())

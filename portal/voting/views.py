@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     redirect,
     render_template,
     request,
@@ -20,7 +19,7 @@ from portal.accounts.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
-from portal.db import db_session, doom
+from portal.db import db_session
 from portal.forms import show_refusal
 from portal.refusal import Refused
 from portal.voting import board, services
@@ -108,10 +107,8 @@ def ballot(cycle_id: int):
                 services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
                                      secret=_secret(), now=now)
             except services.AlreadyVoted as already:
-                # Not an error to show: the voter is led to the ballot they have, with a
-                # warning; like every refusal, it keeps nothing.
-                doom()
-                flash(str(already.problems[0]), "warning")
+                # Not an error: the voter is led to the ballot they have, with a warning.
+                show_refusal(already, category="warning")
                 return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
             except Refused as refused:
                 show_refusal(refused, form)
