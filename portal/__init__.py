@@ -29,10 +29,11 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import db, errors, i18n, ratelimit, security, templating
+    from portal import db, errors, i18n, parsing, ratelimit, security, templating
     from portal.accounts import login
     from portal.identity import eid
 
+    parsing.init_app(app)  # the ``int`` converter, before any rule is added
     db.init_app(app)
     i18n.init_app(app)
     login.init_app(app)

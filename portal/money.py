@@ -100,6 +100,8 @@ def _parse_kopecks(text: str, kopecks_per_unit: int) -> int:
     match = _AMOUNT.fullmatch(stripped)
     if match is None:
         raise AmountError(AmountProblem.NOT_A_NUMBER, text)
+    if len(stripped) > 60:  # far past MAX_KOPECKS; int() refuses 4 300 digits with an error
+        raise AmountError(AmountProblem.TOO_LARGE, text)
     whole = int(re.sub(r"\D", "", match["int"]))
     fraction = match["frac"] or ""
     scale = 10 ** len(fraction)

@@ -16,17 +16,13 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.forms import show_refusal
 from portal.i18n import _
+from portal.parsing import last_page_at_most, page_arg
 from portal.refusal import Refused
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
 
 PAGE_SIZE = 50
-
-
-def _page() -> int:
-    page = request.args.get("page", "1")
-    return max(1, int(page)) if page.isdigit() else 1
 
 
 @bp.route("/users")
@@ -39,7 +35,7 @@ def users():
         query = query.where(or_(func.lower(User.email).like(pattern),
                                 func.lower(User.display_name).like(pattern)))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    page = _page()
+    page = last_page_at_most(page_arg(), total, PAGE_SIZE)
     rows = session.execute(
         query.order_by(User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).scalars().all()
@@ -89,8 +85,8 @@ def revoke(user_id: int):
 @bp.route("/audit")
 def audit_log():
     session = db_session()
-    page = _page()
     total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    page = last_page_at_most(page_arg(), total, PAGE_SIZE)
     events = session.execute(
         select(AuditEvent).order_by(AuditEvent.id.desc())
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)

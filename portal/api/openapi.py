@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from portal.api import openapi_programs as programs_openapi
+from portal.api.openapi_parts import ERROR, ID_SCHEMA
 
-_ID = {"name": "cycle_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-_ERROR = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+_ID = {"name": "cycle_id", "in": "path", "required": True, "schema": ID_SCHEMA}
 _NOT_PUBLISHED = {"description": "No such cycle, or not published until voting closes",
-                  "content": _ERROR}
+                  "content": ERROR}
 
 PATHS: dict[str, Any] = {
     "/api/v1/openapi.json": {"get": {
@@ -35,9 +35,13 @@ PATHS: dict[str, Any] = {
                        "ballots are listed and marked.",
         "operationId": "cycleBoard",
         "parameters": [_ID, {"name": "page", "in": "query", "required": False,
+                             "description": "1 when absent; a page past the last one "
+                                            "answers the last page.",
                              "schema": {"type": "integer", "minimum": 1}}],
         "responses": {"200": {"description": "One page of the board", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
+            "400": {"description": "The page is not a whole number of at least 1 "
+                                   "(ASCII digits)", "content": ERROR},
             "404": _NOT_PUBLISHED}}},
 }
 

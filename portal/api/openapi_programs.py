@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.api.openapi_parts import ERROR, ID_SCHEMA
+
 _AMOUNTS = {
     "type": "object",
     "description": "Planned and financed money: exact kopecks, and as printed (thousands of "
@@ -98,17 +100,16 @@ PATHS: dict[str, Any] = {
                            "JSON as `flask report annual PROGRAM YEAR --format json`.",
             "tags": ["programs"],
             "parameters": [
-                {"name": "program_id", "in": "path", "required": True,
-                 "schema": {"type": "integer"}},
+                {"name": "program_id", "in": "path", "required": True, "schema": ID_SCHEMA},
                 {"name": "year", "in": "path", "required": True,
-                 "schema": {"type": "integer", "example": 2018},
+                 "schema": {**ID_SCHEMA, "example": 2018},
                  "description": "A budget year within the program's term."},
             ],
             "responses": {
                 "200": {"description": "The report.", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ProgramAnnualReport"}}}},
                 "404": {"description": "No such published program, or the year is outside "
-                                       "its term."},
+                                       "its term.", "content": ERROR},
             },
         }
     }

@@ -15,6 +15,7 @@ from portal.api.openapi import document
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
+from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.reports.services import (
     ReportFormat,
@@ -87,8 +88,7 @@ def board_json(cycle_id: int):
     cycle = _cycle(cycle_id)
     if not vote_over(cycle, utcnow()):
         abort(404)
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
-    listing = board.page_of(session, cycle, page=page)
+    listing = board.page_of(session, cycle, page=page_arg())
     return jsonify({
         "cycle": cycle.id, "page": listing.page, "pages": listing.pages,
         "total": listing.total, "ballots": [e.as_json() for e in listing.entries],

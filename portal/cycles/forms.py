@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     BooleanField,
-    IntegerField,
     SelectChoice,
     SelectField,
     StringField,
@@ -21,7 +20,7 @@ from portal.cycles.rules import (
     VotesScope,
     WinnerRule,
 )
-from portal.fields import KyivDateTimeField, MoneyField
+from portal.fields import IntegerField, KyivDateTimeField, MoneyField
 from portal.forms import BaseForm
 from portal.i18n import _l
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from wtforms import (
     DateField,
-    IntegerField,
     MultipleFileField,
     SelectField,
     StringField,
@@ -12,6 +11,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 
+from portal.fields import IntegerField
 from portal.forms import BaseForm
 from portal.i18n import _l
 

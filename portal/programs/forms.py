@@ -5,7 +5,6 @@ from __future__ import annotations
 from wtforms import (
     DateField,
     FileField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -13,8 +12,10 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from portal.fields import IntegerField
 from portal.forms import BaseForm
 from portal.i18n import _l
+from portal.parsing import coerce_id
 
 TEXT = 5000
 LONG_TEXT = 20000
@@ -68,12 +69,12 @@ class MeasureForm(BaseForm):
                        description=_l("Years or words: 2017-2020 роки, постійно, IV квартал"))
     executors = TextAreaField(_l("Executors as the document names them"),
                               [Optional(), Length(max=TEXT)])
-    departments = SelectMultipleField(_l("Executing departments"), [Optional()], coerce=int)
+    departments = SelectMultipleField(_l("Executing departments"), [Optional()], coerce=coerce_id)
     expected_results = TextAreaField(_l("Expected results"), [Optional(), Length(max=TEXT)])
 
 
 class LineForm(BaseForm):
-    year = SelectField(_l("Year"), coerce=int)
+    year = SelectField(_l("Year"), coerce=coerce_id)
     source = SelectField(_l("Source of funding"))
     planned = StringField(_l("Planned, thousand UAH"), [InputRequired(), Length(max=30)],
                           description=_l("As in the program: 500,0 or 25,401"))

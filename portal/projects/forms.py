@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from wtforms import (
-    DecimalField,
     FieldList,
     FileField,
     FormField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from portal.fields import MoneyField
+from portal.fields import DecimalField, MoneyField
 from portal.forms import BaseForm
 from portal.i18n import _l
 from portal.projects.messages import STATUSES

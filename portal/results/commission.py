@@ -15,6 +15,7 @@ from portal.cycles.models import Cycle
 from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.parsing import int_arg
 from portal.refusal import Refused
 from portal.results import counting, tallies
 from portal.results.forms import AnnulForm, ApproveForm, SeedForm
@@ -113,7 +114,7 @@ def decide(cycle_id: int):
             tallies.record_seed(session, cycle=cycle, meeting=meeting, seed=form.seed.data,
                                 votes=votes, actor=current_user, now=now)
         else:
-            tally = session.get(Tally, request.form.get("tally", type=int) or 0)
+            tally = session.get(Tally, int_arg("tally", request.form) or 0)
             if tally is None or tally.cycle_id != cycle.id:
                 abort(404)
             tallies.approve_tally(session, tally=tally, meeting=meeting, votes=votes,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from wtforms import IntegerField, SelectField, TextAreaField
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from portal.fields import IntegerField
 from portal.forms import BaseForm
 from portal.i18n import _l
 
@@ -34,5 +35,6 @@ class ApproveForm(CommissionVoteForm):
 
 class SeedForm(CommissionVoteForm):
     seed = IntegerField(_l("Lottery seed"), [InputRequired(), NumberRange(min=0, max=2**62)],
+                        maximum=2**62,
                         description=_l("The number drawn at the meeting; it decides every tie "
                                        "and is published with the results."))

@@ -9,7 +9,6 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
-    IntegerField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -20,9 +19,11 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.fields import IntegerField
 from portal.forms import BaseForm
 from portal.i18n import _l
 from portal.money import AmountError, parse_hryvnias
+from portal.parsing import coerce_id
 from portal.projects.rules import LineProblem, parse_quantity
 from portal.review.messages import REASON_LABELS
 from portal.review.models import SEAT_ROLE_LABELS, SeatRole
@@ -115,13 +116,13 @@ class MeetingDetailsForm(BaseForm):
 
 
 class AttendanceForm(BaseForm):
-    present = SelectMultipleField(_l("Members present"), coerce=int,
+    present = SelectMultipleField(_l("Members present"), coerce=coerce_id,
                                   widget=ListWidget(prefix_label=False),
                                   option_widget=CheckboxInput())
 
 
 class AgendaForm(BaseForm):
-    project = SelectField(_l("Project"), [InputRequired()], coerce=int)
+    project = SelectField(_l("Project"), [InputRequired()], coerce=coerce_id)
 
 
 #: Decision choices as the form offers them; an upheld complaint comes in two outcomes.

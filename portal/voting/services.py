@@ -23,6 +23,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.cycles.models import Cycle
 from portal.identity.services import active_verification
+from portal.parsing import whole_number
 from portal.projects.models import Project
 from portal.refusal import Problem, Refused
 from portal.voting.context import BallotSheet, Voter
@@ -209,7 +210,8 @@ def parse_choices(values: Sequence[str]) -> list[Choice] | None:
     choices = []
     for value in values:
         category, _, project = value.partition(":")
-        if not (category.isdigit() and project.isdigit()) or len(value) > 40:
+        try:
+            choices.append(Choice(whole_number(category), whole_number(project)))
+        except ValueError:  # not ASCII digits ("5:²", "5:٤٠"), or no such id can exist
             return None
-        choices.append(Choice(int(category), int(project)))
     return choices

@@ -21,6 +21,7 @@ from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import db_session
 from portal.forms import show_refusal
+from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.voting import board, services
 from portal.voting.context import ballot_sheet, casting_context
@@ -151,8 +152,7 @@ def board_page(cycle_id: int):
     cycle = _cycle(cycle_id)
     if not vote_over(cycle, utcnow()):
         return render_template("voting/board.html", cycle=cycle, open=False)
-    page = request.args.get("page", 1, type=int) or 1
-    listing = board.page_of(session, cycle, page=max(page, 1))
+    listing = board.page_of(session, cycle, page=page_arg())
     code = request.args.get("receipt", "").strip()
     found: Ballot | None = None
     searched = bool(code)

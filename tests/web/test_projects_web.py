@@ -153,9 +153,10 @@ def test_the_list_filters_searches_and_sorts(client, db, cycle, author):
     assert body.index("Сквер") < body.index("Скейт-парк")
 
 
-@pytest.mark.parametrize("query", ["page=0", "page=abc", "page=99999999999", "status=bogus",
-                                   "sort=drop", "category=x", "cycle=999999", "q=%25_%5C"])
+@pytest.mark.parametrize("query", ["page=99999999999", "status=bogus", "sort=drop",
+                                   "cycle=999999", "q=%25_%5C"])
 def test_odd_list_parameters_never_fail(client, cycle, query):
+    """(Malformed numbers are a bad request: ``tests/web/test_hostile_input.py``.)"""
     assert client.get(f"/projects/?{query}").status_code == 200
 
 

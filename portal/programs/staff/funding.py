@@ -15,6 +15,7 @@ from portal.db import db_session, get_or_404
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.money import AmountError, format_thousands, parse_hryvnias, parse_thousands
+from portal.parsing import int_arg
 from portal.programs import funding, winners
 from portal.programs.forms import (
     ExecutionTextForm,
@@ -146,7 +147,7 @@ def delete_payment(payment_id: int):
 def execution_text(measure_id: int):
     measure = get_or_404(Measure, measure_id)
     form = ExecutionTextForm.from_request()
-    year = request.form.get("year", type=int)
+    year = int_arg("year", request.form)
     program = measure.task.program
     if year is None or check_year_in_term(year, program.start_year, program.end_year):
         abort(400)
@@ -256,7 +257,7 @@ def delete_indicator(indicator_id: int):
 def link_cycle(measure_id: int):
     """Link a participatory-budget cycle to this measure, or unlink it (``unlink`` set)."""
     measure = get_or_404(Measure, measure_id)
-    cycle = db_session().get(Cycle, request.form.get("cycle", type=int) or 0)
+    cycle = db_session().get(Cycle, int_arg("cycle", request.form) or 0)
     if not ActionForm.from_request().validate() or cycle is None:
         abort(400)
     unlink = bool(request.form.get("unlink"))

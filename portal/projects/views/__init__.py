@@ -20,6 +20,7 @@ from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
 from portal.money import format_hryvnias, format_hryvnias_short, format_number
+from portal.parsing import int_arg, page_arg
 from portal.projects import permissions, queries
 from portal.projects.forms import FilterForm, InviteForm, UploadForm, WithdrawForm
 from portal.projects.messages import ATTACHMENT_KINDS, STATUS_TONES, history_label, status_label
@@ -37,14 +38,10 @@ def upload_store() -> UploadStore:
     return UploadStore(folder=Path(config["UPLOAD_FOLDER"]), max_bytes=config["UPLOAD_MAX_BYTES"])
 
 
-def _int(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
-
-
 def _filters(session) -> tuple[FilterForm, queries.Filters, int]:
     """The filter form bound to the query string, and what it asks for."""
     form = FilterForm(request.args)
-    cycle_id = _int(request.args.get("cycle"))
+    cycle_id = int_arg("cycle")
     if "cycle" not in request.args:
         default = queries.default_cycle(session)
         cycle_id = default.id if default else None
@@ -60,13 +57,13 @@ def _filters(session) -> tuple[FilterForm, queries.Filters, int]:
     sort = request.args.get("sort", "number")
     filters = queries.Filters(
         cycle_id=cycle_id,
-        category_id=_int(request.args.get("category")) if categories else None,
-        district_id=_int(request.args.get("district")),
+        category_id=int_arg("category") if categories else None,
+        district_id=int_arg("district"),
         status=ProjectStatus(status) if status in {s.value for s in ProjectStatus} else None,
         q=(request.args.get("q") or "")[:200],
         sort=sort if sort in queries.SORTS else "number",
     )
-    return form, filters, _int(request.args.get("page")) or 1
+    return form, filters, page_arg()
 
 
 @bp.route("/")
