@@ -60,6 +60,14 @@ def whole_number(text: str, *, minimum: int = 0, maximum: int = DB_INT_MAX) -> i
     return value
 
 
+def whole_or_none(text: str, *, minimum: int = 0, maximum: int = DB_INT_MAX) -> int | None:
+    """:func:`whole_number`, or None when ``text`` is not one between the bounds."""
+    try:
+        return whole_number(text, minimum=minimum, maximum=maximum)
+    except ValueError:
+        return None
+
+
 def coerce_id(value: object) -> int:
     """``coerce`` of a select field of ids: an int as it is, text by the one rule (a
     ``ValueError`` becomes WTForms' "could not coerce" error of the field)."""

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from portal.money import AmountError, format_thousands, parse_thousands
+from portal.parsing import whole_or_none
 from portal.programs.rules import FundingSource, parse_measure_number
 
 TEXT_COLUMNS = ("task", "task_title", "measure", "content", "term", "executors", "source")
@@ -142,7 +143,7 @@ def _columns(header: Sequence[str], years: range) -> tuple[dict[str, int], list[
     problems = [RowProblem(1, SheetProblem.MISSING_COLUMN, column)
                 for column in ("task", "measure", "content", "source") if column not in index]
     for name in index:
-        if name.isdigit() and int(name) not in years:
+        if whole_or_none(name) is not None and int(name) not in years:
             problems.append(RowProblem(1, SheetProblem.YEAR_OUTSIDE_TERM, name))
     return index, problems
 
@@ -152,7 +153,8 @@ def parse_plan(rows: Sequence[Sequence[str]], years: range) -> tuple[PlanSheet, 
     index, problems = _columns(rows[0], years)
     if problems:
         return PlanSheet(), problems
-    year_columns = [(int(name), i) for name, i in index.items() if name.isdigit()]
+    year_columns = [(int(name), i) for name, i in index.items()
+                    if whole_or_none(name) is not None]
     plan = PlanSheet()
     for line, row in enumerate(rows[1:], start=2):
         def get(name: str, row: Sequence[str] = row) -> str:
@@ -165,10 +167,10 @@ def parse_plan(rows: Sequence[Sequence[str]], years: range) -> tuple[PlanSheet, 
 
 def _read_row(plan: PlanSheet, line: int, get, year_columns) -> Iterable[RowProblem]:
     task_text, number = get("task").rstrip("."), get("measure")
-    if not task_text.isdigit() or int(task_text) < 1:
+    task = whole_or_none(task_text, minimum=1)
+    if task is None:
         yield RowProblem(line, SheetProblem.TASK_NUMBER, "task", task_text)
         return
-    task = int(task_text)
     title = get("task_title")
     if title and plan.tasks.get(task, title) != title:
         yield RowProblem(line, SheetProblem.TASK_TITLE_CONFLICT, "task_title", title)

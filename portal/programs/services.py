@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.parsing import whole_or_none
 from portal.programs.messages import PROBLEMS
 from portal.programs.models import (
     Department,
@@ -235,13 +236,13 @@ def delete_measure(session: Session, *, actor: Any, measure: Measure, now: datet
 
 def find_measure(session: Session, program: Program, number: str) -> Measure | None:
     """The program's measure numbered ``number`` ("3.3"), if any."""
-    task_number, _, seq = number.partition(".")
-    if not (task_number.isdigit() and seq.isdigit()):
+    task_text, _, seq_text = number.partition(".")
+    task_number, seq = whole_or_none(task_text), whole_or_none(seq_text)
+    if task_number is None or seq is None:
         return None
     return session.scalar(
         select(Measure).join(Task)
-        .where(Task.program_id == program.id, Task.number == int(task_number),
-               Measure.seq == int(seq))
+        .where(Task.program_id == program.id, Task.number == task_number, Measure.seq == seq)
     )
 
 

@@ -13,6 +13,7 @@ from portal.community.choices import district_choices
 from portal.cycles.models import Cycle
 from portal.i18n import _
 from portal.money import format_hryvnias_short, format_number
+from portal.parsing import whole_or_none
 from portal.projects.forms import BLANK_LINES, MAX_LINES, ProjectForm
 from portal.projects.models import Project
 from portal.projects.rules import LineProblem, parse_quantity
@@ -73,12 +74,11 @@ class ProjectFormReader:
             if row.blank:
                 continue
             self._read_row(row)
-        category = form.category.data or ""
-        self.category_id = int(category) if category.isdigit() else 0
+        self.category_id = whole_or_none(form.category.data or "") or 0
         self.text = ProjectText(
             **{name: getattr(form, name).data or "" for name in TEXT_FIELDS},
             latitude=form.latitude.data, longitude=form.longitude.data,
-            district_id=int(form.district.data) if (form.district.data or "").isdigit() else None,
+            district_id=whole_or_none(form.district.data or ""),
         )
         if (form.latitude.data is None) != (form.longitude.data is None):
             form.add_error("longitude", _("Give both coordinates of the point, or neither."))

@@ -59,6 +59,8 @@ POOL = HOSTILE_NUMBERS + HOSTILE_TEXT
 #: What goes into an address's arguments, and into every query parameter of a page.
 CONVERTER_VALUES = ["0", "-1", "2147483648", "99999999999999999999999", "٤٠", "²", "\x00",
                     "x" * 300, "%2F"]
+#: Hostile numbers put in a form's numbers and lists, its other fields as the page filled them.
+NUMBER_ROUNDS = ["²", "٤٠", "99999999999", "-1", "NaN", "1e9999"]
 QUERY_VALUES = ["-1", "0", "99999999999", "9" * 400, "NaN", "1.5", "²", "٤٠", "", "\x00",
                 "a\x00b", "x" * 20_000, "' OR 1=1 --", "\u202eабв", "%", "2024-02-30"]
 #: Characters the random values are made of: ASCII, digits of other scripts, controls, wide.
@@ -86,6 +88,7 @@ class FormSeen:
     method: str
     fields: dict[str, str] = field(default_factory=dict)  # name -> input type
     options: dict[str, list[str]] = field(default_factory=dict)
+    defaults: dict[str, str] = field(default_factory=dict)  # what the page filled in
 
 
 class Forms(HTMLParser):
@@ -112,8 +115,15 @@ class Forms(HTMLParser):
                 self._select = name
             if kind in ("checkbox", "radio", "submit") and attributes.get("value"):
                 form.options.setdefault(name, []).append(attributes["value"])
+                if "checked" in attributes or kind == "submit":
+                    form.defaults.setdefault(name, attributes["value"])
+            elif kind not in ("checkbox", "radio", "submit", "file") and "value" in attributes:
+                form.defaults[name] = attributes["value"]
         elif tag == "option" and self._select:
-            form.options.setdefault(self._select, []).append(attributes.get("value", ""))
+            value = attributes.get("value", "")
+            form.options.setdefault(self._select, []).append(value)
+            if "selected" in attributes or self._select not in form.defaults:
+                form.defaults[self._select] = value
 
     def handle_endtag(self, tag):
         if tag == "select":
@@ -208,13 +218,21 @@ def savepoint(module_db) -> Iterator[None]:
             nested.rollback()
 
 
-def fill(form: FormSeen, values: Iterator[str] | None, fuzzer: Fuzzer, csrf: str) -> dict:
+def fill(form: FormSeen, values: Iterator[str] | None, fuzzer: Fuzzer, csrf: str,
+         numbers_only: bool = False) -> dict:
     """The form's fields with hostile values (each its own, or all the same one), the CSRF
-    token kept; files with hostile names."""
+    token kept; files with hostile names. With ``numbers_only`` the page's own values stay
+    where they are not numbers (so that the form gets past its other checks) and every
+    number, choice of a list and empty field gets the hostile value."""
     data: dict[str, object] = {}
     for name, kind in form.fields.items():
+        default = form.defaults.get(name, "")
         if name == "csrf_token":
             data[name] = csrf
+        elif numbers_only and kind != "file" and default and not (
+                default.replace(".", "").replace(",", "").replace(" ", "").isdigit()
+                or name in form.options):
+            data[name] = default
         elif kind == "file":
             data[name] = (BytesIO(b"%PDF-1.4 hostile"), fuzzer.value() or "x.pdf")
         elif kind == "submit" and form.options.get(name):
@@ -252,6 +270,12 @@ def test_no_hostile_input_ends_in_a_server_error(app, fuzz_data, module_db, modu
                 client = fuzzer.client(role)  # signed in again: a form may sign out
                 fuzzer.send(client, role, "POST", action,
                             data=fill(form, values, fuzzer, csrf),
+                            content_type="multipart/form-data")
+            for number in NUMBER_ROUNDS:
+                client = fuzzer.client(role)
+                fuzzer.send(client, role, "POST", action,
+                            data=fill(form, itertools.repeat(number), fuzzer, csrf,
+                                      numbers_only=True),
                             content_type="multipart/form-data")
 
     for method, template, expected in (ROUTES[name] for name in sorted(ROUTES)):

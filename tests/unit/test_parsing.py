@@ -131,3 +131,27 @@ def test_the_decimal_field_refuses_what_decimal_would_read(typed):
     form = Numbers(MultiDict({"latitude": typed}))
     assert form.latitude.data is None
     assert form.latitude.process_errors == ["Not a valid decimal value."]
+
+
+def test_numbers_from_requests_are_read_by_the_one_rule_only():
+    """No WTForms number field, ``coerce=int`` or ``type=int`` outside ``portal.fields``: each
+    would read ``"٤٠"`` as 40 and pass a number no column holds to the database. (Commands
+    read their arguments with click, which is not a request.)"""
+    import ast
+    from pathlib import Path
+
+    portal = Path(__file__).resolve().parents[2] / "portal"
+    wtforms_numbers = {"IntegerField", "DecimalField", "FloatField", "IntegerRangeField",
+                       "DecimalRangeField"}
+    found = []
+    for path in sorted(portal.rglob("*.py")):
+        if path.name == "cli.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("wtforms"):
+                found += [f"{path.name}: {a.name}" for a in node.names
+                          if a.name in wtforms_numbers]
+            if isinstance(node, ast.keyword) and node.arg in ("coerce", "type") \
+                    and isinstance(node.value, ast.Name) and node.value.id in ("int", "float"):
+                found.append(f"{path.name}:{node.value.lineno}: {node.arg}={node.value.id}")
+    assert found == []

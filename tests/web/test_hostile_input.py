@@ -220,3 +220,33 @@ def test_a_number_in_other_digits_is_a_form_error(client, db, make_user, typed):
     body = response.get_data(as_text=True)
     assert "Неправильне ціле число." in body or "Число має бути" in body, typed
     assert db.scalar(select(func.count()).select_from(Category)) == before
+
+
+def test_a_project_form_with_other_digits_in_its_lists_is_refused_as_a_form(
+        client, db, make_user):
+    from tests.web.test_projects_web import DRAFT
+
+    cycle = make_cycle(db, make_user(Role.ADMIN))
+    sign_in(client, make_user(verified=True))
+    for category, district in (("²", ""), (arabic(cycle.categories[0].id), "٤")):
+        response = post_form(client, f"/projects/new?cycle={cycle.id}",
+                             {**DRAFT, "category": category, "district": district})
+        assert response.status_code == 200, category
+        assert "Недопустимий вибір." in response.get_data(as_text=True), category
+
+
+@pytest.mark.parametrize("task", ["²", "٤", "99999999999"])
+def test_a_plan_sheet_with_other_digits_is_a_listed_problem(client, db, make_user, task):
+    import io
+
+    from tests.factories.programs import make_program
+
+    program, _measures = make_program(db, code=f"sheet-{task.encode().hex()}")
+    sign_in(client, make_user(Role.STAFF))
+    page = f"/staff/programs/{program.id}/import"
+    sheet = ("task,task_title,measure,content,source,2024,²\n"
+             f"{task},Нове завдання,4.1,Форум,city_budget,10,12\n")
+    response = post_form(client, page, {"file": (io.BytesIO(sheet.encode()), "plan.csv")},
+                         content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Нічого не імпортовано" in response.get_data(as_text=True)
