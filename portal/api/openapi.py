@@ -12,7 +12,9 @@ from portal.api import openapi_programs as programs_openapi
 from portal.api.openapi_parts import ERROR, ID_SCHEMA
 
 _ID = {"name": "cycle_id", "in": "path", "required": True, "schema": ID_SCHEMA}
-_NOT_PUBLISHED = {"description": "No such cycle, or not published until voting closes",
+_NOT_PUBLISHED = {"description": "No such cycle (an id that is not ASCII digits within "
+                                  "the schema's range names none), or not published until "
+                                  "voting closes",
                   "content": ERROR}
 
 PATHS: dict[str, Any] = {

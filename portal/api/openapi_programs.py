@@ -109,7 +109,9 @@ PATHS: dict[str, Any] = {
                 "200": {"description": "The report.", "content": {"application/json": {
                     "schema": {"$ref": "#/components/schemas/ProgramAnnualReport"}}}},
                 "404": {"description": "No such published program, or the year is outside "
-                                       "its term.", "content": ERROR},
+                                       "its term (an id or a year that is not ASCII digits "
+                                       "within the schema's range names none).",
+                        "content": ERROR},
             },
         }
     }
