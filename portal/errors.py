@@ -34,8 +34,17 @@ def render_error(error: HTTPException):
     code = error.code or 500
     title, message = _titles().get(code, (error.name, error.description or ""))
     if request.path.startswith("/api/"):
-        return {"error": {"code": code, "title": title, "message": message}}, code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+        body = {"error": {"code": code, "title": title, "message": message}}
+        return body, code, _own_headers(error)
+    page = render_template("errors/error.html", code=code, title=title, message=message)
+    return page, code, _own_headers(error)
+
+
+def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error says of itself besides its body: ``Allow`` on a 405 (RFC 9110 15.5.6),
+    ``WWW-Authenticate``, ``Retry-After``; the page sets its own Content-Type."""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]
 
 
 def init_app(app: Flask) -> None:
