@@ -36,7 +36,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Serving the portal on http://$(HOST):$(PORT)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install the development dependencies and run the whole suite
 test: install-dev e2e-deps

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from portal.i18n import _
+from portal.links import public_url
 
 log = logging.getLogger("portal.errors")
 
@@ -47,8 +48,24 @@ def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
             if name.lower() != "content-type"]
 
 
+def wrong_host(error: SecurityError):
+    """A request for a host that is not the portal's (``links.trusted_hosts``).
+
+    Nothing ran: no view, no mail. The page stands alone, because the portal builds no
+    address for a host it does not answer, and points to the public address.
+    """
+    title = _("Wrong address")
+    message = _("The portal does not answer at this address. Open it at its own address:")
+    if request.path.startswith("/api/"):
+        return {"error": {"code": 400, "title": title, "message": message,
+                          "public_url": public_url()}}, 400
+    return render_template("errors/wrong_host.html", title=title, message=message,
+                           public_url=public_url()), 400
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(SecurityError, wrong_host)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
