@@ -30,7 +30,7 @@ from tests.factories import accounts
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 from tests.factories.review import held_meeting, seat_commission
-from tests.factories.voting import make_vote
+from tests.factories.voting import make_vote, make_voting_cycle
 
 PUBLIC = "https://budget.example.ua"
 ROOT = Path(__file__).resolve().parents[2]
@@ -227,6 +227,31 @@ def test_a_public_url_with_a_path_keeps_it_in_every_link(app, tmp_path_factory):
                 "https://city.example.ua/budget/reset/abc")
             assert external_url("main.index") == "https://city.example.ua/budget/"
         assert portal.config["TRUSTED_HOSTS"][0] == "city.example.ua"
+
+
+# Receipts.
+
+def test_the_receipts_give_the_public_address_of_the_board(client, db, app):
+    from portal.identity.rules import make_rnokpp
+
+    with app.test_request_context("/"):
+        verifier = accounts.make_user(db, Role.VERIFIER)
+        voter = accounts.make_user(db, verified=True, secret=app.config["PERSON_KEY_SECRET"])
+    cycle = make_voting_cycle(db, accounts.make_user(db, Role.ADMIN))
+    project = make_project(db, cycle, voter, status=ProjectStatus.ADMITTED)
+    board = f'<a href="{PUBLIC}/voting/{cycle.id}/board">{PUBLIC}/voting/{cycle.id}/board</a>'
+    sign_in(client, verifier)
+    paper = post_form(client, f"/desk/voting/{cycle.id}", {
+        "kind": "rnokpp", "number": make_rnokpp("420000001"), "birth_date": "1980-02-02",
+        "resident": "y", "document_checked": "y", "district": "",
+        "choice": [f"{project.category_id}:{project.id}"]})
+    assert "receipt-code" in paper.get_data(as_text=True)
+    assert board in paper.get_data(as_text=True)
+    sign_in(client, voter)
+    post_form(client, f"/voting/{cycle.id}/ballot",
+              {"choice": [f"{project.category_id}:{project.id}"], "action": "cast"})
+    online = client.get(f"/voting/{cycle.id}/my-ballot").get_data(as_text=True)
+    assert "receipt-code" in online and board in online
 
 
 # The API.
