@@ -165,7 +165,8 @@ class Config:
 
         # How many reverse proxies (nginx, a load balancer) stand in front of the portal.
         # Their X-Forwarded-For/-Proto/-Host headers are believed only for that many hops,
-        # so the login limits count real client addresses and links in mail use https.
+        # so the login limits count real client addresses; a forwarded host is checked like
+        # the Host header (links never follow either: they come from PUBLIC_URL).
         # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
