@@ -51,8 +51,9 @@ def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
 def wrong_host(error: SecurityError):
     """A request for a host that is not the portal's (``links.trusted_hosts``).
 
-    Nothing ran: no view, no mail. The page stands alone, because the portal builds no
-    address for a host it does not answer, and points to the public address.
+    No view ran, so nothing was changed or mailed. The page stands alone (Flask made no
+    URL adapter for a refused host, so ``url_for`` cannot run) and points to the public
+    address.
     """
     title = _("Wrong address")
     message = _("The portal does not answer at this address. Open it at its own address:")

@@ -20,7 +20,7 @@ from portal import create_app
 from portal.accounts.models import Role, User
 from portal.clock import utcnow
 from portal.cycles.rules import Phase
-from portal.links import external_url
+from portal.links import external_url, trusted_hosts
 from portal.projects.rules import ProjectStatus
 from portal.review.decisions import record_decision
 from portal.review.notices import send_decision_notices
@@ -152,10 +152,8 @@ def test_the_public_host_and_the_developer_s_machine_are_answered(client, host):
 
 
 def test_production_answers_its_public_host_only(public_app):
-    hosts = {"PUBLIC_URL": "https://budget.example.ua", "LOCAL_HOSTS": ()}
-    from portal.links import trusted_hosts
-
-    assert trusted_hosts(hosts) == ["budget.example.ua"]
+    production = {"PUBLIC_URL": "https://Budget.Example.UA:8443/", "LOCAL_HOSTS": ()}
+    assert trusted_hosts(production) == ["budget.example.ua"]
     assert public_app.config["TRUSTED_HOSTS"] == ["budget.example.ua", "localhost", "127.0.0.1"]
 
 
