@@ -157,8 +157,11 @@ def test_the_unit_s_command_serves_the_portal_in_production_until_killed(databas
         assert home.status_code == 200
         assert "Бюджет участі" in home.text
         assert home.headers["Strict-Transport-Security"].startswith("max-age=")
-        # Production answers its public host only.
+        # Production answers its public host only, named in Host or, by the proxy it
+        # believes (PROXY_HOPS=1), in X-Forwarded-Host.
         assert requests.get(f"{base}/", timeout=30).status_code == 400
+        forged = {**proxied, "X-Forwarded-Host": "evil.example"}
+        assert requests.get(f"{base}/forgot", headers=forged, timeout=30).status_code == 400
         assert "\"GET / HTTP/1.1\" 200 " in log.read_text(encoding="utf-8")  # the access log
     finally:
         os.killpg(server.pid, signal.SIGKILL)  # the master and its workers, by the PID kept
