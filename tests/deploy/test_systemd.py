@@ -118,29 +118,39 @@ def test_the_readme_installs_the_unit_and_explains_each_setting():
         assert f"`{name}`" in readme, name
 
 
-def test_the_unit_s_command_serves_the_portal_in_production_until_killed(database_url,
-                                                                        tmp_path):
+def start_unit_command(tmp_path: Path, database_url: str, **changes: str | None):
+    """The unit's ExecStart, as systemd would run it, on a free port of 127.0.0.1: the
+    process (in a session of its own), its address and its log. ``changes`` replace
+    settings of the file (None removes one)."""
     service = unit()["Service"]
     command = shlex.split(service["ExecStart"])
     port = free_port()
     command[0] = str(GUNICORN)
     command[command.index("--bind") + 1] = f"127.0.0.1:{port}"
-    instance = tmp_path / "instance"
     env = {"PATH": os.environ["PATH"], "LANG": "C.UTF-8", "HOME": str(tmp_path),
            **environment_file(SETTINGS), **unit_environment(service),
            # What this machine has instead of the example's servers and secrets:
            "DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": "memory://",
            "SECRET_KEY": secrets.token_urlsafe(48),
            "PERSON_KEY_SECRET": secrets.token_urlsafe(48),
-           "PORTAL_INSTANCE": str(instance), "XDG_CACHE_HOME": str(tmp_path / "cache")}
-    assert env["PORTAL_ENV"] == "production" and env["PUBLIC_URL"] == f"https://{PUBLIC_HOST}"
+           "PORTAL_INSTANCE": str(tmp_path / "instance"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), **changes}
+    env = {name: value for name, value in env.items() if value is not None}
     log = tmp_path / "gunicorn.log"
-    base = f"http://127.0.0.1:{port}"
-    # As nginx forwards it: the public host, https.
-    proxied = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
     with open(log, "wb") as output:
         server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output,
                                   stderr=subprocess.STDOUT, start_new_session=True)
+    return server, f"http://127.0.0.1:{port}", log
+
+
+def test_the_unit_s_command_serves_the_portal_in_production_until_killed(database_url,
+                                                                        tmp_path):
+    settings = environment_file(SETTINGS)
+    assert settings["PORTAL_ENV"] == "production"
+    assert settings["PUBLIC_URL"] == f"https://{PUBLIC_HOST}"
+    server, base, log = start_unit_command(tmp_path, database_url)
+    # As nginx forwards it: the public host, https.
+    proxied = {"Host": PUBLIC_HOST, "X-Forwarded-Proto": "https"}
     try:
         deadline = time.monotonic() + 90
         while True:
@@ -166,3 +176,17 @@ def test_the_unit_s_command_serves_the_portal_in_production_until_killed(databas
     finally:
         os.killpg(server.pid, signal.SIGKILL)  # the master and its workers, by the PID kept
         server.wait(timeout=30)
+
+
+def test_without_a_public_url_the_unit_s_command_stops_and_the_log_says_why(database_url,
+                                                                           tmp_path):
+    server, _base, log = start_unit_command(tmp_path, database_url, PUBLIC_URL=None)
+    try:
+        # A failure exit, which Restart=on-failure retries (journalctl shows this log).
+        assert server.wait(timeout=120) != 0
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=30)
+    assert ("RuntimeError: Refusing to start in production: PUBLIC_URL must be set to the "
+            "portal's public address") in log.read_text(encoding="utf-8")
