@@ -29,6 +29,7 @@ CLIENT_ID, CLIENT_SECRET = "portal-test", "portal-test-client-secret-0123456789"
 NUMBER = make_rnokpp("345678901")
 VERIFIED = "Ваш обліковий запис верифіковано"
 FAILED = "Надавач електронної ідентифікації не підтвердив вашу особу"
+NO_RESIDENCE = "Вашу особу верифіковано, але ваше проживання в громаді не встановлено"
 MISSING = "Надавач електронної ідентифікації не передав ваш РНОКПП і дату народження"
 
 
@@ -119,7 +120,7 @@ def verification_of(db, user) -> Verification | None:
 def test_the_portal_sends_state_nonce_and_an_s256_code_challenge(client, person, provider):
     params = query(to_provider(client))
     assert params["response_type"] == "code" and params["client_id"] == CLIENT_ID
-    assert "openid" in params["scope"].split()
+    assert params["scope"].split() == ["openid", "profile", "address"]
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) == 43
     assert len(params["state"]) >= 20 and len(params["nonce"]) >= 20
     assert params["redirect_uri"] == CALLBACK
@@ -154,7 +155,9 @@ def test_a_full_round_trip_verifies_the_account_from_the_claims(
 def test_residence_follows_the_community_localities(client, db, person, resident, address,
                                                     resident_there):
     person.claims["address"] = address
-    assert VERIFIED in round_trip(client).get_data(as_text=True)
+    page = round_trip(client).get_data(as_text=True)
+    assert (VERIFIED in page) is resident_there
+    assert (NO_RESIDENCE in page) is not resident_there
     assert verification_of(db, resident).resident is resident_there
 
 
