@@ -24,7 +24,7 @@ def check() -> None:
         click.echo(f"e-ID provider unreachable at {eid.discovery_url(config['OIDC_ISSUER'])}: "
                    f"{error!r}.", err=True)
         raise SystemExit(1) from None
-    problems = eid.provider_problems(metadata, config)
+    problems = eid.settings_problems(metadata)
     for problem in problems:
         click.echo(f"e-ID: {problem}.", err=True)
     if problems:

@@ -48,6 +48,7 @@ from portal.identity.messages import PROBLEMS
 from portal.refusal import Refused
 
 EXTENSION = "portal.eid"
+AUTH_EXTENSION = "portal.eid.client_auth"
 
 #: The client authentication methods of the token endpoint the portal can use.
 CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "client_secret_jwt",
@@ -158,6 +159,7 @@ def init_app(app: Flask) -> None:
         },
     )
     app.extensions[EXTENSION] = oauth
+    app.extensions[AUTH_EXTENSION] = auth
 
 
 def is_configured() -> bool:
@@ -168,15 +170,15 @@ def _client():
     return current_app.extensions[EXTENSION].create_client("eid")
 
 
-def provider_problems(metadata: Mapping[str, Any], config: Mapping[str, Any]) -> list[str]:
-    """Why the provider's published metadata and the portal's settings cannot work together
-    (for whoever runs the portal: the log and ``flask eid check``); empty when they can."""
+def provider_problems(metadata: Mapping[str, Any], issuer: str, auth: ClientAuth) -> list[str]:
+    """Why the provider's published metadata and the portal's settings (``OIDC_ISSUER``,
+    the client authentication) cannot work together, for whoever runs the portal: the log
+    and ``flask eid check``. Empty when they can."""
     problems = []
-    if metadata.get("issuer") != config["OIDC_ISSUER"]:
+    if metadata.get("issuer") != issuer:
         problems.append(f"the provider's discovery publishes the issuer "
-                        f"{metadata.get('issuer')!r}, but OIDC_ISSUER is "
-                        f"{config['OIDC_ISSUER']!r}; they must be identical")
-    auth = client_auth(config)
+                        f"{metadata.get('issuer')!r}, but OIDC_ISSUER is {issuer!r}; they "
+                        f"must be identical")
     # RFC 8414: without the list, only client_secret_basic is supported.
     supported = metadata.get("token_endpoint_auth_methods_supported", ["client_secret_basic"])
     if auth.method not in supported:
@@ -197,6 +199,12 @@ def provider_metadata() -> dict[str, Any]:
     return _client().load_server_metadata()
 
 
+def settings_problems(metadata: Mapping[str, Any]) -> list[str]:
+    """``provider_problems`` of this application's settings."""
+    return provider_problems(metadata, current_app.config["OIDC_ISSUER"],
+                             current_app.extensions[AUTH_EXTENSION])
+
+
 def _unavailable(reason: str) -> Refused:
     current_app.logger.warning("e-ID start failed: eid_unavailable: %s", reason)
     return Refused(PROBLEMS("eid_unavailable"))
@@ -209,7 +217,7 @@ def start(redirect_uri: str) -> Response:
     not fit the settings; the log says why.
     """
     try:
-        problems = provider_problems(provider_metadata(), current_app.config)
+        problems = settings_problems(provider_metadata())
         if problems:
             raise _unavailable("; ".join(problems))
         return _client().authorize_redirect(redirect_uri)

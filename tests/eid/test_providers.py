@@ -315,6 +315,8 @@ def _authlib_signed(idps, portals, db, resident, **change):
     provider = idp.authlib
     try:
         for name, value in change.items():
+            if name == "userinfo_key":
+                value = RSAKey.generate_key(2048, parameters={"kid": provider.key.kid})
             setattr(provider, name, value)
         with signed_in(portals(idp, "signed"), db, resident) as client:
             return round_trip(client)
@@ -324,8 +326,7 @@ def _authlib_signed(idps, portals, db, resident, **change):
 
 
 @pytest.mark.parametrize("change, reason", [
-    ({"userinfo_key": RSAKey.generate_key(2048, parameters={"kid": "stranger"})},
-     "bad_signature"),
+    ({"userinfo_key": "a stranger's"}, "bad_signature"),
     ({"userinfo_claims": {"iss": "https://another-provider.example"}}, "another issuer"),
     ({"userinfo_claims": {"aud": "another-client"}}, "another audience"),
     ({"userinfo_claims": {"aud": ["another-client", "and-one-more"]}}, "another audience"),
@@ -403,3 +404,61 @@ def test_eid_check_says_whether_the_provider_supports_the_settings(idps, portals
     if idp_name == "authlib":
         assert "private_key_jwt is not among the provider's token_endpoint_auth_methods_supported"\
             in bad.output
+
+
+@pytest.mark.parametrize("key_type", ["rsa-inline", "ec-file"])
+def test_private_key_jwt_signs_with_a_pem_key_from_the_environment_or_a_file(
+        tmp_path, idps, portals, db, resident, key_type):
+    """The key may be the PEM itself (``OIDC_CLIENT_PRIVATE_KEY``) or a file; an EC key
+    signs its assertion with ES256. The provider knows the client by its public key only."""
+    from joserfc.jwk import ECKey
+
+    if key_type == "rsa-inline":
+        key = RSAKey.generate_key(2048, parameters={"kid": "inline-rsa"})
+        settings = {"OIDC_CLIENT_PRIVATE_KEY_FILE": "",
+                    "OIDC_CLIENT_PRIVATE_KEY": key.as_pem(private=True).decode()}
+    else:
+        key = ECKey.generate_key("P-256", parameters={"kid": "file-ec"})
+        path = tmp_path / "ec.pem"
+        path.write_bytes(key.as_pem(private=True))
+        settings = {"OIDC_CLIENT_PRIVATE_KEY_FILE": str(path)}
+    client_id = f"portal-key-jwt-{key_type}"
+    node = NodeProvider([{"client_id": client_id, "redirect_uris": [CALLBACK],
+                          "token_endpoint_auth_method": "private_key_jwt",
+                          "jwks": {"keys": [key.as_dict(private=False)]}}],
+                        log=tmp_path / "oidc-provider.log").start()
+    try:
+        node.set_person(f"node-{key_type}", person(BAKHMUT))
+        idp = Idp("node", node.issuer, node.set_person, ())
+        portal = portals(idp, "key-jwt", OIDC_CLIENT_ID=client_id, **settings)
+        with signed_in(portal, db, resident) as client:
+            page = round_trip(client)
+    finally:
+        node.stop()
+    assert VERIFIED in page
+    assert verification_of(db, resident).resident is True
+
+
+@pytest.mark.parametrize("settings, words", [
+    ({"OIDC_CLIENT_AUTH_METHOD": "client_secret"},
+     "OIDC_CLIENT_AUTH_METHOD is 'client_secret'; use one of client_secret_basic, "
+     "client_secret_post, client_secret_jwt, private_key_jwt."),
+    ({"OIDC_CLIENT_AUTH_METHOD": "client_secret_post", "OIDC_CLIENT_SECRET": ""},
+     "OIDC_CLIENT_AUTH_METHOD client_secret_post needs OIDC_CLIENT_SECRET."),
+    ({"OIDC_CLIENT_AUTH_METHOD": "private_key_jwt"},
+     "OIDC_CLIENT_AUTH_METHOD private_key_jwt needs a PEM private key in "
+     "OIDC_CLIENT_PRIVATE_KEY_FILE (a path) or "
+     "OIDC_CLIENT_PRIVATE_KEY."),
+    ({"OIDC_CLIENT_AUTH_METHOD": "private_key_jwt",
+      "OIDC_CLIENT_PRIVATE_KEY_FILE": "/nonexistent/portal-client-key.pem"},
+     "OIDC_CLIENT_PRIVATE_KEY_FILE cannot be read (No such file or directory: "
+     "/nonexistent/portal-client-key.pem)."),
+    ({"OIDC_CLIENT_AUTH_METHOD": "private_key_jwt", "OIDC_CLIENT_PRIVATE_KEY": "not a key"},
+     "the e-ID client key is not an unencrypted PEM private key."),
+])
+def test_settings_that_cannot_work_refuse_the_start(app, settings, words):
+    with pytest.raises(RuntimeError) as refused:
+        create_app("testing", {
+            "DATABASE_URL": app.config["DATABASE_URL"], "OIDC_ISSUER": "http://127.0.0.1:9",
+            "OIDC_CLIENT_ID": "portal", "OIDC_CLIENT_SECRET": SECRET, **settings})
+    assert str(refused.value) == "Refusing to start: " + words
