@@ -269,6 +269,10 @@ def test_without_an_address_in_the_community_residence_is_not_established(
     assert verification is not None and verification.resident is False
     assert "Проживання не встановлено" in status and WHAT_TO_DO in status
     assert BALLOT_REFUSAL in ballot and "ЦНАП" in ballot and 'name="choice"' not in ballot
+    # The verifier at the ЦНАП desk sees why the person came.
+    with signed_in(portal, db, make_user(Role.VERIFIER)) as desk:
+        account = desk.get(f"/desk/verify/account/{resident.id}").get_data(as_text=True)
+    assert "Проживання не встановлено" in account
 
 
 @BOTH
