@@ -22,15 +22,15 @@ from urllib.parse import parse_qs, urlencode, urljoin, urlsplit, urlunsplit
 
 import pytest
 import requests
-from joserfc.jwk import RSAKey
+from joserfc.jwk import ECKey, RSAKey
 from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts.models import Role
-from portal.audit.models import AuditEvent
-from portal.identity.models import Verification, VerificationMethod
-from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
+from portal.identity.models import Verification
+from portal.identity.rules import make_rnokpp
 from tests.conftest import joined_transaction, sign_in
+from tests.eid.checks import verified_by_eid
 from tests.eid.node_provider import NodeProvider
 from tests.factories.voting import make_voting_cycle
 from tests.oidc_provider import OidcProvider, Person
@@ -57,7 +57,11 @@ CLIENTS = {
              "id_token_signed_response_alg": "PS256"},
     "secret-jwt": {"token_endpoint_auth_method": "client_secret_jwt",
                    "id_token_signed_response_alg": "ES256"},
+    # The portal's key: an RSA key in a file, the PEM of one in the setting itself, an EC
+    # key (its assertion is signed with ES256). The provider knows only the public half.
     "key-jwt": {"token_endpoint_auth_method": "private_key_jwt"},
+    "key-jwt-inline": {"token_endpoint_auth_method": "private_key_jwt"},
+    "key-jwt-ec": {"token_endpoint_auth_method": "private_key_jwt"},
     "signed": {"token_endpoint_auth_method": "client_secret_basic",
                "userinfo_signed_response_alg": "ES256"},
 }
@@ -72,22 +76,31 @@ class Idp:
     name: str
     issuer: str
     set_person: Callable[[str, dict[str, Any]], None]
-    clients: tuple[str, ...]
     authlib: OidcProvider | None = None
     stop: Callable[[], None] = field(default=lambda: None)
 
 
 @pytest.fixture(scope="module")
-def client_key(tmp_path_factory) -> tuple[str, dict]:
-    """The portal's private key for ``private_key_jwt`` (a PEM file) and its public JWK."""
-    key = RSAKey.generate_key(2048, parameters={"kid": "portal-client-key"})
-    path = tmp_path_factory.mktemp("eid") / "client-key.pem"
-    path.write_bytes(key.as_pem(private=True))
-    return str(path), key.as_dict(private=False)
+def client_keys(tmp_path_factory) -> dict[str, tuple[dict[str, str], dict]]:
+    """For each ``private_key_jwt`` client, the portal's settings of its private key and the
+    public JWK the provider has registered."""
+    folder = tmp_path_factory.mktemp("eid")
+    rsa = RSAKey.generate_key(2048, parameters={"kid": "portal-rsa"})
+    ec = ECKey.generate_key("P-256", parameters={"kid": "portal-ec"})
+    (folder / "rsa.pem").write_bytes(rsa.as_pem(private=True))
+    (folder / "ec.pem").write_bytes(ec.as_pem(private=True))
+    return {
+        "key-jwt": ({"OIDC_CLIENT_PRIVATE_KEY_FILE": str(folder / "rsa.pem")},
+                    rsa.as_dict(private=False)),
+        "key-jwt-inline": ({"OIDC_CLIENT_PRIVATE_KEY": rsa.as_pem(private=True).decode()},
+                           rsa.as_dict(private=False)),
+        "key-jwt-ec": ({"OIDC_CLIENT_PRIVATE_KEY_FILE": str(folder / "ec.pem")},
+                       ec.as_dict(private=False)),
+    }
 
 
 @pytest.fixture(scope="module")
-def idps(client_key, tmp_path_factory) -> Iterator[Callable[..., Idp]]:
+def idps(client_keys, tmp_path_factory) -> Iterator[Callable[..., Idp]]:
     """``idps(name, slash=False, iss_parameter=True)``: the provider, started on first use
     and stopped (by PID for the Node.js one) after the module."""
     running: dict[tuple, Idp] = {}
@@ -100,11 +113,12 @@ def idps(client_key, tmp_path_factory) -> Iterator[Callable[..., Idp]]:
         suffix = "/" if slash else ""
         if name == "node":
             clients = [{"client_id": f"portal-{kind}", "client_secret": SECRET,
-                        "redirect_uris": [CALLBACK], **options}
+                        "redirect_uris": [CALLBACK], **options,
+                        **({"jwks": {"keys": [client_keys[kind][1]]}}
+                           if kind in client_keys else {})}
                        for kind, options in CLIENTS.items()]
-            clients[list(CLIENTS).index("key-jwt")]["jwks"] = {"keys": [client_key[1]]}
             node = NodeProvider(clients, issuer_suffix=suffix, log=log).start()
-            idp = Idp(name, node.issuer, node.set_person, tuple(CLIENTS), stop=node.stop)
+            idp = Idp(name, node.issuer, node.set_person, stop=node.stop)
         else:
             provider = OidcProvider(iss_parameter=iss_parameter).start(issuer_suffix=suffix)
             for kind in AUTHLIB_CLIENTS:
@@ -116,8 +130,7 @@ def idps(client_key, tmp_path_factory) -> Iterator[Callable[..., Idp]]:
             def set_person(sub: str, claims: dict[str, Any], provider=provider) -> None:
                 provider.person = Person(sub=sub, claims=claims)
 
-            idp = Idp(name, provider.issuer, set_person, AUTHLIB_CLIENTS, authlib=provider,
-                      stop=provider.stop)
+            idp = Idp(name, provider.issuer, set_person, authlib=provider, stop=provider.stop)
         running[wanted] = idp
         return idp
 
@@ -127,10 +140,12 @@ def idps(client_key, tmp_path_factory) -> Iterator[Callable[..., Idp]]:
 
 
 @pytest.fixture(scope="module")
-def portals(app, client_key) -> Iterator[Callable[..., Any]]:
+def portals(app, client_keys) -> Iterator[Callable[..., Any]]:
     """``portals(idp, kind, **settings)``: the portal with e-ID against ``idp`` as its
-    client ``kind``, on the same database as ``app``; one per combination."""
-    made: dict[tuple, Any] = {}
+    client ``kind``, on the same database as ``app``; one per combination. A client that
+    is not a ``private_key_jwt`` one gets a key all the same, for tests that switch it to
+    that method."""
+    made: dict[str, Any] = {}
 
     def portal(idp: Idp, kind: str = "basic", **settings: Any):
         config = {
@@ -138,7 +153,7 @@ def portals(app, client_key) -> Iterator[Callable[..., Any]]:
             "OIDC_ISSUER": idp.issuer, "OIDC_CLIENT_ID": f"portal-{kind}",
             "OIDC_CLIENT_SECRET": SECRET,
             "OIDC_CLIENT_AUTH_METHOD": CLIENTS[kind]["token_endpoint_auth_method"],
-            "OIDC_CLIENT_PRIVATE_KEY_FILE": client_key[0],
+            **client_keys.get(kind, client_keys["key-jwt"])[0],
             "COMMUNITY_LOCALITIES": ("Бахмут", "Опитне"), **settings,
         }
         key = json.dumps(config, sort_keys=True)
@@ -226,15 +241,9 @@ def test_a_full_round_trip_verifies_a_resident_from_the_address_claim(
     with signed_in(portal, db, resident) as client:
         page = round_trip(client)
     assert VERIFIED in page and NO_RESIDENCE not in page
-    verification = verification_of(db, resident)
-    assert verification is not None and verification.method is VerificationMethod.EID
-    assert verification.resident is True and verification.birth_date == date(1990, 2, 3)
-    assert verification.person_key == person_key(PersonNumber(NumberKind.RNOKPP, NUMBER),
-                                                 portal.config["PERSON_KEY_SECRET"])
-    event = db.execute(select(AuditEvent).where(AuditEvent.action == "identity.verified",
-                                                AuditEvent.object_id == str(resident.id))
-                       ).scalar_one()
-    assert json.loads(event.details)["method"] == "eid"
+    verification = verified_by_eid(db, resident, number=NUMBER, birth_date=date(1990, 2, 3),
+                                   secret=portal.config["PERSON_KEY_SECRET"])
+    assert verification.resident is True
 
 
 @BOTH
@@ -408,39 +417,6 @@ def test_eid_check_says_whether_the_provider_supports_the_settings(idps, portals
     if idp_name == "authlib":
         assert "private_key_jwt is not among the provider's token_endpoint_auth_methods_supported"\
             in bad.output
-
-
-@pytest.mark.parametrize("key_type", ["rsa-inline", "ec-file"])
-def test_private_key_jwt_signs_with_a_pem_key_from_the_environment_or_a_file(
-        tmp_path, idps, portals, db, resident, key_type):
-    """The key may be the PEM itself (``OIDC_CLIENT_PRIVATE_KEY``) or a file; an EC key
-    signs its assertion with ES256. The provider knows the client by its public key only."""
-    from joserfc.jwk import ECKey
-
-    if key_type == "rsa-inline":
-        key = RSAKey.generate_key(2048, parameters={"kid": "inline-rsa"})
-        settings = {"OIDC_CLIENT_PRIVATE_KEY_FILE": "",
-                    "OIDC_CLIENT_PRIVATE_KEY": key.as_pem(private=True).decode()}
-    else:
-        key = ECKey.generate_key("P-256", parameters={"kid": "file-ec"})
-        path = tmp_path / "ec.pem"
-        path.write_bytes(key.as_pem(private=True))
-        settings = {"OIDC_CLIENT_PRIVATE_KEY_FILE": str(path)}
-    client_id = f"portal-key-jwt-{key_type}"
-    node = NodeProvider([{"client_id": client_id, "redirect_uris": [CALLBACK],
-                          "token_endpoint_auth_method": "private_key_jwt",
-                          "jwks": {"keys": [key.as_dict(private=False)]}}],
-                        log=tmp_path / "oidc-provider.log").start()
-    try:
-        node.set_person(f"node-{key_type}", person(BAKHMUT))
-        idp = Idp("node", node.issuer, node.set_person, ())
-        portal = portals(idp, "key-jwt", OIDC_CLIENT_ID=client_id, **settings)
-        with signed_in(portal, db, resident) as client:
-            page = round_trip(client)
-    finally:
-        node.stop()
-    assert VERIFIED in page
-    assert verification_of(db, resident).resident is True
 
 
 @pytest.mark.parametrize("settings, words", [
