@@ -285,6 +285,27 @@ def test_without_an_address_in_the_community_residence_is_not_established(
 
 
 @BOTH
+def test_in_english_too_residence_is_not_established_and_the_page_says_what_to_do(
+        idps, portals, db, resident, make_user, idp_name):
+    idp = idps(idp_name)
+    idp.set_person(f"{idp_name}-english", person(BAKHMUT))
+    resident.locale = "en"
+    db.flush()
+    portal = portals(idp, OIDC_SCOPE="openid profile")
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
+    with signed_in(portal, db, resident) as client:
+        page = round_trip(client)
+        ballot = client.get(f"/voting/{cycle.id}/ballot").get_data(as_text=True)
+    assert ("Your identity is verified, but your residence in the community is not "
+            "established, so you cannot submit projects or vote yet.") in page
+    assert "Residence not established" in page
+    assert ("come to an administrative service centre (ЦНАП) with your passport or ID card "
+            "and a document showing your registered address") in page
+    assert "You can submit projects and vote" not in page
+    assert "Residence in the community is not established" in ballot
+
+
+@BOTH
 def test_an_issuer_with_a_trailing_slash_is_compared_exactly(idps, portals, db, resident,
                                                              idp_name):
     idp = idps(idp_name, slash=True)
@@ -378,14 +399,17 @@ def test_an_authorization_response_of_another_issuer_is_refused(
     assert VERIFIED in genuine
 
 
-def test_without_the_advertisement_a_response_without_iss_is_accepted(idps, portals, db,
-                                                                      resident):
+def test_without_the_advertisement_a_response_without_iss_is_accepted_one_of_another_not(
+        idps, portals, db, resident):
     idp = idps("authlib", iss_parameter=False)
     idp.set_person("authlib-no-iss", person(BAKHMUT))
     with signed_in(portals(idp), db, resident) as client:
         callback = to_callback(client)
         assert "iss" not in query(callback)
+        forged = client.get(with_query(callback, iss="https://attacker.example"),
+                            follow_redirects=True).get_data(as_text=True)
         page = client.get(callback, follow_redirects=True).get_data(as_text=True)
+    assert FAILED in forged
     assert VERIFIED in page
 
 
@@ -442,3 +466,19 @@ def test_settings_that_cannot_work_refuse_the_start(app, settings, words):
             "DATABASE_URL": app.config["DATABASE_URL"], "OIDC_ISSUER": "http://127.0.0.1:9",
             "OIDC_CLIENT_ID": "portal", "OIDC_CLIENT_SECRET": SECRET, **settings})
     assert str(refused.value) == "Refusing to start: " + words
+
+
+def test_eid_check_names_an_unreachable_provider_and_says_when_e_id_is_off(app):
+    unreachable = create_app("testing", {
+        "DATABASE_URL": app.config["DATABASE_URL"], "OIDC_ISSUER": "http://127.0.0.1:9",
+        "OIDC_CLIENT_ID": "portal", "OIDC_CLIENT_SECRET": SECRET, "OIDC_TIMEOUT": 2})
+    try:
+        answer = unreachable.test_cli_runner().invoke(args=["eid", "check"])
+        off = app.test_cli_runner().invoke(args=["eid", "check"])
+    finally:
+        unreachable.extensions["portal.db"].engine.dispose()
+    assert answer.exit_code == 1
+    assert answer.output.startswith("e-ID provider unreachable at "
+                                    "http://127.0.0.1:9/.well-known/openid-configuration: "
+                                    "ConnectionError(")
+    assert off.exit_code == 0 and off.output == "e-ID is off: OIDC_ISSUER is not set.\n"
