@@ -33,8 +33,6 @@ from typing import Any
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
 from authlib.oauth2.rfc7523 import ClientSecretJWT, PrivateKeyJWT
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.hazmat.primitives.serialization import load_pem_private_key
 from flask import Flask, current_app, request
 from joserfc import jwt
 from joserfc.errors import InvalidKeyIdError, JoseError
@@ -54,7 +52,7 @@ AUTH_EXTENSION = "portal.eid.client_auth"
 CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "client_secret_jwt",
                        "private_key_jwt")
 _HMAC_ASSERTION_ALG = "HS256"  # client_secret_jwt signs with the shared secret
-_CURVE_ALGS = {"secp256r1": "ES256", "secp384r1": "ES384", "secp521r1": "ES512"}
+_CURVE_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 
 
 @dataclass(frozen=True)
@@ -118,15 +116,21 @@ def _private_key(config: Mapping[str, Any]) -> tuple[RSAKey | ECKey, str]:
         raise RuntimeError("Refusing to start: OIDC_CLIENT_AUTH_METHOD private_key_jwt needs "
                            "a PEM private key in OIDC_CLIENT_PRIVATE_KEY_FILE (a path) or "
                            "OIDC_CLIENT_PRIVATE_KEY.")
-    try:
-        loaded = load_pem_private_key(pem, password=None)
-    except (ValueError, TypeError):
-        raise RuntimeError("Refusing to start: the e-ID client key is not an unencrypted PEM "
-                           "private key.") from None
-    if isinstance(loaded, rsa.RSAPrivateKey):
-        return RSAKey.import_key(pem), "RS256"
-    if isinstance(loaded, ec.EllipticCurvePrivateKey) and loaded.curve.name in _CURVE_ALGS:
-        return ECKey.import_key(pem), _CURVE_ALGS[loaded.curve.name]
+    not_private = RuntimeError("Refusing to start: the e-ID client key is not an unencrypted "
+                               "PEM private key.")
+    for kind in (RSAKey, ECKey):
+        try:
+            key = kind.import_key(pem)
+        except JoseError:  # a key, of another kind
+            continue
+        except (ValueError, TypeError):  # not a key, or one locked by a password
+            raise not_private from None
+        if not key.is_private:
+            raise not_private
+        if isinstance(key, RSAKey):
+            return key, "RS256"
+        if key.curve_name in _CURVE_ALGS:
+            return key, _CURVE_ALGS[key.curve_name]
     raise RuntimeError("Refusing to start: the e-ID client key must be an RSA key or an EC key "
                        "on P-256, P-384 or P-521.")
 

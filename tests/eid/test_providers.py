@@ -459,8 +459,18 @@ def test_eid_check_says_whether_the_provider_supports_the_settings(idps, portals
      "/nonexistent/portal-client-key.pem)."),
     ({"OIDC_CLIENT_AUTH_METHOD": "private_key_jwt", "OIDC_CLIENT_PRIVATE_KEY": "not a key"},
      "the e-ID client key is not an unencrypted PEM private key."),
+    ({"OIDC_CLIENT_AUTH_METHOD": "private_key_jwt", "OIDC_CLIENT_PRIVATE_KEY": "public"},
+     "the e-ID client key is not an unencrypted PEM private key."),
+    ({"OIDC_CLIENT_AUTH_METHOD": "private_key_jwt", "OIDC_CLIENT_PRIVATE_KEY": "P-256K"},
+     "the e-ID client key must be an RSA key or an EC key on P-256, P-384 or P-521."),
 ])
 def test_settings_that_cannot_work_refuse_the_start(app, settings, words):
+    if settings.get("OIDC_CLIENT_PRIVATE_KEY") == "public":
+        settings = {**settings, "OIDC_CLIENT_PRIVATE_KEY": RSAKey.generate_key(2048).as_pem(
+            private=False).decode()}
+    elif settings.get("OIDC_CLIENT_PRIVATE_KEY") == "P-256K":  # secp256k1: no ES256 key
+        settings = {**settings, "OIDC_CLIENT_PRIVATE_KEY": ECKey.generate_key("secp256k1").as_pem(
+            private=True).decode()}
     with pytest.raises(RuntimeError) as refused:
         create_app("testing", {
             "DATABASE_URL": app.config["DATABASE_URL"], "OIDC_ISSUER": "http://127.0.0.1:9",
