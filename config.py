@@ -184,7 +184,14 @@ class Config:
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
         self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
-        self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid profile")
+        # OIDC Core 5.4: the provider releases the address (residence) only for "address".
+        self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid profile address")
+        # The token endpoint's client authentication: client_secret_basic, client_secret_post,
+        # client_secret_jwt, or private_key_jwt with a PEM key (a file, or the PEM itself).
+        self.OIDC_CLIENT_AUTH_METHOD = os.environ.get("OIDC_CLIENT_AUTH_METHOD",
+                                                      "client_secret_basic")
+        self.OIDC_CLIENT_PRIVATE_KEY_FILE = os.environ.get("OIDC_CLIENT_PRIVATE_KEY_FILE", "")
+        self.OIDC_CLIENT_PRIVATE_KEY = os.environ.get("OIDC_CLIENT_PRIVATE_KEY", "")
         self.OIDC_CLAIM_TAX_NUMBER = os.environ.get("OIDC_CLAIM_TAX_NUMBER", "drfo_code")
         self.OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
         self.OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")

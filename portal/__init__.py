@@ -55,6 +55,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.audit import cli as audit_cli
     from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
+    from portal.identity import cli as identity_cli
     from portal.identity import desk as identity_desk
     from portal.identity import staff as identity_staff
     from portal.identity import views as identity
@@ -84,6 +85,6 @@ def _register_blueprints(app: Flask) -> None:
         reports.bp, programs_staff.bp, reports_cli.cli,
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
-        api.bp, pabulib_cli.cli, moved.bp,
+        api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli,
     ):
         app.register_blueprint(blueprint)
