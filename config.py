@@ -78,6 +78,15 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Server-side sessions (portal.accounts.sessions). Two idle hours: at a shared computer
+    # (ЦНАП, a library) a session left open dies within the hour or two of the next
+    # visitors, while a resident writing a long project description between two requests
+    # is not thrown out. "Keep me logged in" sessions skip the idle time, not the lifetime.
+    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    SESSION_MAX_AGE = timedelta(days=14)
+    # Last activity is written at most this often, not on every request.
+    SESSION_TOUCH_EVERY = timedelta(minutes=1)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     CSRF_TIME_LIMIT = timedelta(hours=8)
 
@@ -89,8 +98,12 @@ class Config:
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed logins (portal.accounts.throttle): one account from one address, any account
+    # from one address, and one account from anywhere, a ceiling past which only addresses
+    # without failures on the account may try (so the owner is never locked out).
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
     CENSUS_MAX_FAILURES = 5
     CENSUS_LOCKOUT = timedelta(hours=1)
 
