@@ -97,13 +97,15 @@ def current_account_session():
 
 
 def log_out() -> None:
-    """End this browser's session on the server, then forget it in the cookies."""
+    """End this browser's session on the server, then forget it in the cookies: the
+    session cookie is emptied and the remember cookie deleted."""
     from portal.accounts import sessions
 
     account_session = current_account_session()
     if account_session is not None:
         sessions.end_session(db_session(), account_session=account_session, now=utcnow())
-    logout_user()
+    cookie_session.clear()
+    logout_user()  # after clearing: it leaves the mark that deletes the remember cookie
 
 
 def init_app(app: Flask) -> None:

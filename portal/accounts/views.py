@@ -14,7 +14,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from portal.accounts import services, sessions
 from portal.accounts.forms import (
@@ -186,7 +186,6 @@ def logout():
     form = ActionForm.from_request()
     if form.validate():
         log_out()
-        session.clear()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -230,7 +229,7 @@ def reset(token: str):
         except Refused as refused:
             show_refusal(refused, form)
         else:
-            logout_user()
+            log_out()
             flash(_("Your new password is set. Log in with it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
@@ -290,8 +289,7 @@ def end_all_sessions():
     if not ActionForm.from_request().validate():
         return redirect(url_for("accounts.profile"))
     sessions.end_sessions(db_session(), user=current_user, now=utcnow())
-    logout_user()
-    session.clear()
+    log_out()
     flash(_("You were logged out on all your devices, this one too."), "info")
     return redirect(url_for("accounts.login"))
 

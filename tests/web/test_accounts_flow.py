@@ -50,7 +50,6 @@ def test_registration_problems_are_shown_and_store_nothing(client, db):
 
 def mails(outbox: Path) -> list:
     import email
-
     from email import policy
 
     return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
