@@ -78,11 +78,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
-    # Server-side sessions (portal.accounts.sessions). Two idle hours: at a shared computer
-    # (ЦНАП, a library) a session left open dies within the hour or two of the next
-    # visitors, while a resident writing a long project description between two requests
-    # is not thrown out. "Keep me logged in" sessions skip the idle time, not the lifetime.
-    SESSION_IDLE_TIMEOUT = timedelta(hours=2)
+    # Server-side sessions (portal.accounts.sessions) end after SESSION_IDLE_TIMEOUT
+    # without a request (read from the environment) and SESSION_MAX_AGE after logging in.
     SESSION_MAX_AGE = timedelta(days=14)
     # Last activity is written at most this often, not on every request.
     SESSION_TOUCH_EVERY = timedelta(minutes=1)
@@ -152,6 +149,13 @@ class Config:
         # so the login limits count real client addresses and links in mail use https.
         # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
+        # Two idle hours by default: at a shared computer (ЦНАП, a library) a session left
+        # open dies within the hour or two of the next visitors, while a resident writing a
+        # long project description between two requests is not thrown out. "Keep me logged
+        # in" sessions skip the idle time, never SESSION_MAX_AGE.
+        self.SESSION_IDLE_TIMEOUT = timedelta(
+            minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
 
         # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
