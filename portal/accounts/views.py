@@ -244,7 +244,7 @@ def _profile_page(password_form: ChangePasswordForm):
         sessions=sessions.active_sessions(db_session(), user=current_user, now=utcnow(),
                                           limits=session_limits(current_app.config)),
         this_session=current_account_session(),
-        idle_hours=round(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds() / 3600),
+        idle_minutes=round(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds() / 60),
     )
 
 
@@ -276,17 +276,22 @@ def change_password():
 @bp.route("/profile/sessions/end-others", methods=["POST"])
 @login_required
 def end_other_sessions():
-    if ActionForm.from_request().validate():
+    form = ActionForm.from_request()
+    if form.validate():
         sessions.end_sessions(db_session(), user=current_user, now=utcnow(),
                               keep=current_account_session())
         flash(_("You were logged out on your other devices."), "success")
+    else:
+        form.flash_errors()
     return redirect(url_for("accounts.profile"))
 
 
 @bp.route("/profile/sessions/end-all", methods=["POST"])
 @login_required
 def end_all_sessions():
-    if not ActionForm.from_request().validate():
+    form = ActionForm.from_request()
+    if not form.validate():
+        form.flash_errors()
         return redirect(url_for("accounts.profile"))
     sessions.end_sessions(db_session(), user=current_user, now=utcnow())
     log_out()

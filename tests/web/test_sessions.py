@@ -197,7 +197,8 @@ def test_the_session_buttons_need_the_form_token(app, client, staff):
     login(other, staff)
     for action in ("end-others", "end-all"):
         response = client.post(f"/profile/sessions/{action}", data={})
-        assert response.status_code == 302
+        assert response.status_code == 302 and response.location == "/profile"
+        assert "Форма застаріла" in client.get("/profile").get_data(as_text=True)
     assert other.get("/profile").status_code == 200
     assert client.get("/profile").status_code == 200
 
@@ -240,3 +241,9 @@ def test_a_blocked_account_is_signed_out_at_once(client, db, staff):
     staff.active = False
     db.flush()
     assert is_sent_to_login(client.get("/profile"))
+
+
+def test_an_idle_time_of_minutes_is_said_in_minutes(app, client, staff, monkeypatch):
+    monkeypatch.setitem(app.config, "SESSION_IDLE_TIMEOUT", timedelta(minutes=25))
+    login(client, staff)
+    assert "після 25 хвилин без дій" in client.get("/profile").get_data(as_text=True)
