@@ -12,6 +12,8 @@ from flask import session as cookie_session
 from flask_login import AnonymousUserMixin, LoginManager, current_user, login_user, logout_user
 from sqlalchemy import bindparam, select
 
+from portal.accounts import sessions
+from portal.accounts.models import AccountSession, User
 from portal.accounts.rules import SessionLimits
 from portal.clock import utcnow
 from portal.db import db_session
@@ -44,22 +46,18 @@ def session_limits(config: Mapping[str, Any]) -> SessionLimits:
 def _session_by_token():
     """The loader's query, built once: every signed-in request runs it, and a prepared
     statement with a bound hash skips what building it anew would cost each time."""
-    from portal.accounts.models import AccountSession, User
-
     return (select(AccountSession, User)
             .join(User, User.id == AccountSession.user_id)
             .where(AccountSession.token_hash == bindparam("token_hash")))
 
 
 @login_manager.user_loader
-def load_user(token: str):
+def load_user(token: str) -> User | None:
     """The account of the session whose token the cookie carries, if that session is live.
 
     An unknown token (a forged cookie, one from before server-side sessions), an ended,
     idle or too old session, or a blocked account: the browser is not signed in.
     """
-    from portal.accounts import sessions
-
     if not isinstance(token, str) or not token or len(token) > sessions.MAX_TOKEN_LENGTH:
         return None
     row = db_session().execute(_session_by_token(),
@@ -75,10 +73,8 @@ def load_user(token: str):
     return user
 
 
-def log_in(user, *, remember: bool = False) -> None:
+def log_in(user: User, *, remember: bool = False) -> None:
     """Start a server-side session for ``user`` and sign this browser into it."""
-    from portal.accounts import sessions
-
     started = sessions.start_session(
         db_session(), user=user, now=utcnow(), address=request.remote_addr,
         user_agent=request.user_agent.string, remembered=remember)
@@ -89,7 +85,7 @@ def log_in(user, *, remember: bool = False) -> None:
     g.account_session = started.account_session
 
 
-def current_account_session():
+def current_account_session() -> AccountSession | None:
     """The server-side session of this request's browser (None when not signed in)."""
     if not current_user.is_authenticated:  # also loads the user, and with it the session
         return None
@@ -99,8 +95,6 @@ def current_account_session():
 def log_out() -> None:
     """End this browser's session on the server, then forget it in the cookies: the
     session cookie is emptied and the remember cookie deleted."""
-    from portal.accounts import sessions
-
     account_session = current_account_session()
     if account_session is not None:
         sessions.end_session(db_session(), account_session=account_session, now=utcnow())

@@ -309,3 +309,17 @@ def test_the_change_password_form_asks_for_the_current_password_first(client, ma
     form = page[page.index('action="/profile/password"'):]
     assert form.index('name="current_password"') < form.index('name="password"') < form.index(
         'name="password_again"')
+
+
+def test_registrations_from_one_address_are_limited_so_nobody_is_flooded_with_mail(
+        client, make_user, outbox):
+    owner = make_user()
+    data = {"display_name": "Х", "email": owner.email,
+            "password": "walks-by-the-river-at-dawn-7",
+            "password_again": "walks-by-the-river-at-dawn-7"}
+    for n in range(10):
+        assert post_form(client, "/register", data).status_code == 302, n
+    assert post_form(client, "/register", data).status_code == 429
+    assert len(list(outbox.glob("*.eml"))) == 10
+    other = post_form(client, "/register", data, environ_base={"REMOTE_ADDR": "198.51.100.5"})
+    assert other.status_code == 302
