@@ -236,14 +236,17 @@ def reset(token: str):
 
 
 def _profile_page(password_form: ChangePasswordForm):
+    this_session = current_account_session()
+    active = sessions.active_sessions(db_session(), user=current_user, now=utcnow(),
+                                      limits=session_limits(current_app.config))
     return render_template(
         "accounts/profile.html",
         password_form=password_form,
         language_form=LanguageForm(language=current_user.locale or _current_locale()),
         sessions_form=ActionForm(),
-        sessions=sessions.active_sessions(db_session(), user=current_user, now=utcnow(),
-                                          limits=session_limits(current_app.config)),
-        this_session=current_account_session(),
+        # This device first, then the others, the most recently active first.
+        sessions=sorted(active, key=lambda item: item is not this_session),
+        this_session=this_session,
         idle_minutes=round(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds() / 60),
     )
 
