@@ -99,6 +99,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Server-side sessions (portal.accounts.sessions) end after SESSION_IDLE_TIMEOUT
+    # without a request (read from the environment) and SESSION_MAX_AGE after logging in.
+    SESSION_MAX_AGE = timedelta(days=14)
+    # Last activity is written at most this often, not on every request.
+    SESSION_TOUCH_EVERY = timedelta(minutes=1)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     CSRF_TIME_LIMIT = timedelta(hours=8)
 
@@ -110,8 +116,12 @@ class Config:
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed logins (portal.accounts.throttle): one account from one address, any account
+    # from one address, and one account from anywhere, a ceiling past which only addresses
+    # without failures on the account may try (so the owner is never locked out).
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
     CENSUS_MAX_FAILURES = 5
     CENSUS_LOCKOUT = timedelta(hours=1)
 
@@ -169,6 +179,13 @@ class Config:
         # the Host header (links never follow either: they come from PUBLIC_URL).
         # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
+
+        # Two idle hours by default: at a shared computer (ЦНАП, a library) a session left
+        # open dies within the hour or two of the next visitors, while a resident writing a
+        # long project description between two requests is not thrown out. "Keep me logged
+        # in" sessions skip the idle time, never SESSION_MAX_AGE.
+        self.SESSION_IDLE_TIMEOUT = timedelta(
+            minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
 
         # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -206,3 +206,15 @@ def test_the_environment_is_read_when_the_app_is_created_not_at_import(monkeypat
     second = development_settings(monkeypatch, tmp_path / "b", COMMUNITY_LOCALITIES="Опитне")
     assert first["localities"] == ["Бахмут"] and second["localities"] == ["Опитне"]
     assert second["url"] == f"sqlite:///{tmp_path / 'b' / 'portal.sqlite3'}"
+
+
+def test_the_idle_time_of_sessions_is_two_hours_unless_the_environment_says(monkeypatch):
+    from datetime import timedelta
+
+    def idle_time() -> timedelta:
+        return config.load("testing").SESSION_IDLE_TIMEOUT
+
+    monkeypatch.delenv("SESSION_IDLE_MINUTES", raising=False)
+    assert idle_time() == timedelta(hours=2)
+    monkeypatch.setenv("SESSION_IDLE_MINUTES", "20")
+    assert idle_time() == timedelta(minutes=20)
