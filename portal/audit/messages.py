@@ -1,0 +1,59 @@
+"""The words of the audit log's checks and checkpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from portal.audit.rules import Finding
+from portal.i18n import _l, kyiv_datetime
+from portal.refusal import Catalogue, Problem
+
+#: What ``audit verify`` finds: each names the kind of tampering first.
+FINDINGS = Catalogue({
+    "truncated": _l("Truncation: checkpoint %(number)s (signed %(at)s) counted %(count)s "
+                    "events, up to event %(event)s; the log now has %(have)s. The last "
+                    "events were deleted."),
+    "head_missing": _l("Truncation: the head of the log names a hash that no event has; "
+                       "events after event %(event)s were deleted."),
+    "head_count": _l("Truncation: the head of the log counted %(count)s events; the log "
+                     "has %(have)s."),
+    "head_behind": _l("Rewrite: the head of the log names event %(found)s, not the last "
+                      "event %(event)s."),
+    "hash": _l("Rewrite: event %(event)s does not match its own hash; its content was "
+               "changed."),
+    "rewritten": _l("Rewrite: checkpoint %(number)s (signed %(at)s) has hash "
+                    "%(signed)s… as event %(event)s, the %(count)s-th; the log has hash "
+                    "%(hash)s… (event %(found)s) there. An event up to that one was "
+                    "changed and the later hashes recomputed."),
+    "reordered": _l("Reordering: event %(event)s is out of order: in the chain it follows "
+                    "event %(follows)s, not event %(previous)s."),
+    "deleted": _l("Deletion: events are missing before event %(event)s: it follows a hash "
+                  "that no event has."),
+    "forged_signature": _l("Forged checkpoint %(number)s: its signature does not verify "
+                           "with the portal's public key (it names key %(key)s)."),
+    "forged_columns": _l("Forged checkpoint %(number)s: its stored values differ from the "
+                         "statement that was signed."),
+    "missing_checkpoint": _l("Missing checkpoint: checkpoint %(number)s does not follow "
+                             "checkpoint %(previous)s; a checkpoint between them was "
+                             "deleted or changed."),
+})
+
+#: What ``audit verify`` and ``audit checkpoint`` say when all is well, or refuse with.
+PROBLEMS = Catalogue({
+    "intact": _l("Audit log intact: %(count)s events, %(checkpoints)s signed checkpoints."),
+    "since_checkpoint": _l("%(after)s events since checkpoint %(number)s (signed %(at)s)."),
+    "taken": _l("Checkpoint %(number)s signed: %(count)s events, up to event %(event)s, "
+                "hash %(head)s…"),
+    "unchanged": _l("Nothing new since checkpoint %(number)s; no checkpoint taken."),
+    "empty": _l("The audit log is empty; there is nothing to sign."),
+    "broken": _l("The audit log does not check out since the last checkpoint (%(reason)s); "
+                 "no checkpoint is signed over it. An administrator must run "
+                 "“flask --app portal audit verify”."),
+})
+
+
+def finding_problem(finding: Finding) -> Problem:
+    """The finding as words in the reader's language, its moments in Kyiv time."""
+    values = {name: kyiv_datetime(value) if isinstance(value, datetime) else value
+              for name, value in finding.values.items()}
+    return FINDINGS(finding.code, **values)
