@@ -15,6 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -154,9 +155,18 @@ def _decide(session: Session, *, actor: User, meeting: Meeting, cycle: Cycle, ki
 
 def approve_tally(
     session: Session, *, tally: Tally, meeting: Meeting, votes: tuple[int, int, int],
-    actor: User, now: datetime,
+    actor: User, audit_key: Ed25519PrivateKey, now: datetime,
 ) -> Tally:
-    """The commission approves a tally: its winners become final and the projects move."""
+    """The commission approves a tally: its winners become final and the projects move.
+
+    The audit log is then anchored by a signed checkpoint (``audit_key``), in the same
+    transaction: the approval and the signature over it are kept together or not at all
+    (a checkpoint taken after the commit could be lost to a crash, leaving approved results
+    unanchored, and could never be rolled back with a failed approval), and the chain's
+    head, locked since the approval's event, cannot move in between. A log that does not
+    check out since the last checkpoint refuses the approval: results are not made final
+    on a record known to be tampered with.
+    """
     cycle = session.get(Cycle, tally.cycle_id)
     assert cycle is not None
     if session.scalar(select(Tally.id).where(Tally.cycle_id == cycle.id,
@@ -187,6 +197,7 @@ def approve_tally(
                  object_id=cycle.id, details={"tally": tally.id, "decision": decision.id},
                  at=now)
     _fund_approved_winners(session, cycle=cycle, actor=actor, now=now)
+    audit.take_checkpoint(session, key=audit_key, now=now)
     return tally
 
 
