@@ -52,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.api import views as api
     from portal.audit import cli as audit_cli
+    from portal.audit import views as audit
     from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
     from portal.identity import desk as identity_desk
@@ -83,6 +84,6 @@ def _register_blueprints(app: Flask) -> None:
         reports.bp, programs_staff.bp, reports_cli.cli,
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
-        api.bp, pabulib_cli.cli, moved.bp,
+        api.bp, pabulib_cli.cli, moved.bp, audit.bp,
     ):
         app.register_blueprint(blueprint)

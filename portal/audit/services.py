@@ -358,5 +358,20 @@ def published_checkpoint(checkpoint: AuditCheckpoint) -> dict[str, Any]:
             "statement": checkpoint.statement, "signature": checkpoint.signature}
 
 
-def count_events(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+@dataclass(frozen=True)
+class CheckpointPage:
+    checkpoints: list[AuditCheckpoint]  # newest first
+    page: int
+    pages: int
+    total: int
+
+
+def checkpoint_page(session: Session, *, page: int, size: int = 50) -> CheckpointPage:
+    """One page of the checkpoints, newest first; a page beyond the last is the last."""
+    total = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
+    pages = max((total + size - 1) // size, 1)
+    page = min(max(page, 1), pages)
+    rows = session.execute(
+        select(AuditCheckpoint).order_by(AuditCheckpoint.number.desc())
+        .offset((page - 1) * size).limit(size)).scalars().all()
+    return CheckpointPage(list(rows), page, pages, total)
