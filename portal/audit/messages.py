@@ -21,10 +21,10 @@ FINDINGS = Catalogue({
                       "event %(event)s."),
     "hash": _l("Rewrite: event %(event)s does not match its own hash; its content was "
                "changed."),
-    "rewritten": _l("Rewrite: checkpoint %(number)s (signed %(at)s) has hash "
-                    "%(signed)s… as event %(event)s, the %(count)s-th; the log has hash "
-                    "%(hash)s… (event %(found)s) there. An event up to that one was "
-                    "changed and the later hashes recomputed."),
+    "rewritten": _l("Rewrite: checkpoint %(number)s (signed %(at)s) signed hash %(signed)s… "
+                    "for event %(event)s at position %(count)s; the log has hash %(hash)s… "
+                    "(event %(found)s) there. An event up to that one was changed and the "
+                    "later hashes recomputed."),
     "reordered": _l("Reordering: event %(event)s is out of order: in the chain it follows "
                     "event %(follows)s, not event %(previous)s."),
     "deleted": _l("Deletion: events are missing before event %(event)s: it follows a hash "
@@ -33,6 +33,8 @@ FINDINGS = Catalogue({
                            "with the portal's public key (it names key %(key)s)."),
     "forged_columns": _l("Forged checkpoint %(number)s: its stored values differ from the "
                          "statement that was signed."),
+    "first_missing": _l("Missing checkpoint: checkpoint %(number)s is the first one left; "
+                        "the checkpoints before it were deleted."),
     "missing_checkpoint": _l("Missing checkpoint: checkpoint %(number)s does not follow "
                              "checkpoint %(previous)s; a checkpoint between them was "
                              "deleted or changed."),

@@ -194,9 +194,11 @@ def signed_statements(
         expected = None if previous is None else digest(previous.text())
         expected_number = 1 if previous is None else previous.number + 1
         if statement.number != expected_number or statement.previous != expected:
-            findings.append(Finding(Tampering.MISSING_CHECKPOINT, "missing_checkpoint", {
-                "number": statement.number,
-                "previous": "—" if previous is None else previous.number}))
+            findings.append(
+                Finding(Tampering.MISSING_CHECKPOINT, "first_missing",
+                        {"number": statement.number}) if previous is None
+                else Finding(Tampering.MISSING_CHECKPOINT, "missing_checkpoint",
+                             {"number": statement.number, "previous": previous.number}))
         previous = statement
     return good, findings
 
