@@ -295,6 +295,12 @@ def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
     assert tally.approved_at is not None
     results = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
     assert "Переможців визначено остаточно" in results
+    # The approval signed a checkpoint of the audit log, published with its hash.
+    from portal.audit.models import AuditCheckpoint
+
+    checkpoint = db.execute(select(AuditCheckpoint)).scalar_one()
+    assert checkpoint.at == tally.approved_at
+    assert checkpoint.head_hash in client.get("/audit/checkpoints").get_data(as_text=True)
 
 
 def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote):
