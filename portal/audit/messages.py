@@ -48,9 +48,16 @@ PROBLEMS = Catalogue({
                 "hash %(head)s…"),
     "unchanged": _l("Nothing new since checkpoint %(number)s; no checkpoint taken."),
     "empty": _l("The audit log is empty; there is nothing to sign."),
-    "broken": _l("The audit log does not check out since the last checkpoint (%(reason)s); "
-                 "no checkpoint is signed over it. An administrator must run "
-                 "“flask --app portal audit verify”."),
+    # A checkpoint refused: the results are not approved over a log tampered with.
+    "broken_checkpoint": _l("The last checkpoint of the audit log (%(number)s) does not "
+                            "verify with the portal's key, so no new one is signed. An "
+                            "administrator must run “flask --app portal audit verify”."),
+    "broken_event": _l("The audit log does not check out at event %(event)s, after the "
+                       "last checkpoint, so no checkpoint is signed over it. An "
+                       "administrator must run “flask --app portal audit verify”."),
+    "broken_head": _l("The head of the audit log does not match its last event, so no "
+                      "checkpoint is signed. An administrator must run "
+                      "“flask --app portal audit verify”."),
 })
 
 

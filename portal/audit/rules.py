@@ -166,9 +166,9 @@ def signed_statements(
     """The statements that the trusted keys (id -> public key) really signed, in order, and
     what is wrong with the others and with their sequence.
 
-    A checkpoint counts only if its signature verifies with a trusted key and its columns
-    say what its statement says; then each must follow the one before it (``previous``),
-    so that one deleted from the middle is named.
+    A checkpoint counts only if its signature verifies with a trusted key; columns that say
+    otherwise than its statement are named, and the statement counts. Each must follow
+    the one before it (``previous``), so that one deleted from the middle is named.
     """
     good: list[Statement] = []
     findings: list[Finding] = []
@@ -185,9 +185,9 @@ def signed_statements(
             continue
         if (statement.number, statement.count, statement.last_event_id, statement.head) != (
                 row.number, row.count, row.last_event_id, row.head):
+            # The columns were edited; what was signed still holds and is checked.
             findings.append(Finding(Tampering.FORGED_CHECKPOINT, "forged_columns",
                                     {"number": row.number}))
-            continue
         good.append(statement)
     previous: Statement | None = None
     for statement in good:

@@ -313,33 +313,34 @@ def take_checkpoint(session: Session, *, key: Ed25519PrivateKey,
     what is read and what is signed. Only what checks out is signed: the last checkpoint's
     own signature, its event still bearing its hash, and every link since (so each
     checkpoint costs the events since the one before, not the whole log); otherwise
-    ``Refused`` (``broken``), since a signature over a tampered log would vouch for it.
+    ``Refused`` (``broken_...``), since a signature over a tampered log would vouch for it.
     """
     head = _locked_head(session)
     public = signing.public_key_text(key)
     key_id = signing.key_id(public)
     last = latest_checkpoint(session)
-    genesis, after_id, count, previous = GENESIS_HASH, 0, 0, None
+    genesis, after_id, count, previous, number = GENESIS_HASH, 0, 0, None, 1
     if last is not None:
         if not signing.signature_valid(public, last.statement, last.signature):
-            raise Refused(PROBLEMS("broken", reason=f"checkpoint {last.number}"))
-        anchor = session.get(AuditEvent, last.last_event_id)
-        if anchor is None or anchor.hash != last.head_hash:
-            raise Refused(PROBLEMS("broken", reason=f"event {last.last_event_id}"))
-        genesis, after_id, count = last.head_hash, last.last_event_id, last.event_count
-        previous = digest(last.statement)
+            raise Refused(PROBLEMS("broken_checkpoint", number=last.number))
+        signed = Statement.parse(last.statement)  # what was signed, whatever the columns say
+        anchor = session.get(AuditEvent, signed.last_event_id)
+        if anchor is None or anchor.hash != signed.head:
+            raise Refused(PROBLEMS("broken_event", event=signed.last_event_id))
+        genesis, after_id, count = signed.head, signed.last_event_id, signed.count
+        previous, number = digest(last.statement), signed.number + 1
     last_row = None
     for rows in _chain_rows(session, after_id=after_id):
         broken = first_broken_link(rows, genesis)
         if broken is not None:
-            raise Refused(PROBLEMS("broken", reason=f"event {broken[0]}"))
+            raise Refused(PROBLEMS("broken_event", event=broken[0]))
         genesis, last_row, count = rows[-1].hash, rows[-1], count + len(rows)
     if head.last_hash != genesis:
-        raise Refused(PROBLEMS("broken", reason="audit_head"))
+        raise Refused(PROBLEMS("broken_head"))
     if last_row is None:
         return None
     at = now.astimezone(UTC)
-    statement = Statement(number=1 if last is None else last.number + 1, at=at, count=count,
+    statement = Statement(number=number, at=at, count=count,
                           last_event_id=last_row.id, head=last_row.hash, previous=previous,
                           key=key_id)
     text = statement.text()

@@ -94,6 +94,13 @@ def rewrite_and_rehash(session: Session, events: list[Link], *, index: int,
     _set_head(session)
 
 
+def edit_without_rehash(session: Session, event: Link) -> None:
+    """Change an event's details and nothing else."""
+    session.execute(text("UPDATE audit_events SET details = '{}' WHERE id = :id"),
+                    {"id": event.id})
+    session.expire_all()
+
+
 def swap(session: Session, first: Link, second: Link) -> None:
     """Exchange two events' places in the sequence (their ids)."""
     for old, new in ((first.id, -1), (second.id, first.id), (-1, second.id)):

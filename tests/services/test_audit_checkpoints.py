@@ -7,14 +7,16 @@ The chain: 12 events, checkpoint 1 after the 5th, checkpoint 2 after the 10th.
 
 from __future__ import annotations
 
+import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from portal import audit
 from portal.audit import signing
 from portal.audit.models import AuditCheckpoint
 from portal.audit.rules import Statement, Tampering
 from portal.audit.services import take_checkpoint, verify_log
+from portal.refusal import Refused
 from tests.factories import audit as tamper
 from tests.factories.audit import KEY, build_chain
 
@@ -110,8 +112,7 @@ def test_a_rewrite_after_the_last_checkpoint_is_out_of_its_reach(db, app_ctx):
 
 def test_an_edited_event_whose_hash_was_left_is_a_rewrite_of_that_event(app, db, app_ctx):
     events = build_chain(db)
-    db.execute(text("UPDATE audit_events SET details = '{}' WHERE id = :id"),
-               {"id": events[6].id})
+    tamper.edit_without_rehash(db, events[6])
     result = verify(app)
     assert result.exit_code == 4
     assert (f"Rewrite: event {events[6].id} does not match its own hash; its content was "
@@ -177,8 +178,9 @@ def test_a_signed_checkpoints_stored_count_edited_to_hide_a_truncation_is_forged
     result = verify(app)
     assert "Forged checkpoint 2: its stored values differ from the statement that was signed." \
         in result.output
-    assert kinds(db) == [Tampering.FORGED_CHECKPOINT]
-    assert result.exit_code == 7
+    assert "Truncation: checkpoint 2" in result.output  # by what was signed
+    assert kinds(db) == [Tampering.TRUNCATION, Tampering.FORGED_CHECKPOINT]
+    assert result.exit_code == 3
 
 
 def test_a_deleted_checkpoint_is_missed_by_the_next(app, db, app_ctx):
@@ -207,5 +209,20 @@ def test_the_checkpoint_command_signs_then_skips_then_refuses_a_tampered_log(app
     tamper.rewrite_and_rehash(db, events, index=11)
     refused = runner.invoke(args=["audit", "checkpoint", "--language", "en"])
     assert refused.exit_code == 1
-    assert "no checkpoint is signed over it" in refused.output
+    assert (f"The audit log does not check out at event {events[11].id}, after the last "
+            f"checkpoint, so no checkpoint is signed over it.") in refused.output
     assert db.scalar(select(func.max(AuditCheckpoint.number))) == 3
+
+
+def test_no_checkpoint_is_signed_over_a_forged_one_or_a_head_without_its_event(db, app_ctx):
+    events = build_chain(db)
+    tamper.delete_last_only(db, events)
+    with pytest.raises(Refused) as refused:
+        take_checkpoint(db, key=KEY, now=tamper.START)
+    assert refused.value.code == "broken_head"
+    audit.record(db, actor=None, action="test.more", object_type="step")  # a head again
+    tamper.forge_checkpoint(db, key=Ed25519PrivateKey.generate())
+    with pytest.raises(Refused) as refused:
+        take_checkpoint(db, key=KEY, now=tamper.START)
+    assert refused.value.code == "broken_checkpoint"
+    assert "(3)" in str(refused.value)

@@ -95,7 +95,7 @@ def test_approval_over_a_log_tampered_since_the_last_checkpoint_is_refused(db, v
     with pytest.raises(Refused) as refused:
         tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0),
                               actor=commission, audit_key=KEY, now=utcnow())
-    assert refused.value.code == "broken"
+    assert refused.value.code == "broken_event"
 
 
 def test_approval_without_a_majority_changes_nothing(db, vote):

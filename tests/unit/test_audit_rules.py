@@ -97,8 +97,9 @@ def test_signed_statements_keep_the_good_and_name_the_forged_and_the_missing():
         (Tampering.FORGED_CHECKPOINT, "forged_signature")]
 
     edited = StoredCheckpoint(**{**stored[2].__dict__, "count": 5})
-    _good, findings = signed_statements([*stored[:2], edited], {KEY_ID: PUBLIC})
+    good, findings = signed_statements([*stored[:2], edited], {KEY_ID: PUBLIC})
     assert [f.code for f in findings] == ["forged_columns"]
+    assert good[2].count == 9  # what was signed, not what the column says
 
     _good, findings = signed_statements([stored[0], stored[2]], {KEY_ID: PUBLIC})
     assert [(f.code, f.values) for f in findings] == [
