@@ -10,13 +10,13 @@ from portal.refusal import Catalogue, Problem
 
 #: What ``audit verify`` finds: each names the kind of tampering first.
 FINDINGS = Catalogue({
-    "truncated": _l("Truncation: checkpoint %(number)s (signed %(at)s) counted %(count)s "
-                    "events, up to event %(event)s; the log now has %(have)s. The last "
-                    "events were deleted."),
+    "truncated": _l("Truncation: checkpoint %(number)s (signed %(at)s) counted the events "
+                    "up to event %(event)s, %(count)s in all; the log now has %(have)s. The "
+                    "last events were deleted."),
     "head_missing": _l("Truncation: the head of the log names a hash that no event has; "
                        "events after event %(event)s were deleted."),
-    "head_count": _l("Truncation: the head of the log counted %(count)s events; the log "
-                     "has %(have)s."),
+    "head_count": _l("Truncation: the head of the log counts more events (%(count)s) than "
+                     "the log has (%(have)s)."),
     "head_behind": _l("Rewrite: the head of the log names event %(found)s, not the last "
                       "event %(event)s."),
     "hash": _l("Rewrite: event %(event)s does not match its own hash; its content was "
@@ -42,9 +42,10 @@ FINDINGS = Catalogue({
 
 #: What ``audit verify`` and ``audit checkpoint`` say when all is well, or refuse with.
 PROBLEMS = Catalogue({
-    "intact": _l("Audit log intact: %(count)s events, %(checkpoints)s signed checkpoints."),
-    "since_checkpoint": _l("%(after)s events since checkpoint %(number)s (signed %(at)s)."),
-    "taken": _l("Checkpoint %(number)s signed: %(count)s events, up to event %(event)s, "
+    "intact": _l("Audit log intact. Events: %(count)s; signed checkpoints: "
+                 "%(checkpoints)s."),
+    "since_checkpoint": _l("Events since checkpoint %(number)s (signed %(at)s): %(after)s."),
+    "taken": _l("Checkpoint %(number)s signed. Events: %(count)s, up to event %(event)s; "
                 "hash %(head)s…"),
     "unchanged": _l("Nothing new since checkpoint %(number)s; no checkpoint taken."),
     "empty": _l("The audit log is empty; there is nothing to sign."),

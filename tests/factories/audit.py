@@ -50,19 +50,22 @@ def build_chain(session: Session, *, events: int = 12, checkpoints_at: tuple[int
     return made
 
 
-def _set_head(session: Session) -> None:
-    """Point the chain's head at the last event, counting the events: what a careful forger
-    does after changing the log."""
+def _set_head(session: Session, *, count: bool = True) -> None:
+    """Point the chain's head at the last event, counting the events (unless not
+    ``count``): what a careful forger does after changing the log."""
     session.execute(text(
         "UPDATE audit_head SET last_hash = (SELECT hash FROM audit_events WHERE id = "
-        "(SELECT max(id) FROM audit_events)), count = (SELECT count(*) FROM audit_events)"))
+        "(SELECT max(id) FROM audit_events))"))
+    if count:
+        session.execute(text("UPDATE audit_head SET count = (SELECT count(*) FROM audit_events)"))
     session.expire_all()
 
 
-def truncate(session: Session, events: list[Link], *, keep: int) -> None:
-    """Delete every event after the first ``keep``, and rewrite the head to the new last."""
+def truncate(session: Session, events: list[Link], *, keep: int, count: bool = True) -> None:
+    """Delete every event after the first ``keep``, and rewrite the head to the new last
+    (its count too, unless not ``count``)."""
     session.execute(text("DELETE FROM audit_events WHERE id > :id"), {"id": events[keep - 1].id})
-    _set_head(session)
+    _set_head(session, count=count)
 
 
 def delete_last_only(session: Session, events: list[Link]) -> None:

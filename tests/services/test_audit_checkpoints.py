@@ -44,8 +44,8 @@ def test_an_intact_anchored_chain_verifies_and_says_how_far_it_is_signed(app, db
     build_chain(db)
     result = verify(app)
     assert result.exit_code == 0, result.output
-    assert "Audit log intact: 12 events, 2 signed checkpoints." in result.output
-    assert "2 events since checkpoint 2" in result.output
+    assert "Audit log intact. Events: 12; signed checkpoints: 2." in result.output
+    assert "Events since checkpoint 2 (signed 3/1/26, 11:10 AM): 2." in result.output
     assert verify(app, "uk").exit_code == 0
 
 
@@ -75,11 +75,20 @@ def test_truncation_with_the_head_rewritten_is_named(app, db, app_ctx):
     assert audit.verify_chain(db) is None  # what passed before checkpoints
     result = verify(app)
     assert result.exit_code == 3, result.output
-    assert (f"Truncation: checkpoint 2 (signed 3/1/26, 11:10 AM) counted 10 events, up to "
-            f"event {events[9].id}; the log now has 8. The last events were deleted."
-            ) in result.output
+    assert (f"Truncation: checkpoint 2 (signed 3/1/26, 11:10 AM) counted the events up to "
+            f"event {events[9].id}, 10 in all; the log now has 8. The last events were "
+            f"deleted.") in result.output
     assert kinds(db) == [Tampering.TRUNCATION]
     assert "Скорочення" in verify(app, "uk").output
+
+
+def test_truncation_after_the_last_checkpoint_is_named_by_the_heads_count(app, db, app_ctx):
+    events = build_chain(db)
+    tamper.truncate(db, events, keep=11, count=False)  # the hash moved, the count forgotten
+    result = verify(app)
+    assert result.exit_code == 3
+    assert ("Truncation: the head of the log counts more events (12) than the log has (11)."
+            in result.output)
 
 
 def test_deleting_the_last_event_without_the_head_is_truncation(app, db, app_ctx):
@@ -201,7 +210,7 @@ def test_the_checkpoint_command_signs_then_skips_then_refuses_a_tampered_log(app
     runner = app.test_cli_runner()
     signed = runner.invoke(args=["audit", "checkpoint", "--language", "en"])
     assert signed.exit_code == 0, signed.output
-    assert (f"Checkpoint 3 signed: 12 events, up to event {events[11].id}, hash "
+    assert (f"Checkpoint 3 signed. Events: 12, up to event {events[11].id}; hash "
             f"{events[11].hash[:16]}…") in signed.output
     again = runner.invoke(args=["audit", "checkpoint", "--language", "en"])
     assert "Nothing new since checkpoint 3; no checkpoint taken." in again.output
