@@ -82,24 +82,6 @@ def test_truncation_with_the_head_rewritten_is_named(app, db, app_ctx):
     assert "Скорочення" in verify(app, "uk").output
 
 
-def test_truncation_after_the_last_checkpoint_is_named_by_the_heads_count(app, db, app_ctx):
-    events = build_chain(db)
-    tamper.truncate(db, events, keep=11, count=False)  # the hash moved, the count forgotten
-    result = verify(app)
-    assert result.exit_code == 3
-    assert ("Truncation: the head of the log counts more events (12) than the log has (11)."
-            in result.output)
-
-
-def test_deleting_the_last_event_without_the_head_is_truncation(app, db, app_ctx):
-    events = build_chain(db)
-    tamper.delete_last_only(db, events)
-    result = verify(app)
-    assert result.exit_code == 3
-    assert (f"Truncation: the head of the log names a hash that no event has; events after "
-            f"event {events[10].id} were deleted.") in result.output
-
-
 def test_a_rewrite_with_every_later_hash_recomputed_is_named(app, db, app_ctx):
     events = build_chain(db)
     tamper.rewrite_and_rehash(db, events, index=3)
@@ -119,22 +101,40 @@ def test_a_rewrite_after_the_last_checkpoint_is_out_of_its_reach(db, app_ctx):
     assert kinds(db) == []
 
 
-def test_an_edited_event_whose_hash_was_left_is_a_rewrite_of_that_event(app, db, app_ctx):
+#: (how the log is tampered with, the exit code, the words printed), for the events built.
+NAMED = {
+    "the head's hash moved to the new last event, its count left": (
+        lambda db, e: tamper.truncate(db, e, keep=11, count=False), 3,
+        lambda e: "Truncation: the head of the log counts more events (12) than the log has "
+                  "(11)."),
+    "the last event deleted, the head left": (
+        tamper.delete_last_only, 3,
+        lambda e: f"Truncation: the head of the log names a hash that no event has; events "
+                  f"after event {e[10].id} were deleted."),
+    "an event edited, its hash left": (
+        lambda db, e: tamper.edit_without_rehash(db, e[6]), 4,
+        lambda e: f"Rewrite: event {e[6].id} does not match its own hash; its content was "
+                  f"changed."),
+    "two events swapped": (
+        lambda db, e: tamper.swap(db, e[2], e[6]), 5,
+        lambda e: f"Reordering: event {e[2].id} is out of order: in the chain it follows "
+                  f"event {e[5].id}, not event {e[1].id}."),
+}
+
+
+@pytest.mark.parametrize("case", sorted(NAMED))
+def test_each_tampering_is_named_with_its_exit_code(app, db, app_ctx, case):
+    action, code, words = NAMED[case]
     events = build_chain(db)
-    tamper.edit_without_rehash(db, events[6])
+    action(db, events)
     result = verify(app)
-    assert result.exit_code == 4
-    assert (f"Rewrite: event {events[6].id} does not match its own hash; its content was "
-            f"changed.") in result.output
+    assert result.exit_code == code, result.output
+    assert words(events) in result.output
 
 
-def test_swapping_two_events_is_named_as_reordering(app, db, app_ctx):
+def test_swapped_events_leave_the_checkpoints_in_place(db, app_ctx):
     events = build_chain(db)
     tamper.swap(db, events[2], events[6])
-    result = verify(app)
-    assert result.exit_code == 5, result.output
-    assert (f"Reordering: event {events[2].id} is out of order: in the chain it follows "
-            f"event {events[5].id}, not event {events[1].id}.") in result.output
     assert kinds(db) == [Tampering.REORDERING]  # both checkpoints' events are in place
 
 
