@@ -176,28 +176,31 @@ def approve_tally(
     inputs, _unit = rule_inputs(session, cycle, seed=seed)
     if rules.inputs_digest(*inputs) != tally.inputs_digest:
         raise Refused(PROBLEMS("stale_tally"))
-    winners = set(tally.data["winners"])
-    decision = _decide(session, actor=actor, meeting=meeting, cycle=cycle,
-                       kind=DecisionKind.APPROVE_RESULTS, votes=votes, now=now,
-                       payload={"tally": tally.id, "inputs_digest": tally.inputs_digest,
-                                "winners": sorted(winners, key=int)})
-    tally.approved_at = now
-    tally.approved_by_decision_id = decision.id
-    session.flush()
-    for project in session.execute(
-        select(Project).where(Project.cycle_id == cycle.id,
-                              Project.status == ProjectStatus.ADMITTED)
-        .order_by(Project.number)
-    ).scalars():
-        event = Event.SELECT_WINNER if str(project.id) in winners else Event.MARK_NOT_SELECTED
-        project_services.change_status(session, project=project, event=event, actor=actor,
-                                       now=now,
-                                       details={"decision": decision.id, "tally": tally.id})
-    audit.record(session, actor=actor, action="voting.results_approved", object_type="cycle",
-                 object_id=cycle.id, details={"tally": tally.id, "decision": decision.id},
-                 at=now)
-    _fund_approved_winners(session, cycle=cycle, actor=actor, now=now)
-    audit.take_checkpoint(session, key=audit_key, now=now)
+    # A savepoint: a refusal (of the decision or of the checkpoint) leaves this session as
+    # it found it, so the page that shows the refusal shows the tally unapproved.
+    with session.begin_nested():
+        winners = set(tally.data["winners"])
+        decision = _decide(session, actor=actor, meeting=meeting, cycle=cycle,
+                           kind=DecisionKind.APPROVE_RESULTS, votes=votes, now=now,
+                           payload={"tally": tally.id, "inputs_digest": tally.inputs_digest,
+                                    "winners": sorted(winners, key=int)})
+        tally.approved_at = now
+        tally.approved_by_decision_id = decision.id
+        session.flush()
+        for project in session.execute(
+            select(Project).where(Project.cycle_id == cycle.id,
+                                  Project.status == ProjectStatus.ADMITTED)
+            .order_by(Project.number)
+        ).scalars():
+            event = Event.SELECT_WINNER if str(project.id) in winners else Event.MARK_NOT_SELECTED
+            project_services.change_status(session, project=project, event=event, actor=actor,
+                                           now=now,
+                                           details={"decision": decision.id, "tally": tally.id})
+        audit.record(session, actor=actor, action="voting.results_approved", object_type="cycle",
+                     object_id=cycle.id, details={"tally": tally.id, "decision": decision.id},
+                     at=now)
+        _fund_approved_winners(session, cycle=cycle, actor=actor, now=now)
+        audit.take_checkpoint(session, key=audit_key, now=now)
     return tally
 
 
