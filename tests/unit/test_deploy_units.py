@@ -27,4 +27,6 @@ def test_the_audit_checkpoint_timer_starts_a_oneshot_that_signs_a_checkpoint(app
     assert command[0].endswith("/flask") and command[1:3] == ["--app", "portal"]
     help_text = app.test_cli_runner().invoke(args=[*command[3:], "--help"])
     assert help_text.exit_code == 0 and "Sign the audit log" in help_text.output
-    assert "AUDIT_SIGNING_KEY_FILE" in service["Environment"]
+    # The settings of the web service, whose file names the key (README.md, AUDIT_SIGNING_KEY).
+    assert service["EnvironmentFile"] == "/etc/portal/portal.env"
+    assert command[0] == f"{service['WorkingDirectory']}/.venv/bin/flask"
