@@ -31,6 +31,9 @@ TESTING_SECRETS = {
     "PERSON_KEY_SECRET": "testing-person-key-secret-not-for-production",
 }
 MIN_SECRET_LENGTH = 32
+#: The Ed25519 key (base64 of its seed) that signs audit checkpoints in the test configuration.
+TESTING_AUDIT_KEY = "9AZoBBDJNbciOrua/o1Ts5EOe99Ly7mJrEnlHWHI+mY="
+AUDIT_KEY_FILE = "audit-signing-key.pem"
 
 
 def instance_folder() -> Path:
@@ -78,6 +81,19 @@ def _development_secrets(instance: Path) -> dict[str, str]:
     path.write_text(json.dumps(generated), encoding="utf-8")
     path.chmod(0o600)
     return generated
+
+
+def _development_audit_key(instance: Path) -> str:
+    """The development instance's audit signing key, generated into ``instance/`` once."""
+    from portal.audit.signing import new_key_pem
+
+    path = instance / AUDIT_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii")
+    instance.mkdir(parents=True, exist_ok=True)
+    path.write_text(new_key_pem(), encoding="ascii")
+    path.chmod(0o600)
+    return path.read_text(encoding="ascii")
 
 
 class Config:
@@ -135,6 +151,7 @@ class Config:
     def __init__(self) -> None:
         self.read_environment()
         self.read_secrets()
+        self.read_audit_key()
 
     def read_secrets(self) -> None:
         """Each secret from the environment, else generated (development), else missing."""
@@ -151,6 +168,18 @@ class Config:
             else:
                 self._secret_sources[name] = "missing"
             setattr(self, name, value)
+
+    def read_audit_key(self) -> None:
+        """The key that signs audit checkpoints (``portal/audit/signing.py``): PEM or base64
+        in ``AUDIT_SIGNING_KEY``, or a PEM file named by ``AUDIT_SIGNING_KEY_FILE``; never
+        in the database. Development generates one under ``instance/``."""
+        value = os.environ.get("AUDIT_SIGNING_KEY", "")
+        path = os.environ.get("AUDIT_SIGNING_KEY_FILE", "")
+        if not value and path:
+            value = Path(path).read_text(encoding="ascii") if Path(path).is_file() else ""
+        if not value and self.GENERATE_SECRETS:
+            value = _development_audit_key(Path(self.INSTANCE_PATH))
+        self.AUDIT_SIGNING_KEY = value
 
     def read_environment(self) -> None:
         """The settings a deployment gives through environment variables, with defaults."""
@@ -257,6 +286,9 @@ class TestingConfig(Config):
         for name, value in TESTING_SECRETS.items():
             setattr(self, name, value)
 
+    def read_audit_key(self) -> None:
+        self.AUDIT_SIGNING_KEY = TESTING_AUDIT_KEY
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
@@ -285,6 +317,7 @@ class ProductionConfig(Config):
                 problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters")
         hint = (" Generate a secret with: python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))'") if problems else ""
+        problems += _audit_key_problems(self)
         if self.DEBUG or debug_requested():
             problems.append("debug must be off (unset FLASK_DEBUG)")
         if not self.PUBLIC_URL:
@@ -298,6 +331,24 @@ class ProductionConfig(Config):
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems)
                                + "." + hint)
+
+
+def _audit_key_problems(config: Config) -> list[str]:
+    """Why the audit signing key cannot sign production's checkpoints, if it cannot."""
+    from portal.audit.signing import private_key, public_key_text
+
+    if not config.AUDIT_SIGNING_KEY:
+        return ["AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) must be set; generate a key "
+                "with: openssl genpkey -algorithm ed25519"]
+    try:
+        public = public_key_text(private_key(config.AUDIT_SIGNING_KEY))
+    except ValueError as error:
+        return [f"AUDIT_SIGNING_KEY is not an Ed25519 private key ({error})"]
+    stored = Path(config.INSTANCE_PATH) / AUDIT_KEY_FILE
+    known = [TESTING_AUDIT_KEY] + ([stored.read_text(encoding="ascii")] if stored.is_file() else [])
+    if public in {public_key_text(private_key(text)) for text in known}:
+        return ["AUDIT_SIGNING_KEY is a development or testing key; generate a new one"]
+    return []
 
 
 def _stored_secret(config: Config, name: str) -> str | None:

@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.api import views as api
     from portal.audit import cli as audit_cli
+    from portal.audit import views as audit
     from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
     from portal.identity import cli as identity_cli
@@ -85,6 +86,6 @@ def _register_blueprints(app: Flask) -> None:
         reports.bp, programs_staff.bp, reports_cli.cli,
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
-        api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli,
+        api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
     ):
         app.register_blueprint(blueprint)

@@ -40,6 +40,18 @@ PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "One page of the board", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
             "404": _NOT_PUBLISHED}}},
+    "/api/v1/audit/checkpoints": {"get": {
+        "summary": "Signed checkpoints of the audit log, and the key that checks them",
+        "description": "Each checkpoint's `statement` (canonical JSON: the number of events "
+                       "in the hash-chained audit log, the last event's id and hash, the "
+                       "previous statement's SHA-256) is signed with Ed25519; `signature` "
+                       "is base64, checked with `key.public_key` (base64 of the 32 raw "
+                       "bytes). Newest first, 100 per page.",
+        "operationId": "auditCheckpoints",
+        "parameters": [{"name": "page", "in": "query", "required": False,
+                        "schema": {"type": "integer", "minimum": 1}}],
+        "responses": {"200": {"description": "One page of checkpoints", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Checkpoints"}}}}}}},
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -73,6 +85,20 @@ SCHEMAS: dict[str, Any] = {
             "choices": {"type": "array", "items": {"type": "object", "properties": {
                 "category": {"type": "string"},
                 "projects": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+    "Checkpoints": {"type": "object", "required": ["key", "page", "pages", "total",
+                                                   "checkpoints"], "properties": {
+        "key": {"type": "object", "required": ["id", "algorithm", "public_key"], "properties": {
+            "id": {"type": "string"}, "algorithm": {"const": "Ed25519"},
+            "public_key": {"type": "string"}, "pem": {"type": "string"},
+            "statement_type": {"type": "string"}}},
+        "page": {"type": "integer"}, "pages": {"type": "integer"}, "total": {"type": "integer"},
+        "checkpoints": {"type": "array", "items": {"type": "object", "required": [
+            "number", "at", "count", "last_event_id", "head", "key_id", "statement",
+            "signature"], "properties": {
+                "number": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                "count": {"type": "integer"}, "last_event_id": {"type": "integer"},
+                "head": {"type": "string"}, "key_id": {"type": "string"},
+                "statement": {"type": "string"}, "signature": {"type": "string"}}}}}},
 }
 
 def document(server: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import force_locale
 
 from portal.api.openapi import document
+from portal.audit.services import checkpoint_page, published_checkpoint
+from portal.audit.views import published_key
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
@@ -93,6 +95,17 @@ def board_json(cycle_id: int):
     return jsonify({
         "cycle": cycle.id, "page": listing.page, "pages": listing.pages,
         "total": listing.total, "ballots": [e.as_json() for e in listing.entries],
+    })
+
+
+@bp.route("/audit/checkpoints")
+def audit_checkpoints():
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    listing = checkpoint_page(db_session(), page=page, size=100)
+    return jsonify({
+        "key": published_key(), "page": listing.page, "pages": listing.pages,
+        "total": listing.total,
+        "checkpoints": [published_checkpoint(c) for c in listing.checkpoints],
     })
 
 

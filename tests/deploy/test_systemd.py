@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from portal.audit import signing
 from tests.served import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,6 +134,7 @@ def start_unit_command(tmp_path: Path, database_url: str, **changes: str | None)
            "DATABASE_URL": database_url, "RATELIMIT_STORAGE_URI": "memory://",
            "SECRET_KEY": secrets.token_urlsafe(48),
            "PERSON_KEY_SECRET": secrets.token_urlsafe(48),
+           "AUDIT_SIGNING_KEY": signing.new_key_pem(), "AUDIT_SIGNING_KEY_FILE": None,
            "PORTAL_INSTANCE": str(tmp_path / "instance"),
            "XDG_CACHE_HOME": str(tmp_path / "cache"), **changes}
     env = {name: value for name, value in env.items() if value is not None}

@@ -9,7 +9,10 @@
 * ``review``: ``seat_commission`` and ``held_meeting``;
 * ``voting``: ``make_voting_cycle`` (``make_cycle`` with the vote open or just closed),
   ``close_voting`` and ``make_vote`` (a closed vote, ready to be counted);
-* ``programs``: ``make_program`` and ``plan``.
+* ``programs``: ``make_program`` and ``plan``;
+* ``audit``: ``build_chain`` (events and signed checkpoints) and the tamperings that
+  ``audit verify`` names (``truncate``, ``rewrite_and_rehash``, ``swap``,
+  ``forge_checkpoint``...).
 
 Every builder takes the session first, flushes and never commits, and needs no app or
 request context; the caller decides what the rows live in (a test's rolled-back

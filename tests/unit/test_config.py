@@ -9,6 +9,7 @@ import pytest
 
 import config
 from portal import create_app
+from portal.audit import signing
 
 STRONG = {"SECRET_KEY": "s" * 20 + "-production-secret-key-9876543210",
           "PERSON_KEY_SECRET": "p" * 20 + "-production-person-key-0123456789"}
@@ -18,7 +19,8 @@ PUBLIC = "https://budget.example.ua"
 @pytest.fixture
 def production_env(monkeypatch, tmp_path):
     """A clean environment for the production configuration, with an empty instance folder."""
-    for name in (*config.SECRET_NAMES, "FLASK_DEBUG", "PUBLIC_URL"):
+    for name in (*config.SECRET_NAMES, "FLASK_DEBUG", "PUBLIC_URL", "AUDIT_SIGNING_KEY",
+                 "AUDIT_SIGNING_KEY_FILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
     return monkeypatch
@@ -44,6 +46,7 @@ def test_production_with_secrets_from_the_environment_starts(production_env, tmp
     for name, value in STRONG.items():
         production_env.setenv(name, value)
     production_env.setenv("PUBLIC_URL", PUBLIC)
+    production_env.setenv("AUDIT_SIGNING_KEY", signing.new_key_pem())
     app = create_app("production", {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
     try:
         assert app.config["ENV_NAME"] == "production" and not app.debug
@@ -135,6 +138,60 @@ def test_production_refuses_short_secrets(production_env):
     production_env.setenv("PERSON_KEY_SECRET", STRONG["PERSON_KEY_SECRET"])
     with pytest.raises(RuntimeError, match="SECRET_KEY must be at least 32 characters"):
         config.load("production")
+
+
+def test_production_without_an_audit_signing_key_refuses_to_start(production_env, tmp_path):
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    with pytest.raises(RuntimeError, match="AUDIT_SIGNING_KEY .*must be set") as refused:
+        config.load("production")
+    assert "SECRET_KEY must" not in str(refused.value)
+    assert not (tmp_path / config.AUDIT_KEY_FILE).exists()  # production never invents one
+
+
+@pytest.mark.parametrize("key, words", [
+    (config.TESTING_AUDIT_KEY, "AUDIT_SIGNING_KEY is a development or testing key"),
+    ("not a key", "AUDIT_SIGNING_KEY is not an Ed25519 private key"),
+    ("c2hvcnQ=", "AUDIT_SIGNING_KEY is not an Ed25519 private key"),
+])
+def test_production_refuses_an_unfit_audit_signing_key(production_env, key, words):
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    production_env.setenv("AUDIT_SIGNING_KEY", key)
+    with pytest.raises(RuntimeError, match=words):
+        config.load("production")
+
+
+def test_production_refuses_the_development_audit_key_of_the_instance(production_env,
+                                                                      tmp_path):
+    pem = signing.new_key_pem()
+    (tmp_path / config.AUDIT_KEY_FILE).write_text(pem, encoding="ascii")
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    production_env.setenv("AUDIT_SIGNING_KEY", pem)
+    with pytest.raises(RuntimeError, match="development or testing key"):
+        config.load("production")
+
+
+def test_production_reads_the_audit_signing_key_from_a_file(production_env, tmp_path):
+    pem = signing.new_key_pem()
+    (tmp_path / "keys").mkdir()
+    (tmp_path / "keys" / "audit.pem").write_text(pem, encoding="ascii")
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    production_env.setenv("AUDIT_SIGNING_KEY_FILE", str(tmp_path / "keys" / "audit.pem"))
+    loaded = config.load("production")
+    assert pem == loaded.AUDIT_SIGNING_KEY
+
+
+def test_development_generates_the_audit_key_once_and_keeps_it(monkeypatch, tmp_path):
+    monkeypatch.delenv("AUDIT_SIGNING_KEY", raising=False)
+    monkeypatch.delenv("AUDIT_SIGNING_KEY_FILE", raising=False)
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    first, second = config.load("development"), config.load("development")
+    assert first.AUDIT_SIGNING_KEY == second.AUDIT_SIGNING_KEY
+    assert signing.private_key(first.AUDIT_SIGNING_KEY)  # an Ed25519 key
+    assert (tmp_path / config.AUDIT_KEY_FILE).stat().st_mode & 0o777 == 0o600
 
 
 def test_an_unknown_environment_name_is_refused():

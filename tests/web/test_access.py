@@ -256,6 +256,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.openapi": ("GET", "/api/v1/openapi.json", ANY),
     "api.results": ("GET", "/api/v1/cycles/{closed_cycle}/results", ANY),
     "api.board": ("GET", "/api/v1/cycles/{closed_cycle}/board", ANY),
+    "audit.checkpoints": ("GET", "/audit/checkpoints", ANY),
+    "api.audit_checkpoints": ("GET", "/api/v1/audit/checkpoints", ANY),
 }
 
 
