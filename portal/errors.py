@@ -45,21 +45,24 @@ def render_error(error: HTTPException):
     original = getattr(error, "original_exception", None)
     if original is not None and is_outage(original):  # the commit found the database gone
         return render_outage(original)
-    code = error.code or 500
-    title, message = _titles().get(code, (error.name, error.description or ""))
-    if request.path.startswith("/api/"):
-        return {"error": {"code": code, "title": title, "message": message}}, code
     try:
-        return render_template("errors/error.html", code=code, title=title,
-                               message=message), code
+        return _error_page(error)
     except Exception as failure:
-        # The page's account menu needed the signed-in user, and the database is gone.
+        # The page's language or account menu needed the signed-in user: the database is gone.
         if not is_outage(failure):
             raise
         _log_outage(failure)
         _forget_user()
-        return render_template("errors/error.html", code=code, title=title, message=message,
-                               database_down=True), code
+        return _error_page(error, database_down=True)
+
+
+def _error_page(error: HTTPException, *, database_down: bool = False):
+    code = error.code or 500
+    title, message = _titles().get(code, (error.name, error.description or ""))
+    if request.path.startswith("/api/"):
+        return {"error": {"code": code, "title": title, "message": message}}, code
+    return render_template("errors/error.html", code=code, title=title, message=message,
+                           database_down=database_down), code
 
 
 def render_outage(error: Exception):
