@@ -15,13 +15,14 @@ import socket
 from html.parser import HTMLParser
 
 import pytest
+from flask import Blueprint
 from sqlalchemy import exc, make_url, select, text
 from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.accounts.models import User
-from portal.db import make_engine
-from tests.conftest import post_form, prepare_database
+from portal.db import db_session, make_engine
+from tests.conftest import post_form, prepare_database, sign_in
 
 PASSWORD = "walks-by-the-river-at-dawn-7"
 
@@ -282,5 +283,84 @@ def test_the_first_request_after_a_postgresql_restart_works(database_url, tmp_pa
         assert ended and all(ended)
         assert client.get("/cycles/").status_code == 200
         assert client.get("/healthz").get_json()["database"]["status"] == "up"
+    finally:
+        app.extensions["portal.db"].engine.dispose()
+
+
+def test_the_language_a_signed_in_person_chose_is_kept_for_an_outage(app, client, db,
+                                                                     make_user, down):
+    """The choice is stored on the account; it is copied into the session while the
+    database answers, so the outage page of a later request speaks it too."""
+    user = make_user()
+    user.locale = "en"
+    db.flush()
+    sign_in(client, user)
+    assert '<html lang="en">' in client.get("/profile").get_data(as_text=True)
+    with client.session_transaction() as session:
+        assert session["locale"] == "en"
+        cookie = dict(session)
+    later = down.test_client()
+    with later.session_transaction() as session:
+        session.update(cookie)
+    page = assert_unavailable(later.get("/profile"), language="en")
+    assert "The portal is temporarily unavailable" in page
+
+
+def test_healthz_reports_the_database_up_with_its_latency(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and "Retry-After" not in response.headers
+    report = response.get_json()
+    assert report["status"] == "ok"
+    assert report["database"]["status"] == "up"
+    assert 0 <= report["database"]["latency_ms"] < 5000
+    assert report["redis"] == {"status": "not configured"}  # limits are kept in memory
+
+
+def test_healthz_reports_redis_up_or_down_where_the_limits_are_kept_there(app, client,
+                                                                         monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
+    up = client.get("/healthz")
+    assert up.status_code == 200
+    redis = up.get_json()["redis"]
+    assert redis["status"] == "up" and 0 <= redis["latency_ms"] < 2000
+
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI",
+                        f"redis://127.0.0.1:{closed_port()}/5")
+    down = client.get("/healthz")
+    assert down.status_code == 200  # the pages work; only the limits are at risk
+    assert down.get_json()["redis"] == {"status": "down", "error": "ConnectionError"}
+    assert down.get_json()["database"]["status"] == "up"
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="needs PostgreSQL")
+def test_a_connection_lost_in_the_middle_of_a_request_is_503_and_the_next_one_works(
+        database_url, tmp_path, caplog):
+    """The server ends the connection while the view uses it (here the view asks for it):
+    503 with Retry-After and one log line; the next request gets a new connection."""
+    app = create_app("testing", {"DATABASE_URL": database_url, "MAIL_OUTBOX": str(tmp_path),
+                                 "SERVER_NAME": "portal.test", "PROPAGATE_EXCEPTIONS": False})
+    probe = Blueprint("probe", __name__)
+
+    @probe.route("/probe/cut", methods=["POST"])
+    def cut():
+        db_session().execute(text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        return "never"
+
+    app.register_blueprint(probe)
+    client = app.test_client()
+    try:
+        caplog.set_level(logging.INFO)
+        token = a_csrf_token(client)
+        page = assert_unavailable(client.post("/probe/cut", data={"note": "Лавка",
+                                                                  "csrf_token": token}))
+        assert "Не збережено" in page
+        assert [value for name, _kind, value in Forms(page).sending_again()["inputs"]
+                if name == "note"] == ["Лавка"]
+        problems = [record for record in caplog.records if record.levelno >= logging.WARNING]
+        assert [(record.name, bool(record.exc_info)) for record in problems] == [
+            ("portal.errors", False)]
+        assert "AdminShutdown" in problems[0].getMessage()
+        assert client.get("/healthz").status_code == 200
     finally:
         app.extensions["portal.db"].engine.dispose()
