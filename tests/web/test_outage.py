@@ -316,20 +316,34 @@ def test_healthz_reports_the_database_up_with_its_latency(client):
     assert report["redis"] == {"status": "not configured"}  # limits are kept in memory
 
 
-def test_healthz_reports_redis_up_or_down_where_the_limits_are_kept_there(app, client,
-                                                                         monkeypatch):
-    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/5")
-    up = client.get("/healthz")
-    assert up.status_code == 200
-    redis = up.get_json()["redis"]
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+def redis_answers() -> bool:
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+@pytest.mark.skipif(not redis_answers(), reason=f"needs Redis at {REDIS_URL} (.ci/run starts one)")
+def test_healthz_reports_redis_up_where_the_limits_are_kept_there(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI", REDIS_URL)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    redis = response.get_json()["redis"]
     assert redis["status"] == "up" and 0 <= redis["latency_ms"] < 2000
 
+
+def test_healthz_reports_redis_down_and_the_site_still_up(app, client, monkeypatch):
     monkeypatch.setitem(app.config, "RATELIMIT_STORAGE_URI",
                         f"redis://127.0.0.1:{closed_port()}/5")
-    down = client.get("/healthz")
-    assert down.status_code == 200  # the pages work; only the limits are at risk
-    assert down.get_json()["redis"] == {"status": "down", "error": "ConnectionError"}
-    assert down.get_json()["database"]["status"] == "up"
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the pages work; only the limits are at risk
+    assert response.get_json()["redis"] == {"status": "down", "error": "ConnectionError"}
+    assert response.get_json()["database"]["status"] == "up"
 
 
 @pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
