@@ -135,8 +135,9 @@ def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int =
 _serializer = None
 
 
-def session_cookie(user_id: int, stamp: str) -> str:
-    """The signed Flask session cookie of a signed-in user (what logging in would set)."""
+def session_cookie(user_id: int, stamp: str, **more: object) -> str:
+    """The signed Flask session cookie of a signed-in user (what logging in would set),
+    holding ``more`` too (``locale="en"``)."""
     global _serializer
     if _serializer is None:
         from flask import Flask
@@ -144,7 +145,7 @@ def session_cookie(user_id: int, stamp: str) -> str:
         signer = Flask("cookies")
         signer.secret_key = SECRET_KEY
         _serializer = signer.session_interface.get_signing_serializer(signer)
-    return _serializer.dumps({"_user_id": f"{user_id}:{stamp}", "_fresh": True})
+    return _serializer.dumps({"_user_id": f"{user_id}:{stamp}", "_fresh": True, **more})
 
 
 def free_port() -> int:

@@ -82,55 +82,55 @@ def test_database_url_for_postgresql_gives_a_postgresql_engine():
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
-@pytest.mark.skipif(not POSTGRES_URL.startswith("postgresql"), reason="needs PostgreSQL")
-def test_a_connection_the_server_dropped_while_idle_is_replaced_before_use(monkeypatch):
-    """A restart of the server (here: its backend terminated) while a pooled connection sat
-    idle does not fail the next request: the idle connection is pinged and replaced."""
+needs_postgres = pytest.mark.skipif(not POSTGRES_URL.startswith("postgresql"),
+                                    reason="needs PostgreSQL")
+
+
+@pytest.fixture
+def pinged(monkeypatch):
+    """A PostgreSQL engine and the list of pings it made."""
     engine = make_engine(POSTGRES_URL)
     pings = []
     real_ping = engine.dialect.do_ping
     monkeypatch.setattr(engine.dialect, "do_ping",
                         lambda connection: pings.append(1) or real_ping(connection))
-    try:
-        with engine.connect() as connection:
-            backend = connection.execute(text("SELECT pg_backend_pid()")).scalar()
-        with engine.connect() as connection:  # returned moments ago: used without a ping
-            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() == backend
-        assert pings == []
-        killer = make_engine(POSTGRES_URL)
-        with killer.connect() as other:
-            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
-        killer.dispose()
-        monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if idle for long
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != backend
-        assert len(pings) == 1
-    finally:
-        engine.dispose()
+    yield engine, pings
+    engine.dispose()
 
 
-@pytest.mark.skipif(not POSTGRES_URL.startswith("postgresql"), reason="needs PostgreSQL")
-def test_a_connection_the_server_hung_up_on_moments_after_its_use_is_replaced(monkeypatch):
+@needs_postgres
+def test_a_connection_the_server_dropped_while_idle_is_replaced_before_use(pinged,
+                                                                            monkeypatch):
+    """A restart of the server (here: its backend terminated) while a pooled connection sat
+    idle does not fail the next request: the idle connection is pinged and replaced."""
+    engine, pings = pinged
+    with engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    with engine.connect() as connection:  # returned moments ago: used without a ping
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() == backend
+    assert pings == []
+    terminate(backend)
+    monkeypatch.setattr(db, "PING_AFTER_IDLE_SECONDS", 0.0)  # as if idle for long
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != backend
+    assert len(pings) == 1
+
+
+@needs_postgres
+def test_a_connection_the_server_hung_up_on_moments_after_its_use_is_replaced(pinged):
     """A quick restart of the server between two requests: the connection the first one
     returned is not idle for long, but the server wrote its goodbye on it, so it is pinged
     (and replaced) rather than handed to the next request, which would fail."""
-    engine = make_engine(POSTGRES_URL)
-    pings = []
-    real_ping = engine.dialect.do_ping
-    monkeypatch.setattr(engine.dialect, "do_ping",
-                        lambda connection: pings.append(1) or real_ping(connection))
-    try:
-        with engine.connect() as connection:
-            backend = connection.execute(text("SELECT pg_backend_pid()")).scalar()
-        terminate(backend)
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != backend
-        assert len(pings) == 1
-        with engine.connect() as connection:  # the new one is in use: no ping
-            connection.execute(text("SELECT 1"))
-        assert len(pings) == 1
-    finally:
-        engine.dispose()
+    engine, pings = pinged
+    with engine.connect() as connection:
+        backend = connection.execute(text("SELECT pg_backend_pid()")).scalar()
+    terminate(backend)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar() != backend
+    assert len(pings) == 1
+    with engine.connect() as connection:  # the new one is in use: no ping
+        connection.execute(text("SELECT 1"))
+    assert len(pings) == 1
 
 
 def terminate(*backends: int) -> None:

@@ -77,19 +77,6 @@ class Relay:
                 end.shutdown(socket.SHUT_RDWR)
 
 
-@pytest.fixture
-def scratch(request):
-    name = f"{served.make_url(BASE_URL).database}_outage_served"
-    url = served.scratch_database(BASE_URL, name)
-    yield url
-    served.drop_database(BASE_URL, name)
-
-
-def session_cookie(user_id: int, stamp: str, **more: str) -> str:
-    served.session_cookie(user_id, stamp)  # makes the signer
-    return served._serializer.dumps({"_user_id": f"{user_id}:{stamp}", "_fresh": True, **more})
-
-
 def browser(base: str, cookie: str | None = None) -> requests.Session:
     http = requests.Session()
     if cookie:
@@ -110,8 +97,8 @@ def test_an_outage_under_gunicorn_is_503_everywhere_and_the_first_requests_after
         hide_password=False)
     server = served.Gunicorn(through_relay, workers=3, threads=1, worker_class="sync").start()
     base = server.base
-    resident = browser(base, session_cookie(user_id, stamp))
-    english = browser(base, session_cookie(election.voters[1][0], stamp, locale="en"))
+    resident = browser(base, served.session_cookie(user_id, stamp))
+    english = browser(base, served.session_cookie(election.voters[1][0], stamp, locale="en"))
     anonymous = browser(base)
     ballot = f"{base}/voting/{election.cycle_id}/ballot"
     choices = [f"{election.category_id}:{p}" for p in election.project_ids[:2]]
