@@ -8,7 +8,7 @@ import time
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from portal import db
 from portal.db import make_engine
@@ -208,3 +208,30 @@ def test_what_counts_as_an_outage_and_what_as_a_statement_refused(sqlite_engine,
         holder.rollback()
         other.rollback()
     assert db.is_outage(locked.value)
+
+
+@needs_postgres
+def test_what_counts_as_an_outage_on_postgresql():
+    """"Not now" from the server (a statement or lock timeout, a deadlock) is an outage to
+    try again after; a statement the server refuses (a typo, a duplicate) is not."""
+    engine = make_engine(POSTGRES_URL)
+    failures = {}
+    try:
+        for name, statements in {
+            "statement timeout": ["SET LOCAL statement_timeout = 10", "SELECT pg_sleep(1)"],
+            "syntax": ["SELEC 1"],
+            "duplicate": ["CREATE TEMPORARY TABLE one (id integer PRIMARY KEY)",
+                          "INSERT INTO one VALUES (1)", "INSERT INTO one VALUES (1)"],
+        }.items():
+            with engine.connect() as connection:
+                try:
+                    for statement in statements:
+                        connection.execute(text(statement))
+                except DBAPIError as error:
+                    failures[name] = error
+                connection.rollback()
+    finally:
+        engine.dispose()
+    assert db.is_outage(failures["statement timeout"])
+    assert not db.is_outage(failures["syntax"])
+    assert not db.is_outage(failures["duplicate"])

@@ -138,6 +138,8 @@ def test_the_api_answers_503_json_with_retry_after(down):
                                      headers={"Accept-Language": "en"})
     assert assert_unavailable(english)["error"]["title"] == (
         "The portal is temporarily unavailable")
+    signed = signed_in(down, locale="en").get("/api/v1/cycles/1/results")
+    assert assert_unavailable(signed)["error"]["title"] == "The portal is temporarily unavailable"
 
 
 def test_a_missing_page_is_still_404_for_a_signed_in_person(down):
