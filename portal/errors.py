@@ -87,8 +87,12 @@ def render_outage(error: Exception):
 def _to_send_again() -> dict[str, object]:
     """What the outage page offers to send again: the fields of the form that was sent,
     under a new CSRF token. Passwords are not written into the page, files cannot be; a
-    form whose own token was not valid (sent from another site) is not offered at all."""
-    form = ActionForm(request.form)
+    form whose own token was not valid (sent from another site), or that could not be read
+    (larger than the portal accepts), is not offered at all."""
+    try:
+        form = ActionForm(request.form)
+    except HTTPException:
+        return {"fields": None, "dropped": False}
     if not form.validate():
         return {"fields": None, "dropped": False}
     fields = [(name, value) for name, value in request.form.items(multi=True)

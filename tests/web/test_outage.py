@@ -8,6 +8,7 @@ in a folder that does not exist, and a PostgreSQL address where nothing listens.
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import re
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from portal import create_app
 from portal.accounts.models import User
 from portal.db import db_session, make_engine
+from portal.health import redis_health
 from tests.conftest import post_form, prepare_database, sign_in
 
 PASSWORD = "walks-by-the-river-at-dawn-7"
@@ -192,6 +194,38 @@ def test_a_form_sent_from_another_site_is_not_offered_again(down):
     page = assert_unavailable(response)
     assert "Не збережено" in page and "Надіслати ще раз" not in page
     assert "evil@example.org" not in page and "Підкинуте" not in page
+
+
+def test_a_form_too_large_to_read_is_not_offered_again_and_is_no_500(down, monkeypatch):
+    """The user is looked up (and the outage met) before the body is read; the page does
+    not then fail on a body larger than the portal accepts."""
+    monkeypatch.setitem(down.config, "MAX_CONTENT_LENGTH", 1024)
+    client = signed_in(down)
+    token = a_csrf_token(client)
+    response = client.post("/projects/1/attachments", content_type="multipart/form-data",
+                           data={"csrf_token": token, "file": (io.BytesIO(b"x" * 4096), "a.pdf")})
+    page = assert_unavailable(response)
+    assert "Не збережено" in page and "Надіслати ще раз" not in page
+
+
+def test_a_file_sent_is_named_among_what_is_not_kept(down):
+    client = signed_in(down)
+    token = a_csrf_token(client)
+    response = client.post("/projects/1/attachments", content_type="multipart/form-data",
+                           data={"csrf_token": token, "caption": "Фото скверу",
+                                 "file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")})
+    page = assert_unavailable(response)
+    assert "Паролі та файли не зберігаються" in page
+    inputs = Forms(page).sending_again()["inputs"]
+    assert [(name, value) for name, _kind, value in inputs if name != "csrf_token"] == [
+        ("caption", "Фото скверу")]
+
+
+def test_redis_health_names_what_it_cannot_check():
+    assert redis_health("memory://") == {"status": "not configured"}
+    assert redis_health("redis+sentinel://127.0.0.1:26379/portal") == {"status": "not checked"}
+    assert redis_health("redis+unix:///no/such/redis.sock") == {"status": "down",
+                                                               "error": "ConnectionError"}
 
 
 def test_healthz_says_the_database_is_down(down):
