@@ -9,6 +9,7 @@ Services receive the session explicitly and only flush; the request commits
 from __future__ import annotations
 
 import importlib
+import logging
 import select
 import time
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 T = TypeVar("T")
+log = logging.getLogger("portal.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -122,6 +124,7 @@ def _ping_idle_connections(engine: Engine) -> None:
     does when it hangs up (a restart ends each connection with "terminating connection due
     to administrator command"), so the first request after a quick restart does not fail
     on a connection the old server closed. Looking costs a system call, not a round trip.
+    One ended too recently to show is caught by ``_retry_a_first_statement_once``.
     """
 
     @event.listens_for(engine, "checkin")
@@ -184,6 +187,41 @@ _OUTAGE_SQLITE_ERRORS = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLI
                          "SQLITE_LOCKED")
 
 
+def _retry_a_first_statement_once(sessions: sessionmaker) -> None:
+    """Run a transaction's first statement again, once, when it found its connection dead.
+
+    The pool may hand out a connection the server ended a moment ago, too recently to show
+    on the socket (see ``_ping_idle_connections``). The first statement fails on it; as the
+    transaction has done nothing yet (no connection, nothing waiting to be flushed), rolling
+    back and running it on a new connection changes nothing else, and the request goes on.
+    A later statement's failure is the request's: its earlier work is lost with the server.
+    """
+
+    @event.listens_for(sessions, "after_begin")
+    def connected(session: Session, _transaction: Any, _connection: Any) -> None:
+        session.info["connected"] = True
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def ended(session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            session.info.pop("connected", None)
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def retry_once(state: Any) -> Any:
+        session = state.session
+        if session.info.get("connected") or session.new or session.deleted or session.dirty:
+            return None  # executed as usual
+        try:
+            return state.invoke_statement()
+        except exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.info("A pooled connection was found closed; running the statement again: %s",
+                     type(error.orig).__name__)
+        session.rollback()
+        return state.invoke_statement()
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def set_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -211,6 +249,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if not self.is_sqlite:  # a file has no server to restart
+            _retry_a_first_statement_once(self.sessionmaker)
 
     @property
     def is_sqlite(self) -> bool:

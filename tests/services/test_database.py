@@ -235,3 +235,56 @@ def test_what_counts_as_an_outage_on_postgresql():
     assert db.is_outage(failures["statement timeout"])
     assert not db.is_outage(failures["syntax"])
     assert not db.is_outage(failures["duplicate"])
+
+
+@pytest.fixture
+def unwatched(monkeypatch):
+    """The application's database on PostgreSQL, its sockets not looked at on checkout: a
+    connection the server ended is then found only by using it (as when it was ended a
+    moment before, too recently for its socket to show)."""
+    monkeypatch.setattr(db, "_server_has_written", lambda _connection: False)
+    database = db.Database(POSTGRES_URL)
+    yield database
+    database.engine.dispose()
+
+
+def backend_of(session) -> int:
+    return session.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+@needs_postgres
+def test_a_first_statement_that_finds_its_connection_ended_runs_again_on_a_new_one(
+        unwatched):
+    with unwatched.sessionmaker() as session:
+        ended = backend_of(session)
+        session.commit()
+    terminate(ended)
+    with unwatched.sessionmaker() as session:
+        assert backend_of(session) != ended
+
+
+@needs_postgres
+def test_a_later_statement_of_a_transaction_is_not_run_again(unwatched):
+    """Its transaction's earlier work died with the connection: the request fails (503)."""
+    with unwatched.sessionmaker() as session:
+        ended = backend_of(session)
+        terminate(ended)
+        with pytest.raises(DBAPIError) as failure:
+            backend_of(session)
+    assert failure.value.connection_invalidated and db.is_outage(failure.value)
+
+
+@needs_postgres
+def test_a_first_statement_with_changes_waiting_is_not_run_again(unwatched):
+    """Rolling back would drop the changes waiting to be flushed: the request fails."""
+    from portal.community.models import District
+
+    with unwatched.sessionmaker() as session:
+        ended = backend_of(session)
+        session.commit()
+    terminate(ended)
+    with unwatched.sessionmaker() as session:
+        session.add(District(name="Центральний"))
+        with pytest.raises(DBAPIError) as failure:
+            backend_of(session)
+    assert db.is_outage(failure.value)
