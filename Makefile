@@ -36,7 +36,7 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Serving the portal on http://$(HOST):$(PORT)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install the development dependencies and run the whole suite
 test: install-dev e2e-deps
@@ -44,14 +44,16 @@ test: install-dev e2e-deps
 
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
 # The protocol's PDF is read back with poppler-utils (pdftotext, pdffonts) and embeds
-# DejaVu Serif from fonts-dejavu-core.
+# DejaVu Serif from fonts-dejavu-core. WeasyPrint subsets fonts with HarfBuzz's subset
+# library (libharfbuzz-subset0) and warns, which the suite treats as an error, without it.
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = "0" ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install -y chromium"; fi; }
-	@{ command -v pdftotext >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; } || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq poppler-utils fonts-dejavu-core >/dev/null; \
-	  else echo "missing: sudo apt-get install -y poppler-utils fonts-dejavu-core"; fi; }
+	@{ command -v pdftotext >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] \
+	   && ldconfig -p | grep -q libharfbuzz-subset; } || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq poppler-utils fonts-dejavu-core libharfbuzz-subset0 >/dev/null; \
+	  else echo "missing: sudo apt-get install -y poppler-utils fonts-dejavu-core libharfbuzz-subset0"; fi; }
 
 ## make translations: extract messages and update translations/uk and translations/en
 translations: $(VENV)/.installed

@@ -4,7 +4,8 @@ The default needs nothing installed: an SQLite file under ``instance/``. Setting
 ``DATABASE_URL`` (``postgresql+psycopg://...``) selects PostgreSQL. Secrets come from the
 environment; in development a random default is generated once and kept in
 ``instance/secrets.json`` so sessions survive restarts. ``PORTAL_ENV=production`` selects
-the production configuration, which refuses to start with development secrets or debug on.
+the production configuration, which refuses to start with development secrets or debug on,
+or without its public address (``PUBLIC_URL``).
 
 Nothing is read from the environment when this module is imported: ``load()`` reads it,
 and ``create_app`` calls ``load()``, so each app sees the environment of its creation.
@@ -18,6 +19,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -45,6 +47,25 @@ def debug_requested() -> bool:
     """Whether ``FLASK_DEBUG`` asks for debug mode, read the way Flask reads it."""
     value = os.environ.get("FLASK_DEBUG", "")
     return bool(value) and value.lower() not in ("0", "false", "no")
+
+
+def public_url_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as the portal's public address, or None.
+
+    It is a scheme and a host (a port and a path may follow), like
+    ``https://budget.example.ua``: every absolute link is built on it.
+    """
+    try:
+        parts = urlsplit(value)
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname)
+                 and parts.username is None and not parts.query and not parts.fragment
+                 and parts.port != 0)  # reading the port raises ValueError unless 1-65535
+    except ValueError:
+        valid = False
+    if not valid:
+        return (f"PUBLIC_URL must be the portal's address, like https://budget.example.ua "
+                f"(got {value!r})")
+    return None
 
 
 def _development_secrets(instance: Path) -> dict[str, str]:
@@ -96,6 +117,10 @@ class Config:
 
     #: Whether a secret missing from the environment may be generated into ``instance/``.
     GENERATE_SECRETS = True
+    #: The public address when ``PUBLIC_URL`` is not set: ``flask run``'s own.
+    DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+    #: Hosts answered besides the public one: the developer's machine, by either name.
+    LOCAL_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1")
 
     def __init__(self) -> None:
         self.read_environment()
@@ -124,6 +149,10 @@ class Config:
         self.DATABASE_URL = (os.environ.get("DATABASE_URL")
                              or f"sqlite:///{instance / 'portal.sqlite3'}")
 
+        # The one source of every absolute link (mail, receipts, exports, the API's servers),
+        # never the request's Host header; a request for any other host is refused with 400.
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip() or self.DEFAULT_PUBLIC_URL
+
         # Mail: "outbox" writes .eml files under instance/outbox and logs them; "smtp" sends.
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
         self.MAIL_OUTBOX = str(instance / "outbox")
@@ -136,7 +165,8 @@ class Config:
 
         # How many reverse proxies (nginx, a load balancer) stand in front of the portal.
         # Their X-Forwarded-For/-Proto/-Host headers are believed only for that many hops,
-        # so the login limits count real client addresses and links in mail use https.
+        # so the login limits count real client addresses; a forwarded host is checked like
+        # the Host header (links never follow either: they come from PUBLIC_URL).
         # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
@@ -169,7 +199,10 @@ class Config:
         self.MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
     def check(self) -> None:
-        """Refuse settings that are unsafe for this environment; nothing by default."""
+        """Refuse settings that are unsafe for this environment: a malformed public address."""
+        problem = public_url_problem(self.PUBLIC_URL)
+        if problem:
+            raise RuntimeError(f"Refusing to start: {problem}")
 
 
 class DevelopmentConfig(Config):
@@ -183,6 +216,8 @@ class TestingConfig(Config):
     TESTING = True
     # Cheap argon2 parameters: the password rules are tested on their own.
     FAST_PASSWORD_HASHES = True
+    # The tests' name for the portal (their SERVER_NAME): a reserved .test name.
+    DEFAULT_PUBLIC_URL = "http://portal.test"
 
     def read_environment(self) -> None:
         super().read_environment()
@@ -206,6 +241,9 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     # Production never invents secrets: a missing one stops the start instead.
     GENERATE_SECRETS = False
+    # Nor its address: it answers its public host only.
+    DEFAULT_PUBLIC_URL = ""
+    LOCAL_HOSTS = ()
 
     def read_environment(self) -> None:
         super().read_environment()
@@ -221,14 +259,21 @@ class ProductionConfig(Config):
                 problems.append(f"{name} is a development or testing secret; generate a new one")
             elif len(value) < MIN_SECRET_LENGTH:
                 problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters")
+        hint = (" Generate a secret with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'") if problems else ""
         if self.DEBUG or debug_requested():
             problems.append("debug must be off (unset FLASK_DEBUG)")
+        if not self.PUBLIC_URL:
+            problems.append("PUBLIC_URL must be set to the portal's public address, like "
+                            "https://budget.example.ua (every link in mail is built on it)")
+        elif problem := public_url_problem(self.PUBLIC_URL):
+            problems.append(problem)
+        elif not self.PUBLIC_URL.startswith("https://"):
+            problems.append("PUBLIC_URL must start with https:// (the session cookie is sent "
+                            "over HTTPS only)")
         if problems:
-            raise RuntimeError(
-                "Refusing to start in production: " + "; ".join(problems)
-                + ". Generate a secret with: python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))'"
-            )
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems)
+                               + "." + hint)
 
 
 def _stored_secret(config: Config, name: str) -> str | None:

@@ -29,7 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import db, errors, i18n, ratelimit, security, templating
+    from portal import db, errors, i18n, links, ratelimit, security, templating
     from portal.accounts import login
     from portal.identity import eid
 
@@ -39,6 +39,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     ratelimit.init_app(app)
     eid.init_app(app)
     security.init_app(app)
+    links.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from portal.db import is_outage
 from portal.forms import ActionForm
 from portal.i18n import _
+from portal.links import public_url
 
 log = logging.getLogger("portal.errors")
 
@@ -60,9 +61,11 @@ def _error_page(error: HTTPException, *, database_down: bool = False):
     code = error.code or 500
     title, message = _titles().get(code, (error.name, error.description or ""))
     if request.path.startswith("/api/"):
-        return {"error": {"code": code, "title": title, "message": message}}, code
-    return render_template("errors/error.html", code=code, title=title, message=message,
-                           database_down=database_down), code
+        body = {"error": {"code": code, "title": title, "message": message}}
+        return body, code, _own_headers(error)
+    page = render_template("errors/error.html", code=code, title=title, message=message,
+                           database_down=database_down)
+    return page, code, _own_headers(error)
 
 
 def render_outage(error: Exception):
@@ -124,8 +127,32 @@ class _OutageTracebacks(logging.Filter):
                     and is_outage(record.exc_info[1]))
 
 
+def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error says of itself besides its body: ``Allow`` on a 405 (RFC 9110 15.5.6),
+    ``WWW-Authenticate``, ``Retry-After``; the page sets its own Content-Type."""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]
+
+
+def wrong_host(error: SecurityError):
+    """A request for a host that is not the portal's (``links.trusted_hosts``).
+
+    No view ran, so nothing was changed or mailed. The page stands alone (Flask made no
+    URL adapter for a refused host, so ``url_for`` cannot run) and points to the public
+    address.
+    """
+    title = _("Wrong address")
+    message = _("The portal does not answer at this address. Open it at its own address:")
+    if request.path.startswith("/api/"):
+        return {"error": {"code": 400, "title": title, "message": message,
+                          "public_url": public_url()}}, 400
+    return render_template("errors/wrong_host.html", title=title, message=message,
+                           public_url=public_url()), 400
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(SecurityError, wrong_host)
     app.logger.addFilter(_OutageTracebacks())
 
     @app.errorhandler(Exception)

@@ -31,6 +31,7 @@ from portal.clock import utcnow
 from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.links import external_url
 from portal.mail import send_mail
 from portal.ratelimit import limiter
 from portal.refusal import Refused
@@ -62,8 +63,7 @@ def safe_next(target: str | None, default: str = "main.index") -> str:
 
 
 def _send_confirmation(user) -> None:
-    link = url_for("accounts.confirm", token=services.confirmation_token(user, _secrets()),
-                   _external=True)
+    link = external_url("accounts.confirm", token=services.confirmation_token(user, _secrets()))
     send_mail(
         user.email,
         _("Confirm your e-mail for the participatory budget portal"),
@@ -178,8 +178,7 @@ def forgot():
     if form.submitted_and_valid:
         user = services.find_user_by_email(db_session(), form.email.data)
         if user is not None and user.active:
-            link = url_for("accounts.reset", token=services.reset_token(user, _secrets()),
-                           _external=True)
+            link = external_url("accounts.reset", token=services.reset_token(user, _secrets()))
             send_mail(
                 user.email,
                 _("Reset your password on the participatory budget portal"),

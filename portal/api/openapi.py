@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of ``/api/v1``: results and the board here, the programs' reports
 in ``openapi_programs.py``.
 
-A test checks that every ``/api/v1`` rule of the URL map is described here.
+A test checks that every ``/api/v1`` rule of the URL map is described here. Paths are
+relative to the one server, ``PUBLIC_URL`` + ``/api/v1``.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ _NOT_PUBLISHED = {"description": "No such cycle, or not published until voting c
                   "content": _ERROR}
 
 PATHS: dict[str, Any] = {
-    "/api/v1/openapi.json": {"get": {
+    "/openapi.json": {"get": {
         "summary": "This document", "operationId": "openapi",
         "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
-    "/api/v1/cycles/{cycle_id}/results": {"get": {
+    "/cycles/{cycle_id}/results": {"get": {
         "summary": "Votes, costs, winners and participation of a cycle",
         "description": "Public once voting has closed (or during voting when the cycle "
                        "publishes live counts). Counts are at most `stale_seconds` old; "
@@ -29,7 +30,7 @@ PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "Results", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Results"}}}},
             "404": _NOT_PUBLISHED}}},
-    "/api/v1/cycles/{cycle_id}/board": {"get": {
+    "/cycles/{cycle_id}/board": {"get": {
         "summary": "The bulletin board: every ballot as receipt hash and choices",
         "description": "Ballots in random order (by receipt hash), 100 per page. Annulled "
                        "ballots are listed and marked.",
@@ -75,7 +76,8 @@ SCHEMAS: dict[str, Any] = {
 }
 
 def document(server: str) -> dict[str, Any]:
-    """The whole /api/v1 description: voting's paths and those of the target programs."""
+    """The whole /api/v1 description: voting's paths and those of the target programs, as
+    served from ``server`` (the public address of ``/api/v1``)."""
     paths = {**PATHS, **programs_openapi.PATHS}
     schemas = {**SCHEMAS, **programs_openapi.SCHEMAS}
     return {

@@ -8,13 +8,14 @@ hidden here too (404 with a JSON error body). The annual report's body is exactl
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request
 from flask_babel import force_locale
 
 from portal.api.openapi import document
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
+from portal.links import external_url, public_url
 from portal.refusal import Refused
 from portal.reports.services import (
     ReportFormat,
@@ -36,7 +37,7 @@ def _cycle(cycle_id: int) -> Cycle:
 
 @bp.route("/openapi.json")
 def openapi():
-    return jsonify(document(request.host_url.rstrip("/")))
+    return jsonify(document(public_url() + bp.url_prefix))
 
 
 @bp.route("/cycles/<int:cycle_id>/results")
@@ -77,7 +78,7 @@ def results(cycle_id: int):
             for c in summary.categories
         ],
         "stale_seconds": counting.CACHE_SECONDS,
-        "board": url_for("api.board", cycle_id=cycle.id, _external=True),
+        "board": external_url("api.board", cycle_id=cycle.id),
     })
 
 

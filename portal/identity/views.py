@@ -17,6 +17,7 @@ from portal.identity.forms import (
 from portal.identity.messages import PROBLEMS
 from portal.identity.methods import available_methods
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
+from portal.links import external_url
 from portal.refusal import Refused
 
 bp = Blueprint("identity", __name__, url_prefix="/verify")
@@ -94,7 +95,7 @@ def eid_start():
     if services.active_verification(db_session(), current_user):
         return redirect(url_for("identity.status"))
     try:
-        return eid.start(url_for("identity.eid_callback", _external=True))
+        return eid.start(external_url("identity.eid_callback"))
     except Refused as refused:
         show_refusal(refused)
         return redirect(url_for("identity.status"))

@@ -12,12 +12,13 @@ from portal import create_app
 
 STRONG = {"SECRET_KEY": "s" * 20 + "-production-secret-key-9876543210",
           "PERSON_KEY_SECRET": "p" * 20 + "-production-person-key-0123456789"}
+PUBLIC = "https://budget.example.ua"
 
 
 @pytest.fixture
 def production_env(monkeypatch, tmp_path):
     """A clean environment for the production configuration, with an empty instance folder."""
-    for name in (*config.SECRET_NAMES, "FLASK_DEBUG"):
+    for name in (*config.SECRET_NAMES, "FLASK_DEBUG", "PUBLIC_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
     return monkeypatch
@@ -42,13 +43,67 @@ def test_production_without_any_secret_names_both(production_env):
 def test_production_with_secrets_from_the_environment_starts(production_env, tmp_path):
     for name, value in STRONG.items():
         production_env.setenv(name, value)
+    production_env.setenv("PUBLIC_URL", PUBLIC)
     app = create_app("production", {"DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}"})
     try:
         assert app.config["ENV_NAME"] == "production" and not app.debug
         assert app.config["SECRET_KEY"] == STRONG["SECRET_KEY"]
         assert app.config["SESSION_COOKIE_SECURE"] and app.config["MAIL_BACKEND"] == "smtp"
+        # It answers its public host only: not localhost, not its own address.
+        assert app.config["PUBLIC_URL"] == PUBLIC
+        assert app.config["TRUSTED_HOSTS"] == ["budget.example.ua"]
     finally:
         app.extensions["portal.db"].engine.dispose()
+
+
+def test_production_without_a_public_url_refuses_to_start_and_says_so(production_env):
+    for name, value in STRONG.items():
+        production_env.setenv(name, value)
+    with pytest.raises(RuntimeError) as refused:
+        create_app("production")
+    assert str(refused.value) == (
+        "Refusing to start in production: PUBLIC_URL must be set to the portal's public "
+        "address, like https://budget.example.ua (every link in mail is built on it).")
+
+
+@pytest.mark.parametrize(("value", "said"), [
+    ("http://budget.example.ua", "PUBLIC_URL must start with https://"),
+    ("budget.example.ua", "PUBLIC_URL must be the portal's address, like "
+                          "https://budget.example.ua (got 'budget.example.ua')"),
+    ("https://", "PUBLIC_URL must be the portal's address"),
+    ("https://budget.example.ua/?next=1", "PUBLIC_URL must be the portal's address"),
+    ("https://budget.example.ua:99999", "PUBLIC_URL must be the portal's address"),
+    ("https://user@budget.example.ua", "PUBLIC_URL must be the portal's address"),
+])
+def test_production_refuses_a_public_url_that_is_not_an_https_address(production_env, value,
+                                                                      said):
+    for name, secret in STRONG.items():
+        production_env.setenv(name, secret)
+    production_env.setenv("PUBLIC_URL", value)
+    with pytest.raises(RuntimeError, match="^Refusing to start in production: ") as refused:
+        config.load("production")
+    assert said in str(refused.value)
+    assert "Generate a secret" not in str(refused.value)  # the secrets are fine
+
+
+def test_development_answers_the_developer_s_machine_under_flask_run_s_address(monkeypatch,
+                                                                               tmp_path):
+    monkeypatch.delenv("PUBLIC_URL", raising=False)
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    app = create_app("development")
+    try:
+        assert app.config["PUBLIC_URL"] == "http://127.0.0.1:5000"
+        assert app.config["TRUSTED_HOSTS"] == ["127.0.0.1", "localhost"]
+    finally:
+        app.extensions["portal.db"].engine.dispose()
+
+
+def test_development_refuses_a_malformed_public_url(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("PUBLIC_URL", "ftp://budget.example.ua")
+    with pytest.raises(RuntimeError, match="^Refusing to start: PUBLIC_URL must be the "
+                                           "portal's address"):
+        config.load("development")
 
 
 @pytest.mark.parametrize("flag", ["1", "true"])

@@ -209,7 +209,8 @@ def test_behind_a_proxy_the_limit_counts_each_client_address(app, db, make_user,
     from tests.conftest import joined_transaction
 
     proxied = create_app("testing", {"DATABASE_URL": app.config["DATABASE_URL"],
-                                     "PROXY_HOPS": 1, "MAIL_OUTBOX": str(outbox)})
+                                     "PROXY_HOPS": 1, "MAIL_OUTBOX": str(outbox),
+                                     "PUBLIC_URL": "https://budget.city"})
     user = make_user()
 
     def attempt(client, forwarded_for, n):
@@ -226,7 +227,7 @@ def test_behind_a_proxy_the_limit_counts_each_client_address(app, db, make_user,
             other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
                               headers={"X-Forwarded-For": "198.51.100.60"})
             assert other.status_code == 302
-            # The forwarded scheme is believed too: links in mail use https.
+            # The public host, forwarded, is answered; links in mail come from PUBLIC_URL.
             post_form(client, "/forgot", {"email": user.email},
                       headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "budget.city"})
             assert latest_link(outbox, r"\S+/reset/\S+").startswith("https://budget.city/reset/")

@@ -252,6 +252,16 @@ def test_the_board_is_hidden_while_voting_and_lists_the_ballot_after(
     assert data["ballots"][0]["choices"][0]["projects"] == [projects[0].registration_code]
 
 
+def test_the_pb_file_is_plain_text_in_utf_8_said_once(client, vote):
+    cycle = vote[0]
+    response = client.get(f"/voting/{cycle.id}/ballots.pb")
+    assert response.status_code == 200
+    assert response.headers.getlist("Content-Type") == ["text/plain; charset=utf-8"]
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="cycle-{cycle.id}.pb"')
+    assert response.get_data(as_text=True).startswith("META")
+
+
 def test_results_are_hidden_while_voting_unless_the_cycle_publishes_live_counts(
         client, db, make_user, election):
     cycle, projects = election
@@ -267,9 +277,10 @@ def test_results_are_hidden_while_voting_unless_the_cycle_publishes_live_counts(
 def test_the_openapi_document_describes_every_api_route(client, app):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
+    assert document["servers"] == [{"url": "http://portal.test/api/v1"}]
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1"):
-            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             assert path in document["paths"], path
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in document["paths"][path], (path, method)
