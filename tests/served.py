@@ -143,9 +143,9 @@ def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int =
 _serializer = None
 
 
-def session_cookie(token: str) -> str:
+def session_cookie(token: str, **more: object) -> str:
     """The signed Flask session cookie of the server-side session ``token`` (what logging in
-    would set)."""
+    would set), holding ``more`` too (``locale="en"``)."""
     global _serializer
     if _serializer is None:
         from flask import Flask
@@ -153,7 +153,7 @@ def session_cookie(token: str) -> str:
         signer = Flask("cookies")
         signer.secret_key = SECRET_KEY
         _serializer = signer.session_interface.get_signing_serializer(signer)
-    return _serializer.dumps({"_user_id": token, "_fresh": True})
+    return _serializer.dumps({"_user_id": token, "_fresh": True, **more})
 
 
 def free_port() -> int:

@@ -40,7 +40,7 @@ PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "One page of the board", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
             "404": _NOT_PUBLISHED}}},
-    "/api/v1/audit/checkpoints": {"get": {
+    "/audit/checkpoints": {"get": {
         "summary": "Signed checkpoints of the audit log, and the key that checks them",
         "description": "Each checkpoint's `statement` (canonical JSON: the number of events "
                        "in the hash-chained audit log, the last event's id and hash, the "

@@ -26,14 +26,6 @@ needs_postgres = pytest.mark.skipif(
            "in one file, so the race cannot happen there)")
 
 
-@pytest.fixture
-def scratch(request):
-    name = f"{served.make_url(BASE_URL).database}_{request.node.name[:20].lower()}"
-    url = served.scratch_database(BASE_URL, name)
-    yield url
-    served.drop_database(BASE_URL, name)
-
-
 def _cast_many(url, election, start_at, index, results):
     """One process: 10 threads casting for the same person, half online, half on paper."""
     from datetime import date

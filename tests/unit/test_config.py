@@ -62,6 +62,7 @@ def test_production_with_secrets_from_the_environment_starts(production_env, tmp
 def test_production_without_a_public_url_refuses_to_start_and_says_so(production_env):
     for name, value in STRONG.items():
         production_env.setenv(name, value)
+    production_env.setenv("AUDIT_SIGNING_KEY", signing.new_key_pem())
     with pytest.raises(RuntimeError) as refused:
         create_app("production")
     assert str(refused.value) == (
@@ -180,6 +181,7 @@ def test_production_reads_the_audit_signing_key_from_a_file(production_env, tmp_
     for name, value in STRONG.items():
         production_env.setenv(name, value)
     production_env.setenv("AUDIT_SIGNING_KEY_FILE", str(tmp_path / "keys" / "audit.pem"))
+    production_env.setenv("PUBLIC_URL", PUBLIC)
     loaded = config.load("production")
     assert pem == loaded.AUDIT_SIGNING_KEY
 
