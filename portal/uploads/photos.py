@@ -32,7 +32,7 @@ from portal.uploads.problems import UploadProblem
 
 MAX_SIDE = 16_384
 #: At most this many pixels are decoded at once (a JPEG larger than this is decoded smaller).
-DECODED_PIXELS = 12_000_000
+DECODED_PIXELS = 8_000_000
 #: What each format may declare. PNG and WebP are decoded whole, and Pillow's WebP decoder
 #: holds each frame three times over; the figures keep the worst accepted file of each
 #: within the bound ``tests/unit/test_upload_memory.py`` measures.
