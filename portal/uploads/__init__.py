@@ -17,7 +17,6 @@ stands the right way up.
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import secrets
 import unicodedata

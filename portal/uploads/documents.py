@@ -49,7 +49,7 @@ ACTIVE_TYPES = frozenset({"/EmbeddedFile", "/FileAttachment", "/RichMedia", "/3D
 
 def _value(dictionary: DictionaryObject, key: str) -> PdfObject | None:
     """The value under ``key``, a reference followed (pypdf's ``[]`` does that)."""
-    return dictionary[key] if key in dictionary else None
+    return dictionary[key] if key in dictionary else None  # noqa: SIM401 (.get does not follow)
 
 
 def _name(dictionary: DictionaryObject, key: str) -> str | None:
