@@ -48,6 +48,7 @@ UPLOADS = Catalogue({
     UploadProblem.ANIMATED: _l("Animated images are not accepted: upload a still photo."),
     UploadProblem.PDF_SCRIPT: _l("Only JPEG, PNG and WebP photos are accepted."),
     UploadProblem.PDF_UNREADABLE: _l("Only JPEG, PNG and WebP photos are accepted."),
+    UploadProblem.PDF_TOO_COMPLEX: _l("Only JPEG, PNG and WebP photos are accepted."),
 })
 
 

@@ -121,6 +121,9 @@ PROBLEMS = Catalogue({
     "upload_pdf_unreadable": _l("The PDF document cannot be read: it is damaged or protected "
                                 "with a password. Save it as PDF again, without a password, "
                                 "and upload it again."),
+    "upload_pdf_too_complex": _l("The PDF document has too many parts for the portal to check "
+                                 "(at most 20,000 objects). Save it as PDF again, with fewer "
+                                 "pages or by printing it to PDF, and upload it again."),
 })
 
 

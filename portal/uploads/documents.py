@@ -21,7 +21,8 @@ points at it or not. What is refused, and why:
 Links a person clicks (``/URI``), moves within the document (``/GoTo``, ``/Named``) and an
 ``/OpenAction`` that opens at a page stay: ordinary estimates, drawings and exports from
 Word or LaTeX carry them. A file pypdf cannot read, or one locked with a password, is
-refused too: what cannot be read cannot be judged (and could not be published).
+refused too: what cannot be read cannot be judged (and could not be published); so is one
+of more than :data:`MAX_OBJECTS` objects, which would keep a worker busy for minutes.
 """
 
 from __future__ import annotations
@@ -31,10 +32,20 @@ import warnings
 from collections.abc import Iterator
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    NameObject,
+    NumberObject,
+    PdfObject,
+)
 
 from portal.uploads.problems import UploadProblem
 
+#: pypdf parses some 10,000 small objects a second; a budget estimate or a drawing has a few
+#: hundred to a few thousand, a 10 MB file of tiny objects could have a million.
+MAX_OBJECTS = 20_000
 #: Keys whose presence is enough.
 ACTIVE_KEYS = frozenset({"/JS", "/JavaScript", "/XFA", "/AA", "/EmbeddedFiles", "/EF",
                          "/RichMediaContent", "/RichMediaSettings"})
@@ -70,8 +81,26 @@ def _is_active(dictionary: DictionaryObject) -> bool:
     return False
 
 
+class _TooManyObjects(Exception):  # noqa: N818  (an answer, not an error)
+    pass
+
+
+def _number(value: PdfObject | None) -> int:
+    return int(value) if isinstance(value, NumberObject) else 0
+
+
 def _objects(reader: PdfReader) -> Iterator[PdfObject | None]:
-    """The trailer and every object the cross-reference lists, packed in a stream or not."""
+    """The trailer and every object the cross-reference lists, packed in a stream or not;
+    at most :data:`MAX_OBJECTS`, counted before any is parsed (pypdf parses a stream's
+    objects all at once, as many as the stream declares)."""
+    listed = sum(len(numbers) for numbers in reader.xref.values()) + len(reader.xref_objStm)
+    if listed > MAX_OBJECTS:
+        raise _TooManyObjects
+    streams = {stream for stream, _ in reader.xref_objStm.values()}
+    declared = sum(_number(_value(reader.get_object(IndirectObject(stream, 0, reader)), "/N"))
+                   for stream in streams)
+    if declared > MAX_OBJECTS:
+        raise _TooManyObjects
     yield reader.trailer
     for generation, numbers in list(reader.xref.items()):
         for number in list(numbers):
@@ -105,6 +134,8 @@ def pdf_problem(data: bytes) -> UploadProblem | None:
                 return UploadProblem.PDF_UNREADABLE
             if _has_active_content(reader):
                 return UploadProblem.PDF_SCRIPT
+    except _TooManyObjects:
+        return UploadProblem.PDF_TOO_COMPLEX
     # A damaged or hostile file can make any part of the parser fail, with any exception;
     # to the person each means the same: the document could not be read, so it is not taken.
     except Exception:

@@ -17,3 +17,4 @@ class UploadProblem(StrEnum):
     ANIMATED = "upload_animated"
     PDF_SCRIPT = "upload_pdf_script"
     PDF_UNREADABLE = "upload_pdf_unreadable"
+    PDF_TOO_COMPLEX = "upload_pdf_too_complex"

@@ -21,32 +21,34 @@ def pdf(objects: Sequence[bytes], *, packed: Iterable[int] = ()) -> bytes:
     PDF 1.5 and later write it.
     """
     packed = sorted(set(packed))
+    inside = set(packed)
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     entries: dict[int, tuple[int, int, int]] = {}  # number: (type, field 2, field 3)
     for number, body in enumerate(objects, start=1):
-        if number not in packed:
+        if number not in inside:
             entries[number] = (1, len(out), 0)
             out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
     size = len(objects) + 1
     if packed:
         stream_number, size = size, size + 1
-        offsets, bodies = [], b""
+        offsets, bodies, length = [], [], 0
         for index, number in enumerate(packed):
-            offsets.append(b"%d %d" % (number, len(bodies)))
-            bodies += objects[number - 1] + b"\n"
+            offsets.append(b"%d %d" % (number, length))
+            bodies.append(objects[number - 1] + b"\n")
+            length += len(bodies[-1])
             entries[number] = (2, stream_number, index)
         head = b" ".join(offsets) + b"\n"
-        content = zlib.compress(head + bodies)
+        content = zlib.compress(head + b"".join(bodies))
         entries[stream_number] = (1, len(out), 0)
         out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>"
                 b"\nstream\n" % (stream_number, len(packed), len(head), len(content)))
         out += content + b"\nendstream\nendobj\n"
     xref_number = size
     entries[xref_number] = (1, len(out), 0)
-    rows = b"".join(struct.pack(">BIH", *entries.get(n, (0, 0, 0 if n else 65535)))
+    rows = b"".join(struct.pack(">BII", *entries.get(n, (0, 0, 0 if n else 65535)))
                     for n in range(xref_number + 1))
     start = len(out)
-    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 4] /Root 1 0 R /Length %d >>\nstream\n"
             % (xref_number, xref_number + 1, len(rows)))
     out += rows + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % start
     return bytes(out)

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfWriter
 
 from portal.uploads import UploadProblem, check_upload
-from portal.uploads.documents import pdf_problem
+from portal.uploads.documents import MAX_OBJECTS, pdf_problem
 from tests.factories.files import one_page_pdf, pdf
 
 LIMIT = 10 * 1024 * 1024
@@ -126,3 +126,15 @@ def test_a_document_that_cannot_be_read_is_refused_as_such(data):
 
 def test_a_document_encrypted_without_a_password_is_judged_like_any_other():
     assert pdf_problem(encrypted("")) is None
+
+
+def test_a_document_of_too_many_objects_is_refused_before_they_are_parsed():
+    catalogue = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]
+    listed = pdf(catalogue + [b"<< >>"] * MAX_OBJECTS, packed=range(3, MAX_OBJECTS + 3))
+    assert pdf_problem(listed) is UploadProblem.PDF_TOO_COMPLEX
+    # A stream that declares more objects than the cross-reference lists: pypdf would parse
+    # them all at once.
+    declared = pdf(catalogue + [b"<< >>"] * 3, packed=[3, 4, 5]).replace(
+        b"/N 3 ", b"/N %d " % (MAX_OBJECTS + 1))
+    assert pdf_problem(declared) is UploadProblem.PDF_TOO_COMPLEX
+    assert pdf_problem(pdf(catalogue + [b"<< >>"] * 3, packed=[3, 4, 5])) is None
