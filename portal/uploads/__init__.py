@@ -1,17 +1,16 @@
 """Uploaded files: checked by their content, stored under generated names, served safely.
 
-A file is accepted only when its first bytes say it is a JPEG, PNG or WebP image (which
-Pillow must then open and verify) or a PDF document without JavaScript, and when the
-extension of its name agrees. SVG is refused outright: it is a document that can carry
-scripts. The name the person gave is kept for display only; on disk a file is called by a
-random token and the extension of its real type, under one folder, so no name can reach
-outside it. Files are served with the type we recorded, ``nosniff``, a sandboxing CSP and
-``Content-Disposition`` (inline for images, attachment for documents).
-
-A photo is stored re-encoded, without its metadata: a phone's EXIF names where it was taken
-(often the author's home), with what and when, and none of that may reach the public pages.
-The orientation the camera recorded is applied to the pixels first, so the photo still
-stands the right way up.
+A file is accepted only when its first bytes say it is a JPEG, PNG or WebP image or a PDF
+document, when the extension of its name agrees, and when its content passes the check of
+its kind: ``photos`` (judged from the image's header before a pixel is decoded, then stored
+re-encoded, at most 2048 pixels on a side, upright and without its metadata: a phone's EXIF
+names where it was taken) or ``documents`` (a PDF read as a viewer reads it, refused when it
+carries scripts, automatic actions, attached files or media). SVG is refused outright: it
+is a document that can carry scripts. The name the person gave is kept for display only; on
+disk a file is called by a random token and the extension of its real type, under one
+folder, so no name can reach outside it. Files are served with the type we recorded,
+``nosniff``, a sandboxing CSP and ``Content-Disposition`` (inline for images, attachment
+for documents). Each refusal is an :class:`UploadProblem` (``problems``).
 """
 
 from __future__ import annotations
