@@ -10,14 +10,15 @@ copied).
   up to 50 megapixels (what phones take at full resolution), since libjpeg can decode it at
   1/2, 1/4 or 1/8 of its size (``draft``) while reading it, so no more than
   :data:`DECODED_PIXELS` are ever held; PNG and WebP cannot be decoded smaller, so they may
-  have no more than that.
+  have 6 and 4 megapixels. A progressive JPEG is also bounded by what libjpeg holds for it
+  (:data:`PROGRESSIVE_BYTES`).
 - Animated images (APNG, animated WebP) are refused: a page shows a still photo, and each
   frame would be decoded anew.
 - A photo is stored at most :data:`STORED_LONG_SIDE` pixels on its long side (sharp on any
   screen the pages fill), re-encoded in its own format without its metadata: a phone's EXIF
   names where it was taken (often the author's home), with what and when. The orientation
   the camera recorded is applied to the pixels, so it still stands the right way up. 16-bit
-  grey becomes 8-bit, CMYK becomes RGB (through its colour profile when it has one).
+  grey becomes 8-bit, CMYK becomes RGB.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import io
 import warnings
 from math import ceil
 
-from PIL import Image, ImageCms, ImageFile, PngImagePlugin, UnidentifiedImageError
+from PIL import Image, ImageFile, PngImagePlugin, UnidentifiedImageError
 
 from portal.uploads.problems import UploadProblem
 
@@ -121,14 +122,7 @@ def _eight_bit(image: Image.Image, profile: bytes | None) -> tuple[Image.Image, 
     white), CMYK as RGB; the colour profile that goes with the result."""
     if image.mode.startswith("I"):
         return image.convert("I").point(lambda value: value / 256).convert("L"), profile
-    if image.mode == "CMYK":
-        if profile:
-            try:
-                return ImageCms.profileToProfile(
-                    image, ImageCms.ImageCmsProfile(io.BytesIO(profile)),
-                    ImageCms.createProfile("sRGB"), outputMode="RGB"), None
-            except (ImageCms.PyCMSError, OSError):
-                pass  # a profile we cannot use: the plain conversion below
+    if image.mode == "CMYK":  # its profile describes inks, not the screen's colours
         return image.convert("RGB"), None
     return image, profile
 
@@ -139,7 +133,7 @@ def _pixels(data: bytes, pillow_format: str) -> tuple[Image.Image, dict]:
     original's information the stored photo keeps or applies."""
     with _opened(data, pillow_format) as image:
         decoded = _decoded(image)
-        kept = {"orientation": decoded.getexif().get(_ORIENTATION, 1),
+        kept = {"mode": decoded.mode, "orientation": decoded.getexif().get(_ORIENTATION, 1),
                 "profile": decoded.info.get("icc_profile"),
                 "transparency": decoded.info.get("transparency")}
         picture = _smaller(decoded)
@@ -164,7 +158,7 @@ def stored_photo(data: bytes, pillow_format: str) -> bytes | UploadProblem:
         options = dict(_SAVE_OPTIONS[pillow_format])
         if profile:
             options["icc_profile"] = profile
-        if kept["transparency"] is not None and picture.mode in ("P", "L", "RGB"):
+        if kept["transparency"] is not None and picture.mode == kept["mode"]:
             options["transparency"] = kept["transparency"]  # a PNG's transparent colour
         buffer = io.BytesIO()
         picture.save(buffer, pillow_format, **options)

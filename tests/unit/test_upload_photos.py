@@ -125,3 +125,9 @@ def test_png_text_is_not_unpacked_beyond_a_few_megabytes():
     data = png(40, 30, chunks=[(b"zTXt", text)] * 8)
     assert len(data) < 100_000
     assert check_upload(data, "a.png", max_bytes=LIMIT) is UploadProblem.BROKEN_IMAGE
+
+
+def test_16_bit_grey_with_a_transparent_grey_is_stored():
+    data = png(40, 30, depth=16, colour=0, chunks=[(b"tRNS", (40000).to_bytes(2, "big"))])
+    with stored(data, "знімок.png") as photo:
+        assert photo.mode == "L" and photo.size == (40, 30)
