@@ -218,6 +218,10 @@ class Config:
 
         # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
+            # An unreachable Redis is given up on within a second: limits are then counted
+            # in memory (portal/ratelimit.py), rather than every login waiting.
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
         self.COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME",
                                              "Бахмутська міська територіальна громада")

@@ -32,7 +32,7 @@ from limits import RateLimitItem, parse
 
 from portal.accounts.messages import PROBLEMS
 from portal.accounts.rules import normalize_email
-from portal.ratelimit import limiter
+from portal.ratelimit import counted
 from portal.refusal import Refused
 
 
@@ -59,23 +59,22 @@ class LoginThrottle:
                 (self.per_account, ("login-account", self.account))]
 
     def _pair_has_failed(self) -> bool:
-        stats = limiter.limiter.get_window_stats(
-            self.per_pair, "login-account-address", self.account, self.address)
+        stats = counted(lambda strategy: strategy.get_window_stats(
+            self.per_pair, "login-account-address", self.account, self.address))
         return stats.remaining < self.per_pair.amount
 
     def check(self) -> None:
         """Refuse the attempt, before the password is looked at, when it is held back."""
-        strategy = limiter.limiter
         (address, address_keys), (pair, pair_keys), (account, account_keys) = self._keys()
-        held_back = (
+        held_back = counted(lambda strategy: (
             not strategy.test(address, *address_keys)
             or not strategy.test(pair, *pair_keys)
             or (not strategy.test(account, *account_keys) and self._pair_has_failed())
-        )
+        ))
         if held_back:
             raise Refused(PROBLEMS("too_many_attempts"))
 
     def failed(self) -> None:
         """Count an attempt that did not log in."""
         for item, keys in self._keys():
-            limiter.limiter.hit(item, *keys)
+            counted(lambda strategy, item=item, keys=keys: strategy.hit(item, *keys))
