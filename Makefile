@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations check-translations bench lint e2e-deps clean
+.PHONY: run test install install-dev translations check-translations bench lint e2e-deps oidc-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,22 +36,37 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo load
 	@echo "Serving the portal on http://$(HOST):$(PORT)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make test: install the development dependencies and run the whole suite
-test: install-dev e2e-deps
+test: install-dev e2e-deps oidc-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
 # The protocol's PDF is read back with poppler-utils (pdftotext, pdffonts) and embeds
-# DejaVu Serif from fonts-dejavu-core.
+# DejaVu Serif from fonts-dejavu-core. WeasyPrint subsets fonts with HarfBuzz's subset
+# library (libharfbuzz-subset0) and warns, which the suite treats as an error, without it.
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = "0" ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing: sudo apt-get install -y chromium"; fi; }
-	@{ command -v pdftotext >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ]; } || { \
-	  if [ "$$(id -u)" = "0" ]; then apt-get update -qq && apt-get install -y -qq poppler-utils fonts-dejavu-core >/dev/null; \
-	  else echo "missing: sudo apt-get install -y poppler-utils fonts-dejavu-core"; fi; }
+	@{ command -v pdftotext >/dev/null 2>&1 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] \
+	   && ldconfig -p | grep -q libharfbuzz-subset; } || { \
+	  if [ "$$(id -u)" = "0" ]; then apt-get -o DPkg::Lock::Timeout=600 update -qq && apt-get -o DPkg::Lock::Timeout=600 install -y -qq poppler-utils fonts-dejavu-core libharfbuzz-subset0 >/dev/null; \
+	  else echo "missing: sudo apt-get install -y poppler-utils fonts-dejavu-core libharfbuzz-subset0"; fi; }
+
+# The e-ID tests' second OpenID provider, node-oidc-provider, installed from its lock file
+# into tests/eid/oidc-provider/node_modules (git-ignored). Without Node.js or npm's registry
+# those tests are skipped, saying why.
+OIDC_PROVIDER := tests/eid/oidc-provider
+
+oidc-deps: $(OIDC_PROVIDER)/node_modules/.package-lock.json
+
+$(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+	  || echo "npm ci failed: the e-ID tests against node-oidc-provider will be skipped"; \
+	else echo "npm is missing: apt-get install -y nodejs npm (the e-ID tests against node-oidc-provider are skipped)"; fi
 
 ## make translations: extract messages and update translations/uk and translations/en
 translations: $(VENV)/.installed
@@ -68,4 +83,4 @@ lint: install-dev
 	$(BIN)/ruff check portal tests migrations config.py
 
 clean:
-	rm -rf $(VENV) instance/portal.sqlite3* tests/artifacts
+	rm -rf $(VENV) instance/portal.sqlite3* tests/artifacts $(OIDC_PROVIDER)/node_modules

@@ -4,7 +4,8 @@ The default needs nothing installed: an SQLite file under ``instance/``. Setting
 ``DATABASE_URL`` (``postgresql+psycopg://...``) selects PostgreSQL. Secrets come from the
 environment; in development a random default is generated once and kept in
 ``instance/secrets.json`` so sessions survive restarts. ``PORTAL_ENV=production`` selects
-the production configuration, which refuses to start with development secrets or debug on.
+the production configuration, which refuses to start with development secrets or debug on,
+or without its public address (``PUBLIC_URL``).
 
 Nothing is read from the environment when this module is imported: ``load()`` reads it,
 and ``create_app`` calls ``load()``, so each app sees the environment of its creation.
@@ -18,6 +19,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 
@@ -29,6 +31,9 @@ TESTING_SECRETS = {
     "PERSON_KEY_SECRET": "testing-person-key-secret-not-for-production",
 }
 MIN_SECRET_LENGTH = 32
+#: The Ed25519 key (base64 of its seed) that signs audit checkpoints in the test configuration.
+TESTING_AUDIT_KEY = "9AZoBBDJNbciOrua/o1Ts5EOe99Ly7mJrEnlHWHI+mY="
+AUDIT_KEY_FILE = "audit-signing-key.pem"
 
 
 def instance_folder() -> Path:
@@ -47,6 +52,25 @@ def debug_requested() -> bool:
     return bool(value) and value.lower() not in ("0", "false", "no")
 
 
+def public_url_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as the portal's public address, or None.
+
+    It is a scheme and a host (a port and a path may follow), like
+    ``https://budget.example.ua``: every absolute link is built on it.
+    """
+    try:
+        parts = urlsplit(value)
+        valid = (parts.scheme in ("http", "https") and bool(parts.hostname)
+                 and parts.username is None and not parts.query and not parts.fragment
+                 and parts.port != 0)  # reading the port raises ValueError unless 1-65535
+    except ValueError:
+        valid = False
+    if not valid:
+        return (f"PUBLIC_URL must be the portal's address, like https://budget.example.ua "
+                f"(got {value!r})")
+    return None
+
+
 def _development_secrets(instance: Path) -> dict[str, str]:
     """Random secrets generated on first use and persisted under ``instance/``."""
     path = instance / "secrets.json"
@@ -57,6 +81,19 @@ def _development_secrets(instance: Path) -> dict[str, str]:
     path.write_text(json.dumps(generated), encoding="utf-8")
     path.chmod(0o600)
     return generated
+
+
+def _development_audit_key(instance: Path) -> str:
+    """The development instance's audit signing key, generated into ``instance/`` once."""
+    from portal.audit.signing import new_key_pem
+
+    path = instance / AUDIT_KEY_FILE
+    if path.exists():
+        return path.read_text(encoding="ascii")
+    instance.mkdir(parents=True, exist_ok=True)
+    path.write_text(new_key_pem(), encoding="ascii")
+    path.chmod(0o600)
+    return path.read_text(encoding="ascii")
 
 
 class Config:
@@ -78,6 +115,12 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # Server-side sessions (portal.accounts.sessions) end after SESSION_IDLE_TIMEOUT
+    # without a request (read from the environment) and SESSION_MAX_AGE after logging in.
+    SESSION_MAX_AGE = timedelta(days=14)
+    # Last activity is written at most this often, not on every request.
+    SESSION_TOUCH_EVERY = timedelta(minutes=1)
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     CSRF_TIME_LIMIT = timedelta(hours=8)
 
@@ -89,17 +132,26 @@ class Config:
     PASSWORD_RESET_MAX_AGE = timedelta(hours=2)
 
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
+    # Failed logins (portal.accounts.throttle): one account from one address, any account
+    # from one address, and one account from anywhere, a ceiling past which only addresses
+    # without failures on the account may try (so the owner is never locked out).
+    LOGIN_LIMIT_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
     LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    LOGIN_LIMIT_PER_ACCOUNT = "20 per 15 minutes"
     CENSUS_MAX_FAILURES = 5
     CENSUS_LOCKOUT = timedelta(hours=1)
 
     #: Whether a secret missing from the environment may be generated into ``instance/``.
     GENERATE_SECRETS = True
+    #: The public address when ``PUBLIC_URL`` is not set: ``flask run``'s own.
+    DEFAULT_PUBLIC_URL = "http://127.0.0.1:5000"
+    #: Hosts answered besides the public one: the developer's machine, by either name.
+    LOCAL_HOSTS: tuple[str, ...] = ("localhost", "127.0.0.1")
 
     def __init__(self) -> None:
         self.read_environment()
         self.read_secrets()
+        self.read_audit_key()
 
     def read_secrets(self) -> None:
         """Each secret from the environment, else generated (development), else missing."""
@@ -117,12 +169,28 @@ class Config:
                 self._secret_sources[name] = "missing"
             setattr(self, name, value)
 
+    def read_audit_key(self) -> None:
+        """The key that signs audit checkpoints (``portal/audit/signing.py``): PEM or base64
+        in ``AUDIT_SIGNING_KEY``, or a PEM file named by ``AUDIT_SIGNING_KEY_FILE``; never
+        in the database. Development generates one under ``instance/``."""
+        value = os.environ.get("AUDIT_SIGNING_KEY", "")
+        path = os.environ.get("AUDIT_SIGNING_KEY_FILE", "")
+        if not value and path:
+            value = Path(path).read_text(encoding="ascii") if Path(path).is_file() else ""
+        if not value and self.GENERATE_SECRETS:
+            value = _development_audit_key(Path(self.INSTANCE_PATH))
+        self.AUDIT_SIGNING_KEY = value
+
     def read_environment(self) -> None:
         """The settings a deployment gives through environment variables, with defaults."""
         instance = instance_folder()
         self.INSTANCE_PATH = str(instance)
         self.DATABASE_URL = (os.environ.get("DATABASE_URL")
                              or f"sqlite:///{instance / 'portal.sqlite3'}")
+
+        # The one source of every absolute link (mail, receipts, exports, the API's servers),
+        # never the request's Host header; a request for any other host is refused with 400.
+        self.PUBLIC_URL = os.environ.get("PUBLIC_URL", "").strip() or self.DEFAULT_PUBLIC_URL
 
         # Mail: "outbox" writes .eml files under instance/outbox and logs them; "smtp" sends.
         self.MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
@@ -136,12 +204,24 @@ class Config:
 
         # How many reverse proxies (nginx, a load balancer) stand in front of the portal.
         # Their X-Forwarded-For/-Proto/-Host headers are believed only for that many hops,
-        # so the login limits count real client addresses and links in mail use https.
+        # so the login limits count real client addresses; a forwarded host is checked like
+        # the Host header (links never follow either: they come from PUBLIC_URL).
         # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
+        # Two idle hours by default: at a shared computer (ЦНАП, a library) a session left
+        # open dies within the hour or two of the next visitors, while a resident writing a
+        # long project description between two requests is not thrown out. "Keep me logged
+        # in" sessions skip the idle time, never SESSION_MAX_AGE.
+        self.SESSION_IDLE_TIMEOUT = timedelta(
+            minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
+
         # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+        if self.RATELIMIT_STORAGE_URI.startswith(("redis://", "rediss://")):
+            # An unreachable Redis is given up on within a second: limits are then counted
+            # in memory (portal/ratelimit.py), rather than every login waiting.
+            self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
         self.COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME",
                                              "Бахмутська міська територіальна громада")
@@ -154,7 +234,14 @@ class Config:
         self.OIDC_ISSUER = os.environ.get("OIDC_ISSUER", "")
         self.OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID", "")
         self.OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET", "")
-        self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid profile")
+        # OIDC Core 5.4: the provider releases the address (residence) only for "address".
+        self.OIDC_SCOPE = os.environ.get("OIDC_SCOPE", "openid profile address")
+        # The token endpoint's client authentication: client_secret_basic, client_secret_post,
+        # client_secret_jwt, or private_key_jwt with a PEM key (a file, or the PEM itself).
+        self.OIDC_CLIENT_AUTH_METHOD = os.environ.get("OIDC_CLIENT_AUTH_METHOD",
+                                                      "client_secret_basic")
+        self.OIDC_CLIENT_PRIVATE_KEY_FILE = os.environ.get("OIDC_CLIENT_PRIVATE_KEY_FILE", "")
+        self.OIDC_CLIENT_PRIVATE_KEY = os.environ.get("OIDC_CLIENT_PRIVATE_KEY", "")
         self.OIDC_CLAIM_TAX_NUMBER = os.environ.get("OIDC_CLAIM_TAX_NUMBER", "drfo_code")
         self.OIDC_CLAIM_BIRTH_DATE = os.environ.get("OIDC_CLAIM_BIRTH_DATE", "birthdate")
         self.OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")
@@ -169,7 +256,10 @@ class Config:
         self.MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
 
     def check(self) -> None:
-        """Refuse settings that are unsafe for this environment; nothing by default."""
+        """Refuse settings that are unsafe for this environment: a malformed public address."""
+        problem = public_url_problem(self.PUBLIC_URL)
+        if problem:
+            raise RuntimeError(f"Refusing to start: {problem}")
 
 
 class DevelopmentConfig(Config):
@@ -183,6 +273,8 @@ class TestingConfig(Config):
     TESTING = True
     # Cheap argon2 parameters: the password rules are tested on their own.
     FAST_PASSWORD_HASHES = True
+    # The tests' name for the portal (their SERVER_NAME): a reserved .test name.
+    DEFAULT_PUBLIC_URL = "http://portal.test"
 
     def read_environment(self) -> None:
         super().read_environment()
@@ -198,6 +290,9 @@ class TestingConfig(Config):
         for name, value in TESTING_SECRETS.items():
             setattr(self, name, value)
 
+    def read_audit_key(self) -> None:
+        self.AUDIT_SIGNING_KEY = TESTING_AUDIT_KEY
+
 
 class ProductionConfig(Config):
     ENV_NAME = "production"
@@ -206,6 +301,9 @@ class ProductionConfig(Config):
     PREFERRED_URL_SCHEME = "https"
     # Production never invents secrets: a missing one stops the start instead.
     GENERATE_SECRETS = False
+    # Nor its address: it answers its public host only.
+    DEFAULT_PUBLIC_URL = ""
+    LOCAL_HOSTS = ()
 
     def read_environment(self) -> None:
         super().read_environment()
@@ -221,14 +319,40 @@ class ProductionConfig(Config):
                 problems.append(f"{name} is a development or testing secret; generate a new one")
             elif len(value) < MIN_SECRET_LENGTH:
                 problems.append(f"{name} must be at least {MIN_SECRET_LENGTH} characters")
+        hint = (" Generate a secret with: python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'") if problems else ""
+        problems += _audit_key_problems(self)
         if self.DEBUG or debug_requested():
             problems.append("debug must be off (unset FLASK_DEBUG)")
+        if not self.PUBLIC_URL:
+            problems.append("PUBLIC_URL must be set to the portal's public address, like "
+                            "https://budget.example.ua (every link in mail is built on it)")
+        elif problem := public_url_problem(self.PUBLIC_URL):
+            problems.append(problem)
+        elif not self.PUBLIC_URL.startswith("https://"):
+            problems.append("PUBLIC_URL must start with https:// (the session cookie is sent "
+                            "over HTTPS only)")
         if problems:
-            raise RuntimeError(
-                "Refusing to start in production: " + "; ".join(problems)
-                + ". Generate a secret with: python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))'"
-            )
+            raise RuntimeError("Refusing to start in production: " + "; ".join(problems)
+                               + "." + hint)
+
+
+def _audit_key_problems(config: Config) -> list[str]:
+    """Why the audit signing key cannot sign production's checkpoints, if it cannot."""
+    from portal.audit.signing import private_key, public_key_text
+
+    if not config.AUDIT_SIGNING_KEY:
+        return ["AUDIT_SIGNING_KEY (or AUDIT_SIGNING_KEY_FILE) must be set; generate a key "
+                "with: openssl genpkey -algorithm ed25519"]
+    try:
+        public = public_key_text(private_key(config.AUDIT_SIGNING_KEY))
+    except ValueError as error:
+        return [f"AUDIT_SIGNING_KEY is not an Ed25519 private key ({error})"]
+    stored = Path(config.INSTANCE_PATH) / AUDIT_KEY_FILE
+    known = [TESTING_AUDIT_KEY] + ([stored.read_text(encoding="ascii")] if stored.is_file() else [])
+    if public in {public_key_text(private_key(text)) for text in known}:
+        return ["AUDIT_SIGNING_KEY is a development or testing key; generate a new one"]
+    return []
 
 
 def _stored_secret(config: Config, name: str) -> str | None:

@@ -29,7 +29,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import db, errors, i18n, parsing, ratelimit, security, templating
+    from portal import db, errors, i18n, links, parsing, ratelimit, security, templating
     from portal.accounts import login
     from portal.identity import eid
 
@@ -40,6 +40,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     ratelimit.init_app(app)
     eid.init_app(app)
     security.init_app(app)
+    links.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
@@ -53,8 +54,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.api import views as api
     from portal.audit import cli as audit_cli
+    from portal.audit import views as audit
     from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
+    from portal.identity import cli as identity_cli
     from portal.identity import desk as identity_desk
     from portal.identity import staff as identity_staff
     from portal.identity import views as identity
@@ -84,6 +87,6 @@ def _register_blueprints(app: Flask) -> None:
         reports.bp, programs_staff.bp, reports_cli.cli,
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
-        api.bp, pabulib_cli.cli, moved.bp,
+        api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
     ):
         app.register_blueprint(blueprint)

@@ -9,6 +9,8 @@ Services receive the session explicitly and only flush; the request commits
 from __future__ import annotations
 
 import importlib
+import logging
+import select
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -16,11 +18,12 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, g
 from flask import session as flask_session
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 T = TypeVar("T")
+log = logging.getLogger("portal.db")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -92,10 +95,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, **options)
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10)
+    # A connect_timeout in the URL wins over the default.
+    connect_args = ({} if "connect_timeout" in make_url(url).query
+                    else {"connect_timeout": CONNECT_TIMEOUT_SECONDS})
+    engine = create_engine(url, echo=echo, pool_size=10, max_overflow=10,
+                           connect_args=connect_args)
     _ping_idle_connections(engine)
     return engine
 
+
+#: How long connecting to PostgreSQL may take before the request is answered "unavailable":
+#: without a limit, a server that does not answer at all (a host down, a firewall dropping
+#: packets) holds every worker for minutes, until the operating system gives up.
+CONNECT_TIMEOUT_SECONDS = 5
 
 #: A pooled connection unused for longer than this is pinged before it is handed out.
 PING_AFTER_IDLE_SECONDS = 2.0
@@ -107,8 +119,12 @@ def _ping_idle_connections(engine: Engine) -> None:
 
     A connection the server dropped (a restart, an idle timeout on a proxy) sits idle in
     the pool; the ping finds it and the pool replaces it, so no request fails on it. A
-    connection that was returned moments ago (under load, every one) was working then, and
-    if the server goes away after all, the error invalidates the whole pool at once.
+    connection that was returned moments ago (under load, every one) was working then; it
+    is pinged only when the server has written to it since, which between transactions it
+    does when it hangs up (a restart ends each connection with "terminating connection due
+    to administrator command"), so the first request after a quick restart does not fail
+    on a connection the old server closed. Looking costs a system call, not a round trip.
+    One ended too recently to show is caught by ``_retry_a_first_statement_once``.
     """
 
     @event.listens_for(engine, "checkin")
@@ -118,13 +134,92 @@ def _ping_idle_connections(engine: Engine) -> None:
     @event.listens_for(engine, "checkout")
     def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
         returned_at = record.info.get("returned_at")
-        if returned_at is None or time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS:
-            return  # new (just connected) or in constant use
+        if returned_at is None:
+            return  # new: just connected
+        if (time.monotonic() - returned_at < PING_AFTER_IDLE_SECONDS
+                and not _server_has_written(dbapi_connection)):
+            return  # in constant use, and the server has said nothing since
         try:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             # The pool closes this connection and hands out a fresh one.
             raise exc.DisconnectionError(str(error)) from error
+
+
+def _server_has_written(dbapi_connection: Any) -> bool:
+    """Whether the server sent something on an idle connection (or closed it), without
+    reading it: a readable socket, checked with a zero timeout."""
+    try:
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+    except (OSError, ValueError, AttributeError):
+        return True  # closed already, or not a socket: let the ping decide
+    return bool(poller.poll(0))
+
+
+def is_outage(error: BaseException) -> bool:
+    """Whether ``error`` says the database cannot serve just now, rather than that it
+    refused a statement: no connection could be made (a server down, an SQLite file that
+    cannot be opened), the connection was lost, no pooled connection came free in time,
+    or the server said it is shutting down, starting, short of resources or too busy
+    (a deadlock, a lock or statement timeout). Trying again later is the answer to all.
+    """
+    if isinstance(error, exc.TimeoutError | exc.DisconnectionError):
+        return True
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    if error.connection_invalidated:
+        return True
+    if isinstance(error, exc.OperationalError | exc.InterfaceError) and error.statement is None:
+        return True  # connecting, committing or rolling back failed
+    sqlstate = getattr(error.orig, "sqlstate", None) or ""
+    if sqlstate[:2] in _OUTAGE_SQLSTATE_CLASSES or sqlstate == "55P03":
+        return True
+    return getattr(error.orig, "sqlite_errorname", "").startswith(_OUTAGE_SQLITE_ERRORS)
+
+
+#: PostgreSQL's error classes that mean "not now": connection exception, transaction
+#: rollback (serialization failure, deadlock), insufficient resources, operator intervention
+#: (shutting down, starting up, statement cancelled); and 55P03 is a lock not obtained in time.
+_OUTAGE_SQLSTATE_CLASSES = ("08", "40", "53", "57")
+#: SQLite's: the file cannot be opened or read or written, or another writer kept the lock.
+_OUTAGE_SQLITE_ERRORS = ("SQLITE_CANTOPEN", "SQLITE_IOERR", "SQLITE_FULL", "SQLITE_BUSY",
+                         "SQLITE_LOCKED")
+
+
+def _retry_a_first_statement_once(sessions: sessionmaker) -> None:
+    """Run a transaction's first statement again, once, when it found its connection dead.
+
+    The pool may hand out a connection the server ended a moment ago, too recently to show
+    on the socket (see ``_ping_idle_connections``). The first statement fails on it; as the
+    transaction has done nothing yet (no connection, nothing waiting to be flushed), rolling
+    back and running it on a new connection changes nothing else, and the request goes on.
+    A later statement's failure is the request's: its earlier work is lost with the server.
+    """
+
+    @event.listens_for(sessions, "after_begin")
+    def connected(session: Session, _transaction: Any, _connection: Any) -> None:
+        session.info["connected"] = True
+
+    @event.listens_for(sessions, "after_transaction_end")
+    def ended(session: Session, transaction: Any) -> None:
+        if transaction.parent is None:
+            session.info.pop("connected", None)
+
+    @event.listens_for(sessions, "do_orm_execute")
+    def retry_once(state: Any) -> Any:
+        session = state.session
+        if session.info.get("connected") or session.new or session.deleted or session.dirty:
+            return None  # executed as usual
+        try:
+            return state.invoke_statement()
+        except exc.DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+            log.info("A pooled connection was found closed; running the statement again: %s",
+                     type(error.orig).__name__)
+        session.rollback()
+        return state.invoke_statement()
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -154,6 +249,8 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.sessionmaker = sessionmaker(bind=self.engine, expire_on_commit=False)
+        if not self.is_sqlite:  # a file has no server to restart
+            _retry_a_first_statement_once(self.sessionmaker)
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,15 +1,27 @@
-"""Error pages in the user's language; no stack trace ever reaches a browser."""
+"""Error pages in the user's language; no stack trace ever reaches a browser.
+
+While the database cannot be reached, every page answers 503 with ``Retry-After``: a page
+rendered without the database (no signed-in user is loaded, so no account menu) in the
+language of the browser session, or JSON under ``/api/``. A form that was sent comes back
+as a form to send again, holding what the person entered (but passwords and files).
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask import Flask, current_app, jsonify, make_response, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
+from portal.db import is_outage
+from portal.forms import ActionForm
 from portal.i18n import _
+from portal.links import public_url
 
 log = logging.getLogger("portal.errors")
+
+#: Seconds a person or a program is asked to wait before trying again during an outage.
+RETRY_AFTER_SECONDS = 30
 
 
 def _titles() -> dict[int, tuple[str, str]]:
@@ -31,17 +43,121 @@ def _titles() -> dict[int, tuple[str, str]]:
 
 
 def render_error(error: HTTPException):
+    original = getattr(error, "original_exception", None)
+    if original is not None and is_outage(original):  # the commit found the database gone
+        return render_outage(original)
+    try:
+        return _error_page(error)
+    except Exception as failure:
+        # The page's language or account menu needed the signed-in user: the database is gone.
+        if not is_outage(failure):
+            raise
+        _log_outage(failure)
+        _forget_user()
+        return _error_page(error, database_down=True)
+
+
+def _error_page(error: HTTPException, *, database_down: bool = False):
     code = error.code or 500
     title, message = _titles().get(code, (error.name, error.description or ""))
     if request.path.startswith("/api/"):
-        return {"error": {"code": code, "title": title, "message": message}}, code
-    return render_template("errors/error.html", code=code, title=title, message=message), code
+        body = {"error": {"code": code, "title": title, "message": message}}
+        return body, code, _own_headers(error)
+    page = render_template("errors/error.html", code=code, title=title, message=message,
+                           database_down=database_down)
+    return page, code, _own_headers(error)
+
+
+def render_outage(error: Exception):
+    """The answer to any request while the database is unavailable: 503, Retry-After."""
+    _log_outage(error)
+    _forget_user()
+    sent = request.method == "POST"
+    title = _("Not saved") if sent else _("The portal is temporarily unavailable")
+    if request.path.startswith("/api/"):
+        response = jsonify({"error": {"code": 503, "title": title, "message": _(
+            "The portal cannot reach its database just now. Try again in a minute.")}})
+    else:
+        response = make_response(render_template(
+            "errors/unavailable.html", title=title, sent=sent, database_down=True,
+            again=request.full_path.rstrip("?"), **(_to_send_again() if sent else {}),
+        ))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _to_send_again() -> dict[str, object]:
+    """What the outage page offers to send again: the fields of the form that was sent,
+    under a new CSRF token. Passwords are not written into the page, files cannot be; a
+    form whose own token was not valid (sent from another site), or that could not be read
+    (larger than the portal accepts), is not offered at all."""
+    try:
+        form = ActionForm(request.form)
+    except HTTPException:
+        return {"fields": None, "dropped": False}
+    if not form.validate():
+        return {"fields": None, "dropped": False}
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if name != "csrf_token" and "password" not in name]
+    dropped = bool(request.files) or any("password" in name for name in request.form)
+    return {"fields": fields, "dropped": dropped, "form": ActionForm()}
+
+
+def _log_outage(error: Exception) -> None:
+    """One line, not a traceback: every request fails the same way while it lasts."""
+    cause = getattr(error, "orig", None) or error
+    detail = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+    log.error("Database unavailable on %s %s: %s: %s", request.method, request.path,
+              type(cause).__name__, detail)
+
+
+def _forget_user() -> None:
+    """From here on the request is anonymous: nothing asks the database who is signed in
+    (the user's language comes from the browser session, see ``portal.i18n``)."""
+    current_app.login_manager._update_request_context_with_user()
+
+
+class _OutageTracebacks(logging.Filter):
+    """Flask logs a traceback for an error it meets after the view (a commit that failed);
+    during an outage the error page has logged its one line, and that is enough."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and record.exc_info[1] is not None
+                    and is_outage(record.exc_info[1]))
+
+
+def _own_headers(error: HTTPException) -> list[tuple[str, str]]:
+    """What the error says of itself besides its body: ``Allow`` on a 405 (RFC 9110 15.5.6),
+    ``WWW-Authenticate``, ``Retry-After``; the page sets its own Content-Type."""
+    return [(name, value) for name, value in error.get_headers()
+            if name.lower() != "content-type"]
+
+
+def wrong_host(error: SecurityError):
+    """A request for a host that is not the portal's (``links.trusted_hosts``).
+
+    No view ran, so nothing was changed or mailed. The page stands alone (Flask made no
+    URL adapter for a refused host, so ``url_for`` cannot run) and points to the public
+    address.
+    """
+    title = _("Wrong address")
+    message = _("The portal does not answer at this address. Open it at its own address:")
+    if request.path.startswith("/api/"):
+        return {"error": {"code": 400, "title": title, "message": message,
+                          "public_url": public_url()}}, 400
+    return render_template("errors/wrong_host.html", title=title, message=message,
+                           public_url=public_url()), 400
 
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
+    app.register_error_handler(SecurityError, wrong_host)
+    app.logger.addFilter(_OutageTracebacks())
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if is_outage(error):
+            return render_outage(error)
         log.exception("Unhandled error on %s %s", request.method, request.path)
         return render_error(InternalServerError())

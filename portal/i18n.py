@@ -2,7 +2,8 @@
 
 ``_`` translates at request time, ``_l`` lazily for strings defined at import time
 (form labels, enum labels). The locale is the user's choice, then the language chosen in
-this browser session, then the browser's Accept-Language, then Ukrainian.
+this browser session, then the browser's Accept-Language, then Ukrainian. The user's
+choice is copied into the session, so that it holds on pages made without the database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,9 @@ def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     user_choice = getattr(current_user, "locale", None) if current_user else None
     if user_choice in languages:
+        if session.get("locale") != user_choice:
+            # Kept in the session too: the error page of a database outage knows no user.
+            session["locale"] = user_choice
         return user_choice
     if session.get("locale") in languages:
         return session["locale"]

@@ -111,13 +111,14 @@ def int_arg(name: str, values=None) -> int | None:
 
 
 def page_arg(name: str = "page") -> int:
-    """The page number of a list: 1 when absent or empty; 400 when malformed or below 1.
+    """The page number of a list: 1 when absent; 400 when malformed, empty or below 1 (no
+    link of the portal sends those, and the API's document forbids them).
 
     A number past the database's range is read as the largest one; like any page past the
     end, the list shows its last page.
     """
-    raw = request.args.get(name, "")
-    if raw == "":
+    raw = request.args.get(name)
+    if raw is None:
         return 1
     try:
         return whole_number(raw, minimum=1)

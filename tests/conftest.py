@@ -228,11 +228,21 @@ def database_dump(session: Session) -> str:
     )
 
 
-def sign_in(client, user) -> None:
-    """Put ``user`` in the client's session without the login form (fast, for access tests)."""
+def sign_in(client, user) -> str:
+    """Put ``user`` in the client's session without the login form (fast, for access tests):
+    a server-side session started in the user's database session, its token in the cookie.
+    Returns the token."""
+    from sqlalchemy.orm import object_session
+
+    from portal.accounts.sessions import start_session
+    from portal.clock import utcnow
+
+    started = start_session(object_session(user), user=user, now=utcnow(),
+                            address="127.0.0.1", user_agent="")
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = started.token
         session["_fresh"] = True
+    return started.token
 
 
 def login(client, user, password: str = PASSWORD):

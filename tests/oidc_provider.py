@@ -4,7 +4,12 @@ It speaks the authorization code flow the way BankID NBU or Diia would to the po
 a discovery document, an authorize endpoint, a token endpoint that authenticates the
 client and checks the PKCE ``code_verifier`` (S256 is required), RS256-signed ID tokens
 carrying the login's nonce, a JWKS with the public half of a key generated per run, and a
-userinfo endpoint behind a bearer token. Clients, codes and tokens live in memory.
+userinfo endpoint behind a bearer token (a JWT signed with that key for a client registered
+with ``userinfo_signed_response_alg``; the address only for the scope ``address``, as OIDC
+Core 5.4 says). A client authenticates by ``client_secret_basic`` or ``client_secret_post``,
+as it was registered. ``OidcProvider(iss_parameter=True)`` adds RFC 9207's ``iss`` to every
+authorization response and says so in its discovery document; ``start(issuer_suffix="/")``
+makes the issuer end with a slash. Clients, codes and tokens live in memory.
 
 Nobody types a password here: the authorize endpoint logs in ``provider.person``, the test
 person, at once. Tests may make the provider misbehave (``forced_nonce``) to check that the
@@ -28,8 +33,10 @@ from authlib.oauth2.rfc6749 import ClientMixin, TokenMixin, grants
 from authlib.oauth2.rfc6749.errors import InvalidRequestError
 from authlib.oauth2.rfc6750 import BearerTokenValidator
 from authlib.oauth2.rfc7636 import CodeChallenge
+from authlib.oauth2.rfc9207 import IssuerParameter
 from authlib.oidc.core import AuthorizationCodeMixin, OpenIDCode, UserInfo, UserInfoEndpoint
 from flask import Flask, jsonify
+from joserfc import jwt
 from joserfc.jwk import RSAKey
 from werkzeug.serving import make_server
 
@@ -47,8 +54,9 @@ class Client(ClientMixin):
     client_id: str
     client_secret: str
     redirect_uris: list[str]
-    scope: str = "openid profile"
+    scope: str = "openid profile address"
     client_metadata: dict[str, Any] = field(default_factory=dict)
+    token_endpoint_auth_method: str = "client_secret_basic"
     id_token_signed_response_alg: str = "RS256"
 
     def get_client_id(self) -> str:
@@ -68,7 +76,7 @@ class Client(ClientMixin):
         return secrets.compare_digest(client_secret, self.client_secret)
 
     def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
-        return method == "client_secret_basic"
+        return method == self.token_endpoint_auth_method
 
     def check_response_type(self, response_type: str) -> bool:
         return response_type == "code"
@@ -148,7 +156,7 @@ class S256Required(CodeChallenge):
 class OidcProvider:
     """The provider's state and its Flask app."""
 
-    def __init__(self, person: Person | None = None) -> None:
+    def __init__(self, person: Person | None = None, *, iss_parameter: bool = False) -> None:
         self.key = RSAKey.generate_key(2048, parameters={"kid": secrets.token_hex(8),
                                                          "use": "sig", "alg": "RS256"})
         self.clients: dict[str, Client] = {}
@@ -158,6 +166,9 @@ class OidcProvider:
         self.person = person or Person(sub="person-1")
         self.forced_nonce: str | None = None  # sign ID tokens with this nonce (a replay)
         self.refusals: list[str] = []  # what the token endpoint refused, for the tests
+        self.iss_parameter = iss_parameter
+        self.userinfo_key = self.key  # signs userinfo; a test may swap in a stranger's key
+        self.userinfo_claims: dict[str, Any] = {}  # added to signed userinfo (a wrong iss)
         self.issuer = ""
         self._server = None
         self._thread: threading.Thread | None = None
@@ -165,9 +176,9 @@ class OidcProvider:
 
     # Serving ------------------------------------------------------------------------------
 
-    def start(self) -> OidcProvider:
+    def start(self, issuer_suffix: str = "") -> OidcProvider:
         self._server = make_server("127.0.0.1", 0, self.app, threaded=True)
-        self.issuer = f"http://127.0.0.1:{self._server.server_port}"
+        self.issuer = f"http://127.0.0.1:{self._server.server_port}{issuer_suffix}"
         # A short poll: stop() waits for the loop to notice, half a second by default.
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
                                         kwargs={"poll_interval": 0.05}, name="oidc-provider")
@@ -181,8 +192,9 @@ class OidcProvider:
         if self._thread is not None:
             self._thread.join(timeout=5)
 
-    def add_client(self, client_id: str, client_secret: str, redirect_uri: str) -> Client:
-        client = Client(client_id, client_secret, [redirect_uri])
+    def add_client(self, client_id: str, client_secret: str, redirect_uri: str,
+                   **options: Any) -> Client:
+        client = Client(client_id, client_secret, [redirect_uri], **options)
         self.clients[client_id] = client
         return client
 
@@ -203,7 +215,7 @@ class OidcProvider:
         server = AuthorizationServer(app, query_client=self.clients.get, save_token=save_token)
 
         class CodeGrant(grants.AuthorizationCodeGrant):
-            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic"]
+            TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
             def save_authorization_code(self, code: str, request) -> None:
                 data = request.payload.data
@@ -262,30 +274,56 @@ class OidcProvider:
             def get_issuer(self) -> str:
                 return provider.issuer
 
+            def get_supported_algorithms(self) -> list[str]:
+                return ["RS256"]
+
+            def resolve_private_key(self) -> RSAKey:
+                return provider.userinfo_key
+
             def generate_user_info(self, user: Person, scope: str) -> UserInfo:
-                return UserInfo(sub=user.sub, **user.claims)
+                claims = dict(user.claims)
+                if "address" not in scope.split():
+                    claims.pop("address", None)
+                return UserInfo(sub=user.sub, **claims)
+
+            def __call__(self, request):
+                status, body, headers = super().__call__(request)
+                if provider.userinfo_claims and isinstance(body, str):  # signed: re-sign
+                    claims = {**jwt.decode(body, provider.userinfo_key).claims,
+                              **provider.userinfo_claims}
+                    body = jwt.encode({"alg": "RS256"}, claims, provider.userinfo_key)
+                return status, body, headers
+
+        class ResponseIssuer(IssuerParameter):
+            def get_issuer(self) -> str | None:
+                return provider.issuer if provider.iss_parameter else None
 
         protector = ResourceProtector()
         protector.register_token_validator(PersonValidator())
         server.register_grant(CodeGrant, [S256Required(required=True),
                                           OpenIDCodeExtension(require_nonce=True)])
         server.register_endpoint(PersonInfo(resource_protector=protector))
+        server.register_extension(ResponseIssuer())
 
         @app.get("/.well-known/openid-configuration")
         def discovery():
+            base = provider.issuer.rstrip("/")
             return jsonify({
                 "issuer": provider.issuer,
-                "authorization_endpoint": provider.issuer + "/authorize",
-                "token_endpoint": provider.issuer + "/token",
-                "userinfo_endpoint": provider.issuer + "/userinfo",
-                "jwks_uri": provider.issuer + "/jwks",
+                "authorization_endpoint": base + "/authorize",
+                "token_endpoint": base + "/token",
+                "userinfo_endpoint": base + "/userinfo",
+                "jwks_uri": base + "/jwks",
                 "response_types_supported": ["code"],
                 "grant_types_supported": ["authorization_code"],
                 "subject_types_supported": ["public"],
                 "id_token_signing_alg_values_supported": ["RS256"],
                 "code_challenge_methods_supported": ["S256"],
-                "token_endpoint_auth_methods_supported": ["client_secret_basic"],
-                "scopes_supported": ["openid", "profile"],
+                "token_endpoint_auth_methods_supported": ["client_secret_basic",
+                                                          "client_secret_post"],
+                "scopes_supported": ["openid", "profile", "address"],
+                **({"authorization_response_iss_parameter_supported": True}
+                   if provider.iss_parameter else {}),
             })
 
         @app.get("/jwks")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -63,13 +64,13 @@ class Election:
     cycle_id: int
     category_id: int
     project_ids: list[int]
-    voters: list[tuple[int, str, str]]  # (user id, security stamp, tax number)
+    voters: list[tuple[int, str, str]]  # (user id, session token, tax number)
     verifier: tuple[int, str]
 
 
 def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int = 3) -> Election:
     """An open vote with ``voters`` verified residents, inserted in bulk."""
-    from portal.accounts.models import Role, User, UserRole
+    from portal.accounts.models import AccountSession, Role, User, UserRole
     from portal.audit.models import GENESIS_HASH, AuditHead
     from portal.cycles.models import Category, Cycle
     from portal.cycles.rules import CategoryKind
@@ -107,6 +108,13 @@ def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int =
         db.execute(insert(UserRole), [
             {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": now} for uid in user_ids]
             + [{"user_id": user_ids[-1], "role": Role.VERIFIER.value, "granted_at": now}])
+        # Each one signed in already: a server-side session whose token the cookie carries.
+        tokens = [secrets.token_urlsafe(32) for _ in user_ids]
+        db.execute(insert(AccountSession), [
+            {"user_id": uid, "token_hash": hashlib.sha256(token.encode()).hexdigest(),
+             "created_at": now, "last_seen_at": now, "remembered": False, "address": "",
+             "device": ""}
+            for uid, token in zip(user_ids, tokens, strict=True)])
         numbers = [make_rnokpp(f"{500000000 + cycle_id * 100000 + n:09d}")
                    for n in range(voters)]
         db.execute(insert(Verification), [
@@ -127,16 +135,17 @@ def populate(url: str, *, voters: int, projects: int = 5, votes_per_voter: int =
             for n in range(projects)]).scalars().all()
     engine.dispose()
     return Election(cycle_id, category_id, list(project_ids),
-                    [(uid, stamp, number) for uid, number in zip(user_ids, numbers,
-                                                                  strict=False)],
-                    (user_ids[-1], stamp))
+                    [(uid, token, number) for uid, token, number in zip(user_ids, tokens, numbers,
+                                                                         strict=False)],
+                    (user_ids[-1], tokens[-1]))
 
 
 _serializer = None
 
 
-def session_cookie(user_id: int, stamp: str) -> str:
-    """The signed Flask session cookie of a signed-in user (what logging in would set)."""
+def session_cookie(token: str, **more: object) -> str:
+    """The signed Flask session cookie of the server-side session ``token`` (what logging in
+    would set), holding ``more`` too (``locale="en"``)."""
     global _serializer
     if _serializer is None:
         from flask import Flask
@@ -144,7 +153,7 @@ def session_cookie(user_id: int, stamp: str) -> str:
         signer = Flask("cookies")
         signer.secret_key = SECRET_KEY
         _serializer = signer.session_interface.get_signing_serializer(signer)
-    return _serializer.dumps({"_user_id": f"{user_id}:{stamp}", "_fresh": True})
+    return _serializer.dumps({"_user_id": token, "_fresh": True, **more})
 
 
 def free_port() -> int:
@@ -227,10 +236,11 @@ def served(database_url: str, **options):
 class Voter:
     """One resident's browser: a session cookie and keep-alive connection."""
 
-    def __init__(self, base: str, user_id: int, stamp: str) -> None:
+    def __init__(self, base: str, user_id: int, token: str) -> None:
         self.base = base
+        self.user_id = user_id
         self.http = requests.Session()
-        self.http.cookies.set("session", session_cookie(user_id, stamp), domain="127.0.0.1")
+        self.http.cookies.set("session", session_cookie(token), domain="127.0.0.1")
 
     def cast(self, cycle_id: int, choices: list[str]) -> requests.Response:
         url = f"{self.base}/voting/{cycle_id}/ballot"

@@ -12,6 +12,10 @@ PROBLEMS = Catalogue({
     "contains_email": _l("The password must not contain your e-mail address."),
     "email_taken": _l("An account with this e-mail already exists. Log in or reset the password."),
     "bad_credentials": _l("Wrong e-mail or password."),
+    "too_many_attempts": _l(
+        "Too many failed attempts to log in from your address. Wait a quarter of an hour and "
+        "try again, or set a new password through “Forgot your password?”."
+    ),
     "inactive": _l("This account is blocked. Contact the portal administrator."),
     "confirm_expired": _l("The confirmation link has expired. Ask for a new one below."),
     "confirm_invalid": _l("The confirmation link is not valid."),

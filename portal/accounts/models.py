@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -51,7 +51,8 @@ class User(Base):
     email_confirmed_at: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(default=True)
-    # Changes with the password: signs sessions and reset links, so both die with it.
+    # Changes with the password: signs reset links, so they die with it (the account's
+    # other sessions are ended on the server, ``AccountSession``).
     security_stamp: Mapped[str] = mapped_column(String(32), default=new_security_stamp)
 
     # Loaded on first use, not with every signed-in request: casting a ballot, the busiest
@@ -104,3 +105,29 @@ class UserRole(Base):
     user: Mapped[User] = relationship(back_populates="role_grants", foreign_keys=[user_id])
 
     __table_args__ = (UniqueConstraint("user_id", "role"),)
+
+
+class AccountSession(Base):
+    """One signed-in browser: what the session cookie names, checked on every request.
+
+    The cookie carries a random token; only its SHA-256 is stored, so a copy of the
+    database opens no session. Logging out, a password change or "end the other sessions"
+    sets ``ended_at``; an idle or too old session is dead without being written
+    (``portal.accounts.rules.session_is_live``).
+    """
+
+    __tablename__ = "account_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    last_seen_at: Mapped[datetime]
+    ended_at: Mapped[datetime | None]
+    # "Keep me logged in": the remember cookie carries the same token; such a session
+    # outlives its idle time, never its lifetime.
+    remembered: Mapped[bool] = mapped_column(default=False)
+    address: Mapped[str] = mapped_column(String(45), default="")
+    device: Mapped[str] = mapped_column(String(80), default="")
+
+    __table_args__ = (Index("ix_account_sessions_user_id_ended_at", "user_id", "ended_at"),)

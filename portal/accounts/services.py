@@ -12,9 +12,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.accounts import passwords, tokens
+from portal.accounts import passwords, sessions, tokens
 from portal.accounts.messages import PROBLEMS
-from portal.accounts.models import Role, User, UserRole, new_security_stamp
+from portal.accounts.models import AccountSession, Role, User, UserRole, new_security_stamp
 from portal.accounts.rules import PasswordProblem, normalize_email, password_problems
 from portal.refusal import Refused
 
@@ -117,11 +117,14 @@ def user_for_reset_token(session: Session, *, token: str, secrets: Secrets) -> U
 
 
 def set_password(session: Session, *, user: User, password: str, actor: User | None,
-                 now: datetime, reason: str) -> None:
-    """Set a new password; every other session and reset link of the account dies with it."""
+                 now: datetime, reason: str, keep: AccountSession | None = None) -> None:
+    """Set a new password; every session of the account but ``keep`` (the one changing it)
+    ends, and every reset link dies with the old stamp: whoever knew the old password, or
+    held a copy of a cookie, is out."""
     _check_password(password, user.email)
     user.password_hash = passwords.hash_password(password)
     user.security_stamp = new_security_stamp()
+    sessions.end_sessions(session, user=user, now=now, keep=keep)
     if user.email_confirmed_at is None and reason == "reset":
         # Following a link sent to the address proves the address as well.
         user.email_confirmed_at = now
@@ -130,10 +133,11 @@ def set_password(session: Session, *, user: User, password: str, actor: User | N
 
 
 def change_password(session: Session, *, user: User, current: str, new: str,
-                    now: datetime) -> None:
+                    now: datetime, keep: AccountSession | None = None) -> None:
     if not passwords.check_password(user.password_hash, current):
         raise Refused(PROBLEMS("wrong_current_password", "current_password"))
-    set_password(session, user=user, password=new, actor=user, now=now, reason="changed")
+    set_password(session, user=user, password=new, actor=user, now=now, reason="changed",
+                 keep=keep)
 
 
 def set_locale(session: Session, *, user: User, locale: str) -> None:

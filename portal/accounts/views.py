@@ -8,16 +8,15 @@ from flask import (
     Blueprint,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
     session,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from portal.accounts import services
+from portal.accounts import services, sessions
 from portal.accounts.forms import (
     ChangePasswordForm,
     EmailForm,
@@ -26,11 +25,14 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetPasswordForm,
 )
+from portal.accounts.login import current_account_session, log_in, log_out, session_limits
 from portal.accounts.rules import normalize_email
+from portal.accounts.throttle import LoginThrottle
 from portal.clock import utcnow
 from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.links import external_url
 from portal.mail import send_mail
 from portal.ratelimit import limiter
 from portal.refusal import Refused
@@ -62,8 +64,7 @@ def safe_next(target: str | None, default: str = "main.index") -> str:
 
 
 def _send_confirmation(user) -> None:
-    link = url_for("accounts.confirm", token=services.confirmation_token(user, _secrets()),
-                   _external=True)
+    link = external_url("accounts.confirm", token=services.confirmation_token(user, _secrets()))
     send_mail(
         user.email,
         _("Confirm your e-mail for the participatory budget portal"),
@@ -73,25 +74,49 @@ def _send_confirmation(user) -> None:
     )
 
 
+def _send_already_registered(user) -> None:
+    send_mail(
+        user.email,
+        _("Someone tried to register with your e-mail on the participatory budget portal"),
+        _("Hello, %(name)s!\n\nSomeone tried to register a new account on the participatory "
+          "budget portal with this e-mail. You already have an account, so nothing was "
+          "created.\n\nIf it was you, log in:\n%(login)s\nor, if you do not remember the "
+          "password, set a new one:\n%(forgot)s\n\nIf it was not you, ignore this message; "
+          "your account stays as it is.",
+          name=user.display_name, login=external_url("accounts.login"),
+          forgot=external_url("accounts.forgot")),
+    )
+
+
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"], scope="register")
 def register():
+    """A new account, or, for an address that has one, a mail to its owner: the page says
+    the same either way, so registering cannot tell anyone which addresses have accounts
+    (the login and reset forms do not either). Nobody is logged in by registering: the
+    link in the mail confirms the address, then the person logs in."""
     if current_user.is_authenticated:
         return redirect(url_for("accounts.profile"))
     form = RegisterForm.from_request()
     if form.submitted_and_valid:
+        session_ = db_session()
         try:
             user = services.register(
-                db_session(), email=form.email.data, password=form.password.data,
+                session_, email=form.email.data, password=form.password.data,
                 display_name=form.display_name.data, locale=str(_current_locale()), now=utcnow(),
             )
         except Refused as refused:
-            show_refusal(refused, form)
+            if refused.code != "email_taken":
+                show_refusal(refused, form)
+                return render_template("accounts/register.html", form=form)
+            owner = services.find_user_by_email(session_, form.email.data)
+            if owner is not None and owner.active:
+                after_commit(lambda: _send_already_registered(owner))
         else:
             after_commit(lambda: _send_confirmation(user))
-            login_user(user)
-            flash(_("Your account is created. We sent a confirmation link to %(email)s.",
-                    email=user.email), "success")
-            return redirect(url_for("accounts.unconfirmed"))
+        flash(_("We sent a message to %(email)s. Open the link in it to confirm the address, "
+                "then log in.", email=normalize_email(form.email.data)), "success")
+        return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -130,33 +155,28 @@ def unconfirmed():
     return render_template("accounts/unconfirmed.html", form=form)
 
 
-def _login_failed(response) -> bool:
-    return bool(g.get("login_failed"))
-
-
-def _account_key() -> str:
-    return "login-account:" + normalize_email(request.form.get("email", ""))
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
-               deduct_when=_login_failed, scope="login-address")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
-               key_func=_account_key, deduct_when=_login_failed, scope="login-account")
 def login():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")))
     form = LoginForm.from_request()
     if form.submitted_and_valid:
+        throttle = LoginThrottle.of(current_app.config, email=form.email.data,
+                                    address=request.remote_addr)
+        try:
+            throttle.check()
+        except Refused as refused:
+            show_refusal(refused, form)
+            return render_template("accounts/login.html", form=form), 429
         try:
             user = services.authenticate(db_session(), email=form.email.data,
                                          password=form.password.data, now=utcnow())
         except Refused as refused:
-            g.login_failed = True
+            throttle.failed()
             show_refusal(refused, form)
         else:
             session.clear()
-            login_user(user, remember=form.remember.data)
+            log_in(user, remember=form.remember.data)
             return redirect(safe_next(request.args.get("next")))
     return render_template("accounts/login.html", form=form)
 
@@ -165,8 +185,7 @@ def login():
 def logout():
     form = ActionForm.from_request()
     if form.validate():
-        logout_user()
-        session.clear()
+        log_out()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))
 
@@ -178,8 +197,7 @@ def forgot():
     if form.submitted_and_valid:
         user = services.find_user_by_email(db_session(), form.email.data)
         if user is not None and user.active:
-            link = url_for("accounts.reset", token=services.reset_token(user, _secrets()),
-                           _external=True)
+            link = external_url("accounts.reset", token=services.reset_token(user, _secrets()))
             send_mail(
                 user.email,
                 _("Reset your password on the participatory budget portal"),
@@ -210,20 +228,32 @@ def reset(token: str):
         except Refused as refused:
             show_refusal(refused, form)
         else:
-            logout_user()
+            log_out()
             flash(_("Your new password is set. Log in with it."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset.html", form=form)
 
 
+def _profile_page(password_form: ChangePasswordForm):
+    this_session = current_account_session()
+    active = sessions.active_sessions(db_session(), user=current_user, now=utcnow(),
+                                      limits=session_limits(current_app.config))
+    return render_template(
+        "accounts/profile.html",
+        password_form=password_form,
+        language_form=LanguageForm(language=current_user.locale or _current_locale()),
+        sessions_form=ActionForm(),
+        # This device first, then the others, the most recently active first.
+        sessions=sorted(active, key=lambda item: item is not this_session),
+        this_session=this_session,
+        idle_minutes=round(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds() / 60),
+    )
+
+
 @bp.route("/profile")
 @login_required
 def profile():
-    return render_template(
-        "accounts/profile.html",
-        password_form=ChangePasswordForm(),
-        language_form=LanguageForm(language=current_user.locale or _current_locale()),
-    )
+    return _profile_page(ChangePasswordForm())
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -234,18 +264,41 @@ def change_password():
         try:
             services.change_password(db_session(), user=current_user,
                                      current=form.current_password.data,
-                                     new=form.password.data, now=utcnow())
+                                     new=form.password.data, now=utcnow(),
+                                     keep=current_account_session())
         except Refused as refused:
             show_refusal(refused, form)
         else:
-            # The stamp changed: keep this session, end the others.
-            login_user(current_user._get_current_object())
-            flash(_("Your password is changed."), "success")
+            flash(_("Your password is changed. You were logged out on your other devices."),
+                  "success")
             return redirect(url_for("accounts.profile"))
-    return render_template(
-        "accounts/profile.html", password_form=form,
-        language_form=LanguageForm(language=current_user.locale or "uk"),
-    ), 400
+    return _profile_page(form), 400
+
+
+@bp.route("/profile/sessions/end-others", methods=["POST"])
+@login_required
+def end_other_sessions():
+    form = ActionForm.from_request()
+    if form.validate():
+        sessions.end_sessions(db_session(), user=current_user, now=utcnow(),
+                              keep=current_account_session())
+        flash(_("You were logged out on your other devices."), "success")
+    else:
+        form.flash_errors()
+    return redirect(url_for("accounts.profile"))
+
+
+@bp.route("/profile/sessions/end-all", methods=["POST"])
+@login_required
+def end_all_sessions():
+    form = ActionForm.from_request()
+    if not form.validate():
+        form.flash_errors()
+        return redirect(url_for("accounts.profile"))
+    sessions.end_sessions(db_session(), user=current_user, now=utcnow())
+    log_out()
+    flash(_("You were logged out on all your devices, this one too."), "info")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/language", methods=["POST"])

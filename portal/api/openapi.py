@@ -1,7 +1,8 @@
 """The OpenAPI 3.1 document of ``/api/v1``: results and the board here, the programs' reports
 in ``openapi_programs.py``.
 
-A test checks that every ``/api/v1`` rule of the URL map is described here.
+A test checks that every ``/api/v1`` rule of the URL map is described here. Paths are
+relative to the one server, ``PUBLIC_URL`` + ``/api/v1``.
 """
 
 from __future__ import annotations
@@ -16,12 +17,17 @@ _NOT_PUBLISHED = {"description": "No such cycle (an id that is not ASCII digits 
                                   "the schema's range names none), or not published until "
                                   "voting closes",
                   "content": ERROR}
+_PAGE = {"name": "page", "in": "query", "required": False,
+         "description": "1 when absent; a page past the last one answers the last page.",
+         "schema": {"type": "integer", "minimum": 1}}
+_BAD_PAGE = {"description": "The page is not a whole number of at least 1 (ASCII digits)",
+             "content": ERROR}
 
 PATHS: dict[str, Any] = {
-    "/api/v1/openapi.json": {"get": {
+    "/openapi.json": {"get": {
         "summary": "This document", "operationId": "openapi",
         "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
-    "/api/v1/cycles/{cycle_id}/results": {"get": {
+    "/cycles/{cycle_id}/results": {"get": {
         "summary": "Votes, costs, winners and participation of a cycle",
         "description": "Public once voting has closed (or during voting when the cycle "
                        "publishes live counts). Counts are at most `stale_seconds` old; "
@@ -31,20 +37,28 @@ PATHS: dict[str, Any] = {
         "responses": {"200": {"description": "Results", "content": {"application/json": {
             "schema": {"$ref": "#/components/schemas/Results"}}}},
             "404": _NOT_PUBLISHED}}},
-    "/api/v1/cycles/{cycle_id}/board": {"get": {
+    "/cycles/{cycle_id}/board": {"get": {
         "summary": "The bulletin board: every ballot as receipt hash and choices",
         "description": "Ballots in random order (by receipt hash), 100 per page. Annulled "
                        "ballots are listed and marked.",
         "operationId": "cycleBoard",
-        "parameters": [_ID, {"name": "page", "in": "query", "required": False,
-                             "description": "1 when absent; a page past the last one "
-                                            "answers the last page.",
-                             "schema": {"type": "integer", "minimum": 1}}],
+        "parameters": [_ID, _PAGE],
         "responses": {"200": {"description": "One page of the board", "content": {
             "application/json": {"schema": {"$ref": "#/components/schemas/Board"}}}},
-            "400": {"description": "The page is not a whole number of at least 1 "
-                                   "(ASCII digits)", "content": ERROR},
+            "400": _BAD_PAGE,
             "404": _NOT_PUBLISHED}}},
+    "/audit/checkpoints": {"get": {
+        "summary": "Signed checkpoints of the audit log, and the key that checks them",
+        "description": "Each checkpoint's `statement` (canonical JSON: the number of events "
+                       "in the hash-chained audit log, the last event's id and hash, the "
+                       "previous statement's SHA-256) is signed with Ed25519; `signature` "
+                       "is base64, checked with `key.public_key` (base64 of the 32 raw "
+                       "bytes). Newest first, 100 per page.",
+        "operationId": "auditCheckpoints",
+        "parameters": [_PAGE],
+        "responses": {"200": {"description": "One page of checkpoints", "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Checkpoints"}}}},
+            "400": _BAD_PAGE}}},
 }
 
 SCHEMAS: dict[str, Any] = {
@@ -78,10 +92,25 @@ SCHEMAS: dict[str, Any] = {
             "choices": {"type": "array", "items": {"type": "object", "properties": {
                 "category": {"type": "string"},
                 "projects": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+    "Checkpoints": {"type": "object", "required": ["key", "page", "pages", "total",
+                                                   "checkpoints"], "properties": {
+        "key": {"type": "object", "required": ["id", "algorithm", "public_key"], "properties": {
+            "id": {"type": "string"}, "algorithm": {"const": "Ed25519"},
+            "public_key": {"type": "string"}, "pem": {"type": "string"},
+            "statement_type": {"type": "string"}}},
+        "page": {"type": "integer"}, "pages": {"type": "integer"}, "total": {"type": "integer"},
+        "checkpoints": {"type": "array", "items": {"type": "object", "required": [
+            "number", "at", "count", "last_event_id", "head", "key_id", "statement",
+            "signature"], "properties": {
+                "number": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
+                "count": {"type": "integer"}, "last_event_id": {"type": "integer"},
+                "head": {"type": "string"}, "key_id": {"type": "string"},
+                "statement": {"type": "string"}, "signature": {"type": "string"}}}}}},
 }
 
 def document(server: str) -> dict[str, Any]:
-    """The whole /api/v1 description: voting's paths and those of the target programs."""
+    """The whole /api/v1 description: voting's paths and those of the target programs, as
+    served from ``server`` (the public address of ``/api/v1``)."""
     paths = {**PATHS, **programs_openapi.PATHS}
     schemas = {**SCHEMAS, **programs_openapi.SCHEMAS}
     return {

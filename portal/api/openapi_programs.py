@@ -90,7 +90,7 @@ SCHEMAS: dict[str, Any] = {
 }
 
 PATHS: dict[str, Any] = {
-    "/api/v1/programs/{program_id}/reports/{year}": {
+    "/programs/{program_id}/reports/{year}": {
         "get": {
             "operationId": "getProgramAnnualReport",
             "summary": "Annual execution report of a target program",

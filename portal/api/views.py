@@ -8,13 +8,16 @@ hidden here too (404 with a JSON error body). The annual report's body is exactl
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify
 from flask_babel import force_locale
 
 from portal.api.openapi import document
+from portal.audit.services import checkpoint_page, published_checkpoint
+from portal.audit.views import published_key
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
+from portal.links import external_url, public_url
 from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.reports.services import (
@@ -37,7 +40,7 @@ def _cycle(cycle_id: int) -> Cycle:
 
 @bp.route("/openapi.json")
 def openapi():
-    return jsonify(document(request.host_url.rstrip("/")))
+    return jsonify(document(public_url() + bp.url_prefix))
 
 
 @bp.route("/cycles/<int:cycle_id>/results")
@@ -78,7 +81,7 @@ def results(cycle_id: int):
             for c in summary.categories
         ],
         "stale_seconds": counting.CACHE_SECONDS,
-        "board": url_for("api.board", cycle_id=cycle.id, _external=True),
+        "board": external_url("api.board", cycle_id=cycle.id),
     })
 
 
@@ -92,6 +95,16 @@ def board_json(cycle_id: int):
     return jsonify({
         "cycle": cycle.id, "page": listing.page, "pages": listing.pages,
         "total": listing.total, "ballots": [e.as_json() for e in listing.entries],
+    })
+
+
+@bp.route("/audit/checkpoints")
+def audit_checkpoints():
+    listing = checkpoint_page(db_session(), page=page_arg(), size=100)
+    return jsonify({
+        "key": published_key(), "page": listing.page, "pages": listing.pages,
+        "total": listing.total,
+        "checkpoints": [published_checkpoint(c) for c in listing.checkpoints],
     })
 
 

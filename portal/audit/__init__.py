@@ -1,5 +1,13 @@
-"""The append-only, hash-chained audit log."""
+"""The append-only, hash-chained audit log and its signed checkpoints."""
 
-from portal.audit.services import append_params, append_sql, record, record_last, verify_chain
+from portal.audit.services import (
+    append_params,
+    append_sql,
+    record,
+    record_last,
+    take_checkpoint,
+    verify_chain,
+)
 
-__all__ = ["append_params", "append_sql", "record", "record_last", "verify_chain"]
+__all__ = ["append_params", "append_sql", "record", "record_last", "take_checkpoint",
+           "verify_chain"]

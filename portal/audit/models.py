@@ -40,3 +40,29 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     last_hash: Mapped[str] = mapped_column(String(64))
     count: Mapped[int] = mapped_column(default=0)
+
+
+class AuditCheckpoint(Base):
+    """A signed statement of the chain's state: how many events, the last one, its hash.
+
+    ``statement`` is the signed text (``rules.Statement``); the columns beside it repeat
+    its values for listing and are checked against it. ``last_event_id`` is deliberately no
+    foreign key: a checkpoint is evidence about events, and must outlive their deletion to
+    tell of it.
+    """
+
+    __tablename__ = "audit_checkpoints"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(unique=True)
+    at: Mapped[datetime]
+    event_count: Mapped[int]
+    last_event_id: Mapped[int]
+    head_hash: Mapped[str] = mapped_column(String(64))
+    statement: Mapped[str] = mapped_column(Text)
+    signature: Mapped[str] = mapped_column(String(100))
+    key_id: Mapped[str] = mapped_column(String(16))
+
+    __table_args__ = (
+        CheckConstraint("event_count > 0", name="counts_events"),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Blueprint, current_app
 
+from portal.audit.signing import configured_key
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.demo.accounts import DEMO_PASSWORD, load_accounts
@@ -23,7 +24,8 @@ def load() -> None:
     loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_cycles(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
     load_review(session)
-    load_voting(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
+    load_voting(session, secret=current_app.config["PERSON_KEY_SECRET"],
+                audit_key=configured_key(current_app.config), now=utcnow())
     load_programs(session, now=utcnow())
     session.commit()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")

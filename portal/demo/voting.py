@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
@@ -117,7 +118,7 @@ def _winners(cycle: Cycle, projects: list[Project], ballots: list[list]) -> int:
     return len(counted.winners)
 
 
-def load_finished_vote(session: Session, *, secret: str) -> int:
+def load_finished_vote(session: Session, *, secret: str, audit_key: Ed25519PrivateKey) -> int:
     """Ballots, count and approval of the 2019 cycle; returns the number of winners."""
     cycle = session.execute(select(Cycle).where(Cycle.name == FINISHED)).scalar_one_or_none()
     if cycle is None or session.scalar(
@@ -151,11 +152,12 @@ def load_finished_vote(session: Session, *, secret: str) -> int:
     rows = _ballot_rows(cycle, people, secret,
                         lambda n: start + timedelta(seconds=(n * 7919) % span))
     _store(session, cycle, rows, ballots)
-    return _approve(session, cycle)
+    return _approve(session, cycle, audit_key)
 
 
-def _approve(session: Session, cycle: Cycle) -> int:
-    """Count at once, then approve at the commission's seventh meeting (25 September 2018)."""
+def _approve(session: Session, cycle: Cycle, audit_key: Ed25519PrivateKey) -> int:
+    """Count at once, then approve at the commission's seventh meeting (25 September 2018);
+    the approval signs a checkpoint of the audit log."""
     secretary = session.execute(select(User).where(User.email == COMMISSION_EMAIL)).scalar_one()
     counted_at = kyiv(date(2018, 9, 24), 10)
     tally = tallies.compute_tally(session, cycle=cycle, actor=secretary, now=counted_at)
@@ -172,7 +174,8 @@ def _approve(session: Session, cycle: Cycle) -> int:
     opened = kyiv(held_on, 15)
     review.open_meeting(session, actor=secretary, meeting=meeting, now=opened)
     tallies.approve_tally(session, tally=tally, meeting=meeting, votes=(len(present), 0, 0),
-                          actor=secretary, now=opened + timedelta(minutes=20))
+                          actor=secretary, audit_key=audit_key,
+                          now=opened + timedelta(minutes=20))
     review.close_meeting(session, actor=secretary, meeting=meeting, now=opened + timedelta(hours=1))
     return len(tally.data["winners"])
 
@@ -272,6 +275,7 @@ def _school_ballots(session: Session, cycle: Cycle, projects: list[Project], dis
     _store(session, cycle, rows, choices)
 
 
-def load_voting(session: Session, *, secret: str, now: datetime) -> None:
-    load_finished_vote(session, secret=secret)
+def load_voting(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
+                now: datetime) -> None:
+    load_finished_vote(session, secret=secret, audit_key=audit_key)
     load_school_vote(session, secret=secret, now=now)

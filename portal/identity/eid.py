@@ -4,9 +4,19 @@ Authlib keeps ``state``, ``nonce`` and the PKCE ``code_verifier`` (S256) in the 
 refuses a callback whose state it did not issue, sends the verifier with the code and
 validates the ID token: signature against the provider's JWKS, issuer, audience, expiry and
 the nonce of this very login. The portal then asks the userinfo endpoint for the claims a
-provider keeps there, and only believes them when they name the same subject as the ID
-token. Which claims carry the tax number, birth date and address differs by provider, so
-their names come from the configuration.
+provider keeps there (plain JSON, or a JWT signed with the provider's keys), and only
+believes them when they name the same subject as the ID token. Which claims carry the tax
+number, birth date and address differs by provider, so their names come from the
+configuration.
+
+The issuer is compared exactly as discovery publishes it, a trailing slash included: it must
+be the configured ``OIDC_ISSUER`` itself, the ``iss`` of every token, and, when the provider
+advertises RFC 9207, the ``iss`` parameter of the authorization response (a response another
+provider produced is refused: the mix-up attack). The client authenticates at the token
+endpoint by the configured method (``client_secret_basic``, ``client_secret_post``,
+``client_secret_jwt`` or ``private_key_jwt``); settings that cannot work refuse the start,
+and a method or algorithm the provider does not advertise makes e-ID unavailable, with the
+reason in the log and in ``flask eid check``.
 
 Each application gets its own Authlib registry (``app.extensions["portal.eid"]``): two apps
 in one process, as in the tests, never share a client or its cached provider metadata.
@@ -17,12 +27,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import Flask, current_app
-from joserfc.errors import JoseError
+from authlib.oauth2.rfc7523 import ClientSecretJWT, PrivateKeyJWT
+from flask import Flask, current_app, request
+from joserfc import jwt
+from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.jwk import ECKey, KeySet, RSAKey
+from joserfc.jws import JWSRegistry
 from requests import RequestException
 from werkzeug.wrappers import Response
 
@@ -31,6 +46,13 @@ from portal.identity.messages import PROBLEMS
 from portal.refusal import Refused
 
 EXTENSION = "portal.eid"
+AUTH_EXTENSION = "portal.eid.client_auth"
+
+#: The client authentication methods of the token endpoint the portal can use.
+CLIENT_AUTH_METHODS = ("client_secret_basic", "client_secret_post", "client_secret_jwt",
+                       "private_key_jwt")
+_HMAC_ASSERTION_ALG = "HS256"  # client_secret_jwt signs with the shared secret
+_CURVE_ALGS = {"P-256": "ES256", "P-384": "ES384", "P-521": "ES512"}
 
 
 @dataclass(frozen=True)
@@ -52,23 +74,96 @@ class EidIdentity:
     locality: str
 
 
+@dataclass(frozen=True)
+class ClientAuth:
+    """How the portal authenticates at the token endpoint: the method, the secret or
+    private key it signs or sends, and the JWT algorithm of the two assertion methods."""
+
+    method: str
+    credential: Any
+    alg: str | None
+
+
+def client_auth(config: Mapping[str, Any]) -> ClientAuth:
+    """The configured client authentication, or a ``RuntimeError`` saying what to set.
+
+    ``private_key_jwt`` signs with the PEM key of ``OIDC_CLIENT_PRIVATE_KEY_FILE`` (a path)
+    or ``OIDC_CLIENT_PRIVATE_KEY`` (the PEM itself): RS256 for an RSA key, ES256 for P-256.
+    """
+    method = config.get("OIDC_CLIENT_AUTH_METHOD") or "client_secret_basic"
+    if method not in CLIENT_AUTH_METHODS:
+        raise RuntimeError(f"Refusing to start: OIDC_CLIENT_AUTH_METHOD is {method!r}; use one "
+                           f"of {', '.join(CLIENT_AUTH_METHODS)}.")
+    if method != "private_key_jwt":
+        if not config.get("OIDC_CLIENT_SECRET"):
+            raise RuntimeError(f"Refusing to start: OIDC_CLIENT_AUTH_METHOD {method} needs "
+                               "OIDC_CLIENT_SECRET.")
+        alg = _HMAC_ASSERTION_ALG if method == "client_secret_jwt" else None
+        return ClientAuth(method, config["OIDC_CLIENT_SECRET"], alg)
+    key, alg = _private_key(config)
+    return ClientAuth(method, key, alg)
+
+
+def _private_key(config: Mapping[str, Any]) -> tuple[RSAKey | ECKey, str]:
+    path = config.get("OIDC_CLIENT_PRIVATE_KEY_FILE") or ""
+    try:
+        pem = Path(path).read_bytes() if path else str(
+            config.get("OIDC_CLIENT_PRIVATE_KEY") or "").encode()
+    except OSError as error:
+        raise RuntimeError(f"Refusing to start: OIDC_CLIENT_PRIVATE_KEY_FILE cannot be read "
+                           f"({error.strerror}: {path}).") from None
+    if not pem.strip():
+        raise RuntimeError("Refusing to start: OIDC_CLIENT_AUTH_METHOD private_key_jwt needs "
+                           "a PEM private key in OIDC_CLIENT_PRIVATE_KEY_FILE (a path) or "
+                           "OIDC_CLIENT_PRIVATE_KEY.")
+    not_private = RuntimeError("Refusing to start: the e-ID client key is not an unencrypted "
+                               "PEM private key.")
+    for kind in (RSAKey, ECKey):
+        try:
+            key = kind.import_key(pem)
+        except JoseError:  # a key, of another kind
+            continue
+        except (ValueError, TypeError):  # not a key, or one locked by a password
+            raise not_private from None
+        if not key.is_private:
+            raise not_private
+        if isinstance(key, RSAKey):
+            return key, "RS256"
+        if key.curve_name in _CURVE_ALGS:
+            return key, _CURVE_ALGS[key.curve_name]
+    raise RuntimeError("Refusing to start: the e-ID client key must be an RSA key or an EC key "
+                       "on P-256, P-384 or P-521.")
+
+
+def discovery_url(issuer: str) -> str:
+    """Where the provider publishes its metadata (OpenID Connect Discovery 4: a terminating
+    slash of the issuer is dropped before the well-known path)."""
+    return issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
 def init_app(app: Flask) -> None:
+    """Register the provider; settings that can never work stop the start."""
     if not app.config.get("OIDC_ISSUER"):
         return
+    auth = client_auth(app.config)
+    methods = {"client_secret_jwt": ClientSecretJWT, "private_key_jwt": PrivateKeyJWT}
     oauth = OAuth(app)
-    issuer = app.config["OIDC_ISSUER"].rstrip("/")
     oauth.register(
         "eid",
         client_id=app.config["OIDC_CLIENT_ID"],
-        client_secret=app.config["OIDC_CLIENT_SECRET"],
-        server_metadata_url=issuer + "/.well-known/openid-configuration",
+        client_secret=auth.credential,
+        server_metadata_url=discovery_url(app.config["OIDC_ISSUER"]),
+        client_auth_methods=([methods[auth.method](alg=auth.alg)]
+                             if auth.method in methods else None),
         client_kwargs={
             "scope": app.config["OIDC_SCOPE"],
             "code_challenge_method": "S256",
+            "token_endpoint_auth_method": auth.method,
             "default_timeout": app.config.get("OIDC_TIMEOUT", 10),
         },
     )
     app.extensions[EXTENSION] = oauth
+    app.extensions[AUTH_EXTENSION] = auth
 
 
 def is_configured() -> bool:
@@ -79,16 +174,59 @@ def _client():
     return current_app.extensions[EXTENSION].create_client("eid")
 
 
+def provider_problems(metadata: Mapping[str, Any], issuer: str, auth: ClientAuth) -> list[str]:
+    """Why the provider's published metadata and the portal's settings (``OIDC_ISSUER``,
+    the client authentication) cannot work together, for whoever runs the portal: the log
+    and ``flask eid check``. Empty when they can."""
+    problems = []
+    if metadata.get("issuer") != issuer:
+        problems.append(f"the provider's discovery publishes the issuer "
+                        f"{metadata.get('issuer')!r}, but OIDC_ISSUER is {issuer!r}; they "
+                        f"must be identical")
+    # RFC 8414: without the list, only client_secret_basic is supported.
+    supported = metadata.get("token_endpoint_auth_methods_supported", ["client_secret_basic"])
+    if auth.method not in supported:
+        problems.append(f"OIDC_CLIENT_AUTH_METHOD {auth.method} is not among the provider's "
+                        f"token_endpoint_auth_methods_supported ({', '.join(supported)})")
+    algs = metadata.get("token_endpoint_auth_signing_alg_values_supported")
+    if auth.alg and algs is not None and auth.alg not in algs:
+        problems.append(f"the client assertion's algorithm {auth.alg} is not among the "
+                        f"provider's token_endpoint_auth_signing_alg_values_supported "
+                        f"({', '.join(algs)})")
+    if "S256" not in metadata.get("code_challenge_methods_supported", ["S256"]):
+        problems.append("the provider does not support PKCE with S256")
+    return problems
+
+
+def provider_metadata() -> dict[str, Any]:
+    """The provider's discovery document (fetched once per application)."""
+    return _client().load_server_metadata()
+
+
+def settings_problems(metadata: Mapping[str, Any]) -> list[str]:
+    """``provider_problems`` of this application's settings."""
+    return provider_problems(metadata, current_app.config["OIDC_ISSUER"],
+                             current_app.extensions[AUTH_EXTENSION])
+
+
+def _unavailable(reason: str) -> Refused:
+    current_app.logger.warning("e-ID start failed: eid_unavailable: %s", reason)
+    return Refused(PROBLEMS("eid_unavailable"))
+
+
 def start(redirect_uri: str) -> Response:
     """The redirect to the provider; state, nonce and PKCE verifier go into the session.
 
-    Refused (``eid_unavailable``) when the provider cannot be reached; the log says why.
+    Refused (``eid_unavailable``) when the provider cannot be reached or its metadata does
+    not fit the settings; the log says why.
     """
     try:
+        problems = settings_problems(provider_metadata())
+        if problems:
+            raise _unavailable("; ".join(problems))
         return _client().authorize_redirect(redirect_uri)
     except (RequestException, ValueError, KeyError) as error:  # provider metadata unreachable
-        current_app.logger.warning("e-ID start failed: eid_unavailable: %r", error)
-        raise Refused(PROBLEMS("eid_unavailable")) from None
+        raise _unavailable(repr(error)) from None
 
 
 def _failed(reason: str) -> Refused:
@@ -98,18 +236,39 @@ def _failed(reason: str) -> Refused:
     return Refused(PROBLEMS("eid_failed"))
 
 
+def _check_response_issuer(metadata: Mapping[str, Any]) -> None:
+    """RFC 9207: the authorization response names the provider that produced it.
+
+    When the provider advertises the parameter, a response without it, or naming another
+    issuer, is refused before its code goes anywhere (a mix-up attack sends a code from
+    one provider to another's callback). Any ``iss`` that is present must match.
+    """
+    iss = request.args.get("iss")
+    if iss is None:
+        if metadata.get("authorization_response_iss_parameter_supported") is True:
+            raise _failed("the authorization response has no iss parameter (RFC 9207)")
+    elif iss != metadata.get("issuer"):
+        raise _failed(f"the authorization response's iss {iss!r} is not the issuer "
+                      f"(RFC 9207, mix-up)")
+
+
 def finish() -> dict[str, Any]:
     """The verified claims of the person returning from the provider.
 
-    Refused (``eid_failed``) for a state the portal did not issue, a refused code exchange
-    (a wrong PKCE verifier among others), an ID token that fails validation (a replayed
-    token carries another login's nonce), or userinfo about another subject.
+    Refused (``eid_failed``) for an authorization response of another issuer, a state the
+    portal did not issue, a refused code exchange (a wrong PKCE verifier among others), an
+    ID token that fails validation (a replayed token carries another login's nonce), or
+    userinfo that fails its signature or names another subject, issuer or audience.
     """
     client = _client()
-    config = current_app.config
+    try:
+        metadata = provider_metadata()
+    except (RequestException, ValueError) as error:
+        raise _failed(repr(error)) from None
+    _check_response_issuer(metadata)
     claims_options = {
-        "iss": {"essential": True, "value": config["OIDC_ISSUER"].rstrip("/")},
-        "aud": {"essential": True, "value": config["OIDC_CLIENT_ID"]},
+        "iss": {"essential": True, "value": metadata.get("issuer")},
+        "aud": {"essential": True, "value": current_app.config["OIDC_CLIENT_ID"]},
     }
     try:
         token = client.authorize_access_token(claims_options=claims_options)
@@ -121,15 +280,47 @@ def finish() -> dict[str, Any]:
         # answer to the login the portal started.
         raise _failed("no ID token")
     claims = dict(id_claims)
-    if client.load_server_metadata().get("userinfo_endpoint"):
+    if metadata.get("userinfo_endpoint"):
         try:
-            info = dict(client.userinfo(token=token))
-        except (OAuthError, RequestException, ValueError) as error:
+            info = _userinfo(client, metadata, token)
+        except (OAuthError, JoseError, RequestException, ValueError) as error:
             raise _failed(repr(error)) from None
         if info.get("sub") != claims.get("sub"):
             raise _failed("userinfo names another subject")
         claims.update(info)
     return claims
+
+
+def _userinfo(client, metadata: Mapping[str, Any], token) -> dict[str, Any]:
+    """The userinfo claims: a JSON object, or a JWT (``application/jwt``, OIDC Core 5.3.2)
+    signed with one of the provider's keys by an algorithm it signs ID tokens with, whose
+    ``iss`` and ``aud``, when present, must be the issuer and this client."""
+    response = client.get(metadata["userinfo_endpoint"], token=token)
+    response.raise_for_status()
+    media_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+    if media_type != "application/jwt":
+        info = response.json()
+        if not isinstance(info, dict):
+            raise ValueError("userinfo is not a JSON object")
+        return info
+    algorithms = [alg for alg in metadata.get("id_token_signing_alg_values_supported", ["RS256"])
+                  if alg != "none" and not alg.startswith("HS")]
+    registry = JWSRegistry(algorithms=algorithms, strict_check_header=False)
+    try:
+        decoded = jwt.decode(response.text.strip(), KeySet.import_key_set(client.fetch_jwk_set()),
+                             registry=registry)
+    except InvalidKeyIdError:  # the provider rotated its keys since they were fetched
+        decoded = jwt.decode(response.text.strip(),
+                             KeySet.import_key_set(client.fetch_jwk_set(force=True)),
+                             registry=registry)
+    info = dict(decoded.claims)
+    if "iss" in info and info["iss"] != metadata.get("issuer"):
+        raise ValueError(f"signed userinfo from another issuer: {info['iss']!r}")
+    if "aud" in info:
+        audience = info["aud"] if isinstance(info["aud"], list) else [info["aud"]]
+        if current_app.config["OIDC_CLIENT_ID"] not in audience:
+            raise ValueError(f"signed userinfo for another audience: {info['aud']!r}")
+    return info
 
 
 def claim_names() -> ClaimNames:

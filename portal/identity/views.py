@@ -17,6 +17,7 @@ from portal.identity.forms import (
 from portal.identity.messages import PROBLEMS
 from portal.identity.methods import available_methods
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
+from portal.links import external_url
 from portal.refusal import Refused
 
 bp = Blueprint("identity", __name__, url_prefix="/verify")
@@ -94,7 +95,7 @@ def eid_start():
     if services.active_verification(db_session(), current_user):
         return redirect(url_for("identity.status"))
     try:
-        return eid.start(url_for("identity.eid_callback", _external=True))
+        return eid.start(external_url("identity.eid_callback"))
     except Refused as refused:
         show_refusal(refused)
         return redirect(url_for("identity.status"))
@@ -112,7 +113,7 @@ def eid_callback():
     session = db_session()
     config = current_app.config
     try:
-        services.verify_by_eid(
+        verification = services.verify_by_eid(
             session, user=current_user, number=person.number, birth_date=person.birth_date,
             address=person.address, locality=person.locality,
             localities=tuple(config["COMMUNITY_LOCALITIES"]),
@@ -122,7 +123,13 @@ def eid_callback():
     except Refused as refused:
         show_refusal(refused)
         return redirect(url_for("identity.status"))
-    flash(_("Your account is verified. You can submit projects and vote."), "success")
+    if verification.resident:
+        flash(_("Your account is verified. You can submit projects and vote."), "success")
+    else:
+        # The identity is established, the residence is not (no address released, or one
+        # outside the community): the status page says what to do.
+        flash(_("Your identity is verified, but your residence in the community is not "
+                "established, so you cannot submit projects or vote yet."), "warning")
     return redirect(url_for("identity.status"))
 
 

@@ -45,7 +45,10 @@ UPLOADS = Catalogue({
     UploadProblem.EXTENSION_MISMATCH: _l("The file's extension does not match its content."),
     UploadProblem.BROKEN_IMAGE: _l("The photo is damaged."),
     UploadProblem.IMAGE_TOO_BIG: _l("The photo has too many pixels."),
+    UploadProblem.ANIMATED: _l("Animated images are not accepted: upload a still photo."),
     UploadProblem.PDF_SCRIPT: _l("Only JPEG, PNG and WebP photos are accepted."),
+    UploadProblem.PDF_UNREADABLE: _l("Only JPEG, PNG and WebP photos are accepted."),
+    UploadProblem.PDF_TOO_COMPLEX: _l("Only JPEG, PNG and WebP photos are accepted."),
 })
 
 

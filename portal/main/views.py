@@ -6,13 +6,14 @@ projects submitted), so it stands above them all.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
-from sqlalchemy import text
+from flask import Blueprint, abort, current_app, jsonify, render_template
 
 from portal.clock import utcnow
 from portal.cycles.rules import effective_windows
 from portal.cycles.services import all_cycles, cycle_with_rules, suspension_history
 from portal.db import db_session
+from portal.errors import RETRY_AFTER_SECONDS
+from portal.health import database_health, redis_health
 from portal.projects.queries import category_totals, cycle_counters
 
 bp = Blueprint("main", __name__)
@@ -25,8 +26,15 @@ def index():
 
 @bp.route("/healthz")
 def health():
-    db_session().execute(text("SELECT 1"))
-    return {"status": "ok"}
+    """For load balancers and monitoring: 200 while the database answers, 503 when not."""
+    database = database_health()
+    up = database["status"] == "up"
+    response = jsonify(status="ok" if up else "unavailable", database=database,
+                       redis=redis_health(current_app.config["RATELIMIT_STORAGE_URI"]))
+    if not up:
+        response.status_code = 503
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @bp.route("/cycles/")

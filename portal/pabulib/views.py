@@ -26,5 +26,5 @@ def export(cycle_id: int):
     if not vote_over(cycle, utcnow()):
         abort(404)
     text = export_cycle(session, cycle)
-    return Response(text, mimetype="text/plain; charset=utf-8", headers={
+    return Response(text, content_type="text/plain; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="cycle-{cycle.id}.pb"'})

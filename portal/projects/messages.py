@@ -110,9 +110,20 @@ PROBLEMS = Catalogue({
     "upload_extension_mismatch": _l("The file's name does not match its content: give it the "
                                     "extension of its real type (.jpg, .png, .webp or .pdf)."),
     "upload_broken_image": _l("The image is damaged or not what its first bytes claim."),
-    "upload_image_too_big": _l("The image has too many pixels; reduce it to at most 50 "
-                               "megapixels."),
-    "upload_pdf_script": _l("PDF documents with embedded scripts or actions are not accepted."),
+    "upload_image_too_big": _l("The image has too many pixels to process. A JPEG photo may have "
+                               "up to 50 megapixels (a progressive JPEG, as some editors save "
+                               "it, fewer), a PNG up to 6 and a WebP up to 4. Reduce it (2000 "
+                               "pixels on the long side are enough) and upload it again."),
+    "upload_animated": _l("Animated images are not accepted: upload a still photo."),
+    "upload_pdf_script": _l("PDF documents with scripts, attached files, media or actions that "
+                            "run by themselves are not accepted. Save or print the document as "
+                            "PDF again without them and upload it again."),
+    "upload_pdf_unreadable": _l("The PDF document cannot be read: it is damaged or protected "
+                                "with a password. Save it as PDF again, without a password, "
+                                "and upload it again."),
+    "upload_pdf_too_complex": _l("The PDF document has too many parts for the portal to check "
+                                 "(at most 20,000 objects). Save it as PDF again, with fewer "
+                                 "pages or by printing it to PDF, and upload it again."),
 })
 
 

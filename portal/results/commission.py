@@ -10,6 +10,7 @@ from wtforms import SelectChoice
 
 from portal.accounts.access import guard_blueprint
 from portal.accounts.models import Role
+from portal.audit.signing import configured_key
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import after_commit, db_session
@@ -118,7 +119,8 @@ def decide(cycle_id: int):
             if tally is None or tally.cycle_id != cycle.id:
                 abort(404)
             tallies.approve_tally(session, tally=tally, meeting=meeting, votes=votes,
-                                  actor=current_user, now=now)
+                                  actor=current_user,
+                                  audit_key=configured_key(current_app.config), now=now)
     except Refused as refused:
         show_refusal(refused, form)
         return _page(cycle, forms), 400

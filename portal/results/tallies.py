@@ -15,6 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -154,9 +155,18 @@ def _decide(session: Session, *, actor: User, meeting: Meeting, cycle: Cycle, ki
 
 def approve_tally(
     session: Session, *, tally: Tally, meeting: Meeting, votes: tuple[int, int, int],
-    actor: User, now: datetime,
+    actor: User, audit_key: Ed25519PrivateKey, now: datetime,
 ) -> Tally:
-    """The commission approves a tally: its winners become final and the projects move."""
+    """The commission approves a tally: its winners become final and the projects move.
+
+    The audit log is then anchored by a signed checkpoint (``audit_key``), in the same
+    transaction: the approval and the signature over it are kept together or not at all
+    (a checkpoint taken after the commit could be lost to a crash, leaving approved results
+    unanchored, and could never be rolled back with a failed approval), and the chain's
+    head, locked since the approval's event, cannot move in between. A log that does not
+    check out since the last checkpoint refuses the approval: results are not made final
+    on a record known to be tampered with.
+    """
     cycle = session.get(Cycle, tally.cycle_id)
     assert cycle is not None
     if session.scalar(select(Tally.id).where(Tally.cycle_id == cycle.id,
@@ -166,27 +176,31 @@ def approve_tally(
     inputs, _unit = rule_inputs(session, cycle, seed=seed)
     if rules.inputs_digest(*inputs) != tally.inputs_digest:
         raise Refused(PROBLEMS("stale_tally"))
-    winners = set(tally.data["winners"])
-    decision = _decide(session, actor=actor, meeting=meeting, cycle=cycle,
-                       kind=DecisionKind.APPROVE_RESULTS, votes=votes, now=now,
-                       payload={"tally": tally.id, "inputs_digest": tally.inputs_digest,
-                                "winners": sorted(winners, key=int)})
-    tally.approved_at = now
-    tally.approved_by_decision_id = decision.id
-    session.flush()
-    for project in session.execute(
-        select(Project).where(Project.cycle_id == cycle.id,
-                              Project.status == ProjectStatus.ADMITTED)
-        .order_by(Project.number)
-    ).scalars():
-        event = Event.SELECT_WINNER if str(project.id) in winners else Event.MARK_NOT_SELECTED
-        project_services.change_status(session, project=project, event=event, actor=actor,
-                                       now=now,
-                                       details={"decision": decision.id, "tally": tally.id})
-    audit.record(session, actor=actor, action="voting.results_approved", object_type="cycle",
-                 object_id=cycle.id, details={"tally": tally.id, "decision": decision.id},
-                 at=now)
-    _fund_approved_winners(session, cycle=cycle, actor=actor, now=now)
+    # A savepoint: a refusal (of the decision or of the checkpoint) leaves this session as
+    # it found it, so the page that shows the refusal shows the tally unapproved.
+    with session.begin_nested():
+        winners = set(tally.data["winners"])
+        decision = _decide(session, actor=actor, meeting=meeting, cycle=cycle,
+                           kind=DecisionKind.APPROVE_RESULTS, votes=votes, now=now,
+                           payload={"tally": tally.id, "inputs_digest": tally.inputs_digest,
+                                    "winners": sorted(winners, key=int)})
+        tally.approved_at = now
+        tally.approved_by_decision_id = decision.id
+        session.flush()
+        for project in session.execute(
+            select(Project).where(Project.cycle_id == cycle.id,
+                                  Project.status == ProjectStatus.ADMITTED)
+            .order_by(Project.number)
+        ).scalars():
+            event = Event.SELECT_WINNER if str(project.id) in winners else Event.MARK_NOT_SELECTED
+            project_services.change_status(session, project=project, event=event, actor=actor,
+                                           now=now,
+                                           details={"decision": decision.id, "tally": tally.id})
+        audit.record(session, actor=actor, action="voting.results_approved", object_type="cycle",
+                     object_id=cycle.id, details={"tally": tally.id, "decision": decision.id},
+                     at=now)
+        _fund_approved_winners(session, cycle=cycle, actor=actor, now=now)
+        audit.take_checkpoint(session, key=audit_key, now=now)
     return tally
 
 

@@ -6,10 +6,10 @@ commission member who recorded the decision.
 
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import force_locale, format_date
 
 from portal.i18n import _
+from portal.links import external_url
 from portal.mail import send_mail
 from portal.review.decisions import Notice
 from portal.review.messages import KIND_LABELS, REASON_LABELS
@@ -44,7 +44,7 @@ def _body(notice: Notice) -> str:
           "%(abstained)d.", votes_for=decision.votes_for,
           votes_against=decision.votes_against, abstained=decision.abstained),
         "",
-        url_for("review.project_review", project_id=project.id, _external=True),
+        external_url("review.project_review", project_id=project.id),
     ]
     return "\n".join(lines)
 

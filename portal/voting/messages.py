@@ -19,7 +19,10 @@ PROBLEMS = Catalogue({
     Code.NOT_VERIFIED: _l("Only residents with a verified identity can vote."),
     Code.UNDER_AGE: _l("The voter is younger than the cycle's minimum voting age on the last "
                        "day of voting."),
-    Code.NOT_RESIDENT: _l("Only residents of the community can vote."),
+    Code.NOT_RESIDENT: _l("Residence in the community is not established: only residents of "
+                          "the community can vote. Residence is established at an "
+                          "administrative service centre (ЦНАП) with a document showing the "
+                          "registered address."),
     Code.EMPTY: _l("Choose at least one project."),
     Code.UNKNOWN_CATEGORY: _l("The ballot names a category that is not in this cycle."),
     Code.UNKNOWN_PROJECT: _l("The ballot names a project that is not in this cycle."),

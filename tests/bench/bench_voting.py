@@ -69,7 +69,7 @@ def bench_portal(url: str) -> dict:
         # Before the clock starts, every voter opens the ballot page, as a real voter does
         # minutes before casting: that sets their session (with its CSRF secret) and gives
         # the form's token. The timed phase is the casting itself, the POST.
-        cookies = [served.session_cookie(uid, stamp) for uid, stamp, _ in election.voters]
+        cookies = [served.session_cookie(token) for _uid, token, _ in election.voters]
         casts: list[bytes] = [b""] * (VOTERS - 1)
 
         def open_page(n: int) -> None:
@@ -171,7 +171,7 @@ def bench_bare(url: str) -> dict:
         ("person", uuid.uuid4().hex * 2), ("cycle", election.cycle_id), ("user", user_id),
         ("category", election.category_id),
         *[("project", election.project_ids[k % 6]) for k in (n, n + 1, n + 3)]])
-        for n, (user_id, _stamp, _) in enumerate(election.voters[:VOTERS - 1])]
+        for n, (user_id, _token, _) in enumerate(election.voters[:VOTERS - 1])]
     with served.served(url, workers=BARE_WORKERS, threads=BARE_THREADS,
                        worker_class=BARE_WORKER_CLASS, target="bare_cast_app:app",
                        paths=(module.parent,)) as server:

@@ -36,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
+from portal.accounts.sessions import start_session
 from portal.clock import utcnow
 from tests.conftest import prepare_database
 from tests.factories.accounts import make_user
@@ -237,8 +238,9 @@ def log_in(live_server) -> Callable:
     """``log_in(page, email)``: a signed-in session for ``email``, then the home page.
 
     Through the login form when a password is given (what the foundation test exercises);
-    otherwise the session cookie is signed with the live server's secret, as the form would
-    leave it, since signing in is only the set-up of the other tests.
+    otherwise a server-side session is started in the database and the session cookie
+    naming it is signed with the live server's secret, as the form would leave it, since
+    signing in is only the set-up of the other tests.
     """
 
     def sign_in(page, email: str, password: str | None = None) -> None:
@@ -250,10 +252,11 @@ def log_in(live_server) -> Callable:
         else:
             with live_server.session() as session:
                 user = session.scalars(select(User).where(User.email == email)).one()
-                session_id = user.get_id()
+                token = start_session(session, user=user, now=utcnow(), address="127.0.0.1",
+                                      user_agent="").token
             app = live_server.app
             cookie = app.session_interface.get_signing_serializer(app).dumps(
-                {"_user_id": session_id, "_fresh": True})
+                {"_user_id": token, "_fresh": True})
             page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"],
                                        "value": cookie, "url": live_server.url}])
             page.goto(live_server.url + "/")

@@ -9,6 +9,8 @@ prints that port as its first line of output, so the test that started it knows 
 
 from __future__ import annotations
 
+import os
+
 from werkzeug.serving import make_server
 
 from portal import create_app
@@ -17,6 +19,9 @@ from portal import create_app
 def main() -> None:
     app = create_app(None, {"FAST_PASSWORD_HASHES": True})
     server = make_server("127.0.0.1", 0, app, threaded=True)
+    # Links in mail lead back to this server, whose port is known only now.
+    if not os.environ.get("PUBLIC_URL"):
+        app.config["PUBLIC_URL"] = f"http://127.0.0.1:{server.server_port}"
     print(server.server_port, flush=True)
     server.serve_forever()
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, text
 
+from config import TESTING_AUDIT_KEY
 from portal.accounts.models import Role
+from portal.audit import signing
+from portal.audit.models import AuditCheckpoint, AuditEvent
+from portal.audit.signing import private_key
 from portal.clock import utcnow
 from portal.cycles.rules import TieRule, WinnerRule
 from portal.identity.rules import make_rnokpp
@@ -21,6 +25,7 @@ from tests.factories.projects import make_project
 from tests.factories.voting import close_voting, make_vote, make_voting_cycle
 
 SECRET = "testing-person-key-secret-not-for-production"
+KEY = private_key(TESTING_AUDIT_KEY)
 
 
 # The vote is built once; each test counts in a savepoint rolled back after it.
@@ -53,14 +58,44 @@ def test_approval_at_a_meeting_makes_winners_final(db, vote):
     cycle, (a, b, c), commission, meeting, _ = vote
     tally = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
     tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0), actor=commission,
-                          now=utcnow())
+                          audit_key=KEY, now=utcnow())
     assert tally.approved_by_decision_id is not None
     assert [p.status for p in (a, b, c)] == [
         ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED, ProjectStatus.WINNER]
     with pytest.raises(Refused) as again:
         tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0),
-                              actor=commission, now=utcnow())
+                              actor=commission, audit_key=KEY, now=utcnow())
     assert again.value.code == "already_approved"
+
+
+def test_approval_signs_a_checkpoint_of_the_log_up_to_its_last_event(db, vote):
+    cycle, _projects, commission, meeting, _ = vote
+    tally = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
+    before = db.scalar(select(AuditCheckpoint.number).order_by(AuditCheckpoint.number.desc()))
+    tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0), actor=commission,
+                          audit_key=KEY, now=utcnow())
+    checkpoint = db.execute(select(AuditCheckpoint).order_by(AuditCheckpoint.number.desc())
+                            ).scalars().first()
+    assert checkpoint is not None and checkpoint.number == (before or 0) + 1
+    last = db.execute(select(AuditEvent).order_by(AuditEvent.id.desc())).scalars().first()
+    approved = db.execute(select(AuditEvent).where(
+        AuditEvent.action == "voting.results_approved")).scalar_one()
+    assert checkpoint.last_event_id == last.id >= approved.id
+    assert checkpoint.head_hash == last.hash
+    assert checkpoint.event_count == db.scalar(select(func.count()).select_from(AuditEvent))
+    public = signing.public_key_text(KEY)
+    assert signing.signature_valid(public, checkpoint.statement, checkpoint.signature)
+
+
+def test_approval_over_a_log_tampered_since_the_last_checkpoint_is_refused(db, vote):
+    cycle, projects, commission, meeting, _ = vote
+    tally = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
+    db.execute(text("UPDATE audit_events SET details = '{}' WHERE id = "
+                    "(SELECT max(id) FROM audit_events)"))
+    with pytest.raises(Refused) as refused:
+        tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0),
+                              actor=commission, audit_key=KEY, now=utcnow())
+    assert refused.value.code == "broken_event"
 
 
 def test_approval_without_a_majority_changes_nothing(db, vote):
@@ -68,7 +103,7 @@ def test_approval_without_a_majority_changes_nothing(db, vote):
     tally = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
     with pytest.raises(Refused) as refused:
         tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(1, 2, 0),
-                              actor=commission, now=utcnow())
+                              actor=commission, audit_key=KEY, now=utcnow())
     assert refused.value.code == "review"
     assert all(p.status is ProjectStatus.ADMITTED for p in projects)
 
@@ -88,7 +123,7 @@ def test_annulled_ballots_stay_on_record_marked_and_out_of_the_count(db, vote):
         1, 2, 3, 2)
     with pytest.raises(Refused) as stale:
         tallies.approve_tally(db, tally=before, meeting=meeting, votes=(3, 0, 0),
-                              actor=commission, now=utcnow())
+                              actor=commission, audit_key=KEY, now=utcnow())
     assert stale.value.code == "stale_tally"
     after = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
     assert after.data["winners"] == [str(b.id), str(c.id)]

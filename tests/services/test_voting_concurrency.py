@@ -26,14 +26,6 @@ needs_postgres = pytest.mark.skipif(
            "in one file, so the race cannot happen there)")
 
 
-@pytest.fixture
-def scratch(request):
-    name = f"{served.make_url(BASE_URL).database}_{request.node.name[:20].lower()}"
-    url = served.scratch_database(BASE_URL, name)
-    yield url
-    served.drop_database(BASE_URL, name)
-
-
 def _cast_many(url, election, start_at, index, results):
     """One process: 10 threads casting for the same person, half online, half on paper."""
     from datetime import date
@@ -53,7 +45,7 @@ def _cast_many(url, election, start_at, index, results):
 
         with Session(engine, expire_on_commit=False) as session:
             cycle = session.get(Cycle, election.cycle_id)
-            user_id, _stamp, number = election.voters[0]
+            user_id, _token, number = election.voters[0]
             if (index + n) % 2:
                 facts = context.VoterFacts(True, True, date(1985, 1, 1), None)
                 voter = context.Voter(
@@ -147,12 +139,12 @@ def test_a_killed_server_loses_no_acknowledged_ballot_and_a_retry_gets_the_recei
     choice_of = [f"{election.category_id}:{p}" for p in election.project_ids]
 
     def vote(n: int):
-        user_id, stamp, _number = election.voters[n]
+        user_id, token, _number = election.voters[n]
         chosen = [choice_of[n % 5], choice_of[(n + 1) % 5]]
         if stop.is_set():
             return
         try:
-            response = served.Voter(server.base, user_id, stamp).cast(election.cycle_id, chosen)
+            response = served.Voter(server.base, user_id, token).cast(election.cycle_id, chosen)
         except Exception:  # noqa: BLE001 - the server is being killed: no answer, no promise
             return
         if response.status_code == 302 and response.headers["Location"].endswith("/my-ballot"):
@@ -188,8 +180,8 @@ def test_a_killed_server_loses_no_acknowledged_ballot_and_a_retry_gets_the_recei
     _assert_one_audit_event_per_ballot_and_chain_intact(engine)
     with served.served(scratch, workers=2, threads=2) as again:
         for n in list(acknowledged)[:10]:
-            user_id, stamp, _ = election.voters[n]
-            voter = served.Voter(again.base, user_id, stamp)
+            user_id, token, _ = election.voters[n]
+            voter = served.Voter(again.base, user_id, token)
             retry = voter.cast(election.cycle_id, acknowledged[n])
             assert retry.status_code == 302
             code = voter.receipt(election.cycle_id)

@@ -47,6 +47,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.change_password": ("POST", "/profile/password", {**{r: 400 for r in ROLES},
                                                                "anonymous": LOGIN}),
     "accounts.language": ("POST", "/language", {r: 302 for r in ROLES}),
+    "accounts.end_other_sessions": ("POST", "/profile/sessions/end-others",
+                                    {r: 302 for r in ROLES}),
+    "accounts.end_all_sessions": ("POST", "/profile/sessions/end-all", {r: 302 for r in ROLES}),
     "identity.status": ("GET", "/verify/", SIGNED_IN),
     # Verified accounts are sent back to their status; the others get the form.
     "identity.census_verify": ("GET", "/verify/census", {
@@ -253,6 +256,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.openapi": ("GET", "/api/v1/openapi.json", ANY),
     "api.results": ("GET", "/api/v1/cycles/{closed_cycle}/results", ANY),
     "api.board": ("GET", "/api/v1/cycles/{closed_cycle}/board", ANY),
+    "audit.checkpoints": ("GET", "/audit/checkpoints", ANY),
+    "api.audit_checkpoints": ("GET", "/api/v1/audit/checkpoints", ANY),
 }
 
 

@@ -24,13 +24,16 @@ def test_register_confirm_and_log_in(client, db, outbox):
         "password": "walks-by-the-river-at-dawn-7",
         "password_again": "walks-by-the-river-at-dawn-7",
     })
-    assert response.status_code == 302 and response.location.endswith("/confirm")
+    assert response.status_code == 302 and response.location == "/login"
+    assert client.get("/profile").status_code == 302  # registering logs nobody in
     link = latest_link(outbox, r"http://portal\.test/confirm/\S+")
     response = client.get(link.replace("http://portal.test", ""))
     assert response.status_code == 302
     user = db.query(User).filter_by(email="olena@example.org").one()
     db.refresh(user)
     assert user.email_confirmed
+    post_form(client, "/login", {"email": "olena@example.org",
+                                 "password": "walks-by-the-river-at-dawn-7"})
     page = client.get("/profile").get_data(as_text=True)
     assert "olena@example.org" in page and "підтверджено" in page
 
@@ -45,18 +48,74 @@ def test_registration_problems_are_shown_and_store_nothing(client, db):
     assert db.query(User).filter_by(email="x@example.org").count() == 0
 
 
-def test_a_taken_address_is_refused_on_its_field_and_no_mail_is_sent(client, db, outbox,
-                                                                     make_user):
-    user = make_user()
-    response = post_form(client, "/register", {
-        "display_name": "Двійник", "email": user.email.upper(),
-        "password": "walks-by-the-river-at-dawn-7",
-        "password_again": "walks-by-the-river-at-dawn-7",
-    })
-    assert response.status_code == 200
-    assert ('id="email-error">Обліковий запис із цією електронною поштою вже існує'
-            in response.get_data(as_text=True))
+def mails(outbox: Path) -> list:
+    import email
+    from email import policy
+
+    return [email.message_from_bytes(path.read_bytes(), policy=policy.default)
+            for path in sorted(outbox.glob("*.eml"), key=lambda p: p.stat().st_mtime)]
+
+
+def registration_answer(app, data: dict) -> tuple:
+    """What a fresh browser sees when it registers ``data``: the status, where it is sent,
+    the messages waiting for the next page, and what its session cookie holds."""
+    client = app.test_client()
+    response = post_form(client, "/register", data)
+    with client.session_transaction() as session:
+        flashes = session.get("_flashes")
+        keys = sorted(session.keys())
+    return response.status_code, response.location, flashes, keys, client
+
+
+def test_registering_a_taken_address_answers_as_a_new_one_and_mails_its_owner(app, db, outbox):
+    data = {"display_name": "Олена", "email": "olena@example.org",
+            "password": "walks-by-the-river-at-dawn-7",
+            "password_again": "walks-by-the-river-at-dawn-7"}
+    *new, new_client = registration_answer(app, data)
+    *taken, taken_client = registration_answer(app, {
+        **data, "display_name": "Двійник", "email": "Olena@Example.org",
+        "password": "a-different-long-passphrase-9",
+        "password_again": "a-different-long-passphrase-9"})
+    assert new == taken
+    status, location, flashes, keys = taken
+    assert (status, location) == (302, "/login")
+    assert flashes == [("success", "Ми надіслали лист на olena@example.org. Відкрийте посилання "
+                                   "в ньому, щоб підтвердити адресу, а потім увійдіть.")]
+    assert "_user_id" not in keys
+    for client in (new_client, taken_client):
+        assert client.get("/profile").status_code == 302
+    assert db.query(User).filter_by(email="olena@example.org").one().display_name == "Олена"
     assert db.query(User).filter_by(display_name="Двійник").count() == 0
+    confirmation, notice = mails(outbox)
+    assert confirmation["To"] == notice["To"] == "olena@example.org"
+    body = notice.get_content()
+    assert notice["Subject"] == ("Хтось намагався зареєструватися на порталі бюджету участі з "
+                                 "вашою електронною поштою")
+    assert "Вітаємо, Олена!" in body and "У вас уже є обліковий запис" in body
+    assert "http://portal.test/login" in body and "http://portal.test/forgot" in body
+    assert "/confirm/" not in body
+
+
+def test_registering_a_taken_address_with_a_weak_password_says_what_a_new_one_hears(
+        client, make_user, outbox):
+    user = make_user()
+    answers = [post_form(client, "/register", {
+        "display_name": "Х", "email": email, "password": "qwerty123456",
+        "password_again": "qwerty123456"}) for email in (user.email, "free@example.org")]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all("надто поширений" in a.get_data(as_text=True) for a in answers)
+    assert list(outbox.glob("*.eml")) == []
+
+
+def test_a_blocked_account_gets_no_mail_and_the_page_says_the_same(client, db, make_user,
+                                                                    outbox):
+    user = make_user()
+    user.active = False
+    db.flush()
+    response = post_form(client, "/register", {
+        "display_name": "Х", "email": user.email, "password": "walks-by-the-river-at-dawn-7",
+        "password_again": "walks-by-the-river-at-dawn-7"})
+    assert (response.status_code, response.location) == (302, "/login")
     assert list(outbox.glob("*.eml")) == []
 
 
@@ -95,7 +154,7 @@ def test_failed_logins_are_rate_limited_per_account(client, make_user):
                          ).status_code == 200
     response = post_form(client, "/login", {"email": user.email, "password": PASSWORD})
     assert response.status_code == 429
-    assert "Забагато спроб" in response.get_data(as_text=True)
+    assert "Забагато невдалих спроб увійти з вашої адреси" in response.get_data(as_text=True)
 
 
 def test_successful_logins_do_not_count_towards_the_limit(client, make_user):
@@ -177,7 +236,7 @@ def test_failed_logins_are_rate_limited_per_address_whatever_the_email(client, m
                          **address)
     assert response.status_code == 429
     page = response.get_data(as_text=True)
-    assert "Забагато спроб за короткий час. Зачекайте кілька хвилин" in page
+    assert "Забагато невдалих спроб увійти з вашої адреси. Зачекайте чверть години" in page
     # Another address is not held back by this one.
     other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
                       environ_base={"REMOTE_ADDR": "198.51.100.9"})
@@ -209,7 +268,8 @@ def test_behind_a_proxy_the_limit_counts_each_client_address(app, db, make_user,
     from tests.conftest import joined_transaction
 
     proxied = create_app("testing", {"DATABASE_URL": app.config["DATABASE_URL"],
-                                     "PROXY_HOPS": 1, "MAIL_OUTBOX": str(outbox)})
+                                     "PROXY_HOPS": 1, "MAIL_OUTBOX": str(outbox),
+                                     "PUBLIC_URL": "https://budget.city"})
     user = make_user()
 
     def attempt(client, forwarded_for, n):
@@ -226,7 +286,7 @@ def test_behind_a_proxy_the_limit_counts_each_client_address(app, db, make_user,
             other = post_form(client, "/login", {"email": user.email, "password": PASSWORD},
                               headers={"X-Forwarded-For": "198.51.100.60"})
             assert other.status_code == 302
-            # The forwarded scheme is believed too: links in mail use https.
+            # The public host, forwarded, is answered; links in mail come from PUBLIC_URL.
             post_form(client, "/forgot", {"email": user.email},
                       headers={"X-Forwarded-Proto": "https", "X-Forwarded-Host": "budget.city"})
             assert latest_link(outbox, r"\S+/reset/\S+").startswith("https://budget.city/reset/")
@@ -250,3 +310,17 @@ def test_the_change_password_form_asks_for_the_current_password_first(client, ma
     form = page[page.index('action="/profile/password"'):]
     assert form.index('name="current_password"') < form.index('name="password"') < form.index(
         'name="password_again"')
+
+
+def test_registrations_from_one_address_are_limited_so_nobody_is_flooded_with_mail(
+        client, make_user, outbox):
+    owner = make_user()
+    data = {"display_name": "Х", "email": owner.email,
+            "password": "walks-by-the-river-at-dawn-7",
+            "password_again": "walks-by-the-river-at-dawn-7"}
+    for n in range(10):
+        assert post_form(client, "/register", data).status_code == 302, n
+    assert post_form(client, "/register", data).status_code == 429
+    assert len(list(outbox.glob("*.eml"))) == 10
+    other = post_form(client, "/register", data, environ_base={"REMOTE_ADDR": "198.51.100.5"})
+    assert other.status_code == 302

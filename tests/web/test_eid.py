@@ -8,7 +8,6 @@ for real. The provider is ``tests/oidc_provider.py``.
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
@@ -17,10 +16,10 @@ import requests
 from sqlalchemy import select
 
 from portal import create_app
-from portal.audit.models import AuditEvent
 from portal.identity.models import Verification, VerificationMethod
-from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
+from portal.identity.rules import make_rnokpp
 from tests.conftest import database_dump, joined_transaction, sign_in
+from tests.eid.checks import verified_by_eid
 from tests.factories.accounts import verify
 from tests.oidc_provider import OidcProvider, Person
 
@@ -29,6 +28,7 @@ CLIENT_ID, CLIENT_SECRET = "portal-test", "portal-test-client-secret-0123456789"
 NUMBER = make_rnokpp("345678901")
 VERIFIED = "Ваш обліковий запис верифіковано"
 FAILED = "Надавач електронної ідентифікації не підтвердив вашу особу"
+NO_RESIDENCE = "Вашу особу верифіковано, але ваше проживання в громаді не встановлено"
 MISSING = "Надавач електронної ідентифікації не передав ваш РНОКПП і дату народження"
 
 
@@ -119,7 +119,7 @@ def verification_of(db, user) -> Verification | None:
 def test_the_portal_sends_state_nonce_and_an_s256_code_challenge(client, person, provider):
     params = query(to_provider(client))
     assert params["response_type"] == "code" and params["client_id"] == CLIENT_ID
-    assert "openid" in params["scope"].split()
+    assert params["scope"].split() == ["openid", "profile", "address"]
     assert params["code_challenge_method"] == "S256" and len(params["code_challenge"]) == 43
     assert len(params["state"]) >= 20 and len(params["nonce"]) >= 20
     assert params["redirect_uri"] == CALLBACK
@@ -129,17 +129,9 @@ def test_a_full_round_trip_verifies_the_account_from_the_claims(
         client, db, eid_app, person, resident):
     page = round_trip(client)
     assert VERIFIED in page.get_data(as_text=True)
-    verification = verification_of(db, resident)
-    assert verification is not None and verification.active
-    assert verification.method is VerificationMethod.EID
-    assert verification.birth_date == date(1988, 4, 12)
-    assert verification.resident is True and verification.verified_by_id is None
-    assert verification.person_key == person_key(PersonNumber(NumberKind.RNOKPP, NUMBER),
-                                                 eid_app.config["PERSON_KEY_SECRET"])
-    event = db.execute(select(AuditEvent).where(AuditEvent.action == "identity.verified",
-                                                AuditEvent.object_id == str(resident.id))
-                       ).scalar_one()
-    assert json.loads(event.details)["method"] == "eid"
+    verification = verified_by_eid(db, resident, number=NUMBER, birth_date=date(1988, 4, 12),
+                                   secret=eid_app.config["PERSON_KEY_SECRET"])
+    assert verification.resident is True
     assert NUMBER not in database_dump(db)  # neither the number nor the address is kept
     assert "вул. Миру" not in database_dump(db)
 
@@ -154,7 +146,9 @@ def test_a_full_round_trip_verifies_the_account_from_the_claims(
 def test_residence_follows_the_community_localities(client, db, person, resident, address,
                                                     resident_there):
     person.claims["address"] = address
-    assert VERIFIED in round_trip(client).get_data(as_text=True)
+    page = round_trip(client).get_data(as_text=True)
+    assert (VERIFIED in page) is resident_there
+    assert (NO_RESIDENCE in page) is not resident_there
     assert verification_of(db, resident).resident is resident_there
 
 

@@ -60,7 +60,7 @@ def test_the_largest_id_still_reaches_the_view(client):
 
 @pytest.mark.parametrize("query", ["page=%C2%B2", "page=abc", "page=0", "page=-1", "page=1.5",
                                    "page=%D9%A4", "cycle=%C2%B2", "category=x", "district=%D9%A4",
-                                   "page=+1", "page=%201"])
+                                   "page=+1", "page=%201", "page="])
 def test_a_malformed_number_in_the_list_query_is_a_bad_request(client, project, query):
     response = client.get(f"/projects/?{query}")
     assert response.status_code == 400
@@ -68,7 +68,7 @@ def test_a_malformed_number_in_the_list_query_is_a_bad_request(client, project, 
 
 
 @pytest.mark.parametrize("query", ["page=99999999999", "page=99999999999999999999999",
-                                   "page=37", "page=", "cycle="])
+                                   "page=37", "cycle="])
 def test_a_page_past_the_last_shows_the_last_page(client, project, query):
     response = client.get(f"/projects/?{query}")
     assert response.status_code == 200
@@ -192,10 +192,14 @@ def test_the_api_serves_the_last_page_past_the_end(client, closed):
 
 def test_the_openapi_document_says_what_the_api_answers(client):
     document = client.get("/api/v1/openapi.json").get_json()
-    board = document["paths"]["/api/v1/cycles/{cycle_id}/board"]["get"]
+    board = next(operation["get"] for path, operation in document["paths"].items()
+                 if path.endswith("/cycles/{cycle_id}/board"))
     page = next(p for p in board["parameters"] if p["name"] == "page")
     assert page["schema"]["minimum"] == 1
     assert "400" in board["responses"] and "404" in board["responses"]
+    checkpoints = next(operation["get"] for path, operation in document["paths"].items()
+                       if path.endswith("/audit/checkpoints"))
+    assert "400" in checkpoints["responses"]
     for path in document["paths"].values():
         for parameter in path["get"].get("parameters", []):
             if parameter["in"] == "path":
@@ -250,3 +254,12 @@ def test_a_plan_sheet_with_other_digits_is_a_listed_problem(client, db, make_use
                          content_type="multipart/form-data")
     assert response.status_code == 400
     assert "Нічого не імпортовано" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "1.5", "%C2%B2", "%D9%A1"])
+def test_the_audit_checkpoints_refuse_a_page_that_is_not_one(client, page):
+    response = client.get(f"/api/v1/audit/checkpoints?page={page}")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["code"] == 400
+    assert client.get(f"/audit/checkpoints?page={page}").status_code == 400
+    assert client.get("/api/v1/audit/checkpoints?page=99999999999").get_json()["page"] == 1

@@ -17,6 +17,7 @@ from portal.programs.models import FundingLine
 from portal.programs.winners import link_cycle
 from portal.projects.rules import ProjectStatus
 from tests.conftest import post_form, sign_in
+from tests.factories import files
 from tests.factories.cycles import make_cycle
 from tests.factories.programs import make_program
 from tests.factories.projects import make_project
@@ -100,6 +101,36 @@ def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_published(staff_cl
     assert response.status_code == 400
     assert "Приймаються лише фото" in response.get_data(as_text=True)
     assert db.scalars(select(ImplementationUpdate)).all() == []
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("рух.png", files.image(Image.new("RGB", (8, 6)), "PNG", save_all=True, append_images=[
+        Image.new("RGB", (8, 6), (255, 0, 0))]), "Анімовані зображення не приймаються"),
+    ("план.png", files.png(7000, 7000, depth=16), "Фото має забагато пікселів"),
+], ids=["animated", "the reported 7000 x 7000 PNG"])
+def test_a_photo_refused_from_its_header_is_explained_and_nothing_is_published(
+        staff_client, db, winner, name, data, words):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, f"{page}/updates", {
+        "posted_on": "2024-05-01", "text": "Лави встановлено",
+        "photos": [(io.BytesIO(data), name)]}, token_from=page,
+        content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert words in response.get_data(as_text=True)
+    assert db.scalars(select(ImplementationUpdate)).all() == []
+
+
+def test_a_large_photo_is_published_reduced(client, staff_client, db, winner):
+    page = f"/staff/implementation/{winner.id}"
+    post_form(staff_client, f"{page}/updates", {
+        "posted_on": "2024-05-01", "text": "Лави встановлено",
+        "photos": [(io.BytesIO(files.image(Image.new("RGB", (6000, 4500), (20, 120, 60)),
+                                           "JPEG")), "лави.jpg")]},
+        token_from=page, content_type="multipart/form-data")
+    photo = db.scalar(select(UpdatePhoto))
+    with client.get(f"/implementation/photos/{photo.id}") as served:
+        assert served.status_code == 200
+        assert Image.open(io.BytesIO(served.data)).size == (2048, 1536)
 
 
 def test_residents_cannot_change_the_implementation(client, make_user, winner):

@@ -50,3 +50,29 @@ def test_no_page_loads_anything_from_another_site(client):
 
     body = client.get("/").get_data(as_text=True)
     assert not re.search(r'(src|href)="(https?:)?//', body)
+
+
+def allowed(response) -> set[str]:
+    return {method.strip() for method in response.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize(("method", "path", "methods"), [
+    ("post", "/", {"GET", "HEAD", "OPTIONS"}),
+    ("get", "/logout", {"POST", "OPTIONS"}),
+    ("delete", "/forgot", {"GET", "HEAD", "POST", "OPTIONS"}),
+])
+def test_a_405_page_says_which_methods_the_address_allows(client, method, path, methods):
+    response = getattr(client, method)(path, headers={"Accept-Language": "en"})
+    assert response.status_code == 405
+    assert allowed(response) == methods
+    assert response.content_type == "text/html; charset=utf-8"
+    assert "Method not allowed" in response.get_data(as_text=True)
+
+
+def test_a_405_of_the_api_says_which_methods_are_allowed_in_json(client):
+    response = client.post("/api/v1/openapi.json", headers={"Accept-Language": "en"})
+    assert response.status_code == 405
+    assert allowed(response) == {"GET", "HEAD", "OPTIONS"}
+    assert response.content_type == "application/json"
+    assert response.json["error"] == {"code": 405, "title": "Method not allowed",
+                                      "message": "This page cannot be used that way."}

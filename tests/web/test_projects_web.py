@@ -18,7 +18,7 @@ from portal.projects import participation
 from portal.projects.models import Attachment, CoAuthor, Project, Support
 from portal.projects.rules import ProjectStatus
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.factories import accounts
+from tests.factories import accounts, files
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 
@@ -204,6 +204,13 @@ SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>ale
     ("logo.svg", SVG, "SVG не приймаються"),
     ("logo.jpg", SVG, "SVG не приймаються"),
     ("photo.exe", jpeg_bytes(), "Назва файлу не відповідає його вмісту"),
+    ("кошторис.pdf", files.one_page_pdf(
+        catalogue=rb"/OpenAction << /S /J#61vaScript /J#53 (app.alert\(1\)) >>"),
+     "Документи PDF зі скриптами, вкладеними файлами, медіа"),
+    ("кошторис.pdf", b"%PDF-1.7\n" + b"\x00" * 2000, "Документ PDF не вдається прочитати"),
+    ("план.png", files.png(7000, 7000, depth=16), "Зображення має забагато пікселів"),
+    ("рух.webp", files.image(Image.new("RGB", (8, 6)), "WEBP", save_all=True, append_images=[
+        Image.new("RGB", (8, 6), (255, 0, 0))]), "Анімовані зображення не приймаються"),
 ])
 def test_a_dangerous_upload_is_refused_with_a_clear_message_and_nothing_is_stored(
         client, db, cycle, author, uploads, name, data, message):
@@ -213,6 +220,24 @@ def test_a_dangerous_upload_is_refused_with_a_clear_message_and_nothing_is_store
     assert message in response.get_data(as_text=True)
     assert db.execute(select(Attachment)).first() is None
     assert list(uploads.iterdir()) == []
+
+
+def test_a_document_the_portal_renders_is_attached_and_served_as_a_download(
+        app, client, db, cycle, author, uploads):
+    from portal.reports.document import Document, Paragraph
+    from portal.reports.renderers.pdf import render_pdf
+
+    project = make_project(db, cycle, author, status=ProjectStatus.DRAFT)
+    sign_in(client, author)
+    with app.test_request_context():
+        data = render_pdf(Document(title="Кошторис", name="koshtorys",
+                                   blocks=(Paragraph("Ліхтарі: 102 000 грн"),)))
+    response = upload(client, project, "кошторис.pdf", data, "application/pdf")
+    assert "Файл кошторис.pdf додано" in response.get_data(as_text=True)
+    attachment = db.execute(select(Attachment)).scalar_one()
+    with client.get(f"/projects/{project.id}/files/{attachment.id}") as served:
+        assert served.mimetype == "application/pdf" and served.data == data
+        assert served.headers["Content-Disposition"].startswith("attachment;")
 
 
 def test_a_file_over_the_limit_is_refused_with_the_limit_named(client, db, cycle, author,

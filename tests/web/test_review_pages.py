@@ -218,6 +218,8 @@ def test_the_protocol_downloads_as_docx_with_the_decisions(app, db, scene):
     meeting = _decided_meeting(db, app, scene)
     response = app.test_client().get(f"/review/meetings/{meeting.id}/protocol.docx")
     assert response.status_code == 200
+    assert response.headers.getlist("Content-Type") == [
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
     assert response.headers["Content-Disposition"].endswith('.docx"')
     text = "\n".join(p.text for p in Document(BytesIO(response.data)).paragraphs)
     for fragment in ("ПРОТОКОЛ № 1", "ПОРЯДОК ДЕННИЙ", "СЛУХАЛИ:", "ВИРІШИЛИ:",
@@ -230,6 +232,7 @@ def test_the_protocol_downloads_as_pdf_with_cyrillic_text(app, db, scene, tmp_pa
     meeting = _decided_meeting(db, app, scene)
     response = app.test_client().get(f"/review/meetings/{meeting.id}/protocol.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.headers.getlist("Content-Type") == ["application/pdf"]
     pdf = tmp_path / "protocol.pdf"
     pdf.write_bytes(response.data)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,

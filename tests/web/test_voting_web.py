@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.accounts.models import Role
+from portal.audit.models import AuditCheckpoint, AuditEvent
 from portal.projects.rules import ProjectStatus
 from portal.voting.models import Ballot
 from portal.voting.receipts import receipt_hash
@@ -252,6 +253,16 @@ def test_the_board_is_hidden_while_voting_and_lists_the_ballot_after(
     assert data["ballots"][0]["choices"][0]["projects"] == [projects[0].registration_code]
 
 
+def test_the_pb_file_is_plain_text_in_utf_8_said_once(client, vote):
+    cycle = vote[0]
+    response = client.get(f"/voting/{cycle.id}/ballots.pb")
+    assert response.status_code == 200
+    assert response.headers.getlist("Content-Type") == ["text/plain; charset=utf-8"]
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="cycle-{cycle.id}.pb"')
+    assert response.get_data(as_text=True).startswith("META")
+
+
 def test_results_are_hidden_while_voting_unless_the_cycle_publishes_live_counts(
         client, db, make_user, election):
     cycle, projects = election
@@ -267,9 +278,10 @@ def test_results_are_hidden_while_voting_unless_the_cycle_publishes_live_counts(
 def test_the_openapi_document_describes_every_api_route(client, app):
     document = client.get("/api/v1/openapi.json").get_json()
     assert document["openapi"].startswith("3.1")
+    assert document["servers"] == [{"url": "http://portal.test/api/v1"}]
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/v1"):
-            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
+        if rule.rule.startswith("/api/v1/"):
+            path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
             assert path in document["paths"], path
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert method.lower() in document["paths"][path], (path, method)
@@ -295,6 +307,32 @@ def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
     assert tally.approved_at is not None
     results = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
     assert "Переможців визначено остаточно" in results
+    # The approval signed a checkpoint of the audit log, published with its hash.
+    checkpoint = db.execute(select(AuditCheckpoint)).scalar_one()
+    assert checkpoint.at == tally.approved_at
+    assert checkpoint.head_hash in client.get("/audit/checkpoints").get_data(as_text=True)
+
+
+def test_an_approval_over_a_tampered_audit_log_is_refused_on_the_page(client, db, vote):
+    cycle, _projects, commission, meeting, _voters = vote
+    sign_in(client, commission)
+    url = f"/commission/voting/{cycle.id}"
+    post_form(client, f"{url}/tally", {}, token_from=url)
+    from portal.results.models import Tally
+    from tests.factories.audit import Link, edit_without_rehash
+
+    tally = db.execute(select(Tally).where(Tally.cycle_id == cycle.id)).scalar_one()
+    last = db.execute(select(func.max(AuditEvent.id))).scalar_one()
+    edit_without_rehash(db, Link(last, ""))  # the approval's page will not sign over that
+    response = post_form(client, f"{url}/decide", {
+        "form": "approve", "tally": tally.id, "meeting": meeting.id, "votes_for": 3,
+        "votes_against": 0, "abstained": 0}, token_from=url)
+    assert response.status_code == 400
+    assert (f"Журнал аудиту не проходить перевірку на події {last}"
+            in response.get_data(as_text=True))
+    db.refresh(tally)
+    assert tally.approved_at is None
+    assert db.scalar(select(func.count()).select_from(AuditCheckpoint)) == 0
 
 
 def test_an_annulment_without_a_majority_is_refused_on_the_page(client, db, vote):

@@ -18,6 +18,7 @@ from portal.cycles.models import Cycle
 from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.links import external_url
 from portal.mail import send_mail
 from portal.projects import participation, permissions, queries, services
 from portal.projects.drafting import ProjectFormReader, fill_form
@@ -185,7 +186,7 @@ def invite(project_id: int):
              "participatory budget.\n\nTo accept, log in (or register) with this e-mail "
              "address and open:\n%(link)s\n\nIf you do not know this person, ignore this "
              "letter.", name=current_user.display_name, title=project.title,
-             link=url_for("projects.confirm_coauthor", token=token, _external=True))
+             link=external_url("projects.confirm_coauthor", token=token))
     after_commit(partial(send_mail, to, subject, body))
     flash(_("The invitation is sent to %(email)s.", email=form.email.data.strip()), "success")
     return redirect(url_for("projects.edit", project_id=project.id))

@@ -1,53 +1,39 @@
 """Uploaded files: checked by their content, stored under generated names, served safely.
 
-A file is accepted only when its first bytes say it is a JPEG, PNG or WebP image (which
-Pillow must then open and verify) or a PDF document without JavaScript, and when the
-extension of its name agrees. SVG is refused outright: it is a document that can carry
-scripts. The name the person gave is kept for display only; on disk a file is called by a
-random token and the extension of its real type, under one folder, so no name can reach
-outside it. Files are served with the type we recorded, ``nosniff``, a sandboxing CSP and
-``Content-Disposition`` (inline for images, attachment for documents).
-
-A photo is stored re-encoded, without its metadata: a phone's EXIF names where it was taken
-(often the author's home), with what and when, and none of that may reach the public pages.
-The orientation the camera recorded is applied to the pixels first, so the photo still
-stands the right way up.
+A file is accepted only when its first bytes say it is a JPEG, PNG or WebP image or a PDF
+document, when the extension of its name agrees, and when its content passes the check of
+its kind: ``photos`` (judged from the image's header before a pixel is decoded, then stored
+re-encoded, at most 2048 pixels on a side, upright and without its metadata: a phone's EXIF
+names where it was taken) or ``documents`` (a PDF read as a viewer reads it, refused when it
+carries scripts, automatic actions, attached files or media). SVG is refused outright: it
+is a document that can carry scripts. The name the person gave is kept for display only; on
+disk a file is called by a random token and the extension of its real type, under one
+folder, so no name can reach outside it. Files are served with the type we recorded,
+``nosniff``, a sandboxing CSP and ``Content-Disposition`` (inline for images, attachment
+for documents). Each refusal is an :class:`UploadProblem` (``problems``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 import secrets
 import unicodedata
-import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, send_file
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from portal.uploads.documents import pdf_problem
+from portal.uploads.photos import stored_photo
+from portal.uploads.problems import UploadProblem
 
 
 class AttachmentKind(StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"
-
-
-class UploadProblem(StrEnum):
-    """Why a file is refused; ``portal.projects.messages`` words each one."""
-
-    EMPTY = "upload_empty"
-    TOO_LARGE = "upload_too_large"
-    BAD_NAME = "upload_bad_name"
-    SVG = "upload_svg"
-    NOT_ALLOWED = "upload_type_not_allowed"
-    EXTENSION_MISMATCH = "upload_extension_mismatch"
-    BROKEN_IMAGE = "upload_broken_image"
-    IMAGE_TOO_BIG = "upload_image_too_big"
-    PDF_SCRIPT = "upload_pdf_script"
 
 
 @dataclass(frozen=True)
@@ -64,7 +50,6 @@ PNG = FileType("image/png", "png", AttachmentKind.PHOTO, frozenset({"png"}), "PN
 WEBP = FileType("image/webp", "webp", AttachmentKind.PHOTO, frozenset({"webp"}), "WEBP")
 PDF = FileType("application/pdf", "pdf", AttachmentKind.DOCUMENT, frozenset({"pdf"}))
 
-MAX_PIXELS = 50_000_000
 _UNSAFE_NAME = re.compile(r"[/\\\x00-\x1f\x7f:*?\"<>|]")
 
 
@@ -114,47 +99,6 @@ class CheckedFile:
         return len(self.data)
 
 
-def _verify_image(data: bytes, file_type: FileType) -> UploadProblem | None:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(io.BytesIO(data)) as image:
-                if image.format != file_type.pillow_format:
-                    return UploadProblem.BROKEN_IMAGE
-                if image.width * image.height > MAX_PIXELS:
-                    return UploadProblem.IMAGE_TOO_BIG
-                image.verify()
-    except (Image.DecompressionBombWarning, Image.DecompressionBombError):
-        return UploadProblem.IMAGE_TOO_BIG
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return UploadProblem.BROKEN_IMAGE
-    return None
-
-
-#: How photos are written back: good enough that nobody sees the difference on a page.
-_SAVE_OPTIONS = {"JPEG": {"quality": 90, "optimize": True}, "PNG": {"optimize": True},
-                 "WEBP": {"quality": 90}}
-
-
-def without_metadata(data: bytes, file_type: FileType) -> bytes:
-    """The photo with its orientation applied and every metadata block left out (EXIF, XMP,
-    PNG text chunks); only the colour profile is kept. Call it on a verified image."""
-    with Image.open(io.BytesIO(data)) as image:
-        upright = ImageOps.exif_transpose(image)
-        profile = image.info.get("icc_profile")
-        if upright.mode not in ("RGB", "RGBA", "L", "LA", "P") or (
-                file_type.pillow_format == "JPEG" and upright.mode not in ("RGB", "L")):
-            upright = upright.convert("RGB")
-        options = dict(_SAVE_OPTIONS[file_type.pillow_format])
-        if profile:
-            options["icc_profile"] = profile
-        if "transparency" in image.info and upright.mode in ("P", "L", "RGB"):
-            options["transparency"] = image.info["transparency"]  # a PNG's transparent colour
-        buffer = io.BytesIO()
-        upright.save(buffer, file_type.pillow_format, **options)
-    return buffer.getvalue()
-
-
 def check_upload(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile | UploadProblem:
     """The file, checked, or the first reason to refuse it. ``data`` may hold one byte more
     than ``max_bytes`` (read that much to know the file is too large)."""
@@ -171,19 +115,14 @@ def check_upload(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile |
     if extension_of(filename) not in file_type.extensions:
         return UploadProblem.EXTENSION_MISMATCH
     if file_type.kind is AttachmentKind.PHOTO:
-        problem = _verify_image(data, file_type)
+        photo = stored_photo(data, file_type.pillow_format)
+        if isinstance(photo, UploadProblem):
+            return photo
+        data = photo
+    else:
+        problem = pdf_problem(data)
         if problem:
             return problem
-        try:
-            data = without_metadata(data, file_type)
-        except (OSError, ValueError, SyntaxError):
-            # Pillow's verify() reads a JPEG's structure, not its pixels; a file cut short
-            # shows only when it is decoded here. (Once WeasyPrint is loaded in the process,
-            # for a PDF, it has told Pillow to pad such files instead: then the photo is
-            # stored with its missing part grey. Either way the person gets an answer.)
-            return UploadProblem.BROKEN_IMAGE
-    elif re.search(rb"/(JavaScript|JS|Launch)\b", data):
-        return UploadProblem.PDF_SCRIPT
     name = unicodedata.normalize("NFC", filename).strip()
     return CheckedFile(data=data, original_name=name, type=file_type,
                        sha256=hashlib.sha256(data).hexdigest())
