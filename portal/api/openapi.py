@@ -20,6 +20,10 @@ _NOT_PUBLISHED = {"description": "No such cycle (an id that is not ASCII digits 
 _PAGE = {"name": "page", "in": "query", "required": False,
          "description": "1 when absent; a page past the last one answers the last page.",
          "schema": {"type": "integer", "minimum": 1}}
+_UNAVAILABLE = {"description": "The database cannot be reached for the moment; try again after "
+                                "the seconds that Retry-After gives",
+                "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+                "content": ERROR}
 _BAD_PAGE = {"description": "The page is not a whole number of at least 1 (ASCII digits)",
              "content": ERROR}
 
@@ -111,7 +115,8 @@ SCHEMAS: dict[str, Any] = {
 def document(server: str) -> dict[str, Any]:
     """The whole /api/v1 description: voting's paths and those of the target programs, as
     served from ``server`` (the public address of ``/api/v1``)."""
-    paths = {**PATHS, **programs_openapi.PATHS}
+    paths = {path: {method: _unless_down(path, operation) for method, operation in item.items()}
+             for path, item in {**PATHS, **programs_openapi.PATHS}.items()}
     schemas = {**SCHEMAS, **programs_openapi.SCHEMAS}
     return {
         "openapi": "3.1.0",
@@ -120,3 +125,10 @@ def document(server: str) -> dict[str, Any]:
         "paths": paths,
         "components": {"schemas": schemas},
     }
+
+
+def _unless_down(path: str, operation: dict[str, Any]) -> dict[str, Any]:
+    """The operation, answering 503 too where it reads the database (all but this document)."""
+    if path == "/openapi.json":
+        return operation
+    return {**operation, "responses": {**operation["responses"], "503": _UNAVAILABLE}}

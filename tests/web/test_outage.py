@@ -415,3 +415,17 @@ def test_a_connection_lost_in_the_middle_of_a_request_is_503_and_the_next_one_wo
         assert client.get("/healthz").status_code == 200
     finally:
         app.extensions["portal.db"].engine.dispose()
+
+
+def test_the_api_document_declares_the_503_every_database_operation_can_answer(down):
+    """The outage answer is part of the API's contract: every operation that reads the
+    database lists 503 with its Retry-After; the document itself is served without one."""
+    document = down.test_client().get("/api/v1/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        for method, operation in item.items():
+            if path == "/openapi.json":
+                assert "503" not in operation["responses"]
+                continue
+            unavailable = operation["responses"]["503"]
+            assert "Retry-After" in unavailable["headers"], (method, path)
+            assert "application/json" in unavailable["content"], (method, path)
