@@ -128,9 +128,11 @@ def page_arg(name: str = "page") -> int:
         abort(400)
 
 
-def last_page_at_most(page: int, total: int, size: int) -> int:
-    """``page``, or the last page of ``total`` items ``size`` a page when it is past it."""
-    return min(page, max(1, -(-total // size)))
+def page_within(page: int, *, total: int, size: int) -> tuple[int, int]:
+    """The page to show of ``total`` items ``size`` a page, and how many pages there are
+    (one, when there are no items): ``page``, or the last page when it is past it."""
+    pages = max(1, -(-total // size))
+    return min(max(page, 1), pages), pages
 
 
 def _carries_nul() -> bool:

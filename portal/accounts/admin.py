@@ -16,7 +16,7 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.forms import show_refusal
 from portal.i18n import _
-from portal.parsing import last_page_at_most, page_arg
+from portal.parsing import page_arg, page_within
 from portal.refusal import Refused
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
@@ -35,12 +35,12 @@ def users():
         query = query.where(or_(func.lower(User.email).like(pattern),
                                 func.lower(User.display_name).like(pattern)))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-    page = last_page_at_most(page_arg(), total, PAGE_SIZE)
+    page, pages = page_within(page_arg(), total=total, size=PAGE_SIZE)
     rows = session.execute(
         query.order_by(User.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).scalars().all()
     return render_template("accounts/admin_users.html", form=form, users=rows, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)), total=total)
+                           pages=pages, total=total)
 
 
 @bp.route("/users/<int:user_id>")
@@ -86,7 +86,7 @@ def revoke(user_id: int):
 def audit_log():
     session = db_session()
     total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
-    page = last_page_at_most(page_arg(), total, PAGE_SIZE)
+    page, pages = page_within(page_arg(), total=total, size=PAGE_SIZE)
     events = session.execute(
         select(AuditEvent).order_by(AuditEvent.id.desc())
         .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
@@ -95,4 +95,4 @@ def audit_log():
         select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
     ).scalars()}
     return render_template("accounts/admin_audit.html", events=events, actors=actors, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)))
+                           pages=pages)

@@ -30,6 +30,7 @@ from portal.audit.rules import (
     signed_statements,
 )
 from portal.clock import utcnow
+from portal.parsing import page_within
 from portal.refusal import Refused
 
 
@@ -375,8 +376,7 @@ class CheckpointPage:
 def checkpoint_page(session: Session, *, page: int, size: int = 50) -> CheckpointPage:
     """One page of the checkpoints, newest first; a page beyond the last is the last."""
     total = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
-    pages = max((total + size - 1) // size, 1)
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total=total, size=size)
     rows = session.execute(
         select(AuditCheckpoint).order_by(AuditCheckpoint.number.desc())
         .offset((page - 1) * size).limit(size)).scalars().all()

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
+from portal.parsing import page_within
 from portal.projects.models import CoAuthor, Project, ProjectEvent, Support
 from portal.projects.rules import ON_BALLOT, PUBLIC, SUBMITTED_STATUSES, ProjectStatus
 
@@ -72,8 +73,7 @@ def public_projects(session: Session, filters: Filters, page: int,
     total = session.execute(
         select(func.count()).select_from(query.with_only_columns(Project.id).subquery())
     ).scalar_one()
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
+    page, pages = page_within(page, total=total, size=page_size)
     rows = session.execute(
         query.join(Project.category).join(Project.cycle).outerjoin(Project.district)
         .options(contains_eager(Project.category), contains_eager(Project.cycle),

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
+from portal.parsing import page_within
 from portal.projects.models import Project
 from portal.voting.models import Ballot, BallotChoice
 from portal.voting.receipts import normalise, receipt_hash
@@ -71,8 +72,7 @@ def _entries(session: Session, cycle: Cycle, ballots: list[Ballot]) -> list[Boar
 def page_of(session: Session, cycle: Cycle, *, page: int, size: int = PAGE_SIZE) -> BoardPage:
     total = session.scalar(
         select(func.count()).select_from(Ballot).where(Ballot.cycle_id == cycle.id)) or 0
-    pages = max((total + size - 1) // size, 1)
-    page = min(max(page, 1), pages)
+    page, pages = page_within(page, total=total, size=size)
     ballots = session.execute(
         select(Ballot).where(Ballot.cycle_id == cycle.id).order_by(Ballot.receipt_hash)
         .offset((page - 1) * size).limit(size)

@@ -17,7 +17,7 @@ from portal.parsing import (
     NotAWholeNumber,
     OutOfRange,
     coerce_id,
-    last_page_at_most,
+    page_within,
     whole_number,
 )
 from portal.voting.rules import Choice
@@ -68,9 +68,10 @@ def test_the_id_converter_matches_ascii_ids_in_the_range_only():
 
 
 def test_a_page_past_the_end_is_the_last_page():
-    assert last_page_at_most(3, total=120, size=50) == 3
-    assert last_page_at_most(4, total=120, size=50) == 3
-    assert last_page_at_most(DB_INT_MAX, total=0, size=50) == 1
+    assert page_within(3, total=120, size=50) == (3, 3)
+    assert page_within(4, total=120, size=50) == (3, 3)
+    assert page_within(0, total=120, size=50) == (1, 3)
+    assert page_within(DB_INT_MAX, total=0, size=50) == (1, 1)
 
 
 def test_ballot_choices_follow_the_rule():
