@@ -8,6 +8,8 @@ as a form to send again, holding what the person entered (but passwords and file
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 
 from flask import Flask, current_app, jsonify, make_response, render_template, request
@@ -146,8 +148,24 @@ def wrong_host(error: SecurityError):
     if request.path.startswith("/api/"):
         return {"error": {"code": 400, "title": title, "message": message,
                           "public_url": public_url()}}, 400
-    return render_template("errors/wrong_host.html", title=title, message=message,
-                           public_url=public_url()), 400
+    page = render_template("errors/wrong_host.html", title=title, message=message,
+                           public_url=public_url(), style=_WRONG_HOST_STYLE)
+    return page, 400, [("Content-Security-Policy", _WRONG_HOST_POLICY)]
+
+
+#: The wrong-host page's own look: its stylesheet lives on the public host, which this page's
+#: origin may not load from, so the few rules it needs come inline, allowed by their hash.
+_WRONG_HOST_STYLE = (
+    "body{font-family:system-ui,sans-serif;line-height:1.5;color:#1b1f24;margin:0}"
+    "main{max-width:40rem;margin:0 auto;padding:3rem 1.25rem;text-align:center}"
+    ".code{font-size:3rem;font-weight:700;color:#0b4f9c;margin:0}"
+    "a{color:#0b4f9c;font-weight:600;overflow-wrap:anywhere}"
+)
+_WRONG_HOST_POLICY = (
+    "default-src 'none'; style-src 'sha256-"
+    + base64.b64encode(hashlib.sha256(_WRONG_HOST_STYLE.encode()).digest()).decode()
+    + "'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 def init_app(app: Flask) -> None:

@@ -8,7 +8,9 @@ would say http://localhost/... and be caught.
 
 from __future__ import annotations
 
+import base64
 import email
+import hashlib
 import re
 from email.policy import default
 from pathlib import Path
@@ -143,6 +145,18 @@ def test_the_api_refuses_another_host_in_json(client):
         "code": 400, "title": "Wrong address",
         "message": "The portal does not answer at this address. Open it at its own address:",
         "public_url": PUBLIC}}
+
+
+def test_the_wrong_host_page_brings_its_look_allowed_by_its_hash(client):
+    """Its stylesheet is on the public host, which the page's origin may not load: the page
+    carries its few rules inline, and its policy allows exactly those (by hash), nothing else."""
+    response = client.get("/forgot", headers={"Host": "evil.example"})
+    assert response.status_code == 400
+    style = re.search(r"<style>(.*?)</style>", response.get_data(as_text=True), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
+    policy = response.headers["Content-Security-Policy"]
+    assert f"style-src 'sha256-{digest}'" in policy
+    assert "default-src 'none'" in policy and "script-src" not in policy
 
 
 @pytest.mark.parametrize("host", ["budget.example.ua", "budget.example.ua:443", "localhost",
