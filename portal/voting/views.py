@@ -92,8 +92,9 @@ def ballot(cycle_id: int):
     if not current_user.is_authenticated:
         if request.method == "POST":
             return login_redirect()
-        return render_template("voting/ballot.html", cycle=_cycle(cycle_id), voter=None,
-                               blocked=[])
+        cycle = _cycle(cycle_id)
+        return render_template("voting/ballot.html", cycle=cycle, voter=None,
+                               blocked=window_problems(cycle_rules(cycle), utcnow()))
     session = db_session()
     context = casting_context(session, cycle_id, current_user.id)
     if context is None:
@@ -146,6 +147,8 @@ def review(cycle_id: int):
     voter = context.voter
     if voter is None:
         return redirect(url_for("voting.ballot", cycle_id=cycle_id))
+    if services.ballot_of(session, cycle_id, voter.person_key):
+        return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     sheet = ballot_sheet(session, context.sheet_key, context.rules)
     form = BallotForm.from_request()
     choices: list[Choice] = []

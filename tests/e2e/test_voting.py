@@ -207,3 +207,11 @@ def test_a_knapsack_ballot_follows_the_money_and_says_why_a_category_is_closed(
     page.check(f"input[value$=':{ids[2]}']")
     expect(meter).to_have_js_property("value", 90_000_000)
     shoot(page, "knapsack-390")
+    # A visitor is asked to sign in on the ballot itself.
+    visitor = browser_context(viewport={"width": 390, "height": 900}).new_page()
+    visitor.goto(f"{live_server.url}/voting/{cycle_id}/ballot")
+    expect(visitor.locator(".ballot-sign-in")).to_contain_text("Щоб проголосувати, увійдіть.")
+    visitor.locator(".ballot-sign-in").get_by_role("link", name="Увійти").click()
+    expect(visitor).to_have_url(re.compile(r"/login\?next=/voting/\d+/ballot"))
+    visitor.go_back()
+    shoot(visitor, "visitor-390")

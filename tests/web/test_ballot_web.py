@@ -159,6 +159,23 @@ def test_a_visitor_is_asked_to_sign_in_on_the_ballot(client, knapsack):
     assert client.get("/voting/999999/ballot").status_code == 404
 
 
+def test_a_visitor_to_a_closed_vote_is_told_it_is_over(client, db, make_user):
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN), open_now=False)
+    page = client.get(f"/voting/{cycle.id}/ballot").get_data(as_text=True)
+    assert "Голосування завершено." in page and "Щоб проголосувати, увійдіть." not in page
+
+
+def test_a_review_after_the_cast_leads_to_the_own_ballot(client, db, make_user, knapsack):
+    cycle, projects, district, _other = knapsack
+    sign_in(client, make_user(verified=True, district_id=district.id))
+    data = {"choice": [choice(projects[2])], "action": "cast"}
+    post_form(client, f"/voting/{cycle.id}/ballot", data)
+    again = post_form(client, f"/voting/{cycle.id}/review", data,
+                      token_from=f"/voting/{cycle.id}/my-ballot")
+    assert again.headers["Location"].endswith(f"/voting/{cycle.id}/my-ballot")
+    assert ballots(db, cycle) == 1
+
+
 def test_the_receipt_says_what_happens_next(client, db, make_user, knapsack):
     cycle, projects, district, _other = knapsack
     sign_in(client, make_user(verified=True, district_id=district.id))
