@@ -26,6 +26,7 @@ from portal.refusal import Refused
 from portal.voting import board, services
 from portal.voting.context import (
     BallotSheet,
+    CastingContext,
     Voter,
     ballot_sheet,
     casting_context,
@@ -96,9 +97,7 @@ def ballot(cycle_id: int):
         return render_template("voting/ballot.html", cycle=cycle, voter=None,
                                blocked=window_problems(cycle_rules(cycle), utcnow()))
     session = db_session()
-    context = casting_context(session, cycle_id, current_user.id)
-    if context is None:
-        abort(404)
+    context = _casting(session, cycle_id)
     voter = context.voter
     if voter is None:
         return render_template("voting/ballot.html", cycle=_cycle(cycle_id), voter=None,
@@ -107,28 +106,23 @@ def ballot(cycle_id: int):
     form = BallotForm.from_request()
     if request.method == "GET" and services.ballot_of(session, cycle_id, voter.person_key):
         return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
-    choices: list[Choice] = []
-    if form.submitted_and_valid:
-        parsed = services.parse_choices(request.form.getlist("choice"))
-        if parsed is None:
-            form.add_error(None, PROBLEMS.text("malformed"))
-        elif request.form.get("action") != "cast":
-            choices = parsed  # back from the review to change the choice: the ticks stay
+    parsed = _posted_choices(form)
+    # Anything but the review's "vote" button comes back with the ticks kept.
+    choices: list[Choice] = parsed or []
+    if parsed is not None and request.form.get("action") == "cast":
+        try:
+            services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
+                                 secret=_secret(), now=utcnow())
+        except services.AlreadyVoted as already:
+            # Not an error: the voter is led to the ballot they have, with a warning.
+            show_refusal(already, category="warning")
+            return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            choices = parsed
-            try:
-                services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
-                                     secret=_secret(), now=utcnow())
-            except services.AlreadyVoted as already:
-                # Not an error: the voter is led to the ballot they have, with a warning.
-                show_refusal(already, category="warning")
-                return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
-            except Refused as refused:
-                show_refusal(refused, form)
-            else:
-                # The receipt page says the ballot is cast; no message is kept in the
-                # session, so the cast writes nothing but the ballot.
-                return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+            # The receipt page says the ballot is cast; no message is kept in the
+            # session, so the cast writes nothing but the ballot.
+            return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     return _ballot_page(session, sheet, voter, form, choices,
                         not_cast=bool(form.choice_errors))
 
@@ -141,9 +135,7 @@ def review(cycle_id: int):
     if request.method == "GET":  # a reload or a bookmark: the choice lives in the form
         return redirect(url_for("voting.ballot", cycle_id=cycle_id))
     session = db_session()
-    context = casting_context(session, cycle_id, current_user.id)
-    if context is None:
-        abort(404)
+    context = _casting(session, cycle_id)
     voter = context.voter
     if voter is None:
         return redirect(url_for("voting.ballot", cycle_id=cycle_id))
@@ -151,23 +143,35 @@ def review(cycle_id: int):
         return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
     sheet = ballot_sheet(session, context.sheet_key, context.rules)
     form = BallotForm.from_request()
-    choices: list[Choice] = []
-    if form.submitted_and_valid:
-        parsed = services.parse_choices(request.form.getlist("choice"))
-        if parsed is None:
-            form.add_error(None, PROBLEMS.text("malformed"))
-        else:
-            choices = parsed
-            for problem in choice_problems(check_ballot(
-                    sheet.rules, sheet.category_facts, sheet.project_facts, choices,
-                    voter.facts, utcnow())):
-                form.add_error(problem.field, str(problem))
-            if not form.choice_errors:
-                return render_template(
-                    "voting/review.html", cycle=_cycle(cycle_id), form=form,
-                    chosen=chosen_by_category(sheet, choices),
-                    knapsack=sheet.rules.ballot_type is BallotType.KNAPSACK)
+    parsed = _posted_choices(form)
+    choices: list[Choice] = parsed or []
+    if parsed is not None:
+        for problem in choice_problems(check_ballot(
+                sheet.rules, sheet.category_facts, sheet.project_facts, choices,
+                voter.facts, utcnow())):
+            form.add_error(problem.field, str(problem))
+        if not form.choice_errors:
+            return render_template(
+                "voting/review.html", cycle=_cycle(cycle_id), form=form,
+                chosen=chosen_by_category(sheet, choices),
+                knapsack=sheet.rules.ballot_type is BallotType.KNAPSACK)
     return _ballot_page(session, sheet, voter, form, choices, not_cast=False)
+
+
+def _casting(session, cycle_id: int) -> CastingContext:
+    """The cycle's rules and the signed-in voter (``casting_context``); 404 without a cycle."""
+    return casting_context(session, cycle_id, current_user.id) or abort(404)
+
+
+def _posted_choices(form: BallotForm) -> list[Choice] | None:
+    """The choices of a valid post of ``form``; None when nothing valid was posted, or when
+    the choices cannot be read (then said on the form)."""
+    if not form.submitted_and_valid:
+        return None
+    parsed = services.parse_choices(request.form.getlist("choice"))
+    if parsed is None:
+        form.add_error(None, PROBLEMS.text("malformed"))
+    return parsed
 
 
 def _ballot_page(session, sheet: BallotSheet, voter: Voter, form: BallotForm,
