@@ -243,7 +243,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                                            only("staff", "admin", ok=302)),
     # Voting, on a cycle whose vote closed an hour ago (board and results are public).
     "voting.index": ("GET", "/voting/", ANY),
-    "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", SIGNED_IN),
+    # The ballot asks a visitor to sign in on the page itself (with the e-ID button).
+    "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", ANY),
+    # The review is reached by the ballot's form; a bare request shows the ballot (the
+    # verified) or leads back to it.
+    "voting.review": ("POST", "/voting/{closed_cycle}/review", {
+        **{r: 302 for r in ROLES}, "anonymous": LOGIN, "resident": 200, "commission": 200}),
     "voting.my_ballot": ("GET", "/voting/{closed_cycle}/my-ballot", {r: 302 for r in ROLES}),
     "voting.board_page": ("GET", "/voting/{closed_cycle}/board", ANY),
     "results.page": ("GET", "/voting/{closed_cycle}/results", ANY),
