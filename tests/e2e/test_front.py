@@ -93,10 +93,16 @@ def front(live_server):
     return found
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.fixture(params=WIDTHS, ids=lambda width: f"{width}px")
+def sized(request, browser_context):
+    """A page of the width the test is run at, and that width."""
+    width = request.param
+    return browser_context(viewport={"width": width, "height": 900}).new_page(), width
+
+
 def test_home_names_the_open_vote_and_a_verified_resident_reaches_the_ballot_in_one_click(
-        live_server, front, browser_context, shoot, log_in, width):
-    page = browser_context(viewport={"width": width, "height": 900}).new_page()
+        live_server, front, sized, shoot, log_in):
+    page, width = sized
     page.goto(live_server.url + "/")
     card = page.locator("li.cycle-now", has_text=front["vote_name"])
     expect(card).to_contain_text("Голосування")
@@ -112,10 +118,9 @@ def test_home_names_the_open_vote_and_a_verified_resident_reaches_the_ballot_in_
     shoot(page, f"home-to-ballot-{width}")
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_the_cycle_page_shows_its_action_and_cards_with_photos(
-        live_server, front, browser_context, shoot, width):
-    page = browser_context(viewport={"width": width, "height": 900}).new_page()
+        live_server, front, sized, shoot):
+    page, width = sized
     page.goto(f"{live_server.url}/cycles/{front['vote']}")
     expect(page.locator(".cycle-now")).to_contain_text("Голосування")
     cards = page.locator(".project-card")
@@ -129,10 +134,9 @@ def test_the_cycle_page_shows_its_action_and_cards_with_photos(
     shoot(page, f"cycle-{width}")
 
 
-@pytest.mark.parametrize("width", WIDTHS)
 def test_project_pages_show_the_way_to_the_vote_and_a_winner_s_implementation(
-        live_server, front, browser_context, shoot, width):
-    page = browser_context(viewport={"width": width, "height": 900}).new_page()
+        live_server, front, sized, shoot):
+    page, width = sized
     page.goto(f"{live_server.url}/projects/{front['projects'][0]}")
     expect(page.locator("main")).to_contain_text("Проголосувати за цей проєкт")
     shoot(page, f"project-on-ballot-{width}")
@@ -141,6 +145,8 @@ def test_project_pages_show_the_way_to_the_vote_and_a_winner_s_implementation(
     expect(after).to_contain_text("Фінансування")
     expect(after).to_contain_text("сплачено 300 000,00 грн")
     expect(after).to_contain_text("Підрядник уклав покриття")
-    expect(after.locator("img")).to_be_visible()
-    after.scroll_into_view_if_needed()
+    photo = after.locator("img")
+    photo.scroll_into_view_if_needed()  # it loads lazily
+    expect(photo).to_have_js_property("complete", True)
+    assert photo.evaluate("image => image.naturalWidth") > 0  # the photo is served
     shoot(page, f"project-winner-{width}")
