@@ -83,9 +83,9 @@ def health():
 
 @bp.route("/cycles/")
 def cycles():
-    now = utcnow()
-    return render_template("main/cycles.html", cycles=all_cycles(db_session()),
-                           now=now)
+    session = db_session()
+    return render_template("main/cycles.html", steps=front.steps(
+        session, current_user, all_cycles(session), utcnow()))
 
 
 @bp.route("/cycles/<int:cycle_id>")

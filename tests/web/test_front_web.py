@@ -255,3 +255,21 @@ def test_home_and_a_winner_s_page_cost_a_few_statements(app, client, db, decided
         assert client.get(f"/projects/{a.id}").status_code == 200
     assert len(home) <= HOME_STATEMENTS, home
     assert len(project) <= PROJECT_STATEMENTS, project
+
+
+def test_an_approved_winner_not_yet_funded_is_shown_as_planned(client, db, make_user):
+    cycle, (a, _b, _c), commission, meeting, _voters = make_vote(db)
+    tally = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
+    tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0), actor=commission,
+                          audit_key=KEY, now=utcnow())
+    after = text_of(client.get(f"/projects/{a.id}"))
+    after = after[after.index("Після голосування"):]
+    assert "3 голоси" in after and "Заплановано" in after
+    assert "очікує" in after and "Фінансування" not in after
+
+
+def test_the_cycles_list_offers_each_cycle_s_action(client, db, make_user):
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN))
+    sign_in(client, make_user(verified=True))
+    body = client.get("/cycles/").get_data(as_text=True)
+    assert cycle.name in body and f'href="/voting/{cycle.id}/ballot">Проголосувати</a>' in body
