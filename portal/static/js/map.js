@@ -4,7 +4,8 @@
  *   data-boundaries-url   GeoJSON of the districts' boundaries, drawn under the points (so a
  *                         map without tiles still shows the community);
  *   data-tile-url         the tile source (MAP_TILE_URL), with data-tile-attribution; none:
- *                         the boundaries on a plain background.
+ *                         the boundaries on a plain background;
+ *   data-zoom-in, data-zoom-out, data-close   the words of the map's buttons.
  * and one of these uses:
  *   data-map="points"     the partial templates/_map.html: a marker for each item of the list
  *                         named by data-list (items carry data-lat, data-lon, data-tone and a
@@ -26,7 +27,19 @@
 
   function makeMap(element) {
     element.hidden = false;
-    var map = L.map(element, { scrollWheelZoom: false });
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.5, zoomControl: false });
+    // Leaflet's own words are English; the page gives them in its language.
+    L.control.zoom({
+      zoomInTitle: element.getAttribute("data-zoom-in") || "+",
+      zoomOutTitle: element.getAttribute("data-zoom-out") || "-"
+    }).addTo(map);
+    var closeWords = element.getAttribute("data-close");
+    if (closeWords) {
+      map.on("popupopen", function (event) {
+        var button = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+        if (button) { button.setAttribute("aria-label", closeWords); button.title = closeWords; }
+      });
+    }
     var tileUrl = element.getAttribute("data-tile-url");
     if (tileUrl) {
       L.tileLayer(tileUrl, {
@@ -54,7 +67,10 @@
         var features = data.features || [];
         var layer = null;
         if (features.length) {
-          map.createPane("districts").style.zIndex = 350; // above tiles, under markers
+          // Above the tiles, under the markers: a district's name never hides a point.
+          map.createPane("districts").style.zIndex = 350;
+          map.createPane("districtLabels").style.zIndex = 450;
+          map.getPane("districtLabels").style.pointerEvents = "none";
           layer = L.geoJSON(data, {
             pane: "districts",
             interactive: false,
@@ -65,7 +81,7 @@
             onEachFeature: function (feature, shape) {
               shape.bindTooltip(feature.properties.name, {
                 permanent: true, direction: "center", className: "map-district-label",
-                interactive: false
+                interactive: false, pane: "districtLabels"
               });
             }
           }).addTo(map);
@@ -143,7 +159,7 @@
   function onePoint(element) {
     var point = [parseFloat(element.getAttribute("data-lat")), parseFloat(element.getAttribute("data-lon"))];
     var map = makeMap(element);
-    map.setView(point, 15);
+    map.setView(point, 14); // near enough for the street, far enough for the district
     var label = element.getAttribute("data-label") || "";
     L.marker(point, { icon: markerIcon(0), title: label, alt: label }).addTo(map);
     element.setAttribute("data-loaded", "1");
