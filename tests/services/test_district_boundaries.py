@@ -14,6 +14,7 @@ from portal.clock import utcnow
 from portal.community import services
 from portal.community.models import District
 from portal.refusal import Refused
+from tests.factories.community import make_districts
 
 SQUARE = [[38.0, 48.59], [38.01, 48.59], [38.01, 48.60], [38.0, 48.60], [38.0, 48.59]]
 POLYGON = {"type": "Polygon", "coordinates": [SQUARE]}
@@ -26,10 +27,7 @@ def admin(make_user):
 
 @pytest.fixture
 def districts(db):
-    found = [District(name="Ступки", position=1), District(name="Хромове", position=2)]
-    db.add_all(found)
-    db.flush()
-    return found
+    return make_districts(db, "Ступки", "Хромове")
 
 
 def test_a_districts_boundary_is_stored_read_back_and_audited(db, app_ctx, admin, districts):

@@ -10,10 +10,10 @@ from decimal import Decimal
 import pytest
 
 from portal.accounts.models import Role
-from portal.community.models import District
 from portal.projects.rules import ProjectStatus
 from portal.security import content_security_policy
 from tests.conftest import post_form, sign_in
+from tests.factories.community import make_districts
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 
@@ -23,10 +23,7 @@ POLYGON = {"type": "Polygon", "coordinates": [SQUARE]}
 
 @pytest.fixture
 def districts(db):
-    found = [District(name="Ступки", position=1), District(name="Хромове", position=2)]
-    db.add_all(found)
-    db.flush()
-    return found
+    return make_districts(db, "Ступки", "Хромове")
 
 
 @pytest.fixture
@@ -45,6 +42,7 @@ def test_the_admin_pastes_a_collection_and_the_maps_get_the_boundaries(
         admin_client, db, districts):
     page = admin_client.get("/admin/districts/").get_data(as_text=True)
     assert "Ступки" in page and "ще немає" in page
+    assert 'href="/districts/boundaries.geojson" download' in page  # download, edit, upload
     response = post_form(admin_client, "/admin/districts/", {"geojson": collection("Ступки")},
                          follow_redirects=True)
     assert "Межу 1 району збережено" in response.get_data(as_text=True)
