@@ -141,3 +141,12 @@ def test_the_author_places_the_point_by_clicking_among_the_district_lines(
     assert 48.57 < latitude < 48.63 and 37.95 < longitude < 38.05
     expect(picker.locator(".leaflet-marker-icon")).to_have_count(1)
     shoot(page, "picker-after-click")
+    # Typed coordinates move the marker: the map follows the fields, not only the reverse.
+    before = picker.locator(".leaflet-marker-icon").bounding_box()
+    page.get_by_label("Широта").fill("48.6042")
+    page.get_by_label("Довгота").fill("37.9870")
+    page.get_by_label("Довгота").blur()
+    expect(picker.locator(".leaflet-marker-icon")).to_have_count(1)
+    page.wait_for_timeout(400)  # the pan's animation
+    after = picker.locator(".leaflet-marker-icon").bounding_box()
+    assert (round(after["x"]), round(after["y"])) != (round(before["x"]), round(before["y"]))

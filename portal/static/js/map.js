@@ -199,7 +199,10 @@
     });
     function moved() {
       var point = typed();
-      if (point) { place(point); map.panTo(point); }
+      if (point) {
+        place(point);
+        if (!map.getBounds().contains(point)) { map.panTo(point); }
+      }
     }
     latInput.addEventListener("change", moved);
     lonInput.addEventListener("change", moved);
