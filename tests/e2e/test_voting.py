@@ -75,5 +75,5 @@ def test_a_resident_votes_gets_a_receipt_and_finds_the_ballot_on_the_board(
     expect(page.locator(".found-ballot")).to_contain_text("2027-003")
     shoot(page, "board")
     page.goto(f"{base}/voting/{cycle_id}/results")
-    expect(page.locator("main")).to_contain_text("Виборці")
+    expect(page.locator("main")).to_contain_text("Участь")
     shoot(page, "results")

@@ -167,6 +167,9 @@ def test_equal_shares_tells_each_winner_s_price_per_supporter(client, shares):
     cycle, (stadium, library, square), _tally = shares
     page = text(results_page(client, cycle))
     assert "Як метод рівних часток обрав цих переможців" in page
+    # The add1 completion raised the shares: said, so that they do not seem to overspend.
+    assert ("Кошти, поділені порівну між 10 виборцями, — це 100 000,00 грн на кожного." in page
+            and "до 179 999,00 грн на кожного" in page)
     # Stadium first: 600 000 from six supporters, 100 000 each; then the library.
     assert f"1 {stadium.registration_code} {stadium.title} 6 100 000,00 грн" in page
     assert f"2 {library.registration_code} {library.title} 4 100 000,00 грн" in page
