@@ -3,8 +3,8 @@
 Pure: numbers in, positions out; ``templates/results/page.html`` draws them. The charts
 are as wide as the page and lengths are shares of that width (per mille), while text keeps
 its own size: on a 390 px phone a project's name and votes read as on a desktop, because
-the drawing is never shrunk to fit. Each project takes a row: its name and votes on one
-line, its bar under them.
+the drawing is never shrunk to fit. Each project takes a row: its name on one line, its
+bar under it with the votes written inside the end of a long bar, or just after a short one.
 """
 
 from __future__ import annotations
@@ -12,11 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-ROW = 46  # one project: its name and votes, then its bar (px)
+ROW = 50  # one project: its name, then its bar (px)
 LABEL_BASELINE = 15
-BAR_TOP = 21
-BAR_HEIGHT = 16
-LABEL_CHARS = 34  # what fits left of the votes at 390 px; the table has the full name
+BAR_TOP = 22
+BAR_HEIGHT = 21
+COUNT_BASELINE = 16  # the votes' baseline below the bar's top
+LABEL_CHARS = 38  # what fits a 390 px screen; the table has the full name
+COUNT_INSIDE = 250  # a bar this long (per mille) holds its votes; a shorter one is followed
 MONEY_HEIGHT = 18
 FULL = 1000  # lengths are per mille of the chart's width
 SMALLEST = 5  # a project with votes shows at least this much bar, to be seen
@@ -33,13 +35,23 @@ class Row:
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    name: str  # the whole name, for the chart's description
+    label: str  # the name as drawn, shortened to fit
     votes: int
     winner: bool | None
     top: int  # the row's top edge (px)
     label_y: int  # baseline of the name and the votes
     bar_y: int
     length: int  # per mille of the width; 0 for no votes
+
+    @property
+    def count_y(self) -> int:
+        return self.bar_y + COUNT_BASELINE
+
+    @property
+    def count_inside(self) -> bool:
+        """The votes are written inside the bar's end (else just after it)."""
+        return self.length >= COUNT_INSIDE
 
     @property
     def percent(self) -> str:
@@ -75,7 +87,7 @@ def vote_chart(rows: Sequence[Row]) -> BarChart:
         top = position * ROW
         length = (0 if most == 0 or row.votes <= 0
                   else max(SMALLEST, round(row.votes * FULL / most)))
-        bars.append(Bar(short_label(row.label), row.votes, row.winner, top,
+        bars.append(Bar(row.label, short_label(row.label), row.votes, row.winner, top,
                         top + LABEL_BASELINE, top + BAR_TOP, length))
     return BarChart(max(len(bars), 1) * ROW, BAR_HEIGHT, tuple(bars))
 

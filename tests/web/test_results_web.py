@@ -74,7 +74,7 @@ def test_each_category_has_a_chart_with_the_winners_marked(client, approved):
     cycle, (a, b, c) = approved
     page = results_page(client, cycle)
     chart = re.search(r'<svg width="100%" height="(\d+)" role="img".*?</svg>', page, re.S)
-    assert chart and chart[1] == str(3 * 46)
+    assert chart and chart[1] == str(3 * 50)
     svg = chart[0]
     assert "<title" in svg and "<desc" in svg
     # Most votes first; a's bar (3 votes) is the full width, c's (2 votes) two thirds.

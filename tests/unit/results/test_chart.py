@@ -54,3 +54,11 @@ def test_the_money_bar_fills_what_was_spent_and_never_more_than_the_bar():
     assert money_bar(0, 100_000_000).spent == 0
     assert money_bar(120, 100).spent == 1000
     assert money_bar(0, 0).spent == 0 and money_bar(5, 0).spent == 1000
+
+
+def test_the_votes_go_inside_a_long_bar_and_after_a_short_one():
+    long, short, none = vote_chart([Row("A", 100, True), Row("B", 20, False),
+                                    Row("C", 0, False)]).bars
+    assert long.count_inside and not short.count_inside and not none.count_inside
+    assert long.bar_y < long.count_y < long.bar_y + BAR_HEIGHT
+    assert long.name == "A" == long.label
