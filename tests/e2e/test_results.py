@@ -50,16 +50,23 @@ def every_cell_on_screen(page, width: int) -> None:
     assert cut == []
 
 
+def results_says(page, url: str, *words: str):
+    """Open the results at ``url`` and expect each of ``words`` in its main part."""
+    page.goto(url)
+    main = page.locator("main")
+    for said in words:
+        expect(main).to_contain_text(said)
+    return main
+
+
 def test_an_approved_result_reads_on_a_desktop_and_on_a_phone(
         live_server, counted, browser_context, shoot):
     cycle_id, _shares = counted
     url = f"{live_server.url}/voting/{cycle_id}/results"
     page = browser_context(java_script_enabled=False).new_page()
-    page.goto(url)
-    main = page.locator("main")
-    expect(main).to_contain_text("Остаточний результат.")
-    expect(main).to_contain_text("Як визначено переможців: За кількістю голосів")
-    expect(main).to_contain_text("Використано 1 000 000,00 грн із 1 000 000,00 грн (100,0 %)")
+    main = results_says(page, url, "Остаточний результат.",
+                        "Як визначено переможців: За кількістю голосів",
+                        "Використано 1 000 000,00 грн із 1 000 000,00 грн (100,0 %)")
     expect(main).not_to_contain_text("greedy")
     expect(main).not_to_contain_text("оновлю")
     chart = page.get_by_role("img", name="Голоси за проєкти: Загальноміські")
@@ -90,14 +97,11 @@ def test_equal_shares_is_explained_and_compared_on_a_phone(
     _greedy, cycle_id = counted
     url = f"{live_server.url}/voting/{cycle_id}/results"
     page = browser_context().new_page()
-    page.goto(url)
-    main = page.locator("main")
-    expect(main).to_contain_text("Попередній результат.")
-    expect(main).to_contain_text("Як метод рівних часток обрав цих переможців")
-    expect(main).to_contain_text("Чому програли проєкти, які мали більше голосів")
-    expect(main).to_contain_text("дав би інших переможців")
+    results_says(page, url, "Попередній результат.",
+                 "Як метод рівних часток обрав цих переможців",
+                 "Чому програли проєкти, які мали більше голосів", "дав би інших переможців")
     shoot(page, "equal-shares-1280")
     phone = browser_context(viewport=PHONE).new_page()
-    phone.goto(url)
+    results_says(phone, url, "Скільки кожен переможець коштував своїм прихильникам")
     every_cell_on_screen(phone, PHONE["width"])
     shoot(phone, "equal-shares-390")
