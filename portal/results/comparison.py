@@ -3,9 +3,11 @@
 equalshares.net explains each city's result with what every winner cost its supporters,
 why a project with more votes lost, and what "most votes first" would have chosen. This
 builds that from the stored ballots of a tally's count. A tally never changes, so its
-story is kept per process for as long as the process runs (a handful of cycles); a count
-whose ballots changed since (an annulment before approval) gets no story, as its
-figures would not be the ones it was computed from.
+story is kept per process for as long as the process runs (a handful of cycles), under the
+tally's id, digest and time, so that no other count can take it. A count whose inputs no
+longer give its digest when its story is first asked for (a ballot annulled before the
+approval) gets none: the story is told from today's ballots, which would no longer be
+the ones the count was made from.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ class CategoryStory:
         return int(amount * self.unit + Fraction(1, 2))
 
 
-_stories: dict[tuple[str, int], dict[int, CategoryStory] | None] = {}
+_stories: dict[tuple, dict[int, CategoryStory] | None] = {}
 _lock = threading.Lock()
 
 
@@ -47,7 +49,7 @@ def equal_shares_story(session: Session, cycle: Cycle,
     """Per category id, the story of an Equal Shares tally; None for another rule."""
     if tally is None or tally.rule is not WinnerRule.EQUAL_SHARES:
         return None
-    key = (str(session.get_bind().engine.url), tally.id)
+    key = (str(session.get_bind().engine.url), tally.id, tally.inputs_digest, tally.computed_at)
     with _lock:
         if key in _stories:
             return _stories[key]
@@ -57,6 +59,12 @@ def equal_shares_story(session: Session, cycle: Cycle,
             _stories.clear()
         _stories[key] = story
     return story
+
+
+def forget_stories() -> None:
+    """Drop every kept story (for tests that change a count's inputs under it)."""
+    with _lock:
+        _stories.clear()
 
 
 def _tell(session: Session, cycle: Cycle, tally: TallyInfo) -> dict[int, CategoryStory] | None:

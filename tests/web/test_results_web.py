@@ -17,7 +17,7 @@ from portal.clock import utcnow
 from portal.community.models import District
 from portal.identity.models import CensusBatch, CensusEntry
 from portal.projects.rules import ProjectStatus
-from portal.results import tallies
+from portal.results import comparison, counting, tallies
 from tests.factories import accounts
 from tests.factories.projects import make_project
 from tests.factories.results import cast, make_shares_vote
@@ -206,3 +206,23 @@ def test_the_winners_map_has_its_place_and_the_page_works_without_it(client, app
     assert "<h2" in results_page(client, approved[0])
     source = Path("templates/results/page.html").read_text(encoding="utf-8")
     assert '{% include "results/_winners_map.html" ignore missing %}' in source
+
+
+def test_a_closed_vote_without_ballots_or_projects_still_answers(client, db, make_user):
+    cycle = make_voting_cycle(db, make_user(Role.ADMIN), open_now=False)
+    page = text(results_page(client, cycle))
+    # Turnout or not depends on the register the module's other tests uploaded.
+    assert re.search(r"Зараховано 0 бюлетенів\.|Явка: 0,0 % — 0 бюлетенів", page)
+    assert "У бюлетені не було жодного проєкту цієї категорії." in page
+
+
+def test_a_count_whose_ballots_changed_since_is_not_explained_with_figures_it_lacks(
+        client, db, shares):
+    cycle, _projects, _tally = shares
+    cycle.min_votes = 1  # a rule's input changed after the count: its digest no longer holds
+    db.flush()
+    counting.forget(db, cycle)
+    comparison.forget_stories()
+    page = text(results_page(client, cycle))
+    assert "Попередній результат." in page
+    assert "Як метод рівних часток обрав цих переможців" not in page
