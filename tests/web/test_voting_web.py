@@ -344,7 +344,7 @@ def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
     db.refresh(tally)
     assert tally.approved_at is not None
     results = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
-    assert "Переможців визначено остаточно" in results
+    assert "Остаточний результат." in results
     # The approval signed a checkpoint of the audit log, published with its hash.
     checkpoint = db.execute(select(AuditCheckpoint)).scalar_one()
     assert checkpoint.at == tally.approved_at
