@@ -74,6 +74,17 @@ def _report_subtitle(report: AnnualReport, period: ReportPeriod | None, quarter:
              months=period.end.month, year=report.year)
 
 
+def _report_title(report: AnnualReport, period: ReportPeriod | None, quarter: int | None):
+    """The document's title names its period: a quarterly report is not the annual one."""
+    if period is None:
+        return _("Report on the execution of the program in %(year)d", year=report.year)
+    if quarter is not None:
+        return _("Report on the execution of the program in quarter %(quarter)d of %(year)d",
+                 quarter=quarter, year=report.year)
+    return _("Report on the execution of the program in %(months)d months of %(year)d",
+             months=period.end.month, year=report.year)
+
+
 def _heading_blocks(records: ProgramRecords, report: AnnualReport,
                     period: ReportPeriod | None, quarter: int | None) -> list[Paragraph]:
     program = records.program
@@ -197,7 +208,7 @@ def annual_document(
     blocks.append(Paragraph(_(
         "The effectiveness of the program's planned measures in %(year)d is %(percent)s%%.",
         year=report.year, percent=format_percent(report.effectiveness))))
-    title = _("Report on the execution of the program in %(year)d", year=report.year)
+    title = _report_title(report, period, quarter)
     return Document(title=title, name=name, blocks=tuple(blocks),
                     meta={"program": records.program.title})
 
