@@ -18,7 +18,7 @@ from portal.programs import services as programs
 from portal.projects.models import Project
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
 from portal.review import services as review
-from tests.conftest import post_form, sign_in
+from tests.conftest import csrf_token, post_form, sign_in
 from tests.factories import accounts
 from tests.factories.cycles import make_cycle
 from tests.factories.programs import make_program
@@ -152,8 +152,12 @@ def test_decisions_on_the_count_are_offered_only_while_a_meeting_is_held(client,
     cycle, _projects, commission, meeting, _voters = make_vote(db)
     sign_in(client, commission)
     url = f"/commission/voting/{cycle.id}"
+    client.post(f"{url}/tally", data={"csrf_token": csrf_token(client, url)})
     page = client.get(url).get_data(as_text=True)
     assert 'name="ballots"' in page  # the annulment form, at the meeting being held
+    counts = page[page.index("<tbody>"):page.index("</tbody>")]  # the counts, in words
+    assert "greedy" not in counts and "registration" not in counts
+    assert "За рівної кількості голосів перемагає проєкт, зареєстрований раніше." in counts
     review.close_meeting(db, actor=commission, meeting=meeting, now=utcnow())
     page = client.get(url).get_data(as_text=True)
     assert 'name="ballots"' not in page and 'value="annul"' not in page
