@@ -179,11 +179,16 @@ def _revision_loop(session, project, item, author, cast, districts, meetings) ->
                            now=meetings[2], text="Доопрацьований проєкт відповідає умовам.")
 
 
+def open_cycle_name(now: datetime) -> str:
+    """The open cycle is the next budget year's."""
+    return f"Бюджет участі-{now.astimezone(KYIV).year + 1}"
+
+
 def load_open_cycle(session: Session, cast: Cast, districts: dict, now: datetime) -> Cycle | None:
     """The next budget year's cycle, accepting projects today, with a few of them."""
     today = now.astimezone(KYIV).date()
     year = today.year + 1
-    name = f"Бюджет участі-{year}"
+    name = open_cycle_name(now)
     if session.execute(select(Cycle).where(Cycle.name == name)).scalar_one_or_none():
         return None
     start = kyiv(today - timedelta(days=20))
