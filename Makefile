@@ -34,12 +34,12 @@ install-dev: $(VENV)/.installed-dev $(COMPILED)
 ## make run: install, migrate, load demo data (once), serve on http://127.0.0.1:5000
 # Served by gunicorn, as in production (one process, threads like the development server's),
 # so that the start prints no development-server warning. `demo load` returns at once when
-# the database already holds the demo; `demo guide` prints the address and where to begin.
+# the database already holds the demo; with --guide it then prints the address and where to
+# begin (`flask demo guide` prints that again).
 run: install
 	@$(FLASK) db upgrade
-	@$(FLASK) demo load --quiet
-	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) demo guide
-	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(BIN)/gunicorn --workers 1 \
+	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) demo load --guide
+	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" exec $(BIN)/gunicorn --workers 1 \
 	  --threads 8 --bind $(HOST):$(PORT) --log-level warning 'portal:create_app()'
 
 ## make test: install the development dependencies and run the whole suite

@@ -40,8 +40,10 @@ def _last_day(end: datetime) -> str:
 
 
 @cli.cli.command("load")
-@click.option("--quiet", is_flag=True, help="Say only whether the demo was loaded now.")
-def load(quiet: bool) -> None:
+@click.option("--guide", "with_guide", is_flag=True,
+              help="Then print the guide instead of the list of accounts (as make run does).")
+@_LANGUAGE
+def load(with_guide: bool, language: str | None) -> None:
     """Load the demo community and accounts, then print how to log in.
 
     A database that holds the demo already is left as it is, at once.
@@ -54,13 +56,14 @@ def load(quiet: bool) -> None:
     session.commit()
     if not loaded.fresh:
         click.echo(f"The demo is already loaded (on {_day(loaded.at)}): nothing to do.")
-        return
-    if quiet:
+    elif with_guide:
         click.echo(f"Demo loaded in {time.monotonic() - started:.0f} s.")
-        return
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for user, roles in loaded.accounts:
-        click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")
+    else:
+        click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for user, roles in loaded.accounts:
+            click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")
+    if with_guide:
+        _print_guide(language)
 
 
 def guide_lines(session, now: datetime) -> list[str]:
@@ -104,6 +107,11 @@ def guide_lines(session, now: datetime) -> list[str]:
 @_LANGUAGE
 def guide(language: str | None) -> None:
     """Print where the demo is served, who to log in as and what to try."""
+    _print_guide(language)
+
+
+def _print_guide(language: str | None) -> None:
+    click.echo("")
     with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
         for line in guide_lines(db_session(), utcnow()):
             click.echo(line)
