@@ -1,5 +1,9 @@
 """``flask --app portal demo load``: demo data, loaded once (a second load returns at once);
-``flask --app portal demo guide``: where the demo is served and how to try it."""
+``flask --app portal demo guide``: where the demo is served and how to try it.
+
+Every start of the app registers these commands, the web server's too: the loaders (and
+Pillow, which draws the photos) are imported only when a command runs.
+"""
 
 from __future__ import annotations
 
@@ -13,16 +17,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal.audit.signing import configured_key
 from portal.clock import KYIV, utcnow
 from portal.cycles.messages import PHASES
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import db_session
-from portal.demo.accounts import DEMO_PASSWORD
-from portal.demo.loading import load_demo
 from portal.links import external_url
-from portal.projects.views import upload_store
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -48,6 +48,11 @@ def load(with_guide: bool, language: str | None) -> None:
 
     A database that holds the demo already is left as it is, at once.
     """
+    from portal.audit.signing import configured_key
+    from portal.demo.accounts import DEMO_PASSWORD
+    from portal.demo.loading import load_demo
+    from portal.projects.views import upload_store
+
     session = db_session()
     started = time.monotonic()
     loaded = load_demo(session, secret=current_app.config["PERSON_KEY_SECRET"],
@@ -69,6 +74,8 @@ def load(with_guide: bool, language: str | None) -> None:
 def guide_lines(session, now: datetime) -> list[str]:
     """The demo's guide: the address, who to log in as, what each cycle offers today, and
     where the mail goes."""
+    from portal.demo.accounts import DEMO_PASSWORD
+
     home = external_url("main.index")
     lines = [_("The portal: %(url)s", url=home), "",
              _("Password of every demo account: %(password)s", password=DEMO_PASSWORD),
