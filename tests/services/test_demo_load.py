@@ -23,6 +23,7 @@ from portal.demo.loading import DEMO_VERSION, load_demo, loaded_mark
 from portal.demo.photos import scene
 from portal.demo.voting import FINISHED, SCHOOL
 from portal.projects.models import Attachment, Project
+from portal.projects.queries import cycle_counters
 from portal.projects.rules import ProjectStatus
 from portal.projects.views import upload_store
 from portal.results.models import Tally
@@ -99,6 +100,15 @@ def test_every_project_text_is_its_own(demo, db, app_ctx):
         assert len(summaries) >= 8 and len(set(summaries)) == len(summaries)
         assert all(len(summary) > 20 for summary in summaries)
     assert len({item["summary"] for item in DATA["finished"]["projects"]}) == 34
+
+
+def test_what_the_2019_cycle_says_of_itself_agrees_with_its_counters(demo, db, app_ctx):
+    finished = _cycle(db, FINISHED)
+    counters = cycle_counters(db, finished)
+    assert (counters.submitted, counters.admitted, counters.authors) == (32, 28, 28)
+    assert ("29 авторів подали 34 проєкти; 2 автори свої проєкти відкликали, тож розглянуто "
+            f"{counters.submitted} проєкти {counters.authors} авторів. Комісія допустила до "
+            f"голосування {counters.admitted} із них") in finished.description
 
 
 def test_every_demo_project_has_a_small_generated_photo(demo, app, db, app_ctx):
