@@ -3,16 +3,22 @@
 * "Бюджет участі-2019" (the cycles part's finished cycle, reviewed by the review part's
   demo) gets 16,500 ballots of September 2018, drawn with a fixed seed chosen so that the
   published rule gives 14 winners; the count is stored, approved by the commission at its
-  seventh meeting, and the projects become winners or not selected.
+  seventh meeting, and the projects become winners or not selected. The record fixes the
+  16,5 thousand voters and the 14 winners, not who they were: the voters come from five
+  districts of different sizes and turnout, more of them from a chosen project's district,
+  and vote online (younger, e-ID accounts) or on paper at the ЦНАП (older, working days) in
+  shares that differ by district.
 * "Шкільний бюджет участі-2027" is in its voting phase today: eight admitted projects in
-  two pots and ballots from 3,000 demo voters (online, plus paper ballots entered at the
-  ЦНАП). The demo resident has not voted yet, so the ballot can be tried.
+  two pots, each with its own texts and history, and ballots from 3,000 demo voters
+  (online, plus paper ballots entered at the ЦНАП). The demo resident has not voted yet, so
+  the ballot can be tried.
 
 Rows are inserted in bulk; running it again changes nothing.
 """
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, datetime, timedelta
 
@@ -27,7 +33,7 @@ from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import CategoryKind
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
-from portal.projects.models import CostItem, Project
+from portal.projects.models import CostItem, Project, ProjectEvent
 from portal.projects.rules import ProjectStatus
 from portal.results import rules, tallies
 from portal.review import services as review
@@ -71,6 +77,47 @@ SCHOOL_PROJECTS = (
      "Фотоапарат, світло і фон для шкільної газети: учні знімають події школи та "
      "вчаться фотожурналістики."),
 )
+#: What each school project's page tells beyond its summary: (problem, solution, who
+#: benefits, place), by title.
+SCHOOL_TEXTS = {
+    "Шкільна радіостудія в ліцеї № 5": (
+        "Новини ліцею учні дізнаються з чатів, а оголошення на перервах ніхто не чує.",
+        "Облаштувати кімнату на другому поверсі звукоізоляцією, купити два мікрофони, "
+        "мікшерний пульт і гучномовці в коридорах.",
+        "Учні ліцею № 5 і вчителі, близько 600 осіб.", "вул. Миру, 22, ліцей № 5"),
+    "Мобільний планетарій для шкіл міста": (
+        "У місті немає планетарію, найближчий за сотні кілометрів.",
+        "Придбати надувний купол на 25 місць і проєктор; графік виїздів до шкіл складає "
+        "управління освіти.", "Учні 1–11 класів усіх шкіл міста.",
+        "Управління освіти, вул. Миру, 44 (зберігання)"),
+    "Велопарковки з навісом біля шкіл": (
+        "Велосипеди учнів мокнуть під дощем і стоять прикуті до парканів.",
+        "Встановити шість велопарковок на 10 місць із полікарбонатним навісом.",
+        "Учні шкіл № 4, 11, 12 і ліцею № 5, які їздять велосипедом.",
+        "Подвір'я шкіл № 4, 11, 12 і ліцею № 5"),
+    "Шкільний фестиваль вуличної музики": (
+        "Шкільним гуртам ніде виступити перед містом.",
+        "Орендувати сцену й звук на один травневий день, придбати дипломи й призи.",
+        "Шкільні гурти, їхні родини й мешканці центру.", "Площа Свободи"),
+    "Зона тихого читання в бібліотеці школи № 12": (
+        "У бібліотеці лише столи для видачі книжок, посидіти з книжкою ніде.",
+        "Купити шість м'яких крісел, чотири настільні лампи й два стелажі з книжками.",
+        "Учні школи № 12, близько 450 осіб.", "вул. Ступки, 14, школа № 12"),
+    "Теплиця для уроків біології": (
+        "Уроки біології проходять лише за підручником, без живих рослин.",
+        "Поставити полікарбонатну теплицю 3 × 6 м із крапельним поливом.",
+        "Учні 5–9 класів школи № 12 і мешканці мікрорайону.",
+        "вул. Ступки, 14, подвір'я школи № 12"),
+    "Настільний теніс у рекреації": (
+        "На перервах учні сидять у телефонах: у рекреації порожньо.",
+        "Купити два тенісні столи для приміщень, сітки, ракетки й м'ячі.",
+        "Учні школи № 12.", "вул. Ступки, 14, школа № 12, другий поверх"),
+    "Фотостудія для шкільної газети": (
+        "Шкільна газета виходить із фото з телефонів, знятими як доведеться.",
+        "Придбати фотоапарат, два світлові прилади й фон для портретів.",
+        "Редакція шкільної газети й учні, які вчаться фотографувати.",
+        "вул. Ступки, 14, школа № 12"),
+}
 #: The districts' shares of the 2018 vote (bigger and more active districts vote more) and
 #: how many of each district's voters voted online, the rest on paper at the ЦНАП.
 DISTRICT_SHARES = {"Центральний": (34, 0.62), "Забахмутка": (19, 0.55),
@@ -310,17 +357,41 @@ def load_school_vote(session: Session, *, secret: str, now: datetime) -> Cycle |
             cycle_id=cycle.id, category_id=pots[pot].id, author_id=authors[n % len(authors)].id,
             number=n, status=ProjectStatus.ADMITTED, title=title,
             summary=summary, total_cost=hryvnias * 100,
+            **dict(zip(("problem", "solution", "beneficiaries", "address"),
+                       SCHOOL_TEXTS[title], strict=True)),
             district_id=stupky.id if pot == "Районні" else None,
-            created_at=submitted, updated_at=submitted, submitted_at=submitted,
-            status_changed_at=voting_start - timedelta(days=2))
+            created_at=submitted + timedelta(days=n, hours=10),
+            updated_at=submitted + timedelta(days=n, hours=10),
+            submitted_at=submitted + timedelta(days=n, hours=10, minutes=7 * n),
+            status_changed_at=voting_start - timedelta(days=2) + timedelta(hours=15))
         project.cost_items.append(CostItem(position=1, name=title, quantity=1, unit="компл.",
                                            unit_price=hryvnias * 100, total=hryvnias * 100))
         projects.append(project)
     session.add_all(projects)
     cycle.last_project_number = len(projects)
     session.flush()
+    _school_history(session, cycle, projects, session.execute(
+        select(User).where(User.email == COMMISSION_EMAIL)).scalar_one())
     _school_ballots(session, cycle, projects, stupky.id, secret=secret, now=now)
     return cycle
+
+
+def _school_history(session: Session, cycle: Cycle, projects: list[Project],
+                    commission: User) -> None:
+    """Each school project's page shows when it was submitted and admitted to the vote."""
+    for project in projects:
+        code = cycle.registration_code(project.number)
+        session.add_all([
+            ProjectEvent(project_id=project.id, at=project.submitted_at, kind="submit",
+                         actor_id=project.author_id, from_status=ProjectStatus.DRAFT,
+                         to_status=ProjectStatus.SUBMITTED, details=json.dumps(
+                             {"number": code}, ensure_ascii=False)),
+            ProjectEvent(project_id=project.id, at=project.status_changed_at, kind="admit",
+                         actor_id=commission.id, from_status=ProjectStatus.SUBMITTED,
+                         to_status=ProjectStatus.ADMITTED,
+                         text="Проєкт відповідає умовам шкільного бюджету участі."),
+        ])
+    session.flush()
 
 
 def _school_ballots(session: Session, cycle: Cycle, projects: list[Project], district: int,
