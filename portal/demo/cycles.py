@@ -117,12 +117,11 @@ def load_finished_cycle(session: Session, cast: Cast, districts: dict) -> Cycle 
     created = kyiv("2018-02-15", 10)
     cycle = cycles.create_cycle(session, actor=cast.admin, now=created, data=cycles.CycleData(
         name=name, budget_year=2019, total_budget=500_000 * KOPECKS,
-        # The figures agree with the page's counters, which count neither withdrawn
-        # projects nor their authors.
+        # The figures agree with the page's counters: every project submitted (the
+        # withdrawn ones among them), their authors, and those admitted to the vote.
         description="Перший конкурс громадських проєктів міста. 29 авторів подали 34 "
-                    "проєкти; 2 автори свої проєкти відкликали, тож розглянуто 32 проєкти "
-                    "28 авторів. Комісія допустила до голосування 28 із них; проголосували "
-                    "16,5 тисячі мешканців.",
+                    "проєкти; 2 проєкти їхні автори згодом відкликали. Комісія допустила до "
+                    "голосування 28 проєктів; проголосували 16,5 тисячі мешканців.",
         submission_start=kyiv("2018-03-01"), submission_end=kyiv("2018-05-01"),
         support_start=None, support_end=None,
         review_start=kyiv("2018-05-01"), review_end=kyiv("2018-07-01"),

@@ -105,10 +105,11 @@ def test_every_project_text_is_its_own(demo, db, app_ctx):
 def test_what_the_2019_cycle_says_of_itself_agrees_with_its_counters(demo, db, app_ctx):
     finished = _cycle(db, FINISHED)
     counters = cycle_counters(db, finished)
-    assert (counters.submitted, counters.admitted, counters.authors) == (32, 28, 28)
-    assert ("29 авторів подали 34 проєкти; 2 автори свої проєкти відкликали, тож розглянуто "
-            f"{counters.submitted} проєкти {counters.authors} авторів. Комісія допустила до "
-            f"голосування {counters.admitted} із них") in finished.description
+    assert (counters.submitted, counters.withdrawn, counters.admitted,
+            counters.authors) == (34, 2, 28, 29)
+    assert (f"{counters.authors} авторів подали {counters.submitted} проєкти; "
+            f"{counters.withdrawn} проєкти їхні автори згодом відкликали. Комісія допустила до "
+            f"голосування {counters.admitted} проєктів") in finished.description
 
 
 def test_every_demo_project_has_a_small_generated_photo(demo, app, db, app_ctx):
