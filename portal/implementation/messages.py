@@ -55,8 +55,6 @@ CONTRADICTIONS = {
                                          "the line: record the payments."),
     Contradiction.NOT_IMPLEMENTED_PAID_IN_FULL: _l("Marked not implemented, but the line is "
                                                    "paid in full: check the payments."),
-    Contradiction.OVERPAID: _l("More has been paid than planned: check the payments or "
-                               "change the plan."),
 }
 
 UPLOADS = Catalogue({

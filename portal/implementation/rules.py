@@ -49,7 +49,6 @@ class Contradiction(StrEnum):
     PAID_IN_FULL_NO_PROGRESS = "paid_in_full_no_progress"
     IMPLEMENTED_UNPAID = "implemented_unpaid"
     NOT_IMPLEMENTED_PAID_IN_FULL = "not_implemented_paid_in_full"
-    OVERPAID = "overpaid"
 
 
 # The contradictions a status change is refused for: the person saving it can see the money.
@@ -77,6 +76,8 @@ def contradictions(
     """How status and progress disagree with the money (kopecks planned and paid).
 
     A record without a funding line passes ``planned = financed = 0``: nothing to disagree.
+    Paying more than planned is no contradiction of the status (other sources often give
+    more than planned: 119,5 % in the 2018 report); the programs part reports it as such.
     """
     found = []
     paid_in_full = planned > 0 and financed >= planned
@@ -89,8 +90,6 @@ def contradictions(
         found.append(Contradiction.IMPLEMENTED_UNPAID)
     if status is ImplementationStatus.NOT_IMPLEMENTED and paid_in_full:
         found.append(Contradiction.NOT_IMPLEMENTED_PAID_IN_FULL)
-    if financed > planned:
-        found.append(Contradiction.OVERPAID)
     return found
 
 
