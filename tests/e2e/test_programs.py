@@ -55,6 +55,14 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     base, ids = live_server.url, scene
     log_in(page, ids["staff"])
 
+    # Approved winners are public from the approval on, before any money is planned.
+    page.goto(f"{base}/implementation/")
+    table = page.inner_text("table.progress-table")
+    assert all(title in table for title, *_ in WINNERS) and "Фонтан у парку" not in table
+    assert page.locator("tbody .badge").all_inner_texts() == ["Заплановано"] * 3
+    assert table.count("ще не профінансовано") == 3
+    shoot(page, "winners-planned-before-funding")
+
     page.goto(f"{base}/staff/programs/measures/{ids['measure']}")
     shoot(page, "measure-linked-cycle")
     page.click("button:has-text('Перетворити затверджених переможців на рядки фінансування')")
@@ -87,6 +95,16 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     assert WINNERS[0][0] in table and "Виконується" in table and "40 %" in table
     page.wait_for_selector("#project-map[data-loaded='3']")
     shoot(page, "public-progress")
+    page.get_by_role("link", name=WINNERS[0][0]).click()
+    assert "UA-" in page.inner_text("main") and "40 %" in page.inner_text("main")
+    shoot(page, "winner-page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "winner-page-phone")
+    page.goto(f"{base}/implementation/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "public-progress-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{base}/programs/{ids['program']}/reports/{ids['year']}/annual")
     report = page.inner_text("article.report-view")
