@@ -159,10 +159,13 @@ def photo(seed: int, stage: int, variant: int = 0, *, size: tuple[int, int] = (4
     return buffer.getvalue()
 
 
-def _photos(store: UploadStore, seed: int, stage: int, count: int) -> list[CheckedFile]:
+def _photos(store: UploadStore, seed: int, stage: int, count: int, name: str
+            ) -> list[CheckedFile]:
+    """``count`` views of the work at ``stage`` (0 the site ... 3 finished), checked as an
+    upload is."""
     found = []
     for k in range(count):
-        checked = check_upload(photo(seed, stage, k), f"foto-{seed}-{stage}-{k + 1}.jpg",
+        checked = check_upload(photo(seed, stage, k), f"{name}-{k + 1}.jpg",
                                max_bytes=store.max_bytes)
         assert isinstance(checked, CheckedFile), checked
         found.append(checked)
@@ -177,22 +180,25 @@ def follow_winner(session: Session, line: FundingLine, steps: list[Step], *, n: 
                   actor: User | None, store: UploadStore) -> None:
     """Tell one winner's history through the staff's services, step by step."""
     tender = ""
-    for stage, step in enumerate(steps):
+    for index, step in enumerate(steps):
         now = _moment(step.on)
         if step.tender:
             tender = _tender(step.on.year, step.on.month, step.on.day, n)
         if step.paid_percent:
             funding.record_payment(session, actor=actor, line=line, paid_on=step.on,
                                    amount=line.planned * step.paid_percent // 100,
-                                   document=f"платіжне доручення № {100 + 11 * n + stage}",
+                                   document=f"платіжне доручення № {100 + 11 * n + index}",
                                    now=now)
         services.set_status(session, actor=actor, line=line, status=step.status,
                             progress=step.progress,
                             reason=NOT_IMPLEMENTED_REASON
                             if step.status is S.NOT_IMPLEMENTED else "",
                             tender_number=tender, now=now)
+        drawn = 3 if step.progress == 100 else min(step.progress // 30, 2)
+        photos = _photos(store, n, drawn, step.photos,
+                         f"{line.project.registration_code}-{step.on:%d-%m-%Y}")
         services.post_update(session, actor=actor, line=line, posted_on=step.on,
-                             text=step.text, photos=_photos(store, n, stage, step.photos),
+                             text=step.text, photos=photos,
                              store=store, today=step.on, now=now)
 
 
