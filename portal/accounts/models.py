@@ -35,6 +35,11 @@ ROLE_LABELS = {
 }
 
 
+#: The password hash of an account without a password: no argon2 hash starts with it, so
+#: no password ever matches.
+NO_PASSWORD = "!"  # noqa: S105 (a marker, not a password)
+
+
 def new_security_stamp() -> str:
     return secrets.token_hex(16)
 
@@ -43,7 +48,8 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    # None for an account made by an e-ID sign-in until its owner gives an address.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(5))
@@ -84,6 +90,12 @@ class User(Base):
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def has_password(self) -> bool:
+        """False for an account made by an e-ID sign-in, which signs in only that way until
+        its owner sets a password (through the reset link, once an e-mail is given)."""
+        return not self.password_hash.startswith(NO_PASSWORD)
 
     @property
     def email_confirmed(self) -> bool:

@@ -14,7 +14,14 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.accounts import passwords, sessions, tokens
 from portal.accounts.messages import PROBLEMS
-from portal.accounts.models import AccountSession, Role, User, UserRole, new_security_stamp
+from portal.accounts.models import (
+    NO_PASSWORD,
+    AccountSession,
+    Role,
+    User,
+    UserRole,
+    new_security_stamp,
+)
 from portal.accounts.rules import PasswordProblem, normalize_email, password_problems
 from portal.refusal import Refused
 
@@ -63,6 +70,38 @@ def register(
     audit.record(session, actor=user, action="account.registered", object_type="user",
                  object_id=user.id, at=now)
     return user
+
+
+def register_without_password(session: Session, *, display_name: str, locale: str | None,
+                              now: datetime) -> User:
+    """An account for a person an e-ID provider has just vouched for: no e-mail (asked for
+    afterwards, optional) and no password (it signs in through e-ID)."""
+    user = User(email=None, display_name=display_name.strip()[:120], password_hash=NO_PASSWORD,
+                locale=locale, created_at=now)
+    user.role_grants.append(UserRole(role=Role.RESIDENT, granted_at=now))
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=user, action="account.registered_by_eid", object_type="user",
+                 object_id=user.id, at=now)
+    return user
+
+
+def set_email(session: Session, *, user: User, email: str, now: datetime) -> None:
+    """Give an account (one made by an e-ID sign-in) its e-mail, to be confirmed by link."""
+    email = normalize_email(email)
+    if email == user.email:
+        return
+    previous = user.email
+    try:
+        with session.begin_nested():
+            user.email = email
+            user.email_confirmed_at = None
+            session.flush()
+    except IntegrityError:
+        user.email = previous
+        raise Refused(PROBLEMS("email_taken", "email")) from None
+    audit.record(session, actor=user, action="account.email_set", object_type="user",
+                 object_id=user.id, at=now)
 
 
 def confirmation_token(user: User, secrets: Secrets) -> str:

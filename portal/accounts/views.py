@@ -147,6 +147,8 @@ def unconfirmed():
     form = ActionForm.from_request()
     if current_user.email_confirmed:
         return redirect(url_for("accounts.profile"))
+    if current_user.email is None:
+        return redirect(url_for("accounts.add_email"))
     if form.submitted_and_valid:
         _send_confirmation(current_user)
         flash(_("We sent a new confirmation link to %(email)s.", email=current_user.email),
@@ -254,6 +256,34 @@ def _profile_page(password_form: ChangePasswordForm):
 @login_required
 def profile():
     return _profile_page(ChangePasswordForm())
+
+
+@bp.route("/profile/email", methods=["GET", "POST"])
+@login_required
+def add_email():
+    """The e-mail of an account made by an e-ID sign-in: optional, asked right after it.
+
+    An address lets the portal write (decisions on one's projects, a new password); it is
+    confirmed by the link mailed to it. "Not now" goes where the person was going."""
+    target = safe_next(request.args.get("next"), "accounts.profile")
+    if current_user.has_password:
+        # An account with a password changes nothing here: its address is its login, and
+        # moving it would hand the password reset to whoever holds this browser.
+        return redirect(url_for("accounts.profile"))
+    form = EmailForm.from_request()
+    if form.submitted_and_valid:
+        try:
+            services.set_email(db_session(), user=current_user, email=form.email.data,
+                               now=utcnow())
+        except Refused as refused:
+            show_refusal(refused, form)
+        else:
+            user = current_user._get_current_object()
+            after_commit(lambda: _send_confirmation(user))
+            flash(_("We sent a message to %(email)s. Open the link in it to confirm the "
+                    "address.", email=user.email), "success")
+            return redirect(target)
+    return render_template("accounts/add_email.html", form=form, target=target)
 
 
 @bp.route("/profile/password", methods=["POST"])

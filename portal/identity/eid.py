@@ -72,6 +72,9 @@ class EidIdentity:
     birth_date: date | None
     address: str
     locality: str
+    #: The person's name as the provider gives it (OIDC ``name``, else given and family
+    #: names): the display name of an account made by an e-ID sign-in.
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -347,4 +350,8 @@ def read_identity(claims: Mapping[str, Any], names: ClaimNames) -> EidIdentity:
         ))
     else:
         address = str(raw_address)
-    return EidIdentity(number=number, birth_date=birth, address=address, locality=locality)
+    name = str(claims.get("name") or " ".join(
+        str(claims[key]) for key in ("given_name", "family_name") if claims.get(key)
+    )).strip()
+    return EidIdentity(number=number, birth_date=birth, address=address, locality=locality,
+                       name=name)

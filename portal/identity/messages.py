@@ -29,6 +29,9 @@ PROBLEMS = Catalogue({
     "eid_missing_claims": _l("The electronic ID provider did not give your tax number and "
                              "birth date."),
     "unknown_district": _l("Choose a district from the list."),
+    "eid_account_blocked": _l("Your account is blocked. Contact the portal administrator."),
+    "eid_office_account": _l("Your account holds an office in the portal: log in with its "
+                             "e-mail and password."),
 })
 
 CENSUS_PROBLEMS = {

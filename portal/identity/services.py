@@ -17,8 +17,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import audit
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
+from portal.accounts.services import register_without_password
 from portal.community.models import District
+from portal.i18n import _l
 from portal.identity.census import CensusRow
 from portal.identity.messages import PROBLEMS
 from portal.identity.models import (
@@ -88,26 +90,74 @@ def verify_person(
     return verification
 
 
-def verify_by_eid(
-    session: Session, *, user: User, number: str, birth_date: date | None, address: str,
-    locality: str, localities: tuple[str, ...], community: str, secret: str, now: datetime,
-) -> Verification:
-    """Verify ``user`` with what an e-ID provider vouched for.
-
-    The provider's tax number is taken as it comes (a person without one is identified by
-    a document number); residence is decided from the declared address and the community's
-    localities. The address itself is not stored.
-    """
+def _eid_claim(*, number: str, birth_date: date | None, address: str, locality: str,
+               localities: tuple[str, ...], community: str) -> IdentityClaim:
+    """What an e-ID provider vouched for, as a claim: the tax number taken as it comes (a
+    person without one is identified by a document number); residence decided from the
+    declared address and the community's localities. The address itself is not kept."""
     parsed = parse_person_number(number, NumberKind.RNOKPP)
     if isinstance(parsed, NumberProblem):
         parsed = parse_person_number(number, NumberKind.DOCUMENT)
     if isinstance(parsed, NumberProblem) or birth_date is None:
         raise Refused(PROBLEMS("eid_missing_claims"))
-    claim = IdentityClaim(number=parsed, birth_date=birth_date, community=community,
-                          resident=resides_in(address, localities, locality=locality),
-                          district_id=None)
+    return IdentityClaim(number=parsed, birth_date=birth_date, community=community,
+                         resident=resides_in(address, localities, locality=locality),
+                         district_id=None)
+
+
+def verify_by_eid(
+    session: Session, *, user: User, number: str, birth_date: date | None, address: str,
+    locality: str, localities: tuple[str, ...], community: str, secret: str, now: datetime,
+) -> Verification:
+    """Verify ``user`` with what an e-ID provider vouched for."""
+    claim = _eid_claim(number=number, birth_date=birth_date, address=address,
+                       locality=locality, localities=localities, community=community)
     return verify_person(session, user=user, claim=claim, method=VerificationMethod.EID,
                          actor=None, secret=secret, now=now)
+
+
+@dataclass(frozen=True)
+class EidSignIn:
+    user: User
+    #: The account was made by this sign-in (its owner is asked for an e-mail next).
+    created: bool
+
+
+def sign_in_by_eid(
+    session: Session, *, name: str, number: str, birth_date: date | None, address: str,
+    locality: str, localities: tuple[str, ...], community: str, secret: str, locale: str | None,
+    now: datetime,
+) -> EidSignIn:
+    """The account of the person an e-ID provider vouched for, made and verified on first use.
+
+    The person is found by their verification (the keyed hash of their number), however it
+    was made: at the desk, from the census register or by e-ID. An account holding an
+    office (verifier, commission, staff, administrator) signs in with its password only,
+    so that e-ID never becomes a second way into the back office.
+    """
+    claim = _eid_claim(number=number, birth_date=birth_date, address=address,
+                       locality=locality, localities=localities, community=community)
+    key = person_key(claim.number, secret)
+    known = session.execute(
+        select(Verification).where(Verification.person_key == key,
+                                   Verification.revoked_at.is_(None))
+    ).scalar_one_or_none()
+    if known is not None:
+        user = session.get(User, known.user_id)
+        if not user.active:
+            raise Refused(PROBLEMS("eid_account_blocked"))
+        if user.roles - {Role.RESIDENT}:
+            raise Refused(PROBLEMS("eid_office_account"))
+        user.last_login_at = now
+        audit.record(session, actor=user, action="account.signed_in_by_eid",
+                     object_type="user", object_id=user.id, at=now)
+        return EidSignIn(user=user, created=False)
+    user = register_without_password(session, display_name=name or str(_l("Resident")),
+                                     locale=locale, now=now)
+    user.last_login_at = now
+    verify_person(session, user=user, claim=claim, method=VerificationMethod.EID,
+                  actor=None, secret=secret, now=now)
+    return EidSignIn(user=user, created=True)
 
 
 def revoke_verification(

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import (
+    session as browser_session,
+)
 from flask_login import current_user
 
-from portal.accounts.access import guard_blueprint
+from portal.accounts.access import guard_blueprint, login_redirect
+from portal.accounts.login import log_in
+from portal.accounts.views import safe_next
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.forms import show_refusal
-from portal.i18n import _
+from portal.i18n import _, get_locale
 from portal.identity import eid, services
 from portal.identity.forms import (
     PersonNumberForm,
@@ -21,7 +35,19 @@ from portal.links import external_url
 from portal.refusal import Refused
 
 bp = Blueprint("identity", __name__, url_prefix="/verify")
-guard_blueprint(bp)
+# Signing in by e-ID starts without an account, and its answer comes back to the one
+# callback the provider knows.
+guard_blueprint(bp, public=("eid_sign_in", "eid_callback"))
+
+#: In the browser's session between the redirect to the provider and its answer: the
+#: address to go to after an e-ID sign-in (its presence marks the login as a sign-in).
+SIGN_IN_NEXT = "eid_sign_in_next"
+
+
+@bp.app_template_global("eid_signin_available")
+def eid_signin_available() -> bool:
+    """Whether pages offer "sign in with BankID / Дія" (e-ID is configured)."""
+    return eid.is_configured()
 
 
 @bp.app_template_global("active_verification_of")
@@ -101,10 +127,33 @@ def eid_start():
         return redirect(url_for("identity.status"))
 
 
+@bp.route("/eid/sign-in")
+def eid_sign_in():
+    """Sign in (and, on first use, register and verify) with e-ID, in one visit."""
+    target = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(target)
+    if not eid.is_configured():
+        flash(PROBLEMS.text("eid_unavailable"), "error")
+        return redirect(url_for("accounts.login", next=request.args.get("next")))
+    browser_session[SIGN_IN_NEXT] = target
+    try:
+        return eid.start(external_url("identity.eid_callback"))
+    except Refused as refused:
+        browser_session.pop(SIGN_IN_NEXT, None)
+        show_refusal(refused)
+        return redirect(url_for("accounts.login"))
+
+
 @bp.route("/eid/callback")
 def eid_callback():
     if not eid.is_configured():
         abort(404)
+    sign_in_next = browser_session.pop(SIGN_IN_NEXT, None)
+    if sign_in_next is not None and not current_user.is_authenticated:
+        return _finish_sign_in(sign_in_next)
+    if not current_user.is_authenticated:
+        return login_redirect()
     try:
         person = eid.read_identity(eid.finish(), eid.claim_names())
     except Refused as refused:
@@ -131,6 +180,32 @@ def eid_callback():
         flash(_("Your identity is verified, but your residence in the community is not "
                 "established, so you cannot submit projects or vote yet."), "warning")
     return redirect(url_for("identity.status"))
+
+
+def _finish_sign_in(target: str):
+    """The provider's answer to a sign-in: the person's account, made on first use."""
+    try:
+        person = eid.read_identity(eid.finish(), eid.claim_names())
+        config = current_app.config
+        signed_in = services.sign_in_by_eid(
+            db_session(), name=person.name, number=person.number,
+            birth_date=person.birth_date, address=person.address, locality=person.locality,
+            localities=tuple(config["COMMUNITY_LOCALITIES"]),
+            community=config["COMMUNITY_NAME"], secret=person_key_secret(),
+            locale=str(get_locale() or "uk"), now=utcnow(),
+        )
+    except Refused as refused:
+        show_refusal(refused)
+        return redirect(url_for("accounts.login"))
+    browser_session.clear()
+    log_in(signed_in.user)
+    verification = services.active_verification(db_session(), signed_in.user)
+    if not verification.resident:
+        flash(_("Your identity is verified, but your residence in the community is not "
+                "established, so you cannot submit projects or vote yet."), "warning")
+    if signed_in.created:
+        return redirect(url_for("accounts.add_email", next=target))
+    return redirect(target)
 
 
 # The verifier desk ---------------------------------------------------------------------

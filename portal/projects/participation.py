@@ -82,7 +82,8 @@ def confirm_coauthor(session: Session, *, token: str, user: User, now: datetime)
         raise Refused(PROBLEMS("invitation_unknown"))
     if invitation.confirmed_at is not None:
         raise Refused(PROBLEMS("invitation_used"))
-    if normalize_email(user.email) != invitation.email or not user.email_confirmed:
+    if (user.email is None or normalize_email(user.email) != invitation.email
+            or not user.email_confirmed):
         raise Refused(PROBLEMS("invitation_other_email"))
     invitation.user_id = user.id
     invitation.confirmed_at = now

@@ -52,6 +52,8 @@ def _body(notice: Notice) -> str:
 def send_decision_notices(notices: list[Notice]) -> None:
     """Send one e-mail per notice, each in its recipient's language."""
     for notice in notices:
+        if notice.user.email is None:  # an e-ID account whose owner gave no address
+            continue
         with force_locale(notice.user.locale or "uk"):
             subject = _("Decision of the commission on your project «%(title)s»",
                         title=notice.project.title)

@@ -92,6 +92,29 @@ class BallotSheet:
 
 
 @dataclass(frozen=True)
+class ChosenInCategory:
+    """What the review shows of one category: the chosen projects and what they cost."""
+
+    category: SheetCategory
+    projects: tuple[SheetProject, ...]
+
+    @property
+    def spent(self) -> int:
+        return sum(p.total_cost for p in self.projects)
+
+
+def chosen_by_category(sheet: BallotSheet, choices: Iterable) -> list[ChosenInCategory]:
+    """The chosen projects by category, in the ballot's order; categories with none left out."""
+    ids = {choice.project_id for choice in choices}
+    found = []
+    for category in sheet.categories:
+        projects = tuple(p for p in sheet.on_ballot(category) if p.id in ids)
+        if projects:
+            found.append(ChosenInCategory(category, projects))
+    return found
+
+
+@dataclass(frozen=True)
 class SheetKey:
     """A cycle's ballot sheet as it stands: numbering a new project changes the key."""
 

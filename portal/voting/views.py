@@ -15,16 +15,25 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from portal.accounts.access import guard_blueprint
+from portal.accounts.access import guard_blueprint, login_redirect
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
-from portal.cycles.rules import Phase
+from portal.cycles.rules import BallotType, Phase
 from portal.db import db_session
 from portal.forms import show_refusal
 from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.voting import board, services
-from portal.voting.context import ballot_sheet, casting_context
+from portal.voting.context import (
+    BallotSheet,
+    CastingContext,
+    Voter,
+    ballot_sheet,
+    casting_context,
+    chosen_by_category,
+    cycle_rules,
+)
+from portal.voting.details import ballot_details
 from portal.voting.forms import BallotForm
 from portal.voting.messages import PROBLEMS, choice_problems
 from portal.voting.models import Ballot, Channel
@@ -41,7 +50,7 @@ from portal.voting.rules import (
 )
 
 bp = Blueprint("voting", __name__, url_prefix="/voting")
-guard_blueprint(bp, public=["index", "board_page"])
+guard_blueprint(bp, public=["index", "board_page", "ballot"])
 
 @bp.app_context_processor
 def voting_words():
@@ -71,62 +80,114 @@ def index():
 
 @bp.route("/<int:cycle_id>/ballot", methods=["GET", "POST"])
 def ballot(cycle_id: int):
-    """The ballot page; its form checks the choices or casts the ballot.
+    """The ballot of a cycle, at the stable address ``voting.ballot`` (``cycle_id``) that the
+    home and cycle pages link to; anyone may open it, and a visitor not signed in is asked
+    to sign in. Its form goes to the review (``voting.review``); the review's "change"
+    button comes back here with the ticks, and only its "vote" button (``action=cast``)
+    casts.
 
     A cast is the busiest request of the portal: it reads the cycle's rules and the voter in
     one query, the ballot sheet from the process's cache, and redirects to the receipt;
     the page is rendered only when there is something to show.
     """
+    if not current_user.is_authenticated:
+        if request.method == "POST":
+            return login_redirect()
+        cycle = _cycle(cycle_id)
+        return render_template("voting/ballot.html", cycle=cycle, voter=None,
+                               blocked=window_problems(cycle_rules(cycle), utcnow()))
     session = db_session()
-    context = casting_context(session, cycle_id, current_user.id)
-    if context is None:
-        abort(404)
+    context = _casting(session, cycle_id)
     voter = context.voter
     if voter is None:
         return render_template("voting/ballot.html", cycle=_cycle(cycle_id), voter=None,
                                blocked=[])
     sheet = ballot_sheet(session, context.sheet_key, context.rules)
-    now = utcnow()
     form = BallotForm.from_request()
-    choices: list[Choice] = []
     if request.method == "GET" and services.ballot_of(session, cycle_id, voter.person_key):
         return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
-    submitted = form.submitted_and_valid
-    if submitted:
-        parsed = services.parse_choices(request.form.getlist("choice"))
-        if parsed is None:
-            form.add_error(None, PROBLEMS.text("malformed"))
-        elif request.form.get("action") == "check":
-            choices = parsed
-            for problem in choice_problems(check_ballot(
-                    sheet.rules, sheet.category_facts, sheet.project_facts, choices,
-                    voter.facts, now)):
-                form.add_error(problem.field, str(problem))
+    parsed = _posted_choices(form)
+    # Anything but the review's "vote" button comes back with the ticks kept.
+    choices: list[Choice] = parsed or []
+    if parsed is not None and request.form.get("action") == "cast":
+        try:
+            services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
+                                 secret=_secret(), now=utcnow())
+        except services.AlreadyVoted as already:
+            # Not an error: the voter is led to the ballot they have, with a warning.
+            show_refusal(already, category="warning")
+            return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+        except Refused as refused:
+            show_refusal(refused, form)
         else:
-            choices = parsed
-            try:
-                services.cast_ballot(session, sheet=sheet, voter=voter, choices=choices,
-                                     secret=_secret(), now=now)
-            except services.AlreadyVoted as already:
-                # Not an error: the voter is led to the ballot they have, with a warning.
-                show_refusal(already, category="warning")
-                return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
-            except Refused as refused:
-                show_refusal(refused, form)
-            else:
-                # The receipt page says the ballot is cast; no message is kept in the
-                # session, so the cast writes nothing but the ballot.
-                return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+            # The receipt page says the ballot is cast; no message is kept in the
+            # session, so the cast writes nothing but the ballot.
+            return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+    return _ballot_page(session, sheet, voter, form, choices,
+                        not_cast=bool(form.choice_errors))
+
+
+@bp.route("/<int:cycle_id>/review", methods=["GET", "POST"])
+def review(cycle_id: int):
+    """The review before the irreversible cast: "you vote for ...", with the sums, a way
+    back that keeps the ticks and the button that casts. A choice the rules refuse is
+    shown back on the ballot as a choice to change; nothing is stored here."""
+    if request.method == "GET":  # a reload or a bookmark: the choice lives in the form
+        return redirect(url_for("voting.ballot", cycle_id=cycle_id))
+    session = db_session()
+    context = _casting(session, cycle_id)
+    voter = context.voter
+    if voter is None:
+        return redirect(url_for("voting.ballot", cycle_id=cycle_id))
+    if services.ballot_of(session, cycle_id, voter.person_key):
+        return redirect(url_for("voting.my_ballot", cycle_id=cycle_id))
+    sheet = ballot_sheet(session, context.sheet_key, context.rules)
+    form = BallotForm.from_request()
+    parsed = _posted_choices(form)
+    choices: list[Choice] = parsed or []
+    if parsed is not None:
+        for problem in choice_problems(check_ballot(
+                sheet.rules, sheet.category_facts, sheet.project_facts, choices,
+                voter.facts, utcnow())):
+            form.add_error(problem.field, str(problem))
+        if not form.choice_errors:
+            return render_template(
+                "voting/review.html", cycle=_cycle(cycle_id), form=form,
+                chosen=chosen_by_category(sheet, choices),
+                knapsack=sheet.rules.ballot_type is BallotType.KNAPSACK)
+    return _ballot_page(session, sheet, voter, form, choices, not_cast=False)
+
+
+def _casting(session, cycle_id: int) -> CastingContext:
+    """The cycle's rules and the signed-in voter (``casting_context``); 404 without a cycle."""
+    return casting_context(session, cycle_id, current_user.id) or abort(404)
+
+
+def _posted_choices(form: BallotForm) -> list[Choice] | None:
+    """The choices of a valid post of ``form``; None when nothing valid was posted, or when
+    the choices cannot be read (then said on the form)."""
+    if not form.submitted_and_valid:
+        return None
+    parsed = services.parse_choices(request.form.getlist("choice"))
+    if parsed is None:
+        form.add_error(None, PROBLEMS.text("malformed"))
+    return parsed
+
+
+def _ballot_page(session, sheet: BallotSheet, voter: Voter, form: BallotForm,
+                 choices: list[Choice], *, not_cast: bool):
+    """The ballot with ``choices`` ticked: the categories the voter may choose in, those
+    they may not with the reason, each project's details, and the counters."""
+    now = utcnow()
     blocked = window_problems(sheet.rules, now) + voter_problems(sheet.rules, voter.facts)
-    categories = [c for c in sheet.categories
-                  if may_choose_in(CategoryFacts(c.id, c.budget, c.district_id),
-                                   voter.facts)]
-    chosen = {c.project_id for c in choices}
+    open_to = [c for c in sheet.categories
+               if may_choose_in(CategoryFacts(c.id, c.budget, c.district_id), voter.facts)]
+    closed_to = [c for c in sheet.categories if c not in open_to]
     return render_template(
-        "voting/ballot.html", cycle=_cycle(cycle_id), voter=voter, blocked=blocked, form=form,
-        sheet=sheet, categories=categories, chosen=chosen,
-        checked=(submitted and request.form.get("action") == "check"
-                 and not form.choice_errors and not form.form_errors),
+        "voting/ballot.html", cycle=_cycle(sheet.cycle_id), voter=voter, blocked=blocked,
+        form=form, sheet=sheet, categories=open_to, closed_to=closed_to,
+        chosen={c.project_id for c in choices}, not_cast=not_cast,
+        details=ballot_details(session, sheet.cycle_id) if not blocked else {},
         totals={t.category_id: t for t in totals(sheet.rules, sheet.category_facts,
                                                   sheet.project_facts, choices)},
     )
@@ -142,7 +203,7 @@ def my_ballot(cycle_id: int):
     return render_template(
         "voting/my_ballot.html", cycle=cycle, ballot=own,
         receipt=receipt_code(_secret(), own.uuid), projects=services.ballot_projects(session, own),
-        board_open=vote_over(cycle, utcnow()),
+        board_open=vote_over(cycle, utcnow()), closes=cycle_rules(cycle).closes,
     )
 
 

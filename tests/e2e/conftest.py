@@ -53,8 +53,10 @@ TIMEOUT_MS = 10_000
 class LiveServer:
     """The portal served from a child process, and the means to seed and inspect it."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, env: dict[str, str] | None = None) -> None:
+        """``env``: settings of this server beyond the development defaults (e-ID, say)."""
         self.folder = folder
+        self.extra_env = env or {}
         self.instance = folder / "instance"
         self.outbox = self.instance / "outbox"
         self.database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
@@ -74,7 +76,7 @@ class LiveServer:
                 if not k.startswith(("PORTAL_", "DATABASE_", "MAIL_", "OIDC_", "FLASK_"))}
         env = {**keep, **self.secrets, "PORTAL_ENV": "development",
                "PORTAL_INSTANCE": str(self.instance), "DATABASE_URL": self.database_url,
-               "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1"}
+               "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1", **self.extra_env}
         with open(self._port_file, "wb") as out, open(self.log, "wb") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "tests.e2e.serve"], cwd=ROOT, env=env,

@@ -44,6 +44,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "accounts.confirm": ("GET", "/confirm/not-a-token", {r: 302 for r in ROLES}),
     "accounts.unconfirmed": ("GET", "/confirm", {**{r: 302 for r in ROLES}, "unverified": 200}),
     "accounts.profile": ("GET", "/profile", SIGNED_IN),
+    # Only an account without a password (made by e-ID) gives its e-mail here.
+    "accounts.add_email": ("GET", "/profile/email", {r: 302 for r in ROLES}),
     "accounts.change_password": ("POST", "/profile/password", {**{r: 400 for r in ROLES},
                                                                "anonymous": LOGIN}),
     "accounts.language": ("POST", "/language", {r: 302 for r in ROLES}),
@@ -55,8 +57,10 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "identity.census_verify": ("GET", "/verify/census", {
         **{r: 200 for r in ROLES}, "anonymous": LOGIN, "resident": 302, "commission": 302}),
     "identity.eid_start": ("GET", "/verify/eid", {r: 302 for r in ROLES}),
-    "identity.eid_callback": ("GET", "/verify/eid/callback", {**{r: 404 for r in ROLES},
-                                                              "anonymous": LOGIN}),
+    # Without e-ID configured (as here) the callback does not exist for anyone.
+    "identity.eid_callback": ("GET", "/verify/eid/callback", {r: 404 for r in ROLES}),
+    # Signed in: back to where one was going; anonymous: to the login page (no e-ID here).
+    "identity.eid_sign_in": ("GET", "/verify/eid/sign-in", {r: 302 for r in ROLES}),
     "identity_desk.index": ("GET", "/desk/verify/", only("verifier", "admin")),
     "identity_desk.account": ("GET", "/desk/verify/account/{resident}", only("verifier", "admin")),
     "identity_desk.revoke": ("POST", "/desk/verify/verification/{verification}/revoke",
@@ -239,7 +243,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                                            only("staff", "admin", ok=302)),
     # Voting, on a cycle whose vote closed an hour ago (board and results are public).
     "voting.index": ("GET", "/voting/", ANY),
-    "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", SIGNED_IN),
+    # The ballot asks a visitor to sign in on the page itself (with the e-ID button).
+    "voting.ballot": ("GET", "/voting/{closed_cycle}/ballot", ANY),
+    # The review is reached by the ballot's form; a bare request shows the ballot (the
+    # verified) or leads back to it.
+    "voting.review": ("POST", "/voting/{closed_cycle}/review", {
+        **{r: 302 for r in ROLES}, "anonymous": LOGIN, "resident": 200, "commission": 200}),
     "voting.my_ballot": ("GET", "/voting/{closed_cycle}/my-ballot", {r: 302 for r in ROLES}),
     "voting.board_page": ("GET", "/voting/{closed_cycle}/board", ANY),
     "results.page": ("GET", "/voting/{closed_cycle}/results", ANY),

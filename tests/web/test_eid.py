@@ -9,16 +9,18 @@ for real. The provider is ``tests/oidc_provider.py``.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 import pytest
 import requests
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import create_app
+from portal.accounts.models import Role, User
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import make_rnokpp
-from tests.conftest import database_dump, joined_transaction, sign_in
+from tests.conftest import csrf_token, database_dump, joined_transaction, post_form, sign_in
 from tests.eid.checks import verified_by_eid
 from tests.factories.accounts import verify
 from tests.oidc_provider import OidcProvider, Person
@@ -299,3 +301,128 @@ def test_an_unreachable_provider_is_a_message_not_an_error(app, db, make_user, c
     logged = [r.getMessage() for r in caplog.records if r.name == "portal"]
     assert len(logged) == 1
     assert logged[0].startswith("e-ID start failed: eid_unavailable: ConnectionError(")
+
+
+# Signing in with e-ID: one visit signs a resident in and verifies them -------------------
+
+SIGN_IN_BUTTON = "Увійти через BankID / Дія"
+
+
+@pytest.fixture
+def visitor(eid_app, db):
+    """A test client of the e-ID portal, signed in as nobody."""
+    with joined_transaction(eid_app, db.get_bind()):
+        yield eid_app.test_client()
+
+
+def sign_in_round_trip(client, next_path: str = "/cycles/"):
+    response = client.get(f"/verify/eid/sign-in?next={next_path}")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    callback = to_portal(response.location)
+    assert callback.startswith(CALLBACK + "?")
+    return client.get(callback)
+
+
+def accounts_of(db, eid_app) -> list[Verification]:
+    return list(db.execute(select(Verification)).scalars())
+
+
+def test_the_login_page_offers_e_id_only_where_it_is_configured(visitor, app):
+    assert SIGN_IN_BUTTON in visitor.get("/login?next=/voting/").get_data(as_text=True)
+    assert "/verify/eid/sign-in?next=/voting/" in visitor.get("/login?next=/voting/").get_data(
+        as_text=True)
+    assert SIGN_IN_BUTTON not in app.test_client().get("/login").get_data(as_text=True)
+
+
+def test_a_first_e_id_sign_in_makes_a_verified_account_and_asks_for_an_e_mail(
+        visitor, db, eid_app, person):
+    person.claims.update({"given_name": "Оксана", "family_name": "Бахмутська"})
+    before = db.execute(select(func.count(User.id))).scalar_one()
+    answer = sign_in_round_trip(visitor)
+    assert answer.status_code == 302 and answer.location.startswith("/profile/email")
+    assert "next=/cycles/" in answer.location
+    user = db.execute(select(User).order_by(User.id.desc())).scalars().first()
+    assert db.execute(select(func.count(User.id))).scalar_one() == before + 1
+    assert user.email is None and user.display_name == "Оксана Бахмутська"
+    assert not user.has_password and user.roles == {Role.RESIDENT}
+    verification = verified_by_eid(db, user, number=NUMBER, birth_date=date(1988, 4, 12),
+                                   secret=eid_app.config["PERSON_KEY_SECRET"])
+    assert verification.resident is True
+    page = visitor.get(answer.location).get_data(as_text=True)
+    assert "Ваша електронна пошта" in page and "Не зараз" in page
+    profile = visitor.get("/profile").get_data(as_text=True)
+    assert "Оксана Бахмутська" in profile and "Додати електронну пошту" in profile
+
+
+def test_the_e_mail_given_afterwards_is_kept_and_confirmed_by_link(
+        visitor, db, eid_app, person):
+    sign_in_round_trip(visitor)
+    user = db.execute(select(User).order_by(User.id.desc())).scalars().first()
+    outbox = Path(eid_app.config["MAIL_OUTBOX"])
+    mails_before = set(outbox.glob("*.eml"))
+    answer = post_form(visitor, "/profile/email?next=/cycles/", {"email": "Oksana@Example.org"})
+    assert answer.status_code == 302 and answer.location == "/cycles/"
+    db.refresh(user)
+    assert user.email == "oksana@example.org" and not user.email_confirmed
+    new_mail = set(outbox.glob("*.eml")) - mails_before
+    assert len(new_mail) == 1 and "oksana@example.org" in new_mail.pop().read_text()
+
+
+def test_an_e_mail_of_another_account_is_refused_and_nothing_changes(
+        visitor, db, person, make_user):
+    make_user(email="taken@example.org")
+    sign_in_round_trip(visitor)
+    user = db.execute(select(User).order_by(User.id.desc())).scalars().first()
+    page = post_form(visitor, "/profile/email", {"email": "taken@example.org"})
+    assert page.status_code == 200
+    assert "Обліковий запис із цією електронною поштою вже існує" in page.get_data(as_text=True)
+    db.refresh(user)
+    assert user.email is None
+
+
+def test_a_second_e_id_sign_in_opens_the_same_account(visitor, db, eid_app, person):
+    sign_in_round_trip(visitor)
+    user = db.execute(select(User).order_by(User.id.desc())).scalars().first()
+    count = db.execute(select(func.count(User.id))).scalar_one()
+    visitor.post("/logout", data={"csrf_token": csrf_token(visitor, "/profile")})
+    answer = sign_in_round_trip(visitor, "/voting/")
+    assert answer.status_code == 302 and answer.location == "/voting/"
+    assert db.execute(select(func.count(User.id))).scalar_one() == count
+    assert "Тестовий" not in visitor.get("/profile").get_data(as_text=True)
+    assert user.display_name in visitor.get("/profile").get_data(as_text=True)
+
+
+def test_a_person_verified_at_the_desk_signs_into_their_own_account(
+        visitor, db, person, make_user):
+    own = make_user(email="desk-verified@example.org", name="Перевірена На Місці")
+    verify(db, own, stem="345678901", birth_date=date(1988, 4, 12))
+    answer = sign_in_round_trip(visitor, "/voting/")
+    assert answer.status_code == 302 and answer.location == "/voting/"
+    assert "desk-verified@example.org" in visitor.get("/profile").get_data(as_text=True)
+
+
+def test_an_office_account_is_not_opened_by_e_id(visitor, db, person, make_user):
+    clerk = make_user(Role.COMMISSION, email="member@example.org")
+    verify(db, clerk, stem="345678901", birth_date=date(1988, 4, 12))
+    answer = sign_in_round_trip(visitor)
+    assert answer.status_code == 302 and answer.location.startswith("/login")
+    page = visitor.get(answer.location).get_data(as_text=True)
+    assert "увійдіть з його електронною поштою і паролем" in page
+    assert visitor.get("/profile").status_code == 302
+
+
+def test_missing_claims_make_no_account(visitor, db, person):
+    person.claims["drfo_code"] = None
+    before = db.execute(select(func.count(User.id))).scalar_one()
+    answer = sign_in_round_trip(visitor)
+    assert answer.location.startswith("/login")
+    assert MISSING in visitor.get(answer.location).get_data(as_text=True)
+    assert db.execute(select(func.count(User.id))).scalar_one() == before
+
+
+def test_a_password_account_cannot_move_its_e_mail_here(client, db, resident):
+    answer = post_form(client, "/profile/email", {"email": "elsewhere@example.org"},
+                       token_from="/profile")
+    assert answer.status_code == 302 and answer.location.endswith("/profile")
+    db.refresh(resident)
+    assert resident.email != "elsewhere@example.org"

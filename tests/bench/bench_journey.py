@@ -1,0 +1,205 @@
+"""Benchmark: every page of the resident's journey, on the demo, as a city would serve it.
+
+gunicorn (2 workers of 4 threads, the 8 concurrent clients' worth) serves the portal
+against a fresh PostgreSQL database holding the demo (``flask demo load``). The pages are
+found as a visitor finds them, by following the links of the voting index, the project
+list, the programs and the implementation page, so the benchmark follows the portal when
+its addresses change. For each page, 8 clients on keep-alive connections send REQUESTS
+GETs (a verified resident's session cookie where the page needs one: the ballot, the
+receipt) after a warm-up; the latency percentiles go to
+``tests/bench/results/journey_pages.md``, beside ``/healthz`` served the same way (a bare
+baseline that touches the database once), measured in the same run.
+
+The script exits non-zero if a page answers anything but 200 or a page's p95 reaches
+BUDGET_MS. Run with ``make bench`` or ``python tests/bench/bench_journey.py``
+(``BENCH_DATABASE_URL`` selects the PostgreSQL server).
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import platform
+import re
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import requests  # noqa: E402
+from sqlalchemy import select  # noqa: E402
+
+from tests import served  # noqa: E402
+from tests.load_generator import Load, percentile  # noqa: E402
+
+BASE_URL = os.environ.get("BENCH_DATABASE_URL",
+                          "postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench_journey")
+RESULT = Path(__file__).resolve().parent / "results" / "journey_pages.md"
+CLIENTS = 8
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "240"))
+WARM_UP = 16
+BUDGET_MS = 100
+RESIDENT = "resident@demo.bakhmut.ua"
+NEWCOMER_NAME = "Бенчмарк Виборець"
+
+
+def load_demo(url: str) -> None:
+    """The demo, loaded by its own command into the database gunicorn will serve."""
+    os.environ.update({"SECRET_KEY": served.SECRET_KEY,
+                       "PERSON_KEY_SECRET": served.PERSON_KEY_SECRET,
+                       "PORTAL_ENV": "development", "DATABASE_URL": url})
+    from portal import create_app
+
+    app = create_app(None, {"DATABASE_URL": url, "FAST_PASSWORD_HASHES": True})
+    result = app.test_cli_runner().invoke(args=["demo", "load"])
+    if result.exit_code != 0:
+        raise SystemExit(f"demo load failed:\n{result.output}\n{result.exception!r}")
+    app.extensions["portal.db"].engine.dispose()
+
+
+def session_cookies(url: str) -> dict[str, str]:
+    """Signed session cookies: the demo's verified resident, and a verified resident who
+    has not voted (whose ballot page is the form itself)."""
+    from portal import create_app
+    from portal.accounts.models import User
+    from portal.accounts.sessions import start_session
+    from portal.clock import utcnow
+    from tests.factories.accounts import make_user
+
+    app = create_app(None, {"DATABASE_URL": url, "FAST_PASSWORD_HASHES": True})
+    cookies = {}
+    with app.app_context():
+        from portal.db import db_session
+
+        session = db_session()
+        resident = session.scalars(select(User).where(User.email == RESIDENT)).one()
+        voter = make_user(session, name=NEWCOMER_NAME, verified=True,
+                          birth_date=datetime.date(1985, 5, 5),
+                          secret=served.PERSON_KEY_SECRET)
+        for name, user in (("resident", resident), ("voter", voter)):
+            token = start_session(session, user=user, now=utcnow(), address="127.0.0.1",
+                                  user_agent="bench").token
+            cookies[name] = served.session_cookie(token)
+        session.commit()
+    app.extensions["portal.db"].engine.dispose()
+    return cookies
+
+
+def first(pattern: str, text: str) -> str | None:
+    """The first link matching ``pattern``; None (a page a visitor cannot reach) if none."""
+    found = re.search(pattern, text)
+    return found.group(0) if found else None
+
+
+def journey(base: str, cookies: dict[str, str]) -> list[tuple[str, str, str | None]]:
+    """(label, path, cookie) of each page, found by following links from the front."""
+    get = lambda path, cookie=None: requests.get(  # noqa: E731
+        base + path, timeout=30, cookies={"session": cookie} if cookie else {}).text
+    voting = get("/voting/")
+    ballots = re.findall(r"/voting/(\d+)/ballot", voting)
+    results = re.findall(r"/voting/(\d+)/results", voting)
+    if not ballots or not results:
+        raise SystemExit("the voting index shows no open ballot or no results")
+    open_cycle, closed_cycle = ballots[0], results[-1]
+    projects = get(f"/projects/?cycle={open_cycle}")
+    open_project = first(r"/projects/\d+(?=\")", projects)
+    record = first(r"/implementation/\d+(?=\")", get("/implementation/"))
+    program = first(r"/programs/\d+(?=\")", get("/programs/"))
+    report = program and first(r"/programs/\d+/reports/\d+/annual(?=\")", get(program))
+    winner = record and first(r"/projects/\d+(?=\")", get(record))
+    return [
+        ("home", "/", None),
+        ("home, signed in", "/", cookies["voter"]),
+        ("cycle (voting)", f"/cycles/{open_cycle}", None),
+        ("cycle (finished)", f"/cycles/{closed_cycle}", None),
+        ("project list", "/projects/", None),
+        ("project page (on the ballot)", open_project, None),
+        ("project page (a winner)", winner, None),
+        ("ballot", f"/voting/{open_cycle}/ballot", cookies["voter"]),
+        ("results", f"/voting/{closed_cycle}/results", None),
+        ("board", f"/voting/{closed_cycle}/board", None),
+        ("receipt", f"/voting/{closed_cycle}/my-ballot", cookies["resident"]),
+        ("implementation list", "/implementation/", None),
+        ("implementation record", record, None),
+        ("annual report HTML", report, None),
+        ("baseline /healthz", "/healthz", None),
+    ]
+
+
+def get_request(path: str, cookie: str | None) -> bytes:
+    head = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "Accept-Language: uk"]
+    if cookie:
+        head.append(f"Cookie: session={cookie}")
+    return ("\r\n".join(head) + "\r\n\r\n").encode()
+
+
+def measure(server, label: str, path: str | None, cookie: str | None) -> dict:
+    if path is None:  # no link leads there
+        return {"label": label, "path": "not reachable", "status": 0, "statuses": [],
+                "missing": 0, "p50": 0.0, "p95": 0.0, "p99": 0.0, "rate": 0.0, "bytes": 0,
+                "server_cores": 0.0, "postgres_cores": 0.0}
+    check = requests.get(server.base + path, timeout=30, allow_redirects=False,
+                         cookies={"session": cookie} if cookie else {})
+    load = Load(CLIENTS)
+    load.fire(server.port, [get_request(path, cookie)] * WARM_UP, server.process.pid)
+    replies = load.fire(server.port, [get_request(path, cookie)] * REQUESTS,
+                        server.process.pid)
+    answered = [reply for reply in replies if reply is not None]
+    statuses = sorted({reply.status for reply in answered})
+    times = [reply.seconds * 1000 for reply in answered]
+    return {"label": label, "path": path, "status": check.status_code, "statuses": statuses,
+            "missing": len(replies) - len(answered), "p50": statistics.median(times),
+            "p95": percentile(times, 95), "p99": percentile(times, 99),
+            "rate": len(answered) / load.seconds, "bytes": len(check.content),
+            "server_cores": load.server_cores, "postgres_cores": load.postgres_cores}
+
+
+def main() -> int:
+    url = served.scratch_database(BASE_URL, "portal_bench_journey")
+    load_demo(url)
+    cookies = session_cookies(url)
+    rows = []
+    with served.served(url, workers=2, threads=4) as server:
+        pages = journey(server.base, cookies)
+        for label, path, cookie in pages:
+            rows.append(measure(server, label, path, cookie))
+            row = rows[-1]
+            print(f"{label:32} {row['status']} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms"
+                  f"  {row['rate']:6.1f}/s", flush=True)
+    served.drop_database(BASE_URL, "portal_bench_journey")
+    baseline = rows[-1]
+    failures = [row for row in rows if row["status"] != 200 or row["statuses"] != [200]
+                or row["missing"] or row["p95"] >= BUDGET_MS]
+    lines = [
+        "# Pages of the resident's journey on the demo",
+        "",
+        f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by "
+        f"`tests/bench/bench_journey.py` on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}: gunicorn (2 gthread workers x 4 threads) on "
+        f"PostgreSQL with the demo loaded; {CLIENTS} concurrent keep-alive clients, "
+        f"{REQUESTS} GETs per page after {WARM_UP} to warm up. Budget: p95 under {BUDGET_MS} ms. "
+        "The baseline `/healthz` (one database round trip, no template) is served the same "
+        "way in the same run; the last column is each page's median over the baseline's.",
+        "",
+        "| page | path | status | p50 ms | p95 ms | p99 ms | pages/s | KiB | server cores "
+        "| PostgreSQL cores | p50 / baseline |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {row['label']} | `{row['path']}` | {row['status']} | {row['p50']:.1f} | "
+            f"{row['p95']:.1f} | {row['p99']:.1f} | {row['rate']:.0f} | "
+            f"{row['bytes'] / 1024:.1f} | {row['server_cores']:.2f} | "
+            f"{row['postgres_cores']:.2f} | {row['p50'] / baseline['p50']:.1f} |")
+    lines += ["", "Result: " + ("every page within the budget." if not failures else
+                                "over the budget or failing: " +
+                                ", ".join(row["label"] for row in failures) + "."), ""]
+    RESULT.write_text("\n".join(lines), encoding="utf-8")
+    print(f"written to {RESULT}")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
