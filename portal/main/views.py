@@ -1,27 +1,71 @@
 """The site's front: the home page, every cycle's public page, and the health check.
 
 A cycle's page gathers what each part has to say about it (its calendar and rules, the
-projects submitted), so it stands above them all.
+projects submitted, the results and the board once the vote is over), so it stands above
+them all. Both pages offer the one action of a cycle's phase through ``cycle_step`` (the
+logic is ``portal.main.phase``); the project page asks the same global for its way to
+the vote, and ``project_afterwards`` for what became of it after the vote.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask_login import current_user
 
 from portal.clock import utcnow
-from portal.cycles.rules import effective_windows
+from portal.cycles.rules import Phase, effective_windows
 from portal.cycles.services import all_cycles, cycle_with_rules, suspension_history
 from portal.db import db_session
 from portal.errors import RETRY_AFTER_SECONDS
 from portal.health import database_health, redis_health
-from portal.projects.queries import category_totals, cycle_counters
+from portal.main import front
+from portal.main.phase import Action, DeadlineKind, Step
+from portal.money import format_number
+from portal.projects.queries import Filters, category_totals, cycle_counters, public_projects
+from portal.projects.rules import ProjectStatus
+from portal.voting.permissions import VOTE_OVER
 
 bp = Blueprint("main", __name__)
+
+#: Cards shown on a cycle's page; the list of projects has them all.
+CYCLE_CARDS = 12
+
+
+@bp.app_context_processor
+def front_words() -> dict:
+    return {"Action": Action, "DeadlineKind": DeadlineKind}
+
+
+@bp.app_template_filter("grouped")
+def grouped_filter(value: int) -> str:
+    """A count with its thousands grouped: ``19 500``."""
+    return format_number(value)
+
+
+@bp.app_template_global()
+def cycle_step(cycle) -> Step:
+    """The phase, deadline and action of ``cycle`` for the signed-in visitor."""
+    found = front.visitors(db_session(), current_user, [cycle])
+    return front.step_of(cycle, found[cycle.id], utcnow())
+
+
+@bp.app_template_global()
+def project_afterwards(project) -> front.Afterwards | None:
+    """The vote's result, funding and implementation of a project the vote has decided."""
+    if project.status not in (ProjectStatus.WINNER, ProjectStatus.NOT_SELECTED):
+        return None
+    return front.afterwards(db_session(), project)
 
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    session = db_session()
+    now = utcnow()
+    cycles = front.home_cycles(all_cycles(session), now)
+    return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
+                                                                   now),
+                           figures=front.figures(session),
+                           updates=front.latest_updates(session), now=now)
 
 
 @bp.route("/healthz")
@@ -39,9 +83,9 @@ def health():
 
 @bp.route("/cycles/")
 def cycles():
-    now = utcnow()
-    return render_template("main/cycles.html", cycles=all_cycles(db_session()),
-                           now=now)
+    session = db_session()
+    return render_template("main/cycles.html", steps=front.steps(
+        session, current_user, all_cycles(session), utcnow()))
 
 
 @bp.route("/cycles/<int:cycle_id>")
@@ -49,12 +93,15 @@ def cycle(cycle_id: int):
     session = db_session()
     cycle = cycle_with_rules(session, cycle_id) or abort(404)
     now = utcnow()
+    (_cycle, step), = front.steps(session, current_user, [cycle], now)
     return render_template(
-        "main/cycle.html", cycle=cycle, phase=cycle.phase(now), now=now,
+        "main/cycle.html", cycle=cycle, step=step, phase=step.phase, now=now,
         windows=effective_windows(cycle.calendar, cycle.extension_rules),
         counters=cycle_counters(session, cycle),
         per_category=category_totals(session, cycle),
         suspensions=suspension_history(session, cycle),
+        cards=public_projects(session, Filters(cycle_id=cycle.id), 1, page_size=CYCLE_CARDS),
+        vote_over=step.phase in VOTE_OVER, Phase=Phase,
         leftover=next((c for c in cycle.categories if c.id == cycle.leftover_to_category_id),
                       None),
     )

@@ -8,18 +8,19 @@ the services keep case-folded in Python (SQLite's ``lower()`` knows only ASCII).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Select, case, distinct, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
 from portal.parsing import page_within
-from portal.projects.models import CoAuthor, Project, ProjectEvent, Support
+from portal.projects.models import Attachment, CoAuthor, Project, ProjectEvent, Support
 from portal.projects.rules import ON_BALLOT, PUBLIC, SUBMITTED_STATUSES, ProjectStatus
+from portal.uploads import AttachmentKind
 
 PAGE_SIZE = 20
 
@@ -48,6 +49,15 @@ class Page:
     total: int
     page: int
     pages: int
+    # The first photo of each project on the page, by project id (``projects/_card.html``).
+    photos: dict[int, int] = field(default_factory=dict)
+
+
+def first_photo_column():
+    """The id of a project's first photo, as a column of a query on projects."""
+    return (select(func.min(Attachment.id))
+            .where(Attachment.project_id == Project.id, Attachment.kind == AttachmentKind.PHOTO)
+            .correlate(Project).scalar_subquery())
 
 
 def _filtered(filters: Filters) -> Select:
@@ -75,13 +85,15 @@ def public_projects(session: Session, filters: Filters, page: int,
     ).scalar_one()
     page, pages = page_within(page, total=total, size=page_size)
     rows = session.execute(
-        query.join(Project.category).join(Project.cycle).outerjoin(Project.district)
+        query.add_columns(first_photo_column())
+        .join(Project.category).join(Project.cycle).outerjoin(Project.district)
         .options(contains_eager(Project.category), contains_eager(Project.cycle),
                  contains_eager(Project.district))
         .order_by(*SORTS.get(filters.sort, SORTS["number"]))
         .offset((page - 1) * page_size).limit(page_size)
-    ).unique().scalars().all()
-    return Page(items=list(rows), total=total, page=page, pages=pages)
+    ).unique().all()
+    return Page(items=[row[0] for row in rows], total=total, page=page, pages=pages,
+                photos={row[0].id: row[1] for row in rows if row[1] is not None})
 
 
 @dataclass(frozen=True)
@@ -175,23 +187,31 @@ def projects_of(session: Session, user: User) -> list[Project]:
 
 @dataclass(frozen=True)
 class Counters:
+    """What the public cycle page counts, every figure from the same statement: projects
+    ever submitted (withdrawn ones included: they were submitted), withdrawn, admitted to
+    the vote, and the authors of the submitted projects."""
+
     submitted: int
+    withdrawn: int
     admitted: int
     authors: int
 
 
+def _count_where(condition):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
 def cycle_counters(session: Session, cycle: Cycle) -> Counters:
-    """What the public cycle page counts: submitted and admitted projects, their authors."""
-    submitted_filter = (Project.cycle_id == cycle.id, Project.status.in_(SUBMITTED_STATUSES))
-    submitted, authors = session.execute(
-        select(func.count(Project.id), func.count(distinct(Project.author_id)))
-        .where(*submitted_filter)
+    """The cycle page's figures in one statement (see :class:`Counters`)."""
+    row = session.execute(
+        select(func.count(Project.id),
+               _count_where(Project.status == ProjectStatus.WITHDRAWN),
+               _count_where(Project.status.in_(ON_BALLOT)),
+               func.count(distinct(Project.author_id)))
+        .where(Project.cycle_id == cycle.id, Project.status.in_(PUBLIC))
     ).one()
-    admitted = session.execute(
-        select(func.count(Project.id))
-        .where(Project.cycle_id == cycle.id, Project.status.in_(ON_BALLOT))
-    ).scalar_one()
-    return Counters(submitted=submitted, admitted=admitted, authors=authors)
+    return Counters(submitted=row[0], withdrawn=int(row[1]), admitted=int(row[2]),
+                    authors=row[3])
 
 
 def category_totals(session: Session, cycle: Cycle) -> dict[int, tuple[int, int]]:

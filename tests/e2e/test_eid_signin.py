@@ -3,7 +3,8 @@
 The portal runs as its own server with e-ID switched on; the provider (``tests.oidc_provider``)
 logs its test person in at once, as BankID or Diia would after the person confirmed there.
 A first sign-in makes a verified account and asks for an optional e-mail; a second one, on a
-phone, opens the same account and goes straight where the person was going.
+phone, opens the same account and goes straight where the person was going; a visitor at a
+ballot signs in there and votes in the same visit.
 """
 
 from __future__ import annotations
@@ -12,12 +13,17 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from portal.accounts.models import User
+from portal.accounts.models import Role, User
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import make_rnokpp
+from portal.projects.rules import ProjectStatus
+from portal.voting.models import Ballot
 from tests.e2e.conftest import LiveServer
+from tests.factories.accounts import make_user
+from tests.factories.projects import make_project
+from tests.factories.voting import make_voting_cycle
 from tests.oidc_provider import OidcProvider, Person
 
 CLIENT_ID, CLIENT_SECRET = "portal-e2e", "portal-e2e-client-secret-0123456789abcdef"
@@ -90,3 +96,35 @@ def test_the_next_sign_in_on_a_phone_opens_the_same_account(
     with eid_server.session() as session:
         assert len(session.scalars(select(User).where(
             User.display_name == "Ганна Соледарська")).all()) == 1
+
+
+def test_a_visitor_at_the_ballot_signs_in_with_e_id_and_votes_in_the_same_visit(
+        eid_server, provider, browser_context, shoot):
+    with eid_server.session() as session:
+        cycle = make_voting_cycle(session, make_user(session, Role.ADMIN), votes_per_voter=1,
+                                  name="Бюджет участі-2027 (e-ID)")
+        author = make_user(session, name="Авторка")
+        project = make_project(session, cycle, author, status=ProjectStatus.ADMITTED,
+                               title="Лавки в сквері Героїв", cost=40_000_00)
+        cycle_id, project_id = cycle.id, project.id
+    provider.person = Person(sub="bankid-e2e-0002", claims={
+        "drfo_code": make_rnokpp("367890123"), "birthdate": "1996-02-14",
+        "given_name": "Тарас", "family_name": "Часовоярський",
+        "address": {"formatted": "м. Бахмут, вул. Незалежності, 40", "locality": "Бахмут"},
+    })
+    page = browser_context(viewport=PHONE).new_page()
+    page.goto(f"{eid_server.url}/voting/{cycle_id}/ballot")
+    shoot(page, "ballot-as-a-visitor")
+    page.get_by_role("link", name="Увійти через BankID / Дія").click()
+    page.get_by_role("link", name="Не зараз").click()
+    expect(page).to_have_url(re.compile(rf"/voting/{cycle_id}/ballot$"))
+    page.locator(f"input[value$=':{project_id}']").check()
+    page.get_by_role("button", name="Перевірити вибір").click()
+    page.get_by_role("button", name="Проголосувати").click()
+    expect(page.locator("h1")).to_contain_text("Мій бюлетень")
+    shoot(page, "voted-after-e-id")
+    with eid_server.session() as session:
+        voter = session.scalars(select(User).where(
+            User.display_name == "Тарас Часовоярський")).one()
+        assert session.scalar(select(func.count(Ballot.id)).where(
+            Ballot.cycle_id == cycle_id, Ballot.user_id == voter.id)) == 1

@@ -327,7 +327,7 @@ def test_a_number_once_given_stays_with_a_withdrawn_project_and_is_not_reused(
     assert (first.number, first.status, second.number) == (1, ProjectStatus.WITHDRAWN, 2)
 
 
-def test_the_counters_count_submitted_and_admitted_projects_and_their_authors(
+def test_the_counters_count_submitted_withdrawn_and_admitted_projects_and_their_authors(
         db, app_ctx, admin, make_user):
     cycle = make_cycle(db, admin)
     first, second = make_user(verified=True), make_user(verified=True)
@@ -337,4 +337,7 @@ def test_the_counters_count_submitted_and_admitted_projects_and_their_authors(
     make_project(db, cycle, second)  # a draft does not count
     make_project(db, cycle, make_user(verified=True), status=ProjectStatus.WITHDRAWN)
     counters = cycle_counters(db, cycle)
-    assert (counters.submitted, counters.admitted, counters.authors) == (3, 2, 2)
+    # A withdrawn project was submitted, and its author is one of the cycle's authors: the
+    # page says "3 authors submitted 4 projects, 1 withdrawn" (what a description states).
+    assert (counters.submitted, counters.withdrawn, counters.admitted, counters.authors) == (
+        4, 1, 2, 3)

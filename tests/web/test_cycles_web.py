@@ -123,10 +123,12 @@ def test_the_cycles_list_shows_each_cycle_with_its_phase(client, db, admin):
     assert cycle.name in body and "Подання проєктів" in body
 
 
-def test_a_resident_sees_the_submit_button_only_while_submission_is_open(client, db, admin):
+def test_a_resident_sees_the_submit_button_only_while_submission_is_open(
+        client, db, admin, make_user):
     from portal.cycles.rules import Phase
 
     open_cycle = make_cycle(db, admin)
     reviewing = make_cycle(db, admin, phase=Phase.REVIEW)
+    sign_in(client, make_user(verified=True))
     assert "Подати проєкт" in client.get(f"/cycles/{open_cycle.id}").get_data(as_text=True)
     assert "Подати проєкт" not in client.get(f"/cycles/{reviewing.id}").get_data(as_text=True)

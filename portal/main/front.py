@@ -1,0 +1,172 @@
+"""What the front pages read: who the visitor is in each cycle, the headline figures, the
+latest implementation updates, and a project's way from the vote to its implementation.
+
+Each function is a fixed, small number of SQL statements, whatever the size of the data:
+the home page and the project page answer within the budget the issue sets (p95 < 100 ms).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
+
+from portal.cycles.models import Cycle
+from portal.cycles.rules import Phase, effective_windows
+from portal.identity.services import active_verification
+from portal.implementation.models import Implementation, ImplementationUpdate
+from portal.implementation.rules import ImplementationStatus
+from portal.main.phase import Step, Visitor, front_step
+from portal.programs.models import Financing, FundingLine, Measure, Program, Task
+from portal.projects.models import Project
+from portal.projects.rules import PUBLIC
+from portal.results.models import APPROVED, Tally
+from portal.voting.models import Ballot
+
+
+def visitors(session: Session, user: Any, cycles: Sequence[Cycle]) -> dict[int, Visitor]:
+    """Who ``user`` is in each cycle: two statements at most (the verification, and the
+    ballots of that person among the cycles)."""
+    if not getattr(user, "is_authenticated", False):
+        return {cycle.id: Visitor.ANONYMOUS for cycle in cycles}
+    verification = active_verification(session, user)
+    if verification is None:
+        return {cycle.id: Visitor.UNVERIFIED for cycle in cycles}
+    voted = set(session.execute(
+        select(Ballot.cycle_id).where(Ballot.person_key == verification.person_key,
+                                      Ballot.cycle_id.in_([c.id for c in cycles]))
+    ).scalars()) if cycles else set()
+    return {cycle.id: Visitor.VOTED if cycle.id in voted else Visitor.VERIFIED
+            for cycle in cycles}
+
+
+def step_of(cycle: Cycle, visitor: Visitor, now: datetime) -> Step:
+    """The cycle's phase, deadline and action for ``visitor`` (``portal.main.phase``)."""
+    return front_step(cycle.phase(now), effective_windows(cycle.calendar, cycle.extension_rules),
+                      cycle.results_date, visitor, now)
+
+
+def steps(session: Session, user: Any, cycles: Sequence[Cycle],
+          now: datetime) -> list[tuple[Cycle, Step]]:
+    found = visitors(session, user, cycles)
+    return [(cycle, step_of(cycle, found[cycle.id], now)) for cycle in cycles]
+
+
+#: Phases in which a cycle asks something of residents: they come first on the home page.
+ACTIVE = (Phase.VOTING, Phase.SUBMISSION, Phase.SUPPORT)
+HOME_CYCLES = 4
+
+
+def home_cycles(cycles: Sequence[Cycle], now: datetime) -> list[Cycle]:
+    """The cycles the home page shows: those asking something of residents first, then the
+    newest; a finished cycle whose budget year is long past is left to the cycles page."""
+    current = [c for c in cycles
+               if c.phase(now) is not Phase.IMPLEMENTATION or c.budget_year >= now.year - 1]
+    current.sort(key=lambda c: (c.phase(now) not in ACTIVE, -c.budget_year, -c.id))
+    return current[:HOME_CYCLES]
+
+
+@dataclass(frozen=True)
+class Figures:
+    projects: int  # submitted to any cycle (a draft is not)
+    ballots: int  # cast and not annulled, online and on paper
+    funded: int  # kopecks paid on the winners' funding lines
+    implemented: int  # winners whose implementation is complete
+
+
+def _public_winner_lines():
+    """Funding lines of winners in a published program (what the public pages show)."""
+    return (select(FundingLine.id).join(Measure).join(Task).join(Program)
+            .where(Program.published.is_(True), FundingLine.project_id.is_not(None)))
+
+
+def figures(session: Session) -> Figures:
+    """The headline figures, computed from the records in one statement."""
+    lines = _public_winner_lines()
+    row = session.execute(select(
+        select(func.count(Project.id)).where(Project.status.in_(PUBLIC)).scalar_subquery(),
+        select(func.count(Ballot.id)).where(Ballot.annulled_at.is_(None)).scalar_subquery(),
+        select(func.coalesce(func.sum(Financing.amount), 0))
+        .where(Financing.line_id.in_(lines)).scalar_subquery(),
+        select(func.count(Implementation.id))
+        .where(Implementation.line_id.in_(lines),
+               Implementation.status == ImplementationStatus.IMPLEMENTED).scalar_subquery(),
+    )).one()
+    return Figures(projects=row[0], ballots=row[1], funded=int(row[2]), implemented=row[3])
+
+
+def latest_updates(session: Session, limit: int = 3) -> list[ImplementationUpdate]:
+    """The newest public implementation updates of winners, with their photos and project:
+    two statements."""
+    return list(session.execute(
+        select(ImplementationUpdate)
+        .join(ImplementationUpdate.implementation).join(Implementation.line)
+        .join(FundingLine.project).join(FundingLine.measure).join(Measure.task)
+        .join(Task.program)
+        .where(Program.published.is_(True))
+        .options(contains_eager(ImplementationUpdate.implementation)
+                 .contains_eager(Implementation.line).contains_eager(FundingLine.project),
+                 selectinload(ImplementationUpdate.photos))
+        .order_by(ImplementationUpdate.posted_on.desc(), ImplementationUpdate.id.desc())
+        .limit(limit)
+    ).unique().scalars())
+
+
+@dataclass(frozen=True)
+class VoteResult:
+    votes: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Afterwards:
+    """What became of a project after the vote: its count in the approved tally, its
+    funding line (planned, paid) and its implementation with the updates."""
+
+    result: VoteResult | None
+    line: FundingLine | None
+    paid: int
+    implementation: Implementation | None
+
+    @property
+    def empty(self) -> bool:
+        return self.result is None and self.line is None
+
+
+def vote_result(session: Session, project: Project) -> VoteResult | None:
+    """The project's votes in its cycle's approved tally, if there is one."""
+    tally = session.execute(
+        select(Tally).where(Tally.cycle_id == project.cycle_id, APPROVED)
+    ).scalar_one_or_none()
+    if tally is None:
+        return None
+    for category in tally.data.get("categories", []):
+        for row in category.get("projects", []):
+            if str(row.get("project_id")) == str(project.id):
+                return VoteResult(votes=int(row["votes"]), selected=bool(row["selected"]))
+    return None
+
+
+def afterwards(session: Session, project: Project) -> Afterwards:
+    """Everything after the vote for the project page, in at most six statements; a line
+    of a program not yet published is not shown (as on the implementation pages)."""
+    result = vote_result(session, project)
+    line = session.execute(
+        select(FundingLine).where(FundingLine.id.in_(_public_winner_lines()),
+                                  FundingLine.project_id == project.id)
+        .options(selectinload(FundingLine.financings))
+    ).scalar_one_or_none() if result is None or result.selected else None
+    record = None
+    if line is not None:
+        record = session.execute(
+            select(Implementation).where(Implementation.line_id == line.id)
+            .options(selectinload(Implementation.updates)
+                     .selectinload(ImplementationUpdate.photos))
+        ).scalar_one_or_none()
+    return Afterwards(
+        result=result, line=line, paid=sum(f.amount for f in line.financings) if line else 0,
+        implementation=record)
