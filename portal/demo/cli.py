@@ -59,6 +59,8 @@ def load(with_guide: bool, language: str | None) -> None:
                        audit_key=configured_key(current_app.config), store=upload_store(),
                        now=utcnow())
     session.commit()
+    if loaded.fresh:
+        _analyze(session)
     if not loaded.fresh:
         click.echo(f"The demo is already loaded (on {_day(loaded.at)}): nothing to do.")
     elif with_guide:
@@ -69,6 +71,16 @@ def load(with_guide: bool, language: str | None) -> None:
             click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")
     if with_guide:
         _print_guide(language)
+
+
+def _analyze(session) -> None:
+    """On PostgreSQL, statistics for the tables just filled: without them the planner takes
+    the 16 500 ballots for 41 rows until autovacuum comes by; VACUUM also lets index-only
+    scans skip the heap."""
+    engine = session.get_bind().engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE")
 
 
 def guide_lines(session, now: datetime) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import Select, case, distinct, func, or_, select
-from sqlalchemy.orm import Session, contains_eager, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from portal.accounts.models import User
 from portal.community.models import District
@@ -162,11 +162,14 @@ def filter_options(session: Session, cycle_id: int | None) -> tuple[list, list, 
 
 
 def project_for_page(session: Session, project_id: int) -> Project | None:
+    """The project with what its page shows; the rows it has one of (cycle, category,
+    author) joined to it rather than read by a statement each."""
     return session.execute(
         select(Project).where(Project.id == project_id).options(
+            joinedload(Project.cycle).selectinload(Cycle.extensions),
+            joinedload(Project.category), joinedload(Project.author),
             selectinload(Project.cost_items), selectinload(Project.attachments),
             selectinload(Project.coauthors).selectinload(CoAuthor.user),
-            selectinload(Project.cycle).selectinload(Cycle.extensions),
         )
     ).scalar_one_or_none()
 

@@ -13,7 +13,7 @@ from portal.programs.permissions import can_manage_programs, can_see_program
 from portal.refusal import Refused
 from portal.reports.periods import report_due_date
 from portal.reports.records import decision_text, rollup
-from portal.reports.renderers.html import STANDALONE_POLICY
+from portal.reports.renderers.html import STANDALONE_POLICY, document_markup
 from portal.reports.services import (
     ReportFormat,
     ReportKind,
@@ -25,6 +25,8 @@ from portal.reports.services import (
 bp = Blueprint("reports", __name__, url_prefix="/programs")
 guard_blueprint(bp, public=["index", "show", "report", "report_file", "document",
                             "document_file"])
+
+bp.add_app_template_global(document_markup, "report_document")
 
 YEARLY = {"annual": (ReportKind.ANNUAL, None), "half-year": (ReportKind.HALF_YEAR, None),
           "plan": (ReportKind.PLAN, None),

@@ -82,6 +82,8 @@ class Ballot(Base):
                         name="annulment_complete"),
         CheckConstraint("length(receipt_hash) = 64", name="receipt_hash_length"),
         Index("ix_ballots_user", "user_id"),
+        # The bulletin board: a cycle's ballots in receipt-hash order, a page at a time.
+        Index("ix_ballots_board", "cycle_id", "receipt_hash"),
     )
 
     @property

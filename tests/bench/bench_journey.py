@@ -29,13 +29,15 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import make_url, select  # noqa: E402
 
 from tests import served  # noqa: E402
 from tests.load_generator import Load, percentile  # noqa: E402
 
 BASE_URL = os.environ.get("BENCH_DATABASE_URL",
                           "postgresql+psycopg://postgres@127.0.0.1:5432/portal_bench_journey")
+#: The scratch database is the one BENCH_DATABASE_URL names (dropped and made anew).
+NAME = make_url(BASE_URL).database or "portal_bench_journey"
 RESULT = Path(__file__).resolve().parent / "results" / "journey_pages.md"
 CLIENTS = 8
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "240"))
@@ -157,7 +159,7 @@ def measure(server, label: str, path: str | None, cookie: str | None) -> dict:
 
 
 def main() -> int:
-    url = served.scratch_database(BASE_URL, "portal_bench_journey")
+    url = served.scratch_database(BASE_URL, NAME)
     load_demo(url)
     cookies = session_cookies(url)
     rows = []
@@ -168,7 +170,7 @@ def main() -> int:
             row = rows[-1]
             print(f"{label:32} {row['status']} p50 {row['p50']:6.1f} ms  p95 {row['p95']:6.1f} ms"
                   f"  {row['rate']:6.1f}/s", flush=True)
-    served.drop_database(BASE_URL, "portal_bench_journey")
+    served.drop_database(BASE_URL, NAME)
     baseline = rows[-1]
     failures = [row for row in rows if row["status"] != 200 or row["statuses"] != [200]
                 or row["missing"] or row["p95"] >= BUDGET_MS]
