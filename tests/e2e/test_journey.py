@@ -222,6 +222,10 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     staff = browser_context(**size).new_page()
     log_in(staff, staff_email)
     staff.goto(f"{base}/staff/implementation/{line_id}")
+    staff.get_by_label("Стан", exact=True).select_option(label="Виконується")
+    staff.get_by_label("Виконання, %").fill("40")
+    staff.get_by_role("button", name="Зберегти стан").click()
+    expect(staff.locator(".flash-success")).to_be_visible()
     staff.get_by_label("Дата").fill(kyiv_today().isoformat())
     staff.get_by_label("Що відбулося").fill("Підрядник висадив липи й встановив лавки.")
     staff.get_by_label("Фото (JPEG, PNG або WebP)").set_input_files(
@@ -257,6 +261,7 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     shoot(page, f"winner-{width}")
     page.locator("main a[href*='/implementation/']").first.click()
     expect(page.locator("main")).to_contain_text("Підрядник висадив липи й встановив лавки.")
+    expect(page.locator("main")).to_contain_text("Виконується")
     update_photo = page.locator("main img[src*='/implementation/photos/']").first
     update_photo.scroll_into_view_if_needed()
     expect(update_photo).to_have_js_property("complete", True)
