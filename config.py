@@ -96,6 +96,12 @@ def _development_audit_key(instance: Path) -> str:
     return path.read_text(encoding="ascii")
 
 
+#: OpenStreetMap's standard tiles and the attribution their tile usage policy asks for.
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = ('&copy; <a href="https://www.openstreetmap.org/copyright">'
+                   "OpenStreetMap</a> contributors")
+
+
 class Config:
     """Settings shared by every environment.
 
@@ -251,9 +257,13 @@ class Config:
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
         self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
 
-        # Map tiles for Leaflet; the pages work without them.
-        self.MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
-        self.MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "")
+        # The background of the maps (Leaflet tiles): OpenStreetMap's standard tiles unless
+        # set; MAP_TILE_URL="" draws the districts and points on a plain background. An https
+        # tile host is allowed by the CSP's img-src (portal/security.py); the attribution is
+        # HTML that the map shows in its corner, as the tile source's licence requires.
+        self.MAP_TILE_URL = os.environ.get("MAP_TILE_URL", OSM_TILES)
+        self.MAP_TILE_ATTRIBUTION = os.environ.get(
+            "MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION if self.MAP_TILE_URL == OSM_TILES else "")
 
     def check(self) -> None:
         """Refuse settings that are unsafe for this environment: a malformed public address."""

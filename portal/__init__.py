@@ -55,6 +55,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import views as api
     from portal.audit import cli as audit_cli
     from portal.audit import views as audit
+    from portal.community import admin as community_admin
+    from portal.community import views as community
     from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
     from portal.identity import cli as identity_cli
@@ -88,5 +90,6 @@ def _register_blueprints(app: Flask) -> None:
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
         api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
+        community.bp, community_admin.bp,
     ):
         app.register_blueprint(blueprint)

@@ -1,8 +1,9 @@
-"""The community (hromada) itself: its districts, used for eligibility and for projects."""
+"""The community (hromada) itself: its districts, used for eligibility and for projects, with
+their boundaries for the maps."""
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
@@ -14,6 +15,8 @@ class District(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     position: Mapped[int] = mapped_column(default=0)
+    #: A GeoJSON Polygon or MultiPolygon (``rules.canonical``), drawn under the maps' points.
+    boundary: Mapped[str | None] = mapped_column(Text)
 
     def __str__(self) -> str:
         return self.name

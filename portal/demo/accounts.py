@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, User
+from portal.community import rules as boundaries
 from portal.community.models import District
 from portal.identity import services as identity
 from portal.identity.models import VerificationMethod
@@ -17,6 +20,8 @@ from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
 DEMO_PASSWORD = "bakhmut-budget-demo-2026"  # noqa: S105 - published on purpose: make run prints it
 
 DISTRICTS = ("Центральний", "Забахмутка", "Ступки", "Молодіжний", "Хромове")
+#: Their boundaries (made up around Bakhmut's centre, of different sizes), for the maps.
+BOUNDARIES = Path(__file__).with_name("districts.geojson")
 
 #: (e-mail, name, roles, verified with this tax-number stem)
 DEMO_ACCOUNTS = (
@@ -30,11 +35,18 @@ DEMO_ACCOUNTS = (
 
 
 def load_districts(session: Session) -> dict[str, District]:
+    """The districts, each with its boundary from ``districts.geojson`` unless it has one."""
     existing = {d.name: d for d in session.execute(select(District)).scalars()}
+    shapes, findings = boundaries.named_boundaries(
+        json.loads(BOUNDARIES.read_text(encoding="utf-8")), set(DISTRICTS))
+    if findings:  # the file ships with the code (tests/unit/test_demo_districts.py)
+        raise RuntimeError(f"{BOUNDARIES.name}: {findings}")
     for position, name in enumerate(DISTRICTS):
         if name not in existing:
             existing[name] = District(name=name, position=position)
             session.add(existing[name])
+        if existing[name].boundary is None and name in shapes:
+            existing[name].boundary = boundaries.canonical(shapes[name])
     session.flush()
     return existing
 

@@ -132,6 +132,17 @@ def default_cycle(session: Session) -> Cycle | None:
     ).scalar_one_or_none()
 
 
+def default_map_cycle(session: Session) -> Cycle | None:
+    """The cycle the map opens on: the newest whose public projects have points, so the
+    first map a visitor sees is not empty; else the list's."""
+    with_points = session.execute(
+        select(Cycle).join(Project, Project.cycle_id == Cycle.id)
+        .where(Project.status.in_(PUBLIC), Project.latitude.is_not(None))
+        .order_by(Cycle.budget_year.desc(), Cycle.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return with_points if with_points is not None else default_cycle(session)
+
+
 def filter_options(session: Session, cycle_id: int | None) -> tuple[list, list, list]:
     """Cycles, the chosen cycle's categories, and districts for the filter form."""
     cycles = session.execute(

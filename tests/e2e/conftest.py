@@ -191,6 +191,9 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/]|localhost[:/])")
+
+
 @pytest.fixture
 def browser_context(browser, request) -> Iterator[Callable]:
     """Make browser contexts (one per person: separate cookies) closed after the test."""
@@ -201,6 +204,8 @@ def browser_context(browser, request) -> Iterator[Callable]:
                                          "viewport": {"width": 1280, "height": 900},
                                          **options})
         context.set_default_timeout(TIMEOUT_MS)
+        # Offline: nothing but the portal itself (the default map tiles are on the internet).
+        context.route(OUTSIDE, lambda route: route.abort())
         contexts.append(context)
         return context
 

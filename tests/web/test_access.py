@@ -266,6 +266,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "api.results": ("GET", "/api/v1/cycles/{closed_cycle}/results", ANY),
     "api.board": ("GET", "/api/v1/cycles/{closed_cycle}/board", ANY),
     "audit.checkpoints": ("GET", "/audit/checkpoints", ANY),
+    "community.boundaries": ("GET", "/districts/boundaries.geojson", ANY),
+    "community_admin.districts": ("GET", "/admin/districts/", only("admin")),
+    "community_admin.district": ("GET", "/admin/districts/{district}", only("admin")),
     "api.audit_checkpoints": ("GET", "/api/v1/audit/checkpoints", ANY),
 }
 
@@ -301,9 +304,12 @@ def table(app, module_db, tmp_path_factory):
 def people_and_ids(db) -> tuple[dict, dict]:
     """A user per role, a census ready for checks, and a cycle whose vote has closed."""
     from portal.clock import utcnow
+    from portal.community.models import District
     from portal.identity.models import CensusBatch
     from portal.identity.services import active_verification
 
+    district = District(name="Район таблиці доступу")
+    db.add(district)
     uploader = make_user(db, Role.STAFF)
     db.add(CensusBatch(filename="r.csv", uploaded_by_id=uploader.id, uploaded_at=utcnow(),
                        rows=0))
@@ -319,6 +325,7 @@ def people_and_ids(db) -> tuple[dict, dict]:
         "resident": people["resident"].id,
         "verification": active_verification(db, people["resident"]).id,
         "closed_cycle": make_voting_cycle(db, people["admin"], open_now=False).id,
+        "district": district.id,
     }
 
 

@@ -38,12 +38,14 @@ def upload_store() -> UploadStore:
     return UploadStore(folder=Path(config["UPLOAD_FOLDER"]), max_bytes=config["UPLOAD_MAX_BYTES"])
 
 
-def _filters(session) -> tuple[FilterForm, queries.Filters, int]:
-    """The filter form bound to the query string, and what it asks for."""
+def _filters(session, default_cycle=queries.default_cycle
+             ) -> tuple[FilterForm, queries.Filters, int]:
+    """The filter form bound to the query string, and what it asks for; without a cycle in
+    it, the one ``default_cycle`` picks."""
     form = FilterForm(request.args)
     cycle_id = int_arg("cycle")
     if "cycle" not in request.args:
-        default = queries.default_cycle(session)
+        default = default_cycle(session)
         cycle_id = default.id if default else None
     cycles, categories, districts = queries.filter_options(session, cycle_id)
     form.cycle.choices = [SelectChoice("", _("All cycles"))] + [
@@ -79,18 +81,19 @@ def index():
 @bp.route("/map")
 def map_page():
     session = db_session()
-    form, filters, _page = _filters(session)
-    points = queries.map_points(session, filters)
+    form, filters, _page = _filters(session, queries.default_map_cycle)
+    points = [{"url": url_for("projects.page", project_id=p.id), "code": p.code,
+               "title": p.title, "status": p.status.value, "status_label": status_label(p.status),
+               "lat": p.latitude, "lon": p.longitude}
+              for p in queries.map_points(session, filters)]
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("projects/map.html", form=form, points=points, args=args,
-                           tile_url=current_app.config.get("MAP_TILE_URL", ""),
-                           tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""))
+    return render_template("projects/map.html", form=form, points=points, args=args)
 
 
 @bp.route("/map.json")
 def map_data():
     session = db_session()
-    _form, filters, _page = _filters(session)
+    _form, filters, _page = _filters(session, queries.default_map_cycle)
     return {"projects": [
         {"id": p.id, "code": p.code, "title": p.title, "status": p.status.value,
          "lat": float(p.latitude), "lon": float(p.longitude),
