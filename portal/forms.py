@@ -7,12 +7,12 @@ from typing import Any
 from flask import current_app, flash, request, session
 from flask_babel import get_translations
 from werkzeug.datastructures import CombinedMultiDict
-from wtforms import Form
+from wtforms import FieldList, Form, FormField, RadioField
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import ValidationError
 
 from portal.db import doom
-from portal.i18n import _l
+from portal.i18n import _, _l
 from portal.refusal import Refused
 
 
@@ -81,6 +81,27 @@ class BaseForm(Form):
         for field in self:
             for error in field.errors:
                 flash(f"{field.label.text}: {error}", "error")
+
+    def error_links(self) -> list[tuple[str, str]]:
+        """Every field's message for the summary at the top of the form: (the id of the
+        input to go to, the text naming the field), rows of a list of sub-forms (the cost
+        lines) named by their number. The messages of the form as a whole and of its CSRF
+        token have no field to go to and are left to ``form_errors``."""
+        found: list[tuple[str, str]] = []
+        for field in self:
+            if field.name == "csrf_token":
+                continue
+            if isinstance(field, FieldList):
+                for row, entry in enumerate(field.entries, start=1):
+                    subfields = entry.form if isinstance(entry, FormField) else (entry,)
+                    for sub in subfields:
+                        label = _("%(field)s, line %(row)d", field=sub.label.text, row=row)
+                        found += [(sub.id, f"{label}: {error}") for error in sub.errors]
+                continue
+            target = f"{field.id}-0" if isinstance(field, RadioField) else field.id
+            found += [(target, f"{field.label.text}: {error}") for error in field.errors
+                      if isinstance(error, str)]
+        return found
 
     def add_error(self, field_name: str | None, message: str) -> None:
         """Attach a message from a service's refusal to a field or to the form as a whole."""

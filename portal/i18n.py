@@ -8,10 +8,18 @@ choice is copied into the session, so that it holds on pages made without the da
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import Babel, format_datetime, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import (
+    Babel,
+    format_date,
+    format_datetime,
+    get_locale,
+    gettext,
+    lazy_gettext,
+    ngettext,
+)
 from flask_login import current_user
 
 _ = gettext
@@ -40,11 +48,23 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def kyiv_datetime(value: datetime | None, format: str = "short") -> str:
-    """A UTC timestamp shown in Europe/Kyiv in the user's language."""
+#: The portal's numeric formats, in every language: a date is dd.mm.yyyy (Babel's "short"
+#: formats have a two-digit year), a moment is that date and the time of day.
+DATE_FORMAT = "dd.MM.yyyy"
+DATETIME_FORMAT = "dd.MM.yyyy, HH:mm"
+_NAMED_FORMATS = {"short": DATETIME_FORMAT, "datetime": DATETIME_FORMAT, "date": DATE_FORMAT}
+
+
+def kyiv_datetime(value: datetime | date | None, format: str = "short") -> str:
+    """A UTC timestamp shown in Europe/Kyiv in the user's language: ``dd.mm.yyyy, HH:mm``,
+    or ``format="date"`` for ``dd.mm.yyyy``, or a Babel pattern such as ``"d MMMM y"``.
+    A calendar date (no time of day) is shown as it is, never moved by a time zone."""
     if value is None:
         return ""
-    return format_datetime(value, format)
+    pattern = _NAMED_FORMATS.get(format, format)
+    if not isinstance(value, datetime):
+        return format_date(value, DATE_FORMAT if pattern == DATETIME_FORMAT else pattern)
+    return format_datetime(value, pattern)
 
 
 def init_app(app: Flask) -> None:

@@ -34,7 +34,7 @@ def _count(label, minimum=0, maximum=100_000, **kwargs):
 
 
 class CycleForm(BaseForm):
-    name = StringField(_l("Name"), [InputRequired(), Length(max=200)],
+    name = StringField(_l("Name of the cycle"), [InputRequired(), Length(max=200)],
                        description=_l("For example: Бюджет участі-2027"))
     budget_year = IntegerField(_l("Budget year"), [InputRequired(), NumberRange(2000, 2200)],
                                description=_l("The year in which the winners are implemented."))
@@ -78,7 +78,7 @@ class CycleForm(BaseForm):
 
 
 class CategoryForm(BaseForm):
-    name = StringField(_l("Name"), [InputRequired(), Length(max=200)],
+    name = StringField(_l("Name of the category"), [InputRequired(), Length(max=200)],
                        description=_l("For example: Малі проєкти"))
     description = TextAreaField(_l("Description"), [Optional(), Length(max=2000)])
     kind = SelectField(_l("Kind"), choices=_choices(messages.CATEGORY_KINDS),

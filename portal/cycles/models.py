@@ -88,6 +88,9 @@ class Cycle(Base):
 
     # The last registration number given; the row is locked FOR UPDATE to take the next.
     last_project_number: Mapped[int] = mapped_column(default=0)
+    # 1 for the first cycle of its budget year, 2 for the second, ...: it sets the cycles'
+    # registration numbers apart (``rules.registration_code``); see ``services.series_for``.
+    registration_series: Mapped[int] = mapped_column(default=1)
 
     created_at: Mapped[datetime]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
@@ -122,6 +125,11 @@ class Cycle(Base):
         CheckConstraint("min_votes IS NULL OR min_votes >= 0", name="min_votes_not_negative"),
         CheckConstraint("complaint_days >= 0", name="complaint_days_not_negative"),
         CheckConstraint("last_project_number >= 0", name="last_number_not_negative"),
+        CheckConstraint("registration_series >= 1", name="registration_series_positive"),
+        # No two cycles of a year share a series, so no registration number names two
+        # projects of the community.
+        Index("uq_cycles_budget_year_registration_series", "budget_year",
+              "registration_series", unique=True),
     )
 
     @property
@@ -148,7 +156,7 @@ class Cycle(Base):
         return self.suspended_at is not None
 
     def registration_code(self, number: int) -> str:
-        return registration_code(self.budget_year, number)
+        return registration_code(self.budget_year, number, self.registration_series)
 
     def __str__(self) -> str:
         return self.name

@@ -86,9 +86,16 @@ class TieRule(StrEnum):
     LOTTERY = "lottery"
 
 
-def registration_code(budget_year: int, number: int) -> str:
-    """The registration number shown everywhere: ``2026-017``."""
-    return f"{budget_year}-{number:03d}"
+def registration_code(budget_year: int, number: int, series: int = 1) -> str:
+    """The registration number shown everywhere: ``2026-017``.
+
+    Numbers run per cycle; two cycles of the same budget year are told apart by the cycle's
+    series within its year: the first cycle of 2027 gives ``2027-017``, the second
+    ``2027-2-017``. A number is only digits, so no code of one series reads as another's.
+    """
+    if series == 1:
+        return f"{budget_year}-{number:03d}"
+    return f"{budget_year}-{series}-{number:03d}"
 
 
 @dataclass(frozen=True)

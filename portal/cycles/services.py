@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal import audit
@@ -117,9 +117,21 @@ def _audit_values(values: dict) -> dict:
     return {k: (v.isoformat() if isinstance(v, datetime) else v) for k, v in values.items()}
 
 
+def series_for(session: Session, budget_year: int) -> int:
+    """The registration series of a new cycle of ``budget_year`` (or of one moved to it):
+    the year's next, 1 for the year's first cycle. The unique (budget_year,
+    registration_series) constraint refuses a duplicate should two cycles of a year be
+    created at the same moment."""
+    taken = session.execute(
+        select(func.max(Cycle.registration_series)).where(Cycle.budget_year == budget_year)
+    ).scalar_one()
+    return (taken or 0) + 1
+
+
 def create_cycle(session: Session, *, data: CycleData, actor: User, now: datetime) -> Cycle:
     _check(session, data, None)
-    cycle = Cycle(**_values(data), created_at=now, created_by_id=actor.id)
+    cycle = Cycle(**_values(data), created_at=now, created_by_id=actor.id,
+                  registration_series=series_for(session, data.budget_year))
     session.add(cycle)
     session.flush()
     audit.record(session, actor=actor, action="cycle.created", object_type="cycle",
@@ -133,6 +145,8 @@ def update_cycle(
     """Change a cycle's settings; returns (and audits) what changed, old and new."""
     _check(session, data, cycle)
     changes = {}
+    if data.budget_year != cycle.budget_year:
+        cycle.registration_series = series_for(session, data.budget_year)
     for key, value in _values(data).items():
         if getattr(cycle, key) != value:
             changes[key] = [getattr(cycle, key), value]

@@ -25,6 +25,7 @@ from portal.clock import KYIV
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import CategoryKind
+from portal.cycles.services import series_for
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.projects.models import CostItem, Project
@@ -201,6 +202,7 @@ def load_school_vote(session: Session, *, secret: str, now: datetime) -> Cycle |
         voting_start=voting_start, voting_end=voting_end,
         results_date=voting_end + timedelta(days=7), min_age_vote=14, votes_per_voter=2,
         created_at=voting_start - timedelta(days=100), created_by_id=admin.id,
+        registration_series=series_for(session, 2027),
     )
     cycle.categories.append(Category(name="Загальноміські", kind=CategoryKind.CITYWIDE,
                                      budget=150_000_00, min_cost=5_000_00,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import User
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import KYIV, BallotType, CategoryKind, TieRule, WinnerRule
+from portal.cycles.services import series_for
 from portal.pabulib import format as pabulib
 from portal.pabulib.messages import problem
 from portal.projects.models import Project
@@ -99,6 +100,7 @@ def _cycle_for(session: Session, data: pabulib.PbFile, source: str, now: datetim
         votes_per_voter=int(meta.get("max_length") or 0), ballot_type=BallotType.APPROVAL,
         winner_rule=WinnerRule(rule), tie_rule=TieRule.REGISTRATION,
         min_votes=int(Decimal(threshold)) if threshold else None, created_at=now,
+        registration_series=series_for(session, year),
     )
     cycle.categories.append(Category(name=(meta.get("description") or source)[:200],
                                      kind=CategoryKind.CITYWIDE, budget=budget, min_cost=0,

@@ -24,8 +24,9 @@ LONG_TEXT = 20000
 class ProgramForm(BaseForm):
     code = StringField(_l("Short code"), [InputRequired(), Length(max=60)],
                        description=_l("Latin letters, digits and hyphens, e.g. "
-                                      "civil-society-2017; used in file names and on the "
-                                      "command line."))
+                                      "civil-society-2017; it names the files of the "
+                                      "program's reports you download (and the program in "
+                                      "the IT administrator's report commands)."))
     title = TextAreaField(_l("Title of the program"), [InputRequired(), Length(max=TEXT)])
     start_year = IntegerField(_l("First year"), [InputRequired()])
     end_year = IntegerField(_l("Last year"), [InputRequired()])

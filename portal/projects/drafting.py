@@ -62,6 +62,23 @@ def fill_form(form: ProjectForm, cycle: Cycle, session: Session,
             form.lines.append_entry()
 
 
+def rearrange_lines(form: ProjectForm) -> bool:
+    """Without JavaScript, "Add a line" and a row's "Remove" send the form back to be shown
+    again with one row more or less; nothing is saved. True when one of them was pressed."""
+    if "add_line" in request.form:
+        if len(form.lines.entries) < MAX_LINES:
+            form.lines.append_entry()
+        return True
+    if "remove_line" not in request.form:
+        return False
+    position = whole_or_none(request.form["remove_line"])
+    if position is not None and position < len(form.lines.entries):
+        form.lines.entries.pop(position)
+    if not form.lines.entries:
+        form.lines.append_entry()
+    return True
+
+
 class ProjectFormReader:
     """The values of a validated ``ProjectForm``; row problems are put on the form."""
 

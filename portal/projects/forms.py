@@ -17,10 +17,11 @@ from portal.fields import DecimalField, MoneyField
 from portal.forms import BaseForm
 from portal.i18n import _l
 from portal.projects.messages import STATUSES
-from portal.projects.rules import PUBLIC, ProjectStatus
+from portal.projects.rules import PUBLIC, LineProblem, ProjectStatus, line_total, parse_quantity
 
-#: Blank rows offered under the existing lines, so the estimate grows without JavaScript.
-BLANK_LINES = 3
+#: Blank rows offered under the existing lines; "Add a line" gives more, with or without
+#: JavaScript (``drafting.rearrange_lines``, ``static/js/estimate.js``).
+BLANK_LINES = 1
 MAX_LINES = 60
 
 
@@ -40,6 +41,16 @@ class CostLineForm(BaseForm):
         texts = (self.name.data, self.quantity.data, self.unit.data, price)
         return not any((text or "").strip() for text in texts)
 
+    @property
+    def total(self) -> int | None:
+        """Kopecks of this row as typed so far (quantity times unit price), or None while
+        either is missing or not a number: the running total of the form, not a check."""
+        quantity = parse_quantity(self.quantity.data or "")
+        price = self.unit_price.data
+        if isinstance(quantity, LineProblem) or not isinstance(price, int):
+            return None
+        return line_total(quantity, price)
+
 
 class ProjectForm(BaseForm):
     category = SelectField(_l("Category"), [InputRequired()], coerce=str)
@@ -58,6 +69,11 @@ class ProjectForm(BaseForm):
     longitude = DecimalField(_l("Longitude"), [Optional(), NumberRange(-180, 180)], places=6)
     district = SelectField(_l("District"), [Optional()], coerce=str)
     lines = FieldList(FormField(CostLineForm), min_entries=BLANK_LINES, max_entries=MAX_LINES)
+
+    @property
+    def lines_total(self) -> int:
+        """The running total of the rows that have a quantity and a price."""
+        return sum(entry.form.total or 0 for entry in self.lines.entries)
 
 
 class UploadForm(BaseForm):

@@ -25,7 +25,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
-from portal.cycles.rules import registration_code
 from portal.db import Base
 from portal.enums import enum_column
 from portal.projects.rules import EDITABLE, ProjectStatus
@@ -104,7 +103,7 @@ class Project(Base):
         """``2026-017``: the budget year and the number; None before the first submission."""
         if self.number is None:
             return None
-        return registration_code(self.cycle.budget_year, self.number)
+        return self.cycle.registration_code(self.number)
 
     @property
     def editable(self) -> bool:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.cycles.models import Category, Cycle
+from portal.cycles.rules import registration_code
 from portal.parsing import page_within
 from portal.projects.models import Attachment, CoAuthor, Project, ProjectEvent, Support
 from portal.projects.rules import ON_BALLOT, PUBLIC, SUBMITTED_STATUSES, ProjectStatus
@@ -110,11 +111,13 @@ def map_points(session: Session, filters: Filters) -> list[MapPoint]:
     """Every public project with a point, as plain values: one statement."""
     query = _filtered(filters).join(Project.cycle).where(Project.latitude.is_not(None))
     rows = session.execute(
-        query.with_only_columns(Project.id, Project.number, Cycle.budget_year, Project.title,
+        query.with_only_columns(Project.id, Project.number, Cycle.budget_year,
+                                Cycle.registration_series, Project.title,
                                 Project.status, Project.latitude, Project.longitude)
         .order_by(Project.number)
     )
-    return [MapPoint(id=r.id, code=f"{r.budget_year}-{r.number:03d}", title=r.title,
+    return [MapPoint(id=r.id, title=r.title,
+                     code=registration_code(r.budget_year, r.number, r.registration_series),
                      status=r.status, latitude=r.latitude, longitude=r.longitude) for r in rows]
 
 

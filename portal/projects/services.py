@@ -22,7 +22,7 @@ from portal import audit
 from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.cycles.models import Category, Cycle
-from portal.cycles.rules import Phase, registration_code
+from portal.cycles.rules import Phase
 from portal.identity.rules import age_on
 from portal.identity.services import active_verification
 from portal.projects import eligibility
@@ -74,8 +74,8 @@ def submitted_count(session: Session, *, cycle: Cycle, author: User) -> int:
     ).scalar_one()
 
 
-def _search_text(project: Project, budget_year: int) -> str:
-    code = registration_code(budget_year, project.number) if project.number else ""
+def _search_text(project: Project, cycle: Cycle) -> str:
+    code = cycle.registration_code(project.number) if project.number else ""
     return " ".join([code, project.title, project.summary]).casefold()
 
 
@@ -199,7 +199,7 @@ def create_draft(
     session.add(project)
     session.flush()
     _replace_lines(session, project, lines)
-    project.search_text = _search_text(project, cycle.budget_year)
+    project.search_text = _search_text(project, cycle)
     session.flush()
     record_event(session, project=project, kind="created", actor=actor, now=now, public=False)
     audit.record(session, actor=actor, action="project.created", object_type="project",
@@ -225,7 +225,7 @@ def update_draft(
     project.category = category
     _apply_text(project, category, text)
     _replace_lines(session, project, lines)
-    project.search_text = _search_text(project, project.cycle.budget_year)
+    project.search_text = _search_text(project, project.cycle)
     project.updated_at = now
     session.flush()
     record_event(session, project=project, kind="edited", actor=actor, now=now,
@@ -298,7 +298,7 @@ def submit_project(session: Session, *, project: Project, actor: User, now: date
         raise Refused(*problems)
     project.number = _take_number(session, cycle)
     project.submitted_at = now
-    project.search_text = _search_text(project, cycle.budget_year)
+    project.search_text = _search_text(project, cycle)
     change_status(session, project=project, event=Event.SUBMIT, actor=actor, now=now,
                   details={"number": project.registration_code, "text": _snapshot(project)})
     if cycle.support_needed > 0:

@@ -64,14 +64,24 @@ def _sources_cell(row: MeasureRow, attribute: str) -> Cell:
     return Cell("\n\n".join(parts), numeric=True)
 
 
-def _report_subtitle(report: AnnualReport, period: ReportPeriod | None, quarter: int | None):
+def _report_names(report: AnnualReport, period: ReportPeriod | None,
+                  quarter: int | None) -> tuple[str, str]:
+    """The document's title and the heading's subtitle, both naming the period: a quarterly
+    report is not titled as the annual one."""
+    year = report.year
     if period is None:
-        return _("on the execution of the program in %(year)d", year=report.year)
+        return (_("Report on the execution of the program in %(year)d", year=year),
+                _("on the execution of the program in %(year)d", year=year))
     if quarter is not None:
-        return _("on the execution of the program in quarter %(quarter)d of %(year)d",
-                 quarter=quarter, year=report.year)
-    return _("on the execution of the program in %(months)d months of %(year)d",
-             months=period.end.month, year=report.year)
+        return (_("Report on the execution of the program in quarter %(quarter)d of %(year)d",
+                  quarter=quarter, year=year),
+                _("on the execution of the program in quarter %(quarter)d of %(year)d",
+                  quarter=quarter, year=year))
+    months = period.end.month
+    return (_("Report on the execution of the program in %(months)d months of %(year)d",
+              months=months, year=year),
+            _("on the execution of the program in %(months)d months of %(year)d",
+              months=months, year=year))
 
 
 def _heading_blocks(records: ProgramRecords, report: AnnualReport,
@@ -83,7 +93,7 @@ def _heading_blocks(records: ProgramRecords, report: AnnualReport,
                      amendments="; ".join(program.amendments))
     blocks = [
         Paragraph(_("REPORT"), Style.TITLE),
-        Paragraph(_report_subtitle(report, period, quarter), Style.SUBTITLE),
+        Paragraph(_report_names(report, period, quarter)[1], Style.SUBTITLE),
         Paragraph(program.title, Style.SUBTITLE),
         Paragraph(_("Date and number of the decision approving the program: %(approval)s",
                     approval=approval), Style.META),
@@ -197,7 +207,7 @@ def annual_document(
     blocks.append(Paragraph(_(
         "The effectiveness of the program's planned measures in %(year)d is %(percent)s%%.",
         year=report.year, percent=format_percent(report.effectiveness))))
-    title = _("Report on the execution of the program in %(year)d", year=report.year)
+    title = _report_names(report, period, quarter)[0]
     return Document(title=title, name=name, blocks=tuple(blocks),
                     meta={"program": records.program.title})
 

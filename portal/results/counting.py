@@ -25,9 +25,11 @@ from sqlalchemy.orm import Session
 from portal.community.models import District
 from portal.cycles.models import Cycle
 from portal.cycles.rules import TieRule, WinnerRule
+from portal.identity.models import CensusEntry
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT
 from portal.results.models import Tally
+from portal.voting.context import cycle_rules
 from portal.voting.models import Ballot, BallotChoice, Channel
 
 CACHE_SECONDS = 5
@@ -132,18 +134,36 @@ class ProjectLine:
     project: ProjectInfo
     votes: int
     selected: bool | None  # None: no count of the winners yet
+    reason: str | None = None  # why it was not selected (``rules.Reason``), by the count
+
+
+@dataclass(frozen=True)
+class Money:
+    """A category's money by the count, in kopecks: its own budget, what it received from
+    another category's leftover, what the winners cost and what is left."""
+
+    budget: int
+    received: int
+    spent: int
+    left: int
+
+    @property
+    def available(self) -> int:
+        return self.budget + self.received
 
 
 @dataclass(frozen=True)
 class CategoryLine:
     category: CategoryInfo
     lines: tuple[ProjectLine, ...]
+    money: Money | None = None  # None: no count of the winners yet
 
 
 @dataclass(frozen=True)
 class Group:
     label: str
     ballots: int
+    eligible: int | None = None  # residents of voting age in the register, when uploaded
 
 
 @dataclass(frozen=True)
@@ -157,6 +177,7 @@ class Summary:
     districts: tuple[Group, ...]
     age_bands: tuple[Group, ...]
     hidden_groups: int
+    eligible: int | None = None  # residents of voting age in the register, when uploaded
 
     @property
     def age_seconds(self) -> float:
@@ -175,7 +196,9 @@ def summarise(session: Session, cycle: Cycle) -> Summary:
     """Count now and put the results together (what the cache holds)."""
     counts = count_now(session, cycle.id)
     tally = latest_tally(session, cycle)
-    winners = set(tally.data["winners"]) if tally else None
+    document = tally.data if tally else None
+    winners = set(document["winners"]) if document else None
+    counted = _counted_categories(document)
     projects = session.execute(
         select(Project).where(Project.cycle_id == cycle.id, Project.status.in_(ON_BALLOT))
         .order_by(Project.number)
@@ -186,14 +209,18 @@ def summarise(session: Session, cycle: Cycle) -> Summary:
                            cycle.registration_code(project.number) if project.number else None,
                            project.title, project.total_cost)
         selected = (str(project.id) in winners) if winners is not None else None
+        reason = counted.get(project.category_id, ({}, None))[0].get(str(project.id))
         lines[project.category_id].append(
-            ProjectLine(info, counts.votes.get(project.id, 0), selected))
+            ProjectLine(info, counts.votes.get(project.id, 0), selected, reason))
     categories = tuple(
         CategoryLine(CategoryInfo(c.id, c.name, c.budget),
-                     tuple(sorted(lines[c.id], key=lambda p: (-p.votes, p.project.number or 0))))
+                     tuple(sorted(lines[c.id], key=lambda p: (-p.votes, p.project.number or 0))),
+                     counted.get(c.id, ({}, None))[1])
         for c in cycle.categories)
     names = dict(session.execute(select(District.id, District.name)).all())
-    districts = [Group(names.get(k, "—") if k else "—", v)
+    register = eligible_residents(session, cycle)
+    districts = [Group(names.get(k, "—") if k else "—", v,
+                       register.get(k) if register and k is not None else None)
                  for k, v in sorted(counts.by_district.items(), key=lambda kv: -kv[1])]
     bands = [Group(k or "—", v) for k, v in sorted(counts.by_age_band.items(),
                                                     key=lambda kv: kv[0] or "")]
@@ -205,7 +232,37 @@ def summarise(session: Session, cycle: Cycle) -> Summary:
         categories, counts, info, bool(tally and tally.approved_at),
         tuple(g for g in districts if g.ballots >= MIN_GROUP),
         tuple(g for g in bands if g.ballots >= MIN_GROUP), hidden,
+        sum(register.values()) if register else None,
     )
+
+
+def _counted_categories(document: dict | None) -> dict[int, tuple[dict[str, str], Money]]:
+    """Per category id, from a tally's outcome: why each project lost, and the money."""
+    if document is None:
+        return {}
+    unit = document["money_unit"]
+    found = {}
+    for category in document["categories"]:
+        reasons = {row["project_id"]: row["reason"] for row in category["projects"]
+                   if row["reason"]}
+        found[int(category["key"])] = (reasons, Money(
+            category["budget"] * unit, category["received"] * unit,
+            category["spent"] * unit, category["left"] * unit))
+    return found
+
+
+def eligible_residents(session: Session, cycle: Cycle) -> dict[int | None, int] | None:
+    """Residents old enough to vote on the vote's last day, per district, from the register
+    of residents; None without a register (turnout then has nothing to be a share of)."""
+    day = cycle_rules(cycle).last_day
+    try:
+        cutoff = day.replace(year=day.year - cycle.min_age_vote)
+    except ValueError:  # 29 February of a year that has none: born on the 28th is of age
+        cutoff = day.replace(year=day.year - cycle.min_age_vote, day=28)
+    rows = session.execute(
+        select(CensusEntry.district_id, func.count()).where(CensusEntry.birth_date <= cutoff)
+        .group_by(CensusEntry.district_id)).all()
+    return dict(rows) if rows else None
 
 
 def results_summary(session: Session, cycle: Cycle,

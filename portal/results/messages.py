@@ -1,11 +1,34 @@
-"""The words for the problems the commission's count, approval and annulment refuse with."""
+"""The words of the results: why a project was not selected, the rule of the count in a
+sentence, and the problems the commission's count, approval and annulment refuse with."""
 
 from __future__ import annotations
 
 from flask_babel import LazyString
 
-from portal.i18n import _l
+from portal.cycles.messages import TIE_RULES, WINNER_RULES
+from portal.cycles.rules import TieRule, WinnerRule
+from portal.i18n import _, _l
 from portal.refusal import Catalogue, Problem, Refused
+from portal.results.rules import Reason
+
+REASONS = {
+    Reason.DOES_NOT_FIT: _l("not enough money left for it"),
+    Reason.BELOW_THRESHOLD: _l("fewer votes than the minimum"),
+    Reason.STOPPED: _l("the list stopped at a project that did not fit"),
+    Reason.SHARES_EXHAUSTED: _l("its supporters' shares ran out"),
+}
+
+
+def reason_label(reason: str | None) -> str:
+    """Why a project was not selected, in words; empty when the count gave no reason."""
+    return str(REASONS[Reason(reason)]) if reason else ""
+
+
+def rule_sentence(rule: WinnerRule, tie_rule: TieRule) -> str:
+    """The rule of a count as a resident reads it: how winners are chosen, and ties."""
+    return _("How the winners are chosen: %(rule)s. When two projects have the same number "
+             "of votes, %(tie)s.", rule=str(WINNER_RULES[rule]).rstrip("."),
+             tie=str(TIE_RULES[tie_rule]))
 
 PROBLEMS = Catalogue({
     "reason_required": _l("Give the reason."),

@@ -216,17 +216,26 @@ def _greedy(
 def _equal_shares(
     eligible: list[Project], ballots: Sequence[Ballot], budget: int, ranks: dict[str, int],
 ) -> tuple[set[str], Fraction]:
+    result = equal_shares_add1(
+        [p.cost for p in eligible], shares_ballots(eligible, ballots), budget,
+        [ranks[p.id] for p in eligible],
+    )
+    return {eligible[i].id for i in result.winners}, result.endowment
+
+
+def shares_ballots(eligible: Sequence[Project],
+                   ballots: Sequence[Ballot]) -> list[tuple[tuple[int, ...], int]]:
+    """The ballots as Equal Shares counts them: the indices (in ``eligible``) of the chosen
+    projects, identical ones grouped with their number.
+
+    Every voter of the election holds a share, even one who chose nothing in this pot.
+    """
     index = {p.id: i for i, p in enumerate(eligible)}
     grouped: dict[tuple[int, ...], int] = {}
     for ballot in ballots:
         key = tuple(sorted({index[c] for c in ballot.choices if c in index}))
         grouped[key] = grouped.get(key, 0) + ballot.count
-    # Every voter of the election holds a share, even one who chose nothing in this pot.
-    result = equal_shares_add1(
-        [p.cost for p in eligible], list(grouped.items()), budget,
-        [ranks[p.id] for p in eligible],
-    )
-    return {eligible[i].id for i in result.winners}, result.endowment
+    return list(grouped.items())
 
 
 def inputs_digest(

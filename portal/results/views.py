@@ -9,7 +9,10 @@ from portal.accounts.access import guard_blueprint
 from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import database, db_session
-from portal.results import counting
+from portal.money import format_number
+from portal.results import chart, counting
+from portal.results.comparison import equal_shares_story
+from portal.results.messages import reason_label, rule_sentence
 from portal.voting.permissions import counts_public, vote_over
 
 bp = Blueprint("results", __name__, url_prefix="/voting")
@@ -36,8 +39,21 @@ def page(cycle_id: int):
     visible = counts_public(cycle, now)
     summary = (counting.results_summary(session, cycle, background_session())
                if visible else None)
+    charts, money_bars, stories, projects = {}, {}, None, {}
+    if summary is not None:
+        for c in summary.categories:
+            charts[c.category.id] = chart.vote_chart([
+                chart.Row(f"{line.project.registration_code or ''} {line.project.title}".strip(),
+                          line.votes, line.selected) for line in c.lines])
+            if c.money is not None:
+                money_bars[c.category.id] = chart.money_bar(c.money.spent, c.money.available)
+            projects.update({line.project.id: line for line in c.lines})
+        stories = equal_shares_story(session, cycle, summary.tally)
     return render_template("results/page.html", cycle=cycle, visible=visible,
                            summary=summary, closed=vote_over(cycle, now),
-                           stale_seconds=counting.CACHE_SECONDS)
+                           stale_seconds=counting.CACHE_SECONDS, charts=charts,
+                           money_bars=money_bars, stories=stories, projects=projects,
+                           reason_label=reason_label, rule_sentence=rule_sentence,
+                           number=format_number)
 
 

@@ -149,7 +149,8 @@ def protocol_pdf(html: str) -> bytes:
     # The portal logs at INFO; WeasyPrint's step-by-step progress is noise there.
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     document = HTML(string=html, url_fetcher=_local_only, base_url=str(STATIC))
+    # Tagged PDF/UA-1, its language (the page's lang="uk") and title set in the catalogue.
     return document.write_pdf(stylesheets=[
         CSS(filename=str(PROTOCOL_CSS)),
         CSS(string=_font_faces(), url_fetcher=_local_only),
-    ])
+    ], pdf_variant="pdf/ua-1")

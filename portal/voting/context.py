@@ -120,6 +120,7 @@ class SheetKey:
 
     cycle_id: int
     budget_year: int
+    registration_series: int
     created_at: datetime
     last_project_number: int
 
@@ -161,7 +162,8 @@ def ballot_sheet(session: Session, key: SheetKey, rules: CycleRules) -> BallotSh
                 .options(joinedload(Category.district))).scalars())
         projects = tuple(
             SheetProject(p.id, p.category_id, p.number,
-                         registration_code(key.budget_year, p.number), p.title, p.total_cost,
+                         registration_code(key.budget_year, p.number,
+                                           key.registration_series), p.title, p.total_cost,
                          p.status is ProjectStatus.ADMITTED)
             for p in session.execute(
                 select(Project).where(Project.cycle_id == key.cycle_id,
@@ -176,7 +178,8 @@ def ballot_sheet(session: Session, key: SheetKey, rules: CycleRules) -> BallotSh
 
 def sheet_of(session: Session, cycle: Cycle) -> BallotSheet:
     """The ballot sheet of a cycle already loaded (the desk, the tests)."""
-    key = SheetKey(cycle.id, cycle.budget_year, cycle.created_at, cycle.last_project_number)
+    key = SheetKey(cycle.id, cycle.budget_year, cycle.registration_series, cycle.created_at,
+                   cycle.last_project_number)
     return ballot_sheet(session, key, cycle_rules(cycle))
 
 
@@ -197,6 +200,7 @@ def _casting_query():
         select(*(cycles.c[name] for name in _CALENDAR_FIELDS), cycles.c.suspended_at,
                cycles.c.min_age_vote, cycles.c.votes_per_voter, cycles.c.votes_scope,
                cycles.c.ballot_type, cycles.c.created_at, cycles.c.last_project_number,
+               cycles.c.registration_series,
                verifications.c.person_key, verifications.c.birth_date,
                verifications.c.resident, verifications.c.district_id,
                extensions.c.phase, extensions.c.new_end)
@@ -230,7 +234,8 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
     if cycle["person_key"] is not None:
         facts = VoterFacts(True, cycle["resident"], cycle["birth_date"], cycle["district_id"])
         voter = Voter(cycle["person_key"], facts, Channel.ONLINE, user_id=user_id)
-    key = SheetKey(cycle_id, cycle["budget_year"], cycle["created_at"],
+    key = SheetKey(cycle_id, cycle["budget_year"], cycle["registration_series"],
+                   cycle["created_at"],
                    cycle["last_project_number"])
     return CastingContext(rules, key, voter)
 

@@ -50,6 +50,8 @@ def submit_project(page, url: str, cycle_id: int, *, title: str, photo: Path,
     page.get_by_label("Широта").fill("48.5961")
     page.get_by_label("Довгота").fill("37.9987")
     for row, (name, quantity, unit, price) in enumerate(LINES, start=1):
+        if row > 1:  # the form opens with one line; "Додати рядок" gives the next
+            page.get_by_role("button", name="Додати рядок").click()
         page.get_by_label(f"Найменування, рядок {row}").fill(name)
         page.get_by_label(f"Кількість, рядок {row}").fill(quantity)
         page.get_by_label(f"Одиниця, рядок {row}").fill(unit)

@@ -142,7 +142,7 @@ def test_a_resident_votes_without_script_and_finds_the_ballot_on_the_board(
     expect(page.locator(".found-ballot")).to_contain_text("Ваш бюлетень є на дошці")
     shoot(page, "board")
     page.goto(f"{base}/voting/{cycle_id}/results")
-    expect(page.locator("main")).to_contain_text("Виборці")
+    expect(page.locator("main")).to_contain_text("Участь")
     shoot(page, "results")
 
 

@@ -32,7 +32,8 @@ def test_the_context_holds_the_verified_voter_and_the_cycles_rules(db, make_user
         verification.person_key, context.voter_facts(verification),
         Channel.ONLINE, user_id=user.id)
     assert found.sheet_key == context.SheetKey(cycle.id, cycle.budget_year,
-                                                cycle.created_at, cycle.last_project_number)
+                                                cycle.registration_series, cycle.created_at,
+                                                cycle.last_project_number)
 
 
 def test_an_account_without_an_active_verification_has_no_voter(db, make_user):

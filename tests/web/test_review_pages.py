@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from datetime import timedelta
 from decimal import Decimal
@@ -9,6 +10,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from pypdf import PdfReader
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
@@ -244,6 +246,12 @@ def test_the_protocol_downloads_as_pdf_with_cyrillic_text(app, db, scene, tmp_pa
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
     assert "DejaVu-Serif" in fonts and " yes " in fonts  # embedded
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
+                          check=True).stdout
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)  # PDF/UA: a structure tree
+    catalog = PdfReader(BytesIO(response.data)).trailer["/Root"]
+    assert catalog["/Lang"] == "uk" and bool(catalog["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in catalog
 
 
 def test_an_author_contests_a_rejection_and_sees_it_pending(app, db, client, scene):

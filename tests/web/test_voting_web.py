@@ -344,7 +344,7 @@ def test_the_commission_counts_and_approves_through_its_page(client, db, vote):
     db.refresh(tally)
     assert tally.approved_at is not None
     results = client.get(f"/voting/{cycle.id}/results").get_data(as_text=True)
-    assert "Переможців визначено остаточно" in results
+    assert "Остаточний результат." in results
     # The approval signed a checkpoint of the audit log, published with its hash.
     checkpoint = db.execute(select(AuditCheckpoint)).scalar_one()
     assert checkpoint.at == tally.approved_at
@@ -422,8 +422,10 @@ def test_a_refused_decision_is_said_once_above_its_form(client, db, vote, ballot
         "ballots": ballots_field or ballot.receipt_hash, "reason": "Перевірка реєстру"},
         token_from=url)
     assert response.status_code == 400
-    assert ('<div class="form-errors" role="alert">\n'
-            f"      <p>{said}</p>\n    </div>") in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    summary = page[page.index('<div class="form-errors error-summary" role="alert"'):]
+    assert f"<p>{said}</p>" in summary[:summary.index("</div>")]
+    assert page.count(said) == 1
     db.refresh(ballot)
     assert ballot.annulled_at is None
 

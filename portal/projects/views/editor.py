@@ -21,7 +21,7 @@ from portal.i18n import _
 from portal.links import external_url
 from portal.mail import send_mail
 from portal.projects import participation, permissions, queries, services
-from portal.projects.drafting import ProjectFormReader, fill_form
+from portal.projects.drafting import ProjectFormReader, fill_form, rearrange_lines
 from portal.projects.forms import InviteForm, ProjectForm, UploadForm, WithdrawForm
 from portal.projects.messages import PROBLEMS
 from portal.projects.models import Attachment, CoAuthor, Project
@@ -70,10 +70,11 @@ def new():
         return redirect(url_for("projects.mine"))
     form = ProjectForm.from_request()
     fill_form(form, cycle, session)
-    refusals = [PROBLEMS.text(p) for p in services.eligibility.drafting_problems(
+    problems = services.eligibility.drafting_problems(
         services.person_of(session, current_user, now), min_age=cycle.min_age_submit,
-        phase=cycle.phase(now))]
-    if request.method == "POST" and not refusals:
+        phase=cycle.phase(now))
+    refusals = [PROBLEMS.text(p) for p in problems]
+    if request.method == "POST" and not refusals and not rearrange_lines(form):
         # Every row's problems are shown at once, even when another field is wrong too.
         valid = form.validate()
         reader = ProjectFormReader(form)
@@ -88,8 +89,11 @@ def new():
                 flash(_("The draft is saved. Add photos, documents and co-authors, then "
                         "submit it."), "success")
                 return redirect(url_for("projects.edit", project_id=project.id))
-    return render_template("projects/edit.html", form=form, cycle=cycle, project=None,
-                           refusals=refusals, phase_label=phase_label)
+    # A form that cannot be saved is not shown: the page says what to do first instead.
+    return render_template(
+        "projects/edit.html", form=form, cycle=cycle, project=None, refusals=refusals,
+        needs_verification=services.eligibility.Refusal.NOT_VERIFIED in problems,
+        phase_label=phase_label)
 
 
 @bp.route("/<int:project_id>/edit", methods=["GET", "POST"])
@@ -98,7 +102,7 @@ def edit(project_id: int):
     project = _project(project_id, permissions.can_edit)
     form = ProjectForm.from_request()
     fill_form(form, project.cycle, session, project=project)
-    if request.method == "POST":
+    if request.method == "POST" and not rearrange_lines(form):
         valid = form.validate()
         reader = ProjectFormReader(form)
         if valid and reader.valid:

@@ -44,4 +44,7 @@ def render_pdf(document: Document) -> bytes:
         CSS(string=f"@page {{ size: {page}; }}", font_config=fonts),
     ]
     html = HTML(string=render_html(document, for_pdf=True), base_url=str(STATIC.parent))
-    return html.write_pdf(stylesheets=stylesheets, font_config=fonts, presentational_hints=True)
+    # Tagged PDF/UA-1: headings, tables and reading order for screen readers, and the
+    # document's language (the page's lang) and title (its <title>) in the catalogue.
+    return html.write_pdf(stylesheets=stylesheets, font_config=fonts, presentational_hints=True,
+                          pdf_variant="pdf/ua-1")

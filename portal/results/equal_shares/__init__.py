@@ -249,3 +249,58 @@ def equal_shares_add1(
         else:
             endowment, current, streak = endowment + 1, trial, 0
     return EqualSharesResult(current.winners, Fraction(endowment))
+
+
+@dataclass(frozen=True)
+class Round:
+    """One project funded: what each supporter paid (``price``; one who had less paid all
+    they had) and what each group of identical ballots paid, per ballot."""
+
+    project: int
+    price: Fraction
+    paid: dict[int, Fraction]  # group -> what each of its ballots paid
+
+
+@dataclass(frozen=True)
+class Replay:
+    """A run told round by round, for the results page's explanation."""
+
+    rounds: tuple[Round, ...]
+    groups: tuple[tuple[frozenset[int], int], ...]  # each group's projects and size
+    left: tuple[Fraction, ...]  # what each group's ballot holds at the end
+
+
+def replay(
+    costs: Sequence[int],
+    ballots: Sequence[tuple[Sequence[int], int]],
+    tie_ranks: Sequence[int],
+    endowment: Fraction,
+) -> Replay:
+    """The one run at ``endowment`` (the completed count's), in fractions, round by round.
+
+    The same choice as every engine's: the lowest price relative to cost, then the tie
+    order of ``_Election``. Plain and slow (every candidate priced each round): it runs
+    once per approved tally, for people to read, never to decide.
+    """
+    election = _Election(costs, ballots, tie_ranks)
+    members = [frozenset() for _ in election.sizes]
+    for project, groups in enumerate(election.supporters):
+        for g in groups:
+            members[g] |= {project}
+    budgets = [endowment] * len(election.sizes)
+    open_ = set(election.candidates)
+    rounds = []
+    while open_:
+        priced = [(rho / costs[p], election.rank[p], p, rho) for p in open_
+                  if (rho := _exact_price(election, budgets, p)) is not None]
+        if not priced:
+            break
+        _alpha, _rank, project, rho = min(priced)
+        paid = {}
+        for g in election.supporters[project]:
+            paid[g] = min(budgets[g], rho)
+            budgets[g] -= paid[g]
+        rounds.append(Round(project, rho, paid))
+        open_.discard(project)
+    return Replay(tuple(rounds), tuple(zip(members, election.sizes, strict=True)),
+                  tuple(budgets))

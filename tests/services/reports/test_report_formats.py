@@ -46,6 +46,17 @@ def test_the_pdf_text_has_every_total_and_the_headings(outputs):
     assert "Показники ефективності" in flat
 
 
+def test_the_pdf_is_tagged_for_screen_readers_with_its_language_and_title(outputs):
+    reader = PdfReader(io.BytesIO(outputs[ReportFormat.PDF].content))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "uk"
+    assert bool(catalog["/MarkInfo"]["/Marked"])
+    structure = catalog["/StructTreeRoot"]
+    assert structure["/Type"] == "/StructTreeRoot" and structure["/K"]
+    assert reader.metadata.title.startswith("Звіт про результати виконання Програми у 2018")
+    assert bool(catalog["/ViewerPreferences"]["/DisplayDocTitle"])
+
+
 def test_the_pdf_is_a4_landscape(outputs):
     page = PdfReader(io.BytesIO(outputs[ReportFormat.PDF].content)).pages[0]
     width, height = float(page.mediabox.width), float(page.mediabox.height)
