@@ -69,6 +69,23 @@ def jpeg(colour: tuple[int, int, int]) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.fixture
+def snap(shoot):
+    """``shoot`` after every lazy image of the page has loaded, so that a full-page
+    screenshot shows the photos below the fold as a reader scrolling down sees them."""
+
+    def save(page, name: str):
+        page.evaluate("""() => Promise.all([...document.images].map(image => {
+            image.loading = "eager";
+            return image.complete ? null : new Promise(done => {
+                image.addEventListener("load", done); image.addEventListener("error", done);
+            });
+        }))""")
+        return shoot(page, name)
+
+    return save
+
+
 @pytest.fixture(scope="module")
 def verifier(live_server) -> str:
     return make_verifier(live_server, "journey.cnap@example.org", PASSWORD)
@@ -132,7 +149,7 @@ def close_and_approve(live_server, cycle_id: int, winner_id: int, width: int
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
-        live_server, vote, verifier, browser_context, shoot, log_in, width):
+        live_server, vote, verifier, browser_context, snap, log_in, width):
     base = live_server.url
     email = f"journey.{width}.{uuid.uuid4().hex[:6]}@example.org"
     name = f"Ганна Мешканка {width}"
@@ -144,7 +161,7 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     card = page.locator("li.cycle-now", has_text=vote["name"])
     expect(card).to_contain_text("Голосування")
     expect(card.get_by_role("link", name="Увійдіть, щоб проголосувати")).to_be_visible()
-    shoot(page, f"home-{width}")
+    snap(page, f"home-{width}")
     card.get_by_role("link", name=vote["name"]).click()
 
     # The cycle: its action and the project cards.
@@ -153,32 +170,32 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     expect(cards).to_have_count(3)
     box = cards.first.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width  # nothing cut off
-    shoot(page, f"cycle-{width}")
+    snap(page, f"cycle-{width}")
     page.locator(".project-card", has_text=PROJECTS[1][0]).get_by_role(
         "link", name=PROJECTS[1][0]).click()
 
     # A project: the way to the vote, which asks a visitor to log in.
     expect(page.get_by_role("heading", level=1)).to_have_text(PROJECTS[1][0])
     expect(page.locator("main")).to_contain_text("Проголосувати за цей проєкт")
-    shoot(page, f"project-{width}")
+    snap(page, f"project-{width}")
     page.locator(".cycle-now").get_by_role("link", name="Увійдіть, щоб проголосувати").click()
     expect(page).to_have_url(re.compile(r"/login\?next=/voting/\d+/ballot"))
-    shoot(page, f"login-{width}")
+    snap(page, f"login-{width}")
 
     # No account yet: register, confirm by mail, log in.
     page.locator("main").get_by_role("link", name="Зареєструватися").click()
-    register_and_confirm(live_server, page, shoot, name=name, email=email, password=PASSWORD,
+    register_and_confirm(live_server, page, snap, name=name, email=email, password=PASSWORD,
                          suffix=f"-{width}")
     log_in(page, email, PASSWORD)
     page.goto(base + "/")
     card = page.locator("li.cycle-now", has_text=vote["name"])
     expect(card.get_by_role("link", name="Пройдіть верифікацію, щоб проголосувати")).to_be_visible()
-    shoot(page, f"home-unverified-{width}")
+    snap(page, f"home-unverified-{width}")
 
     # Verified in person at the service centre.
     desk = browser_context(**size).new_page()
     log_in(desk, verifier, PASSWORD)
-    verify_at_desk(desk, shoot, name=name, email=email,
+    verify_at_desk(desk, snap, name=name, email=email,
                    rnokpp=make_rnokpp(f"27{width:04d}{uuid.uuid4().int % 1000:03d}"),
                    birth_date="1986-03-14", district="Забахмутка", suffix=f"-{width}")
 
@@ -199,7 +216,7 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     expect(boxes[0]).to_be_checked()
     boxes[1].check()
     expect(page.locator(".ballot-totals").first).to_contain_text("залишилося голосів: 0")
-    shoot(page, f"ballot-{width}")
+    snap(page, f"ballot-{width}")
 
     # Review, then the irreversible cast, then the receipt.
     page.get_by_role("button", name="Перевірити вибір").click()
@@ -208,13 +225,13 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     expect(main).to_contain_text(PROJECTS[0][0])
     expect(main).to_contain_text(PROJECTS[1][0])
     expect(main).not_to_contain_text(PROJECTS[2][0])
-    shoot(page, f"review-{width}")
+    snap(page, f"review-{width}")
     page.get_by_role("button", name="Проголосувати").click()
     expect(page.locator("h1")).to_contain_text("Мій бюлетень")
     code = page.locator("#receipt-code code").inner_text()
     assert re.fullmatch(r"[A-Z2-7]{4}(-[A-Z2-7]{4}){3}", code)
     expect(page.locator(".next-steps")).to_contain_text("результати мають бути оголошені")
-    shoot(page, f"receipt-{width}")
+    snap(page, f"receipt-{width}")
 
     # The vote closes; the commission approves; staff publish an update of the first winner.
     line_id, staff_email = close_and_approve(live_server, vote["cycle"],
@@ -232,19 +249,19 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
         {"name": "site.jpg", "mimeType": "image/jpeg", "buffer": jpeg((90, 140, 70))})
     staff.get_by_role("button", name="Оприлюднити").click()
     expect(staff.locator(".flash-success")).to_be_visible()
-    shoot(staff, f"staff-update-{width}")
+    snap(staff, f"staff-update-{width}")
 
     # Results with their chart, from the cycle's page.
     page.goto(f"{base}/cycles/{vote['cycle']}")
     page.get_by_role("link", name="Результати голосування").click()
     expect(page).to_have_url(f"{base}/voting/{vote['cycle']}/results")
     results = page.locator("main")
-    expect(results).to_contain_text("Переможців визначено остаточно")
-    # The chart of votes per category (server-rendered SVG, results helper).
+    expect(results).to_contain_text("Остаточний результат.")
+    # The chart of votes per category, server-rendered SVG.
     chart = page.locator("figure.vote-chart svg")
     expect(chart.first).to_be_visible()
     assert chart.first.bounding_box()["width"] <= width
-    shoot(page, f"results-{width}")
+    snap(page, f"results-{width}")
 
     # The ballot on the board, found by the receipt's code.
     page.goto(f"{base}/cycles/{vote['cycle']}")
@@ -252,13 +269,13 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     page.get_by_label("Знайти свій бюлетень за кодом квитанції").fill(code)
     page.locator("main").get_by_role("button", name="Знайти").click()
     expect(page.locator(".found-ballot")).to_contain_text("Ваш бюлетень є на дошці")
-    shoot(page, f"board-{width}")
+    snap(page, f"board-{width}")
 
     # The winner's page leads to its implementation page, which shows the update.
     page.goto(f"{base}/voting/{vote['cycle']}/results")
     page.locator("main").get_by_role("link", name=PROJECTS[0][0]).first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text(PROJECTS[0][0])
-    shoot(page, f"winner-{width}")
+    snap(page, f"winner-{width}")
     page.locator("main a[href*='/implementation/']").first.click()
     expect(page.locator("main")).to_contain_text("Підрядник висадив липи й встановив лавки.")
     expect(page.locator("main")).to_contain_text("Виконується")
@@ -266,4 +283,4 @@ def test_a_newcomer_registers_votes_and_follows_the_vote_to_its_implementation(
     update_photo.scroll_into_view_if_needed()
     expect(update_photo).to_have_js_property("complete", True)
     assert update_photo.evaluate("image => image.naturalWidth") > 0
-    shoot(page, f"implementation-{width}")
+    snap(page, f"implementation-{width}")
