@@ -12,11 +12,11 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml $(wildcard portal/results/equal_shares/*.c portal/results/equal_shares/*.h) | $(BIN)/python
+$(VENV)/.installed: pyproject.toml setup.py $(wildcard portal/results/equal_shares/*.c portal/results/equal_shares/*.h) | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(wildcard portal/results/equal_shares/*.c portal/results/equal_shares/*.h) | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml setup.py $(wildcard portal/results/equal_shares/*.c portal/results/equal_shares/*.h) | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
@@ -31,12 +31,16 @@ install: $(VENV)/.installed $(COMPILED)
 
 install-dev: $(VENV)/.installed-dev $(COMPILED)
 
-## make run: install, migrate, load demo data, serve on http://127.0.0.1:5000
+## make run: install, migrate, load demo data (once), serve on http://127.0.0.1:5000
+# Served by gunicorn, as in production (one process, threads like the development server's),
+# so that the start prints no development-server warning. `demo load` returns at once when
+# the database already holds the demo; with --guide it then prints the address and where to
+# begin (`flask demo guide` prints that again).
 run: install
-	$(FLASK) db upgrade
-	$(FLASK) demo load
-	@echo "Serving the portal on http://$(HOST):$(PORT)"
-	PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) run --host $(HOST) --port $(PORT)
+	@$(FLASK) db upgrade
+	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) demo load --guide
+	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" exec $(BIN)/gunicorn --workers 1 \
+	  --threads 8 --bind $(HOST):$(PORT) --log-level warning 'portal:create_app()'
 
 ## make test: install the development dependencies and run the whole suite
 test: install-dev e2e-deps oidc-deps

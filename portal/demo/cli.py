@@ -1,33 +1,124 @@
-"""``flask --app portal demo load``: demo data; running it twice changes nothing."""
+"""``flask --app portal demo load``: demo data, loaded once (a second load returns at once);
+``flask --app portal demo guide``: where the demo is served and how to try it.
+
+Every start of the app registers these commands, the web server's too: the loaders (and
+Pillow, which draws the photos) are imported only when a command runs.
+"""
 
 from __future__ import annotations
 
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
 import click
 from flask import Blueprint, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
 
-from portal.audit.signing import configured_key
-from portal.clock import utcnow
+from portal.clock import KYIV, utcnow
+from portal.cycles.messages import PHASES
+from portal.cycles.models import Cycle
+from portal.cycles.rules import Phase
 from portal.db import db_session
-from portal.demo.accounts import DEMO_PASSWORD, load_accounts
-from portal.demo.cycles import load_cycles
-from portal.demo.programs import load_programs
-from portal.demo.review import load_review
-from portal.demo.voting import load_voting
+from portal.links import external_url
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
+_LANGUAGE = click.option("--language", type=click.Choice(["uk", "en"]), default=None,
+                         help="The language of the guide (the portal's default).")
+
+
+def _day(moment: datetime) -> str:
+    return moment.astimezone(KYIV).strftime("%d.%m.%Y")
+
+
+def _last_day(end: datetime) -> str:
+    """A phase ends at midnight: its last day is the one before."""
+    return _day(end - timedelta(seconds=1))
+
 
 @cli.cli.command("load")
-def load() -> None:
-    """Load the demo community and accounts, then print how to log in."""
+@click.option("--guide", "with_guide", is_flag=True,
+              help="Then print the guide instead of the list of accounts (as make run does).")
+@_LANGUAGE
+def load(with_guide: bool, language: str | None) -> None:
+    """Load the demo community and accounts, then print how to log in.
+
+    A database that holds the demo already is left as it is, at once.
+    """
+    from portal.audit.signing import configured_key
+    from portal.demo.accounts import DEMO_PASSWORD
+    from portal.demo.loading import load_demo
+    from portal.projects.views import upload_store
+
     session = db_session()
-    loaded = load_accounts(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
-    load_cycles(session, secret=current_app.config["PERSON_KEY_SECRET"], now=utcnow())
-    load_review(session)
-    load_voting(session, secret=current_app.config["PERSON_KEY_SECRET"],
-                audit_key=configured_key(current_app.config), now=utcnow())
-    load_programs(session, now=utcnow())
+    started = time.monotonic()
+    loaded = load_demo(session, secret=current_app.config["PERSON_KEY_SECRET"],
+                       audit_key=configured_key(current_app.config), store=upload_store(),
+                       now=utcnow())
     session.commit()
-    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-    for user, roles in loaded:
-        click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")
+    if not loaded.fresh:
+        click.echo(f"The demo is already loaded (on {_day(loaded.at)}): nothing to do.")
+    elif with_guide:
+        click.echo(f"Demo loaded in {time.monotonic() - started:.0f} s.")
+    else:
+        click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
+        for user, roles in loaded.accounts:
+            click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")
+    if with_guide:
+        _print_guide(language)
+
+
+def guide_lines(session, now: datetime) -> list[str]:
+    """The demo's guide: the address, who to log in as, what each cycle offers today, and
+    where the mail goes."""
+    from portal.demo.accounts import DEMO_PASSWORD
+
+    home = external_url("main.index")
+    lines = [_("The portal: %(url)s", url=home), "",
+             _("Password of every demo account: %(password)s", password=DEMO_PASSWORD),
+             "  resident@demo.bakhmut.ua   " + _("a verified resident (district "
+                                                  "Центральний): can vote and submit"),
+             "  newcomer@demo.bakhmut.ua   " + _("registered, not verified yet: the desk "
+                                                  "verifies her first"),
+             "  verifier@demo.bakhmut.ua   " + _("the administrative service centre's desk: "
+                                                  "verifies residents, enters paper ballots"),
+             "  commission@demo.bakhmut.ua " + _("the commission's secretary"),
+             "  staff@demo.bakhmut.ua      " + _("program staff: funding and implementation"),
+             "  admin@demo.bakhmut.ua      " + _("the administrator"), ""]
+    for cycle in session.execute(select(Cycle).order_by(Cycle.voting_start.desc())).scalars():
+        phase = cycle.phase(now)
+        url = external_url("main.cycle", cycle_id=cycle.id)
+        if phase is Phase.VOTING:
+            text = _("voting now, until %(day)s: %(url)s", day=_last_day(cycle.voting_end),
+                     url=url)
+        elif phase is Phase.SUBMISSION:
+            text = _("accepting projects until %(day)s: %(url)s",
+                     day=_last_day(cycle.submission_end), url=url)
+        elif phase in (Phase.RESULTS, Phase.IMPLEMENTATION):
+            text = _("%(phase)s; results: %(url)s", phase=PHASES[phase],
+                     url=external_url("results.page", cycle_id=cycle.id))
+        else:
+            text = f"{PHASES[phase]}: {url}"
+        lines.append(f"  «{cycle.name}» — {text}")
+    outbox = Path(current_app.config["MAIL_OUTBOX"]).resolve()
+    lines += ["", _("Mail is not sent: every message (the e-mail confirmation, the ballot's "
+                    "receipt) is written as a file to %(folder)s", folder=outbox),
+              _("Stop the portal with Ctrl+C.")]
+    return lines
+
+
+@cli.cli.command("guide")
+@_LANGUAGE
+def guide(language: str | None) -> None:
+    """Print where the demo is served, who to log in as and what to try."""
+    _print_guide(language)
+
+
+def _print_guide(language: str | None) -> None:
+    click.echo("")
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        for line in guide_lines(db_session(), utcnow()):
+            click.echo(line)

@@ -117,8 +117,11 @@ def load_finished_cycle(session: Session, cast: Cast, districts: dict) -> Cycle 
     created = kyiv("2018-02-15", 10)
     cycle = cycles.create_cycle(session, actor=cast.admin, now=created, data=cycles.CycleData(
         name=name, budget_year=2019, total_budget=500_000 * KOPECKS,
-        description="Перший конкурс громадських проєктів міста: 29 авторів подали 34 "
-                    "проєкти, за які проголосували 16,5 тисячі мешканців.",
+        # The figures agree with the page's counters: every project submitted (the
+        # withdrawn ones among them), their authors, and those admitted to the vote.
+        description="Перший конкурс громадських проєктів міста. 29 авторів подали 34 "
+                    "проєкти; 2 проєкти їхні автори згодом відкликали. Комісія допустила до "
+                    "голосування 28 проєктів; проголосували 16,5 тисячі мешканців.",
         submission_start=kyiv("2018-03-01"), submission_end=kyiv("2018-05-01"),
         support_start=None, support_end=None,
         review_start=kyiv("2018-05-01"), review_end=kyiv("2018-07-01"),
@@ -179,11 +182,16 @@ def _revision_loop(session, project, item, author, cast, districts, meetings) ->
                            now=meetings[2], text="Доопрацьований проєкт відповідає умовам.")
 
 
+def open_cycle_name(now: datetime) -> str:
+    """The open cycle is the next budget year's."""
+    return f"Бюджет участі-{now.astimezone(KYIV).year + 1}"
+
+
 def load_open_cycle(session: Session, cast: Cast, districts: dict, now: datetime) -> Cycle | None:
     """The next budget year's cycle, accepting projects today, with a few of them."""
     today = now.astimezone(KYIV).date()
     year = today.year + 1
-    name = f"Бюджет участі-{year}"
+    name = open_cycle_name(now)
     if session.execute(select(Cycle).where(Cycle.name == name)).scalar_one_or_none():
         return None
     start = kyiv(today - timedelta(days=20))

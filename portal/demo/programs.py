@@ -4,6 +4,13 @@ The transcription ``portal/programs/bakhmut_2018.json`` is stored through the sa
 services staff use, so the demo's 2018 annual report is computed from records like any
 other and reproduces the printed one. A payment per funded line carries the financed
 amount, dated at the end of the year, as the report gives no dates.
+
+The program's other years get money too (:data:`OTHER_YEARS`): the same measures planned
+with a believable change from year to year and paid in part, as a multi-year program is
+(seeds/004 shows such a plan). The participatory-budget measure 3.3 is funded in 2019 by
+the winners of "Бюджет участі-2019" themselves, one line each, whose implementation
+history ``portal.demo.implementation`` tells; every past line gets the status its money
+tells.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
+from portal.demo.implementation import load_winners_history, settle_program_lines
 from portal.programs import funding, services
 from portal.programs.models import Program
 from portal.programs.rules import IndicatorBasis, PortalFigure
@@ -32,6 +40,10 @@ DEPARTMENTS = (
     "Управління муніципального розвитку Бахмутської міської ради",
 )
 # "рішення Бахмутської міської ради від 27.06.2017 №6/102-1903"
+# Other years of the program: (plan against 2018, share paid); the participatory budget
+# started in 2018 and its 2019 money is the winners' own lines.
+OTHER_YEARS = {2017: (85, 96), 2019: (110, 93), 2020: (115, 88)}
+PB_MEASURE = "3.3"
 _DECISION = re.compile(r"рішення (?P<by>.+?) від (?P<d>\d\d)\.(?P<m>\d\d)\.(?P<y>\d{4})"
                        r" №\s*(?P<number>\S+)")
 
@@ -94,6 +106,31 @@ def load_program(
     return program
 
 
+def _round(kopecks: int, step: int) -> int:
+    return kopecks // step * step
+
+
+def plan_other_years(session: Session, program: Program, file: ProgramFile, *,
+                     now: datetime) -> None:
+    """The 2018 lines planned again for the program's other years, each paid in part."""
+    for line in file.lines:
+        measure = services.find_measure(session, program, line.measure_number)
+        # A measure's own variation, the same every load (its number, not a random draw).
+        wobble = sum(map(ord, line.measure_number + line.source)) % 11 - 5
+        for year, (plan, paid) in OTHER_YEARS.items():
+            if line.measure_number == PB_MEASURE and year <= 2019:
+                continue
+            planned = _round(line.planned * (plan + wobble) // 100, 10_000)
+            if not planned:
+                continue
+            new = funding.plan_line(session, actor=None, measure=measure, year=year,
+                                    source=line.source, planned=planned, now=now)
+            funding.record_payment(session, actor=None, line=new, paid_on=date(year, 12, 27),
+                                   amount=_round(planned * (paid - wobble // 2) // 100, 1_000),
+                                   document=f"Звіт про виконання Програми у {year} році",
+                                   now=now)
+
+
 def link_demo_cycle(session: Session, program: Program, *, now: datetime) -> None:
     """Fund the demo cycle "Бюджет участі-2019" under measure 3.3, if it is loaded."""
     cycle = session.scalar(select(Cycle).where(Cycle.name == DEMO_CYCLE))
@@ -120,5 +157,9 @@ def load_programs(session: Session, *, now: datetime) -> Program:
                               data=services.MeasureData(seq=pb.seq, content=pb.content,
                                                         term=pb.term, executors=pb.executors,
                                                         department_ids=[executor.id]))
+        plan_other_years(session, program, load_program_file(BAKHMUT_2018), now=now)
     link_demo_cycle(session, program, now=now)
+    load_winners_history(session, cycle_name=DEMO_CYCLE, now=now)
+    settle_program_lines(session, program, now=now)
     return program
+

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from portal.i18n import _l
-from portal.implementation.rules import ImplementationProblem, ImplementationStatus
+from portal.implementation.rules import (
+    Contradiction,
+    ImplementationProblem,
+    ImplementationStatus,
+)
 from portal.refusal import Catalogue
 from portal.uploads import UploadProblem
 
@@ -34,7 +38,24 @@ PROBLEMS = Catalogue({
     ImplementationProblem.UPDATE_DATE_FUTURE: _l("The date of an update cannot be in the "
                                                  "future."),
     ImplementationProblem.TEXT_REQUIRED: _l("Write what happened."),
+    ImplementationProblem.PAID_WHILE_PLANNED: _l("Money has already been paid on this line, so "
+                                                 "the implementation is past “planned”: choose "
+                                                 "the stage it has reached."),
+    ImplementationProblem.PAID_IN_FULL_NO_PROGRESS: _l("The line is paid in full: give the "
+                                                       "progress the work has made."),
 })
+
+# What a staff screen says about a record whose status, progress and money disagree.
+CONTRADICTIONS = {
+    Contradiction.PAID_WHILE_PLANNED: _l("Money has been paid, but the status still says "
+                                         "planned: update the status."),
+    Contradiction.PAID_IN_FULL_NO_PROGRESS: _l("The line is paid in full, but the progress "
+                                               "is 0 %: update the progress."),
+    Contradiction.IMPLEMENTED_UNPAID: _l("Marked implemented, but nothing has been paid on "
+                                         "the line: record the payments."),
+    Contradiction.NOT_IMPLEMENTED_PAID_IN_FULL: _l("Marked not implemented, but the line is "
+                                                   "paid in full: check the payments."),
+}
 
 UPLOADS = Catalogue({
     UploadProblem.EMPTY: _l("The file is empty."),

@@ -1,5 +1,13 @@
 """Use cases of implementation tracking: status and progress, public updates with photos.
 
+Every approved winner is followed from the approval on, with one source of truth for each
+fact: the project's status (``winner``, set by the commission's approval) says it is to be
+implemented; its funding line, once the winners are funded (``funding.fund_winners``, at
+the approval when the cycle is linked to a measure, or later by staff), carries the money;
+the line's implementation record carries status, progress and updates. A winner without a
+line yet has no record and is "planned" by definition: :func:`winners_progress` lists it so,
+and nothing is stored twice that could disagree.
+
 Photos are checked by ``portal.uploads`` (content, size, name) before anything is stored,
 and written under random names by the upload store the view passes in. Refusals raise
 ``Refused`` with every problem found, from ``portal.implementation.messages.PROBLEMS``.
@@ -15,16 +23,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.cycles.models import Cycle
 from portal.implementation.messages import PROBLEMS
 from portal.implementation.models import Implementation, ImplementationUpdate, UpdatePhoto
 from portal.implementation.rules import (
+    Contradiction,
     ImplementationProblem,
     ImplementationStatus,
     check_update,
+    contradictions,
     status_problems,
 )
 from portal.programs.models import FundingLine, Measure, Program, Task
 from portal.programs.services import audit_change
+from portal.projects.models import Project
+from portal.projects.rules import ProjectStatus
 from portal.refusal import Refused
 from portal.uploads import CheckedFile, UploadStore
 
@@ -52,7 +65,8 @@ def set_status(
 ) -> Implementation:
     """Record where the implementation stands; "implemented" means 100 %."""
     tender_number = tender_number.strip()
-    _refuse(status_problems(status, progress, reason, tender_number))
+    _refuse(status_problems(status, progress, reason, tender_number,
+                            planned=line.planned, financed=line.financed))
     record = record_for(session, line, actor=actor, now=now)
     before = (record.status.value, record.progress)
     record.status, record.progress = status, progress
@@ -102,28 +116,77 @@ def delete_update(
                  posted_on=update.posted_on.isoformat())
 
 
+def line_contradictions(line: FundingLine) -> list[Contradiction]:
+    """How the line's implementation record disagrees with its money (none: "planned", 0 %)."""
+    record = line.implementation
+    return contradictions(record.status if record else ImplementationStatus.PLANNED,
+                          record.progress if record else 0, line.planned, line.financed)
+
+
 @dataclass(frozen=True)
 class WinnerProgress:
-    """A winner's line with what the public progress page shows."""
+    """An approved winner as the public implementation pages show it.
 
-    line: FundingLine
-    status: ImplementationStatus
-    progress: int
+    ``line`` is its funding line when it has one the viewer may see (its program is
+    published, or the viewer maintains programs); ``record`` is the line's implementation
+    record. Without them the winner is planned at 0 %.
+    """
+
+    project: Project
+    line: FundingLine | None
+    record: Implementation | None
 
     @property
-    def project(self):
-        return self.line.project
+    def status(self) -> ImplementationStatus:
+        return self.record.status if self.record else ImplementationStatus.PLANNED
+
+    @property
+    def progress(self) -> int:
+        return self.record.progress if self.record else 0
+
+    @property
+    def reason(self) -> str:
+        return self.record.reason if self.record else ""
+
+    @property
+    def year(self) -> int:
+        return self.line.year if self.line else self.project.cycle.budget_year
 
 
-def winners_progress(session: Session) -> list[WinnerProgress]:
-    """Every winner's line of a published program, newest budget year first."""
-    lines = session.scalars(
-        select(FundingLine).join(Measure).join(Task).join(Program)
-        .where(Program.published.is_(True), FundingLine.project_id.is_not(None))
-        .options(selectinload(FundingLine.financings), selectinload(FundingLine.project))
-        .order_by(FundingLine.year.desc(), FundingLine.id)
-    ).all()
-    return [WinnerProgress(line, line.implementation.status if line.implementation
-                           else ImplementationStatus.PLANNED,
-                           line.implementation.progress if line.implementation else 0)
-            for line in lines]
+def _winners():
+    """(project, its line or None, the line's record or None, program published or None)."""
+    return (
+        select(Project, FundingLine, Implementation, Program.published)
+        .join(Cycle, Project.cycle_id == Cycle.id)
+        .outerjoin(FundingLine, FundingLine.project_id == Project.id)
+        .outerjoin(Measure, FundingLine.measure_id == Measure.id)
+        .outerjoin(Task, Measure.task_id == Task.id)
+        .outerjoin(Program, Task.program_id == Program.id)
+        .outerjoin(Implementation, Implementation.line_id == FundingLine.id)
+        .where(Project.status == ProjectStatus.WINNER)
+        .options(selectinload(FundingLine.financings),
+                 selectinload(Project.cycle))
+    )
+
+
+def _progress(row, show_drafts: bool) -> WinnerProgress:
+    project, line, record, published = row
+    if line is not None and not (published or show_drafts):
+        line = record = None
+    return WinnerProgress(project, line, record)
+
+
+def winners_progress(session: Session, *, show_drafts: bool = False) -> list[WinnerProgress]:
+    """Every approved winner, funded or not yet, newest budget year first."""
+    rows = session.execute(_winners()
+                           .order_by(Cycle.budget_year.desc(), Cycle.id.desc(),
+                                     Project.number, Project.id)).all()
+    return [_progress(row, show_drafts) for row in rows]
+
+
+def winner_progress(session: Session, project_id: int, *, show_drafts: bool = False
+                    ) -> WinnerProgress | None:
+    """One approved winner's progress, or None when the project is not a winner."""
+    row = session.execute(_winners()
+                          .where(Project.id == project_id)).first()
+    return _progress(row, show_drafts) if row else None

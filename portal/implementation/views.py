@@ -1,5 +1,7 @@
-"""Public implementation pages: every funded winner's progress, with a map. The staff's
-pages are in ``staff.py``."""
+"""Public implementation pages: every approved winner's progress, with a map, from the
+approval on (a winner not funded yet is "planned"; see ``services``). A winner's page is
+``/implementation/<project id>``, the same number as its project page. The staff's pages
+are in ``staff.py``."""
 
 from __future__ import annotations
 
@@ -15,11 +17,10 @@ from flask_login import current_user
 from portal.accounts.access import guard_blueprint
 from portal.db import db_session, get_or_404
 from portal.implementation import services
-from portal.implementation.messages import STATUS_BADGES, status_label
+from portal.implementation.messages import CONTRADICTIONS, STATUS_BADGES, status_label
 from portal.implementation.models import UpdatePhoto
 from portal.implementation.rules import prozorro_url
-from portal.programs.models import FundingLine
-from portal.programs.permissions import can_see_program
+from portal.programs.permissions import can_manage_programs
 from portal.projects.views import upload_store
 from portal.uploads import AttachmentKind, serve
 
@@ -29,20 +30,29 @@ guard_blueprint(bp, public=["index", "map_data", "show", "photo"])
 @bp.app_context_processor
 def implementation_words() -> dict:
     return {"status_label": status_label, "status_badges": STATUS_BADGES,
-            "prozorro_url": prozorro_url}
+            "prozorro_url": prozorro_url, "implementation_flags": implementation_flags}
 
 
-def _public_line(line_id: int) -> FundingLine:
-    line = db_session().get(FundingLine, line_id)
-    if line is None or line.project is None or not can_see_program(
-            current_user, line.measure.task.program):
+def implementation_flags(line) -> list[str]:
+    """What a staff screen says about the line's status, progress and money disagreeing."""
+    return [str(CONTRADICTIONS[found]) for found in services.line_contradictions(line)]
+
+
+def _winners():
+    return services.winners_progress(db_session(), show_drafts=can_manage_programs(current_user))
+
+
+def _winner(project_id: int) -> services.WinnerProgress:
+    found = services.winner_progress(db_session(), project_id,
+                                     show_drafts=can_manage_programs(current_user))
+    if found is None:
         abort(404)
-    return line
+    return found
 
 
 @bp.route("/")
 def index():
-    rows = services.winners_progress(db_session())
+    rows = _winners()
     config = current_app.config
     return render_template("implementation/index.html", rows=rows,
                            tile_url=config.get("MAP_TILE_URL", ""),
@@ -53,26 +63,28 @@ def index():
 def map_data():
     """Points for the map (the format ``static/js/map.js`` draws)."""
     return {"projects": [
-        {"id": row.line.id, "code": row.project.registration_code or "",
+        {"id": row.project.id, "code": row.project.registration_code or "",
          "title": f"{row.project.title} — {status_label(row.status)}, {row.progress} %",
          "lat": float(row.project.latitude), "lon": float(row.project.longitude),
-         "url": url_for("implementation.show", line_id=row.line.id)}
-        for row in services.winners_progress(db_session())
+         "url": url_for("implementation.show", project_id=row.project.id)}
+        for row in _winners()
         if row.project.latitude is not None
     ]}
 
 
-@bp.route("/<int:line_id>")
-def show(line_id: int):
-    line = _public_line(line_id)
-    return render_template("implementation/show.html", line=line, project=line.project,
-                           record=line.implementation)
+@bp.route("/<int:project_id>")
+def show(project_id: int):
+    winner = _winner(project_id)
+    return render_template("implementation/show.html", winner=winner, line=winner.line,
+                           project=winner.project, record=winner.record)
 
 
 @bp.route("/photos/<int:photo_id>")
 def photo(photo_id: int):
     found = get_or_404(UpdatePhoto, photo_id)
-    _public_line(found.update.implementation.line_id)
+    line = found.update.implementation.line
+    if line.project_id is None or _winner(line.project_id).record is None:
+        abort(404)
     return serve(upload_store(), stored_name=found.stored_name,
                  content_type=found.content_type, kind=AttachmentKind.PHOTO,
                  original_name=found.original_name)

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
-from portal.programs.models import Financing
+from portal.programs.models import Financing, FundingLine
 from portal.programs.winners import link_cycle
 from portal.projects.rules import ProjectStatus
 from tests.factories.accounts import make_user
@@ -55,6 +55,15 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     base, ids = live_server.url, scene
     log_in(page, ids["staff"])
 
+    # Approved winners are public from the approval on, before any money is planned.
+    page.goto(f"{base}/implementation/")
+    assert "Фонтан у парку" not in page.inner_text("table.progress-table")
+    for title, *_ in WINNERS:  # other tests' winners may share the live server's list
+        row = page.locator("tbody tr", has_text=title)
+        assert row.locator(".badge").inner_text() == "Заплановано"
+        assert "ще не профінансовано" in row.inner_text()
+    shoot(page, "winners-planned-before-funding")
+
     page.goto(f"{base}/staff/programs/measures/{ids['measure']}")
     shoot(page, "measure-linked-cycle")
     page.click("button:has-text('Перетворити затверджених переможців на рядки фінансування')")
@@ -87,6 +96,16 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     assert WINNERS[0][0] in table and "Виконується" in table and "40 %" in table
     page.wait_for_selector("#project-map[data-loaded='3']")
     shoot(page, "public-progress")
+    page.get_by_role("link", name=WINNERS[0][0]).click()
+    assert "UA-" in page.inner_text("main") and "40 %" in page.inner_text("main")
+    shoot(page, "winner-page")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "winner-page-phone")
+    page.goto(f"{base}/implementation/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(page, "public-progress-phone")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.goto(f"{base}/programs/{ids['program']}/reports/{ids['year']}/annual")
     report = page.inner_text("article.report-view")
@@ -102,6 +121,8 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     assert download.value.suggested_filename == f"e2e-annual-{ids['year']}.docx"
 
     with live_server.session() as session:
-        payments = session.scalars(select(Financing)).all()
+        # Only this scene's measure: other browser tests share the live server's database.
+        payments = session.scalars(select(Financing).join(FundingLine).where(
+            FundingLine.measure_id == ids["measure"])).all()
         assert [(p.paid_on, p.amount) for p in payments] == [
             (date(ids["year"], 5, 14), 120_000_00)]

@@ -232,7 +232,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     # Implementation: everyone follows the winners; staff record status and updates.
     "implementation.index": ("GET", "/implementation/", ANY),
     "implementation.map_data": ("GET", "/implementation/map.json", ANY),
-    "implementation.show": ("GET", "/implementation/{winner_line}", ANY),
+    "implementation.show": ("GET", "/implementation/{winner_project}", ANY),
     "implementation.photo": ("GET", "/implementation/photos/{update_photo}", ANY),
     "implementation_staff.edit": ("GET", "/staff/implementation/{winner_line}",
                                   only("staff", "admin")),
@@ -418,7 +418,8 @@ def program_ids(db, people) -> dict[str, int]:
     return {"program": program.id, "amendment": amendment.id, "task": task.id,
             "measure": measure.id, "line": line.id, "payment": payment.id,
             "indicator": indicator.id, "department": department.id,
-            "winners_cycle": cycle.id, "winner_line": winner_line.id, "update": update.id,
+            "winners_cycle": cycle.id, "winner_line": winner_line.id,
+            "winner_project": winner_line.project_id, "update": update.id,
             "update_photo": update.photos[0].id, "year": year}
 
 

@@ -169,7 +169,7 @@ def test_a_winner_s_timeline_runs_from_the_vote_to_the_money_and_photos(client, 
     assert "01.06.2026" in after and "Завезено обладнання." in after
     body = client.get(f"/projects/{a.id}").get_data(as_text=True)
     assert re.search(r'<img src="/implementation/photos/\d+"', body)
-    assert f'href="/implementation/{line.id}"' in body
+    assert f'href="/implementation/{line.project_id}"' in body
     loser = text_of(client.get(f"/projects/{b.id}"))
     assert "3 голоси" in loser and "не серед переможців" in loser and "Фінансування" not in loser
 
@@ -186,7 +186,7 @@ def test_home_figures_come_from_the_records_and_the_latest_update_has_its_photo(
     body = page.get_data(as_text=True)
     assert "Завезено обладнання." in text and a.title in text
     assert re.search(r'<img class="card-photo" src="/implementation/photos/\d+"', body)
-    assert f'href="/implementation/{line.id}"' in body
+    assert f'href="/implementation/{line.project_id}"' in body
 
 
 def test_a_suspended_cycle_says_so_with_the_reason_and_not_that_submission_is_open(

@@ -78,7 +78,7 @@ def test_status_and_a_photo_update_appear_on_the_public_page(client, staff_clien
         content_type="multipart/form-data")
     assert response.status_code == 302
     photo = db.scalar(select(UpdatePhoto))
-    public = client.get(f"/implementation/{winner.id}").get_data(as_text=True)
+    public = client.get(f"/implementation/{winner.project_id}").get_data(as_text=True)
     assert "Встановлено лави" in public and "60 %" in public
     assert "https://prozorro.gov.ua/tender/UA-2024-03-01-000042-b" in public
     with client.get(f"/implementation/photos/{photo.id}") as served:
@@ -158,3 +158,54 @@ def test_funding_the_winners_of_an_unlinked_cycle_is_refused_on_the_next_page(
     assert "Конкурс не прив’язано до заходу програми" in staff_client.get(
         "/programs/").get_data(as_text=True)
     assert db.scalars(select(FundingLine)).all() == []
+
+
+def test_every_winner_is_on_the_public_page_from_the_approval_even_before_funding(
+        client, db, make_user, winner):
+    admin = make_user(Role.ADMIN)
+    unlinked = make_cycle(db, admin)
+    waiting = make_project(db, unlinked, make_user(Role.RESIDENT), status=ProjectStatus.WINNER,
+                           title="Бювет у парку")
+    loser = make_project(db, unlinked, make_user(Role.RESIDENT),
+                         status=ProjectStatus.NOT_SELECTED, title="Фонтан")
+    index = client.get("/implementation/").get_data(as_text=True)
+    assert "Бювет у парку" in index and "Сквер біля школи" in index
+    assert "Фонтан" not in index
+    assert "ще не профінансовано" in index
+    page = client.get(f"/implementation/{waiting.id}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Заплановано" in text and "0 %" in text
+    assert client.get(f"/implementation/{loser.id}").status_code == 404
+    assert client.get(f"/implementation/{winner.project_id}").status_code == 200
+
+
+def test_a_line_paid_in_full_but_planned_is_flagged_with_the_reason(staff_client, db, winner):
+    from datetime import date
+
+    from portal.programs import funding
+
+    funding.record_payment(db, actor=None, line=winner, paid_on=date(winner.year, 4, 1),
+                           amount=winner.planned, document="п/д 12", now=utcnow())
+    reason = "Кошти вже сплачено, але статус досі «заплановано»"
+    for page in (f"/staff/implementation/{winner.id}",
+                 f"/staff/programs/funding/lines/{winner.id}"):
+        assert reason in staff_client.get(page).get_data(as_text=True), page
+    response = post_form(staff_client, f"/staff/implementation/{winner.id}", {
+        "status": "planned", "progress": "0", "tender_number": ""})
+    assert response.status_code == 400
+    assert "Кошти за цим рядком уже сплачено" in response.get_data(as_text=True)
+    response = post_form(staff_client, f"/staff/implementation/{winner.id}", {
+        "status": "implemented", "progress": "100", "tender_number": ""})
+    assert response.status_code == 302
+    assert reason not in staff_client.get(f"/staff/implementation/{winner.id}").get_data(
+        as_text=True)
+
+
+def test_not_implemented_shows_its_reason_publicly(client, staff_client, winner):
+    post_form(staff_client, f"/staff/implementation/{winner.id}", {
+        "status": "not_implemented", "progress": "0",
+        "reason": "зміни розташування об’єкта", "tender_number": ""})
+    for page in ("/implementation/", f"/implementation/{winner.project_id}"):
+        text = client.get(page).get_data(as_text=True)
+        assert "Не реалізовано" in text and "зміни розташування об’єкта" in text, page

@@ -5,10 +5,12 @@ from datetime import date
 import pytest
 
 from portal.implementation.rules import (
+    Contradiction,
     ImplementationProblem,
     ImplementationStatus,
     check_tender_number,
     check_update,
+    contradictions,
     prozorro_url,
     status_problems,
 )
@@ -49,3 +51,35 @@ def test_updates_are_not_dated_in_the_future_and_say_something():
 def test_the_tender_links_to_its_public_page():
     assert prozorro_url("UA-2018-05-14-000123-a") == (
         "https://prozorro.gov.ua/tender/UA-2018-05-14-000123-a")
+
+
+S = ImplementationStatus
+PAID_IN_FULL = (100_000_00, 100_000_00)
+
+
+@pytest.mark.parametrize(("status", "progress", "money", "expected"), [
+    (S.PLANNED, 0, (100_000_00, 0), []),
+    (S.PLANNED, 0, (0, 0), []),
+    (S.PROCUREMENT, 10, (100_000_00, 20_000_00), []),
+    (S.IMPLEMENTED, 100, (100_000_00, 92_800_00), []),
+    (S.NOT_IMPLEMENTED, 0, (100_000_00, 0), []),
+    # The complaint: a line paid in full shown as "planned, 0 %".
+    (S.PLANNED, 0, PAID_IN_FULL, [Contradiction.PAID_WHILE_PLANNED]),
+    (S.PLANNED, 0, (100_000_00, 1), [Contradiction.PAID_WHILE_PLANNED]),
+    (S.IN_PROGRESS, 0, PAID_IN_FULL, [Contradiction.PAID_IN_FULL_NO_PROGRESS]),
+    (S.IMPLEMENTED, 100, (100_000_00, 0), [Contradiction.IMPLEMENTED_UNPAID]),
+    (S.NOT_IMPLEMENTED, 0, PAID_IN_FULL, [Contradiction.NOT_IMPLEMENTED_PAID_IN_FULL]),
+    (S.IMPLEMENTED, 100, (150_000_00, 179_250_00), []),  # other sources gave more
+])
+def test_status_progress_and_money_contradictions(status, progress, money, expected):
+    assert contradictions(status, progress, *money) == expected
+
+
+def test_a_paid_line_cannot_be_set_back_to_planned_nor_stay_at_zero_when_paid_in_full():
+    assert status_problems(S.PLANNED, 0, "", "", planned=500_00, financed=100_00) == [
+        ("status", ImplementationProblem.PAID_WHILE_PLANNED)]
+    assert status_problems(S.IN_PROGRESS, 0, "", "", planned=500_00, financed=500_00) == [
+        ("progress", ImplementationProblem.PAID_IN_FULL_NO_PROGRESS)]
+    assert status_problems(S.IN_PROGRESS, 40, "", "", planned=500_00, financed=500_00) == []
+    # What only a later payment can cause is flagged on the staff screens, not refused here.
+    assert status_problems(S.IMPLEMENTED, 100, "", "", planned=500_00, financed=0) == []
