@@ -8,10 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from portal.accounts import services as accounts
-from portal.clock import utcnow
-from portal.demo.accounts import load_districts
 from portal.identity.rules import make_rnokpp
+from tests.e2e.steps import make_verifier, register_and_confirm, verify_at_desk
 
 pytestmark = pytest.mark.e2e
 
@@ -23,15 +21,7 @@ VERIFIER_PASSWORD = "service-centre-window-number-4"
 
 @pytest.fixture
 def verifier(live_server):
-    """A confirmed account given the verifier role through the command line."""
-    with live_server.session() as session:
-        load_districts(session)
-        user = accounts.register(session, email=VERIFIER_EMAIL, password=VERIFIER_PASSWORD,
-                                 display_name="Ігор ЦНАП", locale="uk", now=utcnow())
-        user.email_confirmed_at = utcnow()
-    output = live_server.cli("users", "grant", VERIFIER_EMAIL, "verifier")
-    assert "verifier granted" in output
-    return VERIFIER_EMAIL
+    return make_verifier(live_server, VERIFIER_EMAIL, VERIFIER_PASSWORD)
 
 
 def test_a_resident_registers_confirms_and_is_verified_at_the_desk(
@@ -40,21 +30,8 @@ def test_a_resident_registers_confirms_and_is_verified_at_the_desk(
     resident = browser_context().new_page()
 
     resident.goto(url + "/register")
-    expect(resident.get_by_role("heading", level=1)).to_have_text("Реєстрація")
-    resident.get_by_label("Ім’я").fill("Оксана Мешканка")
-    resident.get_by_label("Електронна пошта").fill(RESIDENT_EMAIL)
-    resident.get_by_label("Пароль", exact=True).fill(RESIDENT_PASSWORD)
-    resident.get_by_label("Пароль ще раз").fill(RESIDENT_PASSWORD)
-    shoot(resident, "register")
-    resident.locator("main").get_by_role("button", name="Зареєструватися").click()
-    expect(resident.locator(".flash-success")).to_contain_text(RESIDENT_EMAIL)
-    shoot(resident, "registered-unconfirmed")
-
-    # Registering logs nobody in (a taken address must get the same answer).
-    expect(resident.get_by_role("button", name="Вийти")).to_have_count(0)
-    link = live_server.link_in_mail(RESIDENT_EMAIL, r"/confirm/\S+")
-    resident.goto(link)
-    expect(resident.locator(".flash-success")).to_have_text("Вашу електронну пошту підтверджено.")
+    register_and_confirm(live_server, resident, shoot, name="Оксана Мешканка",
+                         email=RESIDENT_EMAIL, password=RESIDENT_PASSWORD)
     log_in(resident, RESIDENT_EMAIL, RESIDENT_PASSWORD)  # through the form
     resident.goto(url + "/profile")
     expect(resident.locator("#verification-h + p .badge")).to_have_text("Не верифіковано")
@@ -63,20 +40,9 @@ def test_a_resident_registers_confirms_and_is_verified_at_the_desk(
 
     desk = browser_context().new_page()
     log_in(desk, verifier, VERIFIER_PASSWORD)
-    desk.get_by_role("link", name="Робоче місце верифікатора").click()
-    desk.get_by_label("Електронна пошта облікового запису").fill(RESIDENT_EMAIL)
-    shoot(desk, "desk-find")
-    desk.locator("main").get_by_role("button", name="Знайти").click()
-    expect(desk.get_by_role("heading", level=1)).to_have_text("Оксана Мешканка")
-    desk.get_by_label("Номер", exact=True).fill(make_rnokpp("298765432"))
-    desk.get_by_label("Дата народження").fill("1986-03-14")
-    desk.get_by_label("Район").select_option(label="Забахмутка")
-    desk.get_by_label("Я перевірив(-ла) оригінал документа").check()
-    shoot(desk, "desk-verify")
-    desk.get_by_role("button", name="Підтвердити верифікацію").click()
-    expect(desk.locator(".flash-success")).to_contain_text("Оксана Мешканка")
-    expect(desk.locator("table")).to_contain_text("Оксана Мешканка")
-    shoot(desk, "desk-done")
+    verify_at_desk(desk, shoot, name="Оксана Мешканка", email=RESIDENT_EMAIL,
+                   rnokpp=make_rnokpp("298765432"), birth_date="1986-03-14",
+                   district="Забахмутка")
 
     resident.reload()
     badge = resident.locator("#verification-h + p .badge")

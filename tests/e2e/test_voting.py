@@ -8,21 +8,17 @@ Screenshots go to tests/artifacts/voting/.
 
 from __future__ import annotations
 
-import io
 import re
 import uuid
 from datetime import date
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from portal.accounts.models import Role
-from portal.clock import utcnow
 from portal.cycles.models import Cycle
-from portal.projects.models import Attachment
 from portal.projects.rules import ProjectStatus
-from portal.uploads import AttachmentKind
+from tests.e2e.steps import photo
 from tests.factories.accounts import make_user
 from tests.factories.projects import make_project
 from tests.factories.voting import close_voting, make_voting_cycle
@@ -31,23 +27,6 @@ pytestmark = pytest.mark.e2e
 
 TITLES = ("Сквер біля школи № 5", "Велодоріжка вздовж річки Бахмутки",
           "Сенсорна кімната в дитсадку № 9")
-
-
-def _photo(live_server, project_id: int) -> Attachment:
-    """A generated photo of the project, stored where the live server keeps uploads."""
-    image = Image.new("RGB", (480, 320), (64, 128, 80))
-    for x in range(0, 480, 40):
-        image.paste((200, 180, 90), (x, 220, x + 20, 320))
-    data = io.BytesIO()
-    image.save(data, "PNG")
-    stored = f"{uuid.uuid4().hex}.png"
-    folder = live_server.instance / "uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / stored).write_bytes(data.getvalue())
-    return Attachment(project_id=project_id, kind=AttachmentKind.PHOTO,
-                      original_name="сквер.png", stored_name=stored, content_type="image/png",
-                      size=len(data.getvalue()), sha256="0" * 64,
-                      uploaded_at=utcnow())
 
 
 @pytest.fixture
@@ -64,7 +43,7 @@ def election(live_server) -> tuple[int, list[int], str]:
                                  title=title, cost=cost)
                     for title, cost in zip(TITLES, (45_000_00, 280_000_00, 60_000_00),
                                            strict=True)]
-        session.add(_photo(live_server, projects[0].id))
+        session.add(photo(live_server, projects[0].id))
         found = cycle.id, [p.id for p in projects], voter.email
     return found
 
