@@ -37,6 +37,8 @@ from portal.clock import utcnow
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
 from tests.web.test_access import ROLES, ROUTES
 
+pytestmark = pytest.mark.e2e
+
 TOOLS = Path(__file__).resolve().parents[1] / "a11y"
 AXE = TOOLS / "node_modules" / "axe-core" / "axe.min.js"
 HTML_VALIDATE = TOOLS / "node_modules" / "html-validate" / "bin" / "html-validate.mjs"
@@ -60,7 +62,15 @@ FILE = re.compile(r"\.[a-z]+$")
 
 #: endpoint -> rules (html-validate rule ids and axe rule ids) its page still breaks, in
 #: templates owned by others; to be fixed there and removed here.
-KNOWN: dict[str, set[str]] = {}
+KNOWN: dict[str, set[str]] = {
+    # templates/projects/page.html + js/map.js: the map is role="img" with Leaflet's
+    # focusable controls inside it.
+    "projects.page": {"nested-interactive"},
+    # templates/projects/coauthor.html: forms.render(...) without its action (action="").
+    "projects.confirm_coauthor": {"attribute-allowed-values"},
+    # templates/implementation/edit.html: the status form without its action (action="").
+    "implementation_staff.edit": {"attribute-allowed-values"},
+}
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +248,7 @@ def run_html_validate(folder: Path) -> dict[str, list[dict]]:
     return found
 
 
-@pytest.mark.timeout(900)  # some 250 pages; minutes on a busy machine
+@pytest.mark.timeout(1800)  # some 250 pages: 3 minutes alone, far more on a shared machine
 def test_every_page_is_valid_and_accessible(demo_server):
     if not Path(CHROMIUM).exists():
         pytest.skip(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
