@@ -22,7 +22,7 @@ def test_menus_on_a_computer_and_a_phone(live_server, browser_context, log_in, s
     computer.goto(live_server.url + "/admin/audit")
     main_menu = computer.get_by_role("navigation", name="Головне меню")
     office = computer.get_by_role("navigation", name="Кабінет")
-    expect(main_menu.get_by_role("link", name="Проєкти")).to_be_visible()
+    expect(main_menu.get_by_role("link", name="Проєкти", exact=True)).to_be_visible()
     expect(office.get_by_role("link", name="Журнал аудиту")).to_be_visible()
     expect(computer.get_by_text("Меню", exact=True)).to_be_hidden()  # no button needed
     expect(computer.locator("main tbody tr").first).to_be_visible()
@@ -33,7 +33,7 @@ def test_menus_on_a_computer_and_a_phone(live_server, browser_context, log_in, s
         log_in(phone, admin)
         phone.goto(live_server.url + "/admin/audit")
         projects = phone.get_by_role("navigation", name="Головне меню").get_by_role(
-            "link", name="Проєкти")
+            "link", name="Проєкти", exact=True)
         expect(projects).to_be_hidden()
         expect(phone.get_by_role("button", name="Вийти")).to_be_visible()
         shoot(phone, f"audit-log-phone{'' if script else '-no-script'}")
