@@ -192,7 +192,8 @@ async def sweep(base: str, cookies: dict[str, dict], ids: dict, folder: Path):
                 answer = await page.goto(base + path, wait_until="domcontentloaded")
                 # A page may send a role elsewhere (the census form without a register, to
                 # the status page): what it lands on is checked, unless that is the login.
-                if answer.status != 200 or answer.url.startswith(base + "/login"):
+                if answer.status != 200 or (answer.url.startswith(base + "/login")
+                                            and not path.startswith("/login")):
                     failures.append((endpoint, "status", f"{path} as {role}: {answer.status} "
                                                          f"at {answer.url}"))
                     return
