@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations check-translations bench lint e2e-deps oidc-deps clean
+.PHONY: run test install install-dev translations check-translations bench lint e2e-deps oidc-deps a11y-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,7 +43,7 @@ run: install
 	  --threads 8 --bind $(HOST):$(PORT) --log-level warning 'portal:create_app()'
 
 ## make test: install the development dependencies and run the whole suite
-test: install-dev e2e-deps oidc-deps
+test: install-dev e2e-deps oidc-deps a11y-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Browser tests drive Debian's Chromium; install it when missing and we are allowed to.
@@ -72,6 +72,19 @@ $(OIDC_PROVIDER)/node_modules/.package-lock.json: $(OIDC_PROVIDER)/package.json 
 	  || echo "npm ci failed: the e-ID tests against node-oidc-provider will be skipped"; \
 	else echo "npm is missing: apt-get install -y nodejs npm (the e-ID tests against node-oidc-provider are skipped)"; fi
 
+# The page sweep's checkers (tests/e2e/test_pages_valid.py): html-validate and axe-core,
+# installed from their lock file into tests/a11y/node_modules (git-ignored); the sweep reads
+# them from there and fetches nothing while it runs. Without Node.js it is skipped.
+A11Y_TOOLS := tests/a11y
+
+a11y-deps: $(A11Y_TOOLS)/node_modules/.package-lock.json
+
+$(A11Y_TOOLS)/node_modules/.package-lock.json: $(A11Y_TOOLS)/package.json $(A11Y_TOOLS)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  cd $(A11Y_TOOLS) && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error \
+	  || echo "npm ci failed: the page sweep (html-validate, axe-core) will be skipped"; \
+	else echo "npm is missing: apt-get install -y nodejs npm (the page sweep is skipped)"; fi
+
 ## make translations: extract messages and update translations/uk and translations/en
 translations: $(VENV)/.installed
 	$(FLASK) translations update
@@ -87,4 +100,5 @@ lint: install-dev
 	$(BIN)/ruff check portal tests migrations config.py
 
 clean:
-	rm -rf $(VENV) instance/portal.sqlite3* tests/artifacts $(OIDC_PROVIDER)/node_modules
+	rm -rf $(VENV) instance/portal.sqlite3* tests/artifacts $(OIDC_PROVIDER)/node_modules \
+	  $(A11Y_TOOLS)/node_modules

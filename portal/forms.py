@@ -64,6 +64,13 @@ class BaseForm(Form):
         def get_translations(self, form: Form) -> _BabelTranslations:
             return _BabelTranslations()
 
+        def render_field(self, field: Any, render_kw: dict) -> Any:
+            # The hidden CSRF token has no label: without an id, the several forms of one
+            # page (the language switch, log out, the page's own) repeat no id.
+            if field.type == "CSRFTokenField":
+                render_kw = {"id": False, **render_kw}
+            return super().render_field(field, render_kw)
+
     @classmethod
     def from_request(cls, **kwargs: Any) -> BaseForm:
         """Bind to the request's form and files on POST, to nothing on GET."""

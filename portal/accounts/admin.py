@@ -3,12 +3,31 @@ what accounts did."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from portal.accounts import services as accounts
 from portal.accounts.access import guard_blueprint
+from portal.accounts.admin_audit import (
+    AuditFilterForm,
+    Filters,
+    action_label,
+    actors_of,
+    csv_text,
+    object_label,
+    object_link,
+    summary,
+)
 from portal.accounts.forms import RoleForm, UserSearchForm
 from portal.accounts.models import Role, User
 from portal.audit.models import AuditEvent
@@ -23,6 +42,8 @@ bp = Blueprint("accounts_admin", __name__, url_prefix="/admin")
 guard_blueprint(bp, Role.ADMIN)
 
 PAGE_SIZE = 50
+#: The most events one export holds (the filters narrow a larger log).
+EXPORT_LIMIT = 100_000
 
 
 @bp.route("/users")
@@ -85,14 +106,29 @@ def revoke(user_id: int):
 @bp.route("/audit")
 def audit_log():
     session = db_session()
-    total = session.execute(select(func.count()).select_from(AuditEvent)).scalar_one()
+    form = AuditFilterForm(request.args)
+    filters = Filters.from_form(form)
+    query = filters.query()
+    total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
     page, pages = page_within(page_arg(), total=total, size=PAGE_SIZE)
     events = session.execute(
-        select(AuditEvent).order_by(AuditEvent.id.desc())
-        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
+        query.order_by(AuditEvent.id.desc()).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)
     ).scalars().all()
-    actors = {u.id: u for u in session.execute(
-        select(User).where(User.id.in_({e.actor_id for e in events if e.actor_id}))
-    ).scalars()}
-    return render_template("accounts/admin_audit.html", events=events, actors=actors, page=page,
-                           pages=pages)
+    return render_template(
+        "accounts/admin_audit.html", events=events, actors=actors_of(session, events),
+        page=page, pages=pages, total=total, form=form, filters=filters.args(),
+        action_label=action_label, object_label=object_label, object_link=object_link,
+        summary=summary)
+
+
+@bp.route("/audit.csv")
+def audit_csv():
+    """The events the filters select, all of them (newest first), as a CSV file."""
+    session = db_session()
+    filters = Filters.from_form(AuditFilterForm(request.args))
+    events = session.execute(
+        filters.query().order_by(AuditEvent.id.desc()).limit(EXPORT_LIMIT)).scalars().all()
+    response = make_response(csv_text(events, actors_of(session, events)))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = "attachment; filename=audit-log.csv"
+    return response

@@ -94,7 +94,8 @@ class CategoryForm(BaseForm):
 
 class SuspendForm(BaseForm):
     reason = TextAreaField(_l("Reason of the suspension"), [InputRequired(), Length(max=2000)],
-                           description=_l("Shown on the public page of the cycle."))
+                           description=_l("Shown on the public page of the cycle."),
+                           id="suspend-reason")
 
 
 class ResumeForm(BaseForm):
@@ -102,11 +103,13 @@ class ResumeForm(BaseForm):
 
 
 class ExtendForm(BaseForm):
+    # Ids of their own: the page also holds the suspension's form and its reason.
     phase = SelectField(_l("Phase"), choices=[SelectChoice(p.value, messages.PHASES[p])
-                                              for p in WINDOW_PHASES])
-    new_end = KyivDateTimeField(_l("New end"), [InputRequired()])
+                                              for p in WINDOW_PHASES], id="extend-phase")
+    new_end = KyivDateTimeField(_l("New end"), [InputRequired()], id="extend-new_end")
     reason = TextAreaField(_l("Reason"), [InputRequired(), Length(max=2000)],
-                           description=_l("Shown on the public page of the cycle."))
+                           description=_l("Shown on the public page of the cycle."),
+                           id="extend-reason")
 
 
 class LeftoverForm(BaseForm):

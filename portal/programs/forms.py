@@ -53,18 +53,22 @@ class AmendmentForm(BaseForm):
     decided_by = StringField(_l("Decision of (body, as cited after “рішення”)"),
                              [InputRequired(), Length(max=300)])
     decided_on = DateField(_l("Date of the decision"), [InputRequired()])
-    number = StringField(_l("Number of the decision"), [InputRequired(), Length(max=60)])
+    # Ids of their own: the program's page holds this form, the task's and the measure's.
+    number = StringField(_l("Number of the decision"), [InputRequired(), Length(max=60)],
+                         id="amendment-number")
     summary = TextAreaField(_l("What it changed"), [Optional(), Length(max=TEXT)])
 
 
 class TaskForm(BaseForm):
-    number = IntegerField(_l("Number"), [InputRequired(), NumberRange(min=1, max=999)])
+    number = IntegerField(_l("Number"), [InputRequired(), NumberRange(min=1, max=999)],
+                          id="task-number")
     title = TextAreaField(_l("Priority task"), [InputRequired(), Length(max=TEXT)])
 
 
 class MeasureForm(BaseForm):
     number = StringField(_l("Number"), [InputRequired(), Length(max=10)],
-                         description=_l("The task's number, a dot and the measure's place: 3.3"))
+                         description=_l("The task's number, a dot and the measure's place: 3.3"),
+                         id="measure-number")
     content = TextAreaField(_l("Content of the measure"), [InputRequired(), Length(max=TEXT)])
     term = StringField(_l("Term"), [Optional(), Length(max=200)],
                        description=_l("Years or words: 2017-2020 роки, постійно, IV квартал"))

@@ -8,17 +8,19 @@ from functools import partial
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import and_, func, or_, select
 from wtforms import SelectChoice
 
 from portal.accounts.access import guard_blueprint
 from portal.accounts.models import Role
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
+from portal.cycles.rules import Phase
 from portal.db import after_commit, db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.projects.models import Project
+from portal.projects.rules import ProjectStatus
 from portal.refusal import Refused
 from portal.review import decisions, services
 from portal.review.forms import (
@@ -30,7 +32,7 @@ from portal.review.forms import (
     NewMeetingForm,
 )
 from portal.review.messages import KIND_LABELS, REASON_LABELS
-from portal.review.models import AgendaItem, Meeting, MeetingStatus
+from portal.review.models import AgendaItem, Complaint, Expertise, Meeting, MeetingStatus
 from portal.review.notices import send_decision_notices
 from portal.review.rules import (
     DecisionChoice,
@@ -53,11 +55,41 @@ def _back(meeting: Meeting):
     return redirect(url_for("review_commission.meeting", meeting_id=meeting.id))
 
 
+#: Phases in which the commission counts the votes and approves the results.
+COUNTING_PHASES = frozenset({Phase.BETWEEN, Phase.RESULTS})
+
+
 @bp.route("/")
 def index():
-    cycles = db_session().execute(
-        select(Cycle).order_by(Cycle.budget_year.desc())).scalars().all()
-    return render_template("review/commission_index.html", cycles=cycles)
+    """The commission's start page: its meetings (open, then upcoming) and, per cycle, what
+    awaits its decision (projects under review, complaints, results to approve)."""
+    session = db_session()
+    now = utcnow()
+    cycles = session.execute(
+        select(Cycle).order_by(Cycle.budget_year.desc(), Cycle.id.desc())).scalars().all()
+    meetings = session.execute(
+        select(Meeting).where(or_(
+            Meeting.status == MeetingStatus.HELD,
+            and_(Meeting.status == MeetingStatus.DRAFT, Meeting.held_on >= kyiv_today())))
+        .order_by(Meeting.held_on, Meeting.number)).scalars().all()
+    under_review = _count_by_cycle(session, select(Project.cycle_id, func.count()).where(
+        Project.status == ProjectStatus.UNDER_REVIEW))
+    assessed = _count_by_cycle(session, select(Project.cycle_id, func.count()).where(
+        Project.status == ProjectStatus.UNDER_REVIEW,
+        select(Expertise.id).where(Expertise.project_id == Project.id).exists()))
+    complaints = _count_by_cycle(session, select(Project.cycle_id, func.count(Complaint.id))
+                                 .join(Complaint, Complaint.project_id == Project.id)
+                                 .where(Complaint.ruling_id.is_(None)))
+    counting = {c.id for c in cycles if c.phase(now) in COUNTING_PHASES}
+    awaiting = [c for c in cycles if under_review.get(c.id) or complaints.get(c.id)
+                or c.id in counting]
+    return render_template(
+        "review/commission_index.html", cycles=cycles, meetings=meetings, awaiting=awaiting,
+        under_review=under_review, assessed=assessed, complaints=complaints, counting=counting)
+
+
+def _count_by_cycle(session, query) -> dict[int, int]:
+    return dict(session.execute(query.group_by(Project.cycle_id)).all())
 
 
 @bp.route("/cycles/<int:cycle_id>")

@@ -73,6 +73,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
         "POST", "/admin/users/{resident}/roles/revoke",
         only("admin", ok=302)),
     "accounts_admin.audit_log": ("GET", "/admin/audit", only("admin")),
+    "accounts_admin.audit_csv": ("GET", "/admin/audit.csv", only("admin")),
     # Cycles: public pages, and their administration.
     "main.cycles": ("GET", "/cycles/", ANY),
     "main.cycle": ("GET", "/cycles/{cycle}", ANY),

@@ -48,13 +48,15 @@ def _row(row: Row) -> str:
         for i, cell in enumerate(row.cells)) + "</tr>"
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, *, widths: bool) -> str:
     whole = sum(table.widths)
     parts = ['<table class="report-table">']
     if table.caption:
         parts.append(f"<caption>{escape(table.caption)}</caption>")
-    parts.append("<colgroup>" + "".join(f'<col width="{round(100 * width / whole, 1)}%">'
-                                        for width in table.widths) + "</colgroup>")
+    if widths:
+        parts.append("<colgroup>" + "".join(
+            f'<col style="width: {round(100 * width / whole, 1)}%">' for width in table.widths
+        ) + "</colgroup>")
     if table.header:
         parts.append("<thead>" + "".join(
             "<tr>" + "".join(_cell("th", cell, ' scope="col"') for cell in row.cells) + "</tr>"
@@ -74,15 +76,18 @@ def _paragraph(paragraph: Paragraph) -> str:
     return f'<p class="report-{paragraph.style.value}">{_text(paragraph.text)}</p>'
 
 
-def document_markup(document: Document) -> Markup:
+def document_markup(document: Document, *, inline_widths: bool = True) -> Markup:
     """The document's blocks as HTML, for the portal's page and the stand-alone file.
 
     Drawn in Python rather than by template macros: a year's report has hundreds of cells,
-    and a macro call per cell was most of the page's rendering time.
+    and a macro call per cell was most of the page's rendering time. Column widths are
+    inline style, which the stand-alone file and the PDF allow; the portal's own page (its
+    policy forbids inline style) passes ``inline_widths=False`` and lets the browser size
+    the columns.
     """
     landscape = " landscape" if document.landscape else ""
-    blocks = "\n".join(_table(block) if isinstance(block, Table) else _paragraph(block)
-                       for block in document.blocks)
+    blocks = "\n".join(_table(block, widths=inline_widths) if isinstance(block, Table)
+                       else _paragraph(block) for block in document.blocks)
     # Every text in ``blocks`` is escaped above.
     return Markup(f'<div class="report-document{landscape}">\n{blocks}\n</div>')  # noqa: S704
 
