@@ -63,13 +63,6 @@ FILE = re.compile(r"\.[a-z]+$")
 #: endpoint -> rules (html-validate rule ids and axe rule ids) its page still breaks, in
 #: templates owned by others; to be fixed there and removed here.
 KNOWN: dict[str, set[str]] = {
-    # templates/projects/page.html + js/map.js: the map is role="img" with Leaflet's
-    # focusable controls inside it.
-    "projects.page": {"nested-interactive"},
-    # templates/projects/coauthor.html: forms.render(...) without its action (action="").
-    "projects.confirm_coauthor": {"attribute-allowed-values"},
-    # templates/implementation/edit.html: the status form without its action (action="").
-    "implementation_staff.edit": {"attribute-allowed-values"},
 }
 
 

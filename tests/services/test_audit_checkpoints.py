@@ -45,7 +45,7 @@ def test_an_intact_anchored_chain_verifies_and_says_how_far_it_is_signed(app, db
     result = verify(app)
     assert result.exit_code == 0, result.output
     assert "Audit log intact. Events: 12; signed checkpoints: 2." in result.output
-    assert "Events since checkpoint 2 (signed 3/1/26, 11:10 AM): 2." in result.output
+    assert "Events since checkpoint 2 (signed 01.03.2026, 11:10): 2." in result.output
     assert verify(app, "uk").exit_code == 0
 
 
@@ -75,7 +75,7 @@ def test_truncation_with_the_head_rewritten_is_named(app, db, app_ctx):
     assert audit.verify_chain(db) is None  # what passed before checkpoints
     result = verify(app)
     assert result.exit_code == 3, result.output
-    assert (f"Truncation: checkpoint 2 (signed 3/1/26, 11:10 AM) counted the events up to "
+    assert (f"Truncation: checkpoint 2 (signed 01.03.2026, 11:10) counted the events up to "
             f"event {events[9].id}, 10 in all; the log now has 8. The last events were "
             f"deleted.") in result.output
     assert kinds(db) == [Tampering.TRUNCATION]
@@ -88,7 +88,7 @@ def test_a_rewrite_with_every_later_hash_recomputed_is_named(app, db, app_ctx):
     assert audit.verify_chain(db) is None  # the chain and its head are consistent
     result = verify(app)
     assert result.exit_code == 4, result.output
-    assert (f"Rewrite: checkpoint 1 (signed 3/1/26, 11:05 AM) signed hash "
+    assert (f"Rewrite: checkpoint 1 (signed 01.03.2026, 11:05) signed hash "
             f"{events[4].hash[:16]}… for event {events[4].id} at position 5") in result.output
     assert "Rewrite: checkpoint 2" in result.output
     assert kinds(db) == [Tampering.REWRITE, Tampering.REWRITE]

@@ -57,7 +57,8 @@ def test_the_ballot_page_explains_the_rule_and_lists_the_projects(client, make_u
     assert all(p.title in page for p in projects)
     assert 'name="choice"' in page
     # Script only enhances, from a file (the CSP forbids inline script).
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/ballot.js">']
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/js/menu.js" defer>',
+                                                  '<script src="/static/js/ballot.js">']
 
 
 def test_casting_shows_the_receipt_on_the_own_ballot_page(client, db, make_user, election):
@@ -104,7 +105,7 @@ def test_changing_the_choice_comes_back_with_the_ticks(client, db, make_user, el
     assert ticked == [choice(projects[1])]
     assert "Обрано: <span data-chosen>1</span>" in page
     assert "залишилося голосів: <span data-votes-left>1</span>" in page
-    assert 'class="form-errors"' not in page
+    assert 'class="form-errors' not in page
     assert ballots(db, cycle) == 0
 
 
@@ -129,7 +130,7 @@ def test_a_review_that_could_not_be_read_shows_no_choice(client, db, make_user, 
                   "csrf_token": csrf_token(client, f"/voting/{cycle.id}/ballot")},
                  {"choice": [], "csrf_token": "forged"}):
         page = client.post(url, data=data).get_data(as_text=True)
-        assert "Ви голосуєте за" not in page and 'class="form-errors"' in page
+        assert "Ви голосуєте за" not in page and 'class="form-errors' in page
     assert client.get(url).headers["Location"].endswith(f"/voting/{cycle.id}/ballot")
     assert ballots(db, cycle) == 0
 
