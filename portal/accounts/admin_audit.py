@@ -31,6 +31,9 @@ from portal.money import format_hryvnias
 #: Each recorded action, in words.
 ACTIONS = {
     "account.registered": _l("Account registered"),
+    "account.registered_by_eid": _l("Account made by signing in with e-ID"),
+    "account.signed_in_by_eid": _l("Signed in with e-ID"),
+    "account.email_set": _l("E-mail address given"),
     "account.email_confirmed": _l("E-mail address confirmed"),
     "account.password_changed": _l("Password changed"),
     "account.password_reset": _l("Password reset by e-mail"),
@@ -40,6 +43,7 @@ ACTIONS = {
     "identity.revoked": _l("Verification revoked"),
     "identity.census_locked": _l("Register checks locked after failed attempts"),
     "census.replaced": _l("Register of residents replaced"),
+    "district.boundary_set": _l("District boundary changed"),
     "cycle.created": _l("Cycle created"),
     "cycle.updated": _l("Cycle settings changed"),
     "cycle.suspended": _l("Cycle suspended"),

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import requests  # noqa: E402
-from sqlalchemy import make_url, select  # noqa: E402
+from sqlalchemy import make_url  # noqa: E402
 
 from tests import served  # noqa: E402
 from tests.load_generator import Load, percentile  # noqa: E402
@@ -43,7 +43,6 @@ CLIENTS = 8
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "240"))
 WARM_UP = 16
 BUDGET_MS = 100
-RESIDENT = "resident@demo.bakhmut.ua"
 NEWCOMER_NAME = "Бенчмарк Виборець"
 
 
@@ -62,10 +61,9 @@ def load_demo(url: str) -> None:
 
 
 def session_cookies(url: str) -> dict[str, str]:
-    """Signed session cookies: the demo's verified resident, and a verified resident who
-    has not voted (whose ballot page is the form itself)."""
+    """Signed session cookies of two verified residents who have not voted: one whose
+    ballot page is the form itself, one who casts before the clock starts (their receipt)."""
     from portal import create_app
-    from portal.accounts.models import User
     from portal.accounts.sessions import start_session
     from portal.clock import utcnow
     from tests.factories.accounts import make_user
@@ -76,11 +74,11 @@ def session_cookies(url: str) -> dict[str, str]:
         from portal.db import db_session
 
         session = db_session()
-        resident = session.scalars(select(User).where(User.email == RESIDENT)).one()
-        voter = make_user(session, name=NEWCOMER_NAME, verified=True,
-                          birth_date=datetime.date(1985, 5, 5),
-                          secret=served.PERSON_KEY_SECRET)
-        for name, user in (("resident", resident), ("voter", voter)):
+        people = {name: make_user(session, name=f"{NEWCOMER_NAME} {number}", verified=True,
+                                  birth_date=datetime.date(1985, 5, number),
+                                  secret=served.PERSON_KEY_SECRET)
+                  for number, name in enumerate(("voter", "caster"), start=1)}
+        for name, user in people.items():
             token = start_session(session, user=user, now=utcnow(), address="127.0.0.1",
                                   user_agent="bench").token
             cookies[name] = served.session_cookie(token)
@@ -105,6 +103,15 @@ def journey(base: str, cookies: dict[str, str]) -> list[tuple[str, str, str | No
     if not ballots or not results:
         raise SystemExit("the voting index shows no open ballot or no results")
     open_cycle, closed_cycle = ballots[0], results[-1]
+    caster = {"session": cookies["caster"]}
+    ballot = requests.get(f"{base}/voting/{open_cycle}/ballot", cookies=caster, timeout=30).text
+    choice = re.search(r'name="choice" value="([^"]+)"', ballot).group(1)
+    cast = requests.post(f"{base}/voting/{open_cycle}/ballot", cookies=caster, timeout=30,
+                         allow_redirects=False,
+                         data={"csrf_token": served.CSRF_RE.search(ballot).group(1),
+                               "choice": [choice], "action": "cast"})
+    if cast.status_code != 302:
+        raise SystemExit(f"the ballot could not be cast ({cast.status_code})")
     projects = get(f"/projects/?cycle={open_cycle}")
     open_project = first(r"/projects/\d+(?=\")", projects)
     record = first(r"/implementation/\d+(?=\")", get("/implementation/"))
@@ -122,7 +129,7 @@ def journey(base: str, cookies: dict[str, str]) -> list[tuple[str, str, str | No
         ("ballot", f"/voting/{open_cycle}/ballot", cookies["voter"]),
         ("results", f"/voting/{closed_cycle}/results", None),
         ("board", f"/voting/{closed_cycle}/board", None),
-        ("receipt", f"/voting/{closed_cycle}/my-ballot", cookies["resident"]),
+        ("receipt", f"/voting/{open_cycle}/my-ballot", cookies["caster"]),
         ("implementation list", "/implementation/", None),
         ("implementation record", record, None),
         ("annual report HTML", report, None),
