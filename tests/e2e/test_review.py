@@ -58,7 +58,7 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     commission = browser_context().new_page()
     log_in(commission, member_email)
     commission.get_by_role("link", name="Комісія").first.click()
-    commission.locator("main").get_by_role("link", name=seeded.cycle_name).click()
+    commission.locator("main").get_by_role("link", name=seeded.cycle_name).first.click()
     commission.fill("input[name=place]", "Мала зала міської ради")
     commission.get_by_role("button", name="Створити засідання").click()
     boxes = commission.locator("input[name=present]")

@@ -16,6 +16,8 @@ import pytest
 from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
+from portal.projects.models import Project
+
 pytestmark = pytest.mark.e2e
 
 
@@ -79,7 +81,9 @@ def test_an_author_submits_a_project_with_three_cost_lines_and_a_photo(
     project_id = submit_project(author, url, seeded.cycle_id,
                                 title="Дитячий майданчик у дворі на вулиці Миру",
                                 photo=photo_file(tmp_path), shoot=shoot)
-    code = f"{seeded.budget_year}-001"
+    with live_server.session() as session:  # its cycle's series within the budget year
+        code = session.get(Project, project_id).registration_code
+    assert code.startswith(f"{seeded.budget_year}-") and code.endswith("-001")
     expect(author.locator(".project-meta")).to_contain_text(f"№ {code}")
     expect(author.locator(".project-meta .badge")).to_have_text("Подано")
     expect(author.locator("table.estimate tfoot")).to_contain_text("190 675,00")
