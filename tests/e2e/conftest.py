@@ -16,6 +16,7 @@ Since the database is shared, tests make their own accounts and cycles and look 
 
 from __future__ import annotations
 
+import base64
 import email
 import os
 import re
@@ -60,8 +61,11 @@ class LiveServer:
         self.instance = folder / "instance"
         self.outbox = self.instance / "outbox"
         self.database_url = f"sqlite:///{folder / 'portal.sqlite3'}"
+        # One audit signing key for the server and the tests' own app: a checkpoint signed by
+        # either (approving a count signs one) verifies for the other.
         self.secrets = {"SECRET_KEY": secrets.token_urlsafe(48),
-                        "PERSON_KEY_SECRET": secrets.token_urlsafe(48)}
+                        "PERSON_KEY_SECRET": secrets.token_urlsafe(48),
+                        "AUDIT_SIGNING_KEY": base64.b64encode(secrets.token_bytes(32)).decode()}
         self.person_key_secret = self.secrets["PERSON_KEY_SECRET"]
         self._url = ""
         self._port_file = folder / "server.out"
@@ -112,6 +116,13 @@ class LiveServer:
                 self._process.wait(timeout=10)
         if self._app is not None:
             self._app.extensions["portal.db"].engine.dispose()
+
+    @property
+    def audit_key(self):
+        """The audit signing key the server signs checkpoints with."""
+        from portal.audit.signing import private_key
+
+        return private_key(self.secrets["AUDIT_SIGNING_KEY"])
 
     @property
     def app(self):

@@ -22,9 +22,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from config import AUDIT_KEY_FILE
 from portal.accounts.models import Role
-from portal.audit.signing import private_key
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.identity.rules import make_rnokpp
@@ -124,7 +122,7 @@ def close_and_approve(live_server, cycle_id: int, winner_id: int, width: int
     """Close the vote, count it, approve the count at a meeting of the commission (signed
     with the live server's own audit key), fund the winners; the funding line of
     ``winner_id`` and a staff member's e-mail."""
-    key = private_key((live_server.instance / AUDIT_KEY_FILE).read_text(encoding="ascii"))
+    key = live_server.audit_key
     with live_server.session() as session:
         cycle = session.get(Cycle, cycle_id)
         close_voting(session, cycle)

@@ -34,6 +34,7 @@ from sqlalchemy import select
 from portal.accounts.models import Role, User
 from portal.accounts.sessions import start_session
 from portal.clock import utcnow
+from portal.community.models import District
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
 from tests.web.test_access import ROLES, ROUTES
 
@@ -134,6 +135,12 @@ def demo_ids(session, people: dict[str, User]) -> dict[str, object]:
     }
     if implemented is not None:
         ids["winner_line"] = implemented.line_id
+        ids["winner_project"] = session.get(FundingLine, implemented.line_id).project_id
+    elif winner is not None:
+        ids["winner_project"] = winner.id  # public as planned before it is funded
+    district = session.scalars(select(District).order_by(District.id)).first()
+    if district is not None:
+        ids["district"] = district.id
     return ids
 
 

@@ -11,8 +11,6 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from config import TESTING_AUDIT_KEY
-from portal.audit.signing import private_key
 from portal.clock import utcnow
 from portal.results import tallies
 from tests.factories.results import make_shares_vote
@@ -30,7 +28,7 @@ def counted(live_server) -> tuple[int, int]:
         cycle, _projects, commission, meeting, _voters = make_vote(session)
         tally = tallies.compute_tally(session, cycle=cycle, actor=None, now=utcnow())
         tallies.approve_tally(session, tally=tally, meeting=meeting, votes=(3, 0, 0),
-                              actor=commission, audit_key=private_key(TESTING_AUDIT_KEY),
+                              actor=commission, audit_key=live_server.audit_key,
                               now=utcnow())
         shares_cycle, _projects, _tally = make_shares_vote(
             session, secret=live_server.person_key_secret, name="Бюджет участі: рівні частки")
