@@ -61,14 +61,18 @@ def load(with_guide: bool, language: str | None) -> None:
     session.commit()
     if loaded.fresh:
         _analyze(session)
-    if not loaded.fresh:
-        click.echo(f"The demo is already loaded (on {_day(loaded.at)}): nothing to do.")
-    elif with_guide:
-        click.echo(f"Demo loaded in {time.monotonic() - started:.0f} s.")
-    else:
-        click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
-        for user, roles in loaded.accounts:
-            click.echo(f"  {user.email:32} {', '.join(r.value for r in roles)}")
+    with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if not loaded.fresh:
+            click.echo(_("The demo is already loaded (on %(day)s): nothing to do.",
+                         day=_day(loaded.at)))
+        elif with_guide:
+            click.echo(_("Demo loaded in %(seconds)d s.",
+                         seconds=round(time.monotonic() - started)))
+        else:
+            click.echo(_("Password of every demo account: %(password)s",
+                         password=DEMO_PASSWORD))
+            for user, roles in loaded.accounts:
+                click.echo(f"  {user.email:32} {', '.join(r.label for r in roles)}")
     if with_guide:
         _print_guide(language)
 
