@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_login import current_user
 
 from portal.accounts.forms import LanguageForm
@@ -11,8 +11,15 @@ from portal.forms import ActionForm
 from portal.money import format_hryvnias, format_thousands, percent
 
 
+def request_path() -> str:
+    """This request's path and query: where a form with no other action posts (a global, so
+    that macros imported without the page's context see it too)."""
+    return request.full_path.rstrip("?") if has_request_context() else "/"
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.add_template_global(request_path, "request_path")
 
     @app.context_processor
     def globals_for_templates():
@@ -20,7 +27,7 @@ def init_app(app: Flask) -> None:
             "Role": Role,
             "action_form": ActionForm,
             "header_language_form": lambda: LanguageForm(language=str(_locale())),
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            "current_path": request_path(),
             "community_name": (app.config["COMMUNITY_NAME_EN"] if str(_locale()) == "en"
                                else app.config["COMMUNITY_NAME"]),
             "is_role": lambda *roles: (current_user.is_authenticated
