@@ -103,15 +103,17 @@ def journey(base: str, cookies: dict[str, str]) -> list[tuple[str, str, str | No
     if not ballots or not results:
         raise SystemExit("the voting index shows no open ballot or no results")
     open_cycle, closed_cycle = ballots[0], results[-1]
-    caster = {"session": cookies["caster"]}
-    ballot = requests.get(f"{base}/voting/{open_cycle}/ballot", cookies=caster, timeout=30).text
+    caster = requests.Session()  # keeps the session cookie the ballot page updates (CSRF)
+    caster.cookies.set("session", cookies["caster"], domain="127.0.0.1")
+    ballot = caster.get(f"{base}/voting/{open_cycle}/ballot", timeout=30).text
     choice = re.search(r'name="choice" value="([^"]+)"', ballot).group(1)
-    cast = requests.post(f"{base}/voting/{open_cycle}/ballot", cookies=caster, timeout=30,
-                         allow_redirects=False,
+    cast = caster.post(f"{base}/voting/{open_cycle}/ballot", timeout=30, allow_redirects=False,
                          data={"csrf_token": served.CSRF_RE.search(ballot).group(1),
                                "choice": [choice], "action": "cast"})
     if cast.status_code != 302:
-        raise SystemExit(f"the ballot could not be cast ({cast.status_code})")
+        said = re.search(r'class="form-errors.*?</div>', cast.text, re.S)
+        raise SystemExit(f"the ballot could not be cast ({cast.status_code}): "
+                         + re.sub(r"<[^>]+>|\s+", " ", said.group(0) if said else cast.text[:300]))
     projects = get(f"/projects/?cycle={open_cycle}")
     open_project = first(r"/projects/\d+(?=\")", projects)
     record = first(r"/implementation/\d+(?=\")", get("/implementation/"))
