@@ -119,8 +119,8 @@ def test_a_resident_votes_without_script_and_finds_the_ballot_on_the_board(
     expect(page.locator("h1")).to_contain_text("Бюлетень")
     expect(page.locator("main")).to_contain_text("до 2 проєктів")
     page.check(f"input[value$=':{project_ids[0]}']")
-    page.locator("summary").first.click()  # <details> opens without script
-    expect(page.locator("details").first).to_have_attribute("open", "")
+    page.locator("main summary").first.click()  # <details> opens without script
+    expect(page.locator("main details").first).to_have_attribute("open", "")
     page.check(f"input[value$=':{project_ids[1]}']")
     page.check(f"input[value$=':{project_ids[2]}']")
     # The third tick is the server's to refuse, at the review, as a choice to change.
