@@ -21,7 +21,8 @@ OFFICE = {
     "/desk/verify/": "Робоче місце верифікатора", "/desk/voting/": "Паперові бюлетені",
     "/staff/verify/census/": "Реєстр мешканців", "/staff/review/": "Експертиза",
     "/commission/review/": "Комісія", "/admin/cycles/": "Налаштування циклів",
-    "/admin/users": "Облікові записи", "/admin/audit": "Журнал аудиту",
+    "/admin/users": "Облікові записи", "/admin/districts/": "Райони",
+    "/admin/audit": "Журнал аудиту",
 }
 MAY_SEE = {
     Role.VERIFIER: {"/desk/verify/", "/desk/voting/"},
