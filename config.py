@@ -129,6 +129,9 @@ class Config:
     REMEMBER_COOKIE_DURATION = timedelta(days=14)
     MAX_CONTENT_LENGTH = 25 * 1024 * 1024
     CSRF_TIME_LIMIT = timedelta(hours=8)
+    #: How long a public page made for a visitor who is not signed in, and the home page's
+    #: headline figures, are served again before being made anew (portal.pagecache).
+    PUBLIC_PAGE_SECONDS = 5
 
     BABEL_DEFAULT_LOCALE = "uk"
     BABEL_DEFAULT_TIMEZONE = "Europe/Kyiv"
@@ -285,6 +288,9 @@ class TestingConfig(Config):
     FAST_PASSWORD_HASHES = True
     # The tests' name for the portal (their SERVER_NAME): a reserved .test name.
     DEFAULT_PUBLIC_URL = "http://portal.test"
+    # Every page made anew: a test sees what it has just written (portal.pagecache's own
+    # tests turn the copies on).
+    PUBLIC_PAGE_SECONDS = 0
 
     def read_environment(self) -> None:
         super().read_environment()

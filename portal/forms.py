@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, flash, request, session
-from flask_babel import get_translations
 from werkzeug.datastructures import CombinedMultiDict
 from wtforms import FieldList, Form, FormField, RadioField
 from wtforms.csrf.session import SessionCSRF
 from wtforms.validators import ValidationError
 
 from portal.db import doom
-from portal.i18n import _, _l
+from portal.i18n import _, _l, catalogue
+from portal.pagecache import TOKEN_MARK, making_for_keeps
 from portal.refusal import Refused
 
 
@@ -24,13 +24,18 @@ class _BabelTranslations:
     """
 
     def gettext(self, string: str) -> str:
-        return get_translations().ugettext(string)
+        return catalogue().ugettext(string)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        return get_translations().ungettext(singular, plural, n)
+        return catalogue().ungettext(singular, plural, n)
 
 
 class _PortalCSRF(SessionCSRF):
+    def generate_csrf_token(self, csrf_token_field: Any) -> str:
+        if making_for_keeps():  # each visitor's own token replaces the marker
+            return TOKEN_MARK
+        return super().generate_csrf_token(csrf_token_field)
+
     def validate_csrf_token(self, form: Form, field: Any) -> None:
         try:
             super().validate_csrf_token(form, field)

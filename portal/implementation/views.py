@@ -20,6 +20,7 @@ from portal.implementation import services
 from portal.implementation.messages import CONTRADICTIONS, STATUS_BADGES, status_label
 from portal.implementation.models import UpdatePhoto
 from portal.implementation.rules import prozorro_url
+from portal.pagecache import public_page
 from portal.programs.permissions import can_manage_programs
 from portal.projects.views import upload_store
 from portal.uploads import AttachmentKind, serve
@@ -51,6 +52,7 @@ def _winner(project_id: int) -> services.WinnerProgress:
 
 
 @bp.route("/")
+@public_page
 def index():
     rows = _winners()
     config = current_app.config
@@ -73,6 +75,7 @@ def map_data():
 
 
 @bp.route("/<int:project_id>")
+@public_page
 def show(project_id: int):
     winner = _winner(project_id)
     return render_template("implementation/show.html", winner=winner, line=winner.line,

@@ -21,6 +21,7 @@ from portal.health import database_health, redis_health
 from portal.main import front
 from portal.main.phase import Action, DeadlineKind, Step
 from portal.money import format_number
+from portal.pagecache import public_page, recent
 from portal.projects.queries import Filters, category_totals, cycle_counters, public_projects
 from portal.projects.rules import ProjectStatus
 from portal.voting.permissions import VOTE_OVER
@@ -58,13 +59,14 @@ def project_afterwards(project) -> front.Afterwards | None:
 
 
 @bp.route("/")
+@public_page
 def index():
     session = db_session()
     now = utcnow()
     cycles = front.home_cycles(all_cycles(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),
-                           figures=front.figures(session),
+                           figures=recent("figures", lambda: front.figures(session)),
                            updates=front.latest_updates(session), now=now)
 
 
@@ -82,6 +84,7 @@ def health():
 
 
 @bp.route("/cycles/")
+@public_page
 def cycles():
     session = db_session()
     return render_template("main/cycles.html", steps=front.steps(
@@ -89,6 +92,7 @@ def cycles():
 
 
 @bp.route("/cycles/<int:cycle_id>")
+@public_page
 def cycle(cycle_id: int):
     session = db_session()
     cycle = cycle_with_rules(session, cycle_id) or abort(404)

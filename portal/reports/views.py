@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from portal.accounts.access import guard_blueprint
 from portal.db import db_session
+from portal.pagecache import public_page
 from portal.programs.models import Program
 from portal.programs.permissions import can_manage_programs, can_see_program
 from portal.refusal import Refused
@@ -67,6 +68,7 @@ def _format(fmt: str) -> ReportFormat:
 
 
 @bp.route("/")
+@public_page
 def index():
     query = select(Program).order_by(Program.start_year.desc(), Program.title)
     if not can_manage_programs(current_user):
@@ -75,6 +77,7 @@ def index():
 
 
 @bp.route("/<int:program_id>")
+@public_page
 def show(program_id: int):
     program = visible_program(program_id)
     quarters = {year: [(n, report_due_date(year, n)) for n in (1, 2, 3, 4)]
@@ -101,6 +104,7 @@ def _file(program: Program, spec: ReportSpec, fmt: str):
 
 
 @bp.route("/<int:program_id>/reports/<int:year>/<kind>")
+@public_page
 def report(program_id: int, year: int, kind: str):
     program = visible_program(program_id)
     return _page(program, _spec(program, kind, year), kind, year)
@@ -113,6 +117,7 @@ def report_file(program_id: int, year: int, kind: str, fmt: str):
 
 
 @bp.route("/<int:program_id>/<any(passport, appendix):kind>")
+@public_page
 def document(program_id: int, kind: str):
     program = visible_program(program_id)
     return _page(program, _spec(program, kind, None), kind, None)

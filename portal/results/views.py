@@ -10,6 +10,7 @@ from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import database, db_session
 from portal.money import format_number
+from portal.pagecache import public_page
 from portal.results import chart, counting
 from portal.results.comparison import equal_shares_story
 from portal.results.messages import reason_label, rule_sentence
@@ -32,6 +33,7 @@ def background_session():
 
 
 @bp.route("/<int:cycle_id>/results")
+@public_page
 def page(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)

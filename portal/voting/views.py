@@ -21,6 +21,7 @@ from portal.cycles.models import Cycle
 from portal.cycles.rules import BallotType, Phase
 from portal.db import db_session
 from portal.forms import show_refusal
+from portal.pagecache import public_page
 from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.voting import board, services
@@ -70,6 +71,7 @@ def _secret() -> str:
 
 
 @bp.route("/")
+@public_page
 def index():
     session = db_session()
     now = utcnow()
@@ -208,6 +210,7 @@ def my_ballot(cycle_id: int):
 
 
 @bp.route("/<int:cycle_id>/board")
+@public_page
 def board_page(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)

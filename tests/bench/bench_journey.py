@@ -42,6 +42,8 @@ RESULT = Path(__file__).resolve().parent / "results" / "journey_pages.md"
 CLIENTS = 8
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "240"))
 WARM_UP = 16
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
 BUDGET_MS = 100
 NEWCOMER_NAME = "Бенчмарк Виборець"
 
@@ -172,7 +174,7 @@ def main() -> int:
     load_demo(url)
     cookies = session_cookies(url)
     rows = []
-    with served.served(url, workers=2, threads=4) as server:
+    with served.served(url, workers=WORKERS, threads=THREADS) as server:
         pages = journey(server.base, cookies)
         for label, path, cookie in pages:
             rows.append(measure(server, label, path, cookie))
@@ -188,7 +190,7 @@ def main() -> int:
         "",
         f"Measured {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC by "
         f"`tests/bench/bench_journey.py` on {platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}: gunicorn (2 gthread workers x 4 threads) on "
+        f"Python {platform.python_version()}: gunicorn ({WORKERS} gthread workers x {THREADS} threads) on "
         f"PostgreSQL with the demo loaded; {CLIENTS} concurrent keep-alive clients, "
         f"{REQUESTS} GETs per page after {WARM_UP} to warm up. Budget: p95 under {BUDGET_MS} ms. "
         "The baseline `/healthz` (one database round trip, no template) is served the same "

@@ -20,6 +20,7 @@ from portal.db import db_session
 from portal.forms import ActionForm
 from portal.i18n import _
 from portal.money import format_hryvnias, format_hryvnias_short, format_number
+from portal.pagecache import public_page
 from portal.parsing import int_arg, page_arg
 from portal.projects import permissions, queries
 from portal.projects.forms import FilterForm, InviteForm, UploadForm, WithdrawForm
@@ -69,6 +70,7 @@ def _filters(session, default_cycle=queries.default_cycle
 
 
 @bp.route("/")
+@public_page
 def index():
     session = db_session()
     form, filters, page = _filters(session)
@@ -79,6 +81,7 @@ def index():
 
 
 @bp.route("/map")
+@public_page
 def map_page():
     session = db_session()
     form, filters, _page = _filters(session, queries.default_map_cycle)
@@ -111,6 +114,7 @@ def _visible(project_id: int):
 
 
 @bp.route("/<int:project_id>")
+@public_page
 def page(project_id: int):
     session = db_session()
     project = _visible(project_id)

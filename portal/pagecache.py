@@ -1,0 +1,146 @@
+"""Public pages, made once and served again to visitors who are not signed in.
+
+A visitor who is not signed in sees what every such visitor sees at that address in that
+language: the home page, a cycle, a project, the results, the board, the implementation
+pages, a program's reports. Making such a page costs tens of milliseconds of templates
+and statements; serving the copy made a moment ago costs well under one. So each process
+keeps a ``public_page`` view's answer per host, address (with its query) and language for
+``PUBLIC_PAGE_SECONDS`` (0 turns the copies off, as the tests do; the tests of this module
+turn them on): such a visitor sees the page at most that many seconds old, as the results
+already are.
+
+The one part of a public page that belongs to the visitor is the CSRF token of its forms
+(the language switch, a form offered to all). While a page is made for keeping, every
+token is written as a marker; each answer, the first included, carries the marker
+replaced by the token of the visitor's own session, so a kept page's forms work for
+whoever gets it. Nothing is kept or served from the copies for a signed-in person, for a
+visitor with a message waiting to be shown (a flash), or for an answer other than 200.
+
+``recent`` keeps a value that everyone sees the same way (the home page's headline
+figures, which count every ballot) for the same time, for signed-in people too.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, current_app, g, make_response, request, session
+from flask_login import current_user
+
+#: What a kept page holds in place of the visitor's CSRF token.
+TOKEN_MARK = "csrf-token-of-the-visitor"  # noqa: S105 (a marker, not a secret)
+#: The headers of a page that can be kept (a view that sets others answers anew each time).
+PLAIN_HEADERS = {"Content-Type", "Content-Length"}
+#: Copies kept per process at most; past it the oldest half is dropped.
+MAX_PAGES = 1000
+
+
+@dataclass(frozen=True)
+class Kept:
+    made: float  # time.monotonic() when the page was made
+    body: str  # with TOKEN_MARK for the token
+    mimetype: str
+
+
+class PageCache:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._pages: dict[tuple, Kept] = {}
+        self._values: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def size(self) -> int:
+        return len(self._pages)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+            self._values.clear()
+
+    def recent(self, name: str, make: Callable[[], Any]) -> Any:
+        found = self._values.get(name)
+        if found is None or time.monotonic() - found[0] >= self.seconds:
+            found = (time.monotonic(), make())
+            if self.seconds > 0:
+                self._values[name] = found
+        return found[1]
+
+    def fresh(self, key: tuple) -> Kept | None:
+        kept = self._pages.get(key)
+        if kept is None or time.monotonic() - kept.made >= self.seconds:
+            return None
+        return kept
+
+    def keep(self, key: tuple, kept: Kept) -> None:
+        with self._lock:
+            if len(self._pages) >= MAX_PAGES:
+                oldest = sorted(self._pages, key=lambda k: self._pages[k].made)
+                for old in oldest[: MAX_PAGES // 2]:
+                    del self._pages[old]
+            self._pages[key] = kept
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["portal.pages"] = PageCache(float(app.config["PUBLIC_PAGE_SECONDS"]))
+
+
+def recent(name: str, make: Callable[[], Any]) -> Any:
+    """``make()``, or what it gave less than PUBLIC_PAGE_SECONDS ago in this process."""
+    return current_app.extensions["portal.pages"].recent(name, make)
+
+
+def making_for_keeps() -> bool:
+    """Whether the page being made will be kept: its CSRF tokens are then the marker."""
+    return bool(g.get("page_for_keeps"))
+
+
+def _applies() -> bool:
+    return (request.method == "GET" and current_app.extensions["portal.pages"].seconds > 0
+            and not current_user.is_authenticated and not session.get("_flashes"))
+
+
+def _visitor_token() -> str:
+    from portal.forms import BaseForm
+
+    return BaseForm().csrf_token.current_token
+
+
+def _answer(kept: Kept):
+    response = make_response(kept.body.replace(TOKEN_MARK, _visitor_token()))
+    response.mimetype = kept.mimetype
+    return response
+
+
+def public_page(view: Callable) -> Callable:
+    """Serve ``view``'s page from the copy kept for visitors who are not signed in."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not _applies():
+            return view(*args, **kwargs)
+        from portal.i18n import get_locale
+
+        cache: PageCache = current_app.extensions["portal.pages"]
+        key = (request.host, request.full_path, str(get_locale()))
+        kept = cache.fresh(key)
+        if kept is None:
+            g.page_for_keeps = True
+            try:
+                response = make_response(view(*args, **kwargs))
+            finally:
+                g.page_for_keeps = False
+            if (response.status_code != 200 or response.direct_passthrough
+                    or set(response.headers.keys()) - PLAIN_HEADERS):
+                return response  # not a plain page (a redirect, an error, a file)
+            kept = Kept(time.monotonic(), response.get_data(as_text=True), response.mimetype)
+            if not session.get("_flashes"):  # the view may have flashed after all
+                cache.keep(key, kept)
+        return _answer(kept)
+
+    return wrapper

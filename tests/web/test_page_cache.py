@@ -1,0 +1,102 @@
+"""Public pages kept for visitors who are not signed in (portal.pagecache): served again
+within PUBLIC_PAGE_SECONDS, each visitor's CSRF token in its forms, never for a signed-in
+person, never over a message waiting to be shown; and the home page's figures."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from portal.accounts.models import Role
+from portal.pagecache import TOKEN_MARK
+from portal.projects.rules import ProjectStatus
+from tests.conftest import post_form, sign_in
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+
+TOKEN_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+@pytest.fixture
+def kept(app):
+    """The copies turned on for one test, and off and empty after it."""
+    cache = app.extensions["portal.pages"]
+    cache.clear()
+    cache.seconds = 60
+    yield cache
+    cache.seconds = 0
+    cache.clear()
+
+
+def tokens(response) -> list[str]:
+    return TOKEN_RE.findall(response.get_data(as_text=True))
+
+
+def test_a_visitor_gets_the_kept_page_and_a_signed_in_resident_the_page_of_now(
+        app, db, make_user, kept):
+    admin, author = make_user(Role.ADMIN), make_user(verified=True)
+    cycle = make_cycle(db, admin)
+    first = make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title="Перший сквер")
+    address = f"/projects/?cycle={cycle.id}"
+    assert "Перший сквер" in app.test_client().get(address).get_data(as_text=True)
+    make_project(db, cycle, author, status=ProjectStatus.ADMITTED, title="Другий сквер")
+
+    again = app.test_client().get(address).get_data(as_text=True)
+    assert "Перший сквер" in again and "Другий сквер" not in again  # the copy
+    resident = app.test_client()
+    sign_in(resident, author)
+    assert "Другий сквер" in resident.get(address).get_data(as_text=True)
+    kept.clear()
+    assert "Другий сквер" in app.test_client().get(address).get_data(as_text=True)
+    assert first.id  # the project the copy was made with
+
+
+def test_each_visitor_gets_a_token_of_their_own_and_the_language_switch_works(app, kept):
+    one, other = app.test_client(), app.test_client()
+    first, second = one.get("/"), other.get("/")
+    assert first.status_code == second.status_code == 200
+    assert TOKEN_MARK not in first.get_data(as_text=True) + second.get_data(as_text=True)
+    assert tokens(first) and tokens(second) and set(tokens(first)).isdisjoint(tokens(second))
+
+    switched = other.post("/language", data={"language": "en", "next": "/",
+                                             "csrf_token": tokens(second)[0]})
+    assert switched.status_code == 302
+    english = other.get("/").get_data(as_text=True)
+    assert 'lang="en"' in english
+    assert 'lang="uk"' in one.get("/").get_data(as_text=True)  # kept per language
+
+
+def test_a_message_waiting_to_be_shown_is_shown_on_a_kept_page(app, make_user, kept):
+    assert app.test_client().get("/").status_code == 200  # the copy is made
+    resident = app.test_client()
+    sign_in(resident, make_user(verified=True))
+    post_form(resident, "/logout", {}, token_from="/profile")
+    page = resident.get("/").get_data(as_text=True)
+    assert 'class="flashes" role="status"' in page and "Ви вийшли" in page
+
+
+def test_an_answer_other_than_a_page_is_not_kept(app, kept):
+    assert app.test_client().get("/projects/999999").status_code == 404
+    assert kept.size == 0
+    assert app.test_client().get("/").status_code == 200
+    assert kept.size == 1
+
+
+def test_the_home_figures_are_counted_once_within_their_time_even_for_residents(
+        app, db, make_user, kept):
+    admin, author = make_user(Role.ADMIN), make_user(verified=True)
+    cycle = make_cycle(db, admin)
+    make_project(db, cycle, author, status=ProjectStatus.ADMITTED)
+    resident = app.test_client()
+    sign_in(resident, author)
+
+    def submitted() -> str:
+        page = resident.get("/").get_data(as_text=True)
+        return re.search(r"<strong>(\d+)</strong> проєкт\w* подано", page).group(1)
+
+    assert submitted() == "1"
+    make_project(db, cycle, author, status=ProjectStatus.ADMITTED)
+    assert submitted() == "1"
+    kept.seconds = 0
+    assert submitted() == "2"
