@@ -16,6 +16,11 @@ replaced by the token of the visitor's own session, so a kept page's forms work 
 whoever gets it. Nothing is kept or served from the copies for a signed-in person, for a
 visitor with a message waiting to be shown (a flash), or for an answer other than 200.
 
+For a signed-in person a page is made anew, but the parts of it that are the same for
+everyone (a cycle's figures and cards, a program's report) are kept the same way: a
+template wraps such a part in ``{% call kept("name") %}...{% endcall %}``, and the view
+hands it loaders (``cards=lambda: ...``) that run only when the part is made.
+
 ``recent`` keeps a value that everyone sees the same way (the home page's headline
 figures, which count every ballot) for the same time, for signed-in people too.
 """
@@ -24,13 +29,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, g, make_response, request, session
 from flask_login import current_user
+from markupsafe import Markup
 
 #: What a kept page holds in place of the visitor's CSRF token.
 TOKEN_MARK = "csrf-token-of-the-visitor"  # noqa: S105 (a marker, not a secret)
@@ -51,7 +57,7 @@ class PageCache:
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self._pages: dict[tuple, Kept] = {}
-        self._values: dict[str, tuple[float, Any]] = {}
+        self._values: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
     @property
@@ -63,12 +69,15 @@ class PageCache:
             self._pages.clear()
             self._values.clear()
 
-    def recent(self, name: str, make: Callable[[], Any]) -> Any:
+    def recent(self, name: Hashable, make: Callable[[], Any]) -> Any:
         found = self._values.get(name)
         if found is None or time.monotonic() - found[0] >= self.seconds:
             found = (time.monotonic(), make())
             if self.seconds > 0:
-                self._values[name] = found
+                with self._lock:
+                    if len(self._values) >= MAX_PAGES:
+                        self._values.clear()
+                    self._values[name] = found
         return found[1]
 
     def fresh(self, key: tuple) -> Kept | None:
@@ -88,9 +97,35 @@ class PageCache:
 
 def init_app(app: Flask) -> None:
     app.extensions["portal.pages"] = PageCache(float(app.config["PUBLIC_PAGE_SECONDS"]))
+    app.add_template_global(kept, "kept")
 
 
-def recent(name: str, make: Callable[[], Any]) -> Any:
+def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
+    """The part of this page called ``name``, from the copy kept for this address and
+    language, or made now by ``caller`` (a template's call block) and kept; made for this
+    visitor alone when not ``shared`` (the part shows them something of their own)."""
+    cache: PageCache = current_app.extensions["portal.pages"]
+    if cache.seconds <= 0 or not shared:
+        return caller()
+    from portal.i18n import get_locale
+
+    key = ("part", request.host, request.full_path, str(get_locale()), name)
+    found = cache.fresh(key)
+    outer = making_for_keeps()
+    if found is None:
+        g.page_for_keeps = True
+        try:
+            found = Kept(time.monotonic(), str(caller()), "text/html")
+        finally:
+            g.page_for_keeps = outer
+        cache.keep(key, found)
+    # The body is the template's own output, escaped when it was made.
+    if outer or TOKEN_MARK not in found.body:  # the whole page is being kept: marks stay
+        return Markup(found.body)  # noqa: S704
+    return Markup(found.body.replace(TOKEN_MARK, _visitor_token()))  # noqa: S704
+
+
+def recent(name: Hashable, make: Callable[[], Any]) -> Any:
     """``make()``, or what it gave less than PUBLIC_PAGE_SECONDS ago in this process."""
     return current_app.extensions["portal.pages"].recent(name, make)
 

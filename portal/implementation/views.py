@@ -54,9 +54,9 @@ def _winner(project_id: int) -> services.WinnerProgress:
 @bp.route("/")
 @public_page
 def index():
-    rows = _winners()
     config = current_app.config
-    return render_template("implementation/index.html", rows=rows,
+    return render_template("implementation/index.html", load_rows=_winners,
+                           drafts_shown=can_manage_programs(current_user),
                            tile_url=config.get("MAP_TILE_URL", ""),
                            tile_attribution=config.get("MAP_TILE_ATTRIBUTION", ""))
 

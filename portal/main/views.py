@@ -98,14 +98,17 @@ def cycle(cycle_id: int):
     cycle = cycle_with_rules(session, cycle_id) or abort(404)
     now = utcnow()
     (_cycle, step), = front.steps(session, current_user, [cycle], now)
+    # The parts every visitor sees alike are loaded only when the page's copy of them
+    # is made (``kept`` in the template).
     return render_template(
         "main/cycle.html", cycle=cycle, step=step, phase=step.phase, now=now,
         windows=effective_windows(cycle.calendar, cycle.extension_rules),
-        counters=cycle_counters(session, cycle),
-        per_category=category_totals(session, cycle),
-        suspensions=suspension_history(session, cycle),
-        cards=public_projects(session, Filters(cycle_id=cycle.id), 1, page_size=CYCLE_CARDS),
+        load_counters=lambda: cycle_counters(session, cycle),
+        load_per_category=lambda: category_totals(session, cycle),
+        load_suspensions=lambda: suspension_history(session, cycle),
+        load_cards=lambda: public_projects(session, Filters(cycle_id=cycle.id), 1,
+                                           page_size=CYCLE_CARDS),
         vote_over=step.phase in VOTE_OVER, Phase=Phase,
-        leftover=next((c for c in cycle.categories if c.id == cycle.leftover_to_category_id),
-                      None),
+        load_leftover=lambda: next((c for c in cycle.categories
+                                    if c.id == cycle.leftover_to_category_id), None),
     )

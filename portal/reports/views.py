@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template
+from flask import Blueprint, abort, make_response, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.access import guard_blueprint
 from portal.db import db_session
-from portal.pagecache import public_page
+from portal.i18n import get_locale
+from portal.pagecache import public_page, recent
 from portal.programs.models import Program
 from portal.programs.permissions import can_manage_programs, can_see_program
 from portal.refusal import Refused
@@ -87,7 +88,10 @@ def show(program_id: int):
 
 
 def _page(program: Program, spec: ReportSpec, kind: str, year: int | None):
-    built = build(db_session(), program, spec)
+    # The report read from the records is plain data, the same for everyone who may see
+    # it: kept a few seconds per language (portal.pagecache), as is its page.
+    built = recent(("report", request.host, program.id, spec, str(get_locale())),
+                   lambda: build(db_session(), program, spec))
     return render_template("reports/report.html", program=program, document=built.document,
                            kind=kind, year=year, formats=list(ReportFormat))
 

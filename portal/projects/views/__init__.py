@@ -73,11 +73,14 @@ def _filters(session, default_cycle=queries.default_cycle
 @public_page
 def index():
     session = db_session()
-    form, filters, page = _filters(session)
-    result = queries.public_projects(session, filters, page)
+
+    def load_list() -> dict:
+        form, filters, page = _filters(session)
+        return {"form": form, "filters": filters,
+                "result": queries.public_projects(session, filters, page)}
+
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_template("projects/index.html", form=form, result=result, args=args,
-                           filters=filters)
+    return render_template("projects/index.html", load_list=load_list, args=args)
 
 
 @bp.route("/map")
@@ -123,7 +126,8 @@ def page(project_id: int):
     cycle = project.cycle
     return render_template(
         "projects/page.html", project=project, cycle=cycle,
-        history=queries.history(session, project, everything=team or overseer),
+        load_history=lambda: queries.history(session, project, everything=team or overseer),
+        own_view=team or overseer,
         supporters=queries.supporter_count(session, project) if cycle.support_needed else 0,
         supported=current_user.is_authenticated and has_supported(
             session, project=project, user=current_user),
