@@ -66,8 +66,8 @@ def index():
     cycles = front.home_cycles(all_cycles(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),
-                           figures=recent("figures", lambda: front.figures(session)),
-                           updates=front.latest_updates(session), now=now)
+                           load_figures=lambda: recent("figures", lambda: front.figures(session)),
+                           load_updates=lambda: front.latest_updates(session), now=now)
 
 
 @bp.route("/healthz")

@@ -38,6 +38,17 @@ def page(cycle_id: int):
     session = db_session()
     cycle = _cycle(cycle_id)
     now = utcnow()
+    # The same for everyone: counted and drawn only when the page's kept copy is made.
+    return render_template("results/page.html", cycle=cycle, closed=vote_over(cycle, now),
+                           load_results=lambda: _results(session, cycle, now),
+                           stale_seconds=counting.CACHE_SECONDS,
+                           reason_label=reason_label, rule_sentence=rule_sentence,
+                           number=format_number)
+
+
+def _results(session, cycle: Cycle, now) -> dict:
+    """The counts (once the vote allows it), a chart and a money bar per category, and the
+    Equal Shares explanation."""
     visible = counts_public(cycle, now)
     summary = (counting.results_summary(session, cycle, background_session())
                if visible else None)
@@ -51,11 +62,5 @@ def page(cycle_id: int):
                 money_bars[c.category.id] = chart.money_bar(c.money.spent, c.money.available)
             projects.update({line.project.id: line for line in c.lines})
         stories = equal_shares_story(session, cycle, summary.tally)
-    return render_template("results/page.html", cycle=cycle, visible=visible,
-                           summary=summary, closed=vote_over(cycle, now),
-                           stale_seconds=counting.CACHE_SECONDS, charts=charts,
-                           money_bars=money_bars, stories=stories, projects=projects,
-                           reason_label=reason_label, rule_sentence=rule_sentence,
-                           number=format_number)
-
-
+    return {"visible": visible, "summary": summary, "charts": charts,
+            "money_bars": money_bars, "stories": stories, "projects": projects}

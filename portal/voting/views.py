@@ -37,7 +37,7 @@ from portal.voting.context import (
 from portal.voting.details import ballot_details
 from portal.voting.forms import BallotForm
 from portal.voting.messages import PROBLEMS, choice_problems
-from portal.voting.models import Ballot, Channel
+from portal.voting.models import Channel
 from portal.voting.permissions import VOTE_OVER, vote_over
 from portal.voting.receipts import receipt_code
 from portal.voting.rules import (
@@ -216,13 +216,13 @@ def board_page(cycle_id: int):
     cycle = _cycle(cycle_id)
     if not vote_over(cycle, utcnow()):
         return render_template("voting/board.html", cycle=cycle, open=False)
-    listing = board.page_of(session, cycle, page=page_arg())
     code = request.args.get("receipt", "").strip()
-    found: Ballot | None = None
-    searched = bool(code)
-    if code:
-        found = board.find_by_receipt(session, cycle, code)
-    return render_template("voting/board.html", cycle=cycle, open=True, listing=listing,
-                           searched=searched, found=found,
-                           found_entry=board.entry_of(session, found) if found else None,
-                           code=code)
+
+    def load_board() -> dict:
+        """The page of ballots and the one searched for: read when the kept copy is made."""
+        found = board.find_by_receipt(session, cycle, code) if code else None
+        return {"listing": board.page_of(session, cycle, page=page_arg()),
+                "found": found, "found_entry": board.entry_of(session, found) if found else None}
+
+    return render_template("voting/board.html", cycle=cycle, open=True, load_board=load_board,
+                           searched=bool(code), code=code)
