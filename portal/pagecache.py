@@ -4,7 +4,7 @@ A visitor who is not signed in sees what every such visitor sees at that address
 language: the home page, a cycle, a project, the results, the board, the implementation
 pages, a program's reports. Making such a page costs tens of milliseconds of templates
 and statements; serving the copy made a moment ago costs well under one. So each process
-keeps a ``public_page`` view's answer per host, address (with its query) and language for
+keeps a ``public_page`` view's answer per address (with its query) and language for
 ``PUBLIC_PAGE_SECONDS`` (0 turns the copies off, as the tests do; the tests of this module
 turn them on): such a visitor sees the page at most that many seconds old, as the results
 already are.
@@ -109,7 +109,7 @@ def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
         return caller()
     from portal.i18n import get_locale
 
-    key = ("part", request.host, request.full_path, str(get_locale()), name)
+    key = ("part", request.full_path, str(get_locale()), name)
     found = cache.fresh(key)
     outer = making_for_keeps()
     if found is None:
@@ -162,7 +162,7 @@ def public_page(view: Callable) -> Callable:
         from portal.i18n import get_locale
 
         cache: PageCache = current_app.extensions["portal.pages"]
-        key = (request.host, request.full_path, str(get_locale()))
+        key = (request.full_path, str(get_locale()))
         kept = cache.fresh(key)
         if kept is None:
             g.page_for_keeps = True

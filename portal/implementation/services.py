@@ -187,6 +187,6 @@ def winners_progress(session: Session, *, show_drafts: bool = False) -> list[Win
 def winner_progress(session: Session, project_id: int, *, show_drafts: bool = False
                     ) -> WinnerProgress | None:
     """One approved winner's progress, or None when the project is not a winner."""
-    row = session.execute(_winners()
-                          .where(Project.id == project_id)).first()
+    row = session.execute(_winners().where(Project.id == project_id).options(
+        selectinload(Implementation.updates).selectinload(ImplementationUpdate.photos))).first()
     return _progress(row, show_drafts) if row else None

@@ -79,7 +79,8 @@ def map_data():
 def show(project_id: int):
     winner = _winner(project_id)
     return render_template("implementation/show.html", winner=winner, line=winner.line,
-                           project=winner.project, record=winner.record)
+                           project=winner.project, record=winner.record,
+                           drafts_shown=can_manage_programs(current_user))
 
 
 @bp.route("/photos/<int:photo_id>")

@@ -161,16 +161,18 @@ def filter_options(session: Session, cycle_id: int | None) -> tuple[list, list, 
     return cycles, categories, districts
 
 
-def project_for_page(session: Session, project_id: int) -> Project | None:
+def project_for_page(session: Session, project_id: int, *,
+                     contents: bool = True) -> Project | None:
     """The project with what its page shows; the rows it has one of (cycle, category,
-    author) joined to it rather than read by a statement each."""
+    author) joined to it rather than read by a statement each. Without ``contents`` its
+    cost lines and files are read only if asked for (the public page's kept part)."""
+    options = [joinedload(Project.cycle).selectinload(Cycle.extensions),
+               joinedload(Project.category), joinedload(Project.author),
+               selectinload(Project.coauthors).selectinload(CoAuthor.user)]
+    if contents:
+        options += [selectinload(Project.cost_items), selectinload(Project.attachments)]
     return session.execute(
-        select(Project).where(Project.id == project_id).options(
-            joinedload(Project.cycle).selectinload(Cycle.extensions),
-            joinedload(Project.category), joinedload(Project.author),
-            selectinload(Project.cost_items), selectinload(Project.attachments),
-            selectinload(Project.coauthors).selectinload(CoAuthor.user),
-        )
+        select(Project).where(Project.id == project_id).options(*options)
     ).scalar_one_or_none()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, make_response, render_template, request
+from flask import Blueprint, abort, make_response, render_template
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -90,7 +90,7 @@ def show(program_id: int):
 def _page(program: Program, spec: ReportSpec, kind: str, year: int | None):
     # The report read from the records is plain data, the same for everyone who may see
     # it: kept a few seconds per language (portal.pagecache), as is its page.
-    built = recent(("report", request.host, program.id, spec, str(get_locale())),
+    built = recent(("report", program.id, spec, str(get_locale())),
                    lambda: build(db_session(), program, spec))
     return render_template("reports/report.html", program=program, document=built.document,
                            kind=kind, year=year, formats=list(ReportFormat))

@@ -110,7 +110,7 @@ def map_data():
 
 def _visible(project_id: int):
     session = db_session()
-    project = queries.project_for_page(session, project_id)
+    project = queries.project_for_page(session, project_id, contents=False)
     if project is None or not permissions.can_view(current_user, project):
         abort(404)
     return project
@@ -124,12 +124,13 @@ def page(project_id: int):
     team = permissions.is_team(current_user, project)
     overseer = current_user.is_authenticated and current_user.has_role(*permissions.OVERSEERS)
     cycle = project.cycle
+    gathering = bool(cycle.support_needed) and project.status is ProjectStatus.COLLECTING_SUPPORT
     return render_template(
         "projects/page.html", project=project, cycle=cycle,
         load_history=lambda: queries.history(session, project, everything=team or overseer),
         own_view=team or overseer,
-        supporters=queries.supporter_count(session, project) if cycle.support_needed else 0,
-        supported=current_user.is_authenticated and has_supported(
+        supporters=queries.supporter_count(session, project) if gathering else 0,
+        supported=gathering and current_user.is_authenticated and has_supported(
             session, project=project, user=current_user),
         permissions=permissions, action=ActionForm(), withdraw_form=WithdrawForm(),
         invite_form=InviteForm(), upload_form=UploadForm(),
