@@ -98,6 +98,7 @@ class PageCache:
 def init_app(app: Flask) -> None:
     app.extensions["portal.pages"] = PageCache(float(app.config["PUBLIC_PAGE_SECONDS"]))
     app.add_template_global(kept, "kept")
+    app.add_template_global(audience, "audience")
 
 
 def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
@@ -123,6 +124,14 @@ def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
     if outer or TOKEN_MARK not in found.body:  # the whole page is being kept: marks stay
         return Markup(found.body)  # noqa: S704
     return Markup(found.body.replace(TOKEN_MARK, _visitor_token()))  # noqa: S704
+
+
+def audience() -> str:
+    """Who looks, as far as the parts kept per audience care: a visitor, or an account and
+    its roles (the menus)."""
+    if not current_user.is_authenticated:
+        return "visitor"
+    return "account " + " ".join(sorted(role.value for role in current_user.roles))
 
 
 def recent(name: Hashable, make: Callable[[], Any]) -> Any:

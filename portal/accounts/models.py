@@ -61,8 +61,8 @@ class User(Base):
     # other sessions are ended on the server, ``AccountSession``).
     security_stamp: Mapped[str] = mapped_column(String(32), default=new_security_stamp)
 
-    # Loaded on first use, not with every signed-in request: casting a ballot, the busiest
-    # request of all, never asks for the roles.
+    # Loaded on first use, except for the signed-in account, whose roles are joined to its
+    # session's row (portal.accounts.login).
     role_grants: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="select",
         foreign_keys="UserRole.user_id",
