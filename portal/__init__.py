@@ -32,6 +32,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
 
     from portal import db, errors, i18n, links, pagecache, parsing, ratelimit, security, templating
     from portal.accounts import login
+    from portal.forms import BaseForm
     from portal.identity import eid
 
     parsing.init_app(app)  # the ``int`` converter, before any rule is added
@@ -44,7 +45,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     links.init_app(app)
     errors.init_app(app)
     templating.init_app(app)
-    pagecache.init_app(app)
+    pagecache.init_app(app, BaseForm.visitor_token)
     _register_blueprints(app)
     if not app.testing:
         # What is made here lives as long as the process: moved out of the garbage

@@ -77,6 +77,11 @@ class BaseForm(Form):
             return super().render_field(field, render_kw)
 
     @classmethod
+    def visitor_token(cls) -> str:
+        """The CSRF token of this request's session (a kept page's forms get it)."""
+        return cls().csrf_token.current_token
+
+    @classmethod
     def from_request(cls, **kwargs: Any) -> BaseForm:
         """Bind to the request's form and files on POST, to nothing on GET."""
         if request.method in ("POST", "PUT", "PATCH", "DELETE"):

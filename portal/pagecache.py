@@ -54,8 +54,9 @@ class Kept:
 
 
 class PageCache:
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, visitor_token: Callable[[], str]) -> None:
         self.seconds = seconds
+        self.visitor_token = visitor_token
         self._pages: dict[tuple, Kept] = {}
         self._values: dict[Hashable, tuple[float, Any]] = {}
         self._lock = threading.Lock()
@@ -95,8 +96,11 @@ class PageCache:
             self._pages[key] = kept
 
 
-def init_app(app: Flask) -> None:
-    app.extensions["portal.pages"] = PageCache(float(app.config["PUBLIC_PAGE_SECONDS"]))
+def init_app(app: Flask, visitor_token: Callable[[], str]) -> None:
+    """``visitor_token()`` gives this request's visitor the CSRF token of their session
+    (``portal.forms``, which asks ``making_for_keeps`` here)."""
+    app.extensions["portal.pages"] = PageCache(float(app.config["PUBLIC_PAGE_SECONDS"]),
+                                               visitor_token)
     app.add_template_global(kept, "kept")
     app.add_template_global(audience, "audience")
 
@@ -150,9 +154,7 @@ def _applies() -> bool:
 
 
 def _visitor_token() -> str:
-    from portal.forms import BaseForm
-
-    return BaseForm().csrf_token.current_token
+    return current_app.extensions["portal.pages"].visitor_token()
 
 
 def _answer(kept: Kept):
