@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import Flask, current_app, g, make_response, request, session
+from flask import Flask, current_app, g, has_request_context, make_response, request, session
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -110,7 +110,7 @@ def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
     language, or made now by ``caller`` (a template's call block) and kept; made for this
     visitor alone when not ``shared`` (the part shows them something of their own)."""
     cache: PageCache = current_app.extensions["portal.pages"]
-    if cache.seconds <= 0 or not shared:
+    if cache.seconds <= 0 or not shared or not has_request_context():
         return caller()
     from portal.i18n import get_locale
 

@@ -113,3 +113,21 @@ def test_the_home_figures_are_counted_once_within_their_time_even_for_residents(
     assert submitted() == "1"
     kept.seconds = 0
     assert submitted() == "2"
+
+
+def test_the_kept_header_follows_who_looks(app, make_user, kept):
+    admin, resident = app.test_client(), app.test_client()
+    sign_in(admin, make_user(Role.ADMIN))
+    sign_in(resident, make_user(verified=True))
+    assert "Налаштування циклів" in admin.get("/projects/").get_data(as_text=True)
+    page = resident.get("/projects/").get_data(as_text=True)
+    assert "Налаштування циклів" not in page and "Вийти" in page
+    visitor = app.test_client().get("/projects/").get_data(as_text=True)
+    assert "Вийти" not in visitor and "Увійти" in visitor
+
+
+def test_a_kept_part_outside_a_request_is_made_every_time(app, kept):
+    with app.app_context():
+        assert str(app.jinja_env.from_string(
+            '{% call kept("x") %}made{% endcall %}').render()) == "made"
+    assert kept.size == 0
