@@ -218,6 +218,11 @@ class Config:
         # 0: no proxy, and forwarded headers (which anyone can send) are ignored.
         self.PROXY_HOPS = int(os.environ.get("PROXY_HOPS", "0"))
 
+        # Seconds a public page (for visitors not signed in) and the parts of pages everyone
+        # sees alike are served again before being made anew (portal.pagecache); 0: never.
+        self.PUBLIC_PAGE_SECONDS = float(
+            os.environ.get("PUBLIC_PAGE_SECONDS", type(self).PUBLIC_PAGE_SECONDS))
+
         # Two idle hours by default: at a shared computer (ЦНАП, a library) a session left
         # open dies within the hour or two of the next visitors, while a resident writing a
         # long project description between two requests is not thrown out. "Keep me logged
@@ -296,6 +301,7 @@ class TestingConfig(Config):
         super().read_environment()
         self.DATABASE_URL = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
         self.RATELIMIT_STORAGE_URI = "memory://"
+        self.PUBLIC_PAGE_SECONDS = 0  # whatever the environment says
         self.MAIL_BACKEND = "outbox"
         # Tests that store files point this at their own temporary folder.
         self.UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / "portal-test-uploads")

@@ -14,6 +14,7 @@ from flask import Blueprint, current_app
 from sqlalchemy import Connection
 
 from portal.db import Base, database
+from portal.i18n import _
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -50,7 +51,10 @@ def upgrade_command(revision: str) -> None:
     engine = database().engine
     with engine.begin() as connection:
         upgrade(connection, revision)
-    click.echo(f"Database at {revision}: {engine.url.render_as_string(hide_password=True)}")
+    url = engine.url.render_as_string(hide_password=True)
+    click.echo(_("The database is up to date: %(url)s", url=url) if revision == "head" else
+               _("The database is at the version %(revision)s: %(url)s", revision=revision,
+                 url=url))
 
 
 @cli.cli.command("revision")

@@ -26,9 +26,9 @@ def reason_label(reason: str | None) -> str:
 
 def rule_sentence(rule: WinnerRule, tie_rule: TieRule) -> str:
     """The rule of a count as a resident reads it: how winners are chosen, and ties."""
+    said = str(WINNER_RULES[rule]).rstrip(".")  # a label on its own, so it starts capital
     return _("How the winners are chosen: %(rule)s. When two projects have the same number "
-             "of votes, %(tie)s.", rule=str(WINNER_RULES[rule]).rstrip("."),
-             tie=str(TIE_RULES[tie_rule]))
+             "of votes, %(tie)s.", rule=said[:1].lower() + said[1:], tie=str(TIE_RULES[tie_rule]))
 
 PROBLEMS = Catalogue({
     "reason_required": _l("Give the reason."),

@@ -80,7 +80,10 @@ class LiveServer:
                 if not k.startswith(("PORTAL_", "DATABASE_", "MAIL_", "OIDC_", "FLASK_"))}
         env = {**keep, **self.secrets, "PORTAL_ENV": "development",
                "PORTAL_INSTANCE": str(self.instance), "DATABASE_URL": self.database_url,
-               "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1", **self.extra_env}
+               "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1",
+               # Tests write between pages and look at once: every page made anew (the
+               # copies are tested in tests/web/test_page_cache.py and measured by the bench).
+               "PUBLIC_PAGE_SECONDS": "0", **self.extra_env}
         with open(self._port_file, "wb") as out, open(self.log, "wb") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "tests.e2e.serve"], cwd=ROOT, env=env,

@@ -63,7 +63,7 @@ def test_an_approved_result_reads_on_a_desktop_and_on_a_phone(
     url = f"{live_server.url}/voting/{cycle_id}/results"
     page = browser_context(java_script_enabled=False).new_page()
     main = results_says(page, url, "Остаточний результат.",
-                        "Як визначено переможців: За кількістю голосів",
+                        "Як визначено переможців: за кількістю голосів",
                         "Використано 1 000 000,00 грн із 1 000 000,00 грн (100,0 %)")
     expect(main).not_to_contain_text("greedy")
     expect(main).not_to_contain_text("оновлю")

@@ -57,7 +57,7 @@ def shares(module_db):
 
 def test_the_rule_and_the_tie_rule_are_said_in_words_never_as_codes(client, approved):
     page = results_page(client, approved[0])
-    assert ("Як визначено переможців: За кількістю голосів; проєкт, на який уже не вистачає "
+    assert ("Як визначено переможців: за кількістю голосів; проєкт, на який уже не вистачає "
             "коштів, пропускається і розглядається наступний. Якщо два проєкти мають однакову "
             "кількість голосів, перемагає проєкт, зареєстрований раніше.") in text(page)
     assert "greedy" not in page and "registration" not in page
