@@ -19,22 +19,10 @@ from portal.projects.models import Project
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
 from portal.review import services as review
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.factories import accounts
-from tests.factories.cycles import make_cycle
 from tests.factories.programs import make_program
 from tests.factories.voting import make_vote
 
 pytestmark = pytest.mark.module_transaction
-
-
-@pytest.fixture(scope="module")
-def cycle(module_db):
-    return make_cycle(module_db, accounts.make_user(module_db, Role.ADMIN))
-
-
-@pytest.fixture(scope="module")
-def author(module_db):
-    return accounts.make_user(module_db, verified=True, name="Олена Авторка")
 
 
 LINES = {

@@ -18,7 +18,7 @@ from portal.projects import participation
 from portal.projects.models import Attachment, CoAuthor, Project, Support
 from portal.projects.rules import ProjectStatus
 from tests.conftest import csrf_token, post_form, sign_in
-from tests.factories import accounts, files
+from tests.factories import files
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 
@@ -32,16 +32,6 @@ def uploads(app, tmp_path, monkeypatch):
 
 # The cycle and the author are made once; each test runs in a savepoint rolled back after it.
 pytestmark = pytest.mark.module_transaction
-
-
-@pytest.fixture(scope="module")
-def cycle(module_db):
-    return make_cycle(module_db, accounts.make_user(module_db, Role.ADMIN))
-
-
-@pytest.fixture(scope="module")
-def author(module_db):
-    return accounts.make_user(module_db, verified=True, name="Олена Авторка")
 
 
 def jpeg_bytes(size=(40, 30)) -> bytes:
