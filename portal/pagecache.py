@@ -181,9 +181,13 @@ def public_page(view: Callable) -> Callable:
                 response = make_response(view(*args, **kwargs))
             finally:
                 g.page_for_keeps = False
-            if (response.status_code != 200 or response.direct_passthrough
-                    or set(response.headers.keys()) - PLAIN_HEADERS):
-                return response  # not a plain page (a redirect, an error, a file)
+            if response.direct_passthrough:  # a file: nothing of ours in it
+                return response
+            if response.status_code != 200 or set(response.headers.keys()) - PLAIN_HEADERS:
+                # Not a plain page (a redirect, an error page): answered once, as made.
+                response.set_data(response.get_data(as_text=True).replace(
+                    TOKEN_MARK, _visitor_token()))
+                return response
             kept = Kept(time.monotonic(), response.get_data(as_text=True), response.mimetype)
             if not session.get("_flashes"):  # the view may have flashed after all
                 cache.keep(key, kept)
