@@ -1,0 +1,55 @@
+"""What both demo votes need: the office accounts acting in them, the districts' shares of
+the voters (share in per cent, online share), Kyiv's noon of a day, and ballots with their
+choices inserted in bulk (receipts made as a voter's would be)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.clock import KYIV
+from portal.cycles.models import Cycle
+from portal.voting.models import Ballot, BallotChoice
+from portal.voting.receipts import new_ballot_uuid, receipt_code, receipt_hash
+
+#: The demo's commission member and ЦНАП verifier, who record what both votes need.
+COMMISSION_EMAIL = "commission@demo.bakhmut.ua"
+VERIFIER_EMAIL = "verifier@demo.bakhmut.ua"
+
+#: Each district's share of the voters (per cent) and of them the share voting online.
+DISTRICT_SHARES = {"Центральний": (34, 0.62), "Забахмутка": (19, 0.55),
+                   "Ступки": (14, 0.41), "Молодіжний": (23, 0.71), "Хромове": (10, 0.38)}
+VOTERS_SEED = 2018
+
+
+def kyiv(day: date, hour: int = 12) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=KYIV)
+
+
+def ballot_rows(cycle: Cycle, people: list[tuple[str, dict]], secret: str,
+                 cast_at) -> list[dict]:
+    rows = []
+    for n, (key, extra) in enumerate(people):
+        uuid = new_ballot_uuid()
+        rows.append({"uuid": uuid, "cycle_id": cycle.id, "person_key": key,
+                     "receipt_hash": receipt_hash(receipt_code(secret, uuid)),
+                     "cast_at": cast_at(n), "user_id": None, "entered_by_id": None,
+                     "district_id": None, "age_band": None, **extra})
+    return rows
+
+
+def store_ballots(session: Session, cycle: Cycle, rows: list[dict], choices: list[list[tuple]]):
+    """Ballots and their choices ((category id, project id) per ballot), in bulk."""
+    for start in range(0, len(rows), 5000):
+        session.execute(Ballot.__table__.insert(), rows[start:start + 5000])
+    ids = dict(session.execute(
+        select(Ballot.uuid, Ballot.id).where(Ballot.cycle_id == cycle.id)).all())
+    choice_rows = [
+        {"ballot_id": ids[row["uuid"]], "cycle_id": cycle.id, "category_id": category,
+         "project_id": project}
+        for row, chosen in zip(rows, choices, strict=True) for category, project in chosen
+    ]
+    for start in range(0, len(choice_rows), 10000):
+        session.execute(BallotChoice.__table__.insert(), choice_rows[start:start + 10000])
