@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.cycles.models import Cycle
-from portal.cycles.rules import Phase, effective_windows
+from portal.cycles.rules import Calendar, Extension, Phase, current_phase, effective_windows
 from portal.identity.services import active_verification
 from portal.implementation.models import Implementation, ImplementationUpdate
 from portal.implementation.rules import ImplementationStatus
@@ -28,7 +28,8 @@ from portal.results.models import APPROVED, Tally
 from portal.voting.models import Ballot
 
 
-def visitors(session: Session, user: Any, cycles: Sequence[Cycle]) -> dict[int, Visitor]:
+def visitors(session: Session, user: Any,
+             cycles: Sequence[Cycle | Glance]) -> dict[int, Visitor]:
     """Who ``user`` is in each cycle: two statements at most (the verification, and the
     ballots of that person among the cycles)."""
     if not getattr(user, "is_authenticated", False):
@@ -44,16 +45,44 @@ def visitors(session: Session, user: Any, cycles: Sequence[Cycle]) -> dict[int, 
             for cycle in cycles}
 
 
-def step_of(cycle: Cycle, visitor: Visitor, now: datetime) -> Step:
+def step_of(cycle: Cycle | Glance, visitor: Visitor, now: datetime) -> Step:
     """The cycle's phase, deadline and action for ``visitor`` (``portal.main.phase``)."""
     return front_step(cycle.phase(now), effective_windows(cycle.calendar, cycle.extension_rules),
                       cycle.results_date, visitor, now)
 
 
-def steps(session: Session, user: Any, cycles: Sequence[Cycle],
-          now: datetime) -> list[tuple[Cycle, Step]]:
+def steps(session: Session, user: Any, cycles: Sequence[Cycle | Glance],
+          now: datetime) -> list[tuple[Cycle | Glance, Step]]:
     found = visitors(session, user, cycles)
     return [(cycle, step_of(cycle, found[cycle.id], now)) for cycle in cycles]
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the home page and a cycle's page show of a cycle outside their kept parts and
+    need for its phase, as plain data: kept a few seconds for every visitor
+    (``portal.pagecache.recent``), so those pages read no cycle at all in that time."""
+
+    id: int
+    name: str
+    budget_year: int
+    calendar: Calendar
+    extension_rules: tuple[Extension, ...]
+    suspended_at: datetime | None
+    suspension_reason: str | None
+    results_date: datetime
+
+    @property
+    def suspended(self) -> bool:
+        return self.suspended_at is not None
+
+    def phase(self, now: datetime) -> Phase:
+        return current_phase(self.calendar, self.extension_rules, self.suspended_at, now)
+
+
+def glances(cycles: Sequence[Cycle]) -> list[Glance]:
+    return [Glance(c.id, c.name, c.budget_year, c.calendar, tuple(c.extension_rules),
+                   c.suspended_at, c.suspension_reason, c.results_date) for c in cycles]
 
 
 #: Phases in which a cycle asks something of residents: they come first on the home page.
@@ -61,7 +90,7 @@ ACTIVE = (Phase.VOTING, Phase.SUBMISSION, Phase.SUPPORT)
 HOME_CYCLES = 4
 
 
-def home_cycles(cycles: Sequence[Cycle], now: datetime) -> list[Cycle]:
+def home_cycles(cycles: Sequence[Glance], now: datetime) -> list[Glance]:
     """The cycles the home page shows: those asking something of residents first, then the
     newest; a finished cycle whose budget year is long past is left to the cycles page."""
     current = [c for c in cycles

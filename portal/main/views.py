@@ -63,7 +63,7 @@ def project_afterwards(project) -> front.Afterwards | None:
 def index():
     session = db_session()
     now = utcnow()
-    cycles = front.home_cycles(all_cycles(session), now)
+    cycles = front.home_cycles(_glances(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),
                            load_figures=lambda: recent("figures", lambda: front.figures(session)),
@@ -95,20 +95,36 @@ def cycles():
 @public_page
 def cycle(cycle_id: int):
     session = db_session()
-    cycle = cycle_with_rules(session, cycle_id) or abort(404)
     now = utcnow()
-    (_cycle, step), = front.steps(session, current_user, [cycle], now)
+    glance = next((g for g in _glances(session) if g.id == cycle_id), None)
+    if glance is None:  # no such cycle, or one made in the last few seconds
+        glance = front.glances([cycle_with_rules(session, cycle_id) or abort(404)])[0]
+    (_cycle, step), = front.steps(session, current_user, [glance], now)
+    found = []
+
+    def load_cycle():
+        """The cycle itself, read only when the page's kept part is made."""
+        if not found:
+            found.append(cycle_with_rules(session, cycle_id) or abort(404))
+        return found[0]
+
     # The parts every visitor sees alike are loaded only when the page's copy of them
     # is made (``kept`` in the template).
     return render_template(
-        "main/cycle.html", cycle=cycle, step=step, phase=step.phase, now=now,
-        windows=effective_windows(cycle.calendar, cycle.extension_rules),
-        load_counters=lambda: cycle_counters(session, cycle),
-        load_per_category=lambda: category_totals(session, cycle),
-        load_suspensions=lambda: suspension_history(session, cycle),
-        load_cards=lambda: public_projects(session, Filters(cycle_id=cycle.id), 1,
+        "main/cycle.html", cycle=glance, step=step, phase=step.phase, now=now,
+        windows=effective_windows(glance.calendar, glance.extension_rules),
+        load_cycle=load_cycle,
+        load_counters=lambda: cycle_counters(session, load_cycle()),
+        load_per_category=lambda: category_totals(session, load_cycle()),
+        load_suspensions=lambda: suspension_history(session, load_cycle()),
+        load_cards=lambda: public_projects(session, Filters(cycle_id=cycle_id), 1,
                                            page_size=CYCLE_CARDS),
         vote_over=step.phase in VOTE_OVER, Phase=Phase,
-        load_leftover=lambda: next((c for c in cycle.categories
-                                    if c.id == cycle.leftover_to_category_id), None),
+        load_leftover=lambda: next((c for c in load_cycle().categories
+                                    if c.id == load_cycle().leftover_to_category_id), None),
     )
+
+
+def _glances(session) -> list[front.Glance]:
+    """Every cycle as the front pages show it, read at most once per few seconds."""
+    return recent("cycle glances", lambda: front.glances(all_cycles(session)))
