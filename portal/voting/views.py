@@ -21,7 +21,7 @@ from portal.cycles.models import Cycle
 from portal.cycles.rules import BallotType, Phase
 from portal.db import db_session
 from portal.forms import show_refusal
-from portal.pagecache import public_page
+from portal.pagecache import public_page, recent
 from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.voting import board, services
@@ -189,7 +189,9 @@ def _ballot_page(session, sheet: BallotSheet, voter: Voter, form: BallotForm,
         "voting/ballot.html", cycle=_cycle(sheet.cycle_id), voter=voter, blocked=blocked,
         form=form, sheet=sheet, categories=open_to, closed_to=closed_to,
         chosen={c.project_id for c in choices}, not_cast=not_cast,
-        details=ballot_details(session, sheet.cycle_id) if not blocked else {},
+        # The same for every voter: read at most once per few seconds (portal.pagecache).
+        details=recent(("ballot details", sheet.cycle_id),
+                       lambda: ballot_details(session, sheet.cycle_id)) if not blocked else {},
         totals={t.category_id: t for t in totals(sheet.rules, sheet.category_facts,
                                                   sheet.project_facts, choices)},
     )

@@ -17,13 +17,12 @@ from wtforms import SelectChoice
 
 from portal.accounts.access import guard_blueprint
 from portal.db import db_session
-from portal.forms import ActionForm
 from portal.i18n import _
 from portal.money import format_hryvnias, format_hryvnias_short, format_number
 from portal.pagecache import public_page
 from portal.parsing import int_arg, page_arg
 from portal.projects import permissions, queries
-from portal.projects.forms import FilterForm, InviteForm, UploadForm, WithdrawForm
+from portal.projects.forms import FilterForm, WithdrawForm
 from portal.projects.messages import ATTACHMENT_KINDS, STATUS_TONES, history_label, status_label
 from portal.projects.models import Attachment
 from portal.projects.participation import has_supported
@@ -132,8 +131,8 @@ def page(project_id: int):
         supporters=queries.supporter_count(session, project) if gathering else 0,
         supported=gathering and current_user.is_authenticated and has_supported(
             session, project=project, user=current_user),
-        permissions=permissions, action=ActionForm(), withdraw_form=WithdrawForm(),
-        invite_form=InviteForm(), upload_form=UploadForm(),
+        # The forms are made where the page shows them (each makes a CSRF token).
+        permissions=permissions, make_withdraw_form=WithdrawForm,
         tile_url=current_app.config.get("MAP_TILE_URL", ""),
         tile_attribution=current_app.config.get("MAP_TILE_ATTRIBUTION", ""),
     )
