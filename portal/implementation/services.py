@@ -187,6 +187,14 @@ def winners_progress(session: Session, *, show_drafts: bool = False) -> list[Win
 def winner_progress(session: Session, project_id: int, *, show_drafts: bool = False
                     ) -> WinnerProgress | None:
     """One approved winner's progress, or None when the project is not a winner."""
-    row = session.execute(_winners().where(Project.id == project_id).options(
-        selectinload(Implementation.updates).selectinload(ImplementationUpdate.photos))).first()
+    row = session.execute(_winners().where(Project.id == project_id)).first()
     return _progress(row, show_drafts) if row else None
+
+
+def read_updates(session: Session, record: Implementation | None) -> None:
+    """Read the record's updates with their photos, two statements whatever their number
+    (the public page does it only when its kept part is made)."""
+    if record is not None:
+        session.execute(select(Implementation).where(Implementation.id == record.id).options(
+            selectinload(Implementation.updates).selectinload(ImplementationUpdate.photos)
+        )).all()

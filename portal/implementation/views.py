@@ -80,7 +80,9 @@ def show(project_id: int):
     winner = _winner(project_id)
     return render_template("implementation/show.html", winner=winner, line=winner.line,
                            project=winner.project, record=winner.record,
-                           drafts_shown=can_manage_programs(current_user))
+                           drafts_shown=can_manage_programs(current_user),
+                           read_updates=lambda: services.read_updates(db_session(),
+                                                                      winner.record))
 
 
 @bp.route("/photos/<int:photo_id>")

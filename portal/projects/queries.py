@@ -165,12 +165,13 @@ def project_for_page(session: Session, project_id: int, *,
                      contents: bool = True) -> Project | None:
     """The project with what its page shows; the rows it has one of (cycle, category,
     author) joined to it rather than read by a statement each. Without ``contents`` its
-    cost lines and files are read only if asked for (the public page's kept part)."""
+    category, author, cost lines and files are read only if asked for (the public page's
+    kept parts)."""
     options = [joinedload(Project.cycle).selectinload(Cycle.extensions),
-               joinedload(Project.category), joinedload(Project.author),
                selectinload(Project.coauthors).selectinload(CoAuthor.user)]
     if contents:
-        options += [selectinload(Project.cost_items), selectinload(Project.attachments)]
+        options += [joinedload(Project.category), joinedload(Project.author),
+                    selectinload(Project.cost_items), selectinload(Project.attachments)]
     return session.execute(
         select(Project).where(Project.id == project_id).options(*options)
     ).scalar_one_or_none()
