@@ -105,12 +105,19 @@ def init_app(app: Flask, visitor_token: Callable[[], str]) -> None:
     app.add_template_global(audience, "audience")
 
 
-def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
+def kept(name: str, caller: Callable[[], str], shared: bool | None = None) -> Markup:
     """The part of this page called ``name``, from the copy kept for this address and
     language, or made now by ``caller`` (a template's call block) and kept; made for this
-    visitor alone when not ``shared`` (the part shows them something of their own)."""
+    visitor alone when not ``shared`` (the part shows them something of their own). By
+    default a part is shared with visitors and residents, and made anew for the office
+    (staff, the commission, verifiers, admins), who change what it shows and must see
+    their change at once."""
     cache: PageCache = current_app.extensions["portal.pages"]
-    if cache.seconds <= 0 or not shared or not has_request_context():
+    if cache.seconds <= 0 or not has_request_context():
+        return caller()
+    if shared is None:
+        shared = not _in_office()
+    if not shared:
         return caller()
     from portal.i18n import get_locale
 
@@ -128,6 +135,10 @@ def kept(name: str, caller: Callable[[], str], shared: bool = True) -> Markup:
     if outer or TOKEN_MARK not in found.body:  # the whole page is being kept: marks stay
         return Markup(found.body)  # noqa: S704
     return Markup(found.body.replace(TOKEN_MARK, _visitor_token()))  # noqa: S704
+
+
+def _in_office() -> bool:
+    return bool(current_user.is_authenticated and current_user.roles - {"resident"})
 
 
 def audience() -> str:

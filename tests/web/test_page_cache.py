@@ -132,3 +132,23 @@ def test_a_kept_part_outside_a_request_is_made_every_time(app, kept):
         assert str(app.jinja_env.from_string(
             '{% call kept("x") %}made{% endcall %}').render()) == "made"
     assert kept.size == 0
+
+
+def test_the_office_and_the_team_see_a_change_at_once(app, db, make_user, kept):
+    admin, author = make_user(Role.ADMIN), make_user(verified=True)
+    cycle = make_cycle(db, admin)
+    project = make_project(db, cycle, author, status=ProjectStatus.ADMITTED)
+    project.summary = "Перший опис"
+    db.flush()
+    address = f"/projects/{project.id}"
+    resident, office, team = app.test_client(), app.test_client(), app.test_client()
+    sign_in(resident, make_user(verified=True))
+    sign_in(office, admin)
+    sign_in(team, author)
+    assert "Перший опис" in resident.get(address).get_data(as_text=True)
+    project.summary = "Другий опис"
+    db.flush()
+
+    assert "Перший опис" in resident.get(address).get_data(as_text=True)  # the kept part
+    assert "Другий опис" in office.get(address).get_data(as_text=True)
+    assert "Другий опис" in team.get(address).get_data(as_text=True)
