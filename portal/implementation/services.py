@@ -21,7 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from portal.cycles.models import Cycle
 from portal.implementation.messages import PROBLEMS
@@ -164,8 +164,8 @@ def _winners():
         .outerjoin(Program, Task.program_id == Program.id)
         .outerjoin(Implementation, Implementation.line_id == FundingLine.id)
         .where(Project.status == ProjectStatus.WINNER)
-        .options(selectinload(FundingLine.financings),
-                 selectinload(Project.cycle))
+        # The cycle is joined already; a line's payments are few: both in the statement.
+        .options(joinedload(FundingLine.financings), contains_eager(Project.cycle))
     )
 
 
@@ -180,14 +180,14 @@ def winners_progress(session: Session, *, show_drafts: bool = False) -> list[Win
     """Every approved winner, funded or not yet, newest budget year first."""
     rows = session.execute(_winners()
                            .order_by(Cycle.budget_year.desc(), Cycle.id.desc(),
-                                     Project.number, Project.id)).all()
+                                     Project.number, Project.id)).unique().all()
     return [_progress(row, show_drafts) for row in rows]
 
 
 def winner_progress(session: Session, project_id: int, *, show_drafts: bool = False
                     ) -> WinnerProgress | None:
     """One approved winner's progress, or None when the project is not a winner."""
-    row = session.execute(_winners().where(Project.id == project_id)).first()
+    row = session.execute(_winners().where(Project.id == project_id)).unique().first()
     return _progress(row, show_drafts) if row else None
 
 

@@ -167,14 +167,16 @@ def project_for_page(session: Session, project_id: int, *,
     author) joined to it rather than read by a statement each. Without ``contents`` its
     category, author, cost lines and files are read only if asked for (the public page's
     kept parts)."""
-    options = [joinedload(Project.cycle).selectinload(Cycle.extensions),
-               selectinload(Project.coauthors).selectinload(CoAuthor.user)]
+    # The cycle's extensions and the co-authors (a few rows each) are joined too: one
+    # statement where a statement each would cost a round trip.
+    options = [joinedload(Project.cycle).joinedload(Cycle.extensions),
+               joinedload(Project.coauthors).joinedload(CoAuthor.user)]
     if contents:
         options += [joinedload(Project.category), joinedload(Project.author),
                     selectinload(Project.cost_items), selectinload(Project.attachments)]
     return session.execute(
         select(Project).where(Project.id == project_id).options(*options)
-    ).scalar_one_or_none()
+    ).unique().scalar_one_or_none()
 
 
 def history(session: Session, project: Project, *, everything: bool) -> list[ProjectEvent]:
