@@ -21,8 +21,8 @@ everyone (a cycle's figures and cards, a program's report) are kept the same way
 template wraps such a part in ``{% call kept("name") %}...{% endcall %}``, and the view
 hands it loaders (``cards=lambda: ...``) that run only when the part is made.
 
-``recent`` keeps a value that everyone sees the same way (the home page's headline
-figures, which count every ballot) for the same time, for signed-in people too.
+``recent`` keeps a value that everyone sees the same way (the cycles as the front pages
+glance at them, a report read from the records) for the same time, for the office too.
 """
 
 from __future__ import annotations

@@ -66,7 +66,7 @@ def index():
     cycles = front.home_cycles(_glances(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),
-                           load_figures=lambda: recent("figures", lambda: front.figures(session)),
+                           load_figures=lambda: front.figures(session),
                            load_updates=lambda: front.latest_updates(session), now=now)
 
 
