@@ -210,6 +210,22 @@ class Config:
         self.MAIL_SMTP_USER = os.environ.get("MAIL_SMTP_USER", "")
         self.MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
         self.MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS", "1") == "1"
+        # Seconds the worker waits for the mail server (a request never does).
+        self.MAIL_SMTP_TIMEOUT = float(os.environ.get("MAIL_SMTP_TIMEOUT", "20"))
+
+        # Background jobs (portal.jobs): huey's queue in an SQLite file under instance/ (no
+        # server), or Redis (redis://127.0.0.1:6379/1); the worker runs them
+        # (`flask --app portal worker`). A failed job is tried again after
+        # JOBS_RETRY_SECONDS, then twice as long each time up to JOBS_RETRY_MAX_SECONDS;
+        # JOBS_RETRIES, when set, replaces every job's own number of tries again.
+        self.JOBS_URL = os.environ.get("JOBS_URL", f"sqlite:///{instance / 'jobs.sqlite3'}")
+        self.JOBS_NAME = os.environ.get("JOBS_NAME", "portal")
+        self.JOBS_RETRY_SECONDS = float(os.environ.get("JOBS_RETRY_SECONDS", "30"))
+        self.JOBS_RETRY_MAX_SECONDS = float(os.environ.get("JOBS_RETRY_MAX_SECONDS", "1800"))
+        retries = os.environ.get("JOBS_RETRIES", "")
+        self.JOBS_RETRIES = int(retries) if retries else None
+        # The worker's threads: documents and mail run side by side.
+        self.JOBS_WORKERS = int(os.environ.get("JOBS_WORKERS", "2"))
 
         # How many reverse proxies (nginx, a load balancer) stand in front of the portal.
         # Their X-Forwarded-For/-Proto/-Host headers are believed only for that many hops,
@@ -303,6 +319,9 @@ class TestingConfig(Config):
         self.RATELIMIT_STORAGE_URI = "memory://"
         self.PUBLIC_PAGE_SECONDS = 0  # whatever the environment says
         self.MAIL_BACKEND = "outbox"
+        # Each job runs the moment it is queued, in the test's process; the worker's own
+        # tests (tests/jobs) start a worker on an SQLite file or Redis instead.
+        self.JOBS_URL = "immediate"
         # Tests that store files point this at their own temporary folder.
         self.UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / "portal-test-uploads")
 

@@ -13,6 +13,14 @@ import config as portal_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
+#: The modules that define background jobs (``portal.jobs``), in web and worker alike.
+JOB_MODULES = (
+    "portal.mail.delivery",
+    "portal.audit.jobs",
+    "portal.reports.jobs",
+    "portal.review.jobs",
+)
+
 
 def create_app(config_name: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
     # The environment is read here, when the app is made, not when config is imported.
@@ -30,13 +38,25 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from portal import db, errors, i18n, links, pagecache, parsing, ratelimit, security, templating
+    from portal import (
+        db,
+        errors,
+        i18n,
+        jobs,
+        links,
+        pagecache,
+        parsing,
+        ratelimit,
+        security,
+        templating,
+    )
     from portal.accounts import login
     from portal.forms import BaseForm
     from portal.identity import eid
 
     parsing.init_app(app)  # the ``int`` converter, before any rule is added
     db.init_app(app)
+    jobs.init_app(app, JOB_MODULES)
     i18n.init_app(app)
     login.init_app(app)
     ratelimit.init_app(app)
@@ -73,6 +93,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.identity import views as identity
     from portal.implementation import staff as implementation_staff
     from portal.implementation import views as implementation
+    from portal.jobs import cli as jobs_cli
     from portal.main import views as main
     from portal.pabulib import cli as pabulib_cli
     from portal.pabulib import views as pabulib
@@ -98,6 +119,6 @@ def _register_blueprints(app: Flask) -> None:
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
         api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
-        community.bp, community_admin.bp,
+        community.bp, community_admin.bp, jobs_cli.cli,
     ):
         app.register_blueprint(blueprint)

@@ -36,6 +36,9 @@ NAMING_CONVENTION = {
 #: Every module that defines tables; Alembic and the tests import them all through here.
 MODEL_MODULES = (
     "portal.audit.models",
+    "portal.jobs.models",
+    "portal.mail.models",
+    "portal.documents.models",
     "portal.community.models",
     "portal.accounts.models",
     "portal.identity.models",

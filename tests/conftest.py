@@ -189,6 +189,16 @@ def outbox(app) -> Path:
     return path
 
 
+def made_file(client, url: str, **options):
+    """A file the worker makes (``portal.documents``): the first request asks for it and is
+    answered 202 with a page that waits; the job runs at the commit (the tests' queue runs
+    each job at once), and the request after it gets the file."""
+    first = client.get(url, **options)
+    assert first.status_code == 202, f"{url}: {first.status_code}"
+    assert first.headers["Retry-After"] and first.headers["Cache-Control"] == "no-store"
+    return client.get(url, **options)
+
+
 def csrf_token(client, url: str) -> str:
     page = client.get(url)
     found = CSRF_RE.search(page.get_data(as_text=True))

@@ -16,6 +16,7 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from portal.accounts import admin_jobs
 from portal.accounts import services as accounts
 from portal.accounts.access import guard_blueprint
 from portal.accounts.admin_audit import (
@@ -33,8 +34,10 @@ from portal.accounts.models import Role, User
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.db import db_session
-from portal.forms import show_refusal
+from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
+from portal.jobs import queue
+from portal.jobs.models import JobFailure
 from portal.parsing import page_arg, page_within
 from portal.refusal import Refused
 
@@ -132,3 +135,38 @@ def audit_csv():
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = "attachment; filename=audit-log.csv"
     return response
+
+
+@bp.route("/jobs")
+def jobs():
+    session = db_session()
+    return render_template("accounts/admin_jobs.html", mail=admin_jobs.mail_figures(session),
+                           failures=admin_jobs.open_failures(session),
+                           can_run_again=admin_jobs.can_run_again, job_label=admin_jobs.job_label,
+                           waiting=queue().pending(), form=ActionForm())
+
+
+def _handle_failure(failure_id: int, *, again: bool):
+    session = db_session()
+    failure = session.get(JobFailure, failure_id) or abort(404)
+    if not ActionForm.from_request().validate():
+        abort(400)
+    if failure.handled_at is not None:
+        flash(_("This failure was already dealt with."), "info")
+    elif again and not admin_jobs.can_run_again(failure):
+        flash(_("This job cannot be run again from here; set it aside."), "error")
+    else:
+        admin_jobs.handle(session, failure, again=again, actor=current_user, now=utcnow())
+        flash(_("The job is queued again.") if again else _("The failure is set aside."),
+              "success")
+    return redirect(url_for("accounts_admin.jobs"))
+
+
+@bp.route("/jobs/<int:failure_id>/again", methods=["POST"])
+def run_job_again(failure_id: int):
+    return _handle_failure(failure_id, again=True)
+
+
+@bp.route("/jobs/<int:failure_id>/aside", methods=["POST"])
+def set_job_aside(failure_id: int):
+    return _handle_failure(failure_id, again=False)

@@ -123,6 +123,8 @@ ACTIONS = {
     "implementation.status": _l("Implementation status changed"),
     "implementation.update_posted": _l("Implementation update posted"),
     "implementation.update_deleted": _l("Implementation update deleted"),
+    "job.run_again": _l("Failed background job run again"),
+    "job.set_aside": _l("Failed background job set aside"),
 }
 
 #: object type -> (its name, the page that shows it: endpoint and the argument naming it).
@@ -138,6 +140,7 @@ OBJECTS: dict[str, tuple[Any, str | None, str | None]] = {
     "department": (_l("Department"), "programs_staff.departments", None),
     "census_batch": (_l("Register of residents"), "identity_staff.census", None),
     "category": (_l("Category"), None, None),
+    "job_failure": (_l("Failed background job"), "accounts_admin.jobs", None),
 }
 
 #: Keys of the details worth a person's reading, in this order, with their words.

@@ -29,7 +29,7 @@ from portal.accounts.login import current_account_session, log_in, log_out, sess
 from portal.accounts.rules import normalize_email
 from portal.accounts.throttle import LoginThrottle
 from portal.clock import utcnow
-from portal.db import after_commit, db_session
+from portal.db import db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.links import external_url
@@ -111,9 +111,9 @@ def register():
                 return render_template("accounts/register.html", form=form)
             owner = services.find_user_by_email(session_, form.email.data)
             if owner is not None and owner.active:
-                after_commit(lambda: _send_already_registered(owner))
+                _send_already_registered(owner)
         else:
-            after_commit(lambda: _send_confirmation(user))
+            _send_confirmation(user)
         flash(_("We sent a message to %(email)s. Open the link in it to confirm the address, "
                 "then log in.", email=normalize_email(form.email.data)), "success")
         return redirect(url_for("accounts.login"))
@@ -279,7 +279,7 @@ def add_email():
             show_refusal(refused, form)
         else:
             user = current_user._get_current_object()
-            after_commit(lambda: _send_confirmation(user))
+            _send_confirmation(user)
             flash(_("We sent a message to %(email)s. Open the link in it to confirm the "
                     "address.", email=user.email), "success")
             return redirect(target)

@@ -65,6 +65,12 @@ MIMETYPES = {
 }
 
 
+#: The formats the worker makes (``portal.reports.jobs``): seconds each, never in a request.
+WORKER_FORMATS = frozenset({ReportFormat.PDF, ReportFormat.DOCX})
+#: Raised when a renderer changes what it makes of the same document: old files are not reused.
+RENDERERS_VERSION = "1"
+
+
 @dataclass(frozen=True)
 class ReportSpec:
     """Which report: the kind, the year (for yearly kinds) and the quarter (1-4)."""
@@ -185,3 +191,14 @@ def generate(session: Session, program: Program, spec: ReportSpec, fmt: ReportFo
     built = build(session, program, spec)
     return Output(_renderer(fmt)(built), MIMETYPES[fmt],
                   f"{built.document.name}.{fmt.value}")
+
+
+def file_digest(document: Document, fmt: ReportFormat) -> str:
+    """What a report's file is made from, as a digest: its content (the printable HTML, which
+    holds every word and figure), the format, the stylesheet and the renderers' version."""
+    from portal.documents import digest_of
+    from portal.reports.renderers.html import render_html
+    from portal.reports.renderers.pdf import STATIC
+
+    return digest_of("report", fmt.value, RENDERERS_VERSION, STATIC.read_bytes(),
+                     render_html(document, for_pdf=True))

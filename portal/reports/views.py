@@ -8,19 +8,24 @@ from sqlalchemy import select
 
 from portal.accounts.access import guard_blueprint
 from portal.db import db_session
+from portal.documents import file_or_wait
 from portal.i18n import get_locale
 from portal.pagecache import public_page, recent
 from portal.programs.models import Program
 from portal.programs.permissions import can_manage_programs, can_see_program
 from portal.refusal import Refused
+from portal.reports.jobs import make_report_file
 from portal.reports.periods import report_due_date
 from portal.reports.records import decision_text, rollup
 from portal.reports.renderers.html import STANDALONE_POLICY, document_markup
 from portal.reports.services import (
+    MIMETYPES,
+    WORKER_FORMATS,
     ReportFormat,
     ReportKind,
     ReportSpec,
     build,
+    file_digest,
     generate,
 )
 
@@ -87,22 +92,38 @@ def show(program_id: int):
                            decision=decision_text, rollup=rollup(db_session(), program))
 
 
-def _page(program: Program, spec: ReportSpec, kind: str, year: int | None):
+def _built(program: Program, spec: ReportSpec):
     # The report read from the records is plain data, the same for everyone who may see
     # it: kept a few seconds per language (portal.pagecache), as is its page.
-    built = recent(("report", program.id, spec, str(get_locale())),
-                   lambda: build(db_session(), program, spec))
+    return recent(("report", program.id, spec, str(get_locale())),
+                  lambda: build(db_session(), program, spec))
+
+
+def _page(program: Program, spec: ReportSpec, kind: str, year: int | None):
+    built = _built(program, spec)
     return render_template("reports/report.html", program=program, document=built.document,
                            kind=kind, year=year, formats=list(ReportFormat))
 
 
 def _file(program: Program, spec: ReportSpec, fmt: str):
-    output = generate(db_session(), program, spec, _format(fmt))
+    chosen = _format(fmt)
+    disposition = "inline" if fmt in ("html", "pdf", "json") else "attachment"
+    if chosen in WORKER_FORMATS:
+        # Made by the worker, once per content: the request only lays the report out.
+        locale = str(get_locale())
+        document = _built(program, spec).document
+        digest = recent(("report file", program.id, spec, locale, chosen),
+                        lambda: file_digest(document, chosen))
+        filename = f"{document.name}.{chosen.value}"
+        return file_or_wait(digest, mimetype=MIMETYPES[chosen], filename=filename,
+                            disposition=disposition, make=make_report_file,
+                            args=(document, chosen.value, locale, MIMETYPES[chosen], filename),
+                            title=document.title)
+    output = generate(db_session(), program, spec, chosen)
     response = make_response(output.content)
     response.headers["Content-Type"] = output.mimetype
-    disposition = "inline" if fmt in ("html", "pdf", "json") else "attachment"
     response.headers["Content-Disposition"] = f'{disposition}; filename="{output.filename}"'
-    if fmt == ReportFormat.HTML:
+    if chosen == ReportFormat.HTML:
         response.headers["Content-Security-Policy"] = STANDALONE_POLICY
     return response
 

@@ -4,8 +4,6 @@ and administrators; the roster is the administrators' (``admin.py``).
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import and_, func, or_, select
@@ -16,7 +14,7 @@ from portal.accounts.models import Role
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
-from portal.db import after_commit, db_session
+from portal.db import db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.projects.models import Project
@@ -289,7 +287,7 @@ def decide(meeting_id: int, project_id: int):
         except Refused as refused:
             show_refusal(refused, form)
         else:
-            after_commit(partial(send_decision_notices, recorded.notices))
+            send_decision_notices(recorded.notices)
             flash(_("The decision is recorded and the author is notified."), "success")
             return _back(found)
     elif form.votes_for.data is None and not form.errors:

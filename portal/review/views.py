@@ -26,16 +26,18 @@ from portal.accounts.access import guard_blueprint
 from portal.clock import kyiv_today, utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
+from portal.documents import digest_of, file_or_wait
 from portal.forms import show_refusal
-from portal.i18n import _
+from portal.i18n import _, get_locale
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.refusal import Refused
 from portal.review import decisions, permissions, services
-from portal.review.documents import DOCX_MIME, protocol_docx, protocol_pdf
+from portal.review.documents import DOCX_MIME
 from portal.review.forms import (
     ComplaintForm,
 )
+from portal.review.jobs import make_protocol_file
 from portal.review.messages import KIND_LABELS, REASON_LABELS
 from portal.review.models import Expertise, Meeting
 from portal.review.permissions import can_see_meeting, is_author
@@ -149,29 +151,37 @@ def _protocol_html(meeting: Meeting, *, for_pdf: bool) -> str:
                            back_url=url_for("review.meeting", meeting_id=meeting.id))
 
 
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    response = Response(body, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @bp.route("/meetings/<int:meeting_id>/protocol")
 def protocol(meeting_id: int):
     return _protocol_html(visible_meeting_or_404(meeting_id), for_pdf=False)
 
 
+#: Raised when the protocol's PDF or DOCX changes for the same protocol: old files go unused.
+PROTOCOL_FILES_VERSION = "1"
+
+
+def _protocol_file(meeting_id: int, fmt: str, mimetype: str) -> Response:
+    """The protocol's file, made by the worker once per content (``portal.documents``)."""
+    found = visible_meeting_or_404(meeting_id)
+    protocol = _protocol(found)
+    html = _protocol_html(found, for_pdf=True)
+    filename = f"{protocol.file_stem}.{fmt}"
+    locale = str(get_locale())
+    return file_or_wait(digest_of("protocol", fmt, PROTOCOL_FILES_VERSION, html),
+                        mimetype=mimetype, filename=filename, disposition="attachment",
+                        make=make_protocol_file,
+                        args=(protocol, html, fmt, locale, mimetype, filename),
+                        title=protocol.title)
+
+
 @bp.route("/meetings/<int:meeting_id>/protocol.docx", endpoint="protocol_docx")
 def protocol_docx_file(meeting_id: int):
-    found = visible_meeting_or_404(meeting_id)
-    document = _protocol(found)
-    return _download(protocol_docx(document), DOCX_MIME, f"{document.file_stem}.docx")
+    return _protocol_file(meeting_id, "docx", DOCX_MIME)
 
 
 @bp.route("/meetings/<int:meeting_id>/protocol.pdf", endpoint="protocol_pdf")
 def protocol_pdf_file(meeting_id: int):
-    found = visible_meeting_or_404(meeting_id)
-    return _download(protocol_pdf(_protocol_html(found, for_pdf=True)), "application/pdf",
-                     f"{_protocol(found).file_stem}.pdf")
+    return _protocol_file(meeting_id, "pdf", "application/pdf")
 
 
 @bp.route("/projects/<int:project_id>")

@@ -1,22 +1,34 @@
-"""Outgoing mail in development: one .eml file per message in the outbox folder."""
+"""Outgoing mail: kept with the transaction that writes it, delivered once it is committed;
+in development as one .eml file per message in the outbox folder."""
 
 from __future__ import annotations
 
 import email
 from email import policy
 
+from sqlalchemy import select
+
 from portal.mail import send_mail
+from portal.mail.delivery import deliver_mail
+from portal.mail.models import MailStatus, OutgoingMail
 
 
-def test_a_message_is_written_as_an_eml_file_a_mail_client_can_open(app, tmp_path,
-                                                                     monkeypatch):
+def _outbox(app, tmp_path, monkeypatch):
     outbox = tmp_path / "outbox"  # created on first use
     monkeypatch.setitem(app.config, "MAIL_BACKEND", "outbox")
     monkeypatch.setitem(app.config, "MAIL_OUTBOX", str(outbox))
-    with app.app_context():
-        send_mail("olena@example.org", "Підтвердіть адресу",
-                  "Вітаємо, Олено!\nВідкрийте посилання: http://portal.test/confirm/abc")
-        send_mail("petro@example.org", "Другий лист", "Текст")
+    return outbox
+
+
+def test_a_message_is_written_as_an_eml_file_a_mail_client_can_open(app_ctx, db, tmp_path,
+                                                                     monkeypatch, app):
+    outbox = _outbox(app, tmp_path, monkeypatch)
+    send_mail("olena@example.org", "Підтвердіть адресу",
+              "Вітаємо, Олено!\nВідкрийте посилання: http://portal.test/confirm/abc",
+              session=db)
+    send_mail("petro@example.org", "Другий лист", "Текст", session=db)
+    assert not list(outbox.glob("*.eml")), "nothing leaves before the commit"
+    db.commit()
     files = sorted(outbox.glob("*.eml"))
     assert len(files) == 2
     messages = [email.message_from_bytes(f.read_bytes(), policy=policy.default) for f in files]
@@ -25,3 +37,28 @@ def test_a_message_is_written_as_an_eml_file_a_mail_client_can_open(app, tmp_pat
     assert first["From"] == app.config["MAIL_SENDER"] and first["Message-ID"]
     assert "Вітаємо, Олено!" in first.get_content()
     assert "http://portal.test/confirm/abc" in first.get_content()
+    rows = db.scalars(select(OutgoingMail).order_by(OutgoingMail.id)).all()
+    assert [(row.status, row.attempts) for row in rows] == [(MailStatus.SENT, 1)] * 2
+    assert {row.message_id for row in rows} == {m["Message-ID"] for m in messages}
+
+
+def test_a_message_of_a_rolled_back_transaction_never_leaves(app_ctx, db, tmp_path,
+                                                             monkeypatch, app):
+    outbox = _outbox(app, tmp_path, monkeypatch)
+    with db.begin_nested():
+        send_mail("olena@example.org", "Не буде надіслано", "Текст", session=db)
+    db.rollback()
+    assert not list(outbox.glob("*.eml"))
+    assert db.scalars(select(OutgoingMail)).all() == []
+
+
+def test_delivering_the_same_message_twice_sends_it_once(app_ctx, db, tmp_path, monkeypatch,
+                                                          app):
+    outbox = _outbox(app, tmp_path, monkeypatch)
+    mail = send_mail("olena@example.org", "Один раз", "Текст", session=db)
+    db.commit()
+    deliver_mail(mail.id)  # the job run again: by a second worker, or after a lost reply
+    deliver_mail(mail.id)
+    assert len(list(outbox.glob("*.eml"))) == 1
+    db.refresh(mail)
+    assert mail.status is MailStatus.SENT and mail.attempts == 1

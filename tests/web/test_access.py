@@ -20,6 +20,8 @@ ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff
 LOGIN = 302  # anonymous: sent to the login page
 ANY = {role: 200 for role in ROLES}
 SIGNED_IN = {**ANY, "anonymous": LOGIN}
+#: A file the worker makes: the first request asks for it and is told to come back (202).
+PREPARING = {role: 202 for role in ROLES}
 
 
 def only(*allowed: str, ok: int = 200) -> dict[str, int]:
@@ -74,6 +76,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
         only("admin", ok=302)),
     "accounts_admin.audit_log": ("GET", "/admin/audit", only("admin")),
     "accounts_admin.audit_csv": ("GET", "/admin/audit.csv", only("admin")),
+    "accounts_admin.jobs": ("GET", "/admin/jobs", only("admin")),
+    # No failure by that number: the administrator is told so.
+    "accounts_admin.run_job_again": ("POST", "/admin/jobs/2147483647/again",
+                                     only("admin", ok=404)),
+    "accounts_admin.set_job_aside": ("POST", "/admin/jobs/2147483647/aside",
+                                     only("admin", ok=404)),
     # Cycles: public pages, and their administration.
     "main.cycles": ("GET", "/cycles/", ANY),
     "main.cycle": ("GET", "/cycles/{cycle}", ANY),
@@ -126,8 +134,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "review.cycle_meetings": ("GET", "/review/cycles/{review_cycle}/meetings", ANY),
     "review.meeting": ("GET", "/review/meetings/{meeting}", ANY),
     "review.protocol": ("GET", "/review/meetings/{meeting}/protocol", ANY),
-    "review.protocol_docx": ("GET", "/review/meetings/{meeting}/protocol.docx", ANY),
-    "review.protocol_pdf": ("GET", "/review/meetings/{meeting}/protocol.pdf", ANY),
+    "review.protocol_docx": ("GET", "/review/meetings/{meeting}/protocol.docx", PREPARING),
+    "review.protocol_pdf": ("GET", "/review/meetings/{meeting}/protocol.pdf", PREPARING),
     "review.project_review": ("GET", "/review/projects/{review_project}", ANY),
     # Only the project's author may contest its rejection; no role below is the author.
     "review.complaint": ("GET", "/review/projects/{review_project}/complaint",

@@ -22,6 +22,7 @@ from portal import create_app
 from portal.accounts.models import Role, User
 from portal.clock import utcnow
 from portal.cycles.rules import Phase
+from portal.db import db_session
 from portal.links import external_url, trusted_hosts
 from portal.projects.rules import ProjectStatus
 from portal.review.decisions import record_decision
@@ -222,6 +223,7 @@ def test_the_decision_notice_links_to_the_public_review_page(client, public_app,
                                    kind=DecisionKind.ADMIT, votes_for=6, votes_against=0,
                                    abstained=0, now=utcnow())
         send_decision_notices(recorded.notices)
+        db_session().commit()  # mail leaves with the transaction that wrote it
     [letter] = mails(public_app)
     assert letter["To"] == "author@example.org"
     assert link_in(letter, "/review/projects/") == f"{PUBLIC}/review/projects/{project.id}"

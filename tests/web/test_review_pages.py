@@ -19,7 +19,7 @@ from portal.projects.rules import ProjectStatus
 from portal.review import decisions, services
 from portal.review.models import MeetingStatus
 from portal.review.rules import DecisionKind, RejectionReason
-from tests.conftest import post_form, sign_in
+from tests.conftest import made_file, post_form, sign_in
 from tests.factories import accounts
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
@@ -218,7 +218,7 @@ def test_the_protocol_prints_as_a_ukrainian_commission_protocol(app, db, scene):
 
 def test_the_protocol_downloads_as_docx_with_the_decisions(app, db, scene):
     meeting = _decided_meeting(db, app, scene)
-    response = app.test_client().get(f"/review/meetings/{meeting.id}/protocol.docx")
+    response = made_file(app.test_client(), f"/review/meetings/{meeting.id}/protocol.docx")
     assert response.status_code == 200
     assert response.headers.getlist("Content-Type") == [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"]
@@ -232,7 +232,7 @@ def test_the_protocol_downloads_as_docx_with_the_decisions(app, db, scene):
 
 def test_the_protocol_downloads_as_pdf_with_cyrillic_text(app, db, scene, tmp_path):
     meeting = _decided_meeting(db, app, scene)
-    response = app.test_client().get(f"/review/meetings/{meeting.id}/protocol.pdf")
+    response = made_file(app.test_client(), f"/review/meetings/{meeting.id}/protocol.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers.getlist("Content-Type") == ["application/pdf"]
     pdf = tmp_path / "protocol.pdf"

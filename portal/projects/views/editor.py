@@ -191,7 +191,7 @@ def invite(project_id: int):
              "address and open:\n%(link)s\n\nIf you do not know this person, ignore this "
              "letter.", name=current_user.display_name, title=project.title,
              link=external_url("projects.confirm_coauthor", token=token))
-    after_commit(partial(send_mail, to, subject, body))
+    send_mail(to, subject, body)
     flash(_("The invitation is sent to %(email)s.", email=form.email.data.strip()), "success")
     return redirect(url_for("projects.edit", project_id=project.id))
 

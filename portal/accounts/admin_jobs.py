@@ -1,0 +1,71 @@
+"""The administrators' page of background work: what waits, and the jobs that failed on
+every try, with their error, to run again or set aside."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.audit.services import record
+from portal.jobs import enqueue_after_commit, job_by_name, job_label
+from portal.jobs.models import JobFailure
+from portal.mail.models import MailStatus, OutgoingMail
+
+#: The failures one page lists, newest first.
+SHOWN = 100
+
+
+@dataclass(frozen=True)
+class MailFigures:
+    waiting: int
+    failed: int
+    oldest_waiting: datetime | None
+
+
+def mail_figures(session: Session) -> MailFigures:
+    counts = dict(session.execute(
+        select(OutgoingMail.status, func.count()).where(OutgoingMail.status != MailStatus.SENT)
+        .group_by(OutgoingMail.status)).all())
+    oldest = session.scalar(select(func.min(OutgoingMail.created_at)).where(
+        OutgoingMail.status.in_((MailStatus.QUEUED, MailStatus.SENDING))))
+    return MailFigures(waiting=counts.get(MailStatus.QUEUED, 0)
+                       + counts.get(MailStatus.SENDING, 0),
+                       failed=counts.get(MailStatus.FAILED, 0), oldest_waiting=oldest)
+
+
+def open_failures(session: Session) -> list[JobFailure]:
+    return list(session.scalars(select(JobFailure).where(JobFailure.handled_at.is_(None))
+                                .order_by(JobFailure.failed_at.desc()).limit(SHOWN)))
+
+
+def can_run_again(failure: JobFailure) -> bool:
+    return job_by_name(failure.job) is not None and _arguments(failure) is not None
+
+
+def _arguments(failure: JobFailure) -> tuple[list, dict] | None:
+    try:
+        kept = json.loads(failure.arguments)
+    except ValueError:
+        return None
+    if not isinstance(kept, dict) or not kept.get("exact"):
+        return None  # arguments that JSON could not hold (a laid-out document)
+    return kept["args"], kept["kwargs"]
+
+
+def handle(session: Session, failure: JobFailure, *, again: bool, actor, now: datetime) -> None:
+    """Run the failed job again (once the transaction commits), or set it aside."""
+    if again:
+        args, _kwargs = _arguments(failure) or ([], {})
+        enqueue_after_commit(session, job_by_name(failure.job).func, *args)
+    failure.handled_at, failure.handled_by_id = now, actor.id
+    record(session, actor=actor, action="job.run_again" if again else "job.set_aside",
+           object_type="job_failure", object_id=failure.id,
+           details={"job": failure.job, "error": failure.error[:200]})
+
+
+__all__ = ["MailFigures", "can_run_again", "handle", "job_label", "mail_figures",
+           "open_failures"]

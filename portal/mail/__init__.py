@@ -1,0 +1,49 @@
+"""Outgoing mail, queued with the transaction that writes it and delivered by the worker.
+
+``send_mail`` keeps the message as a row of ``outgoing_mail`` in the caller's transaction:
+a message never announces something that was rolled back, and one written is never lost.
+Once the transaction is committed, the worker delivers it (``portal.mail.delivery``): to
+``.eml`` files under ``instance/outbox`` (and the log) in development, by SMTP in
+production. A request never waits for a mail server: with the server down, the worker tries
+again later, longer and longer apart, and the message leaves when the server is back.
+"""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from sqlalchemy.orm import Session
+
+from portal.clock import utcnow
+from portal.db import db_session
+from portal.mail.models import MailStatus, OutgoingMail
+
+
+def build_message(to: str, subject: str, body: str, *, sender: str,
+                  message_id: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = message_id or make_msgid(domain="portal.local")
+    message.set_content(body)
+    return message
+
+
+def send_mail(to: str, subject: str, body: str, *,
+              session: Session | None = None) -> OutgoingMail:
+    """Queue a message to ``to``: it leaves once the transaction of ``session`` (the
+    request's, by default) is committed."""
+    from portal.jobs import enqueue_after_commit
+    from portal.mail.delivery import deliver_mail
+
+    session = session if session is not None else db_session()
+    now = utcnow()
+    mail = OutgoingMail(recipient=to, subject=subject[:998], body=body,
+                        status=MailStatus.QUEUED, created_at=now, touched_at=now)
+    session.add(mail)
+    session.flush()
+    enqueue_after_commit(session, deliver_mail, mail.id)
+    return mail
