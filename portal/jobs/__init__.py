@@ -140,7 +140,7 @@ class Queue:
         found = _JOBS.get(task.name)
         if found is None:
             return
-        attempt = self.retries_of(found) - task.retries + 1
+        attempt = max(1, self.retries_of(found) - task.retries + 1)
         if task.retries > 0:
             task.retry_delay = self.delay_after(attempt)
             log.warning("Job %s failed (try %d), trying again in %.0f s: %s", task.name,
