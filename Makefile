@@ -33,14 +33,18 @@ install-dev: $(VENV)/.installed-dev $(COMPILED)
 
 ## make run: install, migrate, load demo data (once), serve on http://127.0.0.1:5000
 # Served by gunicorn, as in production (one process, threads like the development server's),
-# so that the start prints no development-server warning. `demo load` returns at once when
-# the database already holds the demo; with --guide it then prints the address and where to
-# begin (`flask demo guide` prints that again).
+# so that the start prints no development-server warning; beside it the worker, which sends
+# the mail and prepares the PDF and DOCX files (stopped with the server, by its PID).
+# `demo load` returns at once when the database already holds the demo; with --guide it then
+# prints the address and where to begin (`flask demo guide` prints that again).
 run: install
 	@$(FLASK) db upgrade
 	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) demo load --guide
-	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" exec $(BIN)/gunicorn --workers 1 \
-	  --threads 8 --bind $(HOST):$(PORT) --log-level warning 'portal:create_app()'
+	@export PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}"; \
+	  $(FLASK) worker & worker=$$!; \
+	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
+	  $(BIN)/gunicorn --workers 1 --threads 8 --bind $(HOST):$(PORT) --log-level warning \
+	    'portal:create_app()'
 
 ## make test: install the development dependencies and run the whole suite
 test: install-dev e2e-deps oidc-deps a11y-deps

@@ -192,3 +192,37 @@ def test_without_a_public_url_the_unit_s_command_stops_and_the_log_says_why(data
             server.wait(timeout=30)
     assert ("RuntimeError: Refusing to start in production: PUBLIC_URL must be set to the "
             "portal's public address") in log.read_text(encoding="utf-8")
+
+
+WORKER_UNIT = ROOT / "deploy" / "portal-worker.service"
+
+
+def test_systemd_analyze_verifies_the_worker_unit_with_this_checkout_s_flask(tmp_path):
+    if shutil.which("systemd-analyze") is None:
+        pytest.skip("systemd-analyze is not installed")
+    text = WORKER_UNIT.read_text(encoding="utf-8")
+    assert "/opt/portal/.venv/bin/flask --app portal worker" in text
+    checked = tmp_path / WORKER_UNIT.name
+    checked.write_text(text.replace("/opt/portal/.venv/bin/flask",
+                                    str(GUNICORN.with_name("flask"))), encoding="utf-8")
+    result = subprocess.run(["systemd-analyze", "verify", str(checked)],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout + result.stderr) == (0, "")
+
+
+def test_the_worker_unit_runs_beside_the_web_one_and_stops_letting_its_jobs_finish():
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None, strict=True)
+    parser.optionxform = str
+    parser.read(WORKER_UNIT, encoding="utf-8")
+    worker, web = parser["Service"], unit()["Service"]
+    assert shlex.split(worker["ExecStart"]) == [
+        "/opt/portal/.venv/bin/flask", "--app", "portal", "worker"]
+    assert worker["KillSignal"] == "SIGINT"  # huey's consumer finishes the jobs under way
+    assert worker["Restart"] == "always"
+    for option in ("User", "Group", "WorkingDirectory", "EnvironmentFile", "Environment",
+                   "ReadWritePaths", "ProtectSystem", "NoNewPrivileges", "PrivateTmp",
+                   "CapabilityBoundingSet", "SystemCallFilter"):
+        assert worker[option] == web[option], option
+    readme = README.read_text(encoding="utf-8")
+    assert "systemctl enable --now portal-web portal-worker" in readme
+    assert environment_file(SETTINGS)["JOBS_URL"].startswith("redis://")
