@@ -83,7 +83,10 @@ class LiveServer:
                "MAIL_BACKEND": "outbox", "PYTHONUNBUFFERED": "1",
                # Tests write between pages and look at once: every page made anew (the
                # copies are tested in tests/web/test_page_cache.py and measured by the bench).
-               "PUBLIC_PAGE_SECONDS": "0", **self.extra_env}
+               "PUBLIC_PAGE_SECONDS": "0",
+               # Each job (mail, a report's PDF) runs in the server as it is queued, so a
+               # test finds the mail in the outbox at once; tests/jobs starts a real worker.
+               "JOBS_URL": "immediate", **self.extra_env}
         with open(self._port_file, "wb") as out, open(self.log, "wb") as log:
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "tests.e2e.serve"], cwd=ROOT, env=env,

@@ -117,8 +117,12 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     assert row.locator("td").nth(5).inner_text() == "24,0"
     assert "3 переможці" in report and "реалізовано 0 проектів" in report
     shoot(page, "annual-report")
+    # The worker makes the file: the first click shows a page that waits, which asks again
+    # by itself (Refresh, no script) and then gets the file.
     with page.expect_download() as download:
         page.click("a:has-text('DOCX')")
+        page.wait_for_selector("text=Файл готується")
+        shoot(page, "file-being-prepared")
     assert download.value.suggested_filename == f"e2e-annual-{ids['year']}.docx"
 
     with live_server.session() as session:
