@@ -22,7 +22,7 @@ OFFICE = {
     "/staff/verify/census/": "Реєстр мешканців", "/staff/review/": "Експертиза",
     "/commission/review/": "Комісія", "/admin/cycles/": "Налаштування циклів",
     "/admin/users": "Облікові записи", "/admin/districts/": "Райони",
-    "/admin/audit": "Журнал аудиту",
+    "/admin/audit": "Журнал аудиту", "/admin/jobs": "Фонова робота",
 }
 MAY_SEE = {
     Role.VERIFIER: {"/desk/verify/", "/desk/voting/"},
