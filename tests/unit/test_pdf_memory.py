@@ -6,12 +6,17 @@ Before, each PDF made a WeasyPrint font configuration that was never freed and a
 Pango for an OpenType feature that leaked with every number cell: these 50 rounds
 grew the process by some 25 MiB. ``tests/bench/bench_pdf_memory.py`` renders the demo's
 annual report 500 times and writes the figures to ``tests/bench/results/pdf_memory.md``.
+
+Each thread keeps its own font configuration (Pango's and fontconfig's objects are not to
+be shared between threads), and the PDF does not depend on which thread wrote it.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,3 +62,27 @@ def test_rendering_pdfs_over_and_over_keeps_the_memory_of_the_process():
                          check=True, capture_output=True, text=True, timeout=120).stdout
     warm, last = (int(line) / 1024 for line in out.split())
     assert last - warm < BOUND_MIB, f"{warm:.1f} MiB after {WARM} rounds, {last:.1f} after {ROUNDS}"
+
+
+def test_each_thread_writes_with_its_own_font_configuration_the_same_pdf(app):
+    from portal.reports.document import Cell, Document, Row, Table
+    from portal.reports.renderers.pdf import font_configuration, render_pdf
+
+    document = Document(title="Звіт", name="zvit", blocks=(Table(
+        "Таблиця 1", (Row((Cell("Захід"), Cell("Сума"))),),
+        tuple(Row((Cell(f"Захід {n}"), Cell(f"{n},5", numeric=True))) for n in range(20)),
+        (3, 1)),))
+    together = threading.Barrier(3)
+
+    def render():
+        with app.test_request_context("/"):
+            together.wait(timeout=30)
+            return font_configuration(), render_pdf(document), font_configuration()
+
+    with ThreadPoolExecutor(3) as pool:
+        results = [future.result() for future in [pool.submit(render) for _ in range(3)]]
+    with app.test_request_context("/"):
+        alone = render_pdf(document)
+    assert all(first is again for first, _, again in results)
+    assert len({id(first) for first, _, _ in results} | {id(font_configuration())}) == 4
+    assert all(pdf == alone for _, pdf, _ in results)
