@@ -7,7 +7,7 @@ Debian's fonts-dejavu-core package), left margin 3 cm for filing.
 
 from __future__ import annotations
 
-import logging
+from functools import cache
 from io import BytesIO
 from pathlib import Path
 
@@ -20,9 +20,6 @@ from portal.review.protocol import Protocol
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PROTOCOL_CSS = STATIC / "css" / "protocol.css"
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-FONT_FILES = {("normal", "normal"): "DejaVuSerif.ttf", ("bold", "normal"): "DejaVuSerif-Bold.ttf",
-              ("normal", "italic"): "DejaVuSerif-Italic.ttf"}
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -118,39 +115,35 @@ def protocol_docx(protocol: Protocol) -> bytes:
 # PDF -------------------------------------------------------------------------------------
 
 
-def _font_faces() -> str:
-    """@font-face rules for DejaVu Serif when its files are installed, else nothing.
-
-    Without the files WeasyPrint still finds DejaVu through fontconfig by family name.
-    """
-    rules = []
-    for (weight, style), name in FONT_FILES.items():
-        path = FONT_DIR / name
-        if path.exists():
-            rules.append(f'@font-face {{ font-family: "Protocol Serif"; font-weight: {weight}; '
-                         f'font-style: {style}; src: url("{path.as_uri()}"); }}')
-    rules.append('.protocol { font-family: "Protocol Serif", "DejaVu Serif", serif; }')
-    return "\n".join(rules)
+#: The PDF's font: DejaVu Serif, found by fontconfig by its family name (fonts-dejavu-core).
+#: The same in every PDF whatever other serif fonts the machine has, as protocol.css lets
+#: Times New Roman or Liberation Serif come first for the print view in a browser. (The
+#: @font-face rules for the same files that were here never applied: WeasyPrint reads
+#: them only with a font configuration, which the protocol was not given. With the one
+#: it is given now they would embed the fonts again under another name.)
+PDF_FONT = '.protocol { font-family: "DejaVu Serif", serif; }'
 
 
-def _local_only(url: str, timeout: int = 10, ssl_context=None):
-    """WeasyPrint's fetcher, limited to the font files: a protocol loads nothing else."""
-    from weasyprint import default_url_fetcher
+@cache
+def _fetcher_class():
+    from weasyprint.urls import URLFetcher
 
-    if url.startswith(FONT_DIR.as_uri() + "/"):
-        return default_url_fetcher(url, timeout=timeout, ssl_context=ssl_context)
-    raise ValueError(f"refusing to fetch {url!r} for a protocol")
+    class NothingFetched(URLFetcher):
+        """A protocol loads nothing: its text is the commission's, its font the system's."""
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"refusing to fetch {url!r} for a protocol")
+
+    return NothingFetched
 
 
 def protocol_pdf(html: str) -> bytes:
-    """The print view's HTML (rendered without its stylesheet link) as PDF."""
-    from weasyprint import CSS, HTML
+    """The print view's HTML (rendered without its stylesheet link) as PDF.
 
-    # The portal logs at INFO; WeasyPrint's step-by-step progress is noise there.
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    document = HTML(string=html, url_fetcher=_local_only, base_url=str(STATIC))
-    # Tagged PDF/UA-1, its language (the page's lang="uk") and title set in the catalogue.
-    return document.write_pdf(stylesheets=[
-        CSS(filename=str(PROTOCOL_CSS)),
-        CSS(string=_font_faces(), url_fetcher=_local_only),
-    ], pdf_variant="pdf/ua-1")
+    Written as the reports are (``portal.reports.renderers.pdf.write_pdf``: the thread's
+    one font configuration, tagged PDF/UA-1 with the page's lang="uk" and title).
+    """
+    from portal.reports.renderers.pdf import write_pdf
+
+    return write_pdf(html, base_url=str(STATIC), url_fetcher=_fetcher_class()(),
+                     stylesheets=[PROTOCOL_CSS, PDF_FONT])

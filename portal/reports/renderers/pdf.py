@@ -2,11 +2,32 @@
 
 Fonts are DejaVu, installed with the system (``/usr/share/fonts/truetype/dejavu``): they
 cover Cyrillic, the no-break space of the number format and the dash of empty cells.
+
+Every PDF of the portal (reports here, the commission's protocol in
+``portal.review.documents``) is written by :func:`write_pdf`, with the thread's one
+WeasyPrint ``FontConfiguration``. A worker renders PDFs for as long as it lives, and
+a ``FontConfiguration`` is never given back: WeasyPrint 70 loads a fontconfig
+configuration of every installed font (``FcInitLoadConfigAndFonts``) and hands it to a
+new Pango font map, and with Pango 1.50 and fontconfig 2.14 that configuration stays in
+memory after the font map and its ``FontConfiguration`` are gone (measured alone:
+loading and destroying a configuration, or making and dropping a font map, keeps nothing;
+the two together keep 0.22 MiB each time). Made anew for each PDF, as before, the
+annual report's worker grew by 0.31 MiB a PDF, for as long as it ran
+(``tests/bench/results/pdf_memory.md``).
+
+Pango and fontconfig objects are not to be shared between threads, so each thread
+(a gunicorn thread, a huey worker thread) makes its own once, on its first PDF, and keeps
+it: as many as the process has threads that render, each made once. The
+``@font-face`` rules of every stylesheet are added to it; WeasyPrint adds a rule it
+has seen before at once (a file in its temporary folder, named after the rule), so
+later PDFs add nothing.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 from portal.reports.document import Document
@@ -30,21 +51,56 @@ _FONT_FACES = "\n".join(
     if (DEJAVU / file).exists()
 )
 
+# report.css asks for tabular figures in number cells, for the browser's fonts. In the PDF
+# the font is DejaVu Sans, whose figures are all of one width and which has no ``tnum``
+# feature: the request changes no glyph (the demo's annual report is the same PDF, byte
+# for byte, without it). But WeasyPrint 70 leaks native memory for every piece of text
+# that asks for an OpenType feature: ``Layout.setup`` (weasyprint/text/line_break.py)
+# makes a Pango attribute list and a feature attribute that it never frees, and heaptrack
+# shows what Pango builds from them for that text (runs, glyphs) never freed either:
+# 0.075 MiB more with each annual report, one font configuration or not. So the PDF does
+# not ask; nor should any PDF's CSS ask for font features (font-variant-*, font-kerning,
+# font-feature-settings) while WeasyPrint leaks them (tests/unit/test_pdf_memory.py).
+_NO_FONT_FEATURES = ".report-document .report-table .num { font-variant-numeric: normal; }"
+
+_thread = threading.local()
+
+
+def font_configuration():
+    """This thread's WeasyPrint ``FontConfiguration``, made on its first PDF (see above)."""
+    fonts = getattr(_thread, "fonts", None)
+    if fonts is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        fonts = _thread.fonts = FontConfiguration()
+    return fonts
+
+
+def write_pdf(html: str, *, base_url: str, stylesheets: Sequence[str | Path],
+              url_fetcher=None, presentational_hints: bool = False) -> bytes:
+    """``html`` as a tagged PDF/UA-1, with ``stylesheets`` (CSS text, or a file's path).
+
+    The document's language (the page's lang) and title (its <title>) are set in the
+    catalogue; headings, tables and reading order are tagged for screen readers.
+    ``url_fetcher`` (a ``weasyprint.urls.URLFetcher``; WeasyPrint's own when None) loads
+    what the page and the stylesheets refer to.
+    """
+    from weasyprint import CSS, HTML
+
+    fonts = font_configuration()
+    sheets = [CSS(filename=str(sheet), font_config=fonts, url_fetcher=url_fetcher)
+              if isinstance(sheet, Path)
+              else CSS(string=sheet, font_config=fonts, url_fetcher=url_fetcher)
+              for sheet in stylesheets]
+    return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).write_pdf(
+        stylesheets=sheets, font_config=fonts, presentational_hints=presentational_hints,
+        pdf_variant="pdf/ua-1")
+
 
 def render_pdf(document: Document) -> bytes:
     """The PDF of ``document``, A4, landscape or portrait as the document asks."""
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
-
-    fonts = FontConfiguration()
     page = "A4 landscape" if document.landscape else "A4"
-    stylesheets = [
-        CSS(string=_FONT_FACES, font_config=fonts),
-        CSS(filename=str(STATIC), font_config=fonts),
-        CSS(string=f"@page {{ size: {page}; }}", font_config=fonts),
-    ]
-    html = HTML(string=render_html(document, for_pdf=True), base_url=str(STATIC.parent))
-    # Tagged PDF/UA-1: headings, tables and reading order for screen readers, and the
-    # document's language (the page's lang) and title (its <title>) in the catalogue.
-    return html.write_pdf(stylesheets=stylesheets, font_config=fonts, presentational_hints=True,
-                          pdf_variant="pdf/ua-1")
+    return write_pdf(render_html(document, for_pdf=True), base_url=str(STATIC.parent),
+                     stylesheets=[_FONT_FACES, STATIC, _NO_FONT_FEATURES,
+                                  f"@page {{ size: {page}; }}"],
+                     presentational_hints=True)
