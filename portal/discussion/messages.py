@@ -9,7 +9,7 @@ from portal.refusal import Catalogue
 VOICES = {
     Voice.AUTHOR: _l("Author of the project"),
     Voice.COAUTHOR: _l("Co-author of the project"),
-    Voice.DEPARTMENT: _l("Department"),
+    Voice.DEPARTMENT: _l("City department"),
     Voice.COMMISSION: _l("Commission"),
 }
 
