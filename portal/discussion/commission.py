@@ -58,7 +58,10 @@ def comment(comment_id: int):
 def hide(comment_id: int):
     found = _comment(comment_id)
     form = HideForm.from_request()
-    if form.validate():
+    valid = form.validate()
+    if form.csrf_token.errors:
+        abort(400)
+    if valid:
         try:
             services.hide_comment(db_session(), actor=current_user, comment=found,
                                   reason=HideReason(form.reason.data),
