@@ -123,6 +123,12 @@ ACTIONS = {
     "implementation.status": _l("Implementation status changed"),
     "implementation.update_posted": _l("Implementation update posted"),
     "implementation.update_deleted": _l("Implementation update deleted"),
+    "comment.posted": _l("Comment posted"),
+    "comment.edited": _l("Comment edited"),
+    "comment.reported": _l("Comment reported to the moderators"),
+    "comment.hidden": _l("Comment hidden by moderation"),
+    "comment.restored": _l("Hidden comment shown again"),
+    "comment.reports_dismissed": _l("Reports on a comment closed"),
 }
 
 #: object type -> (its name, the page that shows it: endpoint and the argument naming it).
@@ -138,6 +144,7 @@ OBJECTS: dict[str, tuple[Any, str | None, str | None]] = {
     "department": (_l("Department"), "programs_staff.departments", None),
     "census_batch": (_l("Register of residents"), "identity_staff.census", None),
     "category": (_l("Category"), None, None),
+    "comment": (_l("Comment"), "discussion_commission.comment", "comment_id"),
 }
 
 #: Keys of the details worth a person's reading, in this order, with their words.

@@ -213,7 +213,8 @@ def _resolve_reports(comment: Comment, now: datetime) -> int:
 def hide_comment(session: Session, *, actor: Any, comment: Comment, reason: HideReason,
                  note: str, now: datetime) -> Comment:
     """Hide a comment for a reason from the list ("other" needs a note); it stays in its
-    place as "hidden by moderation", and its open reports are resolved."""
+    place as "hidden by moderation", and its open reports are resolved. (The audit log
+    keeps the reason's code as ``hide_reason``, a key its page does not show as words.)"""
     note = note.strip()
     _refuse(hiding_problems(moderator=permissions.can_moderate(actor), hidden=comment.hidden,
                             reason=reason, note=note))
@@ -223,7 +224,7 @@ def hide_comment(session: Session, *, actor: Any, comment: Comment, reason: Hide
     session.flush()
     audit.record(session, actor=actor, action="comment.hidden", object_type="comment",
                  object_id=comment.id,
-                 details={"project": comment.project_id, "reason": reason.value,
+                 details={"project": comment.project_id, "hide_reason": reason.value,
                           "note": note, "reports": resolved}, at=now)
     return comment
 
@@ -241,7 +242,8 @@ def restore_comment(session: Session, *, actor: Any, comment: Comment,
     session.flush()
     audit.record(session, actor=actor, action="comment.restored", object_type="comment",
                  object_id=comment.id,
-                 details={"project": comment.project_id, "reason": reason.value}, at=now)
+                 details={"project": comment.project_id, "hide_reason": reason.value},
+                 at=now)
     return comment
 
 

@@ -196,7 +196,7 @@ def test_moderators_hide_with_a_reason_and_the_reports_are_closed(db, project, a
     assert services.reported(db) == []
     assert [e.comment.id for e in services.recently_hidden(db)] == [comment.id]
     (event,) = audit_events(db, "comment.hidden", comment)
-    assert json.loads(event.details)["reason"] == "insult" and event.actor_id == moderator.id
+    assert json.loads(event.details)["hide_reason"] == "insult" and event.actor_id == moderator.id
     with pytest.raises(Refused) as refused:
         services.hide_comment(db, actor=moderator, comment=comment, reason=HideReason.SPAM,
                               note="", now=utcnow())
@@ -231,7 +231,7 @@ def test_moderators_restore_a_hidden_comment(db, project, resident):
     assert not comment.hidden
     assert (comment.hidden_reason, comment.hidden_by_id, comment.hidden_note) == (None, None, "")
     (event,) = audit_events(db, "comment.restored", comment)
-    assert json.loads(event.details)["reason"] == "off_topic"
+    assert json.loads(event.details)["hide_reason"] == "off_topic"
     with pytest.raises(Refused) as refused:
         services.restore_comment(db, actor=moderator, comment=comment, now=utcnow())
     assert refused.value.codes == ["not_hidden"]
