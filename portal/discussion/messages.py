@@ -33,8 +33,9 @@ PROBLEMS = Catalogue({
                                          "the reply belongs to."),
     DiscussionProblem.PARENT_ELSEWHERE: _l("This comment belongs to another project."),
     DiscussionProblem.PARENT_HIDDEN: _l("A comment hidden by moderation cannot be answered."),
-    DiscussionProblem.TOO_MANY: _l("You have posted %(limit)d comments in the last hour, as "
-                                   "many as one account may. Please post again later."),
+    DiscussionProblem.TOO_MANY: _l("You have already posted as many comments as one account "
+                                   "may in an hour (%(limit)d). Please post again later; "
+                                   "nothing was published."),
     DiscussionProblem.NOT_AUTHOR: _l("Only the person who wrote a comment can edit it."),
     DiscussionProblem.HIDDEN: _l("A comment hidden by moderation cannot be edited."),
     DiscussionProblem.UNCHANGED: _l("The text is the same as before; nothing was changed."),

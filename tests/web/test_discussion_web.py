@@ -142,7 +142,8 @@ def test_a_refused_comment_keeps_the_text_and_changes_nothing(app, client, db, p
         app.config["DISCUSSION_COMMENTS_PER_HOUR"] = 10
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "За останню годину ви опублікували 1 коментарів" in html
+    assert ("Ви вже опублікували стільки коментарів, скільки дозволено одному обліковому "
+            "запису за годину (1).") in html
     assert "Друге питання" in html  # the text is kept in the form
     assert comments_on(db, project) == 1
 
