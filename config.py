@@ -245,6 +245,10 @@ class Config:
         # in" sessions skip the idle time, never SESSION_MAX_AGE.
         self.SESSION_IDLE_TIMEOUT = timedelta(
             minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
+        # Comments (and replies) one account may post on projects in an hour
+        # (portal.discussion); counted from the stored comments, so every node agrees.
+        self.DISCUSSION_COMMENTS_PER_HOUR = int(
+            os.environ.get("DISCUSSION_COMMENTS_PER_HOUR", "10"))
 
         # Flask-Limiter: in memory by default, Redis (redis://127.0.0.1:6379/0) in production.
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -87,6 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.community import views as community
     from portal.cycles import admin as cycles_admin
     from portal.demo import cli as demo_cli
+    from portal.discussion import commission as discussion_commission
+    from portal.discussion import views as discussion
     from portal.identity import cli as identity_cli
     from portal.identity import desk as identity_desk
     from portal.identity import staff as identity_staff
@@ -119,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
         api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
-        community.bp, community_admin.bp, jobs_cli.cli,
+        community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
+        discussion_commission.bp,
     ):
         app.register_blueprint(blueprint)

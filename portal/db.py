@@ -49,6 +49,7 @@ MODEL_MODULES = (
     "portal.implementation.models",
     "portal.voting.models",
     "portal.results.models",
+    "portal.discussion.models",
     "portal.demo.models",
 )
 

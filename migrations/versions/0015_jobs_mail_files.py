@@ -1,7 +1,7 @@
 """jobs: failed jobs, outgoing mail, made files
 
 Revision ID: 0015_jobs_mail_files
-Revises: 0013_perf_indexes
+Revises: 0014_discussion
 Create Date: 2026-12-04 16:27:32.698503
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import portal.db
 
 revision: str = '0015_jobs_mail_files'
-down_revision: str | None = '0013_perf_indexes'
+down_revision: str | None = '0014_discussion'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

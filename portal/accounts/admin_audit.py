@@ -125,6 +125,12 @@ ACTIONS = {
     "implementation.update_deleted": _l("Implementation update deleted"),
     "job.run_again": _l("Failed background job run again"),
     "job.set_aside": _l("Failed background job set aside"),
+    "comment.posted": _l("Comment posted"),
+    "comment.edited": _l("Comment edited"),
+    "comment.reported": _l("Comment reported to the moderators"),
+    "comment.hidden": _l("Comment hidden by moderation"),
+    "comment.restored": _l("Hidden comment shown again"),
+    "comment.reports_dismissed": _l("Reports on a comment closed"),
 }
 
 #: object type -> (its name, the page that shows it: endpoint and the argument naming it).
@@ -141,6 +147,7 @@ OBJECTS: dict[str, tuple[Any, str | None, str | None]] = {
     "census_batch": (_l("Register of residents"), "identity_staff.census", None),
     "category": (_l("Category"), None, None),
     "job_failure": (_l("Failed background job"), "accounts_admin.jobs", None),
+    "comment": (_l("Comment"), "discussion_commission.comment", "comment_id"),
 }
 
 #: Keys of the details worth a person's reading, in this order, with their words.

@@ -24,6 +24,7 @@ from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import (
     BallotType,
     CategoryKind,
+    DiscussionPeriod,
     Phase,
     TieRule,
     VotesScope,
@@ -63,6 +64,7 @@ def _cycle_data(form: CycleForm) -> services.CycleData:
         winner_rule=WinnerRule(form.winner_rule.data), tie_rule=TieRule(form.tie_rule.data),
         min_votes=form.min_votes.data, complaint_days=form.complaint_days.data,
         live_counts_during_voting=bool(form.live_counts_during_voting.data),
+        discussion_period=DiscussionPeriod(form.discussion_period.data),
     )
 
 

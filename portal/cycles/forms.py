@@ -16,6 +16,7 @@ from portal.cycles.rules import (
     WINDOW_PHASES,
     BallotType,
     CategoryKind,
+    DiscussionPeriod,
     TieRule,
     VotesScope,
     WinnerRule,
@@ -75,6 +76,11 @@ class CycleForm(BaseForm):
                              description=_l("Leave empty for no minimum."))
     complaint_days = _count(_l("Days to contest a rejection"), maximum=365, default=5)
     live_counts_during_voting = BooleanField(_l("Show vote counts while the voting runs"))
+    discussion_period = SelectField(_l("Comments on projects are open"),
+                                    choices=_choices(messages.DISCUSSION_PERIODS),
+                                    default=DiscussionPeriod.VOTING.value,
+                                    description=_l("When the comments close, they stay on "
+                                                   "the project pages to read."))
 
 
 class CategoryForm(BaseForm):

@@ -1,6 +1,14 @@
 """The words for cycle phases, rule choices and the problems cycle services refuse with."""
 
-from portal.cycles.rules import BallotType, CategoryKind, Phase, TieRule, VotesScope, WinnerRule
+from portal.cycles.rules import (
+    BallotType,
+    CategoryKind,
+    DiscussionPeriod,
+    Phase,
+    TieRule,
+    VotesScope,
+    WinnerRule,
+)
 from portal.i18n import _l
 from portal.refusal import Catalogue
 
@@ -46,6 +54,13 @@ WINNER_RULES = {
 TIE_RULES = {
     TieRule.REGISTRATION: _l("the project registered earlier wins"),
     TieRule.LOTTERY: _l("a public lottery recorded by the commission decides"),
+}
+
+DISCUSSION_PERIODS = {
+    DiscussionPeriod.VOTING: _l("From the submission to the end of the voting"),
+    DiscussionPeriod.IMPLEMENTATION: _l("From the submission to the end of the budget year "
+                                        "(the implementation)"),
+    DiscussionPeriod.ALWAYS: _l("Always open"),
 }
 
 PROBLEMS = Catalogue({

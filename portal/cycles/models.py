@@ -28,6 +28,7 @@ from portal.cycles.rules import (
     BallotType,
     Calendar,
     CategoryKind,
+    DiscussionPeriod,
     Extension,
     Phase,
     TieRule,
@@ -83,6 +84,9 @@ class Cycle(Base):
         ForeignKey("categories.id", ondelete="SET NULL", use_alter=True,
                    name="fk_cycles_leftover_to_category_id_categories"))
     live_counts_during_voting: Mapped[bool] = mapped_column(default=False)
+    # How long the projects' discussion stays open (portal.discussion.rules).
+    discussion_period: Mapped[DiscussionPeriod] = mapped_column(
+        enum_column(DiscussionPeriod, "discussion_period"), default=DiscussionPeriod.VOTING)
     # The program measure the winners are funded under (portal.programs).
     measure_id: Mapped[int | None] = mapped_column(ForeignKey("measures.id", ondelete="SET NULL"))
 

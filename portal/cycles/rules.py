@@ -86,6 +86,16 @@ class TieRule(StrEnum):
     LOTTERY = "lottery"
 
 
+class DiscussionPeriod(StrEnum):
+    """How long residents may comment on the cycle's projects (``portal.discussion``): from
+    a project's submission to the end of the voting, to the end of the budget year (when
+    the winners are to be implemented), or for as long as the portal stands."""
+
+    VOTING = "voting"
+    IMPLEMENTATION = "implementation"
+    ALWAYS = "always"
+
+
 def registration_code(budget_year: int, number: int, series: int = 1) -> str:
     """The registration number shown everywhere: ``2026-017``.
 

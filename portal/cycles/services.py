@@ -21,6 +21,7 @@ from portal.cycles.rules import (
     BallotType,
     Calendar,
     CategoryKind,
+    DiscussionPeriod,
     Phase,
     TieRule,
     VotesScope,
@@ -75,6 +76,7 @@ class CycleData:
     min_votes: int | None = None
     complaint_days: int = 5
     live_counts_during_voting: bool = False
+    discussion_period: DiscussionPeriod = DiscussionPeriod.VOTING
 
     @property
     def calendar(self) -> Calendar:

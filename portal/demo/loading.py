@@ -18,6 +18,7 @@ from portal.accounts.models import Role, User
 from portal.cycles.models import Cycle
 from portal.demo.accounts import load_accounts
 from portal.demo.cycles import DATA, load_cycles, open_cycle_name
+from portal.demo.discussion import load_discussion
 from portal.demo.models import DemoLoad
 from portal.demo.photos import load_photos
 from portal.demo.programs import load_programs
@@ -26,7 +27,7 @@ from portal.demo.voting import SCHOOL, load_voting
 from portal.uploads import UploadStore
 
 #: Raised when the demo gains a part that an already loaded database should get too.
-DEMO_VERSION = 1
+DEMO_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def load_demo(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
     load_review(session)
     load_voting(session, secret=secret, audit_key=audit_key, now=now)
     load_programs(session, now=now)
+    load_discussion(session, now=now)
     names = (DATA["finished"]["name"], open_cycle_name(now), SCHOOL)
     cycles = session.execute(select(Cycle.id).where(Cycle.name.in_(names))).scalars().all()
     load_photos(session, store=store, cycle_ids=list(cycles))

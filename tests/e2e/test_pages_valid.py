@@ -141,6 +141,11 @@ def demo_ids(session, people: dict[str, User]) -> dict[str, object]:
     district = session.scalars(select(District).order_by(District.id)).first()
     if district is not None:
         ids["district"] = district.id
+    from portal.discussion.models import Comment
+
+    # The demo resident's own comment: they may edit it, everyone may open it to reply.
+    ids["comment"] = session.scalars(select(Comment.id).where(
+        Comment.author_id == people["resident"].id).order_by(Comment.id)).first()
     return ids
 
 

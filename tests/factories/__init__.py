@@ -10,6 +10,7 @@
 * ``voting``: ``make_voting_cycle`` (``make_cycle`` with the vote open or just closed),
   ``close_voting`` and ``make_vote`` (a closed vote, ready to be counted);
 * ``programs``: ``make_program`` and ``plan``;
+* ``discussion``: ``make_comment`` (a comment or a reply, hidden by moderation if asked);
 * ``audit``: ``build_chain`` (events and signed checkpoints) and the tamperings that
   ``audit verify`` names (``truncate``, ``rewrite_and_rehash``, ``swap``,
   ``forge_checkpoint``...).

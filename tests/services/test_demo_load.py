@@ -129,6 +129,22 @@ def test_every_demo_project_has_a_small_generated_photo(demo, app, db, app_ctx):
     assert len({scene(p.title) for p in projects[:6]}) == 6
 
 
+def test_the_demo_discussion_shows_replies_marks_and_moderation(demo, db, app_ctx):
+    from portal.discussion.models import Comment
+    from portal.discussion.rules import HideReason, Voice
+    from portal.discussion.services import reported
+
+    comments = db.scalars(select(Comment).order_by(Comment.id)).all()
+    assert len(comments) >= 7
+    assert {Voice.AUTHOR, Voice.DEPARTMENT, Voice.RESIDENT} <= {c.voice for c in comments}
+    assert any(c.parent_id and c.voice is Voice.AUTHOR for c in comments)
+    assert [c.hidden_reason for c in comments if c.hidden] == [HideReason.SPAM]
+    assert any(c.edited_at and c.revisions for c in comments)
+    assert len(reported(db)) == 1
+    # The open cycle's project and the finished cycle's first winner.
+    assert len({c.project_id for c in comments}) == 2
+
+
 def test_a_second_load_does_nothing_and_returns_at_once(demo, app, db, app_ctx):
     loaded, first_seconds = demo
     assert loaded.fresh and loaded_mark(db).version == DEMO_VERSION

@@ -12,6 +12,7 @@ from portal.accounts.models import Role
 from tests.conftest import sign_in
 from tests.factories.accounts import make_user
 from tests.factories.cycles import make_cycle
+from tests.factories.discussion import make_comment
 from tests.factories.projects import make_project
 from tests.factories.review import held_meeting, seat_commission
 from tests.factories.voting import make_voting_cycle
@@ -130,6 +131,25 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
         **{r: 403 for r in ROLES}, "anonymous": LOGIN, "resident": 400}),
     "projects.support": ("POST", "/projects/{project}/support", {
         **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
+    # Discussion: writing on the resident's submitted project, and the resident's comment on
+    # it (only its writer edits it); the moderators' queue and decisions.
+    "discussion.write": ("GET", "/discussion/projects/{project}/comment", SIGNED_IN),
+    "discussion.reply": ("GET", "/discussion/comments/{comment}/reply", SIGNED_IN),
+    "discussion.edit": ("GET", "/discussion/comments/{comment}/edit", {
+        **{r: 403 for r in ROLES}, "anonymous": LOGIN, "resident": 200}),
+    "discussion.report": ("GET", "/discussion/comments/{comment}/report", SIGNED_IN),
+    "discussion_commission.queue": ("GET", "/commission/discussion/",
+                                    only("commission", "staff", "admin")),
+    "discussion_commission.comment": ("GET", "/commission/discussion/comments/{comment}",
+                                      only("commission", "staff", "admin")),
+    "discussion_commission.hide": ("POST", "/commission/discussion/comments/{comment}/hide",
+                                   only("commission", "staff", "admin", ok=400)),
+    "discussion_commission.restore": (
+        "POST", "/commission/discussion/comments/{comment}/restore",
+        only("commission", "staff", "admin", ok=400)),
+    "discussion_commission.dismiss": (
+        "POST", "/commission/discussion/comments/{comment}/dismiss",
+        only("commission", "staff", "admin", ok=400)),
     # Review: public pages of a held meeting and of a project under review.
     "review.cycle_meetings": ("GET", "/review/cycles/{review_cycle}/meetings", ANY),
     "review.meeting": ("GET", "/review/meetings/{meeting}", ANY),
@@ -359,9 +379,11 @@ def cycle_and_projects(db, people) -> dict[str, object]:
     draft.attachments.append(photos[1])
     draft.coauthors.append(CoAuthor(email="friend@example.org", token_hash=token_hash("tkn"),
                                     invited_at=now))
+    comment = make_comment(db, public, resident)
     db.flush()
     return {"cycle": cycle.id, "category": cycle.categories[0].id, "project": public.id,
-            "attachment": photos[0].id, "draft": draft.id, "draft_attachment": photos[1].id,
+            "comment": comment.id, "attachment": photos[0].id, "draft": draft.id,
+            "draft_attachment": photos[1].id,
             "coauthor": draft.coauthors[0].id, "token": "tkn"}
 
 

@@ -23,11 +23,12 @@ OFFICE = {
     "/commission/review/": "Комісія", "/admin/cycles/": "Налаштування циклів",
     "/admin/users": "Облікові записи", "/admin/districts/": "Райони",
     "/admin/audit": "Журнал аудиту", "/admin/jobs": "Фонова робота",
+    "/commission/discussion/": "Модерація",
 }
 MAY_SEE = {
     Role.VERIFIER: {"/desk/verify/", "/desk/voting/"},
-    Role.STAFF: {"/staff/verify/census/", "/staff/review/"},
-    Role.COMMISSION: {"/commission/review/"},
+    Role.STAFF: {"/staff/verify/census/", "/staff/review/", "/commission/discussion/"},
+    Role.COMMISSION: {"/commission/review/", "/commission/discussion/"},
     Role.ADMIN: set(OFFICE),
 }
 
