@@ -210,6 +210,10 @@ class Config:
         self.MAIL_SMTP_USER = os.environ.get("MAIL_SMTP_USER", "")
         self.MAIL_SMTP_PASSWORD = os.environ.get("MAIL_SMTP_PASSWORD", "")
         self.MAIL_SMTP_STARTTLS = os.environ.get("MAIL_SMTP_STARTTLS", "1") == "1"
+        # Mass mail (notices to many residents) leaves in batches of MAIL_BATCH_SIZE, one
+        # connection each, no faster than MAIL_RATE_PER_MINUTE messages a minute.
+        self.MAIL_BATCH_SIZE = int(os.environ.get("MAIL_BATCH_SIZE", "100"))
+        self.MAIL_RATE_PER_MINUTE = int(os.environ.get("MAIL_RATE_PER_MINUTE", "600"))
         # Seconds the worker waits for the mail server (a request never does).
         self.MAIL_SMTP_TIMEOUT = float(os.environ.get("MAIL_SMTP_TIMEOUT", "20"))
 

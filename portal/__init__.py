@@ -19,6 +19,8 @@ JOB_MODULES = (
     "portal.audit.jobs",
     "portal.reports.jobs",
     "portal.review.jobs",
+    "portal.notifications.jobs",
+    "portal.main.announcements",
 )
 
 
@@ -97,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.implementation import views as implementation
     from portal.jobs import cli as jobs_cli
     from portal.main import views as main
+    from portal.notifications import views as notifications
     from portal.pabulib import cli as pabulib_cli
     from portal.pabulib import views as pabulib
     from portal.programs import staff as programs_staff
@@ -122,6 +125,6 @@ def _register_blueprints(app: Flask) -> None:
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
         api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
-        discussion_commission.bp,
+        discussion_commission.bp, notifications.bp,
     ):
         app.register_blueprint(blueprint)

@@ -42,6 +42,7 @@ MODEL_MODULES = (
     "portal.community.models",
     "portal.accounts.models",
     "portal.identity.models",
+    "portal.notifications.models",
     "portal.cycles.models",
     "portal.projects.models",
     "portal.review.models",

@@ -42,6 +42,8 @@ from portal.discussion.rules import (
     voice_of,
 )
 from portal.identity.services import active_verification
+from portal.notifications import services as notifications
+from portal.notifications.rules import FollowTarget, NoticeKind
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.refusal import Problem, Refused
@@ -146,6 +148,10 @@ def post_comment(
                  details={"project": project.id, "parent": comment.parent_id,
                           "voice": comment.voice.value, "sha256": _digest(comment.text)},
                  at=now)
+    # The project's followers hear of it (a daily digest unless they chose otherwise).
+    notifications.tell_followers(session, kind=NoticeKind.COMMENT, target=FollowTarget.PROJECT,
+                                 target_id=project.id, params={"title": project.title},
+                                 exclude=[actor.id])
     return comment
 
 

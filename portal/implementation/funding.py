@@ -28,6 +28,8 @@ from sqlalchemy.orm import Session
 from portal.cycles.models import Cycle
 from portal.implementation.models import Implementation
 from portal.implementation.rules import ImplementationStatus
+from portal.notifications import services as notifications
+from portal.notifications.rules import FollowTarget, NoticeKind
 from portal.programs.messages import PROBLEMS
 from portal.programs.models import FundingLine, Measure
 from portal.programs.rules import FundingSource, ProgramProblem, check_year_in_term
@@ -78,6 +80,9 @@ def fund_winners(session: Session, *, cycle: Cycle, actor: Any, now: datetime
             # Another approval funded this winner a moment ago: UNIQUE(project_id) held.
             continue
         created.append(line)
+        notifications.tell_followers(
+            session, kind=NoticeKind.FUNDING, target=FollowTarget.PROJECT, target_id=project.id,
+            params={"title": project.title}, district_id=project.district_id)
         audit_change(session, actor, "funding_line.winner_funded", line, now,
                      project=project.id, cycle=cycle.id, measure=measure.number,
                      year=cycle.budget_year, planned=project.total_cost)

@@ -34,6 +34,8 @@ from portal.implementation.rules import (
     contradictions,
     status_problems,
 )
+from portal.notifications import services as notifications
+from portal.notifications.rules import FollowTarget, NoticeKind
 from portal.programs.models import FundingLine, Measure, Program, Task
 from portal.programs.services import audit_change
 from portal.projects.models import Project
@@ -98,6 +100,11 @@ def post_update(
     session.flush()
     audit_change(session, actor, "implementation.update_posted", line, now, update=update.id,
                  photos=len(photos))
+    if line.project is not None:
+        notifications.tell_followers(
+            session, kind=NoticeKind.IMPLEMENTATION_UPDATE, target=FollowTarget.PROJECT,
+            target_id=line.project.id, params={"title": line.project.title},
+            district_id=line.project.district_id, exclude=[getattr(actor, "id", 0) or 0])
     return update
 
 

@@ -165,6 +165,13 @@ class Queue:
     def enqueue(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self.tasks[func.job_name](*args, **kwargs)  # type: ignore[attr-defined]
 
+    def enqueue_in(self, delay: float, func: Callable[..., Any], *args: Any) -> None:
+        """Run ``func(*args)`` ``delay`` seconds from now (at once when 0 or immediate)."""
+        if delay <= 0 or self.immediate:
+            self.enqueue(func, *args)
+        else:
+            self.tasks[func.job_name].schedule(args=args, delay=delay)  # type: ignore[attr-defined]
+
     def run_burst(self) -> int:
         """Run what is queued (and what was scheduled for now or earlier), then return."""
         ran = 0
@@ -238,20 +245,22 @@ def enqueue(func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
     queue().enqueue(func, *args, **kwargs)
 
 
-def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any) -> None:
-    """Queue ``func(*args)`` once ``session``'s transaction is committed; never if it is
-    rolled back. (A process that dies between the two leaves rows a sweep finds again.)"""
+def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
+                         delay: float = 0) -> None:
+    """Queue ``func(*args)`` once ``session``'s transaction is committed (``delay`` seconds
+    later); never if it is rolled back. (A process that dies between the two leaves rows a
+    sweep finds again.)"""
     waiting = session.info.setdefault("jobs_after_commit", [])
-    waiting.append((current_app.extensions["portal.jobs"], func, args))
+    waiting.append((current_app.extensions["portal.jobs"], func, args, delay))
 
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_waiting(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the transaction may still be rolled back
-    for owner, func, args in session.info.pop("jobs_after_commit", []):
+    for owner, func, args, delay in session.info.pop("jobs_after_commit", []):
         try:
-            owner.enqueue(func, *args)
+            owner.enqueue_in(delay, func, *args)
         except Exception:  # the queue is down: the row is there, and the sweep will find it
             log.exception("Could not queue %s%r after the commit", func.__name__, args)
 

@@ -10,6 +10,7 @@ again later, longer and longer apart, and the message leaves when the server is 
 
 from __future__ import annotations
 
+import json
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
@@ -21,29 +22,35 @@ from portal.mail.models import MailStatus, OutgoingMail
 
 
 def build_message(to: str, subject: str, body: str, *, sender: str,
-                  message_id: str | None = None) -> EmailMessage:
+                  message_id: str | None = None,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id or make_msgid(domain="portal.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     return message
 
 
-def send_mail(to: str, subject: str, body: str, *,
-              session: Session | None = None) -> OutgoingMail:
+def send_mail(to: str, subject: str, body: str, *, session: Session | None = None,
+              headers: dict[str, str] | None = None, deliver: bool = True) -> OutgoingMail:
     """Queue a message to ``to``: it leaves once the transaction of ``session`` (the
-    request's, by default) is committed."""
+    request's, by default) is committed. ``headers``: more headers (List-Unsubscribe).
+    ``deliver=False`` leaves its sending to the caller (``delivery.queue_batches``)."""
     from portal.jobs import enqueue_after_commit
     from portal.mail.delivery import deliver_mail
 
     session = session if session is not None else db_session()
     now = utcnow()
     mail = OutgoingMail(recipient=to, subject=subject[:998], body=body,
+                        headers=json.dumps(headers or {}, ensure_ascii=False),
                         status=MailStatus.QUEUED, created_at=now, touched_at=now)
     session.add(mail)
     session.flush()
-    enqueue_after_commit(session, deliver_mail, mail.id)
+    if deliver:
+        enqueue_after_commit(session, deliver_mail, mail.id)
     return mail

@@ -26,6 +26,8 @@ class OutgoingMail(Base):
     recipient: Mapped[str] = mapped_column(String(320))
     subject: Mapped[str] = mapped_column(String(998))
     body: Mapped[str] = mapped_column(Text)
+    #: More headers, as JSON (List-Unsubscribe and List-Unsubscribe-Post of notices).
+    headers: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     status: Mapped[MailStatus] = mapped_column(enum_column(MailStatus, "status"))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

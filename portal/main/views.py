@@ -9,18 +9,23 @@ the vote, and ``project_afterwards`` for what became of it after the vote.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, render_template
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
+from portal.accounts.access import login_redirect
 from portal.clock import utcnow
+from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase, effective_windows
 from portal.cycles.services import all_cycles, cycle_with_rules, suspension_history
 from portal.db import db_session
 from portal.errors import RETRY_AFTER_SECONDS
+from portal.forms import ActionForm
 from portal.health import database_health, redis_health
 from portal.main import front
 from portal.main.phase import Action, DeadlineKind, Step
 from portal.money import format_number
+from portal.notifications.rules import FollowTarget
+from portal.notifications.views import change_following
 from portal.pagecache import public_page, recent
 from portal.projects.queries import Filters, category_totals, cycle_counters, public_projects
 from portal.projects.rules import ProjectStatus
@@ -128,3 +133,15 @@ def cycle(cycle_id: int):
 def _glances(session) -> list[front.Glance]:
     """Every cycle as the front pages show it, read at most once per few seconds."""
     return recent("cycle glances", lambda: front.glances(all_cycles(session)))
+
+
+@bp.route("/cycles/<int:cycle_id>/follow", methods=["POST"])
+def follow_cycle(cycle_id: int):
+    """Follow a cycle (or stop): submission and voting opening, results."""
+    found = db_session().get(Cycle, cycle_id) or abort(404)
+    if not current_user.is_authenticated:
+        return login_redirect()
+    if not ActionForm.from_request().validate():
+        abort(400)
+    change_following(target=FollowTarget.CYCLE, target_id=found.id)
+    return redirect(url_for("main.cycle", cycle_id=found.id))

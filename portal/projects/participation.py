@@ -20,6 +20,8 @@ from portal import audit
 from portal.accounts.models import User
 from portal.accounts.rules import is_valid_email, normalize_email
 from portal.identity.services import active_verification
+from portal.notifications import services as notifications
+from portal.notifications.rules import FollowReason, FollowTarget
 from portal.projects import eligibility
 from portal.projects.messages import PROBLEMS
 from portal.projects.models import Attachment, CoAuthor, Project, Support
@@ -94,6 +96,9 @@ def confirm_coauthor(session: Session, *, token: str, user: User, now: datetime)
                  details={"name": user.display_name})
     audit.record(session, actor=user, action="project.coauthor_confirmed",
                  object_type="project", object_id=project.id, at=now)
+    notifications.follow_for_taking_part(session, user_id=user.id, target=FollowTarget.PROJECT,
+                                         target_id=project.id, reason=FollowReason.AUTHOR,
+                                         now=now)
     return invitation
 
 
@@ -137,6 +142,9 @@ def support_project(session: Session, *, project: Project, user: User, now: date
             session.flush()
     except IntegrityError:
         raise Refused(PROBLEMS("already_supported")) from None
+    notifications.follow_for_taking_part(session, user_id=user.id, target=FollowTarget.PROJECT,
+                                         target_id=project.id, reason=FollowReason.SUPPORTER,
+                                         now=now)
     locked = session.execute(
         select(Project).where(Project.id == project.id).with_for_update()
         .execution_options(populate_existing=True)

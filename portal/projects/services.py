@@ -25,6 +25,8 @@ from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import Phase
 from portal.identity.rules import age_on
 from portal.identity.services import active_verification
+from portal.notifications import services as notifications
+from portal.notifications.rules import FollowReason, FollowTarget
 from portal.projects import eligibility
 from portal.projects.messages import PROBLEMS
 from portal.projects.models import CostItem, Project, ProjectEvent
@@ -92,6 +94,12 @@ def record_event(
     )
     session.add(event)
     session.flush()
+    if public:
+        team = [project.author_id] + [c.user_id for c in project.coauthors
+                                      if c.confirmed_at and c.user_id]
+        notifications.project_event(session, event_kind=kind, project_id=project.id,
+                                    title=project.title, district_id=project.district_id,
+                                    actor_id=actor.id if actor else None, team=team)
     return event
 
 
@@ -202,6 +210,9 @@ def create_draft(
     project.search_text = _search_text(project, cycle)
     session.flush()
     record_event(session, project=project, kind="created", actor=actor, now=now, public=False)
+    notifications.follow_for_taking_part(session, user_id=actor.id, target=FollowTarget.PROJECT,
+                                         target_id=project.id, reason=FollowReason.AUTHOR,
+                                         now=now)
     audit.record(session, actor=actor, action="project.created", object_type="project",
                  object_id=project.id, details={"cycle": cycle.id, "title": project.title},
                  at=now)

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
 
 from portal.accounts.access import guard_blueprint
 from portal.db import db_session
+from portal.forms import ActionForm
 from portal.i18n import _
 from portal.money import format_hryvnias, format_hryvnias_short, format_number
+from portal.notifications.rules import FollowTarget
+from portal.notifications.views import change_following
 from portal.pagecache import public_page
 from portal.parsing import int_arg, page_arg
 from portal.projects import permissions, queries
@@ -191,3 +194,13 @@ def attachment_kind_label(kind: AttachmentKind) -> str:
 
 # The authors' pages register their routes on ``bp``.
 from portal.projects.views import editor  # noqa: E402, F401
+
+
+@bp.route("/<int:project_id>/follow", methods=["POST"])
+def follow(project_id: int):
+    """Follow a project's news (or stop): expertise, decision, vote, funding, works."""
+    project = _visible(project_id)
+    if not ActionForm.from_request().validate():
+        abort(400)
+    change_following(target=FollowTarget.PROJECT, target_id=project.id)
+    return redirect(url_for("projects.page", project_id=project.id))
