@@ -11,8 +11,9 @@ configuration of every installed font (``FcInitLoadConfigAndFonts``) and hands i
 new Pango font map, and with Pango 1.50 and fontconfig 2.14 that configuration stays in
 memory after the font map and its ``FontConfiguration`` are gone (measured alone:
 loading and destroying a configuration, or making and dropping a font map, keeps nothing;
-the two together keep 0.22 MiB each time). Made anew for each PDF, as before, the
-annual report's worker grew by 0.31 MiB a PDF, for as long as it ran
+the two together keep 0.22 MiB each time). Made anew for each PDF, as before, a process
+grew by 0.31 MiB with each annual report (0.22 of it this, the rest the font features
+below) and by 0.54 MiB with each report and protocol, for as long as it ran
 (``tests/bench/results/pdf_memory.md``).
 
 Pango and fontconfig objects are not to be shared between threads, so each thread
