@@ -11,8 +11,9 @@ configuration of every installed font (``FcInitLoadConfigAndFonts``) and hands i
 new Pango font map, and with Pango 1.50 and fontconfig 2.14 that configuration stays in
 memory after the font map and its ``FontConfiguration`` are gone (measured alone:
 loading and destroying a configuration, or making and dropping a font map, keeps nothing;
-the two together keep 0.22 MiB each time). Made anew for each PDF, as before, the
-annual report's worker grew by 0.31 MiB a PDF, for as long as it ran
+the two together keep 0.22 MiB each time). Made anew for each PDF, as before, a process
+grew by 0.31 MiB with each annual report (0.22 of it this, the rest the font features
+below) and by 0.54 MiB with each report and protocol, for as long as it ran
 (``tests/bench/results/pdf_memory.md``).
 
 Pango and fontconfig objects are not to be shared between threads, so each thread
@@ -51,17 +52,20 @@ _FONT_FACES = "\n".join(
     if (DEJAVU / file).exists()
 )
 
-# report.css asks for tabular figures in number cells, for the browser's fonts. In the PDF
-# the font is DejaVu Sans, whose figures are all of one width and which has no ``tnum``
-# feature: the request changes no glyph (the demo's annual report is the same PDF, byte
-# for byte, without it). But WeasyPrint 70 leaks native memory for every piece of text
-# that asks for an OpenType feature: ``Layout.setup`` (weasyprint/text/line_break.py)
-# makes a Pango attribute list and a feature attribute that it never frees, and heaptrack
-# shows what Pango builds from them for that text (runs, glyphs) never freed either:
-# 0.075 MiB more with each annual report, one font configuration or not. So the PDF does
-# not ask; nor should any PDF's CSS ask for font features (font-variant-*, font-kerning,
-# font-feature-settings) while WeasyPrint leaks them (tests/unit/test_pdf_memory.py).
-_NO_FONT_FEATURES = ".report-document .report-table .num { font-variant-numeric: normal; }"
+# No PDF asks for an OpenType feature. report.css asks for tabular figures in number cells
+# (for the browser's fonts), and WeasyPrint's own stylesheet asks for them in list markers
+# (the protocol's numbered lists). The PDFs' fonts are DejaVu Sans and DejaVu Serif,
+# whose figures are all of one width and which have no ``tnum`` feature: the request
+# changes no glyph (the demo's annual report and protocol are the same PDFs, byte for
+# byte, without it). But WeasyPrint 70 leaks native memory for every piece of text that
+# asks for a feature: ``Layout.setup`` (weasyprint/text/line_break.py) makes a Pango
+# attribute list and a feature attribute that it never frees, and heaptrack shows what
+# Pango builds from them for that text (runs, glyphs) never freed either: 0.075 MiB more
+# with each annual report, 0.016 MiB with each protocol, one font configuration or not.
+# Nor should a PDF's CSS ask for other features (font-variant-caps, -ligatures, -position,
+# font-kerning, font-feature-settings) while WeasyPrint leaks them
+# (tests/unit/test_pdf_memory.py).
+_NO_FONT_FEATURES = "*, ::before, ::after, ::marker { font-variant-numeric: normal !important; }"
 
 _thread = threading.local()
 
@@ -78,7 +82,8 @@ def font_configuration():
 
 def write_pdf(html: str, *, base_url: str, stylesheets: Sequence[str | Path],
               url_fetcher=None, presentational_hints: bool = False) -> bytes:
-    """``html`` as a tagged PDF/UA-1, with ``stylesheets`` (CSS text, or a file's path).
+    """``html`` as a tagged PDF/UA-1, with ``stylesheets`` (CSS text, or a file's path) and,
+    last, the rule that asks for no font feature (above).
 
     The document's language (the page's lang) and title (its <title>) are set in the
     catalogue; headings, tables and reading order are tagged for screen readers.
@@ -91,7 +96,7 @@ def write_pdf(html: str, *, base_url: str, stylesheets: Sequence[str | Path],
     sheets = [CSS(filename=str(sheet), font_config=fonts, url_fetcher=url_fetcher)
               if isinstance(sheet, Path)
               else CSS(string=sheet, font_config=fonts, url_fetcher=url_fetcher)
-              for sheet in stylesheets]
+              for sheet in [*stylesheets, _NO_FONT_FEATURES]]
     return HTML(string=html, base_url=base_url, url_fetcher=url_fetcher).write_pdf(
         stylesheets=sheets, font_config=fonts, presentational_hints=presentational_hints,
         pdf_variant="pdf/ua-1")
@@ -101,6 +106,5 @@ def render_pdf(document: Document) -> bytes:
     """The PDF of ``document``, A4, landscape or portrait as the document asks."""
     page = "A4 landscape" if document.landscape else "A4"
     return write_pdf(render_html(document, for_pdf=True), base_url=str(STATIC.parent),
-                     stylesheets=[_FONT_FACES, STATIC, _NO_FONT_FEATURES,
-                                  f"@page {{ size: {page}; }}"],
+                     stylesheets=[_FONT_FACES, STATIC, f"@page {{ size: {page}; }}"],
                      presentational_hints=True)
