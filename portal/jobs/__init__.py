@@ -29,7 +29,7 @@ from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.signals import SIGNAL_ERROR
@@ -251,7 +251,8 @@ def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
     later); never if it is rolled back. (A process that dies between the two leaves rows a
     sweep finds again.)"""
     waiting = session.info.setdefault("jobs_after_commit", [])
-    waiting.append((current_app.extensions["portal.jobs"], func, args, delay))
+    owner = current_app.extensions["portal.jobs"] if has_app_context() else None
+    waiting.append((owner, func, args, delay))
 
 
 @event.listens_for(Session, "after_commit")
@@ -259,6 +260,11 @@ def _enqueue_waiting(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the transaction may still be rolled back
     for owner, func, args, delay in session.info.pop("jobs_after_commit", []):
+        if owner is None and has_app_context():
+            owner = current_app.extensions["portal.jobs"]
+        if owner is None:  # data written outside any application (a test's fixture)
+            log.warning("No application to queue %s%r after the commit", func.__name__, args)
+            continue
         try:
             owner.enqueue_in(delay, func, *args)
         except Exception:  # the queue is down: the row is there, and the sweep will find it

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from wtforms import SelectField
+from wtforms import SelectChoice, SelectField
 
 from portal.accounts.access import guard_blueprint
 from portal.clock import utcnow
@@ -71,7 +71,7 @@ def _settings_form(chosen: dict[NoticeKind, Delivery], districts: list[District]
     class SettingsForm(BaseForm):
         pass
 
-    choices = [(delivery.value, str(DELIVERY_LABELS[delivery])) for delivery in Delivery]
+    choices = [SelectChoice(delivery.value, DELIVERY_LABELS[delivery]) for delivery in Delivery]
     for kind in NoticeKind:
         setattr(SettingsForm, f"kind_{kind.value}",
                 SelectField(str(KIND_LABELS[kind]), choices=choices,

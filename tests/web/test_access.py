@@ -131,6 +131,20 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
         **{r: 403 for r in ROLES}, "anonymous": LOGIN, "resident": 400}),
     "projects.support": ("POST", "/projects/{project}/support", {
         **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
+    # Following (a POST without its form's token is refused; a visitor is sent to log in).
+    "projects.follow": ("POST", "/projects/{project}/follow", {
+        **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
+    "main.follow_cycle": ("POST", "/cycles/{cycle}/follow", {
+        **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
+    "notifications.index": ("GET", "/notifications/", SIGNED_IN),
+    "notifications.settings": ("GET", "/notifications/settings", SIGNED_IN),
+    "notifications.open_notice": ("GET", "/notifications/2147483647", {
+        **{r: 404 for r in ROLES}, "anonymous": LOGIN}),
+    "notifications.mark_all_read": ("POST", "/notifications/read", {
+        **{r: 400 for r in ROLES}, "anonymous": LOGIN}),
+    # The signed token is the proof, for anyone; a forged one names nothing.
+    "notifications.unsubscribe": ("GET", "/notifications/unsubscribe/forged",
+                                  {r: 404 for r in ROLES}),
     # Discussion: writing on the resident's submitted project, and the resident's comment on
     # it (only its writer edits it); the moderators' queue and decisions.
     "discussion.write": ("GET", "/discussion/projects/{project}/comment", SIGNED_IN),

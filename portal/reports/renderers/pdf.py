@@ -26,6 +26,7 @@ later PDFs add nothing.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import threading
 from collections.abc import Sequence
@@ -68,6 +69,13 @@ _FONT_FACES = "\n".join(
 _NO_FONT_FEATURES = "*, ::before, ::after, ::marker { font-variant-numeric: normal !important; }"
 
 _thread = threading.local()
+
+
+@atexit.register
+def _let_go_at_exit() -> None:
+    # The main thread's configuration is freed while WeasyPrint's module is still whole
+    # (at interpreter shutdown its __del__ would find the module's names gone, and say so).
+    _thread.__dict__.pop("fonts", None)
 
 
 def font_configuration():
