@@ -31,6 +31,7 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
         member = make_user(session, Role.COMMISSION, name="Марія Комісійна")
         seat_commission(session, session.get(Cycle, seeded.cycle_id), admin, users=[member])
         member_email = member.email
+        follower_email = make_user(session, name="Ольга Небайдужа").email
 
     author = browser_context().new_page()
     log_in(author, seeded.author_email)
@@ -53,6 +54,14 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     shoot(staff, "expertise-form")
     staff.get_by_role("button", name="Внести експертизу").click()
     expect(staff.locator(".flash-success")).to_contain_text("Експертизу внесено.")
+
+    # A resident follows the project from its page.
+    follower = browser_context().new_page()
+    log_in(follower, follower_email)
+    follower.goto(f"{url}/projects/{project_id}")
+    follower.get_by_role("button", name="Стежити").click()
+    expect(follower.locator(".flash-success")).to_contain_text("Тепер ви стежите")
+    expect(follower.get_by_role("button", name="Ви стежите · не стежити")).to_be_visible()
 
     # The commission: a meeting with five of nine present, the project on the agenda.
     commission = browser_context().new_page()
@@ -92,6 +101,25 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     expect(visitor.locator("main.protocol")).to_contain_text("ВИРІШИЛИ:")
     expect(visitor.locator("main.protocol")).to_contain_text("ПРОТОКОЛ № 1")
     shoot(visitor, "protocol")
+
+    # The follower is told: the count in the header, the notice in the list, and a mail.
+    follower.goto(f"{url}/")
+    expect(follower.locator(".account-nav .count")).to_have_text("1")
+    follower.get_by_role("link", name="Сповіщення").click()
+    notice = follower.locator("ul.notices li").first
+    expect(notice).to_contain_text("Комісія ухвалила рішення щодо проєкту «Дитячий майданчик у "
+                                   "дворі на вулиці Миру»: допущено до голосування.")
+    shoot(follower, "notices")
+    follower.set_viewport_size({"width": 390, "height": 844})
+    assert follower.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(follower, "notices-phone")
+    follower.set_viewport_size({"width": 1280, "height": 900})
+    notice.get_by_role("link").click()
+    expect(follower).to_have_url(f"{url}/projects/{project_id}")
+    expect(follower.locator(".account-nav .count")).to_have_count(0)
+    letters = [m.read_text() for m in live_server.outbox.glob("*.eml")
+               if follower_email in m.read_text()]
+    assert len(letters) == 1 and "List-Unsubscribe-Post: List-Unsubscribe=One-Click" in letters[0]
 
     with live_server.session() as session:
         project = session.get(Project, project_id)
