@@ -145,7 +145,7 @@ def store_notices(session: Session, *, kind: NoticeKind, target: FollowTarget, t
             .where(chosen != Delivery.OFF.value))
     from sqlalchemy import insert
 
-    result = session.execute(insert(Notice).from_select(
+    result = session.connection().execute(insert(Notice).from_select(
         ["user_id", "kind", "target", "target_id", "params", "created_at", "delivery"], rows))
     return result.rowcount or 0
 

@@ -84,7 +84,7 @@ def main() -> int:
     try:
         begin = time.perf_counter()
         while time.perf_counter() - begin < DELIVERY_SECONDS:
-            time.sleep(5)
+            time.sleep(1)
             samples.append((time.perf_counter() - begin, len(inbox.messages)))
             if len(inbox.messages) >= mails:
                 break
@@ -124,7 +124,7 @@ def main() -> int:
         f"{rate:,.0f} e-mails/s |",
         "",
         "Delivered over time (seconds: messages): "
-        + ", ".join(f"{s:.0f}: {n:,}" for s, n in samples) + ".",
+        + ", ".join(f"{s:.0f}: {n:,}" for s, n in samples[4::5]) + ".",
         "",
         f"In production the rate is `MAIL_RATE_PER_MINUTE` (600 by default: {RESIDENTS:,} "
         f"e-mails leave over {RESIDENTS / 600 / 60:.1f} hours), the relay's limit.",
