@@ -54,3 +54,20 @@ def send_mail(to: str, subject: str, body: str, *, session: Session | None = Non
     if deliver:
         enqueue_after_commit(session, deliver_mail, mail.id)
     return mail
+
+
+def write_mails(session: Session,
+                messages: list[tuple[str, str, str, dict[str, str]]]) -> list[int]:
+    """Keep many messages at once (to, subject, body, headers), in one statement; their
+    sending is the caller's (``delivery.queue_batches``). Returns their ids, in order."""
+    if not messages:
+        return []
+    from sqlalchemy import insert
+
+    now = utcnow()
+    rows = [{"recipient": to, "subject": subject[:998], "body": body,
+             "headers": json.dumps(headers, ensure_ascii=False), "status": MailStatus.QUEUED,
+             "attempts": 0, "created_at": now, "touched_at": now}
+            for to, subject, body, headers in messages]
+    return list(session.scalars(insert(OutgoingMail).returning(
+        OutgoingMail.id, sort_by_parameter_order=True), rows))

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -17,10 +17,10 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.i18n import _l
 from portal.jobs import job, periodic
-from portal.mail.delivery import queue_batches
+from portal.notifications.channels import CHANNELS, Person
 from portal.notifications.models import Notice
 from portal.notifications.rules import Delivery, FollowTarget, NoticeKind
-from portal.notifications.services import followers, mail_notices, store_notices
+from portal.notifications.services import followers, store_notices
 
 #: Notices mailed in one go by ``mail_due``; the rest waits for the next run of the job.
 MAIL_CHUNK = 2000
@@ -42,31 +42,34 @@ def tell_now(session: Session, *, kind: NoticeKind, target: FollowTarget, target
     stored = store_notices(session, kind=kind, target=target, target_id=target_id,
                            params=params, recipients=recipients, now=now)
     session.flush()
-    mail_due(session, kind=kind, target=target, target_id=target_id, now=now)
+    mail_due(session, kind=kind, target=target, target_id=target_id, params=params, now=now)
     return stored
 
 
 def mail_due(session: Session, *, kind: NoticeKind, target: FollowTarget, target_id: int,
-             now: datetime) -> int:
-    """The e-mails of the notices of one telling that are wanted at once, queued in batches."""
-    mails: list[int] = []
+             params: dict, now: datetime) -> int:
+    """The notices of one telling that are wanted at once, sent by every channel, in chunks
+    of ``MAIL_CHUNK``; returns how many messages left."""
+    sent = 0
+    last = 0
     while True:
         rows = session.execute(
-            select(Notice, User).join(User, User.id == Notice.user_id)
+            select(Notice.id, User.id, User.email, User.display_name, User.locale, User.active)
+            .join(User, User.id == Notice.user_id)
             .where(Notice.kind == kind, Notice.target == target, Notice.target_id == target_id,
-                   Notice.delivery == Delivery.IMMEDIATE, Notice.mailed_at.is_(None))
+                   Notice.delivery == Delivery.IMMEDIATE, Notice.mailed_at.is_(None),
+                   Notice.id > last)
             .order_by(Notice.id).limit(MAIL_CHUNK)).all()
         if not rows:
             break
-        for notice, user in rows:
-            mail_id = mail_notices(session, user, [notice], now=now)
-            if mail_id is None:
-                notice.mailed_at = now  # no address to mail: the list in the portal has it
-            else:
-                mails.append(mail_id)
-        session.flush()
-    queue_batches(session, mails)
-    return len(mails)
+        last = rows[-1][0]
+        people = [Person(*row[1:]) for row in rows]
+        for channel in CHANNELS:
+            sent += channel.send_now(session, kind=kind, target=target, target_id=target_id,
+                                     params=params, people=people)
+        session.execute(update(Notice).where(Notice.id.in_([row[0] for row in rows]))
+                        .values(mailed_at=now).execution_options(synchronize_session=False))
+    return sent
 
 
 def _digest(delivery: Delivery) -> None:
@@ -74,20 +77,17 @@ def _digest(delivery: Delivery) -> None:
     now = utcnow()
     users = session.scalars(select(Notice.user_id).where(
         Notice.delivery == delivery, Notice.mailed_at.is_(None)).distinct()).all()
-    mails = []
     for user_id in users:
         user = session.get(User, user_id)
-        notices = session.scalars(select(Notice).where(
+        person = Person(user.id, user.email, user.display_name, user.locale, user.active)
+        notices = list(session.scalars(select(Notice).where(
             Notice.user_id == user_id, Notice.delivery == delivery,
-            Notice.mailed_at.is_(None)).order_by(Notice.id).limit(100)).all()
-        mail_id = mail_notices(session, user, notices, now=now, digest=delivery)
-        if mail_id is None:
-            for notice in notices:
-                notice.mailed_at = now
-        else:
-            mails.append(mail_id)
+            Notice.mailed_at.is_(None)).order_by(Notice.id).limit(100)))
+        for channel in CHANNELS:
+            channel.send_digest(session, person, notices, delivery=delivery, now=now)
+        for notice in notices:
+            notice.mailed_at = now
     session.flush()
-    queue_batches(session, mails)
 
 
 @periodic(crontab(minute="0", hour="5"), label=_l("Send the daily digests of notices"))

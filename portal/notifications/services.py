@@ -15,14 +15,14 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, case, func, literal, or_, select, update
+from sqlalchemy import Select, and_, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
 from portal.i18n import _
 from portal.jobs import enqueue_after_commit
 from portal.links import external_url
-from portal.mail import send_mail
+from portal.mail import send_mail, write_mails
 from portal.notifications.messages import notice_text
 from portal.notifications.models import Follow, Notice, Preference
 from portal.notifications.rules import (
@@ -234,8 +234,8 @@ def unsubscribe(session: Session, *, user_id: int, kind: NoticeKind) -> None:
 
 # ---- mail ------------------------------------------------------------------------------
 
-def _footer(user: User, kind: NoticeKind) -> tuple[list[str], dict[str, str]]:
-    link = external_url("notifications.unsubscribe", token=unsubscribe_token(user.id, kind))
+def _footer_of(user_id: int, kind: NoticeKind) -> tuple[list[str], dict[str, str]]:
+    link = external_url("notifications.unsubscribe", token=unsubscribe_token(user_id, kind))
     lines = ["", "—", _("You receive this because you follow it on the participatory budget "
                         "portal. Your notice settings: %(settings)s",
                         settings=external_url("notifications.settings")),
@@ -245,30 +245,43 @@ def _footer(user: User, kind: NoticeKind) -> tuple[list[str], dict[str, str]]:
     return lines, headers
 
 
-def mail_notices(session: Session, user: User, notices: Iterable[Notice], *, now: datetime,
-                 digest: Delivery | None = None) -> int | None:
-    """One e-mail to ``user`` telling ``notices`` (one, or a digest); returns the mail's id."""
+def mail_digest(session: Session, person: Any, notices: Iterable[Notice], *, now: datetime,
+                delivery: Delivery) -> int | None:
+    """One e-mail to ``person`` gathering ``notices`` (daily or weekly); the mail's id, or
+    None when there is nothing to send or nowhere to send it."""
     notices = list(notices)
-    if not notices or not user.email or not user.active:
+    if not notices or not person.email or not person.active:
         return None
-    with force_locale(user.locale or "uk"):
-        if digest is None:
-            notice = notices[0]
-            subject = text_of(notice)
-            body = [_("Hello, %(name)s!", name=user.display_name), "", text_of(notice),
-                    link_of(notice)]
-        else:
-            subject = (_("Your daily news of the participatory budget") if digest is Delivery.DAILY
-                       else _("Your weekly news of the participatory budget"))
-            body = [_("Hello, %(name)s!", name=user.display_name), ""]
-            for notice in notices:
-                body += [f"• {text_of(notice)}", f"  {link_of(notice)}"]
-        footer, headers = _footer(user, notices[0].kind)
-    mail = send_mail(user.email, subject[:300], "\n".join(body + footer), session=session,
-                     headers=headers)
-    for notice in notices:
-        notice.mailed_at = now
+    with force_locale(person.locale or "uk"):
+        subject = (_("Your daily news of the participatory budget") if delivery is Delivery.DAILY
+                   else _("Your weekly news of the participatory budget"))
+        body = [_("Hello, %(name)s!", name=person.name), ""]
+        for notice in notices:
+            body += [f"• {text_of(notice)}", f"  {link_of(notice)}"]
+        footer, headers = _footer_of(person.id, notices[0].kind)
+    mail = send_mail(person.email, subject, "\n".join(body + footer), session=session,
+                     headers=headers, deliver=False)
     return mail.id
 
 
-__all__ = ["case", "follow", "following", "mail_notices", "store_notices", "tell_followers"]
+def mail_each(session: Session, *, kind: NoticeKind, target: FollowTarget, target_id: int,
+              params: dict[str, Any], people: list[tuple[int, str, str, str]]) -> list[int]:
+    """The same notice mailed to each of ``people`` (id, e-mail, name, language), written in
+    one statement: the sentence and the link are made once per language."""
+    link_endpoint, argument = LINKS.get(target, ("main.index", None))
+    link = external_url(link_endpoint, **({argument: target_id} if argument else {}))
+    made: dict[str, str] = {}
+    messages = []
+    for user_id, email, name, locale in people:
+        locale = locale or "uk"
+        with force_locale(locale):
+            if locale not in made:
+                made[locale] = notice_text(kind, params)
+            sentence = made[locale]
+            footer, headers = _footer_of(user_id, kind)
+            body = [_("Hello, %(name)s!", name=name), "", sentence, link, *footer]
+        messages.append((email, sentence[:300], "\n".join(body), headers))
+    return write_mails(session, messages)
+
+
+__all__ = ["follow", "following", "mail_digest", "store_notices", "tell_followers"]

