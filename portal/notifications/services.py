@@ -15,7 +15,7 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import Select, and_, func, literal, or_, select, update
+from sqlalchemy import Select, and_, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -143,11 +143,12 @@ def store_notices(session: Session, *, kind: NoticeKind, target: FollowTarget, t
             .outerjoin(Preference, and_(Preference.user_id == people.c[0],
                                         Preference.kind == kind))
             .where(chosen != Delivery.OFF.value))
-    from sqlalchemy import insert
-
-    result = session.connection().execute(insert(Notice).from_select(
+    session.execute(insert(Notice).from_select(
         ["user_id", "kind", "target", "target_id", "params", "created_at", "delivery"], rows))
-    return result.rowcount or 0
+    # Counted, not taken from the cursor (psycopg gives -1 for an INSERT ... SELECT here).
+    return session.scalar(select(func.count()).select_from(Notice).where(
+        Notice.kind == kind, Notice.target == target, Notice.target_id == target_id,
+        Notice.created_at == now)) or 0
 
 
 def link_of(notice: Notice) -> str:

@@ -114,6 +114,11 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     assert follower.evaluate("document.documentElement.scrollWidth") <= 390
     shoot(follower, "notices-phone")
     follower.set_viewport_size({"width": 1280, "height": 900})
+    follower.get_by_role("link", name="Про що й як вас повідомляти").click()
+    expect(follower.get_by_label("Рішення комісії щодо проєкту, за яким ви стежите")
+           ).to_have_value("immediate")
+    shoot(follower, "notice-settings")
+    follower.go_back()
     notice.get_by_role("link").click()
     expect(follower).to_have_url(f"{url}/projects/{project_id}")
     expect(follower.locator(".account-nav .count")).to_have_count(0)
