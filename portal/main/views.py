@@ -24,6 +24,7 @@ from portal.health import database_health, redis_health
 from portal.main import front
 from portal.main.phase import Action, DeadlineKind, Step
 from portal.money import format_number
+from portal.notifications import services as notices
 from portal.notifications.rules import FollowTarget
 from portal.notifications.views import change_following
 from portal.pagecache import public_page, recent
@@ -104,7 +105,12 @@ def cycle(cycle_id: int):
     glance = next((g for g in _glances(session) if g.id == cycle_id), None)
     if glance is None:  # no such cycle, or one made in the last few seconds
         glance = front.glances([cycle_with_rules(session, cycle_id) or abort(404)])[0]
-    (_cycle, step), = front.steps(session, current_user, [glance], now)
+    visitor = front.visitors(session, current_user, [glance])[glance.id]
+    step = front.step_of(glance, visitor, now)
+    # A voter follows the cycle they voted in (results), unless they stopped.
+    following = current_user.is_authenticated and notices.following(
+        session, current_user.id, FollowTarget.CYCLE, glance.id,
+        took_part=visitor is front.Visitor.VOTED)
     found = []
 
     def load_cycle():
@@ -117,6 +123,7 @@ def cycle(cycle_id: int):
     # is made (``kept`` in the template).
     return render_template(
         "main/cycle.html", cycle=glance, step=step, phase=step.phase, now=now,
+        following=following,
         windows=effective_windows(glance.calendar, glance.extension_rules),
         load_cycle=load_cycle,
         load_counters=lambda: cycle_counters(session, load_cycle()),

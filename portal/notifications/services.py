@@ -41,10 +41,16 @@ LINKS = {FollowTarget.PROJECT: ("projects.page", "project_id"),
 
 # ---- following ---------------------------------------------------------------------------
 
-def following(session: Session, user_id: int, target: FollowTarget, target_id: int) -> bool:
-    return session.scalar(select(Follow.id).where(
-        Follow.user_id == user_id, Follow.target == target, Follow.target_id == target_id,
-        Follow.stopped_at.is_(None))) is not None
+def following(session: Session, user_id: int, target: FollowTarget, target_id: int, *,
+              took_part: bool = False) -> bool:
+    """Whether the person follows ``target``: by a row, or (``took_part``: a voter in the
+    cycle) by taking part, unless they stopped."""
+    row = session.execute(select(Follow.stopped_at).where(
+        Follow.user_id == user_id, Follow.target == target,
+        Follow.target_id == target_id)).first()
+    if row is None:
+        return took_part
+    return row.stopped_at is None
 
 
 def follow(session: Session, *, user: User, target: FollowTarget, target_id: int,
@@ -62,9 +68,15 @@ def follow(session: Session, *, user: User, target: FollowTarget, target_id: int
 
 def stop_following(session: Session, *, user: User, target: FollowTarget, target_id: int,
                    now: datetime) -> None:
-    session.execute(update(Follow).where(
-        Follow.user_id == user.id, Follow.target == target, Follow.target_id == target_id,
-        Follow.stopped_at.is_(None)).values(stopped_at=now))
+    """Stop following; a voter who follows their cycle without a row gets a stopped one."""
+    found = session.scalar(select(Follow).where(
+        Follow.user_id == user.id, Follow.target == target, Follow.target_id == target_id))
+    if found is None:
+        session.add(Follow(user_id=user.id, target=target, target_id=target_id,
+                           reason=FollowReason.VOTER, created_at=now, stopped_at=now))
+    elif found.stopped_at is None:
+        found.stopped_at = now
+    session.flush()
 
 
 def follow_for_taking_part(session: Session, *, user_id: int, target: FollowTarget,
