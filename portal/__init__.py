@@ -21,6 +21,7 @@ JOB_MODULES = (
     "portal.review.jobs",
     "portal.notifications.jobs",
     "portal.main.announcements",
+    "portal.results.jobs",
 )
 
 

@@ -127,3 +127,10 @@ def test_the_schedules_are_due_on_time(app):
     assert "portal.mail.delivery.sweep_mail" in on_the_hour
     assert due(datetime(2026, 12, 4, 15, 10)) == ["portal.mail.delivery.sweep_mail"]
     assert due(datetime(2026, 12, 4, 15, 7)) == []
+    assert sorted(due(datetime(2026, 12, 4, 15, 15))) == [
+        "portal.main.announcements.announce_cycles",
+        "portal.results.jobs.recount_closed_votes"]
+    # The digests: daily at 05:00 UTC (07:00 or 08:00 in Kyiv), weekly on Mondays.
+    assert "portal.notifications.jobs.daily_digest" in due(datetime(2026, 12, 4, 5, 0))
+    assert "portal.notifications.jobs.weekly_digest" not in due(datetime(2026, 12, 4, 5, 0))
+    assert "portal.notifications.jobs.weekly_digest" in due(datetime(2026, 12, 7, 5, 0))

@@ -175,3 +175,17 @@ def test_money_left_in_a_category_moves_to_the_cycle_s_target(db, make_user):
     tally = tallies.compute_tally(db, cycle=cycle, actor=None, now=utcnow())
     # 1 000 000 + (500 000 - 100 000) left in the district = 1 400 000: the big one fits.
     assert set(tally.data["winners"]) == {str(small.id), str(big.id)}
+
+
+def test_the_worker_counts_a_closed_vote_again_only_when_its_inputs_changed(db, vote):
+    from portal.results.jobs import recount
+    from portal.results.models import Tally
+
+    cycle, (a, _b, c), _commission, _meeting, _ = vote
+    [made] = recount(db, utcnow())
+    tally = db.get(Tally, made)
+    assert tally.computed_by_id is None and tally.data["winners"] == [str(a.id), str(c.id)]
+    assert recount(db, utcnow()) == []  # nothing changed: no second tally
+    tally.inputs_digest = "0" * 64  # as if a late paper ballot had come in since
+    db.flush()
+    assert len(recount(db, utcnow())) == 1
