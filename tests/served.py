@@ -51,6 +51,15 @@ def scratch_database(base_url: str, name: str) -> str:
     return url
 
 
+def drop_queue(redis_url: str, name: str) -> None:
+    """Delete the keys of the huey queue ``name`` (a test's or a benchmark's) from Redis."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"huey.*{name}*"):
+        client.delete(key)
+
+
 def drop_database(base_url: str, name: str) -> None:
     admin = create_engine(make_url(base_url).set(database="postgres"),
                           isolation_level="AUTOCOMMIT")

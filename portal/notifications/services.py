@@ -53,39 +53,43 @@ def following(session: Session, user_id: int, target: FollowTarget, target_id: i
     return row.stopped_at is None
 
 
+def _row(session: Session, user_id: int, target: FollowTarget, target_id: int) -> Follow | None:
+    return session.scalar(select(Follow).where(
+        Follow.user_id == user_id, Follow.target == target, Follow.target_id == target_id))
+
+
+def _set_following(session: Session, *, user: User, target: FollowTarget, target_id: int,
+                   now: datetime, on: bool) -> None:
+    found = _row(session, user.id, target, target_id)
+    if found is None:
+        # Stopping without a row: a voter following their cycle by having voted.
+        session.add(Follow(user_id=user.id, target=target, target_id=target_id,
+                           reason=FollowReason.CHOSEN if on else FollowReason.VOTER,
+                           created_at=now, stopped_at=None if on else now))
+    elif on and found.stopped_at is not None:
+        found.stopped_at, found.reason = None, FollowReason.CHOSEN
+    elif not on and found.stopped_at is None:
+        found.stopped_at = now
+    session.flush()
+
+
 def follow(session: Session, *, user: User, target: FollowTarget, target_id: int,
            now: datetime) -> None:
     """The person follows ``target`` (again, if they had stopped)."""
-    found = session.scalar(select(Follow).where(
-        Follow.user_id == user.id, Follow.target == target, Follow.target_id == target_id))
-    if found is None:
-        session.add(Follow(user_id=user.id, target=target, target_id=target_id,
-                           reason=FollowReason.CHOSEN, created_at=now))
-    elif found.stopped_at is not None:
-        found.stopped_at, found.reason = None, FollowReason.CHOSEN
-    session.flush()
+    _set_following(session, user=user, target=target, target_id=target_id, now=now, on=True)
 
 
 def stop_following(session: Session, *, user: User, target: FollowTarget, target_id: int,
                    now: datetime) -> None:
     """Stop following; a voter who follows their cycle without a row gets a stopped one."""
-    found = session.scalar(select(Follow).where(
-        Follow.user_id == user.id, Follow.target == target, Follow.target_id == target_id))
-    if found is None:
-        session.add(Follow(user_id=user.id, target=target, target_id=target_id,
-                           reason=FollowReason.VOTER, created_at=now, stopped_at=now))
-    elif found.stopped_at is None:
-        found.stopped_at = now
-    session.flush()
+    _set_following(session, user=user, target=target, target_id=target_id, now=now, on=False)
 
 
 def follow_for_taking_part(session: Session, *, user_id: int, target: FollowTarget,
                            target_id: int, reason: FollowReason, now: datetime) -> None:
     """An author, co-author, supporter or voter follows what they took part in, unless
     they once stopped following it."""
-    exists = session.scalar(select(Follow.id).where(
-        Follow.user_id == user_id, Follow.target == target, Follow.target_id == target_id))
-    if exists is None:
+    if _row(session, user_id, target, target_id) is None:
         with session.begin_nested():
             session.add(Follow(user_id=user_id, target=target, target_id=target_id,
                                reason=reason, created_at=now))

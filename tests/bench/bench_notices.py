@@ -96,11 +96,7 @@ def main() -> int:
         controller.stop()
     app.extensions["portal.db"].engine.dispose()
     served.drop_database(BASE_URL, NAME)
-    import redis
-
-    client = redis.Redis.from_url(REDIS)
-    for key in client.scan_iter(f"huey.*{queue_name}*"):
-        client.delete(key)
+    served.drop_queue(REDIS, queue_name)
     seconds, delivered = samples[-1]
     rate = delivered / seconds if seconds else 0.0
     ok = stored >= RESIDENTS and mails >= RESIDENTS

@@ -131,11 +131,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 os.killpg(worker.pid, signal.SIGKILL)
     served.drop_database(BASE_URL, NAME)
-    import redis
-
-    client = redis.Redis.from_url(REDIS)
-    for key in client.scan_iter(f"huey.*{queue_name}*"):
-        client.delete(key)
+    served.drop_queue(REDIS, queue_name)
     lines = [
         "# Other pages while 10 clients download the annual report's PDF",
         "",

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from portal import create_app
 from portal.db import make_engine
 from portal.migrate import upgrade
-from tests.served import drop_database, free_port, scratch_database
+from tests.served import drop_database, drop_queue, free_port, scratch_database
 
 ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).with_name("flask")
@@ -172,11 +172,7 @@ def setting(storage, tmp_path) -> Iterator[Setting]:
     found.close()
     found.smtp.stop()
     if storage == "redis":
-        import redis
-
-        client = redis.Redis.from_url(REDIS_URL)
-        for key in client.scan_iter(f"huey.*{name}*"):
-            client.delete(key)
+        drop_queue(REDIS_URL, name)
     if scratch:
         drop_database(base, scratch)
 
