@@ -96,7 +96,9 @@ def guide_lines(session, now: datetime) -> list[str]:
     lines = [_("The portal: %(url)s", url=home), "",
              _("Password of every demo account: %(password)s", password=DEMO_PASSWORD),
              "  resident@demo.bakhmut.ua   " + _("a verified resident (district "
-                                                  "Центральний): can vote and submit"),
+                                                  "Центральний): can vote and submit; follows "
+                                                  "two 2019 winners (their news is under "
+                                                  "Notices)"),
              "  newcomer@demo.bakhmut.ua   " + _("registered, not verified yet: the desk "
                                                   "verifies her first"),
              "  verifier@demo.bakhmut.ua   " + _("the administrative service centre's desk: "

@@ -19,6 +19,7 @@ from portal.cycles.models import Cycle
 from portal.demo.accounts import load_accounts
 from portal.demo.cycles import DATA, load_cycles, open_cycle_name
 from portal.demo.discussion import load_discussion
+from portal.demo.follows import load_follows
 from portal.demo.models import DemoLoad
 from portal.demo.photos import load_photos
 from portal.demo.programs import load_programs
@@ -52,6 +53,7 @@ def load_demo(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
     load_cycles(session, secret=secret, now=now)
     load_review(session)
     load_voting(session, secret=secret, audit_key=audit_key, now=now)
+    load_follows(session, now=now)  # before the funding and the works it is told of
     load_programs(session, now=now)
     load_discussion(session, now=now)
     names = (DATA["finished"]["name"], open_cycle_name(now), SCHOOL)
