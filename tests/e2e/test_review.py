@@ -62,6 +62,10 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     follower.get_by_role("button", name="Стежити").click()
     expect(follower.locator(".flash-success")).to_contain_text("Тепер ви стежите")
     expect(follower.get_by_role("button", name="Ви стежите · не стежити")).to_be_visible()
+    follower.set_viewport_size({"width": 390, "height": 844})
+    assert follower.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(follower, "project-followed-phone")
+    follower.set_viewport_size({"width": 1280, "height": 900})
 
     # The commission: a meeting with five of nine present, the project on the agenda.
     commission = browser_context().new_page()
@@ -118,6 +122,10 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     expect(follower.get_by_label("Рішення комісії щодо проєкту, за яким ви стежите")
            ).to_have_value("immediate")
     shoot(follower, "notice-settings")
+    follower.set_viewport_size({"width": 390, "height": 844})
+    assert follower.evaluate("document.documentElement.scrollWidth") <= 390
+    shoot(follower, "notice-settings-phone")
+    follower.set_viewport_size({"width": 1280, "height": 900})
     follower.go_back()
     notice.get_by_role("link").click()
     expect(follower).to_have_url(f"{url}/projects/{project_id}")
