@@ -36,7 +36,7 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
-from portal.jobs import queue
+from portal.jobs import job_label, queue
 from portal.jobs.models import JobFailure
 from portal.parsing import page_arg, page_within
 from portal.refusal import Refused
@@ -142,7 +142,7 @@ def jobs():
     session = db_session()
     return render_template("accounts/admin_jobs.html", mail=admin_jobs.mail_figures(session),
                            failures=admin_jobs.open_failures(session),
-                           can_run_again=admin_jobs.can_run_again, job_label=admin_jobs.job_label,
+                           can_run_again=admin_jobs.can_run_again, job_label=job_label,
                            waiting=queue().pending(), form=ActionForm())
 
 

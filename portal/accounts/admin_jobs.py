@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.audit.services import record
-from portal.jobs import enqueue_after_commit, job_by_name, job_label
+from portal.jobs import enqueue_after_commit, job_by_name
 from portal.jobs.models import JobFailure
 from portal.mail.models import MailStatus, OutgoingMail
 
@@ -66,6 +66,3 @@ def handle(session: Session, failure: JobFailure, *, again: bool, actor, now: da
            object_type="job_failure", object_id=failure.id,
            details={"job": failure.job, "error": failure.error[:200]})
 
-
-__all__ = ["MailFigures", "can_run_again", "handle", "job_label", "mail_figures",
-           "open_failures"]

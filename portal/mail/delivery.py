@@ -28,7 +28,7 @@ from sqlalchemy import and_, or_, select, update
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.i18n import _l
-from portal.jobs import enqueue, enqueue_after_commit, job, periodic
+from portal.jobs import enqueue_after_commit, job, periodic
 from portal.mail import build_message
 from portal.mail.models import MailStatus, OutgoingMail
 
@@ -158,12 +158,10 @@ def transport(mail: OutgoingMail, smtp: smtplib.SMTP | None = None) -> None:
 @periodic(crontab(minute="*/10"), label=_l("Queue again the e-mails left behind"))
 def sweep_mail() -> None:
     now = utcnow()
-    left = db_session().scalars(
+    session = db_session()
+    left = session.scalars(
         select(OutgoingMail.id).where(
-            or_(and_(OutgoingMail.status == MailStatus.QUEUED,
-                     OutgoingMail.touched_at < now - LEFT_BEHIND),
-                and_(OutgoingMail.status == MailStatus.SENDING,
-                     OutgoingMail.touched_at < now - LEFT_BEHIND)))
+            OutgoingMail.status.in_((MailStatus.QUEUED, MailStatus.SENDING)),
+            OutgoingMail.touched_at < now - LEFT_BEHIND)
         .order_by(OutgoingMail.id).limit(10_000)).all()
-    for mail_id in left:
-        enqueue(deliver_mail, mail_id)
+    queue_batches(session, list(left))  # in batches, at the configured rate

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from itertools import groupby
 
-from flask import current_app
 from huey import crontab
 from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +24,8 @@ from portal.notifications.services import followers, store_notices
 
 #: Notices mailed in one go by ``mail_due``; the rest waits for the next run of the job.
 MAIL_CHUNK = 2000
+#: Notices one digest lists (the rest stay in the portal's list).
+DIGEST_MOST = 100
 
 
 @job(label=_l("Tell the followers"), retries=3)
@@ -73,18 +75,22 @@ def mail_due(session: Session, *, kind: NoticeKind, target: FollowTarget, target
 
 
 def _digest(delivery: Delivery) -> None:
+    """One message per person gathering their notices waiting for this digest (read in one
+    statement, with their people)."""
     session = db_session()
     now = utcnow()
-    users = session.scalars(select(Notice.user_id).where(
-        Notice.delivery == delivery, Notice.mailed_at.is_(None)).distinct()).all()
-    for user_id in users:
-        user = session.get(User, user_id)
+    rows = session.execute(
+        select(Notice, User).join(User, User.id == Notice.user_id)
+        .where(Notice.delivery == delivery, Notice.mailed_at.is_(None))
+        .order_by(Notice.user_id, Notice.id)).all()
+    for _user_id, group in groupby(rows, key=lambda row: row[0].user_id):
+        group = list(group)
+        user = group[0][1]
         person = Person(user.id, user.email, user.display_name, user.locale, user.active)
-        notices = list(session.scalars(select(Notice).where(
-            Notice.user_id == user_id, Notice.delivery == delivery,
-            Notice.mailed_at.is_(None)).order_by(Notice.id).limit(100)))
+        notices = [notice for notice, _user in group]
         for channel in CHANNELS:
-            channel.send_digest(session, person, notices, delivery=delivery, now=now)
+            channel.send_digest(session, person, notices[:DIGEST_MOST], delivery=delivery,
+                                now=now)
         for notice in notices:
             notice.mailed_at = now
     session.flush()
@@ -100,5 +106,3 @@ def daily_digest() -> None:
 def weekly_digest() -> None:
     _digest(Delivery.WEEKLY)
 
-
-__all__ = ["current_app", "tell", "tell_now"]

@@ -167,9 +167,15 @@ def store_notices(session: Session, *, kind: NoticeKind, target: FollowTarget, t
         Notice.created_at == now)) or 0
 
 
+def page_of(target: FollowTarget, target_id: int) -> tuple[str, dict[str, int]]:
+    """The endpoint and arguments of the page a notice about ``target`` leads to."""
+    endpoint, argument = LINKS.get(target, ("main.index", None))
+    return endpoint, ({argument: target_id} if argument else {})
+
+
 def link_of(notice: Notice) -> str:
-    endpoint, argument = LINKS.get(notice.target, ("main.index", None))
-    return external_url(endpoint, **({argument: notice.target_id} if argument else {}))
+    endpoint, arguments = page_of(notice.target, notice.target_id)
+    return external_url(endpoint, **arguments)
 
 
 def params_of(notice: Notice) -> dict[str, Any]:
@@ -285,8 +291,8 @@ def mail_each(session: Session, *, kind: NoticeKind, target: FollowTarget, targe
               params: dict[str, Any], people: list[tuple[int, str, str, str]]) -> list[int]:
     """The same notice mailed to each of ``people`` (id, e-mail, name, language), written in
     one statement: the sentence and the link are made once per language."""
-    link_endpoint, argument = LINKS.get(target, ("main.index", None))
-    link = external_url(link_endpoint, **({argument: target_id} if argument else {}))
+    endpoint, arguments = page_of(target, target_id)
+    link = external_url(endpoint, **arguments)
     made: dict[str, str] = {}
     messages = []
     for user_id, email, name, locale in people:
@@ -300,5 +306,3 @@ def mail_each(session: Session, *, kind: NoticeKind, target: FollowTarget, targe
         messages.append((email, sentence[:300], "\n".join(body), headers))
     return write_mails(session, messages)
 
-
-__all__ = ["follow", "following", "mail_digest", "store_notices", "tell_followers"]

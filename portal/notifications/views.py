@@ -53,8 +53,8 @@ def open_notice(notice_id: int):
     if notice is None or notice.user_id != current_user.id:
         abort(404)
     services.mark_read(session, user_id=current_user.id, notice_id=notice.id, now=utcnow())
-    endpoint, argument = services.LINKS.get(notice.target, ("main.index", None))
-    return redirect(url_for(endpoint, **({argument: notice.target_id} if argument else {})))
+    endpoint, arguments = services.page_of(notice.target, notice.target_id)
+    return redirect(url_for(endpoint, **arguments))
 
 
 @bp.route("/read", methods=["POST"])
@@ -66,8 +66,7 @@ def mark_all_read():
     return redirect(url_for("notifications.index"))
 
 
-def _settings_form(chosen: dict[NoticeKind, Delivery], districts: list[District],
-                   followed: set[int]):
+def _settings_form(chosen: dict[NoticeKind, Delivery]):
     class SettingsForm(BaseForm):
         pass
 
@@ -88,7 +87,7 @@ def settings():
     districts = list(session.scalars(select(District).order_by(District.name)))
     followed = {f.target_id for f in services.follows_of(session, current_user.id)
                 if f.target is FollowTarget.DISTRICT}
-    form, fields = _settings_form(chosen, districts, followed)
+    form, fields = _settings_form(chosen)
     if form.submitted_and_valid:
         services.set_preferences(session, user_id=current_user.id, chosen={
             kind: Delivery(field.data) for kind, field in fields})

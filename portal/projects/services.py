@@ -26,7 +26,7 @@ from portal.cycles.rules import Phase
 from portal.identity.rules import age_on
 from portal.identity.services import active_verification
 from portal.notifications import services as notifications
-from portal.notifications.rules import FollowReason, FollowTarget
+from portal.notifications.rules import PROJECT_EVENTS, FollowReason, FollowTarget
 from portal.projects import eligibility
 from portal.projects.messages import PROBLEMS
 from portal.projects.models import CostItem, Project, ProjectEvent
@@ -94,7 +94,7 @@ def record_event(
     )
     session.add(event)
     session.flush()
-    if public:
+    if public and kind in PROJECT_EVENTS:
         team = [project.author_id] + [c.user_id for c in project.coauthors
                                       if c.confirmed_at and c.user_id]
         notifications.project_event(session, event_kind=kind, project_id=project.id,

@@ -62,3 +62,22 @@ def test_delivering_the_same_message_twice_sends_it_once(app_ctx, db, tmp_path, 
     assert len(list(outbox.glob("*.eml"))) == 1
     db.refresh(mail)
     assert mail.status is MailStatus.SENT and mail.attempts == 1
+
+
+def test_the_sweep_sends_a_message_whose_job_was_lost(app_ctx, db, tmp_path, monkeypatch, app):
+    from datetime import timedelta
+
+    from portal.clock import utcnow
+    from portal.jobs import enqueue
+    from portal.mail.delivery import sweep_mail
+
+    outbox = _outbox(app, tmp_path, monkeypatch)
+    long_ago = utcnow() - timedelta(hours=2)
+    lost = OutgoingMail(recipient="petro@example.org", subject="Загублений", body="Текст",
+                        status=MailStatus.QUEUED, created_at=long_ago, touched_at=long_ago)
+    db.add(lost)
+    db.commit()  # as if the process died between this commit and the queueing
+    assert not list(outbox.glob("*.eml"))
+    enqueue(sweep_mail)  # the worker's run every ten minutes
+    db.refresh(lost)
+    assert lost.status is MailStatus.SENT and len(list(outbox.glob("*.eml"))) == 1
