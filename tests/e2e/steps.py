@@ -50,10 +50,13 @@ def register_and_confirm(live_server, page, shoot: Callable, *, name: str, email
 
 def office_link(page, name: str):
     """A link of the office menu, opening the menu first where it is folded (a phone)."""
-    button = page.locator(".office-bar summary")
-    if button.is_visible():
-        button.click()
-    return page.locator(".office-bar").get_by_role("link", name=name)
+    link = page.locator(".office-bar").get_by_role("link", name=name)
+    # Whether the menu is folded is the stylesheet's call: ask only once the page
+    # and its stylesheet have loaded (a page still loading can show the button).
+    page.wait_for_load_state("load")
+    if not link.is_visible():
+        page.locator(".office-bar summary").click()
+    return link
 
 
 def verify_at_desk(desk, shoot: Callable, *, name: str, email: str, rnokpp: str,
