@@ -261,6 +261,13 @@ class Config:
             # in memory (portal/ratelimit.py), rather than every login waiting.
             self.RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 
+        # The community an installation that served one community becomes when it is
+        # upgraded (migration 0017): its КАТОТТГ code and the path prefix of its pages.
+        self.COMMUNITY_CODE = os.environ.get("COMMUNITY_CODE", "UA14020010000053517")
+        self.COMMUNITY_SLUG = os.environ.get("COMMUNITY_SLUG", "bakhmut")
+        # The community served without a path prefix on the platform's host: its code.
+        # Unset, the only community there is (an upgraded installation's own).
+        self.DEFAULT_COMMUNITY = os.environ.get("DEFAULT_COMMUNITY", "")
         self.COMMUNITY_NAME = os.environ.get("COMMUNITY_NAME",
                                              "Бахмутська міська територіальна громада")
         self.COMMUNITY_NAME_EN = os.environ.get("COMMUNITY_NAME_EN",

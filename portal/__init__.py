@@ -52,6 +52,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
         ratelimit,
         security,
         templating,
+        tenancy,
     )
     from portal.accounts import login
     from portal.forms import BaseForm
@@ -70,6 +71,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     templating.init_app(app)
     pagecache.init_app(app, BaseForm.visitor_token)
     _register_blueprints(app)
+    tenancy.init_app(app)
     if not app.testing:
         # What is made here lives as long as the process: moved out of the garbage
         # collector's sight, a full collection walks only what requests make (with it
@@ -86,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import views as api
     from portal.audit import cli as audit_cli
     from portal.audit import views as audit
+    from portal.communities import cli as communities_cli
     from portal.community import admin as community_admin
     from portal.community import views as community
     from portal.cycles import admin as cycles_admin
@@ -124,8 +127,10 @@ def _register_blueprints(app: Flask) -> None:
         reports.bp, programs_staff.bp, reports_cli.cli,
         implementation.bp, implementation_staff.bp,
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
-        api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
+        api.bp, api.platform, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
-        discussion_commission.bp, notifications.bp,
+        discussion_commission.bp, notifications.bp, communities_cli.cli,
     ):
         app.register_blueprint(blueprint)
+    # The open API once more under /api/v1/communities/<code>/ (portal.api.views).
+    app.register_blueprint(api.bp, name="api_in", url_prefix=api.IN_COMMUNITY)

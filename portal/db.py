@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, Response, abort, current_app, g
 from flask import session as flask_session
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, exc, make_url
+from sqlalchemy import DateTime, Engine, Index, MetaData, create_engine, event, exc, make_url, text
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -35,6 +35,7 @@ NAMING_CONVENTION = {
 
 #: Every module that defines tables; Alembic and the tests import them all through here.
 MODEL_MODULES = (
+    "portal.tenancy.models",
     "portal.audit.models",
     "portal.jobs.models",
     "portal.mail.models",
@@ -81,6 +82,19 @@ class UTCDateTime(TypeDecorator[datetime]):
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime()}
+
+
+def unique_per_community(table: str, *columns: str) -> tuple[Index, Index]:
+    """``columns`` unique within each community and, among the rows of no community (the
+    platform's own), unique among those: two partial indexes, as NULLs are never equal."""
+    return (
+        Index(f"uq_{table}_community", "community_id", *columns, unique=True,
+              sqlite_where=text("community_id IS NOT NULL"),
+              postgresql_where=text("community_id IS NOT NULL")),
+        Index(f"uq_{table}_platform", *columns, unique=True,
+              sqlite_where=text("community_id IS NULL"),
+              postgresql_where=text("community_id IS NULL")),
+    )
 
 
 def import_models() -> MetaData:

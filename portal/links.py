@@ -18,6 +18,9 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
+from portal.tenancy import scope
+from portal.tenancy.routing import address_of
+
 
 def public_url() -> str:
     """The public address without a trailing slash: ``https://budget.example.ua``."""
@@ -30,7 +33,9 @@ def external_url(endpoint: str, **values: Any) -> str:
     Works with or without a request (commands and jobs send mail too).
     """
     root = urlsplit(public_url())
-    adapter = current_app.url_map.bind(root.netloc, script_name=root.path or "/",
+    host, prefix = address_of(scope.entered())
+    adapter = current_app.url_map.bind(host or root.netloc,
+                                       script_name=(root.path.rstrip("/") + prefix) or "/",
                                        url_scheme=root.scheme)
     current_app.inject_url_defaults(endpoint, values)
     return adapter.build(endpoint, values, force_external=True)

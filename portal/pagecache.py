@@ -121,7 +121,7 @@ def kept(name: str, caller: Callable[[], str], shared: bool | None = None) -> Ma
         return caller()
     from portal.i18n import get_locale
 
-    key = ("part", request.full_path, str(get_locale()), name)
+    key = ("part", _place(), request.full_path, str(get_locale()), name)
     found = cache.fresh(key)
     outer = making_for_keeps()
     if found is None:
@@ -150,8 +150,9 @@ def audience() -> str:
 
 
 def recent(name: Hashable, make: Callable[[], Any]) -> Any:
-    """``make()``, or what it gave less than PUBLIC_PAGE_SECONDS ago in this process."""
-    return current_app.extensions["portal.pages"].recent(name, make)
+    """``make()``, or what it gave less than PUBLIC_PAGE_SECONDS ago in this process (for
+    this request's community)."""
+    return current_app.extensions["portal.pages"].recent((_place(), name), make)
 
 
 def making_for_keeps() -> bool:
@@ -174,6 +175,12 @@ def _answer(kept: Kept):
     return response
 
 
+def _place() -> int:
+    """The community the page is of (``portal.tenancy`` sets ``g.community``): the same
+    path is another page in another community."""
+    return getattr(g.get("community"), "id", 0)
+
+
 def public_page(view: Callable) -> Callable:
     """Serve ``view``'s page from the copy kept for visitors who are not signed in."""
 
@@ -184,7 +191,7 @@ def public_page(view: Callable) -> Callable:
         from portal.i18n import get_locale
 
         cache: PageCache = current_app.extensions["portal.pages"]
-        key = (request.full_path, str(get_locale()))
+        key = (_place(), request.full_path, str(get_locale()))
         kept = cache.fresh(key)
         if kept is None:
             g.page_for_keeps = True

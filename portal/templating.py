@@ -8,7 +8,9 @@ from flask_login import current_user
 from portal.accounts.forms import LanguageForm
 from portal.accounts.models import Role
 from portal.forms import ActionForm
+from portal.i18n import _
 from portal.money import format_hryvnias, format_thousands, percent
+from portal.tenancy.routing import current_place
 
 
 def request_path() -> str:
@@ -28,12 +30,21 @@ def init_app(app: Flask) -> None:
             "action_form": ActionForm,
             "header_language_form": lambda: LanguageForm(language=str(_locale())),
             "current_path": request_path(),
-            "community_name": (app.config["COMMUNITY_NAME_EN"] if str(_locale()) == "en"
-                               else app.config["COMMUNITY_NAME"]),
+            "community": current_place(),
+            "community_name": community_name(),
             "is_role": lambda *roles: (current_user.is_authenticated
                                        and current_user.has_role(*roles)),
             "hryvnias": format_hryvnias, "thousands": format_thousands, "percent": percent,
         }
+
+
+def community_name() -> str:
+    """The name of the request's community in the reader's language; the platform's name
+    on the platform's own pages."""
+    place = current_place()
+    if place is None:
+        return str(_("Participatory budgets of communities"))
+    return place.display_name(str(_locale()))
 
 
 def _locale():

@@ -20,13 +20,15 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, insert, text
 from sqlalchemy.orm import Session, sessionmaker
 
+import tests.jobs_probe  # noqa: F401 (its job must be known when the app's queue is made)
 from portal import create_app
 from portal.db import make_engine
 from tests.factories import accounts
 from tests.factories.accounts import PASSWORD
+from tests.factories.communities import remember_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -50,7 +52,25 @@ def prepare_database(url: str) -> None:
     engine = make_engine(url)
     with engine.begin() as connection:
         upgrade(connection)
+        add_community(connection, **TEST_COMMUNITY)
     engine.dispose()
+
+
+#: The community every test works in unless it makes others.
+TEST_COMMUNITY = {"code": "UA14020010000053517", "slug": "bakhmut",
+                  "name": "Бахмутська міська територіальна громада",
+                  "name_en": "Bakhmut City Territorial Community", "localities": "Бахмут"}
+
+
+def add_community(connection: Connection, **values) -> int:
+    """A community row written straight into the database (as the migration does)."""
+    from portal.clock import utcnow
+    from portal.tenancy.models import Community
+
+    row = {"name_en": "", "localities": "", "mail_sender": "", "signatories": "[]",
+           "cycle_defaults": "{}", "admits_displaced": False, "eid_settings": "{}",
+           "created_at": utcnow(), "active": True, **values}
+    return connection.execute(insert(Community).values(**row).returning(Community.id)).scalar_one()
 
 
 @pytest.fixture(scope="session")
@@ -69,7 +89,11 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory):
         "DATABASE_URL": database_url,
         "MAIL_OUTBOX": str(outbox),
         "SERVER_NAME": "portal.test",
+        # The test's own community stays the one served without a prefix when a test
+        # adds others (tests.factories.communities).
+        "DEFAULT_COMMUNITY": TEST_COMMUNITY["code"],
     })
+    remember_app(app)
     # What exists now (modules, collected tests, this app) lives until the run ends: take it
     # out of the cyclic garbage collector's sweeps, which would otherwise walk it again after
     # every few thousand allocations of every test. What is garbage now is collected first.

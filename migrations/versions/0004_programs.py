@@ -5,6 +5,7 @@ Revises: 0003_review
 Create Date: 2026-11-21 21:07:13.413038
 """
 
+import re
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -247,7 +248,8 @@ def _drop_cycle_measure_key() -> None:
     bind.execute(sa.text("PRAGMA writable_schema = ON"))
     bind.execute(sa.text("UPDATE sqlite_master SET sql = :sql WHERE type = 'table' AND "
                          "name = 'cycles'"),
-                 {"sql": definition.replace(f",\n\t{CYCLE_MEASURE_KEY}\n", "\n")})
+                 # However a later copy of the table (batch mode) spaced the clause.
+                 {"sql": re.sub(r",\s*" + re.escape(CYCLE_MEASURE_KEY), "", definition)})
     bind.execute(sa.text(f"PRAGMA schema_version = {int(version) + 1}"))
     bind.execute(sa.text("PRAGMA writable_schema = OFF"))
 

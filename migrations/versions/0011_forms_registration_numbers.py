@@ -15,6 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from portal.migrate import drop_checked_column
+
 revision: str = '0011_forms_registration_numbers'
 down_revision: str | None = '0010_maps_district_boundaries'
 branch_labels: str | Sequence[str] | None = None
@@ -65,7 +67,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     # The codes of series 2 and up stay in the search texts: searching them still finds them.
     op.drop_index('uq_cycles_budget_year_registration_series', table_name='cycles')
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(op.f('ck_cycles_registration_series_positive'), 'cycles',
-                           type_='check')
-    op.drop_column('cycles', 'registration_series')
+    drop_checked_column(op, 'cycles', 'registration_series',
+                        op.f('ck_cycles_registration_series_positive'))

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import portal.db
+from portal.migrate import drop_checked_column
 
 revision: str = '0014_discussion'
 down_revision: str | None = '0013_perf_indexes'
@@ -93,9 +94,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "sqlite":
-        op.drop_constraint(op.f('ck_cycles_discussion_period'), 'cycles', type_='check')
-    op.drop_column('cycles', 'discussion_period')
+    drop_checked_column(op, 'cycles', 'discussion_period', op.f('ck_cycles_discussion_period'))
 
     with op.batch_alter_table('comment_revisions', schema=None) as batch_op:
         batch_op.drop_index('ix_comment_revisions_comment')

@@ -23,10 +23,12 @@ from wtforms.validators import Length, Optional
 
 from portal.accounts.models import Role, User
 from portal.audit.models import AuditEvent
+from portal.audit.services import in_chain
 from portal.clock import KYIV
 from portal.forms import BaseForm
 from portal.i18n import _, _l, kyiv_datetime
 from portal.money import format_hryvnias
+from portal.tenancy import scope
 
 #: Each recorded action, in words.
 ACTIONS = {
@@ -38,6 +40,7 @@ ACTIONS = {
     "account.password_changed": _l("Password changed"),
     "account.password_reset": _l("Password reset by e-mail"),
     "role.granted": _l("Role granted"),
+    "community.created": _l("Community created"),
     "role.revoked": _l("Role revoked"),
     "identity.verified": _l("Identity verified"),
     "identity.revoked": _l("Verification revoked"),
@@ -267,6 +270,9 @@ class Filters:
 
     def query(self) -> Select:
         query = select(AuditEvent)
+        here = scope.entered()
+        if here is not None:  # the community's own chain (the platform's on its pages)
+            query = query.where(in_chain(AuditEvent.community_id, max(here, 0)))
         if self.person:
             # SQLite lowers only ASCII letters: a name is also tried as typed and capitalised.
             words = {self.person.lower(), self.person, self.person.capitalize(),

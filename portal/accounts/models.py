@@ -6,12 +6,13 @@ import secrets
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.db import Base
+from portal.db import Base, unique_per_community
 from portal.enums import enum_column
 from portal.i18n import _l
+from portal.tenancy import scope
 
 
 class Role(StrEnum):
@@ -86,7 +87,11 @@ class User(Base):
 
     @property
     def roles(self) -> frozenset[Role]:
-        return frozenset(grant.role for grant in self.role_grants)
+        """The roles held here: the platform-wide grants, and those of the community the
+        request is for (all of them where no community was entered: commands, tests)."""
+        here = scope.entered()
+        return frozenset(grant.role for grant in self.role_grants
+                         if here is None or grant.community_id in (None, here))
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
@@ -106,17 +111,25 @@ class User(Base):
 
 
 class UserRole(Base):
+    """A role held in one community, or (``community_id`` None) on the whole platform: the
+    resident's own, and the platform administrator's, who administers every community."""
+
     __tablename__ = "user_roles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"))
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     granted_at: Mapped[datetime]
 
     user: Mapped[User] = relationship(back_populates="role_grants", foreign_keys=[user_id])
 
-    __table_args__ = (UniqueConstraint("user_id", "role"),)
+    __table_args__ = (
+        # One grant of a role per community, and one platform-wide.
+        *unique_per_community("user_roles", "user_id", "role"),
+    )
 
 
 class AccountSession(Base):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,7 @@ from portal.accounts.models import (
 )
 from portal.accounts.rules import PasswordProblem, normalize_email, password_problems
 from portal.refusal import Refused
+from portal.tenancy import scope
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,7 @@ def grant_role(session: Session, *, user: User, role: Role, actor: User | None,
     """Give ``user`` the role; False if they already hold it."""
     if role in user.roles:
         return False
-    user.role_grants.append(UserRole(role=role, granted_at=now,
+    user.role_grants.append(UserRole(role=role, granted_at=now, community_id=_granting_in(role),
                                      granted_by_id=actor.id if actor else None))
     session.flush()
     audit.record(session, actor=actor, action="role.granted", object_type="user",
@@ -196,15 +197,27 @@ def grant_role(session: Session, *, user: User, role: Role, actor: User | None,
     return True
 
 
+def _granting_in(role: Role) -> int | None:
+    """Where a role is granted: in the community the request is for (the resident's own
+    role, and any role given on the platform's pages or by a command, platform-wide)."""
+    here = scope.entered()
+    return here if role is not Role.RESIDENT and here is not None and here > 0 else None
+
+
 def revoke_role(session: Session, *, user: User, role: Role, actor: User | None,
                 now: datetime) -> bool:
     """Take the role away; False if they did not hold it. The last admin cannot be removed."""
-    grant = next((g for g in user.role_grants if g.role is role), None)
+    here = _granting_in(role)
+    grant = next((g for g in user.role_grants if g.role is role and g.community_id == here),
+                 None)
     if grant is None:
         return False
     if role is Role.ADMIN:
+        # The platform's administrators and this community's: one must stay.
         admins = session.execute(
-            select(func.count()).select_from(UserRole).where(UserRole.role == Role.ADMIN)
+            select(func.count()).select_from(UserRole).where(
+                UserRole.role == Role.ADMIN,
+                or_(UserRole.community_id.is_(None), UserRole.community_id == here))
         ).scalar_one()
         if admins <= 1:
             raise Refused(PROBLEMS("last_admin"))

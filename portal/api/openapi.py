@@ -96,6 +96,14 @@ SCHEMAS: dict[str, Any] = {
             "choices": {"type": "array", "items": {"type": "object", "properties": {
                 "category": {"type": "string"},
                 "projects": {"type": "array", "items": {"type": "string"}}}}}}}}}},
+    "Communities": {"type": "object", "required": ["communities"], "properties": {
+        "communities": {"type": "array", "items": {"type": "object", "required": [
+            "code", "slug", "name", "name_en", "address", "api"], "properties": {
+                "code": {"type": "string", "pattern": "^UA[0-9]{17}$"},
+                "slug": {"type": "string"}, "name": {"type": "string"},
+                "name_en": {"type": "string"},
+                "address": {"type": "string", "format": "uri"},
+                "api": {"type": "string", "format": "uri"}}}}}},
     "Checkpoints": {"type": "object", "required": ["key", "page", "pages", "total",
                                                    "checkpoints"], "properties": {
         "key": {"type": "object", "required": ["id", "algorithm", "public_key"], "properties": {
@@ -112,11 +120,44 @@ SCHEMAS: dict[str, Any] = {
                 "statement": {"type": "string"}, "signature": {"type": "string"}}}}}},
 }
 
+_CODE = {"name": "community_code", "in": "path", "required": True,
+         "description": "The community's КАТОТТГ code (`/communities` lists them)",
+         "schema": {"type": "string", "pattern": "^UA[0-9]{17}$"}}
+_NO_COMMUNITY = {"description": "No community with this code on the platform",
+                 "content": ERROR}
+
+COMMUNITIES: dict[str, Any] = {"/communities": {"get": {
+    "summary": "The communities on the platform",
+    "description": "Each community's КАТОТТГ code (permanent), names, the address of its "
+                   "pages and of its API (`/communities/{community_code}/...`: every "
+                   "path of this document, for that community). Without the prefix, the "
+                   "paths answer for the platform's default community.",
+    "operationId": "communities",
+    "responses": {"200": {"description": "The communities", "content": {"application/json": {
+        "schema": {"$ref": "#/components/schemas/Communities"}}}}}}}}
+
+
+def _in_community(path: str, item: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A path once more under ``/communities/{community_code}``."""
+    def operation(op: dict[str, Any]) -> dict[str, Any]:
+        responses = op["responses"]
+        return {**op, "operationId": op["operationId"] + "InCommunity",
+                "parameters": [_CODE, *op.get("parameters", [])],
+                "responses": {**responses, "404": responses.get("404", _NO_COMMUNITY)}}
+
+    return "/communities/{community_code}" + path, {m: operation(op) for m, op in item.items()}
+
+
 def document(server: str) -> dict[str, Any]:
     """The whole /api/v1 description: voting's paths and those of the target programs, as
-    served from ``server`` (the public address of ``/api/v1``)."""
+    served from ``server`` (the public address of ``/api/v1``), each also under
+    ``/communities/{community_code}``."""
+    own = {**PATHS, **programs_openapi.PATHS}
+    every = {**own, **COMMUNITIES,
+             **dict(_in_community(path, item) for path, item in own.items()
+                    if path != "/openapi.json")}
     paths = {path: {method: _unless_down(path, operation) for method, operation in item.items()}
-             for path, item in {**PATHS, **programs_openapi.PATHS}.items()}
+             for path, item in every.items()}
     schemas = {**SCHEMAS, **programs_openapi.SCHEMAS}
     return {
         "openapi": "3.1.0",

@@ -8,8 +8,9 @@ hidden here too (404 with a JSON error body). The annual report's body is exactl
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, jsonify
+from flask import Blueprint, Response, abort, g, jsonify
 from flask_babel import force_locale
+from sqlalchemy import select
 
 from portal.api.openapi import document
 from portal.audit.services import checkpoint_page, published_checkpoint
@@ -29,18 +30,55 @@ from portal.reports.services import (
 from portal.reports.views import visible_program
 from portal.results import counting
 from portal.results.views import background_session
+from portal.tenancy import scope
+from portal.tenancy.models import Community
 from portal.voting import board
 from portal.voting.permissions import counts_public, vote_over
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+#: What is the platform's, not a community's: the document and the list of communities.
+platform = Blueprint("api_platform", __name__, url_prefix="/api/v1")
+#: The same endpoints for a community named by its code (``/api/v1/communities/<code>/...``):
+#: ``portal.tenancy.routing`` takes the community from it.
+IN_COMMUNITY = "/api/v1/communities/<community_code>"
+
+
+@bp.url_value_preprocessor
+def community_from_path(_endpoint: str | None, values: dict | None) -> None:
+    if values and "community_code" in values:
+        g.api_community = values.pop("community_code")
+
+
+@bp.url_defaults
+def community_into_path(endpoint: str, values: dict) -> None:
+    if endpoint.startswith("api_in.") and "community_code" not in values:
+        values["community_code"] = g.get("api_community")
+
+
+@platform.route("/communities")
+def communities():
+    """The communities on the platform: code, names, where their pages and API are."""
+    session = db_session()
+    found = []
+    with scope.everywhere():
+        rows = session.scalars(select(Community).where(Community.active)
+                               .order_by(Community.code)).all()
+    for row in rows:
+        with scope.inside(row.id):
+            address = external_url("main.index")
+        found.append({"code": row.code, "slug": row.slug, "name": row.name,
+                      "name_en": row.name_en or row.name, "address": address,
+                      "api": f"{public_url()}/api/v1/communities/{row.code}"})
+    return jsonify({"communities": found})
+
 
 def _cycle(cycle_id: int) -> Cycle:
     return db_session().get(Cycle, cycle_id) or abort(404)
 
 
-@bp.route("/openapi.json")
+@platform.route("/openapi.json")
 def openapi():
-    return jsonify(document(public_url() + bp.url_prefix))
+    return jsonify(document(public_url() + platform.url_prefix))
 
 
 @bp.route("/cycles/<int:cycle_id>/results")

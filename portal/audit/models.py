@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.db import Base
+from portal.db import Base, unique_per_community
 
 GENESIS_HASH = "0" * 64
 
@@ -18,22 +18,28 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime]
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    #: Whose chain the event is in: a community's, or the platform's (None).
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="RESTRICT"))
     action: Mapped[str] = mapped_column(String(80))
     object_type: Mapped[str] = mapped_column(String(40))
     object_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[str] = mapped_column(Text, default="{}")
-    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     __table_args__ = (
-        # One successor per row: a fork in the chain cannot be stored even by a bug.
+        # One successor per row of a chain: a fork cannot be stored even by a bug.
+        *unique_per_community("audit_events", "prev_hash"),
+        Index("ix_audit_events_chain", "community_id", "id"),
         Index("ix_audit_events_object", "object_type", "object_id"),
         CheckConstraint("length(hash) = 64", name="hash_length"),
     )
 
 
 class AuditHead(Base):
-    """One row holding the newest hash; locking it serialises appends to the chain."""
+    """One row per chain holding its newest hash; locking it serialises appends to that
+    chain. ``id`` is the chain's community, 0 the platform's own."""
 
     __tablename__ = "audit_head"
 
@@ -54,7 +60,10 @@ class AuditCheckpoint(Base):
     __tablename__ = "audit_checkpoints"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(unique=True)
+    #: Whose chain the checkpoint states: a community's, or the platform's (None).
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="RESTRICT"))
+    number: Mapped[int]
     at: Mapped[datetime]
     event_count: Mapped[int]
     last_event_id: Mapped[int]
@@ -65,4 +74,5 @@ class AuditCheckpoint(Base):
 
     __table_args__ = (
         CheckConstraint("event_count > 0", name="counts_events"),
+        *unique_per_community("audit_checkpoints", "number"),
     )

@@ -32,10 +32,22 @@ from portal.audit.rules import (
 from portal.clock import utcnow
 from portal.parsing import page_within
 from portal.refusal import Refused
+from portal.tenancy import scope
 
 
-def _locked_head(session: Session) -> AuditHead:
-    """The chain's head row, locked for this transaction; created on the very first event.
+def chain_of(session: Session) -> int:
+    """The chain the session's work goes to: its community's (the head's id is the
+    community's), or the platform's own, 0, where no community is current."""
+    return max(scope.current_community_id(session), 0)
+
+
+def in_chain(column: Any, chain: int) -> Any:
+    """``column`` (an events' or checkpoints' ``community_id``) names ``chain``."""
+    return column.is_(None) if chain == 0 else column == chain
+
+
+def _locked_head(session: Session, chain: int) -> AuditHead:
+    """The chain's head row, locked for this transaction; created on its very first event.
 
     Two first events at once would both find no head: the insert skips a row that another
     transaction created meanwhile (ON CONFLICT DO NOTHING), so neither fails, and the lock
@@ -43,14 +55,14 @@ def _locked_head(session: Session) -> AuditHead:
     """
     # populate_existing: the head may have moved in SQL (record_last) since the session
     # last loaded it.
-    query = (select(AuditHead).where(AuditHead.id == 1).with_for_update()
+    query = (select(AuditHead).where(AuditHead.id == chain).with_for_update()
              .execution_options(populate_existing=True))
     head = session.execute(query).scalar_one_or_none()
     if head is None:
         dialect = session.get_bind().dialect.name
         insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
         session.execute(
-            insert(AuditHead).values(id=1, last_hash=GENESIS_HASH, count=0)
+            insert(AuditHead).values(id=chain, last_hash=GENESIS_HASH, count=0)
             .on_conflict_do_nothing(index_elements=["id"])
         )
         head = session.execute(query).scalar_one()
@@ -67,13 +79,17 @@ def record(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain. Call it inside the transaction of the change it records.
+    """Append one event to the chain of the current community (the platform's own where
+    none is). Call it inside the transaction of the change it records.
 
     The head row is locked FOR UPDATE (SQLite's write transactions are serialised anyway), so
     two concurrent appends cannot both link to the same predecessor; the unique constraint on
-    ``prev_hash`` refuses a fork should anything slip past the lock.
+    ``prev_hash`` within a chain refuses a fork should anything slip past the lock. Each
+    community's chain has its own head: appends in different communities do not wait for
+    each other.
     """
-    head = _locked_head(session)
+    chain = chain_of(session)
+    head = _locked_head(session, chain)
     # The hash covers the moment as stored (UTC): a moment given in another zone would be
     # hashed as "+02:00" and read back as "+00:00", breaking the chain.
     at = (at or utcnow()).astimezone(UTC)
@@ -82,6 +98,7 @@ def record(
     object_key = None if object_id is None else str(object_id)
     event = AuditEvent(
         at=at,
+        community_id=chain or None,
         actor_id=actor_id,
         action=action,
         object_type=object_type,
@@ -116,29 +133,30 @@ def append_sql(when: str = "SELECT 1") -> str:
     to change nothing), nor before the first event made the head.
     """
     return f"""head AS (
-    SELECT last_hash FROM audit_head WHERE id = 1 AND EXISTS ({when}) FOR UPDATE
+    SELECT last_hash FROM audit_head WHERE id = :audit_chain AND EXISTS ({when}) FOR UPDATE
 ),
 event AS (
-    INSERT INTO audit_events (at, actor_id, action, object_type, object_id, details,
-                              prev_hash, hash)
-    SELECT :audit_at, :audit_actor_id, :audit_action, :audit_object_type, :audit_object_id,
-           :audit_details, head.last_hash,
+    INSERT INTO audit_events (at, community_id, actor_id, action, object_type, object_id,
+                              details, prev_hash, hash)
+    SELECT :audit_at, CAST(:audit_community AS integer), :audit_actor_id, :audit_action,
+           :audit_object_type, :audit_object_id, :audit_details, head.last_hash,
            encode(sha256(convert_to(head.last_hash || :audit_suffix, 'UTF8')), 'hex')
     FROM head
     RETURNING id, hash
 ),
 appended AS (
     UPDATE audit_head SET last_hash = event.hash, count = audit_head.count + 1
-    FROM event WHERE audit_head.id = 1
+    FROM event WHERE audit_head.id = :audit_chain
     RETURNING event.id
 )"""  # noqa: S608 (constant SQL, values are bound)
 
 
 def append_params(
-    *, actor: Any, action: str, object_type: str, object_id: Any = None,
+    session: Session, *, actor: Any, action: str, object_type: str, object_id: Any = None,
     details: dict[str, Any] | None = None, at: datetime | None = None,
 ) -> dict[str, Any]:
     """The parameters of ``append_sql`` for one event (the arguments of ``record``)."""
+    chain = chain_of(session)
     at = (at or utcnow()).astimezone(UTC)
     actor_id = getattr(actor, "id", actor)
     detail_text = canonical_details(details or {})
@@ -149,7 +167,8 @@ def append_params(
         action, object_type, object_key or "", detail_text])
     return {"audit_at": at, "audit_actor_id": actor_id, "audit_action": action,
             "audit_object_type": object_type, "audit_object_id": object_key,
-            "audit_details": detail_text, "audit_suffix": suffix}
+            "audit_details": detail_text, "audit_suffix": suffix,
+            "audit_chain": chain, "audit_community": chain or None}
 
 
 _APPEND = text(f"WITH {append_sql()} SELECT id FROM appended")  # noqa: S608 (constant SQL, values are bound)
@@ -174,7 +193,7 @@ def record_last(
     elsewhere (SQLite, or before the first event made the head) it is ``record``.
     """
     if session.get_bind().dialect.name == "postgresql":
-        params = append_params(actor=actor, action=action, object_type=object_type,
+        params = append_params(session, actor=actor, action=action, object_type=object_type,
                                object_id=object_id, details=details, at=at)
         if session.execute(_APPEND, params).first() is not None:
             return
@@ -184,7 +203,9 @@ def record_last(
 
 def _chain_rows(session: Session, *, after_id: int = 0,
                 batch: int = 5000) -> Iterator[list[ChainRow]]:
-    """The events after ``after_id`` in the chain's order (by id), a batch at a time."""
+    """The events of the current chain after ``after_id`` in its order (by id), a batch at
+    a time."""
+    chain = chain_of(session)
     columns = (AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, AuditEvent.action,
                AuditEvent.object_type, AuditEvent.object_id, AuditEvent.details,
                AuditEvent.prev_hash, AuditEvent.hash)
@@ -194,7 +215,8 @@ def _chain_rows(session: Session, *, after_id: int = 0,
         # Plain Core rows, not the ORM's: a long log neither piles up in the session nor
         # pays for the ORM's loading (several times the cost of hashing).
         rows = [ChainRow(*row) for row in connection.execute(
-            select(*columns).where(AuditEvent.id > after_id).order_by(AuditEvent.id)
+            select(*columns).where(in_chain(AuditEvent.community_id, chain),
+                                   AuditEvent.id > after_id).order_by(AuditEvent.id)
             .limit(batch))]
         if not rows:
             return
@@ -213,14 +235,15 @@ def verify_chain(session: Session, *, batch: int = 5000) -> tuple[int, str] | No
             return broken
         expected_prev = rows[-1].hash
         last_id = rows[-1].id
-    head = session.get(AuditHead, 1)
+    head = session.get(AuditHead, chain_of(session))
     if head is not None and head.last_hash != expected_prev:
         return last_id, "head"
     return None
 
 
 def _event_with_hash(session: Session, value: str) -> int | None:
-    return session.scalar(select(AuditEvent.id).where(AuditEvent.hash == value))
+    return session.scalar(select(AuditEvent.id).where(
+        in_chain(AuditEvent.community_id, chain_of(session)), AuditEvent.hash == value))
 
 
 def _link_finding(session: Session, row: ChainRow, previous_id: int) -> Finding:
@@ -249,7 +272,8 @@ class Verification:
 
 def stored_checkpoints(session: Session) -> list[AuditCheckpoint]:
     return list(session.execute(
-        select(AuditCheckpoint).order_by(AuditCheckpoint.number)).scalars())
+        select(AuditCheckpoint).where(in_chain(AuditCheckpoint.community_id, chain_of(session)))
+        .order_by(AuditCheckpoint.number)).scalars())
 
 
 def _stored(checkpoint: AuditCheckpoint) -> StoredCheckpoint:
@@ -285,7 +309,7 @@ def verify_log(session: Session, *, public_keys: dict[str, str],
                 anchored[total] = (row.id, row.hash)
         expected_prev, last_id = rows[-1].hash, rows[-1].id
     # The head as stored now, not as this session last saw it.
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)
+    head = session.execute(select(AuditHead).where(AuditHead.id == chain_of(session))
                            .execution_options(populate_existing=True)).scalar_one_or_none()
     if head is not None and head.last_hash != expected_prev:
         found = _event_with_hash(session, head.last_hash)
@@ -302,9 +326,10 @@ def verify_log(session: Session, *, public_keys: dict[str, str],
 
 
 def latest_checkpoint(session: Session) -> AuditCheckpoint | None:
-    """The newest checkpoint, whatever its signature."""
+    """The newest checkpoint of the current chain, whatever its signature."""
     return session.execute(
-        select(AuditCheckpoint).order_by(AuditCheckpoint.number.desc()).limit(1)
+        select(AuditCheckpoint).where(in_chain(AuditCheckpoint.community_id, chain_of(session)))
+        .order_by(AuditCheckpoint.number.desc()).limit(1)
     ).scalar_one_or_none()
 
 
@@ -319,7 +344,8 @@ def take_checkpoint(session: Session, *, key: Ed25519PrivateKey,
     checkpoint costs the events since the one before, not the whole log); otherwise
     ``Refused`` (``broken_...``), since a signature over a tampered log would vouch for it.
     """
-    head = _locked_head(session)
+    chain = chain_of(session)
+    head = _locked_head(session, chain)
     public = signing.public_key_text(key)
     key_id = signing.key_id(public)
     last = latest_checkpoint(session)
@@ -349,7 +375,8 @@ def take_checkpoint(session: Session, *, key: Ed25519PrivateKey,
                           key=key_id)
     text = statement.text()
     checkpoint = AuditCheckpoint(
-        number=statement.number, at=at, event_count=count, last_event_id=last_row.id,
+        community_id=chain or None, number=statement.number, at=at, event_count=count,
+        last_event_id=last_row.id,
         head_hash=last_row.hash, statement=text, signature=signing.sign(key, text),
         key_id=key_id)
     session.add(checkpoint)
@@ -375,9 +402,10 @@ class CheckpointPage:
 
 def checkpoint_page(session: Session, *, page: int, size: int = 50) -> CheckpointPage:
     """One page of the checkpoints, newest first; a page beyond the last is the last."""
-    total = session.scalar(select(func.count()).select_from(AuditCheckpoint)) or 0
+    mine = in_chain(AuditCheckpoint.community_id, chain_of(session))
+    total = session.scalar(select(func.count()).select_from(AuditCheckpoint).where(mine)) or 0
     page, pages = page_within(page, total=total, size=size)
     rows = session.execute(
-        select(AuditCheckpoint).order_by(AuditCheckpoint.number.desc())
+        select(AuditCheckpoint).where(mine).order_by(AuditCheckpoint.number.desc())
         .offset((page - 1) * size).limit(size)).scalars().all()
     return CheckpointPage(list(rows), page, pages, total)

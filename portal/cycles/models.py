@@ -39,13 +39,14 @@ from portal.cycles.rules import (
 )
 from portal.db import Base
 from portal.enums import enum_column
+from portal.tenancy.models import CommunityOwned
 
 
-class Cycle(Base):
+class Cycle(CommunityOwned, Base):
     __tablename__ = "cycles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     budget_year: Mapped[int]
     total_budget: Mapped[int] = mapped_column(BigInteger)
     description: Mapped[str] = mapped_column(Text, default="")
@@ -132,8 +133,9 @@ class Cycle(Base):
         CheckConstraint("registration_series >= 1", name="registration_series_positive"),
         # No two cycles of a year share a series, so no registration number names two
         # projects of the community.
-        Index("uq_cycles_budget_year_registration_series", "budget_year",
+        Index("uq_cycles_budget_year_registration_series", "community_id", "budget_year",
               "registration_series", unique=True),
+        UniqueConstraint("community_id", "name"),
     )
 
     @property
@@ -166,7 +168,7 @@ class Cycle(Base):
         return self.name
 
 
-class Category(Base):
+class Category(CommunityOwned, Base):
     """A pot of a cycle: its own budget and the cost limits of its projects (inclusive)."""
 
     __tablename__ = "categories"
@@ -200,7 +202,7 @@ class Category(Base):
         return self.name
 
 
-class PhaseExtension(Base):
+class PhaseExtension(CommunityOwned, Base):
     """A phase's end moved later, with the reason (an outage, say); append-only."""
 
     __tablename__ = "phase_extensions"
@@ -224,7 +226,7 @@ class PhaseExtension(Base):
     )
 
 
-class CycleSuspension(Base):
+class CycleSuspension(CommunityOwned, Base):
     """One suspension of a cycle and, once it is over, its resumption."""
 
     __tablename__ = "cycle_suspensions"

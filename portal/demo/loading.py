@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,8 @@ from portal.demo.photos import load_photos
 from portal.demo.programs import load_programs
 from portal.demo.review import load_review
 from portal.demo.voting import SCHOOL, load_voting
+from portal.tenancy import scope
+from portal.tenancy.models import Community
 from portal.uploads import UploadStore
 
 #: Raised when the demo gains a part that an already loaded database should get too.
@@ -49,6 +52,30 @@ def load_demo(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
     mark = loaded_mark(session)
     if mark is not None:
         return Loaded(accounts=[], at=mark.loaded_at, fresh=False)
+    community = demo_community(session, now=now)
+    with scope.inside(community):
+        return _load(session, secret=secret, audit_key=audit_key, store=store, now=now)
+
+
+def demo_community(session: Session, *, now: datetime) -> int:
+    """The community the demo goes to: the installation's default one, or, on a platform
+    that has none yet, one made from the COMMUNITY_* settings (Bakhmut's by default)."""
+    found = scope.default_community_id(session)
+    if found > 0:
+        return found
+    config = current_app.config
+    community = Community(
+        code=config["COMMUNITY_CODE"], slug=config["COMMUNITY_SLUG"],
+        name=config["COMMUNITY_NAME"], name_en=config["COMMUNITY_NAME_EN"],
+        localities="\n".join(config["COMMUNITY_LOCALITIES"]), created_at=now)
+    session.add(community)
+    session.flush()
+    scope.forget_default(session)
+    return community.id
+
+
+def _load(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
+          store: UploadStore, now: datetime) -> Loaded:
     accounts = load_accounts(session, secret=secret, now=now)
     load_cycles(session, secret=secret, now=now)
     load_review(session)

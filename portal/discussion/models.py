@@ -16,9 +16,10 @@ from portal.accounts.models import User
 from portal.db import Base
 from portal.discussion.rules import MAX_LENGTH, HideReason, Voice
 from portal.enums import enum_column
+from portal.tenancy.models import CommunityOwned
 
 
-class Comment(Base):
+class Comment(CommunityOwned, Base):
     __tablename__ = "comments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,7 +71,7 @@ class Comment(Base):
         return [r for r in self.reports if r.resolved_at is None]
 
 
-class CommentRevision(Base):
+class CommentRevision(CommunityOwned, Base):
     """An earlier text of an edited comment, kept for the record (append-only)."""
 
     __tablename__ = "comment_revisions"
@@ -87,7 +88,7 @@ class CommentRevision(Base):
     __table_args__ = (Index("ix_comment_revisions_comment", "comment_id", "id"),)
 
 
-class CommentReport(Base):
+class CommentReport(CommunityOwned, Base):
     """A signed-in person's report of a comment to the moderators, with an optional note;
     resolved when moderators hide the comment or find nothing to hide."""
 

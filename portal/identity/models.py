@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -13,6 +13,8 @@ from portal.community.models import District
 from portal.db import Base
 from portal.enums import enum_column
 from portal.i18n import _l
+from portal.tenancy.models import CommunityOwned
+from portal.tenancy.scope import for_insert
 
 
 class VerificationMethod(StrEnum):
@@ -35,12 +37,19 @@ ACTIVE = text("revoked_at IS NULL")
 
 
 class Verification(Base):
-    """A person's verified identity, attached to one account.
+    """A person's verified identity, attached to one account, and where they live.
 
     The national number itself is never stored, only ``person_key``. Revoked verifications
     stay on record; the partial unique indexes allow one *active* verification per person
-    and per account, so a second account of the same person is refused by the database.
+    and per account, across the whole platform, so a second account of the same person is
+    refused by the database. ``community_id`` is the community of residence (where the
+    person may vote), or for an internally displaced person (ВПО) the community where they
+    are registered as such, with the certificate's number in ``displaced_certificate``.
+    A verification is the person's on every community's pages, so reads are not narrowed
+    to the current community; the database still keeps its district in its community.
     """
+
+    __community_guarded__ = True
 
     __tablename__ = "verifications"
 
@@ -49,8 +58,11 @@ class Verification(Base):
     person_key: Mapped[str] = mapped_column(String(64))
     method: Mapped[VerificationMethod] = mapped_column(enum_column(VerificationMethod, "method"))
     birth_date: Mapped[date]
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id", ondelete="RESTRICT"),
+                                              default=for_insert)
     community: Mapped[str] = mapped_column(String(200))
     resident: Mapped[bool] = mapped_column(default=True)
+    displaced_certificate: Mapped[str | None] = mapped_column(String(40))
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
     verified_at: Mapped[datetime]
@@ -79,7 +91,7 @@ class Verification(Base):
         return self.revoked_at is None
 
 
-class CensusBatch(Base):
+class CensusBatch(CommunityOwned, Base):
     """One upload of the register of eligible residents; a new upload replaces the rows."""
 
     __tablename__ = "census_batches"
@@ -91,14 +103,16 @@ class CensusBatch(Base):
     rows: Mapped[int]
 
 
-class CensusEntry(Base):
+class CensusEntry(CommunityOwned, Base):
     __tablename__ = "census_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     batch_id: Mapped[int] = mapped_column(ForeignKey("census_batches.id", ondelete="CASCADE"))
-    person_key: Mapped[str] = mapped_column(String(64), unique=True)
+    person_key: Mapped[str] = mapped_column(String(64))
     birth_date: Mapped[date]
     district_id: Mapped[int | None] = mapped_column(ForeignKey("districts.id", ondelete="RESTRICT"))
+
+    __table_args__ = (UniqueConstraint("community_id", "person_key"),)
 
 
 class CensusLock(Base):

@@ -39,6 +39,7 @@ from portal.identity.rules import (
     resides_in,
 )
 from portal.refusal import Refused
+from portal.tenancy.scope import writing_community_id
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,7 @@ def verify_person(
         raise Refused(PROBLEMS("account_already_verified", "number"))
     key = person_key(claim.number, secret)
     verification = Verification(
+        community_id=writing_community_id(session, "Verification"),
         user_id=user.id, person_key=key, method=method, birth_date=claim.birth_date,
         community=claim.community, resident=claim.resident, district_id=claim.district_id,
         verified_by_id=actor.id if actor else None, verified_at=now,

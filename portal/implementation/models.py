@@ -16,9 +16,10 @@ from portal.db import Base
 from portal.enums import enum_column
 from portal.implementation.rules import ImplementationStatus
 from portal.programs.models import FundingLine
+from portal.tenancy.models import CommunityOwned
 
 
-class Implementation(Base):
+class Implementation(CommunityOwned, Base):
     """The implementation state of one funding line."""
 
     __tablename__ = "implementations"
@@ -55,7 +56,7 @@ class Implementation(Base):
     )
 
 
-class ImplementationUpdate(Base):
+class ImplementationUpdate(CommunityOwned, Base):
     """A dated public note on the implementation, with photos."""
 
     __tablename__ = "implementation_updates"
@@ -77,7 +78,7 @@ class ImplementationUpdate(Base):
     __table_args__ = (Index("ix_implementation_updates_implementation", "implementation_id"),)
 
 
-class UpdatePhoto(Base):
+class UpdatePhoto(CommunityOwned, Base):
     """A photo of an update; the file lives under the instance's upload folder."""
 
     __tablename__ = "implementation_photos"

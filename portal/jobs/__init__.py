@@ -24,12 +24,13 @@ import json
 import logging
 import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from huey import MemoryHuey, RedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.signals import SIGNAL_ERROR
@@ -39,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
 from portal.db import db_session
+from portal.tenancy import scope
 
 log = logging.getLogger("portal.jobs")
 
@@ -53,6 +55,9 @@ class Job:
     schedule: Callable[[Any], bool] | None = None
     #: Called (in an application context, with the job's arguments) when its tries are spent.
     gave_up: Callable[..., None] | None = None
+    #: A periodic job runs once for each community, in it (the audit checkpoint of each
+    #: chain, each community's reminders); otherwise once, for the platform.
+    per_community: bool = True
 
 
 _JOBS: dict[str, Job] = {}
@@ -70,9 +75,11 @@ def job(*, label: Any, retries: int = 8, gave_up: Callable[..., None] | None = N
     return lambda func: _register(func, label=label, retries=retries, gave_up=gave_up)
 
 
-def periodic(schedule: Callable[[Any], bool], *, label: Any):
-    """Make ``func`` a job the worker runs on ``schedule`` (``huey.crontab``, in UTC)."""
-    return lambda func: _register(func, label=label, retries=0, schedule=schedule)
+def periodic(schedule: Callable[[Any], bool], *, label: Any, per_community: bool = True):
+    """Make ``func`` a job the worker runs on ``schedule`` (``huey.crontab``, in UTC): in
+    each community in turn, or (``per_community=False``) once for the platform."""
+    return lambda func: _register(func, label=label, retries=0, schedule=schedule,
+                                  per_community=per_community)
 
 
 def job_by_name(name: str) -> Job | None:
@@ -83,6 +90,55 @@ def job_label(name: str) -> Any:
     """What a person reads for the job called ``name`` (its code if it no longer exists)."""
     found = _JOBS.get(name)
     return found.label if found is not None else name
+
+
+#: The keyword a queued job carries its community in (the runner takes it out).
+COMMUNITY_KEY = "_community"
+
+
+def _with_community(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Each job carries the community it was queued in, and runs in it."""
+    community = scope.entered()
+    if community is not None and community > 0:
+        return {COMMUNITY_KEY: community, **kwargs}  # one it carries already stays
+    return kwargs
+
+
+def _once(found: Job, *args: Any, **kwargs: Any) -> None:
+    session = db_session()
+    try:
+        found.func(*args, **kwargs)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        g.pop("db_session", None)
+        session.close()
+
+
+def _in_each_community(found: Job, *args: Any, **kwargs: Any) -> None:
+    """Run ``found`` in every active community, each in a session of its own; one failing
+    does not keep the others from their turn (the first error is raised at the end)."""
+    from sqlalchemy import select
+
+    from portal.tenancy.models import Community
+
+    with scope.everywhere():
+        with db_session() as session:
+            communities = session.scalars(
+                select(Community.id).where(Community.active).order_by(Community.id)).all()
+        g.pop("db_session", None)
+    failed: BaseException | None = None
+    for community in communities:
+        with scope.inside(community):
+            try:
+                _once(found, *args, **kwargs)
+            except Exception as error:
+                log.exception("Job %s failed in community %s", found.name, community)
+                failed = failed or error
+    if failed is not None:
+        raise failed
 
 
 class Queue:
@@ -124,14 +180,15 @@ class Queue:
 
         @wraps(found.func)
         def run(*args: Any, **kwargs: Any) -> None:
+            community = kwargs.pop(COMMUNITY_KEY, None)
             with app.app_context():
-                session = db_session()
-                try:
-                    found.func(*args, **kwargs)
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
+                if found.schedule is not None and found.per_community:
+                    _in_each_community(found, *args, **kwargs)
+                elif community is not None:
+                    with scope.inside(community):
+                        _once(found, *args, **kwargs)
+                else:
+                    _once(found, *args, **kwargs)
 
         return run
 
@@ -146,13 +203,16 @@ class Queue:
             log.warning("Job %s failed (try %d), trying again in %.0f s: %s", task.name,
                         attempt, task.retry_delay, error)
             return
-        with self.app.app_context():
+        kwargs = dict(task.kwargs or {})
+        community = kwargs.pop(COMMUNITY_KEY, None)
+        with self.app.app_context(), (scope.inside(community) if community is not None
+                                      else nullcontext()):
             from portal.jobs.models import JobFailure
 
             session = db_session()
             try:
                 if found.gave_up is not None:
-                    found.gave_up(*task.args, **task.kwargs)
+                    found.gave_up(*task.args, **kwargs)
                 session.add(JobFailure(
                     job=found.name, arguments=_arguments_text(task.args, task.kwargs),
                     error=_error_text(error), details=_traceback_text(error),
@@ -163,14 +223,15 @@ class Queue:
                 log.exception("Could not record the failure of job %s", task.name)
 
     def enqueue(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
-        self.tasks[func.job_name](*args, **kwargs)  # type: ignore[attr-defined]
+        self.tasks[func.job_name](*args, **_with_community(kwargs))  # type: ignore[attr-defined]
 
     def enqueue_in(self, delay: float, func: Callable[..., Any], *args: Any) -> None:
         """Run ``func(*args)`` ``delay`` seconds from now (at once when 0 or immediate)."""
         if delay <= 0 or self.immediate:
             self.enqueue(func, *args)
         else:
-            self.tasks[func.job_name].schedule(args=args, delay=delay)  # type: ignore[attr-defined]
+            self.tasks[func.job_name].schedule(  # type: ignore[attr-defined]
+                args=args, kwargs=_with_community({}), delay=delay)
 
     def run_burst(self) -> int:
         """Run what is queued (and what was scheduled for now or earlier), then return."""

@@ -155,7 +155,8 @@ def transport(mail: OutgoingMail, smtp: smtplib.SMTP | None = None) -> None:
     log.info("Mail to %s: %s\n%s", mail.recipient, mail.subject, mail.body)
 
 
-@periodic(crontab(minute="*/10"), label=_l("Queue again the e-mails left behind"))
+@periodic(crontab(minute="*/10"), label=_l("Queue again the e-mails left behind"),
+          per_community=False)
 def sweep_mail() -> None:
     now = utcnow()
     session = db_session()

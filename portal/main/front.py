@@ -201,3 +201,46 @@ def afterwards(session: Session, project: Project) -> Afterwards:
     return Afterwards(
         result=result, line=line, paid=sum(f.amount for f in line.financings) if line else 0,
         implementation=record)
+
+
+@dataclass(frozen=True)
+class CommunityGlance:
+    """A community as the platform's front page lists it: where it is, and what is open."""
+
+    id: int
+    code: str
+    name: str
+    name_en: str
+    url: str
+    #: Each cycle open now: its glance, its phase, and its page's address.
+    open_cycles: tuple[tuple[Glance, Phase, str], ...]
+
+    def display_name(self, locale: str) -> str:
+        return (self.name_en or self.name) if locale == "en" else self.name
+
+
+def communities(session: Session, now: datetime) -> list[CommunityGlance]:
+    """Every active community with its cycles that ask something of residents now, those
+    with something open first; read across the platform."""
+    from portal.links import external_url
+    from portal.tenancy import scope
+    from portal.tenancy.models import Community
+
+    with scope.everywhere():
+        rows = session.scalars(select(Community).where(Community.active)
+                               .order_by(Community.name)).all()
+        cycles = session.scalars(select(Cycle).options(selectinload(Cycle.extensions))).all()
+    by_community: dict[int, list[tuple[Glance, Phase]]] = {}
+    for glance, cycle in zip(glances(cycles), cycles, strict=True):
+        phase = glance.phase(now)
+        if phase in ACTIVE:
+            by_community.setdefault(cycle.community_id, []).append((glance, phase))
+    found = []
+    for row in rows:
+        with scope.inside(row.id):
+            url = external_url("main.index")
+            open_cycles = tuple(
+                (glance, phase, external_url("main.cycle", cycle_id=glance.id))
+                for glance, phase in by_community.get(row.id, ()))
+        found.append(CommunityGlance(row.id, row.code, row.name, row.name_en, url, open_cycles))
+    return sorted(found, key=lambda item: not item.open_cycles)

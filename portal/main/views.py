@@ -30,6 +30,7 @@ from portal.notifications.views import change_following
 from portal.pagecache import public_page, recent
 from portal.projects.queries import Filters, category_totals, cycle_counters, public_projects
 from portal.projects.rules import ProjectStatus
+from portal.tenancy.routing import current_place
 from portal.voting.permissions import VOTE_OVER
 
 bp = Blueprint("main", __name__)
@@ -69,6 +70,9 @@ def project_afterwards(project) -> front.Afterwards | None:
 def index():
     session = db_session()
     now = utcnow()
+    if current_place() is None:  # the platform's own front page
+        return render_template("main/platform.html", now=now,
+                               load_communities=lambda: front.communities(session, now))
     cycles = front.home_cycles(_glances(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.db import Base
 from portal.enums import enum_column
 from portal.notifications.rules import Delivery, FollowReason, FollowTarget, NoticeKind
+from portal.tenancy.models import CommunityOwned
 
 
-class Follow(Base):
+class Follow(CommunityOwned, Base):
     """A person follows a cycle, a project or a district. Stopping keeps the row
     (``stopped_at``), so taking part again later does not make them follow again."""
 
@@ -32,7 +33,7 @@ class Follow(Base):
     )
 
 
-class Notice(Base):
+class Notice(CommunityOwned, Base):
     """One thing told to one person: read in the portal's list, and mailed as they chose.
 
     The words are made when it is shown or mailed, in the person's language, from the kind
@@ -71,7 +72,7 @@ class Preference(Base):
     __table_args__ = (UniqueConstraint("user_id", "kind"),)
 
 
-class Announcement(Base):
+class Announcement(CommunityOwned, Base):
     """A notice told once about a cycle (voting opens, two days left, results): the
     announcer's record that it was told, so a second run tells nobody twice."""
 

@@ -34,6 +34,7 @@ from sqlalchemy.types import TypeDecorator
 from portal.db import Base
 from portal.enums import enum_column
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure
+from portal.tenancy.models import CommunityOwned
 
 if TYPE_CHECKING:
     from portal.projects.models import Project
@@ -64,13 +65,15 @@ class ScaledDecimal(TypeDecorator[Decimal]):
         return (Decimal(value) / self.SCALE).normalize() if value else Decimal(0)
 
 
-class Department(Base):
+class Department(CommunityOwned, Base):
     """A structural unit of the council: an executor of measures and of winners' projects."""
 
     __tablename__ = "departments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(300), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+
+    __table_args__ = (UniqueConstraint("community_id", "name"),)
 
     def __str__(self) -> str:
         return self.name
@@ -84,13 +87,13 @@ measure_departments = Table(
 )
 
 
-class Program(Base):
+class Program(CommunityOwned, Base):
     """A target program with its heading and passport; ``code`` names it on the command line."""
 
     __tablename__ = "programs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(60), unique=True)
+    code: Mapped[str] = mapped_column(String(60))
     title: Mapped[str] = mapped_column(Text)
     start_year: Mapped[int]
     end_year: Mapped[int]
@@ -121,6 +124,7 @@ class Program(Base):
         CheckConstraint("start_year <= end_year", name="term_order"),
         CheckConstraint("start_year BETWEEN 1991 AND 2100", name="start_year_range"),
         CheckConstraint("end_year - start_year < 20", name="term_length"),
+        UniqueConstraint("community_id", "code"),
     )
 
     @property
@@ -131,7 +135,7 @@ class Program(Base):
         return self.title
 
 
-class ProgramAmendment(Base):
+class ProgramAmendment(CommunityOwned, Base):
     """A decision that amended the program: "рішення <decided_by> від <date> № <number>"."""
 
     __tablename__ = "program_amendments"
@@ -148,7 +152,7 @@ class ProgramAmendment(Base):
     __table_args__ = (UniqueConstraint("program_id", "decided_on", "number"),)
 
 
-class Task(Base):
+class Task(CommunityOwned, Base):
     """A priority task, numbered 1, 2, ... within its program."""
 
     __tablename__ = "program_tasks"
@@ -169,7 +173,7 @@ class Task(Base):
     )
 
 
-class Measure(Base):
+class Measure(CommunityOwned, Base):
     """A measure; its number is its task's number, a dot and ``seq`` ("3.3")."""
 
     __tablename__ = "measures"
@@ -208,7 +212,7 @@ class Measure(Base):
         return self.executors or ", ".join(d.name for d in self.departments)
 
 
-class FundingLine(Base):
+class FundingLine(CommunityOwned, Base):
     """A measure's planned amount for one year from one source.
 
     A measure has at most one general line per year and source; each participatory-budget
@@ -261,7 +265,7 @@ class FundingLine(Base):
         return sum(f.amount for f in self.financings)
 
 
-class Financing(Base):
+class Financing(CommunityOwned, Base):
     """A payment made on a line: the date, the amount and the payment document."""
 
     __tablename__ = "financings"
@@ -284,7 +288,7 @@ class Financing(Base):
     )
 
 
-class Indicator(Base):
+class Indicator(CommunityOwned, Base):
     """A performance indicator of a program for a year.
 
     When ``figure`` is set, the report computes the actual value from the portal's records
@@ -311,7 +315,7 @@ class Indicator(Base):
     __table_args__ = (UniqueConstraint("program_id", "year", "group", "position"),)
 
 
-class MeasureExecutionText(Base):
+class MeasureExecutionText(CommunityOwned, Base):
     """What staff wrote about a measure's execution in a year ("Інформація про виконання")."""
 
     __tablename__ = "measure_execution_texts"

@@ -28,10 +28,11 @@ from portal.cycles.models import Category, Cycle
 from portal.db import Base
 from portal.enums import enum_column
 from portal.projects.rules import EDITABLE, ProjectStatus
+from portal.tenancy.models import CommunityOwned
 from portal.uploads import AttachmentKind
 
 
-class Project(Base):
+class Project(CommunityOwned, Base):
     __tablename__ = "projects"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -114,7 +115,7 @@ class Project(Base):
         return f"{code} {self.title}" if code else self.title
 
 
-class CostItem(Base):
+class CostItem(CommunityOwned, Base):
     """One line of the cost estimate; ``total`` is quantity times unit price, in kopecks."""
 
     __tablename__ = "cost_items"
@@ -138,7 +139,7 @@ class CostItem(Base):
     )
 
 
-class Attachment(Base):
+class Attachment(CommunityOwned, Base):
     """A photo or document of a project, stored under ``instance/uploads/<stored_name>``."""
 
     __tablename__ = "attachments"
@@ -159,7 +160,7 @@ class Attachment(Base):
     __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
 
 
-class CoAuthor(Base):
+class CoAuthor(CommunityOwned, Base):
     """A co-author invited by e-mail; the invitation is accepted with a token sent to them.
 
     Only the SHA-256 of the token is stored, so the table does not hold usable links.
@@ -184,7 +185,7 @@ class CoAuthor(Base):
     )
 
 
-class Support(Base):
+class Support(CommunityOwned, Base):
     """A verified resident's signature for a project that must collect supporters."""
 
     __tablename__ = "supports"
@@ -202,7 +203,7 @@ class Support(Base):
     )
 
 
-class ProjectEvent(Base):
+class ProjectEvent(CommunityOwned, Base):
     """One entry of a project's history. ``public`` entries are shown on the project page.
 
     ``kind`` is a status event (``portal.projects.rules.Event`` values) or another happening

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.cycles.rules import TieRule, WinnerRule
 from portal.db import Base
 from portal.enums import enum_column
+from portal.tenancy.models import CommunityOwned
 
 APPROVED = text("approved_at IS NOT NULL")
 
 
-class Tally(Base):
+class Tally(CommunityOwned, Base):
     """One count of a cycle: the rule, a digest of its inputs and the outcome.
 
     Anyone can rebuild the inputs from the bulletin board and the project list, hash them

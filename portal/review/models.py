@@ -34,6 +34,7 @@ from portal.enums import enum_column
 from portal.i18n import _l
 from portal.projects.models import Project
 from portal.review.rules import PROJECT_DECISIONS, DecisionKind, RejectionReason
+from portal.tenancy.models import CommunityOwned
 
 
 class MeetingStatus(StrEnum):
@@ -74,7 +75,7 @@ SEAT_ROLE_LABELS = {
 _PROJECT_KINDS = ", ".join(f"'{kind.value}'" for kind in sorted(PROJECT_DECISIONS))
 
 
-class Expertise(Base):
+class Expertise(CommunityOwned, Base):
     """A department's opinion of one project; a newer one supersedes, the older stays."""
 
     __tablename__ = "expertises"
@@ -100,7 +101,7 @@ class Expertise(Base):
     )
 
 
-class ExpertiseCostItem(Base):
+class ExpertiseCostItem(CommunityOwned, Base):
     """One line of the adjusted estimate: quantity times unit price, in kopecks."""
 
     __tablename__ = "expertise_cost_items"
@@ -124,7 +125,7 @@ class ExpertiseCostItem(Base):
     )
 
 
-class CommissionSeat(Base):
+class CommissionSeat(CommunityOwned, Base):
     """One member of a cycle's commission; the number of seats is the base of the quorum.
 
     ``user_id`` links the member's account when there is one; the protocol prints ``name``
@@ -152,7 +153,7 @@ class CommissionSeat(Base):
     )
 
 
-class Meeting(Base):
+class Meeting(CommunityOwned, Base):
     """A meeting of a cycle's commission, numbered within the cycle."""
 
     __tablename__ = "meetings"
@@ -198,7 +199,7 @@ class Meeting(Base):
         return self.status is not MeetingStatus.DRAFT
 
 
-class MeetingAttendance(Base):
+class MeetingAttendance(CommunityOwned, Base):
     """A member present at a meeting."""
 
     __tablename__ = "meeting_attendance"
@@ -213,7 +214,7 @@ class MeetingAttendance(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "seat_id"),)
 
 
-class AgendaItem(Base):
+class AgendaItem(CommunityOwned, Base):
     """A project the meeting considers."""
 
     __tablename__ = "agenda_items"
@@ -229,7 +230,7 @@ class AgendaItem(Base):
     __table_args__ = (UniqueConstraint("meeting_id", "project_id"),)
 
 
-class Decision(Base):
+class Decision(CommunityOwned, Base):
     """What the commission decided at a meeting, with the vote. Never changed once stored.
 
     Project decisions name the project; decisions about the cycle (approving results,
@@ -278,7 +279,7 @@ class Decision(Base):
         return json.loads(self.payload or "{}")
 
 
-class Complaint(Base):
+class Complaint(CommunityOwned, Base):
     """An author's complaint against a rejection, ruled on by a later decision."""
 
     __tablename__ = "complaints"

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base
 from portal.enums import enum_column
 from portal.i18n import _l
+from portal.tenancy.models import CommunityOwned
 
 
 class Channel(StrEnum):
@@ -46,7 +47,7 @@ CHANNEL_LABELS = {
 }
 
 
-class Ballot(Base):
+class Ballot(CommunityOwned, Base):
     __tablename__ = "ballots"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,7 +92,7 @@ class Ballot(Base):
         return self.annulled_at is not None
 
 
-class BallotChoice(Base):
+class BallotChoice(CommunityOwned, Base):
     """One project chosen on a ballot; ``cycle_id`` is repeated so counts need no join."""
 
     __tablename__ = "ballot_choices"

@@ -26,6 +26,7 @@ from portal.identity.services import active_verification
 from portal.parsing import whole_number
 from portal.projects.models import Project
 from portal.refusal import Problem, Refused
+from portal.tenancy import scope
 from portal.voting.context import BallotSheet, Voter
 from portal.voting.messages import PROBLEMS, choice_problems
 from portal.voting.models import Ballot, BallotChoice, Channel
@@ -99,6 +100,7 @@ def cast_ballot(
         "entered_by_id": voter.entered_by_id, "cast_at": now, "receipt_hash": receipt_hash(code),
         "district_id": voter.facts.district_id,
         "age_band": age_band(voter.facts.birth_date, sheet.rules.last_day),
+        "community_id": scope.writing_community_id(session, "Ballot"),
     }
     actor = voter.user_id or voter.entered_by_id
     action = f"ballot.cast_{voter.channel.value}"
@@ -115,7 +117,7 @@ def cast_ballot(
     # Every choice in one executemany (psycopg sends them in one pipeline).
     connection.execute(insert_choices, [
         {"ballot_id": ballot_id, "cycle_id": cycle_id, "category_id": c.category_id,
-         "project_id": c.project_id} for c in choices
+         "project_id": c.project_id, "community_id": row["community_id"]} for c in choices
     ])
     # The audit event names the cycle and the channel, never the ballot or its choices:
     # the log must not become a screen that shows how a named person voted. It is the
@@ -134,15 +136,15 @@ def cast_ballot(
 _CAST_SQL = text(f"""
 WITH ballot AS (
     INSERT INTO ballots (uuid, cycle_id, person_key, channel, user_id, entered_by_id, cast_at,
-                         receipt_hash, district_id, age_band)
+                         receipt_hash, district_id, age_band, community_id)
     VALUES (:uuid, :cycle_id, :person_key, :channel, :user_id, :entered_by_id, :cast_at,
-            :receipt_hash, :district_id, :age_band)
+            :receipt_hash, :district_id, :age_band, :community_id)
     ON CONFLICT (cycle_id, person_key) DO NOTHING
     RETURNING id
 ),
 choices AS (
-    INSERT INTO ballot_choices (ballot_id, cycle_id, category_id, project_id)
-    SELECT ballot.id, :cycle_id, chosen.category_id, chosen.project_id
+    INSERT INTO ballot_choices (ballot_id, cycle_id, category_id, project_id, community_id)
+    SELECT ballot.id, :cycle_id, chosen.category_id, chosen.project_id, :community_id
     FROM ballot, unnest(CAST(:categories AS integer[]), CAST(:projects AS integer[]))
          AS chosen(category_id, project_id)
 ),
@@ -156,7 +158,7 @@ def _cast_in_one_statement(session: Session, row_values: dict, choices: Sequence
     """The ballot's id, or None when the person already has a ballot in the cycle."""
     params = {**row_values, "categories": [c.category_id for c in choices],
               "projects": [c.project_id for c in choices],
-              **audit.append_params(actor=actor, action=action, object_type="cycle",
+              **audit.append_params(session, actor=actor, action=action, object_type="cycle",
                                     object_id=row_values["cycle_id"],
                                     at=row_values["cast_at"])}
     row = session.execute(_CAST_SQL, params).first()

@@ -16,6 +16,7 @@ from portal.clock import utcnow
 from portal.identity import services as identity
 from portal.identity.models import VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp
+from portal.tenancy import scope
 
 #: The password of every account these builders make.
 PASSWORD = "correct-horse-battery-staple-77"
@@ -49,9 +50,12 @@ def make_user(db, *roles: Role, email: str | None = None, name: str = "Тест�
     db.flush()
     if confirmed:
         user.email_confirmed_at = now
-    for role in roles:
-        if role is not Role.RESIDENT:
-            services.grant_role(db, user=user, role=role, actor=None, now=now)
+    # Roles are the community's the test works in (its own unless it entered another).
+    here = scope.entered()
+    with scope.inside(here if here is not None and here > 0 else 1):
+        for role in roles:
+            if role is not Role.RESIDENT:
+                services.grant_role(db, user=user, role=role, actor=None, now=now)
     if verified:
         verify(db, user, birth_date=birth_date, district_id=district_id,
                stem=f"{300000000 + user.id:09d}", secret=secret)

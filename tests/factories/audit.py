@@ -130,7 +130,8 @@ def forge_checkpoint(session: Session, *, key: Ed25519PrivateKey, claim_key_id: 
     statement = Statement(number=last.number + 1, at=event.at + timedelta(minutes=1),
                           count=count or total, last_event_id=event.id, head=event.hash,
                           previous=digest(last.statement), key=key_id)
-    forged = AuditCheckpoint(number=statement.number, at=statement.at,
+    forged = AuditCheckpoint(community_id=last.community_id,  # in the same chain
+                             number=statement.number, at=statement.at,
                              event_count=statement.count, last_event_id=event.id,
                              head_hash=event.hash, statement=statement.text(),
                              signature=signing.sign(key, statement.text()), key_id=key_id)

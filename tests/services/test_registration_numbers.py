@@ -22,6 +22,7 @@ from portal.migrate import upgrade
 from portal.projects import services as projects
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
+from tests.conftest import TEST_COMMUNITY, add_community
 from tests.factories.cycles import cycle_data, make_cycle
 from tests.factories.projects import make_project
 
@@ -99,6 +100,7 @@ def test_migration_0009_renumbers_the_later_cycles_of_a_year_deterministically(a
     engine = _migration_engine(tmp_path)
     with engine.begin() as connection:
         upgrade(connection)
+        add_community(connection, **TEST_COMMUNITY)
     with app.test_request_context("/"), Session(bind=engine) as session:
         admin = User(email="admin@example.org", display_name="Адмін", password_hash="x",
                      created_at=utcnow())

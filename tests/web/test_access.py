@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import Role
-from tests.conftest import sign_in
+from tests.conftest import TEST_COMMUNITY, sign_in
 from tests.factories.accounts import make_user
 from tests.factories.cycles import make_cycle
 from tests.factories.discussion import make_comment
@@ -20,6 +20,8 @@ from tests.factories.voting import make_voting_cycle
 ROLES = ("anonymous", "resident", "unverified", "verifier", "commission", "staff", "admin")
 LOGIN = 302  # anonymous: sent to the login page
 ANY = {role: 200 for role in ROLES}
+#: The API of the test's own community, named by its code.
+IN_COMMUNITY = f"/api/v1/communities/{TEST_COMMUNITY['code']}"
 SIGNED_IN = {**ANY, "anonymous": LOGIN}
 #: A file the worker makes: the first request asks for it and is told to come back (202).
 PREPARING = {role: 202 for role in ROLES}
@@ -219,6 +221,8 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "reports.document": ("GET", "/programs/{program}/passport", ANY),
     "reports.document_file": ("GET", "/programs/{program}/appendix.csv", ANY),
     "api.annual_report": ("GET", "/api/v1/programs/{program}/reports/{year}", ANY),
+    "api_in.annual_report": ("GET", f"{IN_COMMUNITY}/programs/{{program}}/reports/{{year}}",
+                             ANY),
     # Staff maintain programs; a POST without its CSRF token changes nothing.
     "programs_staff.new": ("GET", "/staff/programs/new", only("staff", "admin")),
     "programs_staff.edit": ("GET", "/staff/programs/{program}/edit", only("staff", "admin")),
@@ -305,7 +309,11 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                     only("commission", "admin", ok=400)),
     "results_commission.decide": ("POST", "/commission/voting/{closed_cycle}/decide",
                      only("commission", "admin", ok=400)),
-    "api.openapi": ("GET", "/api/v1/openapi.json", ANY),
+    "api_platform.openapi": ("GET", "/api/v1/openapi.json", ANY),
+    "api_platform.communities": ("GET", "/api/v1/communities", ANY),
+    "api_in.results": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/results", ANY),
+    "api_in.board": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/board", ANY),
+    "api_in.audit_checkpoints": ("GET", f"{IN_COMMUNITY}/audit/checkpoints", ANY),
     "api.results": ("GET", "/api/v1/cycles/{closed_cycle}/results", ANY),
     "api.board": ("GET", "/api/v1/cycles/{closed_cycle}/board", ANY),
     "audit.checkpoints": ("GET", "/audit/checkpoints", ANY),

@@ -21,7 +21,7 @@ def test_404_is_in_the_users_language(client, lang, text):
     assert response.status_code == 404 and text in response.get_data(as_text=True)
 
 
-def test_an_unexpected_error_shows_a_500_page_without_a_trace(app, db):
+def test_an_unexpected_error_shows_a_500_page_without_a_trace(app):
     from portal import create_app
 
     fresh = create_app("testing", {"DATABASE_URL": app.config["DATABASE_URL"]})

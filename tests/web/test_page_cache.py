@@ -92,9 +92,10 @@ def test_a_message_waiting_to_be_shown_is_shown_on_a_kept_page(app, make_user, k
 def test_an_answer_other_than_a_page_is_not_kept(app, kept):
     missing = app.test_client().get("/projects/999999")
     assert missing.status_code == 404 and TOKEN_MARK not in missing.get_data(as_text=True)
-    assert kept.fresh(("/projects/999999?", "uk")) is None  # (its header part may be)
+    # (Kept by community, path and language; its header part may be kept.)
+    assert kept.fresh((1, "/projects/999999?", "uk")) is None
     assert app.test_client().get("/").status_code == 200
-    assert kept.fresh(("/?", "uk")) is not None
+    assert kept.fresh((1, "/?", "uk")) is not None
 
 
 def test_the_home_figures_are_counted_once_within_their_time_even_for_residents(

@@ -1,0 +1,82 @@
+"""Creating a community, with its first administrator."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal import audit
+from portal.accounts.models import Role, User, UserRole
+from portal.communities.messages import PROBLEMS
+from portal.communities.rules import domain_problem, identity_problems
+from portal.refusal import Refused
+from portal.tenancy import scope
+from portal.tenancy.models import Community, CommunityDomain
+
+
+def create_community(
+    session: Session, *, code: str, slug: str, name: str, name_en: str = "",
+    localities: list[str] | tuple[str, ...] = (), domains: list[str] | tuple[str, ...] = (),
+    admits_displaced: bool = False, admin: User | None = None, actor: User | None,
+    reserved: frozenset[str], now: datetime,
+) -> Community:
+    """A new community; ``admin`` (an existing account) becomes its first administrator.
+    Refused with every problem at once; nothing is written then."""
+    code, slug, name = code.strip().upper(), slug.strip().lower(), name.strip()
+    domains = [host.strip().lower() for host in domains if host.strip()]
+    problems = [PROBLEMS(problem, field) for problem, field in
+                identity_problems(code=code, slug=slug, name=name, reserved=reserved)]
+    problems += [PROBLEMS(problem, "domains") for host in domains
+                 if (problem := domain_problem(host))]
+    if session.scalar(select(Community.id).where(Community.code == code)):
+        problems.append(PROBLEMS("code_taken", "code"))
+    if session.scalar(select(Community.id).where(Community.slug == slug)):
+        problems.append(PROBLEMS("slug_taken", "slug"))
+    if domains and session.scalar(select(CommunityDomain.id)
+                                  .where(CommunityDomain.host.in_(domains))):
+        problems.append(PROBLEMS("domain_taken", "domains"))
+    if problems:
+        raise Refused(*problems)
+    community = Community(
+        code=code, slug=slug, name=name, name_en=name_en.strip(),
+        localities="\n".join(item.strip() for item in localities if item.strip()),
+        admits_displaced=admits_displaced, signatories=json.dumps([]), created_at=now)
+    session.add(community)
+    session.flush()
+    session.add_all(CommunityDomain(community_id=community.id, host=host) for host in domains)
+    if admin is not None:
+        session.add(UserRole(user_id=admin.id, role=Role.ADMIN, community_id=community.id,
+                             granted_by_id=actor.id if actor else None, granted_at=now))
+    session.flush()
+    scope.forget_default(session)
+    with scope.inside(community.id):
+        audit.record(session, actor=actor, action="community.created", object_type="community",
+                     object_id=community.id,
+                     details={"code": code, "slug": slug, "name": name,
+                              "admin": admin.id if admin else None}, at=now)
+    return community
+
+
+def communities(session: Session) -> list[Community]:
+    return list(session.scalars(select(Community).order_by(Community.name)))
+
+
+def first_admin_account(session: Session, *, email: str, name: str, now: datetime) -> User:
+    """The account of a new community's first administrator: the one with this address,
+    or a new one (confirmed, with no password until its owner sets one by the link)."""
+    from portal.accounts.models import NO_PASSWORD
+    from portal.accounts.rules import normalize_email
+    from portal.accounts.services import find_user_by_email
+
+    user = find_user_by_email(session, email)
+    if user is None:
+        user = User(email=normalize_email(email), display_name=name.strip()[:120] or email,
+                    password_hash=NO_PASSWORD, locale="uk", created_at=now,
+                    email_confirmed_at=now)
+        user.role_grants.append(UserRole(role=Role.RESIDENT, granted_at=now))
+        session.add(user)
+        session.flush()
+    return user

@@ -1,0 +1,128 @@
+"""Addressing communities: the default one without a prefix, another under /<slug>/ or on
+its own domain; nothing of one is reachable through another's address; roles count only
+in their community; the platform's front page lists the communities."""
+
+from __future__ import annotations
+
+import pytest
+
+from portal import create_app
+from portal.accounts.models import Role
+from portal.links import external_url
+from portal.projects.rules import ProjectStatus
+from portal.tenancy import scope
+from tests.conftest import joined_transaction, sign_in
+from tests.factories.accounts import make_user
+from tests.factories.communities import make_community, remember_app
+from tests.factories.cycles import make_cycle
+from tests.factories.projects import make_project
+
+
+@pytest.fixture
+def hromadas(app, db):
+    """The default community and "khmilnyk" (with its own domain), a public project in each."""
+    with app.test_request_context("/"):
+        other = make_community(db, slug="khmilnyk", name="Хмільницька громада",
+                               domains=("pb.khmilnyk.example",))
+        author = make_user(db)
+        home = make_project(db, make_cycle(db, author), author, status=ProjectStatus.ADMITTED,
+                            title="Сквер у Бахмуті")
+        with scope.inside(other.id):
+            away = make_project(db, make_cycle(db, author), author,
+                                status=ProjectStatus.ADMITTED, title="Сквер у Хмільнику")
+        db.flush()
+        return other, home.id, away.id
+
+
+def test_the_default_community_is_served_without_a_prefix(client, hromadas):
+    page = client.get("/projects/").get_data(as_text=True)
+    assert "Сквер у Бахмуті" in page and "Сквер у Хмільнику" not in page
+    assert "Бахмутська міська територіальна громада" in page
+
+
+def test_another_community_is_served_under_its_prefix_and_links_keep_it(client, hromadas):
+    other, home, away = hromadas
+    response = client.get("/khmilnyk/projects/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Сквер у Хмільнику" in page and "Сквер у Бахмуті" not in page
+    assert "Хмільницька громада" in page
+    assert f'href="/khmilnyk/projects/{away}"' in page
+    assert 'href="/khmilnyk/cycles/"' in page  # the menu stays in the community
+    assert client.get(f"/khmilnyk/projects/{away}").status_code == 200
+
+
+def test_nothing_of_one_community_is_found_through_another_s_address(client, hromadas):
+    other, home, away = hromadas
+    assert client.get(f"/projects/{away}").status_code == 404
+    assert client.get(f"/khmilnyk/projects/{home}").status_code == 404
+    assert client.get("/no-such-hromada/projects/").status_code == 404
+
+
+def test_a_community_s_own_domain_serves_it_without_a_prefix(app, client, hromadas):
+    other, home, away = hromadas
+    client.get("/")  # the process reads the communities (and their domains) again
+    response = client.get("/projects/", base_url="http://pb.khmilnyk.example")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Сквер у Хмільнику" in page and "Сквер у Бахмуті" not in page
+    assert f'href="/projects/{away}"' in page
+    with app.app_context(), scope.inside(other.id):
+        # Mail and exports link to the community's own domain.
+        assert external_url("projects.page", project_id=away) == (
+            f"http://pb.khmilnyk.example/projects/{away}")
+
+
+def test_links_that_leave_the_page_carry_the_prefix(app, db):
+    with app.app_context():
+        other = make_community(db, slug="kozyatyn")
+        with scope.inside(other.id):
+            assert external_url("main.index") == "http://portal.test/kozyatyn/"
+        with scope.inside(1):
+            assert external_url("main.index") == "http://portal.test/"
+
+
+def test_a_role_counts_only_in_its_community(app, client, db, hromadas):
+    other, _home, _away = hromadas
+    with app.test_request_context("/"), scope.inside(other.id):
+        member = make_user(db, Role.COMMISSION)
+    sign_in(client, member)
+    assert client.get("/khmilnyk/commission/review/").status_code == 200
+    assert client.get("/commission/review/").status_code == 403
+
+
+def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_path, hromadas):
+    platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
+                                      "MAIL_OUTBOX": str(tmp_path),
+                                      "SERVER_NAME": "portal.test"})
+    remember_app(platform)
+    with joined_transaction(platform, db.connection()):
+        client = platform.test_client()
+        response = client.get("/")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200
+        assert "Хмільницька громада" in page and "Бахмутська міська територіальна громада" in page
+        assert 'href="http://pb.khmilnyk.example/"' in page  # its own domain
+        assert 'href="http://portal.test/bakhmut/"' in page
+        # A community's page needs its community.
+        assert client.get("/projects/").status_code == 404
+        assert client.get("/bakhmut/projects/").status_code == 200
+        assert client.get("/login").status_code == 200
+    platform.extensions["portal.db"].engine.dispose()
+
+
+def test_the_api_lists_the_communities_and_answers_for_each_by_its_code(client, hromadas):
+    other, _home, _away = hromadas
+    listed = {item["code"]: item for item in client.get("/api/v1/communities")
+              .get_json()["communities"]}
+    assert listed[other.code]["address"] == "http://pb.khmilnyk.example/"
+    assert listed[other.code]["api"] == f"http://portal.test/api/v1/communities/{other.code}"
+    assert listed["UA14020010000053517"]["address"] == "http://portal.test/"
+    # The audit log's checkpoints of each community are its own (none yet for the other).
+    away = client.get(f"/api/v1/communities/{other.code}/audit/checkpoints").get_json()
+    assert away["total"] == 0
+    assert client.get("/api/v1/communities/UA00000000000000000/audit/checkpoints"
+                      ).status_code == 404
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert "/communities" in document["paths"]
+    assert "/communities/{community_code}/cycles/{cycle_id}/results" in document["paths"]
