@@ -39,7 +39,7 @@ from portal.identity.rules import (
     resides_in,
 )
 from portal.refusal import Refused
-from portal.tenancy.scope import writing_community_id
+from portal.tenancy.scope import EVERYWHERE, current_community_id, writing_community_id
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,15 @@ def active_verification(session: Session, user: User) -> Verification | None:
         select(Verification).where(Verification.user_id == user.id,
                                    Verification.revoked_at.is_(None))
     ).scalar_one_or_none()
+
+
+def resides_here(session: Session, verification: Verification | None) -> bool:
+    """Whether the verified person lives in the community the session works for (a
+    displaced person: is registered there). Residence decides where a person takes part:
+    a verification of another community's resident proves who they are, not that they
+    may submit, support, comment or vote here."""
+    return (verification is not None and verification.resident
+            and verification.community_id == current_community_id(session))
 
 
 def verify_person(
@@ -179,10 +188,14 @@ def revoke_verification(
 
 
 def verifications_by(session: Session, verifier: User, *, limit: int = 200) -> list[Verification]:
+    """The verifications ``verifier`` made in the current community, newest first (one who
+    serves at several communities' desks sees each desk's own)."""
+    query = select(Verification).where(Verification.verified_by_id == verifier.id)
+    community = current_community_id(session)
+    if community != EVERYWHERE:
+        query = query.where(Verification.community_id == community)
     return list(session.execute(
-        select(Verification).where(Verification.verified_by_id == verifier.id)
-        .order_by(Verification.verified_at.desc()).limit(limit)
-    ).scalars())
+        query.order_by(Verification.verified_at.desc()).limit(limit)).scalars())
 
 
 def replace_census(

@@ -30,9 +30,10 @@ from portal.cycles.rules import (
 )
 from portal.identity.models import Verification
 from portal.identity.rules import PersonNumber, person_key
-from portal.identity.services import active_verification
+from portal.identity.services import active_verification, resides_here
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
+from portal.tenancy.scope import EVERYWHERE, current_community_id
 from portal.voting.models import Channel
 from portal.voting.rules import CategoryFacts, CycleRules, ProjectFacts, VoterFacts
 
@@ -203,13 +204,17 @@ def _casting_query():
                cycles.c.registration_series,
                verifications.c.person_key, verifications.c.birth_date,
                verifications.c.resident, verifications.c.district_id,
+               verifications.c.community_id.label("residence"),
                extensions.c.phase, extensions.c.new_end)
         .select_from(
             cycles.outerjoin(verifications, and_(
                 verifications.c.user_id == bindparam("user_id"),
                 verifications.c.revoked_at.is_(None)))
             .outerjoin(extensions, extensions.c.cycle_id == cycles.c.id))
-        .where(cycles.c.id == bindparam("cycle_id"))
+        # Plain columns, not the ORM's entities: no community narrows this statement but
+        # its own condition.
+        .where(cycles.c.id == bindparam("cycle_id"),
+               cycles.c.community_id == bindparam("community"))
     )
 
 
@@ -220,8 +225,13 @@ _CASTING_QUERY = _casting_query()
 def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingContext | None:
     """The cycle's rules with their phase extensions and the account's active verification,
     in one query of plain columns (a cast is the portal's busiest request); None when there
-    is no such cycle."""
-    rows = session.execute(_CASTING_QUERY, {"cycle_id": cycle_id, "user_id": user_id}).all()
+    is no such cycle in the current community. The voter is a resident only of the community
+    of their verified residence (``identity.services.resides_here``)."""
+    community = current_community_id(session)
+    if community == EVERYWHERE:  # no community entered: the cycle's own
+        community = session.scalar(select(Cycle.community_id).where(Cycle.id == cycle_id)) or 0
+    rows = session.execute(_CASTING_QUERY, {"cycle_id": cycle_id, "user_id": user_id,
+                                            "community": community}).all()
     if not rows:
         return None
     cycle = rows[0]._mapping
@@ -232,7 +242,8 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
                    ballot_type=cycle["ballot_type"])
     voter = None
     if cycle["person_key"] is not None:
-        facts = VoterFacts(True, cycle["resident"], cycle["birth_date"], cycle["district_id"])
+        facts = VoterFacts(True, cycle["resident"] and cycle["residence"] == community,
+                           cycle["birth_date"], cycle["district_id"])
         voter = Voter(cycle["person_key"], facts, Channel.ONLINE, user_id=user_id)
     key = SheetKey(cycle_id, cycle["budget_year"], cycle["registration_series"],
                    cycle["created_at"],
@@ -240,10 +251,10 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
     return CastingContext(rules, key, voter)
 
 
-def voter_facts(verification: Verification | None) -> VoterFacts:
+def voter_facts(session: Session, verification: Verification | None) -> VoterFacts:
     if verification is None:
         return VoterFacts(verified=False, resident=False, birth_date=None, district_id=None)
-    return VoterFacts(True, verification.resident, verification.birth_date,
+    return VoterFacts(True, resides_here(session, verification), verification.birth_date,
                       verification.district_id)
 
 
@@ -252,7 +263,7 @@ def online_voter(session: Session, user: User) -> Voter | None:
     verification = active_verification(session, user)
     if verification is None:
         return None
-    return Voter(verification.person_key, voter_facts(verification), Channel.ONLINE,
+    return Voter(verification.person_key, voter_facts(session, verification), Channel.ONLINE,
                  user_id=user.id)
 
 
