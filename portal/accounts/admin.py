@@ -29,7 +29,7 @@ from portal.accounts.admin_audit import (
     object_link,
     summary,
 )
-from portal.accounts.belonging import listed_for, seen_by
+from portal.accounts.belonging import holds_platform_wide, listed_for, seen_by
 from portal.accounts.forms import RoleForm, UserSearchForm
 from portal.accounts.models import Role, User
 from portal.accounts.rules import normalize_email
@@ -39,7 +39,6 @@ from portal.db import db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.jobs import job_label, queue
-from portal.jobs.models import JobFailure
 from portal.parsing import page_arg, page_within
 from portal.refusal import Refused
 
@@ -151,14 +150,16 @@ def audit_csv():
 def jobs():
     session = db_session()
     return render_template("accounts/admin_jobs.html", mail=admin_jobs.mail_figures(session),
-                           failures=admin_jobs.open_failures(session),
+                           failures=admin_jobs.open_failures(session, current_user),
+                           every_community=holds_platform_wide(current_user, Role.ADMIN),
+                           community_of=admin_jobs.community_name,
                            can_run_again=admin_jobs.can_run_again, job_label=job_label,
                            waiting=queue().pending(), form=ActionForm())
 
 
 def _handle_failure(failure_id: int, *, again: bool):
     session = db_session()
-    failure = session.get(JobFailure, failure_id) or abort(404)
+    failure = admin_jobs.failure_seen_by(session, current_user, failure_id) or abort(404)
     if not ActionForm.from_request().validate():
         abort(400)
     if failure.handled_at is not None:
