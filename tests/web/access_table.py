@@ -13,6 +13,7 @@ plain substring search. They write into the community the code has entered
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from uuid import uuid4
 
@@ -334,6 +335,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
 
 
 PHOTO_NAME = "0" * 32 + ".jpg"
+DRAFT_PHOTO_NAME = "f" * 32 + ".jpg"
 PHOTO = bytes.fromhex("ffd8ffe000104a46494600010100000100010000ffd9")
 
 
@@ -354,6 +356,17 @@ class Mark:
 
     def code(self, code: str) -> str:
         return f"{code}-{self.tag}" if self.tag else code
+
+    def hidden(self, name: str) -> str:
+        """A value unique to the mark that does not show it (a stored file's name, a token
+        that the page echoes in its own address)."""
+        if not self.tag:
+            return name
+        return hashlib.sha256(f"{self.tag}:{name}".encode()).hexdigest()[:32]
+
+    def stored(self, name: str) -> str:
+        """An uploaded file's stored name (unique across the platform)."""
+        return f"{self.hidden(name)}.jpg" if self.tag else name
 
 
 PLAIN = Mark()
@@ -428,12 +441,13 @@ def cycle_and_projects(db, people, mark: Mark = PLAIN) -> dict[str, object]:
                           title=mark("Поданий проєкт"))
     draft = make_project(db, cycle, resident, title=mark("Чернетка проєкту"))
     photos = [Attachment(kind="photo", original_name=mark.code("photo") + ".jpg",
-                         stored_name=PHOTO_NAME, content_type="image/jpeg", size=len(PHOTO),
+                         stored_name=mark.stored(PHOTO_NAME), content_type="image/jpeg",
+                         size=len(PHOTO),
                          sha256="0" * 64, uploaded_at=now) for _project in (public, draft)]
-    photos[1].stored_name = "f" * 32 + ".jpg"
+    photos[1].stored_name = mark.stored(DRAFT_PHOTO_NAME)
     public.attachments.append(photos[0])
     draft.attachments.append(photos[1])
-    token = mark.code("tkn")
+    token = mark.hidden("tkn")
     draft.coauthors.append(CoAuthor(email=mark.email("friend") or "friend@example.org",
                                     token_hash=token_hash(token), invited_at=now))
     comment = make_comment(db, public, resident, text=mark("Гарна ідея, підтримую."))
@@ -506,7 +520,7 @@ def program_ids(db, people, mark: Mark = PLAIN) -> dict[str, int]:
     record = db.get(Implementation, winner_line.implementation.id)
     update = ImplementationUpdate(implementation=record, posted_on=date(year, 1, 5),
                                   text=mark("Розпочато роботи"), created_at=now)
-    update.photos.append(UpdatePhoto(stored_name=PHOTO_NAME,
+    update.photos.append(UpdatePhoto(stored_name=mark.stored(PHOTO_NAME),
                                      original_name=mark.code("photo") + ".jpg",
                                      content_type="image/jpeg", size=len(PHOTO)))
     db.add(update)
