@@ -146,6 +146,16 @@ def test_a_resident_votes_only_where_they_live(client, db, people):
             Ballot.cycle_id == cycle.id)) == 1
 
 
+def test_a_resident_of_another_community_is_told_where_they_take_part(client, people):
+    _other, found = people
+    sign_in(client, found["resident"])
+    here = client.get("/verify/").get_data(as_text=True)
+    assert "Мешканець іншої громади" not in here
+    away = client.get("/khmilnyk/verify/").get_data(as_text=True)
+    assert "Мешканець іншої громади" in away
+    assert "Ваше підтверджене місце проживання — Громада" in away  # as the verifier wrote it
+
+
 def test_a_resident_submits_only_where_they_live(client, db, people):
     other, found = people
     with scope.inside(other.id):
