@@ -496,6 +496,7 @@ FOREIGN_IN_FORMS = [
      "commission"),
     ("POST", "/staff/programs/{program}/measures",
      {"seq": "2", "content": "Захід", "departments": "{department}"}, "staff"),
+    ("POST", "/admin/cycles/{cycle}/leftover", {"category": "{category}"}, "admin"),
     ("POST", "/admin/cycles/{cycle}/categories/new",
      {"name": "Районні", "kind": "district", "district_id": "{district}", "budget": "1000",
       "min_cost": "1", "max_cost": "1000"}, "admin"),
