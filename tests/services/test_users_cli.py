@@ -99,10 +99,13 @@ def test_grant_of_an_unknown_role_is_refused_by_name(runner, db, make_user):
 
 
 def test_revoke_takes_a_role_but_never_the_last_admin(runner, db, make_user):
-    staff = make_user(Role.STAFF)
+    # A command grants and revokes the platform-wide role (no community entered).
+    staff = make_user()
+    assert runner.invoke(args=["users", "grant", staff.email, "staff"]).exit_code == 0
     assert runner.invoke(args=["users", "revoke", staff.email, "staff"]).exit_code == 0
     assert not account(db, staff.email).has_role(Role.STAFF)
-    admin = make_user(Role.ADMIN)  # the only one: each test starts from an empty database
+    admin = make_user()  # the only one: each test starts from an empty database
+    assert runner.invoke(args=["users", "grant", admin.email, "admin"]).exit_code == 0
     result = runner.invoke(args=["users", "revoke", admin.email, "admin"])
     assert result.exit_code == 1
     assert "Останній адміністратор не може втратити цю роль" in result.output
