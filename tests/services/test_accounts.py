@@ -92,7 +92,6 @@ def test_the_last_admin_keeps_the_role(db, app_ctx, make_user):
     from sqlalchemy import delete
 
     from portal.accounts.models import UserRole
-
     from portal.tenancy import scope
 
     db.execute(delete(UserRole).where(UserRole.role == Role.ADMIN))

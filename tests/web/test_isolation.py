@@ -4,23 +4,26 @@ Generated from the access table (``tests/web/access_table.py``): the test's own 
 (1, served without a prefix) and "khmilnyk" (``/khmilnyk/...``) each get the table's whole
 set of rows and a user per role holding that role in it, every name and title marked with
 the community's word (``HOME``, ``AWAY``), so that a page showing a row of the other is found
-by a plain substring search.
+by a plain substring search (any case); the board's receipts, the checkpoints' heads and
+the community's name count among its words too.
 
 * Every route with a row in its path, requested by every role at one community's address
   with the *other's* row ids: 404 (no such row here) or 403 (the role may not use the
   route); a visitor is sent to log in (302 to ``/login``) by routes that are for signed-in
   people before any row is looked up. Never 200, never a 500, never the other's words on the
-  page, and never a write: a POST carries a valid CSRF token (so that the view, not the
-  token check, answers), and the database is compared before and after. Each row of a path
-  with several is also swapped alone, the others our own.
-* Every page and file of a community, as every role, with its own ids: none of the other
-  community's words (its mark, the tag of its e-mail addresses, its name). Files are read as
-  text: JSON decoded, XLSX and DOCX unzipped, PDF text extracted; photos are left out (their
-  bytes carry no names).
-* A role held in one community gives no office rights in the other.
+  page, and never a write: a POST (and a form page's POST) carries a valid CSRF token, so
+  that the view, not the token check, answers, and the whole database is compared with the
+  module's afterwards. Each row of a path with several is also swapped alone, the others
+  our own; and the other way round, at khmilnyk's address with ours, for a sample of roles.
+* Every page and file of each community, as each role the table lets see it, with its own
+  ids: its own words (so that the search is known to work on it) and none of the other's.
+  Files are read as text: JSON decoded, XLSX and DOCX unzipped, PDF text extracted; photos
+  are left out (their bytes are the tests' fixed JPEG and carry no names).
+* A role held in one community gives no office rights in the other; a person's notices in
+  one community are not found, counted or marked read in the other; the other's ids in a
+  query or a form find and change nothing.
 
-Jobs, mail and the background work: ``tests/services/test_isolation_jobs.py``.
-"""
+Jobs, mail and the background work: ``tests/services/test_isolation_jobs.py``."""
 
 from __future__ import annotations
 
