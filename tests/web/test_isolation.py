@@ -23,7 +23,8 @@ the community's name count among its words too.
   one community are not found, counted or marked read in the other; the other's ids in a
   query or a form find and change nothing.
 
-Jobs, mail and the background work: ``tests/services/test_isolation_jobs.py``."""
+Jobs, mail and the background work: ``tests/services/test_isolation_jobs.py``.
+"""
 
 from __future__ import annotations
 
