@@ -146,7 +146,8 @@ def audience() -> str:
     its roles (the menus)."""
     if not current_user.is_authenticated:
         return "visitor"
-    return "account " + " ".join(sorted(role.value for role in current_user.roles))
+    platform = " platform" if getattr(current_user, "is_platform_admin", False) else ""
+    return "account " + " ".join(sorted(role.value for role in current_user.roles)) + platform
 
 
 def recent(name: Hashable, make: Callable[[], Any]) -> Any:

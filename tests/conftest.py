@@ -28,6 +28,7 @@ from portal import create_app
 from portal.db import make_engine
 from tests.factories import accounts
 from tests.factories.accounts import PASSWORD
+from tests.factories.communities import forget as forget_communities
 from tests.factories.communities import remember_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -160,6 +161,7 @@ def db(request, app) -> Iterator[Session]:
         yield request.getfixturevalue("module_db")
         return
     reset_rate_limits()
+    forget_communities()  # communities a test made are gone with its transaction
     with rolled_back(app) as session:
         yield session
 

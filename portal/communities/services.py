@@ -80,3 +80,19 @@ def first_admin_account(session: Session, *, email: str, name: str, now: datetim
         session.add(user)
         session.flush()
     return user
+
+
+def listed(session: Session) -> list[tuple[Community, list[str], int]]:
+    """Every community with its domains and how many administrators it has."""
+    from sqlalchemy import func
+
+    rows = communities(session)
+    domains: dict[int, list[str]] = {}
+    for host, community_id in session.execute(
+            select(CommunityDomain.host, CommunityDomain.community_id)
+            .order_by(CommunityDomain.host)):
+        domains.setdefault(community_id, []).append(host)
+    admins = dict(session.execute(
+        select(UserRole.community_id, func.count()).where(UserRole.role == Role.ADMIN)
+        .group_by(UserRole.community_id)).all())
+    return [(row, domains.get(row.id, []), admins.get(row.id, 0)) for row in rows]

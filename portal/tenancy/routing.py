@@ -164,12 +164,35 @@ def address_of(community_id: int | None) -> tuple[str | None, str]:
         return None, ""
     places = directory()
     places.refresh()
+    if community_id not in places.by_id:
+        places.refresh(force=True)  # one made a moment ago (in this very transaction, even)
     if community_id in places.host_of:
         return places.host_of[community_id], ""
     place = places.by_id.get(community_id)
     if place is None or place is places.default:
         return None, ""
     return None, "/" + place.slug
+
+
+def place_of(community_id: int | None) -> Place | None:
+    """The community ``community_id`` as this process last read it (None: no such one, or
+    the platform's own work)."""
+    if community_id is None or community_id <= 0:
+        return None
+    places = directory()
+    places.refresh()
+    found = places.by_id.get(community_id)
+    if found is None:
+        places.refresh(force=True)
+        found = places.by_id.get(community_id)
+    return found
+
+
+def here() -> Place | None:
+    """The community the code works for now (a request's, a job's, a command's)."""
+    from portal.db import db_session
+
+    return g.get("community") or place_of(scope.current_community_id(db_session()))
 
 
 def current_place() -> Place | None:

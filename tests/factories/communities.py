@@ -23,11 +23,11 @@ def make_community(db, *, slug: str | None = None, name: str | None = None,
     db.flush()
     db.add_all(CommunityDomain(community_id=community.id, host=host) for host in domains)
     db.flush()
-    _forget()
+    forget()
     return community
 
 
-def _forget() -> None:
+def forget() -> None:
     """Requests read the communities again (each app keeps what it read for a while)."""
     from portal.tenancy import scope
 
