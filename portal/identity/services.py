@@ -65,10 +65,10 @@ def takes_part(verification: Verification | None, community_id: int | None = Non
     (the current one unless named): ``rules.takes_part_here``."""
     if verification is None:
         return False
+    session = object_session(verification)
     if community_id is None:
-        session = object_session(verification)
         community_id = current_community_id(session) if session is not None else -1
-    place = place_of(community_id)
+    place = place_of(community_id, session)
     return takes_part_here(
         resident=verification.resident,
         displaced=verification.displaced_certificate is not None,
@@ -97,7 +97,7 @@ def verify_person(
     if certificate is not None and not claim.resident:
         if not re.fullmatch(DISPLACED_CERTIFICATE, certificate):
             raise Refused(PROBLEMS("displaced_format", "displaced_certificate"))
-        place = place_of(current_community_id(session))
+        place = place_of(current_community_id(session), session)
         if place is None or not place.admits_displaced:
             raise Refused(PROBLEMS("displaced_not_admitted", "displaced_certificate"))
     elif claim.resident:

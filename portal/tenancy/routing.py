@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, has_app_context, request
 from sqlalchemy import select
 
 from portal.tenancy import scope
@@ -174,11 +174,18 @@ def address_of(community_id: int | None) -> tuple[str | None, str]:
     return None, "/" + place.slug
 
 
-def place_of(community_id: int | None) -> Place | None:
+def place_of(community_id: int | None, session: Any = None) -> Place | None:
     """The community ``community_id`` as this process last read it (None: no such one, or
-    the platform's own work)."""
+    the platform's own work); outside an application, read through ``session``."""
     if community_id is None or community_id <= 0:
         return None
+    if not has_app_context():
+        if session is None:
+            return None
+        table = Community.__table__
+        row = session.connection().execute(select(table).where(table.c.id == community_id)
+                                           ).first()
+        return Place.of(row) if row is not None else None
     places = directory()
     places.refresh()
     found = places.by_id.get(community_id)

@@ -236,7 +236,7 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
                    ballot_type=cycle["ballot_type"])
     voter = None
     if cycle["person_key"] is not None:
-        here = place_of(current_community_id(session))
+        here = place_of(current_community_id(session), session)
         takes = takes_part_here(
             resident=cycle["resident"], displaced=cycle["displaced_certificate"] is not None,
             of_this_community=here is not None and cycle["resides_in"] == here.id,
