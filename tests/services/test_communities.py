@@ -136,3 +136,26 @@ def test_a_job_runs_in_the_community_it_was_queued_in(app, db, two):
     with scope.inside(other.id):
         jobs.enqueue(where_it_ran, "probe")
     assert ran == [("probe", other.id)]
+
+
+def test_a_community_s_mail_comes_from_its_own_sender(app_ctx, db):
+    import json
+
+    from portal.mail import build_message, send_mail
+    from tests.factories.communities import forget
+
+    other = make_community(db)
+    other.mail_sender = "Хмільницька міська рада <pb@khmilnyk.example>"
+    db.flush()
+    forget()
+
+    def sent_from() -> str:
+        mail = send_mail("resident@example.org", "Тема", "Текст", session=db, deliver=False)
+        return build_message(mail.recipient, mail.subject, mail.body,
+                             sender="Громадський бюджет <noreply@portal.example>",
+                             headers=json.loads(mail.headers))["From"]
+
+    with scope.inside(other.id):
+        assert sent_from() == "Хмільницька міська рада <pb@khmilnyk.example>"
+    with scope.inside(1):
+        assert sent_from() == "Громадський бюджет <noreply@portal.example>"
