@@ -113,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.review import commission as review_commission
     from portal.review import staff as review_staff
     from portal.review import views as review
+    from portal.uploads import cli as uploads_cli
     from portal.voting import desk as voting_desk
     from portal.voting import views as voting
 
@@ -126,6 +127,6 @@ def _register_blueprints(app: Flask) -> None:
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
         api.bp, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
-        discussion_commission.bp, notifications.bp,
+        discussion_commission.bp, notifications.bp, uploads_cli.cli,
     ):
         app.register_blueprint(blueprint)

@@ -1,7 +1,7 @@
 """Where uploads are kept, through the pages, with each place ``UPLOAD_STORAGE`` can name (a
 folder, the database, moto's S3 server): an upload whose transaction fails leaves no file,
 a file missing from its store is a 404, an object store that does not answer is a 503 in
-the visitor's language."""
+the visitor's language, and ``flask uploads copy`` moves an installation's files."""
 
 from __future__ import annotations
 
@@ -15,13 +15,15 @@ from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
 from portal.projects.models import Attachment
-from portal.uploads import AttachmentKind
+from portal.uploads import AttachmentKind, check_upload, open_store
 from tests.conftest import csrf_token, sign_in
 from tests.factories.projects import make_project
 from tests.objectstore import BUCKET
 from tests.web.test_outage import assert_unavailable, closed_port
 
 pytestmark = pytest.mark.module_transaction
+
+LIMIT = 1024 * 1024
 
 
 
@@ -118,3 +120,64 @@ def test_an_upload_while_the_object_store_does_not_answer_is_503_and_nothing_is_
     assert "Не збережено" in page
     assert "Портал не зміг зв’язатися зі сховищем своїх файлів" in page
     assert db.scalars(select(Attachment)).all() == []
+
+
+# Moving an installation's files -----------------------------------------------------------
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def test_copy_moves_every_file_from_disk_to_the_database_to_s3_and_back(
+        app, db, runner, object_store, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "disk")
+    monkeypatch.setitem(app.config, "UPLOAD_S3_ENDPOINT_URL", object_store.endpoint)
+    files = {}
+    for colour in ((200, 0, 0), (0, 200, 0), (0, 0, 200)):
+        checked = check_upload(jpeg(colour), "двір.jpg", max_bytes=LIMIT)
+        files[open_store(app.config, db).save(checked)] = checked.data
+    db.commit()
+    s3 = f"s3://{BUCKET}/copied"
+    for place in ("database", s3, "disk"):
+        if place == "disk":  # back to a folder of its own
+            monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "again"))
+        result = runner.invoke(args=["uploads", "copy", "--to", place])
+        assert result.exit_code == 0, result.output
+        assert "3" in result.output.splitlines()[0]
+        assert f"UPLOAD_STORAGE={place}" in result.output
+        monkeypatch.setitem(app.config, "UPLOAD_STORAGE", place)
+        store = open_store(app.config, db)
+        assert store.names() == sorted(files)
+        assert {name: store.read(name) for name in files} == files
+    # Run again: nothing to copy, everything there already.
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "database")
+    result = runner.invoke(args=["uploads", "copy", "--to", s3])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == (
+        f"Скопійовано до {s3}: файлів — 0; уже були там — 3.")
+    assert object_store.keys("copied") == [f"copied/{name}" for name in sorted(files)]
+
+
+def test_copy_to_where_the_files_are_or_to_no_known_place_is_refused(app, runner,
+                                                                     monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "database")
+    same = runner.invoke(args=["uploads", "copy", "--to", "database"])
+    assert same.exit_code == 1 and "Файли вже зберігаються в database." in same.output
+    unknown = runner.invoke(args=["uploads", "copy", "--to", "ftp://files"])
+    assert unknown.exit_code == 2
+    assert "UPLOAD_STORAGE must be disk, database or s3://bucket/prefix" in unknown.output
+
+
+def test_copy_to_an_object_store_that_does_not_answer_says_so_and_copies_nothing(
+        app, db, runner, object_store, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "database")
+    monkeypatch.setitem(app.config, "UPLOAD_S3_ENDPOINT_URL",
+                        f"http://127.0.0.1:{closed_port()}")
+    open_store(app.config, db).save(check_upload(jpeg(), "двір.jpg", max_bytes=LIMIT))
+    db.commit()
+    result = runner.invoke(args=["uploads", "copy", "--to", f"s3://{BUCKET}/gone"])
+    assert result.exit_code == 1
+    assert "Сховище недоступне" in result.output and "Запустіть команду знову" in result.output
