@@ -176,8 +176,10 @@ class Gunicorn:
 
     def __init__(self, database_url: str, *, workers: int = 2, threads: int = 4,
                  worker_class: str = "gthread", target: str = "tests.served:app",
-                 log: Path | None = None, paths: tuple[Path, ...] = ()) -> None:
+                 log: Path | None = None, paths: tuple[Path, ...] = (),
+                 environment: dict[str, str] | None = None) -> None:
         self.database_url = database_url
+        self.environment = environment or {}
         self.workers = workers
         self.threads = threads
         self.worker_class = worker_class
@@ -196,7 +198,7 @@ class Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.database_url, "PORTAL_ENV": "development",
                "SECRET_KEY": SECRET_KEY, "PERSON_KEY_SECRET": PERSON_KEY_SECRET,
                "PYTHONPATH": ":".join(str(p) for p in (*self.paths, ROOT)),
-               "SERVED_APP": "1"}
+               "SERVED_APP": "1", **self.environment}
         with open(self.log, "ab") as log:
             # A session of its own: the kill test can signal the master and its workers.
             self.process = subprocess.Popen(
