@@ -6,7 +6,6 @@ from the environment (:data:`CREDENTIALS`)."""
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import requests
 
-from tests.served import ROOT, free_port
+from tests.served import ROOT, free_port, stop_process
 
 #: What boto3 reads from the environment; moto takes any.
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "portal-tests", "AWS_SECRET_ACCESS_KEY": "portal-tests",
@@ -81,13 +80,7 @@ class MotoServer:
         return sorted(item["Key"] for item in listed.get("Contents", []))
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process(self.process, timeout=10)
 
     def __enter__(self) -> MotoServer:
         return self.start()

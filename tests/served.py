@@ -171,6 +171,20 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def stop_process(process: subprocess.Popen | None, *, how: int = signal.SIGTERM,
+                 timeout: float = 30) -> None:
+    """Stop a server this process started in a session of its own: ``how`` (it finishes
+    what it is doing), then, after ``timeout`` seconds, SIGKILL to its whole group."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(how)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class Gunicorn:
     """gunicorn serving ``target`` on a free port; stopped (or killed) by its PID."""
 
@@ -220,13 +234,7 @@ class Gunicorn:
         raise RuntimeError(f"gunicorn did not start; see {self.log}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def kill(self) -> None:
         """SIGKILL the master and every worker at once (they share the session we started)."""

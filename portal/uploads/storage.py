@@ -75,10 +75,8 @@ class UploadStore(ABC):
     def save(self, checked: CheckedFile) -> str:
         """Store the file under a fresh random name and return that name."""
         stored_name = f"{secrets.token_hex(16)}.{checked.type.extension}"
-        if self.session is not None and not self.transactional:
-            if not self.session.in_transaction():
-                self.session.begin()  # so that its end, whichever, is seen
-            _pending(self.session).written.append(_Change(self, stored_name, _scope(self.session)))
+        if self._follows_the_session:
+            self._changes().written.append(_Change(self, stored_name, _scope(self.session)))
         self.put(stored_name, checked.data)
         return stored_name
 
@@ -89,11 +87,22 @@ class UploadStore(ABC):
     def remove(self, stored_name: str) -> None:
         """Remove the file once the session's transaction commits (at once without one)."""
         checked_name(stored_name)
-        if self.session is None or self.transactional:
-            self.delete(stored_name)
+        if self._follows_the_session:
+            self._changes().removed.append(_Change(self, stored_name, _scope(self.session)))
         else:
-            _pending(self.session).removed.append(_Change(self, stored_name,
-                                                          _scope(self.session)))
+            self.delete(stored_name)
+
+    @property
+    def _follows_the_session(self) -> bool:
+        """Whether writes and removals wait for the end of the session's transaction."""
+        return self.session is not None and not self.transactional
+
+    def _changes(self) -> _Pending:
+        """What the session's transaction is to undo, or do, when it ends; one is begun if
+        none is, so that its end, whichever it is, is seen."""
+        if not self.session.in_transaction():
+            self.session.begin()
+        return _pending(self.session)
 
     # What each place does, at once:
 

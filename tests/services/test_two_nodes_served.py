@@ -140,13 +140,7 @@ class Nginx:
         raise RuntimeError(f"nginx did not start; see {self.folder}/error.log")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        served.stop_process(self.process, timeout=10)
 
 
 class Cluster:
@@ -214,12 +208,8 @@ class Cluster:
         try:
             yield
         finally:
-            self.worker.send_signal(signal.SIGINT)  # lets a job under way finish
-            try:
-                self.worker.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.worker.pid, signal.SIGKILL)
-                self.worker.wait(timeout=10)
+            # SIGINT lets a job under way finish.
+            served.stop_process(self.worker, how=signal.SIGINT, timeout=15)
 
 
 @pytest.fixture(scope="module")
