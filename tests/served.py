@@ -171,6 +171,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serving(url: str, process: subprocess.Popen, *, seconds: float) -> bool:
+    """Whether ``url`` answers 200 within ``seconds``, while the server ``process`` runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return True
+        except requests.RequestException:
+            time.sleep(0.2)
+    return False
+
+
 def stop_process(process: subprocess.Popen | None, *, how: int = signal.SIGTERM,
                  timeout: float = 30) -> None:
     """Stop a server this process started in a session of its own: ``how`` (it finishes
@@ -223,13 +235,8 @@ class Gunicorn:
                  "--timeout", "60", self.target],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.2)
+        if serving(f"{self.base}/healthz", self.process, seconds=60):
+            return self
         self.stop()
         raise RuntimeError(f"gunicorn did not start; see {self.log}")
 

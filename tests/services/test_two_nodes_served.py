@@ -127,15 +127,8 @@ class Nginx:
                 [str(NGINX), "-p", str(self.folder), "-c", str(self.config),
                  "-e", str(self.folder / "error.log")],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                break
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.1)
+        if served.serving(f"{self.base}/healthz", self.process, seconds=20):
+            return self
         self.stop()
         raise RuntimeError(f"nginx did not start; see {self.folder}/error.log")
 
