@@ -117,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.review import commission as review_commission
     from portal.review import staff as review_staff
     from portal.review import views as review
+    from portal.uploads import cli as uploads_cli
     from portal.voting import desk as voting_desk
     from portal.voting import views as voting
 
@@ -131,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         api.bp, api.platform, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
         discussion_commission.bp, notifications.bp, communities_cli.cli, communities_admin.bp,
+        uploads_cli.cli,
     ):
         app.register_blueprint(blueprint)
     # The open API once more under /api/v1/communities/<code>/ (portal.api.views).

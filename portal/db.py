@@ -40,6 +40,7 @@ MODEL_MODULES = (
     "portal.jobs.models",
     "portal.mail.models",
     "portal.documents.models",
+    "portal.uploads.models",
     "portal.community.models",
     "portal.accounts.models",
     "portal.identity.models",

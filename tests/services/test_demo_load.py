@@ -25,9 +25,8 @@ from portal.demo.voting import FINISHED, SCHOOL
 from portal.projects.models import Attachment, Project
 from portal.projects.queries import cycle_counters
 from portal.projects.rules import ProjectStatus
-from portal.projects.views import upload_store
 from portal.results.models import Tally
-from portal.uploads import AttachmentKind
+from portal.uploads import AttachmentKind, open_store
 from portal.voting.models import Ballot, Channel
 
 pytestmark = pytest.mark.module_transaction
@@ -38,8 +37,8 @@ def demo(app, module_db):
     with app.test_request_context("/"):
         started = time.monotonic()
         loaded = load_demo(module_db, secret=app.config["PERSON_KEY_SECRET"],
-                           audit_key=private_key(TESTING_AUDIT_KEY), store=upload_store(),
-                           now=utcnow())
+                           audit_key=private_key(TESTING_AUDIT_KEY),
+                           store=open_store(app.config, module_db), now=utcnow())
         module_db.commit()
         return loaded, time.monotonic() - started
 
@@ -113,14 +112,14 @@ def test_what_the_2019_cycle_says_of_itself_agrees_with_its_counters(demo, db, a
 
 
 def test_every_demo_project_has_a_small_generated_photo(demo, app, db, app_ctx):
-    store = upload_store()
+    store = open_store(app.config, db)
     projects = db.execute(select(Project).join(Cycle).where(
         Cycle.name.in_((FINISHED, SCHOOL)))).scalars().all()
     assert len(projects) == 42
     for project in projects:
         photos = [a for a in project.attachments if a.kind is AttachmentKind.PHOTO]
         assert len(photos) == 1
-        data = Path(store.path(photos[0].stored_name)).read_bytes()
+        data = store.read(photos[0].stored_name)
         assert len(data) == photos[0].size < 60_000
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "JPEG" and image.size == (480, 320)
@@ -156,8 +155,8 @@ def test_a_second_load_does_nothing_and_returns_at_once(demo, app, db, app_ctx):
     before = counts()
     started = time.monotonic()
     again = load_demo(db, secret=app.config["PERSON_KEY_SECRET"],
-                      audit_key=private_key(TESTING_AUDIT_KEY), store=upload_store(),
-                      now=utcnow())
+                      audit_key=private_key(TESTING_AUDIT_KEY),
+                      store=open_store(app.config, db), now=utcnow())
     seconds = time.monotonic() - started
     assert not again.fresh and again.at == loaded.at
     assert counts() == before

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import Role
-from tests.conftest import TEST_COMMUNITY, sign_in
+from tests.conftest import sign_in
 from tests.factories.accounts import make_user
+from tests.factories.communities import TEST_COMMUNITY
 from tests.factories.cycles import make_cycle
 from tests.factories.discussion import make_comment
 from tests.factories.projects import make_project
