@@ -15,7 +15,8 @@ _numbers = count(1)
 #: The community every test works in unless it makes others.
 TEST_COMMUNITY = {"code": "UA14020010000053517", "slug": "bakhmut",
                   "name": "Бахмутська міська територіальна громада",
-                  "name_en": "Bakhmut City Territorial Community", "localities": "Бахмут"}
+                  "name_en": "Bakhmut City Territorial Community",
+                  "localities": "Бахмут\nОпитне"}
 
 
 def add_community(connection: Connection, **values) -> int:
