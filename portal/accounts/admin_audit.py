@@ -41,6 +41,7 @@ ACTIONS = {
     "account.password_reset": _l("Password reset by e-mail"),
     "role.granted": _l("Role granted"),
     "community.created": _l("Community created"),
+    "community.cycle_defaults": _l("Default rules of new cycles kept"),
     "role.revoked": _l("Role revoked"),
     "identity.verified": _l("Identity verified"),
     "identity.revoked": _l("Verification revoked"),
