@@ -25,6 +25,8 @@ from sqlalchemy import select
 from portal.tenancy import scope
 from portal.tenancy.models import SLUG_PATTERN, Community, CommunityDomain
 
+#: The execution option of a connection that only reads (``portal.db.begin_immediate``).
+READ_ONLY = "portal_read_only"
 #: Environ key of the slug taken from the path.
 SLUG_KEY = "portal.community_slug"
 #: How long a process trusts what it read about the communities.
@@ -77,7 +79,7 @@ class Directory:
         self.default: Place | None = None
         self.host_of: dict[int, str] = {}
 
-    def refresh(self, *, force: bool = False) -> None:
+    def refresh(self, *, force: bool = False, session: Any = None) -> None:
         """Read the communities again when what was read is older than FRESH_SECONDS: in
         the transaction the request (or command) has open, else in a session of its own, so
         a view that needs no database opens none, and on SQLite no second connection waits
@@ -86,12 +88,15 @@ class Directory:
             return
         from portal.db import database
 
-        open_session = g.get("db_session")
-        if open_session is not None and open_session.in_transaction():
+        open_session = session if session is not None else g.get("db_session")
+        if open_session is not None and (session is not None or open_session.in_transaction()):
             places, domains = self._read(open_session.connection())
         else:
-            with database().sessionmaker() as session:
-                places, domains = self._read(session.connection())
+            # A read of its own: on SQLite a plain (deferred) BEGIN, which waits for no
+            # write lock another session of this thread may hold (portal.db).
+            with database().sessionmaker() as own:
+                places, domains = self._read(
+                    own.connection(execution_options={READ_ONLY: True}))
         self.by_id = places
         self.by_slug = {place.slug: place for place in places.values()}
         self.by_code = {place.code: place for place in places.values()}
@@ -187,10 +192,10 @@ def place_of(community_id: int | None, session: Any = None) -> Place | None:
                                            ).first()
         return Place.of(row) if row is not None else None
     places = directory()
-    places.refresh()
+    places.refresh(session=session)
     found = places.by_id.get(community_id)
     if found is None:
-        places.refresh(force=True)
+        places.refresh(force=True, session=session)
         found = places.by_id.get(community_id)
     return found
 

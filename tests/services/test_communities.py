@@ -159,3 +159,34 @@ def test_a_community_s_mail_comes_from_its_own_sender(app_ctx, db):
         assert sent_from() == "Хмільницька міська рада <pb@khmilnyk.example>"
     with scope.inside(1):
         assert sent_from() == "Громадський бюджет <noreply@portal.example>"
+
+
+def test_reading_the_communities_waits_for_no_lock_another_session_holds(tmp_path):
+    """On SQLite a writer holds the file's lock from its first statement: code of the same
+    thread that looks a community up (``place_of``, links) must not wait for it."""
+    import time
+
+    from sqlalchemy import text
+
+    from portal import create_app
+    from portal.db import database, make_engine
+    from portal.migrate import upgrade
+    from portal.tenancy.routing import place_of
+    from tests.factories.communities import TEST_COMMUNITY, add_community
+
+    url = f"sqlite:///{tmp_path / 'locks.sqlite3'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        upgrade(connection)
+        add_community(connection, **TEST_COMMUNITY)
+    engine.dispose()
+    app = create_app("testing", {"DATABASE_URL": url, "MAIL_OUTBOX": str(tmp_path)})
+    with app.app_context():
+        writer = database().sessionmaker()
+        writer.execute(text("UPDATE communities SET name_en = name_en"))  # the write lock
+        started = time.monotonic()
+        assert place_of(1).code == TEST_COMMUNITY["code"]
+        assert time.monotonic() - started < 2
+        writer.rollback()
+        writer.close()
+    app.extensions["portal.db"].engine.dispose()
