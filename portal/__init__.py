@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
         api.bp, api.platform, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
         discussion_commission.bp, notifications.bp, communities_cli.cli, communities_admin.bp,
+        communities_admin.settings_bp,
         uploads_cli.cli,
     ):
         app.register_blueprint(blueprint)

@@ -4,14 +4,25 @@ a community's own administrator manages only that community, on its own pages.""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
-from portal.accounts.access import login_redirect
+from portal.accounts.access import guard_blueprint, login_redirect
+from portal.accounts.models import Role
 from portal.accounts.services import Secrets, reset_token
 from portal.clock import utcnow
 from portal.communities import services
-from portal.communities.forms import CommunityForm
+from portal.communities.forms import CommunityForm, SettingsForm
+from portal.communities.rules import EMBLEM_MAX_BYTES
 from portal.db import after_commit, db_session
 from portal.forms import show_refusal
 from portal.i18n import _
@@ -19,6 +30,7 @@ from portal.links import external_url
 from portal.mail import send_mail
 from portal.refusal import Refused
 from portal.tenancy import scope
+from portal.tenancy.models import Community
 from portal.tenancy.routing import directory, reserved_words
 
 bp = Blueprint("communities_admin", __name__, url_prefix="/platform/communities")
@@ -80,3 +92,35 @@ def _tell_the_admin(admin, community) -> None:
                            url=external_url("accounts.reset", token=token)))
     send_mail(admin.email, _("Administrator of %(name)s", name=community.name),
               "\n\n".join(lines) + "\n")
+
+
+settings_bp = Blueprint("communities_settings", __name__, url_prefix="/admin/community")
+guard_blueprint(settings_bp, Role.ADMIN)
+
+
+@settings_bp.route("/", methods=["GET", "POST"])
+def settings():
+    """The community's own administrator: its names, settlements, sender, rules on
+    internally displaced persons, and emblem."""
+    session = db_session()
+    community = session.get(Community, scope.current_community_id(session)) or abort(404)
+    form = SettingsForm.from_request(obj=community)
+    if request.method == "GET":
+        form.localities.data = community.localities
+    if form.submitted_and_valid:
+        upload = form.emblem.data
+        data = upload.stream.read(EMBLEM_MAX_BYTES + 1) if getattr(upload, "filename", "") else None
+        try:
+            services.update_settings(
+                session, community=community, name=form.name.data, name_en=form.name_en.data or "",
+                localities=(form.localities.data or "").splitlines(),
+                mail_sender=form.mail_sender.data or "",
+                admits_displaced=bool(form.admits_displaced.data), emblem=data,
+                remove_emblem=bool(form.remove_emblem.data), actor=current_user, now=utcnow())
+        except Refused as refused:
+            show_refusal(refused, form)
+        else:
+            after_commit(directory().forget)
+            flash(_("The community's settings are saved."), "success")
+            return redirect(url_for("communities_settings.settings"))
+    return render_template("communities/admin_settings.html", form=form, community=community)

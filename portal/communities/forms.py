@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, EmailField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, FileField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from portal.forms import BaseForm
@@ -37,3 +37,24 @@ class CommunityForm(BaseForm):
                                             "told by mail how to set its password, if "
                                             "there is none."))
     admin_name = StringField(_l("The administrator's name"), [Optional(), Length(max=120)])
+
+
+class SettingsForm(BaseForm):
+    """What a community's own administrator sets of it (the code and address are the
+    platform's)."""
+
+    name = StringField(_l("Name"), [InputRequired(), Length(max=200)])
+    name_en = StringField(_l("Name in English"), [Optional(), Length(max=200)])
+    localities = TextAreaField(_l("Settlements"), [Optional(), Length(max=20_000)],
+                               description=_l("One per line: an e-ID address in one of them "
+                                              "counts as residence."))
+    mail_sender = StringField(
+        _l("Mail is sent as"), [Optional(), Length(max=254)],
+        description=_l("Name and address, e.g. Бахмутська міська рада <pb@bakhmut-rada.gov.ua>; "
+                       "empty: the platform's own sender. The mail server must be allowed to "
+                       "send for that address."))
+    admits_displaced = BooleanField(_l("Internally displaced persons registered here take "
+                                       "part"))
+    emblem = FileField(_l("Emblem"), description=_l("PNG or SVG, at most 200 KB: shown in the "
+                                                   "header beside the community's name."))
+    remove_emblem = BooleanField(_l("Remove the emblem"))

@@ -51,7 +51,7 @@ class Place:
     localities: tuple[str, ...]
     admits_displaced: bool
     mail_sender: str
-    emblem_svg: str | None
+    emblem: str | None
 
     @classmethod
     def of(cls, row: Any) -> Place:
@@ -61,7 +61,7 @@ class Place:
         return cls(id=row.id, code=row.code, slug=row.slug, name=row.name,
                    name_en=row.name_en or row.name, localities=localities,
                    admits_displaced=row.admits_displaced, mail_sender=row.mail_sender,
-                   emblem_svg=row.emblem_svg)
+                   emblem=row.emblem)
 
     def display_name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name

@@ -313,6 +313,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "api_platform.openapi": ("GET", "/api/v1/openapi.json", ANY),
     # A platform administrator's page: the table's administrator is the community's.
     "communities_admin.index": ("GET", "/platform/communities/", only()),
+    "communities_settings.settings": ("GET", "/admin/community/", only("admin")),
     "api_platform.communities": ("GET", "/api/v1/communities", ANY),
     "api_in.results": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/results", ANY),
     "api_in.board": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/board", ANY),

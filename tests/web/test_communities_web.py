@@ -209,3 +209,46 @@ def test_a_platform_administrator_adds_a_community_with_its_first_administrator(
     assert client.get("/khmilnyk/admin/districts/").status_code == 200
     assert client.get("/admin/districts/").status_code == 403
     assert client.get("/platform/communities/").status_code == 403
+
+
+EMBLEM_SVG = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+              b'<rect width="10" height="10" fill="#0057b7"/></svg>')
+
+
+def test_a_community_s_administrator_sets_its_names_sender_and_emblem(app, client, db):
+    import io
+
+    from portal.tenancy.models import Community
+    from tests.conftest import csrf_token
+
+    admin = make_user(db, Role.ADMIN)
+    sign_in(client, admin)
+    page = client.get("/admin/community/").get_data(as_text=True)
+    assert "UA14020010000053517" in page and "₴" in page  # no emblem yet
+
+    def send(**change):
+        data = {"name": "Бахмутська міська територіальна громада",
+                "name_en": "Bakhmut City Territorial Community", "localities": "Бахмут\nОпитне",
+                "mail_sender": "Бахмутська міська рада <pb@bakhmut.example>",
+                "admits_displaced": "y", "csrf_token": csrf_token(client, "/admin/community/"),
+                **change}
+        return client.post("/admin/community/", data=data, content_type="multipart/form-data")
+
+    refused = send(emblem=(io.BytesIO(b"GIF89a not an emblem"), "emblem.gif"))
+    assert refused.status_code == 200
+    assert "PNG або SVG" in refused.get_data(as_text=True)
+    assert send(emblem=(io.BytesIO(EMBLEM_SVG), "emblem.svg")).status_code == 302
+    community = db.get(Community, 1)
+    assert community.admits_displaced and community.mail_sender.startswith("Бахмутська")
+    assert community.emblem.startswith("data:image/svg+xml;base64,")
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="brand-emblem" src="data:image/svg+xml;base64,' in home
+    # Another community's administrator cannot reach these settings.
+    with app.test_request_context("/"):
+        other = make_community(db, slug="kozyatyn")
+        with scope.inside(other.id):
+            stranger = make_user(db, Role.ADMIN)
+    sign_in(client, stranger)
+    assert client.get("/admin/community/").status_code == 403
+    assert "UA14020010000053517" not in client.get("/kozyatyn/admin/community/").get_data(
+        as_text=True)
