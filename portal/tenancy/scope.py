@@ -172,13 +172,15 @@ def _retell(session: Session) -> None:
 
 def _forget_on_rollback() -> None:
     def forget(connection: Any, *_args: Any) -> None:
+        if connection.invalidated:
+            return  # a connection the server ended: a new one will be told anew
         connection.info.pop(RLS_KEY, None)
 
     event.listen(Engine, "rollback", forget)
     event.listen(Engine, "rollback_savepoint", forget)
 
     @event.listens_for(Pool, "reset")
-    def forget_on_reset(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+    def forget_on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
         record.info.pop(RLS_KEY, None)
 
 
