@@ -283,7 +283,8 @@ class Config:
                                              "Бахмутська міська територіальна громада")
         self.COMMUNITY_NAME_EN = os.environ.get("COMMUNITY_NAME_EN",
                                                 "Bakhmut City Territorial Community")
-        # The settlements of the community: an e-ID address in one of them counts as residence.
+        # The settlements of that community, written into its row when it is made; from then
+        # on each community's own settlements decide residence (an e-ID address there).
         self.COMMUNITY_LOCALITIES = env_list("COMMUNITY_LOCALITIES", "Бахмут")
 
         # e-ID over OpenID Connect (BankID NBU, Diia and the like).

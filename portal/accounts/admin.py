@@ -29,15 +29,16 @@ from portal.accounts.admin_audit import (
     object_link,
     summary,
 )
+from portal.accounts.belonging import holds_platform_wide, listed_for, seen_by
 from portal.accounts.forms import RoleForm, UserSearchForm
 from portal.accounts.models import Role, User
+from portal.accounts.rules import normalize_email
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.jobs import job_label, queue
-from portal.jobs.models import JobFailure
 from portal.parsing import page_arg, page_within
 from portal.refusal import Refused
 
@@ -53,9 +54,11 @@ EXPORT_LIMIT = 100_000
 def users():
     session = db_session()
     form = UserSearchForm(request.args)
-    query = select(User)
-    if form.validate() and form.q.data:
-        pattern = f"%{form.q.data.strip().lower()}%"
+    searched = normalize_email(form.q.data) if form.validate() and form.q.data else ""
+    # The community's accounts; a newcomer's (no community's yet) by its whole address.
+    query = select(User).where(listed_for(session, current_user, Role.ADMIN, email=searched))
+    if searched:
+        pattern = f"%{searched}%"
         query = query.where(or_(func.lower(User.email).like(pattern),
                                 func.lower(User.display_name).like(pattern)))
     total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
@@ -67,17 +70,23 @@ def users():
                            pages=pages, total=total)
 
 
+def _account(session, user_id: int) -> User:
+    """The account, if it is this community's to see (``accounts.belonging``), else 404."""
+    return session.scalar(select(User).where(
+        User.id == user_id, seen_by(session, current_user, Role.ADMIN))) or abort(404)
+
+
 @bp.route("/users/<int:user_id>")
 def user(user_id: int):
     session = db_session()
-    account = session.get(User, user_id) or abort(404)
+    account = _account(session, user_id)
     return render_template("accounts/admin_user.html", account=account, form=RoleForm(),
                            roles=list(Role))
 
 
 def _change_role(user_id: int, grant: bool):
     session = db_session()
-    account = session.get(User, user_id) or abort(404)
+    account = _account(session, user_id)
     form = RoleForm.from_request()
     if not form.validate():
         flash(_("Choose a role."), "error")
@@ -141,14 +150,16 @@ def audit_csv():
 def jobs():
     session = db_session()
     return render_template("accounts/admin_jobs.html", mail=admin_jobs.mail_figures(session),
-                           failures=admin_jobs.open_failures(session),
+                           failures=admin_jobs.open_failures(session, current_user),
+                           every_community=holds_platform_wide(current_user, Role.ADMIN),
+                           community_of=admin_jobs.community_name,
                            can_run_again=admin_jobs.can_run_again, job_label=job_label,
                            waiting=queue().pending(), form=ActionForm())
 
 
 def _handle_failure(failure_id: int, *, again: bool):
     session = db_session()
-    failure = session.get(JobFailure, failure_id) or abort(404)
+    failure = admin_jobs.failure_seen_by(session, current_user, failure_id) or abort(404)
     if not ActionForm.from_request().validate():
         abort(400)
     if failure.handled_at is not None:

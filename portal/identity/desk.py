@@ -8,6 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from portal.accounts.access import guard_blueprint
+from portal.accounts.belonging import holds_platform_wide, seen_by
 from portal.accounts.models import Role, User
 from portal.accounts.rules import normalize_email
 from portal.clock import utcnow
@@ -23,12 +24,26 @@ from portal.identity.forms import (
 )
 from portal.identity.messages import PROBLEMS
 from portal.identity.models import Verification, VerificationMethod
-from portal.identity.views import number_on, person_key_secret
+from portal.identity.views import community_here, number_on, person_key_secret
 from portal.refusal import Refused
-from portal.tenancy.routing import here as community_here
+from portal.tenancy.scope import current_community_id
 
 bp = Blueprint("identity_desk", __name__, url_prefix="/desk/verify")
 guard_blueprint(bp, Role.VERIFIER, Role.ADMIN)
+DESK = (Role.VERIFIER, Role.ADMIN)
+
+
+def _seen(session, user_id: int) -> User | None:
+    """The account, if it is this community's (``accounts.belonging``)."""
+    return session.scalar(select(User).where(User.id == user_id,
+                                             seen_by(session, current_user, *DESK)))
+
+
+def _revocable(session, verification: Verification) -> bool:
+    """A desk revokes the verifications of its community's residents (the platform's
+    verifiers, anyone's)."""
+    return (verification.community_id == current_community_id(session)
+            or holds_platform_wide(current_user, *DESK))
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -41,6 +56,9 @@ def index():
         ).scalar_one_or_none()
         if user is None:
             form.add_error("email", _("No account with this e-mail."))
+        elif _seen(session, user.id) is None:
+            form.add_error("email", _("This account is another community's: its holder lives "
+                                      "or works there, and that community's desk serves it."))
         else:
             return redirect(url_for("identity_desk.account", user_id=user.id))
     return render_template("identity/desk.html", form=form,
@@ -50,7 +68,7 @@ def index():
 @bp.route("/account/<int:user_id>", methods=["GET", "POST"])
 def account(user_id: int):
     session = db_session()
-    user = session.get(User, user_id) or abort(404)
+    user = _seen(session, user_id) or abort(404)
     verification = services.active_verification(session, user)
     form = DeskVerifyForm.from_request()
     form.district.choices = district_choices(session, _("— not applicable —"))
@@ -75,13 +93,17 @@ def account(user_id: int):
                       "success")
                 return redirect(url_for("identity_desk.index"))
     return render_template("identity/desk_account.html", account=user, form=form,
-                           verification=verification, revoke_form=RevokeForm())
+                           verification=verification, revoke_form=RevokeForm(),
+                           revocable=verification is not None
+                           and _revocable(session, verification))
 
 
 @bp.route("/verification/<int:verification_id>/revoke", methods=["POST"])
 def revoke(verification_id: int):
     session = db_session()
-    verification = session.get(Verification, verification_id) or abort(404)
+    verification = session.get(Verification, verification_id)
+    if verification is None or not _revocable(session, verification):
+        abort(404)
     form = RevokeForm.from_request()
     if form.validate():
         try:

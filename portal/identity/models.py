@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, and_, exists, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.accounts.belonging import tie
 from portal.accounts.models import User
 from portal.community.models import District
 from portal.db import Base
@@ -89,6 +90,15 @@ class Verification(Base):
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+
+@tie
+def _residence(community_id: int):
+    """A verified person's account is the community's where they live (a displaced
+    person's: where they are registered), for its administrators and desk."""
+    active = and_(Verification.user_id == User.id, Verification.revoked_at.is_(None))
+    return (exists().where(active, Verification.community_id == community_id),
+            exists().where(active, Verification.community_id != community_id))
 
 
 class CensusBatch(CommunityOwned, Base):

@@ -43,7 +43,7 @@ from portal.identity.rules import (
 )
 from portal.refusal import Refused
 from portal.tenancy.routing import place_of
-from portal.tenancy.scope import current_community_id, writing_community_id
+from portal.tenancy.scope import EVERYWHERE, current_community_id, writing_community_id
 
 
 @dataclass(frozen=True)
@@ -212,10 +212,14 @@ def revoke_verification(
 
 
 def verifications_by(session: Session, verifier: User, *, limit: int = 200) -> list[Verification]:
+    """The verifications ``verifier`` made in the current community, newest first (one who
+    serves at several communities' desks sees each desk's own)."""
+    query = select(Verification).where(Verification.verified_by_id == verifier.id)
+    community = current_community_id(session)
+    if community != EVERYWHERE:
+        query = query.where(Verification.community_id == community)
     return list(session.execute(
-        select(Verification).where(Verification.verified_by_id == verifier.id)
-        .order_by(Verification.verified_at.desc()).limit(limit)
-    ).scalars())
+        query.order_by(Verification.verified_at.desc()).limit(limit)).scalars())
 
 
 def replace_census(

@@ -33,7 +33,7 @@ from portal.identity.methods import available_methods
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
 from portal.links import external_url
 from portal.refusal import Refused
-from portal.tenancy.routing import here as community_here
+from portal.tenancy.routing import Place, current_place
 
 bp = Blueprint("identity", __name__, url_prefix="/verify")
 # Signing in by e-ID starts without an account, and its answer comes back to the one
@@ -65,6 +65,12 @@ def active_verification_of(user):
 
 def person_key_secret() -> str:
     return current_app.config["PERSON_KEY_SECRET"]
+
+
+def community_here() -> Place:
+    """The community a verification here is of: its name is recorded, its settlements decide
+    residence (every page of this part is a community's)."""
+    return current_place() or abort(404)
 
 
 def number_on(form: PersonNumberForm):
@@ -167,12 +173,12 @@ def eid_callback():
         show_refusal(refused)
         return redirect(url_for("identity.status"))
     session = db_session()
+    place = community_here()
     try:
         verification = services.verify_by_eid(
             session, user=current_user, number=person.number, birth_date=person.birth_date,
             address=person.address, locality=person.locality,
-            localities=community_here().localities,
-            community=community_here().name, secret=person_key_secret(),
+            localities=place.localities, community=place.name, secret=person_key_secret(),
             now=utcnow(),
         )
     except Refused as refused:
@@ -192,11 +198,11 @@ def _finish_sign_in(target: str):
     """The provider's answer to a sign-in: the person's account, made on first use."""
     try:
         person = eid.read_identity(eid.finish(), eid.claim_names())
+        place = community_here()
         signed_in = services.sign_in_by_eid(
             db_session(), name=person.name, number=person.number,
             birth_date=person.birth_date, address=person.address, locality=person.locality,
-            localities=community_here().localities,
-            community=community_here().name, secret=person_key_secret(),
+            localities=place.localities, community=place.name, secret=person_key_secret(),
             locale=str(get_locale() or "uk"), now=utcnow(),
         )
     except Refused as refused:

@@ -216,7 +216,7 @@ class Queue:
                 session.add(JobFailure(
                     job=found.name, arguments=_arguments_text(task.args, task.kwargs),
                     error=_error_text(error), details=_traceback_text(error),
-                    attempts=attempt, failed_at=utcnow()))
+                    attempts=attempt, failed_at=utcnow(), community_id=community))
                 session.commit()
             except Exception:
                 session.rollback()
@@ -310,24 +310,26 @@ def enqueue_after_commit(session: Session, func: Callable[..., Any], *args: Any,
                          delay: float = 0) -> None:
     """Queue ``func(*args)`` once ``session``'s transaction is committed (``delay`` seconds
     later); never if it is rolled back. (A process that dies between the two leaves rows a
-    sweep finds again.)"""
+    sweep finds again.) The job carries the community entered now, wherever the commit
+    happens."""
     waiting = session.info.setdefault("jobs_after_commit", [])
     owner = current_app.extensions["portal.jobs"] if has_app_context() else None
-    waiting.append((owner, func, args, delay))
+    waiting.append((owner, func, args, delay, scope.entered()))
 
 
 @event.listens_for(Session, "after_commit")
 def _enqueue_waiting(session: Session) -> None:
     if session.in_nested_transaction():
         return  # a savepoint: the transaction may still be rolled back
-    for owner, func, args, delay in session.info.pop("jobs_after_commit", []):
+    for owner, func, args, delay, community in session.info.pop("jobs_after_commit", []):
         if owner is None and has_app_context():
             owner = current_app.extensions["portal.jobs"]
         if owner is None:  # data written outside any application (a test's fixture)
             log.warning("No application to queue %s%r after the commit", func.__name__, args)
             continue
         try:
-            owner.enqueue_in(delay, func, *args)
+            with scope.inside(community) if community is not None else nullcontext():
+                owner.enqueue_in(delay, func, *args)
         except Exception:  # the queue is down: the row is there, and the sweep will find it
             log.exception("Could not queue %s%r after the commit", func.__name__, args)
 

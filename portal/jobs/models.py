@@ -12,7 +12,8 @@ from portal.db import Base
 
 class JobFailure(Base):
     """A job that failed on every try, with its last error, for the administrators to see,
-    run again or set aside."""
+    run again or set aside: a community's administrators see the failures of its jobs,
+    the platform's (the role held platform-wide) every failure and the platform's own."""
 
     __tablename__ = "job_failures"
 
@@ -29,5 +30,10 @@ class JobFailure(Base):
     handled_at: Mapped[datetime | None]
     handled_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
+    #: The community the job ran for (None: the platform's own work, the mail sweep).
+    community_id: Mapped[int | None] = mapped_column(
+        ForeignKey("communities.id", ondelete="CASCADE"))
 
-    __table_args__ = (Index("ix_job_failures_open", "handled_at", "failed_at"),)
+    __table_args__ = (Index("ix_job_failures_open", "handled_at", "failed_at"),
+                      Index("ix_job_failures_community_open", "community_id", "handled_at",
+                            "failed_at"))

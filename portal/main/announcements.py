@@ -35,12 +35,16 @@ REMINDER = timedelta(days=2)
 FRESH = timedelta(days=3)
 
 
-def _verified() -> Select:
-    return select(Verification.user_id).where(Verification.revoked_at.is_(None))
+def _verified(community_id: int) -> Select:
+    """The verified residents of the community: those who may vote in it (verifications
+    are the platform's, so no community narrows them by itself)."""
+    return select(Verification.user_id).where(Verification.revoked_at.is_(None),
+                                              Verification.resident.is_(True),
+                                              Verification.community_id == community_id)
 
 
 def _not_voted(cycle: Cycle) -> Select:
-    return _verified().where(~exists().where(and_(
+    return _verified(cycle.community_id).where(~exists().where(and_(
         Ballot.cycle_id == cycle.id, Ballot.person_key == Verification.person_key)))
 
 
@@ -64,7 +68,8 @@ def due(session: Session, cycle: Cycle, now: datetime) -> list[tuple[NoticeKind,
         found.append((NoticeKind.SUBMISSION_OPENED, cycle_followers))
     if phase is Phase.VOTING and opened:
         if now - opened.start <= FRESH:
-            found.append((NoticeKind.VOTING_OPENED, union(_verified(), cycle_followers)))
+            found.append((NoticeKind.VOTING_OPENED,
+                          union(_verified(cycle.community_id), cycle_followers)))
         if opened.end - now <= REMINDER:
             found.append((NoticeKind.VOTING_CLOSING, _not_voted(cycle)))
     approved = session.scalar(select(Tally.approved_at).where(

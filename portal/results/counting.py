@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,6 +30,7 @@ from portal.identity.models import CensusEntry
 from portal.projects.models import Project
 from portal.projects.rules import ON_BALLOT
 from portal.results.models import Tally
+from portal.tenancy import scope
 from portal.voting.context import cycle_rules
 from portal.voting.models import Ballot, BallotChoice, Channel
 
@@ -307,9 +309,14 @@ def _refresh_in_background(key: tuple, cycle_id: int,
             return
         _refreshing.add(key)
 
+    # A thread starts with no community entered: it counts in the request's (else its
+    # reads would be narrowed to the default community, and another's cycle not found).
+    community = scope.entered()
+
     def work() -> None:
         try:
-            with fresh_session() as session:
+            with (scope.inside(community) if community is not None else nullcontext(),
+                  fresh_session() as session):
                 cycle = session.get(Cycle, cycle_id)
                 if cycle is not None:
                     _store(key, summarise(session, cycle))

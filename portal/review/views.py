@@ -42,7 +42,7 @@ from portal.review.models import Expertise, Meeting
 from portal.review.permissions import can_see_meeting, is_author
 from portal.review.protocol import build_protocol
 from portal.review.rules import DecisionKind, RejectionReason
-from portal.tenancy.routing import here as community_here
+from portal.tenancy.routing import current_place
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, public=["cycle_meetings", "meeting", "protocol", "protocol_docx",
@@ -142,7 +142,9 @@ def meeting(meeting_id: int):
 
 
 def _protocol(meeting: Meeting):
-    return build_protocol(db_session(), meeting, community=community_here().name)
+    # The community's own name (a protocol is in Ukrainian), never the installation's.
+    place = current_place()
+    return build_protocol(db_session(), meeting, community=place.name if place else "")
 
 
 def _protocol_html(meeting: Meeting, *, for_pdf: bool) -> str:

@@ -34,7 +34,7 @@ from portal.identity.services import active_verification, takes_part
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
 from portal.tenancy.routing import place_of
-from portal.tenancy.scope import current_community_id
+from portal.tenancy.scope import EVERYWHERE, current_community_id
 from portal.voting.models import Channel
 from portal.voting.rules import CategoryFacts, CycleRules, ProjectFacts, VoterFacts
 
@@ -213,7 +213,10 @@ def _casting_query():
                 verifications.c.user_id == bindparam("user_id"),
                 verifications.c.revoked_at.is_(None)))
             .outerjoin(extensions, extensions.c.cycle_id == cycles.c.id))
-        .where(cycles.c.id == bindparam("cycle_id"))
+        # Plain columns, not the ORM's entities: no community narrows this statement but
+        # its own condition.
+        .where(cycles.c.id == bindparam("cycle_id"),
+               cycles.c.community_id == bindparam("community"))
     )
 
 
@@ -224,8 +227,13 @@ _CASTING_QUERY = _casting_query()
 def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingContext | None:
     """The cycle's rules with their phase extensions and the account's active verification,
     in one query of plain columns (a cast is the portal's busiest request); None when there
-    is no such cycle."""
-    rows = session.execute(_CASTING_QUERY, {"cycle_id": cycle_id, "user_id": user_id}).all()
+    is no such cycle in the current community. The voter is a resident only of the community
+    of their verified residence (``identity.services.takes_part``)."""
+    community = current_community_id(session)
+    if community == EVERYWHERE:  # no community entered: the cycle's own
+        community = session.scalar(select(Cycle.community_id).where(Cycle.id == cycle_id)) or 0
+    rows = session.execute(_CASTING_QUERY, {"cycle_id": cycle_id, "user_id": user_id,
+                                            "community": community}).all()
     if not rows:
         return None
     cycle = rows[0]._mapping
@@ -236,10 +244,10 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
                    ballot_type=cycle["ballot_type"])
     voter = None
     if cycle["person_key"] is not None:
-        here = place_of(current_community_id(session), session)
+        here = place_of(community, session)
         takes = takes_part_here(
             resident=cycle["resident"], displaced=cycle["displaced_certificate"] is not None,
-            of_this_community=here is not None and cycle["resides_in"] == here.id,
+            of_this_community=cycle["resides_in"] == community,
             admits_displaced=here is not None and here.admits_displaced)
         facts = VoterFacts(True, takes, cycle["birth_date"], cycle["district_id"])
         voter = Voter(cycle["person_key"], facts, Channel.ONLINE, user_id=user_id)
@@ -249,7 +257,7 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
     return CastingContext(rules, key, voter)
 
 
-def voter_facts(verification: Verification | None) -> VoterFacts:
+def voter_facts(session: Session, verification: Verification | None) -> VoterFacts:
     if verification is None:
         return VoterFacts(verified=False, resident=False, birth_date=None, district_id=None)
     return VoterFacts(True, takes_part(verification), verification.birth_date,
@@ -261,7 +269,7 @@ def online_voter(session: Session, user: User) -> Voter | None:
     verification = active_verification(session, user)
     if verification is None:
         return None
-    return Voter(verification.person_key, voter_facts(verification), Channel.ONLINE,
+    return Voter(verification.person_key, voter_facts(session, verification), Channel.ONLINE,
                  user_id=user.id)
 
 

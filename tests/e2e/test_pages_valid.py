@@ -3,7 +3,7 @@
 
 The demo is served by a live server of its own (the shared one of the other browser tests
 holds their own records). Each role signs in (anonymous stays out) and asks for every GET
-route of ``ROUTES`` (tests/web/test_access.py) the table lets it open, its path filled
+route of ``ROUTES`` (tests/web/access_table.py) the table lets it open, its path filled
 from the demo's records: the server's HTML is kept for html-validate, and axe-core, injected
 from its installed copy into a context that bypasses the page's CSP, checks what the browser
 made of it. html-validate then reads every kept page in one run.
@@ -36,7 +36,7 @@ from portal.accounts.sessions import start_session
 from portal.clock import utcnow
 from portal.community.models import District
 from tests.e2e.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, LiveServer
-from tests.web.test_access import ROLES, ROUTES
+from tests.web.access_table import ROLES, ROUTES
 
 pytestmark = pytest.mark.e2e
 

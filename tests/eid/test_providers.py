@@ -32,6 +32,7 @@ from portal.identity.rules import make_rnokpp
 from tests.conftest import joined_transaction, sign_in
 from tests.eid.checks import verified_by_eid
 from tests.eid.node_provider import NodeProvider
+from tests.factories.communities import remember_app, set_localities
 from tests.factories.voting import make_voting_cycle
 from tests.oidc_provider import OidcProvider, Person
 
@@ -154,11 +155,12 @@ def portals(app, client_keys) -> Iterator[Callable[..., Any]]:
             "OIDC_CLIENT_SECRET": SECRET,
             "OIDC_CLIENT_AUTH_METHOD": CLIENTS[kind]["token_endpoint_auth_method"],
             **client_keys.get(kind, client_keys["key-jwt"])[0],
-            "COMMUNITY_LOCALITIES": ("Бахмут", "Опитне"), **settings,
+            **settings,
         }
         key = json.dumps(config, sort_keys=True)
         if key not in made:
             made[key] = create_app("testing", config)
+            remember_app(made[key])
         return made[key]
 
     yield portal
@@ -173,6 +175,7 @@ def resident(make_user):
 
 @contextmanager
 def signed_in(portal, db, user):
+    set_localities(db, 1, "Бахмут", "Опитне")  # the community's settlements decide residence
     with joined_transaction(portal, db.get_bind()):
         client = portal.test_client()
         sign_in(client, user)

@@ -44,6 +44,13 @@ def make_community(db, *, slug: str | None = None, name: str | None = None,
     return community
 
 
+def set_localities(db, community_id: int, *names: str) -> None:
+    """The community's settlements (an e-ID address in one of them counts as residence)."""
+    db.get(Community, community_id).localities = "\n".join(names)
+    db.flush()
+    forget()
+
+
 def forget() -> None:
     """Requests read the communities again (each app keeps what it read for a while)."""
     from portal.tenancy import scope

@@ -1,6 +1,6 @@
 """Hostile input into every rule of the URL map, every query parameter and every HTML form.
 
-For each rule, as a role that may use it (the access table, ``tests/web/test_access.py``):
+For each rule, as a role that may use it (the access table, ``tests/web/access_table.py``):
 
 1. its converters filled with hostile values (``/projects/٤٠``, ``/cycles/4294967296``,
    ``/reset/%00``), one argument at a time, the others naming real rows;
@@ -35,7 +35,7 @@ from werkzeug.exceptions import HTTPException
 
 from tests.conftest import reset_rate_limits, sign_in
 from tests.fuzz.conftest import count
-from tests.web.test_access import ROUTES
+from tests.web.access_table import ROUTES
 
 pytestmark = pytest.mark.module_transaction
 

@@ -52,10 +52,10 @@ def test_a_displaced_person_takes_part_where_the_rules_admit_it(app_ctx, db):
                                                    certificate="5912-7001234567"))
         assert verification.community_id == hosting.id
         assert verification.displaced_certificate == "5912-7001234567"
-        assert identity.takes_part(verification) and voter_facts(verification).resident
+        assert identity.takes_part(verification) and voter_facts(db, verification).resident
     with scope.inside(1):  # the community of the tests admits residents only
         assert not identity.takes_part(verification)
-        assert not voter_facts(verification).resident
+        assert not voter_facts(db, verification).resident
 
 
 def test_a_community_that_admits_residents_only_refuses_the_certificate(app_ctx, db):

@@ -162,7 +162,7 @@ def test_a_tampered_or_ineligible_ballot_is_refused_and_stores_nothing(
     elif case == "closed":
         now = cycle.voting_end
     online = context.online_voter(db, voter) or context.Voter(
-        "0" * 64, context.voter_facts(None), Channel.ONLINE, user_id=voter.id)
+        "0" * 64, context.voter_facts(db, None), Channel.ONLINE, user_id=voter.id)
     with pytest.raises(Refused) as refused:
         services.cast_ballot(db, sheet=context.sheet_of(db, cycle),
                              voter=online, choices=choices, secret=SECRET,

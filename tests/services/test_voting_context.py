@@ -29,7 +29,7 @@ def test_the_context_holds_the_verified_voter_and_the_cycles_rules(db, make_user
     assert found.rules == context.cycle_rules(cycle)
     assert found.rules.votes_per_voter == 4 and found.rules.min_age == 18
     assert found.voter == context.Voter(
-        verification.person_key, context.voter_facts(verification),
+        verification.person_key, context.voter_facts(db, verification),
         Channel.ONLINE, user_id=user.id)
     assert found.sheet_key == context.SheetKey(cycle.id, cycle.budget_year,
                                                 cycle.registration_series, cycle.created_at,

@@ -23,6 +23,7 @@ from portal.identity.rules import make_rnokpp
 from tests.conftest import csrf_token, database_dump, joined_transaction, post_form, sign_in
 from tests.eid.checks import verified_by_eid
 from tests.factories.accounts import verify
+from tests.factories.communities import remember_app, set_localities
 from tests.oidc_provider import OidcProvider, Person
 
 CALLBACK = "http://portal.test/verify/eid/callback"
@@ -52,6 +53,7 @@ def eid_app(app, provider):
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
     })
+    remember_app(portal)
     yield portal
     portal.extensions["portal.db"].engine.dispose()
 
@@ -76,7 +78,9 @@ def resident(make_user):
 
 @pytest.fixture
 def client(eid_app, db, resident):
-    """A test client of the e-ID portal, logged in as ``resident``."""
+    """A test client of the e-ID portal, logged in as ``resident``, in the community of
+    Bakhmut and Opytne."""
+    set_localities(db, 1, "Бахмут", "Опитне")
     with joined_transaction(eid_app, db.get_bind()):
         client = eid_app.test_client()
         sign_in(client, resident)

@@ -153,3 +153,36 @@ def test_the_office_and_the_team_see_a_change_at_once(app, db, make_user, kept):
     assert "Перший опис" in resident.get(address).get_data(as_text=True)  # the kept part
     assert "Другий опис" in office.get(address).get_data(as_text=True)
     assert "Другий опис" in team.get(address).get_data(as_text=True)
+
+
+def test_each_community_keeps_its_own_copy_of_the_same_address(app, db, make_user, kept):
+    """The same path is another page in another community, at its prefix or its own
+    domain: a visitor of one never gets the copy made for the other."""
+    from portal.tenancy import scope
+    from tests.factories.communities import make_community
+
+    other = make_community(db, slug="khmilnyk", name="Хмільницька громада",
+                           domains=("pb.khmilnyk.example",))
+    with scope.inside(1):
+        admin = make_user(Role.ADMIN)
+        make_project(db, make_cycle(db, admin, name="Бюджет участі Бахмута"), admin,
+                     status=ProjectStatus.ADMITTED, title="Сквер у Бахмуті")
+    with scope.inside(other.id):
+        away_admin = make_user(Role.ADMIN)
+        make_project(db, make_cycle(db, away_admin, name="Бюджет участі Хмільника"),
+                     away_admin, status=ProjectStatus.ADMITTED, title="Сквер у Хмільнику")
+    client = app.test_client()
+    client.get("/")  # the communities (and the domain) read again
+    for path, home_words, away_words in (
+            ("/", "Бюджет участі Бахмута", "Бюджет участі Хмільника"),
+            ("/cycles/", "Бюджет участі Бахмута", "Бюджет участі Хмільника"),
+            ("/projects/", "Сквер у Бахмуті", "Сквер у Хмільнику")):
+        for _twice in range(2):  # made, then served from the copy
+            home = client.get(path).get_data(as_text=True)
+            away = client.get(f"/khmilnyk{path}").get_data(as_text=True)
+            domain = client.get(path, base_url="http://pb.khmilnyk.example").get_data(
+                as_text=True)
+            assert home_words in home and away_words not in home, path
+            for page in (away, domain):
+                assert away_words in page and home_words not in page, path
+    assert kept.size >= 6
