@@ -23,6 +23,7 @@ from portal.demo.ballots import (
     VERIFIER_EMAIL,
     VOTERS_SEED,
     ballot_rows,
+    count_and_approve,
     kyiv,
     store_ballots,
 )
@@ -30,9 +31,7 @@ from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
-from portal.results import rules, tallies
-from portal.review import services as review
-from portal.review.models import SeatRole
+from portal.results import rules
 from portal.voting.models import Ballot, Channel
 from portal.voting.rules import band_of_age
 
@@ -181,22 +180,9 @@ def _approve(session: Session, cycle: Cycle, audit_key: Ed25519PrivateKey) -> in
     """Count at once, then approve at the commission's seventh meeting (25 September 2018);
     the approval signs a checkpoint of the audit log."""
     secretary = session.execute(select(User).where(User.email == COMMISSION_EMAIL)).scalar_one()
-    counted_at = kyiv(date(2018, 9, 24), 10)
-    tally = tallies.compute_tally(session, cycle=cycle, actor=secretary, now=counted_at)
-    held_on = date(2018, 9, 25)
-    meeting = review.create_meeting(
-        session, actor=secretary, cycle=cycle, number=review.next_meeting_number(session, cycle),
-        held_on=held_on, place="м. Бахмут, вул. Миру, 44, приміщення міської ради, мала зала",
-        agenda="Затвердження результатів голосування", now=counted_at)
-    seats = review.seats_of(session, cycle)
-    present = [s for s in seats if s.role in (SeatRole.CHAIR, SeatRole.SECRETARY)]
-    present += [s for s in seats if s not in present][:4]
-    review.set_attendance(session, actor=secretary, meeting=meeting,
-                          seat_ids={s.id for s in present}, now=counted_at)
-    opened = kyiv(held_on, 15)
-    review.open_meeting(session, actor=secretary, meeting=meeting, now=opened)
-    tallies.approve_tally(session, tally=tally, meeting=meeting, votes=(len(present), 0, 0),
-                          actor=secretary, audit_key=audit_key,
-                          now=opened + timedelta(minutes=20))
-    review.close_meeting(session, actor=secretary, meeting=meeting, now=opened + timedelta(hours=1))
+    tally = count_and_approve(
+        session, cycle, secretary=secretary, counted_at=kyiv(date(2018, 9, 24), 10),
+        held_on=date(2018, 9, 25),
+        place="м. Бахмут, вул. Миру, 44, приміщення міської ради, мала зала",
+        audit_key=audit_key)
     return len(tally.data["winners"])
