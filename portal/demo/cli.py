@@ -76,10 +76,8 @@ def load(with_guide: bool, language: str | None) -> None:
         else:
             click.echo(_("Password of every demo account: %(password)s",
                          password=DEMO_PASSWORD))
-            for community_id, accounts in loaded.communities:
-                click.echo(_community_line(session, community_id))
-                for user, roles in accounts:
-                    click.echo(f"  {user.email:32} {', '.join(r.label for r in roles)}")
+            for line in account_lines(session, loaded):
+                click.echo(line)
     if with_guide:
         _print_guide(language)
 
@@ -92,6 +90,17 @@ def _analyze(session) -> None:
     if engine.dialect.name == "postgresql":
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
+
+
+def account_lines(session, loaded) -> list[str]:
+    """Each community of the demo just loaded (name, code, address), then its accounts with
+    the roles they hold there."""
+    lines = []
+    for community_id, accounts in loaded.communities:
+        lines.append(_community_line(session, community_id))
+        lines += [f"  {user.email:32} {', '.join(r.label for r in roles)}"
+                  for user, roles in accounts]
+    return lines
 
 
 def _community_line(session, community_id: int) -> str:
