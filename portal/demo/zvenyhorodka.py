@@ -172,8 +172,8 @@ def _load_finished(session: Session, districts: dict[str, District], authors: li
                     "бюджету, і проєкт перемагає, коли його прихильники можуть разом його "
                     "оплатити. У демо проєкти, кошториси й бюлетені взято з реального "
                     "голосування «Top Idee» в Ассені (Нідерланди, 2024; відкритий набір "
-                    f"даних pabulib), проєкти перекладено; {len(ballots)} бюлетенів із "
-                    f"{len(data.votes)}, ті, що вміщуються в бюджет.",
+                    f"даних pabulib), проєкти перекладено; враховано {len(ballots)} з "
+                    f"{len(data.votes)} бюлетенів — ті, що вміщуються в бюджет.",
         submission_start=midnight("2024-01-15"), submission_end=midnight("2024-02-16"),
         support_start=None, support_end=None,
         review_start=midnight("2024-02-16"), review_end=midnight("2024-03-31"),
