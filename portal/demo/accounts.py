@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -55,6 +56,15 @@ DEMO_ACCOUNTS = (
     ("newcomer@demo.bakhmut.ua", "Ніна Новенька", (Role.RESIDENT,), None),
 )
 
+def office_guide(domain: str) -> tuple[tuple[str, Any], ...]:
+    """What the guide says of a community's office accounts (``verifier@domain``...)."""
+    return ((f"verifier@{domain}", _l("the administrative service centre's desk: verifies "
+                                      "residents, enters paper ballots")),
+            (f"commission@{domain}", _l("the commission's secretary")),
+            (f"staff@{domain}", _l("program staff: funding and implementation")),
+            (f"admin@{domain}", _l("the community's administrator")))
+
+
 #: What the guide says of each account, in the order it names them.
 GUIDE = (
     ("resident@demo.bakhmut.ua", _l("a verified resident (district Центральний): can vote "
@@ -62,13 +72,8 @@ GUIDE = (
                                     "under Notices)")),
     ("newcomer@demo.bakhmut.ua", _l("registered, not verified yet: the desk verifies her "
                                     "first")),
-    ("verifier@demo.bakhmut.ua", _l("the administrative service centre's desk: verifies "
-                                    "residents, enters paper ballots")),
-    ("commission@demo.bakhmut.ua", _l("the commission's secretary")),
-    ("staff@demo.bakhmut.ua", _l("program staff: funding and implementation")),
-    ("admin@demo.bakhmut.ua", _l("the community's administrator")),
+    *office_guide("demo.bakhmut.ua"),
 )
-
 
 def load_districts(session: Session, names: Sequence[str] = DISTRICTS,
                    boundaries_file: Path | None = BOUNDARIES) -> dict[str, District]:

@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import User
+from portal.accounts.models import Role, User, UserRole
 from portal.clock import KYIV
 from portal.cycles.models import Cycle
+from portal.identity.models import Verification, VerificationMethod
 from portal.results import tallies
 from portal.results.models import Tally
 from portal.review import services as review
@@ -45,6 +46,28 @@ def ballot_rows(cycle: Cycle, people: list[tuple[str, dict]], secret: str,
                      "cast_at": cast_at(n), "user_id": None, "entered_by_id": None,
                      "district_id": None, "age_band": None, **extra})
     return rows
+
+
+def voter_accounts(session: Session, voters: list[tuple], *, email: str, community: str,
+                   method: VerificationMethod = VerificationMethod.EID) -> list[int]:
+    """Accounts of online voters, in bulk: no password (nobody logs in with them), each
+    verified (by e-ID unless ``method`` says otherwise) when it registered. ``voters`` are
+    (n, person key, birth date, district id, registered), ``email`` has ``{n}``; returns
+    their ids in the order given."""
+    user_ids = session.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
+        {"email": email.format(n=n), "display_name": f"Виборець {n}", "password_hash": "!",
+         "created_at": registered, "email_confirmed_at": registered, "active": True,
+         "locale": "uk", "security_stamp": "0" * 32}
+        for n, _key, _birth, _district, registered in voters]).scalars().all()
+    session.execute(insert(UserRole), [
+        {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": registered}
+        for uid, (*_rest, registered) in zip(user_ids, voters, strict=True)])
+    session.execute(insert(Verification), [
+        {"user_id": uid, "person_key": key, "method": method.value, "birth_date": birth,
+         "community": community, "resident": True, "district_id": district,
+         "verified_at": registered}
+        for uid, (_n, key, birth, district, registered) in zip(user_ids, voters, strict=True)])
+    return list(user_ids)
 
 
 def store_ballots(session: Session, cycle: Cycle, rows: list[dict], choices: list[list[tuple]]):

@@ -10,10 +10,10 @@ import random
 from datetime import date, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.community.models import District
 from portal.cycles.models import Cycle
@@ -26,8 +26,8 @@ from portal.demo.ballots import (
     count_and_approve,
     kyiv,
     store_ballots,
+    voter_accounts,
 )
-from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
@@ -151,29 +151,11 @@ def _voters_2018(session: Session, cycle: Cycle, projects: list[Project], ballot
                              moment - timedelta(days=draw.randint(1, 40), hours=2)))
         people.append((key, extra))
         times.append(moment)
-    for (n, *_rest), user_id in zip(accounts, _voter_accounts(session, accounts), strict=True):
+    user_ids = voter_accounts(session, accounts, email="voter2018-{n:05d}@demo-voters.bakhmut.ua",
+                              community="Бахмутська міська територіальна громада")
+    for (n, *_rest), user_id in zip(accounts, user_ids, strict=True):
         people[n][1]["user_id"] = user_id
     return people, times
-
-
-def _voter_accounts(session: Session, accounts: list[tuple]) -> list[int]:
-    """Accounts of the 2018 online voters (no password: nobody logs in with them), verified
-    by e-ID when they registered; their ids in the order given."""
-    stamp = "0" * 32
-    user_ids = session.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": f"voter2018-{n:05d}@demo-voters.bakhmut.ua", "display_name": f"Виборець {n}",
-         "password_hash": "!", "created_at": registered, "email_confirmed_at": registered,
-         "active": True, "locale": "uk", "security_stamp": stamp}
-        for n, _key, _birth, _district, registered in accounts]).scalars().all()
-    session.execute(insert(UserRole), [
-        {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": registered}
-        for uid, (*_rest, registered) in zip(user_ids, accounts, strict=True)])
-    session.execute(insert(Verification), [
-        {"user_id": uid, "person_key": key, "method": VerificationMethod.EID.value,
-         "birth_date": birth, "community": "Бахмутська міська територіальна громада",
-         "resident": True, "district_id": district, "verified_at": registered}
-        for uid, (_n, key, birth, district, registered) in zip(user_ids, accounts, strict=True)])
-    return list(user_ids)
 
 
 def _approve(session: Session, cycle: Cycle, audit_key: Ed25519PrivateKey) -> int:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User, UserRole
@@ -34,6 +34,7 @@ from portal.demo.ballots import (
     ballot_rows,
     kyiv,
     store_ballots,
+    voter_accounts,
 )
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
@@ -309,15 +310,6 @@ def _school_ballots(session: Session, cycle: Cycle, projects: list[Project], vot
                     registered: datetime, now: datetime) -> None:
     """The online voters' accounts (that cannot log in), everyone's verification by the
     register of residents, and the ballots: online, and on paper entered by ``verifier``."""
-    stamp = "0" * 32
-    user_ids = session.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": voters.email.format(n=n), "display_name": f"Виборець {n}",
-         "password_hash": "!", "created_at": registered, "email_confirmed_at": registered,
-         "active": True, "locale": "uk", "security_stamp": stamp}
-        for n in range(voters.online)]).scalars().all()
-    session.execute(insert(UserRole), [
-        {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": registered}
-        for uid in user_ids])
     keys = [person_key(PersonNumber(NumberKind.RNOKPP,
                                     make_rnokpp(f"{voters.number_base + n:09d}")), secret)
             for n in range(voters.count)]
@@ -327,11 +319,10 @@ def _school_ballots(session: Session, cycle: Cycle, projects: list[Project], vot
     homes = [district if district is not None and n % voters.local_every == 0
              else spread.choices(elsewhere, [voters.shares[d.name] for d in elsewhere])[0].id
              for n in range(voters.count)]
-    session.execute(insert(Verification), [
-        {"user_id": uid, "person_key": keys[n], "method": VerificationMethod.CENSUS.value,
-         "birth_date": voters.born(n), "community": voters.community, "resident": True,
-         "district_id": homes[n], "verified_at": registered}
-        for n, uid in enumerate(user_ids)])
+    user_ids = voter_accounts(
+        session, [(n, keys[n], voters.born(n), homes[n], registered)
+                  for n in range(voters.online)],
+        email=voters.email, community=voters.community, method=VerificationMethod.CENSUS)
     online = voters.online
     people = [(keys[n], {
         "channel": Channel.ONLINE.value if n < online else Channel.PAPER.value,

@@ -26,7 +26,13 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Role, User
 from portal.clock import KYIV
 from portal.cycles.rules import VotesScope, WinnerRule
-from portal.demo.accounts import Person, load_districts, load_people, verified_residents
+from portal.demo.accounts import (
+    Person,
+    load_districts,
+    load_people,
+    office_guide,
+    verified_residents,
+)
 from portal.demo.ballots import count_and_approve, kyiv
 from portal.demo.cycles import kyiv as midnight
 from portal.demo.school_vote import Pot, SchoolBudget, SchoolProject, Voters, load_school_budget
@@ -52,11 +58,7 @@ PEOPLE = (
 GUIDE = (
     ("pupil@demo.talne.ua", _l("a pupil verified here, 15 years old: can vote in the "
                                "school budget now (one vote)")),
-    ("verifier@demo.talne.ua", _l("the administrative service centre's desk: verifies "
-                                  "residents, enters paper ballots")),
-    ("commission@demo.talne.ua", _l("the commission's secretary")),
-    ("staff@demo.talne.ua", _l("program staff: funding and implementation")),
-    ("admin@demo.talne.ua", _l("the community's administrator")),
+    *office_guide("demo.talne.ua"),
 )
 #: The pupils who wrote the projects: (name, born, where they live).
 AUTHORS = (("Дарина Коваль", date(2010, 3, 2), "Тальне"),

@@ -25,20 +25,31 @@ from functools import cache
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import Role, User
 from portal.clock import KYIV
 from portal.community.models import District
 from portal.cycles import services as cycles
 from portal.cycles.models import Cycle
 from portal.cycles.rules import BallotType, CategoryKind, WinnerRule
-from portal.demo.accounts import Person, load_districts, load_people, verified_residents
-from portal.demo.ballots import ballot_rows, count_and_approve, kyiv, store_ballots
+from portal.demo.accounts import (
+    Person,
+    load_districts,
+    load_people,
+    office_guide,
+    verified_residents,
+)
+from portal.demo.ballots import (
+    ballot_rows,
+    count_and_approve,
+    kyiv,
+    store_ballots,
+    voter_accounts,
+)
 from portal.demo.cycles import kyiv as midnight
 from portal.i18n import _l
-from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.pabulib import format as pabulib
 from portal.projects import services as projects
@@ -69,11 +80,7 @@ PEOPLE = (
 GUIDE = (
     ("resident@demo.zvenyhorodka.ua", _l("a verified resident, 19 years old: can submit a "
                                          "project to the youth budget")),
-    ("verifier@demo.zvenyhorodka.ua", _l("the administrative service centre's desk: "
-                                         "verifies residents, enters paper ballots")),
-    ("commission@demo.zvenyhorodka.ua", _l("the commission's secretary")),
-    ("staff@demo.zvenyhorodka.ua", _l("program staff: funding and implementation")),
-    ("admin@demo.zvenyhorodka.ua", _l("the community's administrator")),
+    *office_guide("demo.zvenyhorodka.ua"),
 )
 #: The youth who wrote the 2024 projects: (name, born).
 AUTHORS = (("Максим Кравець", date(2005, 2, 14)), ("Анна Шевчук", date(2007, 9, 3)),
@@ -229,31 +236,13 @@ def _ballots(session: Session, cycle: Cycle, districts: dict[str, District],
         if not paper:
             online.append((n, key, born, home, cast - timedelta(days=1 + n % 20)))
         times.append(cast)
-    for (n, *_rest), user_id in zip(online, _voter_accounts(session, online), strict=True):
+    user_ids = voter_accounts(session, online, community=COMMUNITY,
+                              email="voter2024-{n:02d}@demo-voters.zvenyhorodka.ua")
+    for (n, *_rest), user_id in zip(online, user_ids, strict=True):
         people[n][1]["user_id"] = user_id
     rows = ballot_rows(cycle, people, secret, times.__getitem__)
     store_ballots(session, cycle, rows,
                   [[(category_id, played[c].id) for c in ballot] for ballot in ballots])
-
-
-def _voter_accounts(session: Session, voters: list[tuple]) -> list[int]:
-    """Accounts of the online voters, verified by e-ID when they registered; their ids in
-    the order given."""
-    user_ids = session.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": f"voter2024-{n:02d}@demo-voters.zvenyhorodka.ua",
-         "display_name": f"Виборець {n}", "password_hash": "!", "created_at": registered,
-         "email_confirmed_at": registered, "active": True, "locale": "uk",
-         "security_stamp": "0" * 32}
-        for n, _key, _born, _home, registered in voters]).scalars().all()
-    session.execute(insert(UserRole), [
-        {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": registered}
-        for uid, (*_rest, registered) in zip(user_ids, voters, strict=True)])
-    session.execute(insert(Verification), [
-        {"user_id": uid, "person_key": key, "method": VerificationMethod.EID.value,
-         "birth_date": born, "community": COMMUNITY, "resident": True, "district_id": home,
-         "verified_at": registered}
-        for uid, (_n, key, born, home, registered) in zip(user_ids, voters, strict=True)])
-    return list(user_ids)
 
 
 def open_cycle_name(now: datetime) -> str:

@@ -19,6 +19,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from config import TESTING_AUDIT_KEY
+from portal import create_app
 from portal.accounts.models import Role, User, UserRole
 from portal.audit.signing import private_key
 from portal.clock import utcnow
@@ -41,6 +42,7 @@ from portal.tenancy import scope
 from portal.tenancy.models import Community
 from portal.uploads import AttachmentKind
 from portal.voting.models import Ballot, BallotChoice, Channel
+from tests.conftest import joined_transaction
 
 pytestmark = pytest.mark.module_transaction
 
@@ -405,3 +407,19 @@ def test_the_account_list_names_each_community_its_address_and_administrator(dem
         admin = next(n for n, line in enumerate(lines) if f"admin@demo.{slug}.ua" in line)
         assert admin > header and "Administrator" in lines[admin]
     assert "pupil@demo.talne.ua" in text and "resident@demo.zvenyhorodka.ua" in text
+
+
+def test_without_a_default_community_the_guide_says_where_each_one_is(demo, db, database_url,
+                                                                      tmp_path):
+    platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
+                                      "MAIL_OUTBOX": str(tmp_path), "SERVER_NAME": "portal.test"})
+    try:
+        with joined_transaction(platform, db.connection()):
+            result = platform.test_cli_runner().invoke(args=["demo", "guide", "--language", "en"])
+    finally:
+        platform.extensions["portal.db"].engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert ("No community is served without a prefix, so this address lists them (make run "
+            "serves Bakhmut there: DEFAULT_COMMUNITY=UA14020010000053517).") in result.output
+    for slug, code in CODES.items():
+        assert f"(КАТОТТГ {code}): http://portal.test/{slug}/" in result.output
