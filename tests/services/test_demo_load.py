@@ -11,6 +11,8 @@ import io
 import re
 import time
 from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -41,7 +43,10 @@ from portal.results.models import Tally
 from portal.tenancy import scope
 from portal.tenancy.models import Community
 from portal.uploads import AttachmentKind
+from portal.voting.context import online_voter, sheet_of
 from portal.voting.models import Ballot, BallotChoice, Channel
+from portal.voting.rules import Choice, Code, check_ballot
+from portal.voting.services import cast_ballot
 from tests.conftest import joined_transaction
 
 pytestmark = pytest.mark.module_transaction
@@ -423,3 +428,52 @@ def test_without_a_default_community_the_guide_says_where_each_one_is(demo, db, 
             "serves Bakhmut there: DEFAULT_COMMUNITY=UA14020010000053517).") in result.output
     for slug, code in CODES.items():
         assert f"(КАТОТТГ {code}): http://portal.test/{slug}/" in result.output
+
+
+def test_the_ballot_obeys_each_community_s_rules(demo, app, db, app_ctx):
+    communities = _communities(db)
+    with scope.inside(communities["talne"].id):
+        pupil = db.scalars(select(User).where(User.email == "pupil@demo.talne.ua")).one()
+        voting = _cycle(db, talne.open_cycle_name(utcnow()))
+        sheet = sheet_of(db, voting)
+        voter = online_voter(db, pupil)
+        town = [p for p in sheet.project_facts if p.category_id == voting.categories[0].id]
+        village = [p for p in sheet.project_facts if p.category_id == voting.categories[1].id]
+
+        def problems(*chosen) -> set[Code]:
+            return {p.code for p in check_ballot(
+                sheet.rules, sheet.category_facts, sheet.project_facts,
+                [Choice(p.category_id, p.id) for p in chosen], voter.facts, utcnow())}
+
+        # One vote for the whole ballot; the village's pot is its residents'.
+        assert problems(town[0], town[1]) == {Code.TOO_MANY_TOTAL}
+        assert problems(village[0]) == {Code.WRONG_DISTRICT}
+        assert problems(town[0]) == set()
+        cast = cast_ballot(db, sheet=sheet, voter=voter, choices=[
+            Choice(town[0].category_id, town[0].id)], secret=app.config["PERSON_KEY_SECRET"],
+            now=utcnow())
+        assert db.get(Ballot, cast.ballot_id).age_band == "<16"
+
+    # Zvenyhorodka's knapsack: any number of projects, as long as they fit the budget (as
+    # the 2024 vote was, on its days).
+    with scope.inside(communities["zvenyhorodka"].id):
+        youth = _cycle(db, zvenyhorodka.FINISHED)
+        sheet = sheet_of(db, youth)
+        resident = db.scalars(select(User).where(
+            User.email == "resident@demo.zvenyhorodka.ua")).one()
+        voter = online_voter(db, resident)
+        by_number = {p.number: p for p in db.scalars(select(Project)
+                                                       .where(Project.cycle_id == youth.id))}
+        during = youth.voting_start + timedelta(days=3)
+        # The projects as they stood during the vote: admitted (now winners or not).
+        admitted = [replace(p, admitted=True) for p in sheet.project_facts]
+
+        def knapsack(*numbers) -> set[Code]:
+            return {p.code for p in check_ballot(
+                sheet.rules, sheet.category_facts, admitted,
+                [Choice(by_number[n].category_id, by_number[n].id) for n in numbers],
+                voter.facts, during)}
+
+        assert knapsack(2, 3, 5, 6, 9, 11, 12, 13, 14) == set()  # 76 700 грн, nine projects
+        assert knapsack(1, 10) == set()  # 90 000 грн
+        assert knapsack(1, 8, 10) == {Code.OVER_BUDGET}  # 130 000 грн
