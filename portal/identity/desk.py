@@ -3,7 +3,7 @@ their document, revoke a verification."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -25,6 +25,7 @@ from portal.identity.messages import PROBLEMS
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.views import number_on, person_key_secret
 from portal.refusal import Refused
+from portal.tenancy.routing import here as community_here
 
 bp = Blueprint("identity_desk", __name__, url_prefix="/desk/verify")
 guard_blueprint(bp, Role.VERIFIER, Role.ADMIN)
@@ -59,8 +60,9 @@ def account(user_id: int):
         if number is not None:
             claim = services.IdentityClaim(
                 number=number, birth_date=form.birth_date.data,
-                community=current_app.config["COMMUNITY_NAME"],
+                community=community_here().name,
                 resident=bool(form.resident.data), district_id=district_id,
+                displaced_certificate=form.displaced_certificate.data or None,
             )
             try:
                 services.verify_person(session, user=user, claim=claim,

@@ -33,6 +33,7 @@ from portal.identity.methods import available_methods
 from portal.identity.rules import NumberKind, NumberProblem, parse_person_number
 from portal.links import external_url
 from portal.refusal import Refused
+from portal.tenancy.routing import here as community_here
 
 bp = Blueprint("identity", __name__, url_prefix="/verify")
 # Signing in by e-ID starts without an account, and its answer comes back to the one
@@ -48,6 +49,12 @@ SIGN_IN_NEXT = "eid_sign_in_next"
 def eid_signin_available() -> bool:
     """Whether pages offer "sign in with BankID / Дія" (e-ID is configured)."""
     return eid.is_configured()
+
+
+@bp.app_template_global("takes_part_here")
+def takes_part_here(verification) -> bool:
+    """Whether the verified person takes part in this page's community."""
+    return services.takes_part(verification)
 
 
 @bp.app_template_global("active_verification_of")
@@ -99,7 +106,7 @@ def census_verify():
             try:
                 services.verify_by_census(
                     session, user=current_user, number=number, birth_date=form.birth_date.data,
-                    community=current_app.config["COMMUNITY_NAME"], policy=policy,
+                    community=community_here().name, policy=policy,
                     secret=person_key_secret(), now=now,
                 )
             except Refused as refused:
@@ -160,13 +167,12 @@ def eid_callback():
         show_refusal(refused)
         return redirect(url_for("identity.status"))
     session = db_session()
-    config = current_app.config
     try:
         verification = services.verify_by_eid(
             session, user=current_user, number=person.number, birth_date=person.birth_date,
             address=person.address, locality=person.locality,
-            localities=tuple(config["COMMUNITY_LOCALITIES"]),
-            community=config["COMMUNITY_NAME"], secret=person_key_secret(),
+            localities=community_here().localities,
+            community=community_here().name, secret=person_key_secret(),
             now=utcnow(),
         )
     except Refused as refused:
@@ -186,12 +192,11 @@ def _finish_sign_in(target: str):
     """The provider's answer to a sign-in: the person's account, made on first use."""
     try:
         person = eid.read_identity(eid.finish(), eid.claim_names())
-        config = current_app.config
         signed_in = services.sign_in_by_eid(
             db_session(), name=person.name, number=person.number,
             birth_date=person.birth_date, address=person.address, locality=person.locality,
-            localities=tuple(config["COMMUNITY_LOCALITIES"]),
-            community=config["COMMUNITY_NAME"], secret=person_key_secret(),
+            localities=community_here().localities,
+            community=community_here().name, secret=person_key_secret(),
             locale=str(get_locale() or "uk"), now=utcnow(),
         )
     except Refused as refused:

@@ -13,7 +13,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -43,6 +42,7 @@ from portal.review.models import Expertise, Meeting
 from portal.review.permissions import can_see_meeting, is_author
 from portal.review.protocol import build_protocol
 from portal.review.rules import DecisionKind, RejectionReason
+from portal.tenancy.routing import here as community_here
 
 bp = Blueprint("review", __name__, url_prefix="/review")
 guard_blueprint(bp, public=["cycle_meetings", "meeting", "protocol", "protocol_docx",
@@ -142,7 +142,7 @@ def meeting(meeting_id: int):
 
 
 def _protocol(meeting: Meeting):
-    return build_protocol(db_session(), meeting, community=current_app.config["COMMUNITY_NAME"])
+    return build_protocol(db_session(), meeting, community=community_here().name)
 
 
 def _protocol_html(meeting: Meeting, *, for_pdf: bool) -> str:

@@ -39,8 +39,9 @@ from sqlalchemy.orm import Session
 from portal.accounts.models import Role, User
 from portal.accounts.sessions import start_session
 from portal.clock import utcnow
-from tests.conftest import TEST_COMMUNITY, prepare_database
+from tests.conftest import prepare_database
 from tests.factories.accounts import make_user
+from tests.factories.communities import TEST_COMMUNITY
 from tests.factories.cycles import make_cycle
 
 ROOT = Path(__file__).resolve().parents[2]

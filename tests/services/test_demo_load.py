@@ -38,16 +38,16 @@ from portal.identity.models import Verification
 from portal.projects.models import Attachment, Project
 from portal.projects.queries import cycle_counters
 from portal.projects.rules import ProjectStatus
-from portal.projects.views import upload_store
 from portal.results.models import Tally
 from portal.tenancy import scope
 from portal.tenancy.models import Community
-from portal.uploads import AttachmentKind
+from portal.uploads import AttachmentKind, open_store
 from portal.voting.context import online_voter, sheet_of
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.rules import Choice, Code, check_ballot
 from portal.voting.services import cast_ballot
 from tests.conftest import joined_transaction
+from tests.factories.communities import forget as forget_communities
 
 pytestmark = pytest.mark.module_transaction
 
@@ -57,18 +57,13 @@ def demo(app, module_db):
     with app.test_request_context("/"):
         started = time.monotonic()
         loaded = load_demo(module_db, secret=app.config["PERSON_KEY_SECRET"],
-                           audit_key=private_key(TESTING_AUDIT_KEY), store=upload_store(),
-                           now=utcnow())
+                           audit_key=private_key(TESTING_AUDIT_KEY),
+                           store=open_store(app.config, module_db), now=utcnow())
         module_db.commit()
         seconds = time.monotonic() - started
-    _forget_communities(app, module_db)  # requests find the communities just made
+    forget_communities()  # requests find the communities just made
     yield loaded, seconds
-    _forget_communities(app, module_db)  # and, once rolled back, not any more
-
-
-def _forget_communities(app, session) -> None:
-    app.extensions["portal.communities"].forget()
-    scope.forget_default(session)
+    forget_communities()  # and, once rolled back, not any more
 
 
 def _cycle(db, name: str) -> Cycle:
@@ -140,14 +135,14 @@ def test_what_the_2019_cycle_says_of_itself_agrees_with_its_counters(demo, db, a
 
 
 def test_every_demo_project_has_a_small_generated_photo(demo, app, db, app_ctx):
-    store = upload_store()
+    store = open_store(app.config, db)
     projects = db.execute(select(Project).join(Cycle).where(
         Cycle.name.in_((FINISHED, SCHOOL)))).scalars().all()
     assert len(projects) == 42
     for project in projects:
         photos = [a for a in project.attachments if a.kind is AttachmentKind.PHOTO]
         assert len(photos) == 1
-        data = Path(store.path(photos[0].stored_name)).read_bytes()
+        data = store.read(photos[0].stored_name)
         assert len(data) == photos[0].size < 60_000
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "JPEG" and image.size == (480, 320)
@@ -184,8 +179,8 @@ def test_a_second_load_does_nothing_and_returns_at_once(demo, app, db, app_ctx):
     before = counts()
     started = time.monotonic()
     again = load_demo(db, secret=app.config["PERSON_KEY_SECRET"],
-                      audit_key=private_key(TESTING_AUDIT_KEY), store=upload_store(),
-                      now=utcnow())
+                      audit_key=private_key(TESTING_AUDIT_KEY),
+                      store=open_store(app.config, db), now=utcnow())
     seconds = time.monotonic() - started
     assert not again.fresh and again.at == loaded.at
     assert counts() == before

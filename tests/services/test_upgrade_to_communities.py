@@ -29,7 +29,7 @@ from portal.projects.views import upload_store
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
 from portal.tenancy.models import Community
 from tests import served
-from tests.conftest import TEST_COMMUNITY, add_community
+from tests.factories.communities import TEST_COMMUNITY, add_community
 
 BEFORE = "0016_notifications"
 
@@ -37,7 +37,7 @@ BEFORE = "0016_notifications"
 def _database(tmp_path) -> tuple[str, callable]:
     base = os.environ.get("TEST_DATABASE_URL", "")
     if base.startswith("postgresql"):
-        url = served.scratch_database(base, "portal_upgrade_test")
+        url = served.scratch_database(base, "portal_upgrade_test", community=False)
         return url, lambda: served.drop_database(base, "portal_upgrade_test")
     url = f"sqlite:///{tmp_path / 'upgrade.sqlite3'}"
     engine = make_engine(url)

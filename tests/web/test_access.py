@@ -9,8 +9,9 @@ from __future__ import annotations
 import pytest
 
 from portal.accounts.models import Role
-from tests.conftest import TEST_COMMUNITY, sign_in
+from tests.conftest import sign_in
 from tests.factories.accounts import make_user
+from tests.factories.communities import TEST_COMMUNITY
 from tests.factories.cycles import make_cycle
 from tests.factories.discussion import make_comment
 from tests.factories.projects import make_project
@@ -310,6 +311,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "results_commission.decide": ("POST", "/commission/voting/{closed_cycle}/decide",
                      only("commission", "admin", ok=400)),
     "api_platform.openapi": ("GET", "/api/v1/openapi.json", ANY),
+    # A platform administrator's page: the table's administrator is the community's.
+    "communities_admin.index": ("GET", "/platform/communities/", only()),
+    "communities_settings.settings": ("GET", "/admin/community/", only("admin")),
     "api_platform.communities": ("GET", "/api/v1/communities", ANY),
     "api_in.results": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/results", ANY),
     "api_in.board": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/board", ANY),

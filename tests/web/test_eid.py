@@ -51,7 +51,6 @@ def eid_app(app, provider):
         "OIDC_ISSUER": provider.issuer,
         "OIDC_CLIENT_ID": CLIENT_ID,
         "OIDC_CLIENT_SECRET": CLIENT_SECRET,
-        "COMMUNITY_LOCALITIES": ("Бахмут", "Опитне"),
     })
     yield portal
     portal.extensions["portal.db"].engine.dispose()
