@@ -36,7 +36,11 @@ install-dev: $(VENV)/.installed-dev $(COMPILED)
 # so that the start prints no development-server warning; beside it the worker, which sends
 # the mail and prepares the PDF and DOCX files (stopped with the server, by its PID).
 # `demo load` returns at once when the database already holds the demo; with --guide it then
-# prints the address and where to begin (`flask demo guide` prints that again).
+# prints the addresses and where to begin (`flask demo guide` prints that again).
+# The demo has three communities: Bakhmut's (COMMUNITY_CODE) is served without a prefix, the
+# others under /zvenyhorodka/ and /talne/. `make run DEFAULT_COMMUNITY=` serves none there:
+# the platform's front page lists them instead.
+run: export DEFAULT_COMMUNITY ?= $(or $(COMMUNITY_CODE),UA14020010000053517)
 run: install
 	@$(FLASK) db upgrade
 	@PUBLIC_URL="$${PUBLIC_URL:-http://$(HOST):$(PORT)}" $(FLASK) demo load --guide

@@ -71,6 +71,17 @@ def public_url_problem(value: str) -> str | None:
     return None
 
 
+def upload_storage_problem(value: str) -> str | None:
+    """What is wrong with ``value`` as ``UPLOAD_STORAGE``, or None."""
+    from portal.uploads.storage import parse_storage
+
+    try:
+        parse_storage(value)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
 def _development_secrets(instance: Path) -> dict[str, str]:
     """Random secrets generated on first use and persisted under ``instance/``."""
     path = instance / "secrets.json"
@@ -293,8 +304,15 @@ class Config:
         self.OIDC_CLAIM_ADDRESS = os.environ.get("OIDC_CLAIM_ADDRESS", "address")
         self.OIDC_TIMEOUT = float(os.environ.get("OIDC_TIMEOUT", "10"))
 
-        # Photos and documents of projects: checked by content, stored under generated names.
+        # Photos and documents of projects: checked by content, stored under generated names
+        # (portal/uploads/storage.py) in UPLOAD_FOLDER ("disk"), in the database ("database")
+        # or in an S3-compatible object store ("s3://bucket/prefix", at
+        # UPLOAD_S3_ENDPOINT_URL, Amazon's when empty; boto3 finds the credentials in
+        # AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile or an instance role). With
+        # several machines serving the portal: "database" or S3, or a folder they share.
+        self.UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "disk").strip() or "disk"
         self.UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(instance / "uploads"))
+        self.UPLOAD_S3_ENDPOINT_URL = os.environ.get("UPLOAD_S3_ENDPOINT_URL", "").strip()
         self.UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_MB", "10")) * 1024 * 1024
 
         # The background of the maps (Leaflet tiles): OpenStreetMap's standard tiles unless
@@ -306,8 +324,10 @@ class Config:
             "MAP_TILE_ATTRIBUTION", OSM_ATTRIBUTION if self.MAP_TILE_URL == OSM_TILES else "")
 
     def check(self) -> None:
-        """Refuse settings that are unsafe for this environment: a malformed public address."""
-        problem = public_url_problem(self.PUBLIC_URL)
+        """Refuse settings that are unsafe for this environment or cannot work: a malformed
+        public address, an upload storage that is none of those known."""
+        problem = public_url_problem(self.PUBLIC_URL) or upload_storage_problem(
+            self.UPLOAD_STORAGE)
         if problem:
             raise RuntimeError(f"Refusing to start: {problem}")
 
@@ -338,8 +358,11 @@ class TestingConfig(Config):
         # Each job runs the moment it is queued, in the test's process; the worker's own
         # tests (tests/jobs) start a worker on an SQLite file or Redis instead.
         self.JOBS_URL = "immediate"
-        # Tests that store files point this at their own temporary folder.
+        # Tests that store files point this at their own temporary folder, or choose the
+        # database or an object store of their own (tests/conftest.py, ``stored_files``).
+        self.UPLOAD_STORAGE = "disk"
         self.UPLOAD_FOLDER = str(Path(tempfile.gettempdir()) / "portal-test-uploads")
+        self.UPLOAD_S3_ENDPOINT_URL = ""
 
     def read_secrets(self) -> None:
         # Fixed, obviously fake secrets: tests must not depend on files under instance/.
@@ -389,6 +412,8 @@ class ProductionConfig(Config):
         elif not self.PUBLIC_URL.startswith("https://"):
             problems.append("PUBLIC_URL must start with https:// (the session cookie is sent "
                             "over HTTPS only)")
+        if problem := upload_storage_problem(self.UPLOAD_STORAGE):
+            problems.append(problem)
         if problems:
             raise RuntimeError("Refusing to start in production: " + "; ".join(problems)
                                + "." + hint)

@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api import views as api
     from portal.audit import cli as audit_cli
     from portal.audit import views as audit
+    from portal.communities import admin as communities_admin
     from portal.communities import cli as communities_cli
     from portal.community import admin as community_admin
     from portal.community import views as community
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.review import commission as review_commission
     from portal.review import staff as review_staff
     from portal.review import views as review
+    from portal.uploads import cli as uploads_cli
     from portal.voting import desk as voting_desk
     from portal.voting import views as voting
 
@@ -129,7 +131,9 @@ def _register_blueprints(app: Flask) -> None:
         voting.bp, voting_desk.bp, results.bp, results_commission.bp, pabulib.bp,
         api.bp, api.platform, pabulib_cli.cli, moved.bp, identity_cli.cli, audit.bp,
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
-        discussion_commission.bp, notifications.bp, communities_cli.cli,
+        discussion_commission.bp, notifications.bp, communities_cli.cli, communities_admin.bp,
+        communities_admin.settings_bp,
+        uploads_cli.cli,
     ):
         app.register_blueprint(blueprint)
     # The open API once more under /api/v1/communities/<code>/ (portal.api.views).

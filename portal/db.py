@@ -40,6 +40,7 @@ MODEL_MODULES = (
     "portal.jobs.models",
     "portal.mail.models",
     "portal.documents.models",
+    "portal.uploads.models",
     "portal.community.models",
     "portal.accounts.models",
     "portal.identity.models",
@@ -256,6 +257,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def begin_immediate(connection: Any) -> None:
+        if connection.get_execution_options().get("portal_read_only"):
+            # A connection that only reads (the communities' directory) takes no write
+            # lock: it cannot then wait for one its own thread holds in another session.
+            connection.exec_driver_sql("BEGIN")
+            return
         # A deferred transaction that reads and then writes fails with SQLITE_BUSY when
         # another writer committed in between; taking the write lock up front makes
         # writers queue (up to busy_timeout) instead. Rails does the same since 7.1.

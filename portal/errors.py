@@ -3,7 +3,9 @@
 While the database cannot be reached, every page answers 503 with ``Retry-After``: a page
 rendered without the database (no signed-in user is loaded, so no account menu) in the
 language of the browser session, or JSON under ``/api/``. A form that was sent comes back
-as a form to send again, holding what the person entered (but passwords and files).
+as a form to send again, holding what the person entered (but passwords and files). While
+the place the uploaded files are kept cannot be reached (``StorageUnavailable``: an object
+store that does not answer), a page that needs a file answers the same way, saying so.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from portal.db import is_outage
 from portal.forms import ActionForm
 from portal.i18n import _
 from portal.links import public_url
+from portal.uploads import StorageUnavailable
 
 log = logging.getLogger("portal.errors")
 
@@ -74,15 +77,29 @@ def render_outage(error: Exception):
     """The answer to any request while the database is unavailable: 503, Retry-After."""
     _log_outage(error)
     _forget_user()
+    return _unavailable(files=False)
+
+
+def render_files_outage(error: StorageUnavailable):
+    """The answer to a request that needed the uploaded files' store while it cannot be
+    reached: 503, Retry-After; the database still answers, so the page is whole."""
+    log.error("File storage unavailable on %s %s: %s", request.method, request.path, error)
+    return _unavailable(files=True)
+
+
+def _unavailable(*, files: bool):
     sent = request.method == "POST"
     title = _("Not saved") if sent else _("The portal is temporarily unavailable")
     if request.path.startswith("/api/"):
-        response = jsonify({"error": {"code": 503, "title": title, "message": _(
-            "The portal cannot reach its database just now. Try again in a minute.")}})
+        message = (_("The portal cannot reach the storage of its files just now. Try again "
+                     "in a minute.") if files else
+                   _("The portal cannot reach its database just now. Try again in a minute."))
+        response = jsonify({"error": {"code": 503, "title": title, "message": message}})
     else:
         response = make_response(render_template(
-            "errors/unavailable.html", title=title, sent=sent, database_down=True,
-            again=request.full_path.rstrip("?"), **(_to_send_again() if sent else {}),
+            "errors/unavailable.html", title=title, sent=sent, files=files,
+            database_down=not files, again=request.full_path.rstrip("?"),
+            **(_to_send_again() if sent else {}),
         ))
     response.status_code = 503
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -171,6 +188,7 @@ _WRONG_HOST_POLICY = (
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, render_error)
     app.register_error_handler(SecurityError, wrong_host)
+    app.register_error_handler(StorageUnavailable, render_files_outage)
     app.logger.addFilter(_OutageTracebacks())
 
     @app.errorhandler(Exception)

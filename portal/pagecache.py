@@ -21,6 +21,14 @@ everyone (a cycle's figures and cards, a program's report) are kept the same way
 template wraps such a part in ``{% call kept("name") %}...{% endcall %}``, and the view
 hands it loaders (``cards=lambda: ...``) that run only when the part is made.
 
+The copies are each process's own, not shared between the workers or the machines serving
+the portal, and that is tolerated on purpose: a copy is the answer any node would give, at
+most ``PUBLIC_PAGE_SECONDS`` old, so two visitors sent to two nodes see the same page, or
+one a few seconds fresher. Nothing a request changes or relies on lives here (sessions,
+limits, files and every record are in the database, Redis or the file store), so no node
+ever needs another's copy; sharing them (in Redis) would put a round trip in front of every
+public page to spare each node making it once every few seconds.
+
 ``recent`` keeps a value that everyone sees the same way (the cycles as the front pages
 glance at them, a report read from the records) for the same time, for the office too.
 """
@@ -146,7 +154,8 @@ def audience() -> str:
     its roles (the menus)."""
     if not current_user.is_authenticated:
         return "visitor"
-    return "account " + " ".join(sorted(role.value for role in current_user.roles))
+    platform = " platform" if getattr(current_user, "is_platform_admin", False) else ""
+    return "account " + " ".join(sorted(role.value for role in current_user.roles)) + platform
 
 
 def recent(name: Hashable, make: Callable[[], Any]) -> Any:

@@ -7,6 +7,11 @@ that check is taken out: it cost about 70 microseconds on every request, the bus
 cast) included. Should a deployment set default or application limits in its
 configuration, the check stays.
 
+With Redis, every worker of every machine serving the portal counts into the same
+counters: failed logins spread over two nodes add up to one limit
+(``tests/services/test_two_nodes_served.py``). In memory, each process counts its own, which
+is right for one process (development, the tests) and only there.
+
 While the shared storage (Redis) cannot be reached, limits are counted in the process's
 memory instead (Flask-Limiter's fallback for the views' decorators, ``counted`` for the
 login throttle), so logging in still works, still limited, and nothing ends in a 500;

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Connection, insert, text
+from sqlalchemy import Connection, text
 from sqlalchemy.orm import Session, sessionmaker
 
 import tests.jobs_probe  # noqa: F401 (its job must be known when the app's queue is made)
@@ -28,7 +28,8 @@ from portal import create_app
 from portal.db import make_engine
 from tests.factories import accounts
 from tests.factories.accounts import PASSWORD
-from tests.factories.communities import remember_app
+from tests.factories.communities import TEST_COMMUNITY, add_community, remember_app
+from tests.factories.communities import forget as forget_communities
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -56,21 +57,6 @@ def prepare_database(url: str) -> None:
     engine.dispose()
 
 
-#: The community every test works in unless it makes others.
-TEST_COMMUNITY = {"code": "UA14020010000053517", "slug": "bakhmut",
-                  "name": "Бахмутська міська територіальна громада",
-                  "name_en": "Bakhmut City Territorial Community", "localities": "Бахмут"}
-
-
-def add_community(connection: Connection, **values) -> int:
-    """A community row written straight into the database (as the migration does)."""
-    from portal.clock import utcnow
-    from portal.tenancy.models import Community
-
-    row = {"name_en": "", "localities": "", "mail_sender": "", "signatories": "[]",
-           "cycle_defaults": "{}", "admits_displaced": False, "eid_settings": "{}",
-           "created_at": utcnow(), "active": True, **values}
-    return connection.execute(insert(Community).values(**row).returning(Community.id)).scalar_one()
 
 
 @pytest.fixture(scope="session")
@@ -160,6 +146,7 @@ def db(request, app) -> Iterator[Session]:
         yield request.getfixturevalue("module_db")
         return
     reset_rate_limits()
+    forget_communities()  # communities a test made are gone with its transaction
     with rolled_back(app) as session:
         yield session
 
@@ -283,3 +270,41 @@ def login(client, user, password: str = PASSWORD):
     response = post_form(client, "/login", {"email": user.email, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return response
+
+
+@pytest.fixture(scope="session")
+def object_store():
+    """moto's S3 server for the run (``tests/objectstore.py``), with the credentials boto3
+    reads set in this process's environment, as a deployment sets them."""
+    from tests import objectstore
+
+    if not objectstore.moto_installed():
+        pytest.skip("moto is not installed (make install-dev installs moto[server])")
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in objectstore.CREDENTIALS.items():
+            patch.setenv(name, value)
+        with objectstore.MotoServer() as server:
+            yield server
+
+
+#: The values of ``UPLOAD_STORAGE`` the storage tests run with (S3 at the test's own prefix).
+STORAGES = ("disk", "database", "s3")
+
+
+@pytest.fixture(params=STORAGES)
+def stored_files(request, app, db, tmp_path, monkeypatch):
+    """The app keeps uploads on disk (a folder of the test's), in the database or in the
+    object store (a prefix of the test's), as ``UPLOAD_STORAGE`` says; the store returned
+    (on the test's session) reads what is there."""
+    from portal.uploads import open_store
+
+    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path / "uploads"))
+    setting = request.param
+    if setting == "s3":
+        from tests.objectstore import BUCKET
+
+        server = request.getfixturevalue("object_store")
+        monkeypatch.setitem(app.config, "UPLOAD_S3_ENDPOINT_URL", server.endpoint)
+        setting = f"s3://{BUCKET}/{os.urandom(8).hex()}"
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", setting)
+    return open_store(app.config, db)

@@ -32,8 +32,9 @@ CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 RECEIPT_RE = re.compile(r"<code>([A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4}-[A-Z2-7]{4})</code>")
 
 
-def scratch_database(base_url: str, name: str) -> str:
-    """A fresh, migrated PostgreSQL database ``name`` on the server of ``base_url``."""
+def scratch_database(base_url: str, name: str, *, community: bool = True) -> str:
+    """A fresh, migrated PostgreSQL database ``name`` on the server of ``base_url``, with
+    the tests' community (``tests.factories.communities.TEST_COMMUNITY``) unless not asked."""
     from portal.db import make_engine
     from portal.migrate import upgrade
 
@@ -47,6 +48,10 @@ def scratch_database(base_url: str, name: str) -> str:
     engine = make_engine(url)
     with engine.begin() as connection:
         upgrade(connection)
+        if community:
+            from tests.factories.communities import TEST_COMMUNITY, add_community
+
+            add_community(connection, **TEST_COMMUNITY)
     engine.dispose()
     return url
 
@@ -171,13 +176,41 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def serving(url: str, process: subprocess.Popen, *, seconds: float) -> bool:
+    """Whether ``url`` answers 200 within ``seconds``, while the server ``process`` runs."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            if requests.get(url, timeout=2).status_code == 200:
+                return True
+        except requests.RequestException:
+            time.sleep(0.2)
+    return False
+
+
+def stop_process(process: subprocess.Popen | None, *, how: int = signal.SIGTERM,
+                 timeout: float = 30) -> None:
+    """Stop a server this process started in a session of its own: ``how`` (it finishes
+    what it is doing), then, after ``timeout`` seconds, SIGKILL to its whole group."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(how)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class Gunicorn:
     """gunicorn serving ``target`` on a free port; stopped (or killed) by its PID."""
 
     def __init__(self, database_url: str, *, workers: int = 2, threads: int = 4,
                  worker_class: str = "gthread", target: str = "tests.served:app",
-                 log: Path | None = None, paths: tuple[Path, ...] = ()) -> None:
+                 log: Path | None = None, paths: tuple[Path, ...] = (),
+                 environment: dict[str, str] | None = None) -> None:
         self.database_url = database_url
+        self.environment = environment or {}
         self.workers = workers
         self.threads = threads
         self.worker_class = worker_class
@@ -196,7 +229,7 @@ class Gunicorn:
         env = {**os.environ, "DATABASE_URL": self.database_url, "PORTAL_ENV": "development",
                "SECRET_KEY": SECRET_KEY, "PERSON_KEY_SECRET": PERSON_KEY_SECRET,
                "PYTHONPATH": ":".join(str(p) for p in (*self.paths, ROOT)),
-               "SERVED_APP": "1"}
+               "SERVED_APP": "1", **self.environment}
         with open(self.log, "ab") as log:
             # A session of its own: the kill test can signal the master and its workers.
             self.process = subprocess.Popen(
@@ -207,24 +240,13 @@ class Gunicorn:
                  "--timeout", "60", self.target],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                 start_new_session=True)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{self.base}/healthz", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.2)
+        if serving(f"{self.base}/healthz", self.process, seconds=60):
+            return self
         self.stop()
         raise RuntimeError(f"gunicorn did not start; see {self.log}")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
     def kill(self) -> None:
         """SIGKILL the master and every worker at once (they share the session we started)."""

@@ -215,7 +215,7 @@ def _upgrade(bind) -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("name_en", sa.String(length=200), nullable=False),
         sa.Column("localities", sa.Text(), nullable=False),
-        sa.Column("emblem_svg", sa.Text(), nullable=True),
+        sa.Column("emblem", sa.Text(), nullable=True),
         sa.Column("mail_sender", sa.String(length=254), nullable=False),
         sa.Column("signatories", sa.Text(), nullable=False),
         sa.Column("cycle_defaults", sa.Text(), nullable=False),
@@ -245,7 +245,7 @@ def _upgrade(bind) -> None:
     community = None
     if _in_use(bind):
         op.bulk_insert(communities, [{
-            "id": 1, **_installation(bind), "emblem_svg": None, "mail_sender": "",
+            "id": 1, **_installation(bind), "emblem": None, "mail_sender": "",
             "signatories": "[]", "cycle_defaults": "{}", "admits_displaced": False,
             "eid_settings": "{}", "created_at": datetime.now(UTC), "active": True,
         }])

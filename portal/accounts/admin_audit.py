@@ -41,6 +41,8 @@ ACTIONS = {
     "account.password_reset": _l("Password reset by e-mail"),
     "role.granted": _l("Role granted"),
     "community.created": _l("Community created"),
+    "community.cycle_defaults": _l("Default rules of new cycles kept"),
+    "community.settings": _l("Community settings changed"),
     "role.revoked": _l("Role revoked"),
     "identity.verified": _l("Identity verified"),
     "identity.revoked": _l("Verification revoked"),

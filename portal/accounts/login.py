@@ -24,6 +24,7 @@ from portal.i18n import _l
 class Anonymous(AnonymousUserMixin):
     locale = None
     roles: frozenset = frozenset()
+    is_platform_admin = False
 
     def has_role(self, *roles) -> bool:
         return False

@@ -93,6 +93,12 @@ class User(Base):
         return frozenset(grant.role for grant in self.role_grants
                          if here is None or grant.community_id in (None, here))
 
+    @property
+    def is_platform_admin(self) -> bool:
+        """An administrator of the whole platform (not of one community)."""
+        return any(grant.role is Role.ADMIN and grant.community_id is None
+                   for grant in self.role_grants)
+
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
 

@@ -197,6 +197,18 @@ def grant_role(session: Session, *, user: User, role: Role, actor: User | None,
     return True
 
 
+def _grant_to_revoke(user: User, role: Role) -> UserRole | None:
+    """The grant of ``role`` a revocation takes: the one held in the community the request
+    is for (the platform-wide one on the platform's pages); a command, which works in no
+    community, takes the platform-wide one, else the one there is."""
+    held = [grant for grant in user.role_grants if grant.role is role]
+    here = scope.entered()
+    if here is None:
+        return next((g for g in held if g.community_id is None), held[0] if held else None)
+    wanted = here if here > 0 else None
+    return next((g for g in held if g.community_id == wanted), None)
+
+
 def _granting_in(role: Role) -> int | None:
     """Where a role is granted: in the community the request is for (the resident's own
     role, and any role given on the platform's pages or by a command, platform-wide)."""
@@ -207,11 +219,10 @@ def _granting_in(role: Role) -> int | None:
 def revoke_role(session: Session, *, user: User, role: Role, actor: User | None,
                 now: datetime) -> bool:
     """Take the role away; False if they did not hold it. The last admin cannot be removed."""
-    here = _granting_in(role)
-    grant = next((g for g in user.role_grants if g.role is role and g.community_id == here),
-                 None)
+    grant = _grant_to_revoke(user, role)
     if grant is None:
         return False
+    here = grant.community_id
     if role is Role.ADMIN:
         # The platform's administrators and this community's: one must stay.
         admins = session.execute(

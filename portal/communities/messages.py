@@ -16,4 +16,5 @@ PROBLEMS = Catalogue({
     "name_missing": _l("Give the community's name."),
     "domain_format": _l("A domain is a host name such as pb.example-rada.gov.ua."),
     "domain_taken": _l("This domain already belongs to a community."),
+    "emblem_format": _l("The emblem must be a PNG or SVG image of at most 200 KB."),
 })

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from portal import audit
 from portal.accounts.models import Role, User, UserRole
 from portal.communities.messages import PROBLEMS
-from portal.communities.rules import domain_problem, identity_problems
+from portal.communities.rules import domain_problem, emblem_uri, identity_problems
 from portal.refusal import Refused
 from portal.tenancy import scope
 from portal.tenancy.models import Community, CommunityDomain
@@ -80,3 +80,55 @@ def first_admin_account(session: Session, *, email: str, name: str, now: datetim
         session.add(user)
         session.flush()
     return user
+
+
+def listed(session: Session) -> list[tuple[Community, list[str], int]]:
+    """Every community with its domains and how many administrators it has."""
+    from sqlalchemy import func
+
+    rows = communities(session)
+    domains: dict[int, list[str]] = {}
+    for host, community_id in session.execute(
+            select(CommunityDomain.host, CommunityDomain.community_id)
+            .order_by(CommunityDomain.host)):
+        domains.setdefault(community_id, []).append(host)
+    admins = dict(session.execute(
+        select(UserRole.community_id, func.count()).where(UserRole.role == Role.ADMIN)
+        .group_by(UserRole.community_id)).all())
+    return [(row, domains.get(row.id, []), admins.get(row.id, 0)) for row in rows]
+
+
+def update_settings(session: Session, *, community: Community, name: str, name_en: str,
+                    localities: list[str], mail_sender: str, admits_displaced: bool,
+                    emblem: bytes | None, remove_emblem: bool, actor: User,
+                    now: datetime) -> Community:
+    """What the community's administrator sets of it; refused (``emblem_format``,
+    ``name_missing``) with nothing changed."""
+    problems = []
+    if not name.strip():
+        problems.append(PROBLEMS("name_missing", "name"))
+    uri = None
+    if emblem:
+        uri = emblem_uri(emblem)
+        if uri is None:
+            problems.append(PROBLEMS("emblem_format", "emblem"))
+    if problems:
+        raise Refused(*problems)
+    community.name, community.name_en = name.strip(), name_en.strip()
+    community.localities = "\n".join(item.strip() for item in localities if item.strip())
+    community.mail_sender = mail_sender.strip()
+    community.admits_displaced = admits_displaced
+    if uri is not None:
+        community.emblem = uri
+    elif remove_emblem:
+        community.emblem = None
+    session.flush()
+    audit.record(session, actor=actor, action="community.settings", object_type="community",
+                 object_id=community.id,
+                 details={"name": community.name, "name_en": community.name_en,
+                          "localities": community.locality_list,
+                          "mail_sender": community.mail_sender,
+                          "admits_displaced": admits_displaced,
+                          "emblem": "new" if uri else ("removed" if remove_emblem else "kept")},
+                 at=now)
+    return community

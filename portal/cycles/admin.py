@@ -13,6 +13,7 @@ from portal.clock import utcnow
 from portal.community.choices import district_choices
 from portal.cycles import messages, services
 from portal.cycles.forms import (
+    RULE_FIELDS,
     CategoryForm,
     CycleForm,
     ExtendForm,
@@ -74,14 +75,26 @@ def cycles():
                            now=utcnow())
 
 
+def _rules_of(form: CycleForm) -> dict:
+    return {name: getattr(form, name).data for name in RULE_FIELDS}
+
+
+def _keep_rules(form: CycleForm) -> None:
+    if form.keep_as_defaults.data:
+        services.keep_as_defaults(db_session(), rules=_rules_of(form), actor=current_user,
+                                  now=utcnow())
+
+
 @bp.route("/new", methods=["GET", "POST"])
 def new():
-    form = CycleForm.from_request()
+    # A new cycle starts from the rules the community keeps for its cycles.
+    form = CycleForm.from_request(**services.community_defaults(db_session(), RULE_FIELDS))
     if form.submitted_and_valid:
         session = db_session()
         try:
             cycle = services.create_cycle(session, data=_cycle_data(form), actor=current_user,
                                           now=utcnow())
+            _keep_rules(form)
         except Refused as refused:
             show_refusal(refused, form)
         else:
@@ -114,6 +127,7 @@ def edit(cycle_id: int):
         try:
             services.update_cycle(session, cycle=cycle, data=_cycle_data(form),
                                   actor=current_user, now=utcnow())
+            _keep_rules(form)
         except Refused as refused:
             show_refusal(refused, form)
         else:

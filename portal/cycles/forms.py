@@ -81,6 +81,16 @@ class CycleForm(BaseForm):
                                     default=DiscussionPeriod.VOTING.value,
                                     description=_l("When the comments close, they stay on "
                                                    "the project pages to read."))
+    keep_as_defaults = BooleanField(
+        _l("Start the community's new cycles with these rules"),
+        description=_l("The ages, signatures, votes, ballot, winner and tie rules, minimum "
+                       "votes, days to contest, live counts and comments above."))
+
+
+#: The rules a community keeps for its new cycles (``Community.cycle_defaults``).
+RULE_FIELDS = ("min_age_submit", "min_age_vote", "support_needed", "projects_per_author",
+               "votes_per_voter", "votes_scope", "ballot_type", "winner_rule", "tie_rule",
+               "min_votes", "complaint_days", "live_counts_during_voting", "discussion_period")
 
 
 class CategoryForm(BaseForm):

@@ -7,8 +7,11 @@ with ``Refused`` and the problems of ``portal.cycles.messages``.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -31,6 +34,8 @@ from portal.cycles.rules import (
     window_of,
 )
 from portal.refusal import Refused
+from portal.tenancy.models import Community
+from portal.tenancy.scope import current_community_id, writing_community_id
 
 #: The form field each calendar problem belongs to.
 CALENDAR_FIELDS = {
@@ -348,3 +353,20 @@ def cycle_with_rules(session: Session, cycle_id: int) -> Cycle | None:
 
 def cycles_open_for_submission(session: Session, now: datetime) -> list[Cycle]:
     return [c for c in all_cycles(session) if c.phase(now) is Phase.SUBMISSION]
+
+
+def community_defaults(session: Session, names: Iterable[str]) -> dict[str, Any]:
+    """The rules the current community keeps for its new cycles (those among ``names``)."""
+    community = session.get(Community, current_community_id(session))
+    kept = community.settings("cycle_defaults") if community is not None else {}
+    return {name: kept[name] for name in names if name in kept}
+
+
+def keep_as_defaults(session: Session, *, rules: dict[str, Any], actor: User,
+                     now: datetime) -> None:
+    """Keep ``rules`` (a cycle form's rule fields) as the current community's defaults."""
+    community = session.get(Community, writing_community_id(session, "cycle defaults"))
+    community.cycle_defaults = json.dumps(rules, ensure_ascii=False, sort_keys=True)
+    session.flush()
+    audit.record(session, actor=actor, action="community.cycle_defaults",
+                 object_type="community", object_id=community.id, details=rules, at=now)

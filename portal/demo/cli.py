@@ -1,5 +1,6 @@
 """``flask --app portal demo load``: demo data, loaded once (a second load returns at once);
-``flask --app portal demo guide``: where the demo is served and how to try it.
+``flask --app portal demo guide``: where the demo's communities are served, who to log in
+as in each, and what to try.
 
 Every start of the app registers these commands, the web server's too: the loaders (and
 Pillow, which draws the photos) are imported only when a command runs.
@@ -23,6 +24,9 @@ from portal.cycles.models import Cycle
 from portal.cycles.rules import Phase
 from portal.db import db_session
 from portal.links import external_url
+from portal.tenancy import scope
+from portal.tenancy.models import Community
+from portal.tenancy.routing import directory
 
 cli = Blueprint("demo_cli", __name__, cli_group="demo")
 
@@ -44,7 +48,7 @@ def _last_day(end: datetime) -> str:
               help="Then print the guide instead of the list of accounts (as make run does).")
 @_LANGUAGE
 def load(with_guide: bool, language: str | None) -> None:
-    """Load the demo community and accounts, then print how to log in.
+    """Load the demo's communities and accounts, then print how to log in.
 
     A database that holds the demo already is left as it is, at once.
     """
@@ -59,6 +63,7 @@ def load(with_guide: bool, language: str | None) -> None:
                        audit_key=configured_key(current_app.config), store=upload_store(),
                        now=utcnow())
     session.commit()
+    directory().forget()  # the communities just made have their addresses
     if loaded.fresh:
         _analyze(session)
     with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
@@ -71,8 +76,8 @@ def load(with_guide: bool, language: str | None) -> None:
         else:
             click.echo(_("Password of every demo account: %(password)s",
                          password=DEMO_PASSWORD))
-            for user, roles in loaded.accounts:
-                click.echo(f"  {user.email:32} {', '.join(r.label for r in roles)}")
+            for line in account_lines(session, loaded):
+                click.echo(line)
     if with_guide:
         _print_guide(language)
 
@@ -87,25 +92,58 @@ def _analyze(session) -> None:
             connection.exec_driver_sql("VACUUM ANALYZE")
 
 
+def account_lines(session, loaded) -> list[str]:
+    """Each community of the demo just loaded (name, code, address), then its accounts with
+    the roles they hold there."""
+    lines = []
+    for community_id, accounts in loaded.communities:
+        lines.append(_community_line(session, community_id))
+        lines += [f"  {user.email:32} {', '.join(r.label for r in roles)}"
+                  for user, roles in accounts]
+    return lines
+
+
+def _community_line(session, community_id: int) -> str:
+    """The community's name, КАТОТТГ code and address (the prefix, or "/" for the default)."""
+    community = session.get(Community, community_id)
+    with scope.inside(community_id):
+        return _("%(name)s (КАТОТТГ %(code)s): %(url)s", name=community.name,
+                 code=community.code, url=external_url("main.index"))
+
+
 def guide_lines(session, now: datetime) -> list[str]:
-    """The demo's guide: the address, who to log in as, what each cycle offers today, and
-    where the mail goes."""
+    """The demo's guide: the address, then for each community its address, who to log in
+    as and what each of its cycles offers today; where the mail goes."""
     from portal.demo.accounts import DEMO_PASSWORD
+    from portal.demo.communities import bakhmut
+    from portal.demo.loading import COMMUNITIES
 
     home = external_url("main.index")
-    lines = [_("The portal: %(url)s", url=home), "",
-             _("Password of every demo account: %(password)s", password=DEMO_PASSWORD),
-             "  resident@demo.bakhmut.ua   " + _("a verified resident (district "
-                                                  "Центральний): can vote and submit; follows "
-                                                  "two 2019 winners (their news is under "
-                                                  "Notices)"),
-             "  newcomer@demo.bakhmut.ua   " + _("registered, not verified yet: the desk "
-                                                  "verifies her first"),
-             "  verifier@demo.bakhmut.ua   " + _("the administrative service centre's desk: "
-                                                  "verifies residents, enters paper ballots"),
-             "  commission@demo.bakhmut.ua " + _("the commission's secretary"),
-             "  staff@demo.bakhmut.ua      " + _("program staff: funding and implementation"),
-             "  admin@demo.bakhmut.ua      " + _("the administrator"), ""]
+    lines = [_("The portal: %(url)s", url=home)]
+    if scope.default_community_id(session) <= 0:
+        lines.append(_("No community is served without a prefix, so this address lists "
+                       "them (make run serves Bakhmut there: DEFAULT_COMMUNITY=%(code)s).",
+                       code=bakhmut(current_app.config).code))
+    lines += ["", _("Password of every demo account: %(password)s", password=DEMO_PASSWORD)]
+    for demo in COMMUNITIES:
+        community_id = demo.place(session, now, create=False)
+        if community_id is None:
+            continue  # not loaded
+        lines += ["", _community_line(session, community_id)]
+        width = max(len(email) for email, _about in demo.guide) + 1
+        lines += [f"  {email:{width}}{about}" for email, about in demo.guide]
+        with scope.inside(community_id):
+            lines += _cycle_lines(session, now)
+    outbox = Path(current_app.config["MAIL_OUTBOX"]).resolve()
+    lines += ["", _("Mail is not sent: every message (the e-mail confirmation, the ballot's "
+                    "receipt) is written as a file to %(folder)s", folder=outbox),
+              _("Stop the portal with Ctrl+C.")]
+    return lines
+
+
+def _cycle_lines(session, now: datetime) -> list[str]:
+    """What each cycle of the current community offers today, with its address."""
+    lines = []
     for cycle in session.execute(select(Cycle).order_by(Cycle.voting_start.desc())).scalars():
         phase = cycle.phase(now)
         url = external_url("main.cycle", cycle_id=cycle.id)
@@ -121,10 +159,6 @@ def guide_lines(session, now: datetime) -> list[str]:
         else:
             text = f"{PHASES[phase]}: {url}"
         lines.append(f"  «{cycle.name}» — {text}")
-    outbox = Path(current_app.config["MAIL_OUTBOX"]).resolve()
-    lines += ["", _("Mail is not sent: every message (the e-mail confirmation, the ballot's "
-                    "receipt) is written as a file to %(folder)s", folder=outbox),
-              _("Stop the portal with Ctrl+C.")]
     return lines
 
 

@@ -10,10 +10,10 @@ import random
 from datetime import date, datetime, timedelta
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.accounts.models import Role, User, UserRole
+from portal.accounts.models import User
 from portal.clock import KYIV
 from portal.community.models import District
 from portal.cycles.models import Cycle
@@ -23,16 +23,15 @@ from portal.demo.ballots import (
     VERIFIER_EMAIL,
     VOTERS_SEED,
     ballot_rows,
+    count_and_approve,
     kyiv,
     store_ballots,
+    voter_accounts,
 )
-from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
-from portal.results import rules, tallies
-from portal.review import services as review
-from portal.review.models import SeatRole
+from portal.results import rules
 from portal.voting.models import Ballot, Channel
 from portal.voting.rules import band_of_age
 
@@ -152,51 +151,20 @@ def _voters_2018(session: Session, cycle: Cycle, projects: list[Project], ballot
                              moment - timedelta(days=draw.randint(1, 40), hours=2)))
         people.append((key, extra))
         times.append(moment)
-    for (n, *_rest), user_id in zip(accounts, _voter_accounts(session, accounts), strict=True):
+    user_ids = voter_accounts(session, accounts, email="voter2018-{n:05d}@demo-voters.bakhmut.ua",
+                              community="Бахмутська міська територіальна громада")
+    for (n, *_rest), user_id in zip(accounts, user_ids, strict=True):
         people[n][1]["user_id"] = user_id
     return people, times
-
-
-def _voter_accounts(session: Session, accounts: list[tuple]) -> list[int]:
-    """Accounts of the 2018 online voters (no password: nobody logs in with them), verified
-    by e-ID when they registered; their ids in the order given."""
-    stamp = "0" * 32
-    user_ids = session.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": f"voter2018-{n:05d}@demo-voters.bakhmut.ua", "display_name": f"Виборець {n}",
-         "password_hash": "!", "created_at": registered, "email_confirmed_at": registered,
-         "active": True, "locale": "uk", "security_stamp": stamp}
-        for n, _key, _birth, _district, registered in accounts]).scalars().all()
-    session.execute(insert(UserRole), [
-        {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": registered}
-        for uid, (*_rest, registered) in zip(user_ids, accounts, strict=True)])
-    session.execute(insert(Verification), [
-        {"user_id": uid, "person_key": key, "method": VerificationMethod.EID.value,
-         "birth_date": birth, "community": "Бахмутська міська територіальна громада",
-         "resident": True, "district_id": district, "verified_at": registered}
-        for uid, (_n, key, birth, district, registered) in zip(user_ids, accounts, strict=True)])
-    return list(user_ids)
 
 
 def _approve(session: Session, cycle: Cycle, audit_key: Ed25519PrivateKey) -> int:
     """Count at once, then approve at the commission's seventh meeting (25 September 2018);
     the approval signs a checkpoint of the audit log."""
     secretary = session.execute(select(User).where(User.email == COMMISSION_EMAIL)).scalar_one()
-    counted_at = kyiv(date(2018, 9, 24), 10)
-    tally = tallies.compute_tally(session, cycle=cycle, actor=secretary, now=counted_at)
-    held_on = date(2018, 9, 25)
-    meeting = review.create_meeting(
-        session, actor=secretary, cycle=cycle, number=review.next_meeting_number(session, cycle),
-        held_on=held_on, place="м. Бахмут, вул. Миру, 44, приміщення міської ради, мала зала",
-        agenda="Затвердження результатів голосування", now=counted_at)
-    seats = review.seats_of(session, cycle)
-    present = [s for s in seats if s.role in (SeatRole.CHAIR, SeatRole.SECRETARY)]
-    present += [s for s in seats if s not in present][:4]
-    review.set_attendance(session, actor=secretary, meeting=meeting,
-                          seat_ids={s.id for s in present}, now=counted_at)
-    opened = kyiv(held_on, 15)
-    review.open_meeting(session, actor=secretary, meeting=meeting, now=opened)
-    tallies.approve_tally(session, tally=tally, meeting=meeting, votes=(len(present), 0, 0),
-                          actor=secretary, audit_key=audit_key,
-                          now=opened + timedelta(minutes=20))
-    review.close_meeting(session, actor=secretary, meeting=meeting, now=opened + timedelta(hours=1))
+    tally = count_and_approve(
+        session, cycle, secretary=secretary, counted_at=kyiv(date(2018, 9, 24), 10),
+        held_on=date(2018, 9, 25),
+        place="м. Бахмут, вул. Миру, 44, приміщення міської ради, мала зала",
+        audit_key=audit_key)
     return len(tally.data["winners"])

@@ -21,7 +21,6 @@ import io
 import random
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from flask import current_app
 from PIL import Image, ImageDraw
@@ -38,7 +37,7 @@ from portal.programs import funding
 from portal.programs.models import FundingLine, Measure, Program, Task
 from portal.programs.winners import winner_lines
 from portal.projects.models import Project
-from portal.uploads import CheckedFile, UploadStore, check_upload
+from portal.uploads import CheckedFile, UploadStore, check_upload, open_store
 
 STAFF_EMAIL = "staff@demo.bakhmut.ua"
 NOT_IMPLEMENTED_REASON = "зміни розташування об’єкта"
@@ -202,11 +201,6 @@ def follow_winner(session: Session, line: FundingLine, steps: list[Step], *, n: 
                              store=store, today=step.on, now=now)
 
 
-def _upload_store() -> UploadStore:
-    config = current_app.config
-    return UploadStore(folder=Path(config["UPLOAD_FOLDER"]), max_bytes=config["UPLOAD_MAX_BYTES"])
-
-
 def load_winners_history(session: Session, *, cycle_name: str, now: datetime,
                          store: UploadStore | None = None) -> int:
     """Fund the cycle's winners and tell their history; returns how many were told now."""
@@ -218,7 +212,7 @@ def load_winners_history(session: Session, *, cycle_name: str, now: datetime,
     measure = session.get(Measure, cycle.measure_id)
     lines = [line for line in winner_lines(session, measure)
              if line.project.cycle_id == cycle.id]
-    store = store or _upload_store()
+    store = store or open_store(current_app.config, session)
     told = 0
     for n, line in enumerate(lines):
         if line.implementation is not None and line.implementation.updates:

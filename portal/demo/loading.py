@@ -1,23 +1,37 @@
-"""The whole demo in one call, once: its parts in order, then the mark that it is loaded.
+"""The whole demo in one call, once: three communities, each loaded in its own scope, then
+the mark that the demo is loaded.
 
-Each part leaves alone what it finds already there, so a load interrupted halfway is
-finished by the next one. Once the mark of this version of the demo is in the database, a
-load is one query: ``make run`` the second time serves in seconds.
+* Bakhmut (the installation's own community, served without a prefix by ``make run``):
+  its accounts, the 2019 cycle reviewed, voted on, counted and implemented, the next
+  year's cycle accepting projects, the school budget voting today, the program, comments
+  and follows;
+* Zvenyhorodka (``portal.demo.zvenyhorodka``): a youth budget with knapsack ballots counted
+  by Equal Shares, and the next one accepting projects;
+* Talne (``portal.demo.talne``): school budgets, one counted and one voting today.
+
+``portal.demo.communities`` says which hromadas they are. Each part leaves alone what it
+finds already there, so a load interrupted halfway is finished by the next one. Once the
+mark of this version of the demo is in the database, a load is one query: ``make run`` the
+second time serves in seconds.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User
 from portal.cycles.models import Cycle
+from portal.demo import talne, zvenyhorodka
+from portal.demo.accounts import GUIDE as BAKHMUT_GUIDE
 from portal.demo.accounts import load_accounts
+from portal.demo.communities import TALNE, ZVENYHORODKA, Hromada, bakhmut_id, hromada_id
 from portal.demo.cycles import DATA, load_cycles, open_cycle_name
 from portal.demo.discussion import load_discussion
 from portal.demo.follows import load_follows
@@ -27,16 +41,37 @@ from portal.demo.programs import load_programs
 from portal.demo.review import load_review
 from portal.demo.voting import SCHOOL, load_voting
 from portal.tenancy import scope
-from portal.tenancy.models import Community
 from portal.uploads import UploadStore
 
 #: Raised when the demo gains a part that an already loaded database should get too.
-DEMO_VERSION = 2
+DEMO_VERSION = 3
+
+Accounts = list[tuple[User, tuple[Role, ...]]]
+
+
+@dataclass(frozen=True)
+class DemoCommunity:
+    """One community of the demo: which hromada (None: the installation's own, from the
+    settings), how its data is loaded (inside its scope; returns its accounts and their
+    roles there), and what the guide says of its accounts."""
+
+    key: str
+    hromada: Hromada | None
+    load: Callable[..., Accounts]
+    guide: tuple[tuple[str, Any], ...]
+
+    def place(self, session: Session, now: datetime, *, create: bool = True) -> int | None:
+        """Its community's id; made first if the platform lacks it (unless not to
+        ``create``: None then)."""
+        if self.hromada is None:
+            return bakhmut_id(session, now=now, create=create)
+        return hromada_id(session, self.hromada, now=now, create=create)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    accounts: list[tuple[User, tuple[Role, ...]]]
+    #: Each community's id and its accounts with their roles there, in the demo's order.
+    communities: list[tuple[int, Accounts]]
     #: When this version of the demo was loaded: now, or by an earlier load.
     at: datetime
     fresh: bool
@@ -51,31 +86,39 @@ def load_demo(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
     """Load whatever of the demo is missing and mark it loaded; nothing when it is."""
     mark = loaded_mark(session)
     if mark is not None:
-        return Loaded(accounts=[], at=mark.loaded_at, fresh=False)
-    community = demo_community(session, now=now)
-    with scope.inside(community):
-        return _load(session, secret=secret, audit_key=audit_key, store=store, now=now)
-
-
-def demo_community(session: Session, *, now: datetime) -> int:
-    """The community the demo goes to: the installation's default one, or, on a platform
-    that has none yet, one made from the COMMUNITY_* settings (Bakhmut's by default)."""
-    found = scope.default_community_id(session)
-    if found > 0:
-        return found
-    config = current_app.config
-    community = Community(
-        code=config["COMMUNITY_CODE"], slug=config["COMMUNITY_SLUG"],
-        name=config["COMMUNITY_NAME"], name_en=config["COMMUNITY_NAME_EN"],
-        localities="\n".join(config["COMMUNITY_LOCALITIES"]), created_at=now)
-    session.add(community)
+        return Loaded(communities=[], at=mark.loaded_at, fresh=False)
+    loaded = [load_community(session, demo, secret=secret, audit_key=audit_key, store=store,
+                             now=now) for demo in COMMUNITIES]
+    session.add(DemoLoad(version=DEMO_VERSION, loaded_at=now))
     session.flush()
-    scope.forget_default(session)
-    return community.id
+    return Loaded(communities=loaded, at=now, fresh=True)
 
 
-def _load(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
-          store: UploadStore, now: datetime) -> Loaded:
+def load_community(session: Session, demo: DemoCommunity, *, secret: str,
+                   audit_key: Ed25519PrivateKey, store: UploadStore,
+                   now: datetime) -> tuple[int, Accounts]:
+    """One community of the demo, in its scope, with a photo for each of its projects."""
+    community = demo.place(session, now)
+    assert community is not None
+    with scope.inside(community):
+        accounts = demo.load(session, secret=secret, audit_key=audit_key, now=now)
+        names = _photographed(demo, now)
+        query = select(Cycle.id) if names is None else select(Cycle.id).where(
+            Cycle.name.in_(names))
+        load_photos(session, store=store, cycle_ids=list(session.execute(query).scalars()))
+    return community, accounts
+
+
+def _photographed(demo: DemoCommunity, now: datetime) -> tuple[str, ...] | None:
+    """Bakhmut's three demo cycles (an installation's own may hold others); every cycle of
+    the other communities."""
+    if demo.key == "bakhmut":
+        return (DATA["finished"]["name"], open_cycle_name(now), SCHOOL)
+    return None
+
+
+def _load_bakhmut(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
+                  now: datetime) -> Accounts:
     accounts = load_accounts(session, secret=secret, now=now)
     load_cycles(session, secret=secret, now=now)
     load_review(session)
@@ -83,9 +126,12 @@ def _load(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
     load_follows(session, now=now)  # before the funding and the works it is told of
     load_programs(session, now=now)
     load_discussion(session, now=now)
-    names = (DATA["finished"]["name"], open_cycle_name(now), SCHOOL)
-    cycles = session.execute(select(Cycle.id).where(Cycle.name.in_(names))).scalars().all()
-    load_photos(session, store=store, cycle_ids=list(cycles))
-    session.add(DemoLoad(version=DEMO_VERSION, loaded_at=now))
-    session.flush()
-    return Loaded(accounts=accounts, at=now, fresh=True)
+    return accounts
+
+
+COMMUNITIES = (
+    DemoCommunity("bakhmut", None, _load_bakhmut, BAKHMUT_GUIDE),
+    DemoCommunity("zvenyhorodka", ZVENYHORODKA, zvenyhorodka.load_zvenyhorodka,
+                  zvenyhorodka.GUIDE),
+    DemoCommunity("talne", TALNE, talne.load_talne, talne.GUIDE),
+)

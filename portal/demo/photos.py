@@ -4,8 +4,8 @@ The demo has no real photographs to ship, and a card or page without a picture l
 a city's. Each picture is a simple scene (sky, ground, background trees and what the project
 is about: benches, a playground, lamps, a school...) chosen from words of the title and laid
 out from a seed made of the title, so the same project always gets the same picture. It is
-stored as an author's upload is: checked and re-encoded by ``portal.uploads``, kept under the
-upload folder, attached to the project on the day it was submitted.
+stored as an author's upload is: checked and re-encoded by ``portal.uploads``, kept by the
+upload store (``UPLOAD_STORAGE``), attached to the project on the day it was submitted.
 """
 
 from __future__ import annotations

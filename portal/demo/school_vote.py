@@ -1,14 +1,23 @@
-"""The school budget voting today: eight admitted projects in two pots, each with its own
-texts and history, and ballots from 3,000 demo voters (online, plus paper ballots entered
-at the ЦНАП). The demo resident has not voted yet, so the ballot can be tried."""
+"""School budgets: a cycle whose admitted projects (pupils' ideas, small amounts) are voted
+on by pupils, with each project's texts and history, and the ballots of many demo voters
+(online, plus paper ballots entered at the ЦНАП).
+
+``load_school_budget`` loads one from a ``SchoolBudget`` (its pots, projects, rules and
+voters); Bakhmut's "Шкільний бюджет участі-2027" is voting today (``load_school_vote``: the
+demo resident has not voted yet, so the ballot can be tried), and Talne's school budgets
+(``portal.demo.talne``) are loaded by the same machinery.
+"""
 
 from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role, User, UserRole
@@ -25,6 +34,7 @@ from portal.demo.ballots import (
     ballot_rows,
     kyiv,
     store_ballots,
+    voter_accounts,
 )
 from portal.identity.models import Verification, VerificationMethod
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
@@ -102,73 +112,184 @@ SCHOOL_TEXTS = {
         "Редакція шкільної газети й учні, які вчаться фотографувати.",
         "вул. Ступки, 14, школа № 12"),
 }
-#: The districts' shares of the 2018 vote (bigger and more active districts vote more) and
-#: how many of each district's voters voted online, the rest on paper at the ЦНАП.
+
+
+@dataclass(frozen=True)
+class Pot:
+    """A category of a school budget; amounts in hryvnias. A pot with a ``district`` is
+    chosen from only by that district's residents."""
+
+    name: str
+    budget: int
+    min_cost: int
+    max_cost: int
+    district: str | None = None
+
+
+@dataclass(frozen=True)
+class SchoolProject:
+    pot: str
+    title: str
+    hryvnias: int
+    summary: str
+    problem: str
+    solution: str
+    beneficiaries: str
+    address: str
+
+
+Choose = Callable[[random.Random, list[Project], list[Project], bool], list[Project]]
+
+
+@dataclass(frozen=True)
+class Voters:
+    """Who votes in a school budget: ``count`` people, the first ``online`` of them online
+    (accounts that cannot log in), the rest on paper at the ЦНАП; every ``local_every``-th
+    lives in the district pot's district, the others in the other districts by ``shares``."""
+
+    count: int
+    online: int
+    email: str  # with {n}: the n-th online voter's address
+    number_base: int  # tax-number stems: number_base + n
+    community: str  # the verifications' community, as the register names it
+    shares: Mapping[str, int]
+    local_every: int
+    homes_seed: int
+    choices_seed: int
+    born: Callable[[int], date]
+    age: Callable[[int], int]  # for the ballot's age band
+    choose: Choose  # (draw, citywide projects, the district pot's, lives there) -> chosen
+
+
+@dataclass(frozen=True)
+class SchoolBudget:
+    name: str
+    budget_year: int
+    total_budget: int  # hryvnias
+    description: str
+    pots: tuple[Pot, ...]
+    projects: tuple[SchoolProject, ...]
+    voters: Voters
+    #: What the commission wrote when it admitted each project.
+    admission: str = "Проєкт відповідає умовам шкільного бюджету участі."
+    #: The cycle's rules beyond the defaults (min_age_vote, votes_per_voter, ...).
+    rules: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _bakhmut_choice(draw: random.Random, citywide: list[Project], local: list[Project],
+                    lives_there: bool) -> list[Project]:
+    """One or two citywide projects, and one or two of Ступки's for its residents."""
+    chosen = draw.sample(citywide, draw.randint(1, 2))
+    if lives_there:
+        chosen += draw.sample(local, draw.randint(1, 2))
+    return chosen
+
+
+BAKHMUT_SCHOOL = SchoolBudget(
+    name=SCHOOL, budget_year=2027, total_budget=300_000,
+    description="Учні шкіл міста пропонують і обирають проєкти для своїх шкіл. Голосують "
+                "мешканці від 14 років.",
+    pots=(Pot("Загальноміські", 150_000, 5_000, 100_000),
+          Pot("Районні", 50_000, 5_000, 50_000, district="Ступки")),
+    projects=tuple(SchoolProject(pot, title, hryvnias, summary, *SCHOOL_TEXTS[title])
+                   for pot, title, hryvnias, summary in SCHOOL_PROJECTS),
+    voters=Voters(
+        count=SCHOOL_VOTERS, online=SCHOOL_VOTERS * 5 // 6,
+        email="voter{n:04d}@demo-voters.bakhmut.ua", number_base=800_000_000,
+        community="Бахмутська міська територіальна громада",
+        # A third of the voters live in Ступки (whose pot this vote has), the others
+        # elsewhere, by the districts' shares of the 2018 vote.
+        shares={name: share for name, (share, _online) in DISTRICT_SHARES.items()},
+        local_every=3, homes_seed=VOTERS_SEED + 9, choices_seed=2027,
+        born=lambda n: date(1950 + n % 60, 1 + n % 12, 1 + n % 28),
+        age=lambda n: 14 + (n * 11) % 70, choose=_bakhmut_choice),
+    rules={"min_age_vote": 14, "votes_per_voter": 2},
+)
 
 
 def load_school_vote(session: Session, *, secret: str, now: datetime) -> Cycle | None:
-    """A cycle voting today, with admitted projects and 3,000 demo voters' ballots."""
+    """Bakhmut's school budget, voting today, with 3,000 demo voters' ballots."""
     if session.execute(select(Cycle).where(Cycle.name == SCHOOL)).scalar_one_or_none():
         return None
     today = now.astimezone(KYIV).date()
-    voting_start = kyiv(today - timedelta(days=7), 0)
-    voting_end = kyiv(today + timedelta(days=14), 0)
     admin = session.execute(select(User).join(UserRole, UserRole.user_id == User.id)
                             .where(UserRole.role == Role.ADMIN)
                             .order_by(User.id).limit(1)).scalar_one()
-    stupky = session.execute(select(District).where(District.name == "Ступки")).scalar_one()
+    authors = list(session.execute(
+        select(User).join(Verification, Verification.user_id == User.id)
+        .order_by(User.id).limit(8)).scalars())
+    return load_school_budget(
+        session, BAKHMUT_SCHOOL, voting_start=kyiv(today - timedelta(days=7), 0),
+        voting_end=kyiv(today + timedelta(days=14), 0), admin=admin,
+        commission=_by_email(session, COMMISSION_EMAIL),
+        verifier=_by_email(session, VERIFIER_EMAIL), authors=authors, secret=secret,
+        registered=now, now=now)
+
+
+def _by_email(session: Session, email: str) -> User:
+    return session.execute(select(User).where(User.email == email)).scalar_one()
+
+
+def load_school_budget(session: Session, spec: SchoolBudget, *, voting_start: datetime,
+                       voting_end: datetime, admin: User, commission: User, verifier: User,
+                       authors: list[User], secret: str, registered: datetime,
+                       now: datetime) -> Cycle | None:
+    """The school budget ``spec`` voting from ``voting_start`` to ``voting_end``: its
+    admitted projects (by ``authors`` in turn), their history, and the ballots cast up to
+    ``now`` by voters registered and verified at ``registered``. Nothing when it exists."""
+    if session.execute(select(Cycle).where(Cycle.name == spec.name)).scalar_one_or_none():
+        return None
+    districts = {d.name: d for d in session.execute(select(District)).scalars()}
     cycle = Cycle(
-        name=SCHOOL, budget_year=2027, total_budget=300_000_00,
-        description="Учні шкіл міста пропонують і обирають проєкти для своїх шкіл. Голосують "
-                    "мешканці від 14 років.",
+        name=spec.name, budget_year=spec.budget_year, total_budget=spec.total_budget * 100,
+        description=spec.description,
         submission_start=voting_start - timedelta(days=90),
         submission_end=voting_start - timedelta(days=60),
         review_start=voting_start - timedelta(days=59), review_end=voting_start,
         voting_start=voting_start, voting_end=voting_end,
-        results_date=voting_end + timedelta(days=7), min_age_vote=14, votes_per_voter=2,
+        results_date=voting_end + timedelta(days=7), **spec.rules,
         created_at=voting_start - timedelta(days=100), created_by_id=admin.id,
-        registration_series=series_for(session, 2027),
+        registration_series=series_for(session, spec.budget_year),
     )
-    cycle.categories.append(Category(name="Загальноміські", kind=CategoryKind.CITYWIDE,
-                                     budget=150_000_00, min_cost=5_000_00,
-                                     max_cost=100_000_00, position=1))
-    cycle.categories.append(Category(name="Районні", kind=CategoryKind.DISTRICT,
-                                     district_id=stupky.id, budget=50_000_00,
-                                     min_cost=5_000_00, max_cost=50_000_00, position=2))
+    for position, pot in enumerate(spec.pots, start=1):
+        district = districts[pot.district] if pot.district else None
+        cycle.categories.append(Category(
+            name=pot.name, kind=CategoryKind.DISTRICT if district else CategoryKind.CITYWIDE,
+            district_id=district.id if district else None, budget=pot.budget * 100,
+            min_cost=pot.min_cost * 100, max_cost=pot.max_cost * 100, position=position))
     session.add(cycle)
     session.flush()
     pots = {c.name: c for c in cycle.categories}
-    authors = list(session.execute(
-        select(User).join(Verification, Verification.user_id == User.id)
-        .order_by(User.id).limit(8)).scalars())
     projects = []
     submitted = voting_start - timedelta(days=70)
-    for n, (pot, title, hryvnias, summary) in enumerate(SCHOOL_PROJECTS, start=1):
+    for n, item in enumerate(spec.projects, start=1):
         project = Project(
-            cycle_id=cycle.id, category_id=pots[pot].id, author_id=authors[n % len(authors)].id,
-            number=n, status=ProjectStatus.ADMITTED, title=title,
-            summary=summary, total_cost=hryvnias * 100,
-            **dict(zip(("problem", "solution", "beneficiaries", "address"),
-                       SCHOOL_TEXTS[title], strict=True)),
-            district_id=stupky.id if pot == "Районні" else None,
+            cycle_id=cycle.id, category_id=pots[item.pot].id,
+            author_id=authors[n % len(authors)].id, number=n, status=ProjectStatus.ADMITTED,
+            title=item.title, summary=item.summary, total_cost=item.hryvnias * 100,
+            problem=item.problem, solution=item.solution, beneficiaries=item.beneficiaries,
+            address=item.address, district_id=pots[item.pot].district_id,
             created_at=submitted + timedelta(days=n, hours=10),
             updated_at=submitted + timedelta(days=n, hours=10),
             submitted_at=submitted + timedelta(days=n, hours=10, minutes=7 * n),
             status_changed_at=voting_start - timedelta(days=2) + timedelta(hours=15))
-        project.cost_items.append(CostItem(position=1, name=title, quantity=1, unit="компл.",
-                                           unit_price=hryvnias * 100, total=hryvnias * 100))
+        project.cost_items.append(CostItem(position=1, name=item.title, quantity=1,
+                                           unit="компл.", unit_price=item.hryvnias * 100,
+                                           total=item.hryvnias * 100))
         projects.append(project)
     session.add_all(projects)
     cycle.last_project_number = len(projects)
     session.flush()
-    _school_history(session, cycle, projects, session.execute(
-        select(User).where(User.email == COMMISSION_EMAIL)).scalar_one())
-    _school_ballots(session, cycle, projects, stupky.id, secret=secret, now=now)
+    _school_history(session, cycle, projects, commission, spec.admission)
+    local = next((pot.district for pot in spec.pots if pot.district), None)
+    _school_ballots(session, cycle, projects, spec.voters,
+                    districts[local].id if local else None, verifier=verifier, secret=secret,
+                    registered=registered, now=now)
     return cycle
 
 
 def _school_history(session: Session, cycle: Cycle, projects: list[Project],
-                    commission: User) -> None:
+                    commission: User, admission: str) -> None:
     """Each school project's page shows when it was submitted and admitted to the vote."""
     for project in projects:
         code = cycle.registration_code(project.number)
@@ -179,56 +300,44 @@ def _school_history(session: Session, cycle: Cycle, projects: list[Project],
                              {"number": code}, ensure_ascii=False)),
             ProjectEvent(project_id=project.id, at=project.status_changed_at, kind="admit",
                          actor_id=commission.id, from_status=ProjectStatus.SUBMITTED,
-                         to_status=ProjectStatus.ADMITTED,
-                         text="Проєкт відповідає умовам шкільного бюджету участі."),
+                         to_status=ProjectStatus.ADMITTED, text=admission),
         ])
     session.flush()
 
 
-def _school_ballots(session: Session, cycle: Cycle, projects: list[Project], district: int,
-                    *, secret: str, now: datetime) -> None:
-    """2,500 online voters (accounts that cannot log in) and 500 paper ballots."""
-    online = SCHOOL_VOTERS * 5 // 6
-    stamp = "0" * 32
-    user_ids = session.execute(insert(User).returning(User.id, sort_by_parameter_order=True), [
-        {"email": f"voter{n:04d}@demo-voters.bakhmut.ua", "display_name": f"Виборець {n}",
-         "password_hash": "!", "created_at": now, "email_confirmed_at": now, "active": True,
-         "locale": "uk", "security_stamp": stamp}
-        for n in range(online)]).scalars().all()
-    session.execute(insert(UserRole), [
-        {"user_id": uid, "role": Role.RESIDENT.value, "granted_at": now} for uid in user_ids])
-    keys = [person_key(PersonNumber(NumberKind.RNOKPP, make_rnokpp(f"{800000000 + n:09d}")),
-                       secret) for n in range(SCHOOL_VOTERS)]
-    # A third of the voters live in Ступки (whose pot this vote has), the others elsewhere,
-    # by the districts' shares.
+def _school_ballots(session: Session, cycle: Cycle, projects: list[Project], voters: Voters,
+                    district: int | None, *, verifier: User, secret: str,
+                    registered: datetime, now: datetime) -> None:
+    """The online voters' accounts (that cannot log in), everyone's verification by the
+    register of residents, and the ballots: online, and on paper entered by ``verifier``."""
+    keys = [person_key(PersonNumber(NumberKind.RNOKPP,
+                                    make_rnokpp(f"{voters.number_base + n:09d}")), secret)
+            for n in range(voters.count)]
     elsewhere = [d for d in session.execute(select(District).order_by(District.position))
-                 .scalars() if d.id != district and d.name in DISTRICT_SHARES]
-    spread = random.Random(VOTERS_SEED + 9)  # noqa: S311 - demo data, reproducible on purpose
-    homes = [district if n % 3 == 0 else spread.choices(
-        elsewhere, [DISTRICT_SHARES[d.name][0] for d in elsewhere])[0].id
-        for n in range(SCHOOL_VOTERS)]
-    session.execute(insert(Verification), [
-        {"user_id": uid, "person_key": keys[n], "method": VerificationMethod.CENSUS.value,
-         "birth_date": date(1950 + n % 60, 1 + n % 12, 1 + n % 28),
-         "community": "Бахмутська міська територіальна громада", "resident": True,
-         "district_id": homes[n], "verified_at": now}
-        for n, uid in enumerate(user_ids)])
-    verifier = session.execute(select(User).where(User.email == VERIFIER_EMAIL)).scalar_one()
+                 .scalars() if d.id != district and d.name in voters.shares]
+    spread = random.Random(voters.homes_seed)  # noqa: S311 - demo data, reproducible on purpose
+    homes = [district if district is not None and n % voters.local_every == 0
+             else spread.choices(elsewhere, [voters.shares[d.name] for d in elsewhere])[0].id
+             for n in range(voters.count)]
+    user_ids = voter_accounts(
+        session, [(n, keys[n], voters.born(n), homes[n], registered)
+                  for n in range(voters.online)],
+        email=voters.email, community=voters.community, method=VerificationMethod.CENSUS)
+    online = voters.online
     people = [(keys[n], {
         "channel": Channel.ONLINE.value if n < online else Channel.PAPER.value,
         "user_id": user_ids[n] if n < online else None,
         "entered_by_id": None if n < online else verifier.id,
         "district_id": homes[n],
-        "age_band": band_of_age(14 + (n * 11) % 70)}) for n in range(SCHOOL_VOTERS)]
-    draw = random.Random(2027)  # noqa: S311 - demo data, reproducible on purpose
+        "age_band": band_of_age(voters.age(n))}) for n in range(voters.count)]
+    draw = random.Random(voters.choices_seed)  # noqa: S311 - demo data, reproducible on purpose
     citywide = [p for p in projects if p.district_id is None]
     local = [p for p in projects if p.district_id is not None]
-    choices = []
-    for _key, extra in people:
-        chosen = draw.sample(citywide, draw.randint(1, 2))
-        if extra["district_id"] == district:
-            chosen += draw.sample(local, draw.randint(1, 2))
-        choices.append([(p.category_id, p.id) for p in chosen])
+    choices = [[(p.category_id, p.id)
+                for p in voters.choose(draw, citywide, local, extra["district_id"] == district)]
+               for _key, extra in people]
+    # Cast over the week after the vote opened (never after ``now``).
+    span = int(min(600_000, (min(cycle.voting_end, now) - cycle.voting_start).total_seconds()))
     rows = ballot_rows(cycle, people, secret,
-                        lambda n: cycle.voting_start + timedelta(seconds=(n * 197) % 600000))
+                       lambda n: cycle.voting_start + timedelta(seconds=(n * 197) % span))
     store_ballots(session, cycle, rows, choices)

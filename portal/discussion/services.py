@@ -41,7 +41,7 @@ from portal.discussion.rules import (
     since,
     voice_of,
 )
-from portal.identity.services import active_verification, resides_here
+from portal.identity.services import active_verification, takes_part
 from portal.notifications import services as notifications
 from portal.notifications.rules import FollowTarget, NoticeKind
 from portal.projects.models import Project
@@ -102,7 +102,7 @@ def speaker_of(session: Session, user: Any, project: Project) -> Speaker | None:
         return None
     verification = active_verification(session, user)
     return Speaker(
-        verified=resides_here(session, verification),
+        verified=takes_part(verification),
         author=project.author_id == user.id,
         coauthor=any(c.user_id == user.id and c.confirmed_at is not None
                      for c in project.coauthors),

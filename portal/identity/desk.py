@@ -80,6 +80,7 @@ def account(user_id: int):
                 number=number, birth_date=form.birth_date.data,
                 community=community_here().name,
                 resident=bool(form.resident.data), district_id=district_id,
+                displaced_certificate=form.displaced_certificate.data or None,
             )
             try:
                 services.verify_person(session, user=user, claim=claim,

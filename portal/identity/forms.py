@@ -32,6 +32,12 @@ class PersonNumberForm(BaseForm):
 class DeskVerifyForm(PersonNumberForm):
     district = SelectField(_l("District"), [Optional()], coerce=str)
     resident = BooleanField(_l("Registered (declared) residence in the community"), default=True)
+    displaced_certificate = StringField(
+        _l("Internally displaced person: certificate number"), [Optional(), Length(max=40)],
+        description=_l("Only for a person registered here as internally displaced (ВПО), "
+                       "where the community's rules admit them: untick the residence above "
+                       "and enter the number from the original certificate."),
+        render_kw={"autocomplete": "off"})
     document_checked = BooleanField(_l("I have checked the original document"),
                                     [InputRequired()])
 

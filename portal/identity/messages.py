@@ -13,6 +13,10 @@ PROBLEMS = Catalogue({
                           "(passport book)."),
     "birth_date_future": _l("The birth date cannot be in the future."),
     "account_already_verified": _l("This account is already verified."),
+    "displaced_not_admitted": _l("This community's rules do not admit internally displaced "
+                                 "persons: establish residence, or leave the certificate out."),
+    "displaced_format": _l("Enter the certificate's number as printed on it (4 to 40 letters, "
+                           "digits, hyphens or slashes)."),
     "person_already_verified": _l("This person is already verified on another account. One "
                                   "person can have only one verified account; the person can "
                                   "ask the administrator to revoke the other verification."),

@@ -106,3 +106,18 @@ def resides_in(address: str, localities: Iterable[str], *, locality: str = "") -
         return _settlement(locality) in wanted
     text = " ".join(address.translate(_APOSTROPHES).casefold().split())
     return any(re.search(rf"(?<![\w']){re.escape(place)}(?![\w'])", text) for place in wanted)
+
+
+#: A certificate of registration as an internally displaced person (довідка ВПО): its
+#: number as printed, e.g. "5912-7001234567" or "0320-5001234567".
+DISPLACED_CERTIFICATE = r"[0-9A-Za-zА-ЯІЇЄҐа-яіїєґ/\-]{4,40}"
+
+
+def takes_part_here(*, resident: bool, displaced: bool, of_this_community: bool,
+                    admits_displaced: bool) -> bool:
+    """Whether a verified person takes part in a community (submits, supports, votes,
+    comments as a resident): where their verification established residence, or, as an
+    internally displaced person registered there, where the community's rules admit it."""
+    if not of_this_community:
+        return False
+    return resident or (displaced and admits_displaced)

@@ -9,12 +9,13 @@ the form's ``number`` field.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from portal import audit
 from portal.accounts.models import Role, User
@@ -31,14 +32,17 @@ from portal.identity.models import (
     VerificationMethod,
 )
 from portal.identity.rules import (
+    DISPLACED_CERTIFICATE,
     NumberKind,
     NumberProblem,
     PersonNumber,
     parse_person_number,
     person_key,
     resides_in,
+    takes_part_here,
 )
 from portal.refusal import Refused
+from portal.tenancy.routing import place_of
 from portal.tenancy.scope import EVERYWHERE, current_community_id, writing_community_id
 
 
@@ -51,6 +55,25 @@ class IdentityClaim:
     community: str
     resident: bool
     district_id: int | None
+    #: The number of an internally displaced person's certificate (ВПО), recorded by the
+    #: verifier where the community admits them.
+    displaced_certificate: str | None = None
+
+
+def takes_part(verification: Verification | None, community_id: int | None = None) -> bool:
+    """Whether the person verified by ``verification`` takes part in the community
+    (the current one unless named): ``rules.takes_part_here``."""
+    if verification is None:
+        return False
+    session = object_session(verification)
+    if community_id is None:
+        community_id = current_community_id(session) if session is not None else -1
+    place = place_of(community_id, session)
+    return takes_part_here(
+        resident=verification.resident,
+        displaced=verification.displaced_certificate is not None,
+        of_this_community=verification.community_id == community_id,
+        admits_displaced=place is not None and place.admits_displaced)
 
 
 def active_verification(session: Session, user: User) -> Verification | None:
@@ -62,15 +85,6 @@ def active_verification(session: Session, user: User) -> Verification | None:
     ).scalar_one_or_none()
 
 
-def resides_here(session: Session, verification: Verification | None) -> bool:
-    """Whether the verified person lives in the community the session works for (a
-    displaced person: is registered there). Residence decides where a person takes part:
-    a verification of another community's resident proves who they are, not that they
-    may submit, support, comment or vote here."""
-    return (verification is not None and verification.resident
-            and verification.community_id == current_community_id(session))
-
-
 def verify_person(
     session: Session, *, user: User, claim: IdentityClaim, method: VerificationMethod,
     actor: User | None, secret: str, now: datetime,
@@ -79,11 +93,21 @@ def verify_person(
         raise Refused(PROBLEMS("birth_date_future", "birth_date"))
     if active_verification(session, user) is not None:
         raise Refused(PROBLEMS("account_already_verified", "number"))
+    certificate = (claim.displaced_certificate or "").strip() or None
+    if certificate is not None and not claim.resident:
+        if not re.fullmatch(DISPLACED_CERTIFICATE, certificate):
+            raise Refused(PROBLEMS("displaced_format", "displaced_certificate"))
+        place = place_of(current_community_id(session), session)
+        if place is None or not place.admits_displaced:
+            raise Refused(PROBLEMS("displaced_not_admitted", "displaced_certificate"))
+    elif claim.resident:
+        certificate = None  # residence established: the certificate adds nothing
     key = person_key(claim.number, secret)
     verification = Verification(
         community_id=writing_community_id(session, "Verification"),
         user_id=user.id, person_key=key, method=method, birth_date=claim.birth_date,
         community=claim.community, resident=claim.resident, district_id=claim.district_id,
+        displaced_certificate=certificate,
         verified_by_id=actor.id if actor else None, verified_at=now,
     )
     try:

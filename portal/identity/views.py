@@ -51,6 +51,12 @@ def eid_signin_available() -> bool:
     return eid.is_configured()
 
 
+@bp.app_template_global("takes_part_here")
+def takes_part_here(verification) -> bool:
+    """Whether the verified person takes part in this page's community."""
+    return services.takes_part(verification)
+
+
 @bp.app_template_global("active_verification_of")
 def active_verification_of(user):
     """The account's active verification, for any page that shows it (profile, admin)."""

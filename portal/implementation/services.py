@@ -112,7 +112,7 @@ def delete_update(
     session: Session, *, actor: Any, update: ImplementationUpdate, store: UploadStore,
     now: datetime,
 ) -> None:
-    """Remove an update and its photos' files."""
+    """Remove an update, and its photos' files once that is committed."""
     line = update.implementation.line
     names = [photo.stored_name for photo in update.photos]
     session.delete(update)

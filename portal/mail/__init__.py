@@ -24,16 +24,28 @@ from portal.mail.models import MailStatus, OutgoingMail
 def build_message(to: str, subject: str, body: str, *, sender: str,
                   message_id: str | None = None,
                   headers: dict[str, str] | None = None) -> EmailMessage:
+    headers = dict(headers or {})
     message = EmailMessage()
-    message["From"] = sender
+    # A community's own sender, kept with the message (``community_headers``), wins.
+    message["From"] = headers.pop("From", None) or sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = message_id or make_msgid(domain="portal.local")
-    for name, value in (headers or {}).items():
+    for name, value in headers.items():
         message[name] = value
     message.set_content(body)
     return message
+
+
+def community_headers(session: Session) -> dict[str, str]:
+    """The headers a message of the current community carries: its own sender, if it has
+    one ("Бахмутська міська рада <pb@bakhmut-rada.gov.ua>"); the platform's otherwise."""
+    from portal.tenancy.routing import place_of
+    from portal.tenancy.scope import current_community_id
+
+    place = place_of(current_community_id(session), session)
+    return {"From": place.mail_sender} if place is not None and place.mail_sender else {}
 
 
 def send_mail(to: str, subject: str, body: str, *, session: Session | None = None,
@@ -47,7 +59,8 @@ def send_mail(to: str, subject: str, body: str, *, session: Session | None = Non
     session = session if session is not None else db_session()
     now = utcnow()
     mail = OutgoingMail(recipient=to, subject=subject[:998], body=body,
-                        headers=json.dumps(headers or {}, ensure_ascii=False),
+                        headers=json.dumps({**community_headers(session), **(headers or {})},
+                                           ensure_ascii=False),
                         status=MailStatus.QUEUED, created_at=now, touched_at=now)
     session.add(mail)
     session.flush()
@@ -65,8 +78,10 @@ def write_mails(session: Session,
     from sqlalchemy import insert
 
     now = utcnow()
+    own = community_headers(session)
     rows = [{"recipient": to, "subject": subject[:998], "body": body,
-             "headers": json.dumps(headers, ensure_ascii=False), "status": MailStatus.QUEUED,
+             "headers": json.dumps({**own, **headers}, ensure_ascii=False),
+             "status": MailStatus.QUEUED,
              "attempts": 0, "created_at": now, "touched_at": now}
             for to, subject, body, headers in messages]
     return list(session.scalars(insert(OutgoingMail).returning(

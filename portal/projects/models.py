@@ -140,7 +140,8 @@ class CostItem(CommunityOwned, Base):
 
 
 class Attachment(CommunityOwned, Base):
-    """A photo or document of a project, stored under ``instance/uploads/<stored_name>``."""
+    """A photo or document of a project, kept under ``stored_name`` by the upload store
+    (``UPLOAD_STORAGE``: a folder, the database or an object store)."""
 
     __tablename__ = "attachments"
 

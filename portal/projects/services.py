@@ -24,7 +24,7 @@ from portal.clock import KYIV
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import Phase
 from portal.identity.rules import age_on
-from portal.identity.services import active_verification, resides_here
+from portal.identity.services import active_verification, takes_part
 from portal.notifications import services as notifications
 from portal.notifications.rules import PROJECT_EVENTS, FollowReason, FollowTarget
 from portal.projects import eligibility
@@ -63,7 +63,7 @@ def person_of(session: Session, user: User, day_now: datetime) -> eligibility.Pe
     if verification is None:
         return eligibility.Person(verified=False, resident=False, age=None)
     return eligibility.Person(
-        verified=True, resident=resides_here(session, verification),
+        verified=True, resident=takes_part(verification),
         age=age_on(verification.birth_date, day_now.astimezone(KYIV).date()),
     )
 

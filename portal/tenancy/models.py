@@ -33,8 +33,9 @@ class Community(Base):
     name_en: Mapped[str] = mapped_column(String(200), default="")
     #: The settlements, one per line: an e-ID address in one of them counts as residence.
     localities: Mapped[str] = mapped_column(Text, default="")
-    #: The emblem, an SVG document (checked on upload), shown in the header.
-    emblem_svg: Mapped[str | None] = mapped_column(Text)
+    #: The emblem shown in the header: a ``data:`` URI of a PNG or SVG image (checked on
+    #: upload; an image element never runs what an SVG holds).
+    emblem: Mapped[str | None] = mapped_column(Text)
     #: Who the community's mail comes from ("Name <address>"); the platform's when empty.
     mail_sender: Mapped[str] = mapped_column(String(254), default="")
     #: Who signs its reports: a JSON list of {"position": ..., "name": ...}.

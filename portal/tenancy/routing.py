@@ -19,12 +19,14 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, abort, current_app, g, request
+from flask import Flask, abort, current_app, g, has_app_context, request
 from sqlalchemy import select
 
 from portal.tenancy import scope
 from portal.tenancy.models import SLUG_PATTERN, Community, CommunityDomain
 
+#: The execution option of a connection that only reads (``portal.db.begin_immediate``).
+READ_ONLY = "portal_read_only"
 #: Environ key of the slug taken from the path.
 SLUG_KEY = "portal.community_slug"
 #: How long a process trusts what it read about the communities.
@@ -49,7 +51,7 @@ class Place:
     localities: tuple[str, ...]
     admits_displaced: bool
     mail_sender: str
-    emblem_svg: str | None
+    emblem: str | None
 
     @classmethod
     def of(cls, row: Any) -> Place:
@@ -59,7 +61,7 @@ class Place:
         return cls(id=row.id, code=row.code, slug=row.slug, name=row.name,
                    name_en=row.name_en or row.name, localities=localities,
                    admits_displaced=row.admits_displaced, mail_sender=row.mail_sender,
-                   emblem_svg=row.emblem_svg)
+                   emblem=row.emblem)
 
     def display_name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name
@@ -77,7 +79,7 @@ class Directory:
         self.default: Place | None = None
         self.host_of: dict[int, str] = {}
 
-    def refresh(self, *, force: bool = False) -> None:
+    def refresh(self, *, force: bool = False, session: Any = None) -> None:
         """Read the communities again when what was read is older than FRESH_SECONDS: in
         the transaction the request (or command) has open, else in a session of its own, so
         a view that needs no database opens none, and on SQLite no second connection waits
@@ -86,12 +88,15 @@ class Directory:
             return
         from portal.db import database
 
-        open_session = g.get("db_session")
-        if open_session is not None and open_session.in_transaction():
+        open_session = session if session is not None else g.get("db_session")
+        if open_session is not None and (session is not None or open_session.in_transaction()):
             places, domains = self._read(open_session.connection())
         else:
-            with database().sessionmaker() as session:
-                places, domains = self._read(session.connection())
+            # A read of its own: on SQLite a plain (deferred) BEGIN, which waits for no
+            # write lock another session of this thread may hold (portal.db).
+            with database().sessionmaker() as own:
+                places, domains = self._read(
+                    own.connection(execution_options={READ_ONLY: True}))
         self.by_id = places
         self.by_slug = {place.slug: place for place in places.values()}
         self.by_code = {place.code: place for place in places.values()}
@@ -164,12 +169,42 @@ def address_of(community_id: int | None) -> tuple[str | None, str]:
         return None, ""
     places = directory()
     places.refresh()
+    if community_id not in places.by_id:
+        places.refresh(force=True)  # one made a moment ago (in this very transaction, even)
     if community_id in places.host_of:
         return places.host_of[community_id], ""
     place = places.by_id.get(community_id)
     if place is None or place is places.default:
         return None, ""
     return None, "/" + place.slug
+
+
+def place_of(community_id: int | None, session: Any = None) -> Place | None:
+    """The community ``community_id`` as this process last read it (None: no such one, or
+    the platform's own work); outside an application, read through ``session``."""
+    if community_id is None or community_id <= 0:
+        return None
+    if not has_app_context():
+        if session is None:
+            return None
+        table = Community.__table__
+        row = session.connection().execute(select(table).where(table.c.id == community_id)
+                                           ).first()
+        return Place.of(row) if row is not None else None
+    places = directory()
+    places.refresh(session=session)
+    found = places.by_id.get(community_id)
+    if found is None:
+        places.refresh(force=True, session=session)
+        found = places.by_id.get(community_id)
+    return found
+
+
+def here() -> Place | None:
+    """The community the code works for now (a request's, a job's, a command's)."""
+    from portal.db import db_session
+
+    return g.get("community") or place_of(scope.current_community_id(db_session()))
 
 
 def current_place() -> Place | None:

@@ -22,8 +22,9 @@ from contextvars import ContextVar, Token
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import event, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session, with_loader_criteria
+from sqlalchemy.pool import Pool
 
 from portal.tenancy.models import Community, CommunityOwned
 
@@ -134,9 +135,10 @@ def _default_on(connection: Any) -> int:
     return ids[0] if len(ids) == 1 else NOWHERE
 
 
-#: Where a session keeps what it told PostgreSQL in this transaction.
+#: What a connection last told PostgreSQL (kept with the pooled connection).
 RLS_KEY = "row_security_community"
-UNKNOWN = "?"
+#: A session begun on PostgreSQL (whose statements may need to tell it again).
+ON_POSTGRESQL = "row_security_postgresql"
 
 
 def _setting(community: int) -> str:
@@ -146,20 +148,40 @@ def _setting(community: int) -> str:
 
 
 def _tell_the_database(session: Session, connection: Any) -> None:
-    """Set the transaction's ``portal.community``: PostgreSQL's row-level security, the
-    second guard, then shows and accepts only that community's rows."""
+    """Make the connection's ``portal.community`` the current community's: PostgreSQL's
+    row-level security, the second guard, then shows and accepts only its rows.
+
+    The setting is the connection's (not the transaction's), so a pooled connection that
+    served the same community last time needs no statement at all; a rollback undoes a
+    setting made in its transaction, so it makes the connection forget what it told
+    (``_forget_on_rollback``), and the next transaction tells again."""
     value = _setting(current_community_id(session, connection))
-    connection.exec_driver_sql("SELECT set_config('portal.community', %s, true)", (value,))
-    session.info[RLS_KEY] = value
+    if connection.info.get(RLS_KEY) != value:
+        connection.exec_driver_sql("SELECT set_config('portal.community', %s, false)",
+                                   (value,))
+        connection.info[RLS_KEY] = value
 
 
 def _retell(session: Session) -> None:
     """Within a transaction the code may enter another community (a command that creates one
     and records it in its chain): tell the database again before the next statement. (Not
     begun yet, the transaction is told as it begins: ``after_begin``.)"""
-    told = session.info.get(RLS_KEY)
-    if told is not None and told != _setting(current_community_id(session)):
+    if session.info.get(ON_POSTGRESQL) and session.in_transaction():
         _tell_the_database(session, session.connection())
+
+
+def _forget_on_rollback() -> None:
+    def forget(connection: Any, *_args: Any) -> None:
+        if connection.invalidated:
+            return  # a connection the server ended: a new one will be told anew
+        connection.info.pop(RLS_KEY, None)
+
+    event.listen(Engine, "rollback", forget)
+    event.listen(Engine, "rollback_savepoint", forget)
+
+    @event.listens_for(Pool, "reset")
+    def forget_on_reset(_dbapi_connection: Any, record: Any, _reset_state: Any) -> None:
+        record.info.pop(RLS_KEY, None)
 
 
 _installed = False
@@ -173,18 +195,13 @@ def install() -> None:
         return
     _installed = True
 
+    _forget_on_rollback()
+
     @event.listens_for(Session, "after_begin")
     def guarded_from_the_start(session: Session, _transaction: Any, connection: Any) -> None:
         if connection.dialect.name == "postgresql":
+            session.info[ON_POSTGRESQL] = True
             _tell_the_database(session, connection)
-
-    @event.listens_for(Session, "after_transaction_end")
-    def forget_what_was_told(session: Session, transaction: Any) -> None:
-        if transaction.parent is None:
-            session.info.pop(RLS_KEY, None)  # the setting ended with the transaction
-        elif RLS_KEY in session.info:
-            # A savepoint that ended may have undone a setting made inside it: tell again.
-            session.info[RLS_KEY] = UNKNOWN
 
     @event.listens_for(Session, "before_flush")
     def guarded_writes(session: Session, _context: Any, _instances: Any) -> None:

@@ -6,29 +6,52 @@ its kind: ``photos`` (judged from the image's header before a pixel is decoded, 
 re-encoded, at most 2048 pixels on a side, upright and without its metadata: a phone's EXIF
 names where it was taken) or ``documents`` (a PDF read as a viewer reads it, refused when it
 carries scripts, automatic actions, attached files or media). SVG is refused outright: it
-is a document that can carry scripts. The name the person gave is kept for display only; on
-disk a file is called by a random token and the extension of its real type, under one
-folder, so no name can reach outside it. Files are served with the type we recorded,
-``nosniff``, a sandboxing CSP and ``Content-Disposition`` (inline for images, attachment
-for documents). Each refusal is an :class:`UploadProblem` (``problems``).
+is a document that can carry scripts. The name the person gave is kept for display only; a
+file is stored under a random token and the extension of its real type, so no name can
+reach outside its place: a folder, the database or an object store (``storage``, chosen by
+``UPLOAD_STORAGE``). Files are served with the type we recorded, ``nosniff``, a sandboxing
+CSP and ``Content-Disposition`` (inline for images, attachment for documents). Each refusal
+is an :class:`UploadProblem` (``problems``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
-from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
-from flask import Response, send_file
+from flask import Response, abort, request
+from werkzeug.http import is_resource_modified
 
 from portal.uploads.documents import pdf_problem
 from portal.uploads.photos import stored_photo
 from portal.uploads.problems import UploadProblem
+
+if TYPE_CHECKING:
+    from portal.uploads.storage import UploadStore
+
+#: What ``storage`` offers, importable from here too (``from portal.uploads import
+#: UploadStore``). It is imported when first asked for: the stores stand on SQLAlchemy,
+#: which checking a file does not need (a worker that only checks files stays small,
+#: ``tests/unit/test_upload_memory.py``).
+STORAGE_NAMES = frozenset({"DiskStore", "FileMissing", "StorageUnavailable", "UploadStore",
+                           "open_store"})
+
+
+def __getattr__(name: str):
+    if name in STORAGE_NAMES:
+        from portal.uploads import storage
+
+        return getattr(storage, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: How long a browser keeps a served file before asking again (with its ETag).
+MAX_AGE_SECONDS = 3600
 
 
 class AttachmentKind(StrEnum):
@@ -128,31 +151,6 @@ def check_upload(data: bytes, filename: str, *, max_bytes: int) -> CheckedFile |
                        sha256=hashlib.sha256(data).hexdigest())
 
 
-@dataclass(frozen=True)
-class UploadStore:
-    """Where files live and how large one may be; built by the view from the configuration."""
-
-    folder: Path
-    max_bytes: int
-
-    def save(self, checked: CheckedFile) -> str:
-        """Write the file under a fresh random name and return that name."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        stored_name = f"{secrets.token_hex(16)}.{checked.type.extension}"
-        path = self.folder / stored_name
-        with open(path, "xb") as handle:
-            handle.write(checked.data)
-        return stored_name
-
-    def path(self, stored_name: str) -> Path:
-        if not re.fullmatch(r"[0-9a-f]{32}\.[a-z]{3,4}", stored_name):
-            raise ValueError("not a stored name")
-        return self.folder / stored_name
-
-    def remove(self, stored_name: str) -> None:
-        self.path(stored_name).unlink(missing_ok=True)
-
-
 def _disposition(kind: AttachmentKind, original_name: str) -> str:
     disposition = "inline" if kind is AttachmentKind.PHOTO else "attachment"
     ascii_name = re.sub(r"[^A-Za-z0-9._-]", "_", original_name)[:100] or "file"
@@ -162,11 +160,27 @@ def _disposition(kind: AttachmentKind, original_name: str) -> str:
 def serve(store: UploadStore, *, stored_name: str, content_type: str, kind: AttachmentKind,
           original_name: str) -> Response:
     """The stored file with the type we recorded and headers that keep a browser from
-    running anything in it."""
-    response = send_file(store.path(stored_name), mimetype=content_type, conditional=True,
-                         max_age=3600)
+    running anything in it; 404 when the store has no such file.
+
+    A stored file never changes under its name, so the name is its ETag: a browser that
+    has the file is answered 304 without the store being asked for it."""
+    etag = stored_name.partition(".")[0]
+    response = Response(mimetype=content_type)
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = MAX_AGE_SECONDS
     response.headers["Content-Disposition"] = _disposition(kind, original_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cross-Origin-Resource-Policy"] = "same-origin"
-    return response
+    if not is_resource_modified(request.environ, etag=etag):
+        response.status_code = 304
+        return response
+    from portal.uploads.storage import FileMissing
+
+    try:
+        data = store.read(stored_name)
+    except FileMissing:
+        abort(404)
+    response.set_data(data)
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))

@@ -29,10 +29,11 @@ from portal.cycles.rules import (
     window_of,
 )
 from portal.identity.models import Verification
-from portal.identity.rules import PersonNumber, person_key
-from portal.identity.services import active_verification, resides_here
+from portal.identity.rules import PersonNumber, person_key, takes_part_here
+from portal.identity.services import active_verification, takes_part
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
+from portal.tenancy.routing import place_of
 from portal.tenancy.scope import EVERYWHERE, current_community_id
 from portal.voting.models import Channel
 from portal.voting.rules import CategoryFacts, CycleRules, ProjectFacts, VoterFacts
@@ -204,7 +205,8 @@ def _casting_query():
                cycles.c.registration_series,
                verifications.c.person_key, verifications.c.birth_date,
                verifications.c.resident, verifications.c.district_id,
-               verifications.c.community_id.label("residence"),
+               verifications.c.community_id.label("resides_in"),
+               verifications.c.displaced_certificate,
                extensions.c.phase, extensions.c.new_end)
         .select_from(
             cycles.outerjoin(verifications, and_(
@@ -226,7 +228,7 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
     """The cycle's rules with their phase extensions and the account's active verification,
     in one query of plain columns (a cast is the portal's busiest request); None when there
     is no such cycle in the current community. The voter is a resident only of the community
-    of their verified residence (``identity.services.resides_here``)."""
+    of their verified residence (``identity.services.takes_part``)."""
     community = current_community_id(session)
     if community == EVERYWHERE:  # no community entered: the cycle's own
         community = session.scalar(select(Cycle.community_id).where(Cycle.id == cycle_id)) or 0
@@ -242,8 +244,12 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
                    ballot_type=cycle["ballot_type"])
     voter = None
     if cycle["person_key"] is not None:
-        facts = VoterFacts(True, cycle["resident"] and cycle["residence"] == community,
-                           cycle["birth_date"], cycle["district_id"])
+        here = place_of(community, session)
+        takes = takes_part_here(
+            resident=cycle["resident"], displaced=cycle["displaced_certificate"] is not None,
+            of_this_community=cycle["resides_in"] == community,
+            admits_displaced=here is not None and here.admits_displaced)
+        facts = VoterFacts(True, takes, cycle["birth_date"], cycle["district_id"])
         voter = Voter(cycle["person_key"], facts, Channel.ONLINE, user_id=user_id)
     key = SheetKey(cycle_id, cycle["budget_year"], cycle["registration_series"],
                    cycle["created_at"],
@@ -254,7 +260,7 @@ def casting_context(session: Session, cycle_id: int, user_id: int) -> CastingCon
 def voter_facts(session: Session, verification: Verification | None) -> VoterFacts:
     if verification is None:
         return VoterFacts(verified=False, resident=False, birth_date=None, district_id=None)
-    return VoterFacts(True, resides_here(session, verification), verification.birth_date,
+    return VoterFacts(True, takes_part(verification), verification.birth_date,
                       verification.district_id)
 
 

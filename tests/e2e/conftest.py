@@ -41,6 +41,7 @@ from portal.accounts.sessions import start_session
 from portal.clock import utcnow
 from tests.conftest import prepare_database
 from tests.factories.accounts import make_user
+from tests.factories.communities import TEST_COMMUNITY
 from tests.factories.cycles import make_cycle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -138,6 +139,8 @@ class LiveServer:
 
             self._app = create_app("testing", {
                 "DATABASE_URL": self.database_url, "MAIL_OUTBOX": str(self.outbox),
+                # The same community served without a prefix as the server's.
+                "DEFAULT_COMMUNITY": self.extra_env.get("DEFAULT_COMMUNITY", ""),
                 **self.secrets,
             })
         return self._app
@@ -186,6 +189,20 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     server = LiveServer(tmp_path_factory.mktemp("live")).start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A live server of its own with the whole demo loaded (three communities), Bakhmut's
+    served without a prefix as ``make run`` serves it; shared by the tests that read the
+    demo (the page sweep, the communities' pages)."""
+    server = LiveServer(tmp_path_factory.mktemp("demo"),
+                        env={"DEFAULT_COMMUNITY": TEST_COMMUNITY["code"]}).start()
+    try:
+        server.cli("demo", "load")
+        yield server
+    finally:
+        server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from portal.programs import funding
 from portal.programs.winners import link_cycle
 from portal.projects.models import Attachment
 from portal.projects.rules import ProjectStatus
-from portal.uploads import AttachmentKind, UploadStore, check_upload
+from portal.uploads import AttachmentKind, DiskStore, check_upload
 from tests.factories.accounts import make_user
 from tests.factories.cycles import make_cycle
 from tests.factories.programs import make_program
@@ -52,7 +52,7 @@ def front(live_server):
     """A vote open now (budget year 2031, so the home page lists it first) with two
     admitted projects, one with a photo; a past cycle whose winner is funded and in
     progress with a photo update; a verified voter's e-mail."""
-    store = UploadStore(folder=live_server.instance / "uploads", max_bytes=MAX)
+    store = DiskStore(live_server.instance / "uploads", max_bytes=MAX)
     with live_server.session() as session:
         admin = make_user(session, Role.ADMIN)
         author = make_user(session, name="Марія Авторка")

@@ -1,8 +1,11 @@
 """Every page of the route table, for every role that may open it, on the demo: valid HTML
 (html-validate, its standard preset) and accessible (axe-core, WCAG 2.1 A and AA).
 
-The demo is served by a live server of its own (the shared one of the other browser tests
-holds their own records). Each role signs in (anonymous stays out) and asks for every GET
+The demo is served by a live server of its own (``demo_server``: the shared one of the
+other browser tests holds their own records), Bakhmut's community without a prefix: the
+route table's pages are Bakhmut's; the other communities' home, cycle, results and winner
+pages (the same templates with other rules: Equal Shares, a school budget) are opened too,
+as a visitor. Each role signs in (anonymous stays out) and asks for every GET
 route of ``ROUTES`` (tests/web/access_table.py) the table lets it open, its path filled
 from the demo's records: the server's HTML is kept for html-validate, and axe-core, injected
 from its installed copy into a context that bypasses the page's CSP, checks what the browser
@@ -65,16 +68,6 @@ FILE = re.compile(r"\.[a-z]+$")
 #: templates owned by others; to be fixed there and removed here.
 KNOWN: dict[str, set[str]] = {
 }
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory):
-    server = LiveServer(tmp_path_factory.mktemp("demo")).start()
-    try:
-        server.cli("demo", "load")
-        yield server
-    finally:
-        server.stop()
 
 
 def demo_ids(session, people: dict[str, User]) -> dict[str, object]:
@@ -149,6 +142,32 @@ def demo_ids(session, people: dict[str, User]) -> dict[str, object]:
     return ids
 
 
+def other_communities_pages(session) -> list[tuple[str, str]]:
+    """(endpoint, path) of the demo's other communities' home, cycle, results and winner
+    pages, under their prefixes: the same templates with their own rules (a knapsack ballot
+    counted by Equal Shares, a school budget with a minimum of votes)."""
+    from portal.cycles.models import Cycle
+    from portal.projects.models import Project
+    from portal.projects.rules import ProjectStatus
+    from portal.tenancy import scope
+    from portal.tenancy.models import Community
+
+    default = scope.default_community_id(session)
+    pages = []
+    for community in session.scalars(select(Community).where(Community.id != default)
+                                      .order_by(Community.id)):
+        prefix = f"/{community.slug}"
+        pages.append(("main.index", f"{prefix}/"))
+        with scope.inside(community.id):
+            for cycle in session.scalars(select(Cycle).order_by(Cycle.id)):
+                pages.append(("main.cycle", f"{prefix}/cycles/{cycle.id}"))
+                pages.append(("results.page", f"{prefix}/voting/{cycle.id}/results"))
+            winner = session.scalars(select(Project.id).where(
+                Project.status == ProjectStatus.WINNER).order_by(Project.id)).first()
+            pages.append(("projects.page", f"{prefix}/projects/{winner}"))
+    return pages
+
+
 def signed_in_cookie(server: LiveServer, session, user: User) -> dict:
     """The session cookie the login form would leave for ``user``."""
     token = start_session(session, user=user, now=utcnow(), address="127.0.0.1",
@@ -181,9 +200,11 @@ AXE_RUN = """async (tags) => {
 }"""
 
 
-async def sweep(base: str, cookies: dict[str, dict], ids: dict, folder: Path):
-    """Visit every page of every role, ``PARALLEL`` at a time: (failures by axe, the pages
-    kept for html-validate by file name, seconds per role)."""
+async def sweep(base: str, cookies: dict[str, dict], ids: dict, folder: Path,
+                elsewhere: list[tuple[str, str]]):
+    """Visit every page of every role, and ``elsewhere`` (the other communities' pages)
+    as a visitor, ``PARALLEL`` at a time: (failures by axe, the pages kept for
+    html-validate by file name)."""
     from playwright.async_api import async_playwright
 
     failures: list[tuple[str, str, str]] = []
@@ -204,7 +225,7 @@ async def sweep(base: str, cookies: dict[str, dict], ids: dict, folder: Path):
                     return
                 if not answer.headers.get("content-type", "").startswith("text/html"):
                     return
-                name = f"{role}--{endpoint}.html"
+                name = f"{role}--{endpoint}--{path.strip('/').replace('/', '-')}.html"
                 (folder / name).write_text(await answer.text())
                 names[name] = (endpoint, role, path)
                 await page.add_script_tag(path=str(AXE))
@@ -228,6 +249,8 @@ async def sweep(base: str, cookies: dict[str, dict], ids: dict, folder: Path):
             contexts.append(context)
             jobs += [visit(context, role, endpoint, path)
                      for endpoint, path in pages_for(role, ids)]
+            if role == "anonymous":
+                jobs += [visit(context, role, endpoint, path) for endpoint, path in elsewhere]
         try:
             await asyncio.gather(*jobs)
         finally:
@@ -273,13 +296,14 @@ def test_every_page_is_valid_and_accessible(demo_server):
 
         people["unverified"] = make_user(session, Role.RESIDENT, confirmed=False)
         ids = demo_ids(session, people)
+        elsewhere = other_communities_pages(session)
         cookies = {role: signed_in_cookie(demo_server, session, user)
                    for role, user in people.items()}
     # In a thread of its own: the other browser tests' synchronous Playwright keeps its
     # event loop in this one.
     with ThreadPoolExecutor(1) as thread:
         failures, names = thread.submit(
-            asyncio.run, sweep(demo_server.url, cookies, ids, folder)).result()
+            asyncio.run, sweep(demo_server.url, cookies, ids, folder, elsewhere)).result()
     for name, errors in run_html_validate(folder).items():
         endpoint, role, path = names[name]
         failures.extend(

@@ -5,10 +5,27 @@ from __future__ import annotations
 
 from itertools import count
 
+from sqlalchemy import Connection, insert
+
 from portal.clock import utcnow
 from portal.tenancy.models import Community, CommunityDomain
 
 _numbers = count(1)
+
+#: The community every test works in unless it makes others.
+TEST_COMMUNITY = {"code": "UA14020010000053517", "slug": "bakhmut",
+                  "name": "Бахмутська міська територіальна громада",
+                  "name_en": "Bakhmut City Territorial Community",
+                  "localities": "Бахмут\nОпитне"}
+
+
+def add_community(connection: Connection, **values) -> int:
+    """A community row written straight into the database (as the migration does)."""
+
+    row = {"name_en": "", "localities": "", "mail_sender": "", "signatories": "[]",
+           "cycle_defaults": "{}", "admits_displaced": False, "eid_settings": "{}",
+           "created_at": utcnow(), "active": True, **values}
+    return connection.execute(insert(Community).values(**row).returning(Community.id)).scalar_one()
 
 
 def make_community(db, *, slug: str | None = None, name: str | None = None,
@@ -23,7 +40,7 @@ def make_community(db, *, slug: str | None = None, name: str | None = None,
     db.flush()
     db.add_all(CommunityDomain(community_id=community.id, host=host) for host in domains)
     db.flush()
-    _forget()
+    forget()
     return community
 
 
@@ -31,10 +48,10 @@ def set_localities(db, community_id: int, *names: str) -> None:
     """The community's settlements (an e-ID address in one of them counts as residence)."""
     db.get(Community, community_id).localities = "\n".join(names)
     db.flush()
-    _forget()
+    forget()
 
 
-def _forget() -> None:
+def forget() -> None:
     """Requests read the communities again (each app keeps what it read for a while)."""
     from portal.tenancy import scope
 

@@ -84,7 +84,7 @@ def test_roles_are_granted_and_revoked_with_audit(db, app_ctx, make_user):
     assert not services.grant_role(db, user=user, role=Role.COMMISSION, actor=admin, now=utcnow())
     assert services.revoke_role(db, user=user, role=Role.COMMISSION, actor=admin, now=utcnow())
     actions = db.execute(select(AuditEvent.action).where(AuditEvent.object_id == str(user.id))
-                         ).scalars().all()
+                         .order_by(AuditEvent.id)).scalars().all()
     assert actions[-2:] == ["role.granted", "role.revoked"]
 
 

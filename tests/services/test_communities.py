@@ -136,3 +136,57 @@ def test_a_job_runs_in_the_community_it_was_queued_in(app, db, two):
     with scope.inside(other.id):
         jobs.enqueue(where_it_ran, "probe")
     assert ran == [("probe", other.id)]
+
+
+def test_a_community_s_mail_comes_from_its_own_sender(app_ctx, db):
+    import json
+
+    from portal.mail import build_message, send_mail
+    from tests.factories.communities import forget
+
+    other = make_community(db)
+    other.mail_sender = "Хмільницька міська рада <pb@khmilnyk.example>"
+    db.flush()
+    forget()
+
+    def sent_from() -> str:
+        mail = send_mail("resident@example.org", "Тема", "Текст", session=db, deliver=False)
+        return build_message(mail.recipient, mail.subject, mail.body,
+                             sender="Громадський бюджет <noreply@portal.example>",
+                             headers=json.loads(mail.headers))["From"]
+
+    with scope.inside(other.id):
+        assert sent_from() == "Хмільницька міська рада <pb@khmilnyk.example>"
+    with scope.inside(1):
+        assert sent_from() == "Громадський бюджет <noreply@portal.example>"
+
+
+def test_reading_the_communities_waits_for_no_lock_another_session_holds(tmp_path):
+    """On SQLite a writer holds the file's lock from its first statement: code of the same
+    thread that looks a community up (``place_of``, links) must not wait for it."""
+    import time
+
+    from sqlalchemy import text
+
+    from portal import create_app
+    from portal.db import database, make_engine
+    from portal.migrate import upgrade
+    from portal.tenancy.routing import place_of
+    from tests.factories.communities import TEST_COMMUNITY, add_community
+
+    url = f"sqlite:///{tmp_path / 'locks.sqlite3'}"
+    engine = make_engine(url)
+    with engine.begin() as connection:
+        upgrade(connection)
+        add_community(connection, **TEST_COMMUNITY)
+    engine.dispose()
+    app = create_app("testing", {"DATABASE_URL": url, "MAIL_OUTBOX": str(tmp_path)})
+    with app.app_context():
+        writer = database().sessionmaker()
+        writer.execute(text("UPDATE communities SET name_en = name_en"))  # the write lock
+        started = time.monotonic()
+        assert place_of(1).code == TEST_COMMUNITY["code"]
+        assert time.monotonic() - started < 2
+        writer.rollback()
+        writer.close()
+    app.extensions["portal.db"].engine.dispose()

@@ -1,34 +1,53 @@
-"""The whole demo, loaded once for the module: a city that looks real (districts of different
-sizes and turnout, online and paper ballots, distinct texts, a photo for every project), the
-2019 count it reproduces, a second load that does nothing at once, and the guide."""
+"""The whole demo, loaded once for the module: three communities, each with its own rules,
+accounts and pages; Bakhmut a city that looks real (districts of different sizes and
+turnout, online and paper ballots, distinct texts, a photo for every project) with the 2019
+count it reproduces; Zvenyhorodka's knapsack ballots whose Equal Shares winners are the
+pabulib file's; Talne's school budgets; a second load that does nothing at once, and the
+guide."""
 
 from __future__ import annotations
 
 import io
+import re
 import time
 from collections import Counter
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from PIL import Image
 from sqlalchemy import func, select
 
 from config import TESTING_AUDIT_KEY
+from portal import create_app
+from portal.accounts.models import Role, User, UserRole
 from portal.audit.signing import private_key
 from portal.clock import utcnow
 from portal.community.models import District
 from portal.cycles.models import Cycle
-from portal.demo.cycles import DATA
+from portal.cycles.rules import BallotType, Phase, VotesScope, WinnerRule
+from portal.demo import talne, zvenyhorodka
+from portal.demo.cli import account_lines
+from portal.demo.cycles import DATA, open_cycle_name
 from portal.demo.loading import DEMO_VERSION, load_demo, loaded_mark
 from portal.demo.photos import scene
 from portal.demo.voting import FINISHED, SCHOOL
+from portal.identity.models import Verification
 from portal.projects.models import Attachment, Project
 from portal.projects.queries import cycle_counters
 from portal.projects.rules import ProjectStatus
-from portal.projects.views import upload_store
 from portal.results.models import Tally
-from portal.uploads import AttachmentKind
-from portal.voting.models import Ballot, Channel
+from portal.tenancy import scope
+from portal.tenancy.models import Community
+from portal.uploads import AttachmentKind, open_store
+from portal.voting.context import online_voter, sheet_of
+from portal.voting.models import Ballot, BallotChoice, Channel
+from portal.voting.rules import Choice, Code, check_ballot
+from portal.voting.services import cast_ballot
+from tests.conftest import joined_transaction
+from tests.factories.communities import forget as forget_communities
 
 pytestmark = pytest.mark.module_transaction
 
@@ -38,10 +57,13 @@ def demo(app, module_db):
     with app.test_request_context("/"):
         started = time.monotonic()
         loaded = load_demo(module_db, secret=app.config["PERSON_KEY_SECRET"],
-                           audit_key=private_key(TESTING_AUDIT_KEY), store=upload_store(),
-                           now=utcnow())
+                           audit_key=private_key(TESTING_AUDIT_KEY),
+                           store=open_store(app.config, module_db), now=utcnow())
         module_db.commit()
-        return loaded, time.monotonic() - started
+        seconds = time.monotonic() - started
+    forget_communities()  # requests find the communities just made
+    yield loaded, seconds
+    forget_communities()  # and, once rolled back, not any more
 
 
 def _cycle(db, name: str) -> Cycle:
@@ -113,14 +135,14 @@ def test_what_the_2019_cycle_says_of_itself_agrees_with_its_counters(demo, db, a
 
 
 def test_every_demo_project_has_a_small_generated_photo(demo, app, db, app_ctx):
-    store = upload_store()
+    store = open_store(app.config, db)
     projects = db.execute(select(Project).join(Cycle).where(
         Cycle.name.in_((FINISHED, SCHOOL)))).scalars().all()
     assert len(projects) == 42
     for project in projects:
         photos = [a for a in project.attachments if a.kind is AttachmentKind.PHOTO]
         assert len(photos) == 1
-        data = Path(store.path(photos[0].stored_name)).read_bytes()
+        data = store.read(photos[0].stored_name)
         assert len(data) == photos[0].size < 60_000
         with Image.open(io.BytesIO(data)) as image:
             assert image.format == "JPEG" and image.size == (480, 320)
@@ -150,14 +172,15 @@ def test_a_second_load_does_nothing_and_returns_at_once(demo, app, db, app_ctx):
     assert loaded.fresh and loaded_mark(db).version == DEMO_VERSION
 
     def counts():
-        return [db.scalar(select(func.count()).select_from(model))
-                for model in (Ballot, Project, Attachment, Cycle)]
+        with scope.everywhere():  # every community's rows
+            return [db.scalar(select(func.count()).select_from(model))
+                    for model in (Community, Ballot, Project, Attachment, Cycle, UserRole)]
 
     before = counts()
     started = time.monotonic()
     again = load_demo(db, secret=app.config["PERSON_KEY_SECRET"],
-                      audit_key=private_key(TESTING_AUDIT_KEY), store=upload_store(),
-                      now=utcnow())
+                      audit_key=private_key(TESTING_AUDIT_KEY),
+                      store=open_store(app.config, db), now=utcnow())
     seconds = time.monotonic() - started
     assert not again.fresh and again.at == loaded.at
     assert counts() == before
@@ -181,5 +204,271 @@ def test_the_guide_names_the_accounts_the_vote_and_the_outbox(demo, app, db):
     school = _cycle(db, SCHOOL)
     assert f"«{SCHOOL}» — voting now, until " in out and f"/cycles/{school.id}" in out
     assert str(Path(app.config["MAIL_OUTBOX"]).resolve()) in out
+    # Each community with its address, its accounts and its cycles under its prefix.
+    assert ("Звенигородська міська територіальна громада (КАТОТТГ UA71020130000086047): "
+            "http://portal.test/zvenyhorodka/") in out
+    assert ("Тальнівська міська територіальна громада (КАТОТТГ UA71020290000032540): "
+            "http://portal.test/talne/") in out
+    assert "admin@demo.talne.ua      the community's administrator" in out
+    assert "pupil@demo.talne.ua      a pupil verified here" in out
+    with scope.inside(_communities(db)["talne"].id):
+        voting = _cycle(db, talne.open_cycle_name(utcnow()))
+    assert f"«{voting.name}» — voting now, until " in out
+    assert f"http://portal.test/talne/cycles/{voting.id}" in out
+    assert "/zvenyhorodka/voting/" in out and "results: " in out
     ukrainian = app.test_cli_runner().invoke(args=["demo", "guide", "--language", "uk"])
     assert ukrainian.exit_code == 0 and "голосування триває" in ukrainian.output
+
+
+# The three communities ------------------------------------------------------------------
+
+CODES = {"bakhmut": "UA14020010000053517", "zvenyhorodka": "UA71020130000086047",
+         "talne": "UA71020290000032540"}
+
+
+def _communities(db) -> dict[str, Community]:
+    return {c.slug: c for c in db.scalars(select(Community).order_by(Community.id))}
+
+
+def _cycles_of(db, community: Community) -> dict[str, Cycle]:
+    with scope.inside(community.id):
+        return {c.name: c for c in db.scalars(select(Cycle).order_by(Cycle.id))}
+
+
+def test_three_real_hromadas_each_with_its_own_office(demo, db, app_ctx):
+    communities = _communities(db)
+    assert {slug: c.code for slug, c in communities.items()} == CODES
+    assert communities["zvenyhorodka"].locality_list == ("Звенигородка", "Моринці")
+    assert communities["talne"].locality_list[0] == "Тальне"
+    assert [c.admits_displaced for c in communities.values()] == [False, True, False]
+    for slug, community in communities.items():
+        with scope.inside(community.id):
+            assert {d.name for d in db.scalars(select(District))} >= set(
+                community.locality_list if slug != "bakhmut" else ["Центральний", "Ступки"])
+        # Its own administrator, commission secretary, staff and verifier, and no one
+        # else's: roles are the community's, accounts the platform's.
+        offices = dict(db.execute(
+            select(User.email, UserRole.role).join(UserRole, UserRole.user_id == User.id)
+            .where(UserRole.community_id == community.id)).all())
+        assert offices == {f"admin@demo.{slug}.ua": Role.ADMIN,
+                           f"commission@demo.{slug}.ua": Role.COMMISSION,
+                           f"staff@demo.{slug}.ua": Role.STAFF,
+                           f"verifier@demo.{slug}.ua": Role.VERIFIER}
+    # Residents are verified where they live.
+    lives = dict(db.execute(select(User.email, Verification.community_id).join(
+        Verification, Verification.user_id == User.id).where(User.email.in_(
+            ["resident@demo.bakhmut.ua", "resident@demo.zvenyhorodka.ua",
+             "pupil@demo.talne.ua"]))).all())
+    assert lives == {"resident@demo.bakhmut.ua": communities["bakhmut"].id,
+                     "resident@demo.zvenyhorodka.ua": communities["zvenyhorodka"].id,
+                     "pupil@demo.talne.ua": communities["talne"].id}
+
+
+def test_each_community_votes_by_its_own_rules(demo, db, app_ctx):
+    communities = _communities(db)
+
+    def rules(cycle: Cycle) -> tuple:
+        return (cycle.ballot_type, cycle.winner_rule, cycle.min_age_vote, cycle.votes_per_voter,
+                cycle.votes_scope, cycle.min_votes, cycle.support_needed)
+
+    bakhmut = _cycles_of(db, communities["bakhmut"])
+    youth = _cycles_of(db, communities["zvenyhorodka"])
+    school = _cycles_of(db, communities["talne"])
+    assert set(bakhmut) == {FINISHED, SCHOOL, open_cycle_name(utcnow())}
+    assert rules(bakhmut[open_cycle_name(utcnow())]) == (
+        BallotType.APPROVAL, WinnerRule.GREEDY, 16, 3, VotesScope.PER_CATEGORY, None, 15)
+    assert {rules(c) for c in youth.values()} == {
+        (BallotType.KNAPSACK, WinnerRule.EQUAL_SHARES, 14, 0, VotesScope.PER_CATEGORY, None, 0)}
+    assert {rules(c) for c in school.values()} == {
+        (BallotType.APPROVAL, WinnerRule.GREEDY_THRESHOLD, 10, 1, VotesScope.TOTAL, 30, 0)}
+    now = utcnow()
+    assert {c.phase(now) for c in youth.values()} == {Phase.IMPLEMENTATION, Phase.SUBMISSION}
+    assert {c.phase(now) for c in school.values()} == {Phase.IMPLEMENTATION, Phase.VOTING}
+    # A school budget's amounts are small: no project above 25 000 грн.
+    with scope.inside(communities["talne"].id):
+        assert db.scalar(select(func.max(Project.total_cost))) <= 25_000_00
+        assert db.scalar(select(func.count()).select_from(Ballot)) == 700 + 520
+
+
+def test_the_knapsack_ballots_fit_the_budget_and_equal_shares_picks_the_file_s_winners(
+        demo, db, app_ctx):
+    youth = _communities(db)["zvenyhorodka"]
+    data = zvenyhorodka.assen()
+    with scope.inside(youth.id):
+        cycle = _cycle(db, zvenyhorodka.FINISHED)
+        (pot,) = cycle.categories
+        projects = {p.id: p for p in db.scalars(select(Project)
+                                                 .where(Project.cycle_id == cycle.id))}
+        ballots: dict[int, list[int]] = {}
+        for ballot_id, project_id in db.execute(
+                select(BallotChoice.ballot_id, BallotChoice.project_id)
+                .where(BallotChoice.cycle_id == cycle.id)):
+            ballots.setdefault(ballot_id, []).append(project_id)
+        tally = db.execute(select(Tally).where(Tally.cycle_id == cycle.id)).scalar_one()
+        winners = {p.number for p in projects.values() if p.status is ProjectStatus.WINNER}
+
+    # Knapsacks: every ballot's projects together cost no more than the budget; they are
+    # the 72 of the file's 84 that do, each project numbered by its id in the file.
+    assert pot.budget == int(data.meta["budget"]) * 100
+    assert all(sum(projects[p].total_cost for p in chosen) <= pot.budget
+               for chosen in ballots.values())
+    assert len(ballots) == 72 and len(data.votes) == 84
+    assert sorted(tuple(sorted(projects[p].number for p in chosen))
+                  for chosen in ballots.values()) == sorted(
+        tuple(sorted(int(c) for c in ballot)) for ballot in zvenyhorodka.knapsack_ballots(data))
+    assert {p.number: p.total_cost for p in projects.values()} == {
+        int(row["project_id"]): int(row["cost"]) * 100 for row in data.projects}
+
+    # The approved count is Equal Shares', and its winners are those the file selected,
+    # and those pabutools' Equal Shares (cost utilities, add-one completion) selects.
+    selected = {int(row["project_id"]) for row in data.projects if row["selected"] == "1"}
+    assert tally.approved_at is not None and tally.rule is WinnerRule.EQUAL_SHARES
+    assert winners == selected and len(selected) == 9
+    assert {projects[int(w)].number for w in tally.data["winners"]} == selected
+    numbers = sorted(p.number for p in projects.values())
+    assert _pabutools_equal_shares(
+        {p.number: p.total_cost // 100 for p in projects.values()},
+        [[projects[p].number for p in chosen] for chosen in ballots.values()],
+        pot.budget // 100, numbers) == selected
+
+
+def _pabutools_equal_shares(costs: dict[int, int], ballots: list[list[int]], budget: int,
+                            numbers: list[int]) -> set[int]:
+    """pabutools' Method of Equal Shares with the add-one completion, ties to the lower
+    registration number (tests/unit/results/test_equal_shares.py counts the same way)."""
+    from pabutools.election import ApprovalBallot, ApprovalProfile, Cost_Sat, Instance
+    from pabutools.election import Project as PabuProject
+    from pabutools.rules import exhaustion_by_budget_increase, method_of_equal_shares
+    from pabutools.tiebreaking import TieBreakingRule
+
+    projects = {n: PabuProject(str(n), costs[n]) for n in numbers}
+    profile = ApprovalProfile([ApprovalBallot([projects[n] for n in chosen])
+                               for chosen in ballots])
+    votes = {n: sum(n in chosen for chosen in ballots) for n in numbers}
+    tie = TieBreakingRule(lambda inst, prof, p: (p.cost, -votes[int(p.name)], int(p.name)))
+    outcome = exhaustion_by_budget_increase(
+        Instance(projects.values(), budget_limit=budget), profile, method_of_equal_shares,
+        {"sat_class": Cost_Sat, "tie_breaking": tie}, budget_step=profile.num_ballots(),
+        exhaustive_stop=False)
+    return {int(p.name) for p in outcome}
+
+
+def _project_links(page: str, prefix: str) -> set[int]:
+    return {int(n) for n in re.findall(rf'href="{prefix}/projects/(\d+)"', page)}
+
+
+@pytest.mark.parametrize("slug", ["bakhmut", "zvenyhorodka", "talne"])
+def test_each_community_s_pages_show_only_its_own_projects(demo, db, client, slug):
+    communities = _communities(db)
+    here = communities[slug]
+    prefix = "" if slug == "bakhmut" else f"/{slug}"  # Bakhmut is the default community
+    with scope.everywhere():
+        owner = dict(db.execute(select(Project.id, Project.community_id)).all())
+        cycles = dict(db.execute(select(Cycle.id, Cycle.community_id)).all())
+    listed = set()
+    for cycle_id in (c for c, community in cycles.items() if community == here.id):
+        page = client.get(f"{prefix}/projects/?cycle={cycle_id}")
+        assert page.status_code == 200
+        listed |= _project_links(page.get_data(as_text=True), prefix)
+    assert listed and {owner[p] for p in listed} == {here.id}
+    home = client.get(f"{prefix}/").get_data(as_text=True)
+    assert here.name in home
+    assert not any(c.name in home for c in communities.values() if c is not here)
+    # Another community's project and cycle are not found at this address.
+    foreign = next(p for p, community in owner.items() if community != here.id)
+    assert client.get(f"{prefix}/projects/{foreign}").status_code == 404
+    foreign_cycle = next(c for c, community in cycles.items() if community != here.id)
+    assert client.get(f"{prefix}/voting/{foreign_cycle}/results").status_code == 404
+
+
+def test_the_results_pages_explain_each_community_s_count(demo, db, client):
+    communities = _communities(db)
+    with scope.inside(communities["zvenyhorodka"].id):
+        youth = _cycle(db, zvenyhorodka.FINISHED)
+    with scope.inside(communities["talne"].id):
+        school = _cycle(db, talne.FINISHED)
+    page = client.get(f"/zvenyhorodka/voting/{youth.id}/results").get_data(as_text=True)
+    assert "Як метод рівних часток обрав цих переможців" in page
+    assert "Зараховано 72 бюлетені" in page
+    page = client.get(f"/talne/voting/{school.id}/results").get_data(as_text=True)
+    assert "Як метод рівних часток" not in page and "менше голосів, ніж мінімум" in page
+    assert "Зараховано 700 бюлетенів" in page
+
+
+def test_the_account_list_names_each_community_its_address_and_administrator(demo, db, app):
+    loaded, _seconds = demo
+    with app.test_request_context("/"), force_locale("en"):
+        lines = account_lines(db, loaded)
+    text = "\n".join(lines)
+    for slug, code in CODES.items():
+        address = "http://portal.test/" + ("" if slug == "bakhmut" else f"{slug}/")
+        header = next(n for n, line in enumerate(lines) if f"(КАТОТТГ {code}): " in line)
+        assert lines[header].endswith(address)
+        admin = next(n for n, line in enumerate(lines) if f"admin@demo.{slug}.ua" in line)
+        assert admin > header and "Administrator" in lines[admin]
+    assert "pupil@demo.talne.ua" in text and "resident@demo.zvenyhorodka.ua" in text
+
+
+def test_without_a_default_community_the_guide_says_where_each_one_is(demo, db, database_url,
+                                                                      tmp_path):
+    platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
+                                      "MAIL_OUTBOX": str(tmp_path), "SERVER_NAME": "portal.test"})
+    try:
+        with joined_transaction(platform, db.connection()):
+            result = platform.test_cli_runner().invoke(args=["demo", "guide", "--language", "en"])
+    finally:
+        platform.extensions["portal.db"].engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert ("No community is served without a prefix, so this address lists them (make run "
+            "serves Bakhmut there: DEFAULT_COMMUNITY=UA14020010000053517).") in result.output
+    for slug, code in CODES.items():
+        assert f"(КАТОТТГ {code}): http://portal.test/{slug}/" in result.output
+
+
+def test_the_ballot_obeys_each_community_s_rules(demo, app, db, app_ctx):
+    communities = _communities(db)
+    with scope.inside(communities["talne"].id):
+        pupil = db.scalars(select(User).where(User.email == "pupil@demo.talne.ua")).one()
+        voting = _cycle(db, talne.open_cycle_name(utcnow()))
+        sheet = sheet_of(db, voting)
+        voter = online_voter(db, pupil)
+        town = [p for p in sheet.project_facts if p.category_id == voting.categories[0].id]
+        village = [p for p in sheet.project_facts if p.category_id == voting.categories[1].id]
+
+        def problems(*chosen) -> set[Code]:
+            return {p.code for p in check_ballot(
+                sheet.rules, sheet.category_facts, sheet.project_facts,
+                [Choice(p.category_id, p.id) for p in chosen], voter.facts, utcnow())}
+
+        # One vote for the whole ballot; the village's pot is its residents'.
+        assert problems(town[0], town[1]) == {Code.TOO_MANY_TOTAL}
+        assert problems(village[0]) == {Code.WRONG_DISTRICT}
+        assert problems(town[0]) == set()
+        cast = cast_ballot(db, sheet=sheet, voter=voter, choices=[
+            Choice(town[0].category_id, town[0].id)], secret=app.config["PERSON_KEY_SECRET"],
+            now=utcnow())
+        assert db.get(Ballot, cast.ballot_id).age_band == "<16"
+
+    # Zvenyhorodka's knapsack: any number of projects, as long as they fit the budget (as
+    # the 2024 vote was, on its days).
+    with scope.inside(communities["zvenyhorodka"].id):
+        youth = _cycle(db, zvenyhorodka.FINISHED)
+        sheet = sheet_of(db, youth)
+        resident = db.scalars(select(User).where(
+            User.email == "resident@demo.zvenyhorodka.ua")).one()
+        voter = online_voter(db, resident)
+        by_number = {p.number: p for p in db.scalars(select(Project)
+                                                       .where(Project.cycle_id == youth.id))}
+        during = youth.voting_start + timedelta(days=3)
+        # The projects as they stood during the vote: admitted (now winners or not).
+        admitted = [replace(p, admitted=True) for p in sheet.project_facts]
+
+        def knapsack(*numbers) -> set[Code]:
+            return {p.code for p in check_ballot(
+                sheet.rules, sheet.category_facts, admitted,
+                [Choice(by_number[n].category_id, by_number[n].id) for n in numbers],
+                voter.facts, during)}
+
+        assert knapsack(2, 3, 5, 6, 9, 11, 12, 13, 14) == set()  # 76 700 грн, nine projects
+        assert knapsack(1, 10) == set()  # 90 000 грн
+        assert knapsack(1, 8, 10) == {Code.OVER_BUDGET}  # 130 000 грн

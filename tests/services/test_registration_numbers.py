@@ -22,7 +22,7 @@ from portal.migrate import upgrade
 from portal.projects import services as projects
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
-from tests.conftest import TEST_COMMUNITY, add_community
+from tests.factories.communities import TEST_COMMUNITY, add_community
 from tests.factories.cycles import cycle_data, make_cycle
 from tests.factories.projects import make_project
 

@@ -277,3 +277,31 @@ def test_the_idle_time_of_sessions_is_two_hours_unless_the_environment_says(monk
     assert idle_time() == timedelta(hours=2)
     monkeypatch.setenv("SESSION_IDLE_MINUTES", "20")
     assert idle_time() == timedelta(minutes=20)
+
+
+def test_uploads_are_kept_on_disk_unless_the_environment_chooses_a_place(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    for name in ("UPLOAD_STORAGE", "UPLOAD_FOLDER", "UPLOAD_S3_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = config.load("development")
+    assert settings.UPLOAD_STORAGE == "disk"
+    assert Path(settings.UPLOAD_FOLDER) == tmp_path / "uploads"
+    assert settings.UPLOAD_S3_ENDPOINT_URL == ""
+    monkeypatch.setenv("UPLOAD_STORAGE", "s3://portal-files/bakhmut/uploads")
+    monkeypatch.setenv("UPLOAD_S3_ENDPOINT_URL", "https://s3.example.ua")
+    settings = config.load("development")
+    assert settings.UPLOAD_STORAGE == "s3://portal-files/bakhmut/uploads"
+    assert settings.UPLOAD_S3_ENDPOINT_URL == "https://s3.example.ua"
+    monkeypatch.setenv("UPLOAD_STORAGE", "database")
+    assert config.load("development").UPLOAD_STORAGE == "database"
+
+
+@pytest.mark.parametrize("value", ["ftp://files.example.ua", "s3://", "s3://Portal_Files",
+                                   "s3://portal-files/../elsewhere", "databse", "disk:/srv"])
+def test_an_upload_storage_that_is_none_of_those_known_refuses_to_start(monkeypatch, tmp_path,
+                                                                         value):
+    monkeypatch.setenv("PORTAL_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("UPLOAD_STORAGE", value)
+    with pytest.raises(RuntimeError, match="UPLOAD_STORAGE must be disk, database or "
+                                           "s3://bucket/prefix"):
+        config.load("development")

@@ -320,6 +320,9 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
                      only("commission", "admin", ok=400)),
     "api_platform.openapi": ("GET", "/api/v1/openapi.json", ANY),
     "api_platform.communities": ("GET", "/api/v1/communities", ANY),
+    # A platform administrator's page: the table's administrator is the community's.
+    "communities_admin.index": ("GET", "/platform/communities/", only()),
+    "communities_settings.settings": ("GET", "/admin/community/", only("admin")),
     "api_in.results": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/results", ANY),
     "api_in.board": ("GET", f"{IN_COMMUNITY}/cycles/{{closed_cycle}}/board", ANY),
     "api_in.audit_checkpoints": ("GET", f"{IN_COMMUNITY}/audit/checkpoints", ANY),

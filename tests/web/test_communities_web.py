@@ -4,6 +4,9 @@ in their community; the platform's front page lists the communities."""
 
 from __future__ import annotations
 
+import email
+from email import policy
+
 import pytest
 
 from portal import create_app
@@ -126,3 +129,126 @@ def test_the_api_lists_the_communities_and_answers_for_each_by_its_code(client, 
     document = client.get("/api/v1/openapi.json").get_json()
     assert "/communities" in document["paths"]
     assert "/communities/{community_code}/cycles/{cycle_id}/results" in document["paths"]
+
+
+def test_a_verifier_records_a_displaced_person_where_the_rules_admit_it(app, client, db):
+    from portal.identity.models import Verification
+    from portal.identity.rules import make_rnokpp
+    from tests.conftest import post_form
+
+    with app.test_request_context("/"):
+        hosting = make_community(db, slug="kozyatyn", admits_displaced=True)
+        with scope.inside(hosting.id):
+            verifier = make_user(db, Role.VERIFIER)
+        person = make_user(db, name="Олена Переселенка")
+    sign_in(client, verifier)
+    url = f"/kozyatyn/desk/verify/account/{person.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "Внутрішньо переміщена особа: номер довідки" in page
+    response = post_form(client, url, {
+        "kind": "rnokpp", "number": make_rnokpp("455555555"), "birth_date": "1979-03-08",
+        "district": "", "displaced_certificate": "5912-7001234567",
+        "document_checked": "y"})
+    assert response.status_code == 302
+    with scope.everywhere():
+        verification = db.query(Verification).filter_by(user_id=person.id).one()
+    assert (verification.community_id, verification.resident,
+            verification.displaced_certificate) == (hosting.id, False, "5912-7001234567")
+    # The person takes part there, not in the other community.
+    sign_in(client, person)
+    assert "Мешканець іншої громади" in client.get("/verify/").get_data(as_text=True)
+    page = client.get("/kozyatyn/verify/").get_data(as_text=True)
+    assert "5912-7001234567" in page and "Мешканець іншої громади" not in page
+
+
+def test_a_platform_administrator_adds_a_community_with_its_first_administrator(
+        app, client, db, outbox):
+    from portal.accounts.models import UserRole
+    from portal.tenancy.models import Community
+    from tests.conftest import post_form
+
+    with app.test_request_context("/"), scope.everywhere():
+        operator = make_user(db)
+        db.add(UserRole(user_id=operator.id, role=Role.ADMIN, community_id=None,
+                        granted_at=operator.created_at))
+        db.flush()
+    community_admin = make_user(db, Role.ADMIN)  # the test community's own
+    sign_in(client, community_admin)
+    assert client.get("/platform/communities/").status_code == 403
+
+    sign_in(client, operator)
+    page = client.get("/platform/communities/").get_data(as_text=True)
+    assert "Додати громаду" in page and "UA14020010000053517" in page
+    refused = post_form(client, "/platform/communities/", {
+        "code": "UA123", "name": "Громада", "slug": "projects"},
+        token_from="/platform/communities/")
+    text = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Код КАТОТТГ — це «UA» і 17 цифр" in text and "службових слів" in text
+    with scope.everywhere():
+        assert db.query(Community).count() == 1
+
+    response = post_form(client, "/platform/communities/", {
+        "code": "UA05020030000063996", "name": "Хмільницька міська територіальна громада",
+        "name_en": "Khmilnyk City Territorial Community", "slug": "khmilnyk",
+        "localities": "Хмільник\nКуманівці", "domains": "pb.khmilnyk.example",
+        "admin_email": "mer@khmilnyk.example", "admin_name": "Марія Адміністраторка"})
+    assert response.status_code == 302
+    with scope.everywhere():
+        added = db.query(Community).filter_by(code="UA05020030000063996").one()
+        grant = db.query(UserRole).filter_by(community_id=added.id, role=Role.ADMIN).one()
+    assert added.locality_list == ("Хмільник", "Куманівці")
+    assert grant.user.email == "mer@khmilnyk.example"
+    mails = [email.message_from_bytes(path.read_bytes(), policy=policy.default)
+             for path in outbox.glob("*.eml")]
+    told = [mail.get_content() for mail in mails if mail["To"] == "mer@khmilnyk.example"]
+    assert len(told) == 1 and "/reset/" in told[0], told
+    assert "http://pb.khmilnyk.example/" in told[0], told
+    # The new administrator administers that community, not the platform or another.
+    sign_in(client, grant.user)
+    assert client.get("/khmilnyk/admin/districts/").status_code == 200
+    assert client.get("/admin/districts/").status_code == 403
+    assert client.get("/platform/communities/").status_code == 403
+
+
+EMBLEM_SVG = (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10">'
+              b'<rect width="10" height="10" fill="#0057b7"/></svg>')
+
+
+def test_a_community_s_administrator_sets_its_names_sender_and_emblem(app, client, db):
+    import io
+
+    from portal.tenancy.models import Community
+    from tests.conftest import csrf_token
+
+    admin = make_user(db, Role.ADMIN)
+    sign_in(client, admin)
+    page = client.get("/admin/community/").get_data(as_text=True)
+    assert "UA14020010000053517" in page and "₴" in page  # no emblem yet
+
+    def send(**change):
+        data = {"name": "Бахмутська міська територіальна громада",
+                "name_en": "Bakhmut City Territorial Community", "localities": "Бахмут\nОпитне",
+                "mail_sender": "Бахмутська міська рада <pb@bakhmut.example>",
+                "admits_displaced": "y", "csrf_token": csrf_token(client, "/admin/community/"),
+                **change}
+        return client.post("/admin/community/", data=data, content_type="multipart/form-data")
+
+    refused = send(emblem=(io.BytesIO(b"GIF89a not an emblem"), "emblem.gif"))
+    assert refused.status_code == 200
+    assert "PNG або SVG" in refused.get_data(as_text=True)
+    assert send(emblem=(io.BytesIO(EMBLEM_SVG), "emblem.svg")).status_code == 302
+    community = db.get(Community, 1)
+    assert community.admits_displaced and community.mail_sender.startswith("Бахмутська")
+    assert community.emblem.startswith("data:image/svg+xml;base64,")
+    home = client.get("/").get_data(as_text=True)
+    assert 'class="brand-emblem" src="data:image/svg+xml;base64,' in home
+    # Another community's administrator cannot reach these settings.
+    with app.test_request_context("/"):
+        other = make_community(db, slug="kozyatyn")
+        with scope.inside(other.id):
+            stranger = make_user(db, Role.ADMIN)
+    sign_in(client, stranger)
+    assert client.get("/admin/community/").status_code == 403
+    assert "UA14020010000053517" not in client.get("/kozyatyn/admin/community/").get_data(
+        as_text=True)

@@ -132,3 +132,20 @@ def test_a_resident_sees_the_submit_button_only_while_submission_is_open(
     sign_in(client, make_user(verified=True))
     assert "Подати проєкт" in client.get(f"/cycles/{open_cycle.id}").get_data(as_text=True)
     assert "Подати проєкт" not in client.get(f"/cycles/{reviewing.id}").get_data(as_text=True)
+
+
+def test_a_community_starts_its_new_cycles_with_the_rules_it_kept(client, db, admin):
+    import re
+
+    sign_in(client, admin)
+    fresh = client.get("/admin/cycles/new").get_data(as_text=True)
+    assert re.search(r'name="min_age_vote"[^>]*value="16"', fresh)  # the portal's own default
+    response = post_form(client, "/admin/cycles/new", cycle_form(
+        min_age_vote="14", ballot_type="knapsack", votes_per_voter="0",
+        winner_rule="equalshares/add1", keep_as_defaults="y"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    page = client.get("/admin/cycles/new").get_data(as_text=True)
+    assert re.search(r'name="min_age_vote"[^>]*value="14"', page)
+    assert re.search(r'<option selected value="knapsack"|<option value="knapsack" selected', page)
+    assert re.search(r'value="equalshares/add1" selected|selected value="equalshares/add1"',
+                     page)

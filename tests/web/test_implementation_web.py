@@ -91,6 +91,33 @@ def test_status_and_a_photo_update_appear_on_the_public_page(client, staff_clien
     assert "60 %" in points[0]["title"]
 
 
+def test_an_update_s_photos_are_kept_served_and_removed_with_it_in_each_store(
+        client, staff_client, db, winner, stored_files):
+    page = f"/staff/implementation/{winner.id}"
+    response = post_form(staff_client, f"{page}/updates", {
+        "posted_on": "2024-05-01", "text": "Встановлено лави",
+        "photos": [(io.BytesIO(png()), "lavy.png"), (io.BytesIO(png()), "inshi.png")]},
+        token_from=page, content_type="multipart/form-data")
+    assert response.status_code == 302
+    photos = db.scalars(select(UpdatePhoto).order_by(UpdatePhoto.id)).all()
+    assert sorted(photo.stored_name for photo in photos) == stored_files.names()
+    for photo in photos:
+        served = client.get(f"/implementation/photos/{photo.id}")
+        assert served.status_code == 200 and served.mimetype == "image/png"
+        assert served.data == stored_files.read(photo.stored_name)
+        assert served.headers["Content-Disposition"].startswith("inline;")
+        assert served.headers["X-Content-Type-Options"] == "nosniff"
+        again = client.get(f"/implementation/photos/{photo.id}",
+                           headers={"If-None-Match": served.headers["ETag"]})
+        assert again.status_code == 304
+    update = db.scalar(select(ImplementationUpdate))
+    response = post_form(staff_client, f"/staff/implementation/updates/{update.id}/delete", {},
+                         token_from=page)
+    assert response.status_code == 302
+    assert db.scalars(select(UpdatePhoto)).all() == []
+    assert stored_files.names() == []
+
+
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_is_published(staff_client, db,
                                                                         winner):
     page = f"/staff/implementation/{winner.id}"

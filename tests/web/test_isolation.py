@@ -388,6 +388,7 @@ NAMES_NOTHING = {
     "/api/v1/openapi.json", "/api/v1/communities", "/admin/cycles/new", "/staff/programs/new",
     "/admin/jobs", "/desk/voting/", "/desk/verify/", "/projects/{project}/files/{attachment}",
     "/implementation/photos/{update_photo}",
+    "/admin/community/",  # the community's own settings: its name and code, no rows
 }
 #: Every page and file the table opens, as each role that it lets see it (a refusal shows
 #: no rows); a file the worker makes (PDF, DOCX), and the other formats, as a visitor and an

@@ -22,6 +22,7 @@ OFFICE = {
     "/staff/verify/census/": "Реєстр мешканців", "/staff/review/": "Експертиза",
     "/commission/review/": "Комісія", "/admin/cycles/": "Налаштування циклів",
     "/admin/users": "Облікові записи", "/admin/districts/": "Райони",
+    "/admin/community/": "Налаштування громади",
     "/admin/audit": "Журнал аудиту", "/admin/jobs": "Фонова робота",
     "/commission/discussion/": "Модерація",
 }

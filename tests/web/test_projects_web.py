@@ -24,10 +24,10 @@ from tests.factories.projects import make_project
 
 
 @pytest.fixture
-def uploads(app, tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "UPLOAD_FOLDER", str(tmp_path))
+def uploads(app, stored_files, monkeypatch):
+    """Files kept in each place ``UPLOAD_STORAGE`` can name, at most 1 MB each."""
     monkeypatch.setitem(app.config, "UPLOAD_MAX_BYTES", 1024 * 1024)
-    return tmp_path
+    return stored_files
 
 
 # The cycle and the author are made once; each test runs in a savepoint rolled back after it.
@@ -176,13 +176,20 @@ def test_a_photo_is_stored_under_a_generated_name_and_served_with_safe_headers(
     assert "двір.jpg" in response.get_data(as_text=True)
     attachment = db.execute(select(Attachment)).scalar_one()
     assert re.fullmatch(r"[0-9a-f]{32}\.jpg", attachment.stored_name)
-    assert (uploads / attachment.stored_name).exists()
+    assert uploads.names() == [attachment.stored_name]
     served = client.get(f"/projects/{project.id}/files/{attachment.id}")
     assert served.status_code == 200 and served.mimetype == "image/jpeg"
+    assert served.data == uploads.read(attachment.stored_name)
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     assert served.headers["Content-Disposition"].startswith("inline;")
-    assert "sandbox" in served.headers["Content-Security-Policy"]
-    served.close()
+    assert served.headers["Content-Security-Policy"] == "default-src 'none'; sandbox"
+    assert served.headers["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert served.headers["Cache-Control"] == "public, max-age=3600"
+    # The browser that has it asks again with its ETag: 304, without the file.
+    again = client.get(f"/projects/{project.id}/files/{attachment.id}",
+                       headers={"If-None-Match": served.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+    assert again.headers["ETag"] == served.headers["ETag"]
 
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
@@ -209,7 +216,7 @@ def test_a_dangerous_upload_is_refused_with_a_clear_message_and_nothing_is_store
     response = upload(client, project, name, data)
     assert message in response.get_data(as_text=True)
     assert db.execute(select(Attachment)).first() is None
-    assert list(uploads.iterdir()) == []
+    assert uploads.names() == []
 
 
 def test_a_document_the_portal_renders_is_attached_and_served_as_a_download(
@@ -249,7 +256,7 @@ def test_a_30_mb_file_is_refused_with_the_limit_named_and_nothing_is_stored(
     response = upload(client, project, "huge.jpg", b"\xff\xd8\xff" + b"\x00" * (30 * 1024 * 1024))
     assert "не більше 1 МБ" in response.get_data(as_text=True)
     assert db.execute(select(Attachment)).first() is None
-    assert list(uploads.iterdir()) == []
+    assert uploads.names() == []
 
 
 def test_a_co_author_invitation_is_mailed_after_the_commit_and_accepted(
@@ -380,22 +387,21 @@ def test_a_removed_file_leaves_the_store_once_its_removal_is_kept(
     sign_in(client, author)
     upload(client, project, "двір.jpg", jpeg_bytes(), "image/jpeg")
     attachment = db.execute(select(Attachment)).scalar_one()
-    stored = uploads / attachment.stored_name
-    assert stored.exists()
+    assert uploads.names() == [attachment.stored_name]
     response = post_form(client, f"/projects/{project.id}/attachments/{attachment.id}/delete",
                          {}, token_from=f"/projects/{project.id}/edit", follow_redirects=True)
     assert "Файл вилучено." in response.get_data(as_text=True)
     assert db.execute(select(Attachment)).first() is None
-    assert not stored.exists()
+    assert uploads.names() == []
 
 
 def test_a_deleted_draft_takes_its_files_with_it(client, db, cycle, author, uploads):
     project = make_project(db, cycle, author)
     sign_in(client, author)
     upload(client, project, "двір.jpg", jpeg_bytes(), "image/jpeg")
-    stored = uploads / db.execute(select(Attachment)).scalar_one().stored_name
+    assert len(uploads.names()) == 1
     response = post_form(client, f"/projects/{project.id}/delete", {},
                          token_from=f"/projects/{project.id}/edit", follow_redirects=True)
     assert "Чернетку видалено." in response.get_data(as_text=True)
     assert db.execute(select(Project)).first() is None
-    assert not stored.exists()
+    assert uploads.names() == []

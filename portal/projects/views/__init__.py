@@ -9,8 +9,6 @@ pages need a signed-in account.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms import SelectChoice
@@ -30,15 +28,15 @@ from portal.projects.messages import ATTACHMENT_KINDS, STATUS_TONES, history_lab
 from portal.projects.models import Attachment
 from portal.projects.participation import has_supported
 from portal.projects.rules import ProjectStatus
-from portal.uploads import AttachmentKind, UploadStore, serve
+from portal.uploads import AttachmentKind, UploadStore, open_store, serve
 
 bp = Blueprint("projects", __name__, url_prefix="/projects")
 guard_blueprint(bp, public=["index", "map_page", "map_data", "page", "attachment"])
 
 
 def upload_store() -> UploadStore:
-    config = current_app.config
-    return UploadStore(folder=Path(config["UPLOAD_FOLDER"]), max_bytes=config["UPLOAD_MAX_BYTES"])
+    """Where files are kept (``UPLOAD_STORAGE``), following the request's transaction."""
+    return open_store(current_app.config, db_session())
 
 
 def _filters(session, default_cycle=queries.default_cycle
@@ -148,10 +146,7 @@ def attachment(project_id: int, attachment_id: int):
         (a for a in project.attachments if a.id == attachment_id), None)
     if found is None:
         abort(404)
-    store = upload_store()
-    if not store.path(found.stored_name).exists():
-        abort(404)
-    return serve(store, stored_name=found.stored_name, content_type=found.content_type,
+    return serve(upload_store(), stored_name=found.stored_name, content_type=found.content_type,
                  kind=found.kind, original_name=found.original_name)
 
 

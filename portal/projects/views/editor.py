@@ -5,8 +5,6 @@ signed-in account; what each person may do with a given project is decided by
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -15,7 +13,7 @@ from portal.clock import utcnow
 from portal.cycles import services as cycles
 from portal.cycles.messages import phase_label
 from portal.cycles.models import Cycle
-from portal.db import after_commit, db_session
+from portal.db import db_session
 from portal.forms import ActionForm, show_refusal
 from portal.i18n import _
 from portal.links import external_url
@@ -165,7 +163,7 @@ def delete_attachment(project_id: int, attachment_id: int):
         abort(400)
     stored_name = participation.remove_attachment(db_session(), attachment=found,
                                                   actor=current_user, now=utcnow())
-    after_commit(partial(upload_store().remove, stored_name))
+    upload_store().remove(stored_name)  # once the removal is committed
     flash(_("The file is removed."), "success")
     return redirect(url_for("projects.edit", project_id=project.id))
 
@@ -276,7 +274,7 @@ def delete(project_id: int):
                                    now=utcnow())
     store = upload_store()
     for name in stored:
-        after_commit(partial(store.remove, name))
+        store.remove(name)  # once the deletion is committed
     flash(_("The draft is deleted."), "success")
     return redirect(url_for("projects.mine"))
 

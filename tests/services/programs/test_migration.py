@@ -20,7 +20,7 @@ from portal.db import make_engine
 from portal.migrate import alembic_config, upgrade
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
-from tests.conftest import TEST_COMMUNITY, add_community
+from tests.factories.communities import TEST_COMMUNITY, add_community
 from tests.factories.cycles import make_cycle
 from tests.factories.projects import make_project
 

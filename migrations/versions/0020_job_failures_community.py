@@ -5,8 +5,8 @@ A community's administrators see the failures of their community's jobs on
 (``community_id`` NULL). A failure kept before this revision names its community only in
 its arguments (the ``_community`` keyword a queued job carries): it is read from there.
 
-Revision ID: 0019_job_failures_community
-Revises: 0018_row_security
+Revision ID: 0020_job_failures_community
+Revises: 0019_stored_files
 Create Date: 2026-12-05 09:00:00
 """
 
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0019_job_failures_community"
-down_revision: str | None = "0018_row_security"
+revision: str = "0020_job_failures_community"
+down_revision: str | None = "0019_stored_files"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
