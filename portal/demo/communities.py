@@ -25,13 +25,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.accounts.models import User
 from portal.communities.services import create_community
+from portal.cycles.forms import RULE_FIELDS
+from portal.cycles.models import Cycle
+from portal.cycles.services import keep_as_defaults
 from portal.tenancy import scope
 from portal.tenancy.models import Community
 from portal.tenancy.routing import reserved_words
@@ -104,3 +109,15 @@ def hromada_id(session: Session, hromada: Hromada, *, now: datetime,
 
 def _by_code(session: Session, code: str) -> int | None:
     return session.scalar(select(Community.id).where(Community.code == code))
+
+
+def keep_rules(session: Session, cycle: Cycle, *, actor: User, now: datetime) -> None:
+    """The current community starts its new cycles with ``cycle``'s rules (as its
+    administrator keeps them from the cycle form), unless it keeps some already."""
+    community = session.get(Community, cycle.community_id)
+    if community.settings("cycle_defaults"):
+        return
+    values = {name: getattr(cycle, name) for name in RULE_FIELDS}
+    keep_as_defaults(session, actor=actor, now=now, rules={
+        name: value.value if isinstance(value, Enum) else value
+        for name, value in values.items()})

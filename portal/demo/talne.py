@@ -34,6 +34,7 @@ from portal.demo.accounts import (
     verified_residents,
 )
 from portal.demo.ballots import count_and_approve, kyiv
+from portal.demo.communities import keep_rules
 from portal.demo.cycles import kyiv as midnight
 from portal.demo.school_vote import Pot, SchoolBudget, SchoolProject, Voters, load_school_budget
 from portal.i18n import _l
@@ -156,12 +157,14 @@ def load_talne(session: Session, *, secret: str, audit_key: Ed25519PrivateKey,
                           place=PLACE, audit_key=audit_key)
     today = now.astimezone(KYIV).date()
     opens, closes = midnight(today - timedelta(days=6)), midnight(today + timedelta(days=10))
-    load_school_budget(
+    voting = load_school_budget(
         session, school_budget(open_cycle_name(now), today.year + 1, TEXTS["open"],
                                voters=520, online=440, last_day=today + timedelta(days=9),
                                number_base=381_000_000, seed=2026),
         voting_start=opens, voting_end=closes, admin=admin, commission=commission,
         verifier=verifier, authors=authors, secret=secret,
         registered=opens - timedelta(days=10), now=now)
+    if voting is not None:
+        keep_rules(session, voting, actor=admin, now=voting.created_at)
     session.flush()
     return accounts

@@ -48,6 +48,7 @@ from portal.demo.ballots import (
     store_ballots,
     voter_accounts,
 )
+from portal.demo.communities import keep_rules
 from portal.demo.cycles import kyiv as midnight
 from portal.i18n import _l
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
@@ -122,7 +123,10 @@ def load_zvenyhorodka(session: Session, *, secret: str, audit_key: Ed25519Privat
                            secret=secret, now=now)
     authors = _authors(session, districts, secret=secret)
     _load_finished(session, districts, authors, secret=secret, audit_key=audit_key)
-    _load_open(session, districts, authors, now=now)
+    upcoming = _load_open(session, districts, authors, now=now)
+    if upcoming is not None:
+        keep_rules(session, upcoming, actor=_by_email(session, "admin@demo.zvenyhorodka.ua"),
+                   now=upcoming.created_at)
     session.flush()
     return accounts
 

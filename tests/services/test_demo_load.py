@@ -46,7 +46,7 @@ from portal.voting.context import online_voter, sheet_of
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.rules import Choice, Code, check_ballot
 from portal.voting.services import cast_ballot
-from tests.conftest import joined_transaction
+from tests.conftest import joined_transaction, sign_in
 from tests.factories.communities import forget as forget_communities
 
 pytestmark = pytest.mark.module_transaction
@@ -281,6 +281,17 @@ def test_each_community_votes_by_its_own_rules(demo, db, app_ctx):
         (BallotType.KNAPSACK, WinnerRule.EQUAL_SHARES, 14, 0, VotesScope.PER_CATEGORY, None, 0)}
     assert {rules(c) for c in school.values()} == {
         (BallotType.APPROVAL, WinnerRule.GREEDY_THRESHOLD, 10, 1, VotesScope.TOTAL, 30, 0)}
+    # A new cycle starts from the community's rules (Bakhmut's administrator keeps none).
+    kept = {slug: c.settings("cycle_defaults") for slug, c in communities.items()}
+    assert kept["bakhmut"] == {}
+    assert {k: kept["zvenyhorodka"][k] for k in ("ballot_type", "winner_rule", "min_age_vote",
+                                                 "votes_per_voter")} == {
+        "ballot_type": "knapsack", "winner_rule": "equalshares/add1", "min_age_vote": 14,
+        "votes_per_voter": 0}
+    assert {k: kept["talne"][k] for k in ("votes_scope", "votes_per_voter", "winner_rule",
+                                          "min_votes", "min_age_vote")} == {
+        "votes_scope": "total", "votes_per_voter": 1, "winner_rule": "greedy-threshold",
+        "min_votes": 30, "min_age_vote": 10}
     now = utcnow()
     assert {c.phase(now) for c in youth.values()} == {Phase.IMPLEMENTATION, Phase.SUBMISSION}
     assert {c.phase(now) for c in school.values()} == {Phase.IMPLEMENTATION, Phase.VOTING}
@@ -472,3 +483,13 @@ def test_the_ballot_obeys_each_community_s_rules(demo, app, db, app_ctx):
         assert knapsack(2, 3, 5, 6, 9, 11, 12, 13, 14) == set()  # 76 700 грн, nine projects
         assert knapsack(1, 10) == set()  # 90 000 грн
         assert knapsack(1, 8, 10) == {Code.OVER_BUDGET}  # 130 000 грн
+
+
+def test_a_community_s_administrator_starts_a_new_cycle_from_its_rules(demo, db, client):
+    admin = db.scalars(select(User).where(User.email == "admin@demo.zvenyhorodka.ua")).one()
+    sign_in(client, admin)
+    page = client.get("/zvenyhorodka/admin/cycles/new").get_data(as_text=True)
+    assert re.search(r'<option selected value="knapsack">', page)
+    assert re.search(r'<option selected value="equalshares/add1">', page)
+    # Its role is Zvenyhorodka's: Talne's office is not its.
+    assert client.get("/talne/admin/cycles/new").status_code == 403
