@@ -35,8 +35,8 @@ FRESH_SECONDS = 30.0
 #: by endpoint).
 PLATFORM_BLUEPRINTS = frozenset({"accounts", "static", "communities_admin", "api_platform"})
 #: Endpoints that are nobody's and read nothing: no community is looked for.
-UNSCOPED_ENDPOINTS = frozenset({"static", "main.healthz"})
-PLATFORM_ENDPOINTS = frozenset({"static", "main.index", "main.healthz"})
+UNSCOPED_ENDPOINTS = frozenset({"static", "main.health"})
+PLATFORM_ENDPOINTS = frozenset({"static", "main.index", "main.health"})
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,8 @@ def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_p
         assert client.get("/projects/").status_code == 404
         assert client.get("/bakhmut/projects/").status_code == 200
         assert client.get("/login").status_code == 200
+        # The load balancer's check answers on the platform's host too.
+        assert client.get("/healthz").get_json()["status"] == "ok"
     platform.extensions["portal.db"].engine.dispose()
 
 
