@@ -50,9 +50,10 @@ class SettingsForm(BaseForm):
                                               "counts as residence."))
     mail_sender = StringField(
         _l("Mail is sent as"), [Optional(), Length(max=254)],
-        description=_l("Name and address, e.g. Бахмутська міська рада <pb@bakhmut-rada.gov.ua>; "
-                       "empty: the platform's own sender. The mail server must be allowed to "
-                       "send for that address."))
+        # The hints are markup (a lazy string is safe to Jinja): the brackets as entities.
+        description=_l("Name and address, e.g. Бахмутська міська рада "
+                       "&lt;pb@bakhmut-rada.gov.ua&gt;; empty: the platform's own sender. The "
+                       "mail server must be allowed to send for that address."))
     admits_displaced = BooleanField(_l("Internally displaced persons registered here take "
                                        "part"))
     emblem = FileField(_l("Emblem"), description=_l("PNG or SVG, at most 200 KB: shown in the "

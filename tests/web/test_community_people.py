@@ -153,7 +153,7 @@ def test_a_resident_of_another_community_is_told_where_they_take_part(client, pe
     assert "Мешканець іншої громади" not in here
     away = client.get("/khmilnyk/verify/").get_data(as_text=True)
     assert "Мешканець іншої громади" in away
-    assert "Ваше підтверджене місце проживання — Громада" in away  # as the verifier wrote it
+    assert "Вас верифіковано в громаді «Громада" in away  # as the verifier wrote it
 
 
 def test_a_resident_submits_only_where_they_live(client, db, people):
