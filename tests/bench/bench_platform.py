@@ -226,10 +226,8 @@ def main() -> int:
         print(f"{datetime.datetime.now(datetime.UTC):%H:%M:%S} {line}", flush=True)
 
     started = time.monotonic()
-    if REUSE:
-        loaded = {"template": 1, "seconds": {"reused from an earlier run": 0.0}}
-    else:
-        loaded = load(say)
+    loaded = ({"template": 1, "seconds": {"reused from an earlier run": 0.0}} if REUSE
+              else load(say))
     load_seconds = time.monotonic() - started
     say(f"loaded in {load_seconds:.0f} s")
     sides = [Side("single", SINGLE, loaded["template"]),
