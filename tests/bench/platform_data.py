@@ -278,6 +278,8 @@ def copy_statement(catalogue: Catalogue, table: str, offsets: dict[str, int],
         where = f"(community_id = {template} OR community_id IS NULL)"
     else:
         where = f"community_id = {template}"
+    if table in catalogue.serial and table != "communities":
+        where += f" AND id <= {offsets[table]}"  # the template's rows, not earlier copies
     names = ", ".join(f'"{c}"' for c in columns)
     return (f'INSERT INTO "{table}" ({names}) SELECT {", ".join(values)} '
             f'FROM "{table}" CROSS JOIN generate_series(%s::int, %s::int) AS k WHERE {where}')
