@@ -193,12 +193,12 @@ class Catalogue:
 
     def refers_to(self, table: str, column: str) -> str | None:
         """The table whose ids ``table.column`` holds (following keys to keys), if any."""
+        if (table, column) == ("audit_head", "id"):  # a chain's head is its community's
+            return "communities"
         if column == "id" and table in self.serial:
             return table
         if (table, column) in self.keys:
             return self.refers_to(*self.keys[(table, column)])
-        if (table, column) == ("audit_head", "id"):
-            return "communities"
         if (table, column) == ("audit_checkpoints", "last_event_id"):
             return "audit_events"
         return None
