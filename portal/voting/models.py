@@ -85,6 +85,9 @@ class Ballot(CommunityOwned, Base):
         Index("ix_ballots_user", "user_id"),
         # The bulletin board: a cycle's ballots in receipt-hash order, a page at a time.
         Index("ix_ballots_board", "cycle_id", "receipt_hash"),
+        # The community's ballots not annulled, counted for its home page from the index
+        # alone: without it the count reads the ballots of every community on the platform.
+        Index("ix_ballots_community", "community_id", "annulled_at"),
     )
 
     @property
