@@ -251,8 +251,9 @@ class FundingLine(CommunityOwned, Base):
         CheckConstraint("planned >= 0", name="planned_not_negative"),
         CheckConstraint("year BETWEEN 1991 AND 2100", name="year_range"),
         Index("ix_funding_lines_measure_year", "measure_id", "year"),
-        # A community's lines (the implementation page, the home page's figures).
-        Index("ix_funding_lines_community", "community_id"),
+        # A community's winners' lines in project order (the implementation page, the home
+        # page's figures and latest updates).
+        Index("ix_funding_lines_community", "community_id", "project_id"),
         # One general line per measure, year and source; winners' lines are apart. With
         # UNIQUE(project_id) this is what keeps a double-submitted form or two staff
         # members from planning the same money twice.

@@ -87,6 +87,10 @@ class Ballot(CommunityOwned, Base):
         Index("ix_ballots_board", "cycle_id", "receipt_hash"),
         # The community's ballots not annulled, counted for its home page from the index
         # alone: without it the count reads the ballots of every community on the platform.
+        # (Migration 0021 also tells PostgreSQL's planner that a cycle decides the
+        # community, extended statistics no model can declare: otherwise it takes "this
+        # cycle and this community" for a two-hundredth of the cycle, and the board sorts
+        # the cycle's ballots instead of reading them in order from ix_ballots_board.)
         Index("ix_ballots_community", "community_id", "annulled_at"),
     )
 
