@@ -72,10 +72,28 @@ RATIO = 1.3
 KEEP = os.environ.get("BENCH_KEEP", "") == "1"
 #: Measure the databases an earlier run kept, as they are (after a migration, say).
 REUSE = os.environ.get("BENCH_REUSE", "") == "1"
+#: The role the servers act as: one that row-level security binds (migration 0018), as in
+#: production, made (NOLOGIN) if the cluster lacks it; empty for the connecting superuser.
+ROLE = os.environ.get("BENCH_ROLE", "portal_bench_rls")
 
 
 def url_of(name: str) -> str:
     return make_url(BASE_URL).set(database=name).render_as_string(hide_password=False)
+
+
+def served_url(name: str) -> str:
+    """What the server connects with: acting as ROLE, which the database lets do what the
+    portal does (and row-level security binds)."""
+    if not ROLE:
+        return url_of(name)
+    with psycopg.connect(data.dsn(url_of(name)), autocommit=True) as db:
+        db.execute(f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{ROLE}') "
+                   f"THEN CREATE ROLE {ROLE} NOLOGIN; END IF; END $$")
+        db.execute(f"GRANT USAGE ON SCHEMA public TO {ROLE}")
+        db.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {ROLE}")
+        db.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {ROLE}")
+    return make_url(url_of(name)).update_query_dict({"options": f"-c role={ROLE}"}
+                                                    ).render_as_string(hide_password=False)
 
 
 def load(say) -> dict:
@@ -113,7 +131,7 @@ class Side:
                                    (community,)).fetchone()[0]
         self.prefix = f"/{self.slug}"
         self.voters = data.add_residents(url_of(name), community, ROUNDS * CASTS + 4)
-        self.server = served.Gunicorn(url_of(name), workers=WORKERS, threads=1,
+        self.server = served.Gunicorn(served_url(name), workers=WORKERS, threads=1,
                                       worker_class="sync",
                                       environment={"PUBLIC_PAGE_SECONDS": "0"})
 
@@ -333,9 +351,12 @@ def report(labels, paths, rounds, counted, on_disk, steps, load_seconds) -> int:
         f"ballot page, untimed), {CLIENTS} at a time. {ROUNDS} rounds; in each, every page is "
         "measured on one database and then on the other, the order alternating between "
         "rounds. Each side's round with the lowest p95 is reported and judged; the last "
-        "column gives every round's p95, single-platform. The server connects as PostgreSQL's "
-        "superuser, as the other benchmarks do, so row-level security (migration 0018) is "
-        "not applied; the ORM's narrowing to the community is.",
+        "column gives every round's p95, single-platform. "
+        + (f"The servers act as the role `{ROLE}`, which row-level security (migration 0018) "
+           "binds, as production's should; so both guards apply, the ORM's narrowing to the "
+           "community and the database's policies." if ROLE else
+           "The servers connect as PostgreSQL's superuser, so row-level security (migration "
+           "0018) is not applied; the ORM's narrowing to the community is."),
         "",
         "| page | path (platform) | single p50 ms | single p95 | single p99 | platform p50 "
         "| platform p95 | platform p99 | p95 platform / single | p95 of each round "
