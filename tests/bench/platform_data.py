@@ -371,6 +371,7 @@ def add_residents(url: str, community: int, count: int) -> list[tuple[int, str]]
     (user id, session token). Their person keys are made up (unique): the cast reads the
     key from the verification and never works it out again."""
     tokens = [secrets.token_urlsafe(32) for _ in range(count)]
+    batch = secrets.token_hex(4)  # a database kept from an earlier run has residents too
     with psycopg.connect(dsn(url)) as db:
         name = db.execute("SELECT name FROM communities WHERE id = %s",
                           (community,)).fetchone()[0]
@@ -381,7 +382,7 @@ def add_residents(url: str, community: int, count: int) -> list[tuple[int, str]]
                     "INSERT INTO users (email, display_name, password_hash, locale, created_at, "
                     "email_confirmed_at, active, security_stamp) VALUES (%s, %s, '!', 'uk', "
                     "now(), now(), true, %s) RETURNING id",
-                    (f"caster{n}-{community}@bench.test", f"Виборець {n}", "0" * 32),
+                    (f"caster{n}-{community}-{batch}@bench.test", f"Виборець {n}", "0" * 32),
                 ).fetchone()[0])
             cursor.executemany(
                 "INSERT INTO user_roles (user_id, role, granted_at) VALUES (%s, 'resident', now())",
