@@ -14,7 +14,9 @@ decides its community. The ORM adds ``community_id = ...`` to every query; witho
 the planner multiplies the two conditions' selectivities, takes a cycle's 17,000 ballots
 for 85, and (once ``ix_ballots_community`` exists) sorts them all for the board's first
 page instead of reading a hundred in order from ``ix_ballots_board``. The models cannot
-declare statistics; the comparison of models and migrations does not look at them.
+declare statistics; the comparison of models and migrations does not look at them. The
+count's index is partial (``annulled_at IS NULL``) for the same reason: as a whole index on
+``community_id`` the board could combine it with its own and sort.
 
 And the row-level security policies of migration 0018 ask for the community once per
 statement, ``(SELECT portal_community())``, instead of once per row: the function is
@@ -29,6 +31,7 @@ Create Date: 2026-12-05 00:00:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0021_platform_indexes"
@@ -37,7 +40,6 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 INDEXES = (
-    ("ix_ballots_community", "ballots", ["community_id", "annulled_at"]),
     ("ix_projects_community_status", "projects", ["community_id", "status"]),
     ("ix_funding_lines_community", "funding_lines", ["community_id", "project_id"]),
     ("ix_financings_community_line", "financings", ["community_id", "line_id"]),
@@ -70,6 +72,11 @@ def _policies(rule: str) -> None:
 
 
 def upgrade() -> None:
+    # Partial: the board's query (no condition on annulment) cannot take it instead of
+    # ix_ballots_board's order.
+    op.create_index("ix_ballots_community", "ballots", ["community_id"],
+                    postgresql_where=sa.text("annulled_at IS NULL"),
+                    sqlite_where=sa.text("annulled_at IS NULL"))
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns)
     if op.get_bind().dialect.name == "postgresql":
@@ -87,3 +94,4 @@ def downgrade() -> None:
         _policies(ROW_RULE)
     for name, table, _columns in reversed(INDEXES):
         op.drop_index(name, table_name=table)
+    op.drop_index("ix_ballots_community", table_name="ballots")
