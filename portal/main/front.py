@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Calendar, Extension, Phase, current_phase, effective_windows
 from portal.identity.models import Verification
+from portal.identity.rules import takes_part_here
 from portal.implementation.models import Implementation, ImplementationUpdate
 from portal.implementation.rules import ImplementationStatus
 from portal.main.phase import Step, Visitor, front_step
@@ -25,26 +26,36 @@ from portal.programs.models import Financing, FundingLine, Measure, Program, Tas
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.results.models import APPROVED, Tally
+from portal.tenancy.routing import place_of
+from portal.tenancy.scope import current_community_id
 from portal.voting.models import Ballot
 
 
 def visitors(session: Session, user: Any,
              cycles: Sequence[Cycle | Glance]) -> dict[int, Visitor]:
     """Who ``user`` is in each cycle, in one statement: their live verification, joined to
-    their ballots among the cycles."""
+    their ballots among the cycles. A person verified for another community (and not
+    admitted here as displaced) is offered nothing this community's ballot would refuse."""
     if not getattr(user, "is_authenticated", False):
         return {cycle.id: Visitor.ANONYMOUS for cycle in cycles}
     rows = session.execute(
-        select(Verification.id, Ballot.cycle_id)
+        select(Verification.community_id, Verification.resident,
+               Verification.displaced_certificate, Ballot.cycle_id)
         .outerjoin(Ballot, and_(Ballot.person_key == Verification.person_key,
                                 Ballot.cycle_id.in_([c.id for c in cycles])))
         .where(Verification.user_id == user.id, Verification.revoked_at.is_(None))
     ).all()
     if not rows:
         return {cycle.id: Visitor.UNVERIFIED for cycle in cycles}
-    voted = {cycle_id for _verification, cycle_id in rows}
-    return {cycle.id: Visitor.VOTED if cycle.id in voted else Visitor.VERIFIED
-            for cycle in cycles}
+    voted = {row.cycle_id for row in rows}
+    community_id = current_community_id(session)
+    place = place_of(community_id, session)
+    here = takes_part_here(resident=rows[0].resident,
+                           displaced=rows[0].displaced_certificate is not None,
+                           of_this_community=rows[0].community_id == community_id,
+                           admits_displaced=place is not None and place.admits_displaced)
+    taking_part = Visitor.VERIFIED if here else Visitor.ELSEWHERE
+    return {cycle.id: Visitor.VOTED if cycle.id in voted else taking_part for cycle in cycles}
 
 
 def step_of(cycle: Cycle | Glance, visitor: Visitor, now: datetime) -> Step:

@@ -254,3 +254,26 @@ def test_a_community_s_administrator_sets_its_names_sender_and_emblem(app, clien
     assert client.get("/admin/community/").status_code == 403
     assert "UA14020010000053517" not in client.get("/kozyatyn/admin/community/").get_data(
         as_text=True)
+
+
+def test_a_resident_of_another_community_is_not_offered_its_ballot(app, client, db, hromadas):
+    """The home page offers the vote only where the person takes part: elsewhere it shows
+    the projects and says where they vote."""
+    from tests.factories.voting import make_voting_cycle
+
+    other, _home, _away = hromadas
+    with app.test_request_context("/"):
+        admin = make_user(db, Role.ADMIN)
+        resident = make_user(db, verified=True)  # resident of the default community
+        here_cycle = make_voting_cycle(db, admin)
+        with scope.inside(other.id):
+            there_cycle = make_voting_cycle(db, admin)
+        db.flush()
+    sign_in(client, resident)
+    home = client.get("/").get_data(as_text=True)
+    away = client.get("/khmilnyk/").get_data(as_text=True)
+    assert f'href="/voting/{here_cycle.id}/ballot"' in home and "Проголосувати" in home
+    assert "Проголосувати" not in away and f"/voting/{there_cycle.id}/ballot" not in away
+    assert ("Ви верифіковані як мешканець іншої громади: подавайте проєкти й голосуйте "
+            "там.") in away
+    assert f'href="/khmilnyk/projects/?cycle={there_cycle.id}"' in away
