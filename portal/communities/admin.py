@@ -26,12 +26,13 @@ from portal.communities.rules import EMBLEM_MAX_BYTES
 from portal.db import after_commit, db_session
 from portal.forms import show_refusal
 from portal.i18n import _
+from portal.identity import eid
 from portal.links import external_url
 from portal.mail import send_mail
 from portal.refusal import Refused
 from portal.tenancy import scope
 from portal.tenancy.models import Community
-from portal.tenancy.routing import directory, reserved_words
+from portal.tenancy.routing import current_place, directory, reserved_words
 
 bp = Blueprint("communities_admin", __name__, url_prefix="/platform/communities")
 
@@ -123,4 +124,7 @@ def settings():
             after_commit(directory().forget)
             flash(_("The community's settings are saved."), "success")
             return redirect(url_for("communities_settings.settings"))
-    return render_template("communities/admin_settings.html", form=form, community=community)
+    client = eid.provider(current_place())
+    return render_template("communities/admin_settings.html", form=form, community=community,
+                           eid_client=client,
+                           eid_own=client is not None and client.name != eid.PLATFORM_CLIENT)

@@ -30,6 +30,7 @@ from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
 from portal.identity.models import Verification
 from portal.identity.rules import make_rnokpp
+from portal.tenancy import scope
 from tests.conftest import joined_transaction, sign_in
 from tests.eid.checks import verified_by_eid
 from tests.eid.node_provider import NodeProvider
@@ -621,3 +622,19 @@ def test_the_platforms_own_pages_offer_no_eid_sign_in(own_client, portals, db):
     assert "BankID" not in platform_login and "Увійти" in platform_login
     assert 'href="/kozyatyn/verify/eid/sign-in' in community_login
     assert start.status_code == 404
+
+
+def test_a_community_s_administrator_sees_which_client_signs_its_residents_in(
+        own_client, db, make_user):
+    portal, platform, own, other = own_client
+    with scope.inside(other.id):
+        theirs = make_user(Role.ADMIN)
+    ours = make_user(Role.ADMIN)
+    with signed_in(portal, db, theirs) as client:
+        page = client.get("/kozyatyn/admin/community/").get_data(as_text=True)
+    assert (f"Громада має власний клієнт e-ID: kozyatyn-own у {own.issuer}. Її мешканці входять "
+            f"через нього.") in page
+    assert SECRET not in page
+    with signed_in(portal, db, ours) as client:
+        page = client.get("/admin/community/").get_data(as_text=True)
+    assert "Мешканці громади входять через спільний клієнт e-ID платформи." in page
