@@ -195,15 +195,15 @@ def with_query(url: str, **changes: str | None) -> str:
         {key: value for key, value in params.items() if value is not None})))
 
 
-def to_callback(client) -> str:
+def to_callback(client, start: str = "/verify/eid", callback: str = CALLBACK) -> str:
     """Start at the portal and go through the provider as a browser would; the portal
     callback URL the provider finally redirects to (it is not followed)."""
-    started = client.get("/verify/eid")
+    started = client.get(start)
     assert started.status_code == 302, started.get_data(as_text=True)[:500]
     url = started.location
     browser = requests.Session()
     for _ in range(8):
-        if url.startswith(CALLBACK + "?"):
+        if url.startswith(callback + "?"):
             return url
         answer = browser.get(url, allow_redirects=False, timeout=10)
         assert answer.status_code in (302, 303), answer.text[:500]
@@ -508,19 +508,6 @@ KOZYATYN = {"formatted": "Вінницька обл., м. Козятин, вул
             "country": "UA"}
 
 
-def through_provider(client, start: str, callback: str) -> str:
-    """``to_callback`` from another start, to another callback."""
-    url = client.get(start).location
-    browser = requests.Session()
-    for _ in range(8):
-        if url.startswith(callback + "?"):
-            return url
-        answer = browser.get(url, allow_redirects=False, timeout=10)
-        assert answer.status_code in (302, 303), answer.text[:500]
-        url = urljoin(url, answer.headers["Location"])
-    raise AssertionError(f"the provider never came back to the portal: {url}")
-
-
 @pytest.fixture
 def own_client(idps, portals, db):
     """A second community, Kozyatyn, with an e-ID client of its own at a second provider
@@ -547,7 +534,7 @@ def test_a_community_with_its_own_client_signs_its_residents_in_through_it(
     with signed_in(portal, db, resident) as client:
         assert client.get("/verify/eid").location.startswith(platform.issuer + "/")
         assert client.get("/kozyatyn/verify/eid").location.startswith(own.issuer + "/")
-        page = client.get(through_provider(client, "/kozyatyn/verify/eid", OWN_CALLBACK),
+        page = client.get(to_callback(client, "/kozyatyn/verify/eid", OWN_CALLBACK),
                           follow_redirects=True).get_data(as_text=True)
     assert VERIFIED in page
     verification = verification_of(db, resident)
