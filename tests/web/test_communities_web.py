@@ -116,6 +116,50 @@ def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_p
     platform.extensions["portal.db"].engine.dispose()
 
 
+def test_the_platform_s_front_page_finds_a_community_and_pages_the_rest(
+        database_url, db, tmp_path, hromadas, monkeypatch):
+    """Those with something open first, then by name, a page at a time; a search by a part
+    of the name (either language) or the start of the code; nothing found is said so."""
+    from portal.main import front
+    from tests.factories.voting import make_voting_cycle
+
+    monkeypatch.setattr(front, "COMMUNITIES_PER_PAGE", 2)
+    other, _home, _away = hromadas
+    for name in ("Авангардівська громада", "Яготинська громада"):
+        make_community(db, name=name)
+    with scope.inside(other.id):
+        open_cycle = make_voting_cycle(db, make_user(db, Role.ADMIN))
+    db.flush()
+    platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
+                                      "MAIL_OUTBOX": str(tmp_path),
+                                      "SERVER_NAME": "portal.test"})
+    remember_app(platform)
+    with joined_transaction(platform, db.connection()):
+        client = platform.test_client()
+        first = client.get("/").get_data(as_text=True)
+        second = client.get("/?page=2").get_data(as_text=True)
+        by_name = client.get("/?q=ЯГОТИН").get_data(as_text=True)
+        by_code = client.get("/?q=ua1402").get_data(as_text=True)
+        by_english = client.get("/?q=bakhmut").get_data(as_text=True)
+        nothing = client.get("/?q=Атлантида").get_data(as_text=True)
+        past_the_end = client.get("/?page=99").get_data(as_text=True)
+    platform.extensions["portal.db"].engine.dispose()
+    assert "4 громади" in first and "Сторінка 1 з 2" in first
+    # Those with something open (both of the fixture's cycles take projects) come first,
+    # by name; then the rest.
+    assert first.index("Бахмутська міська") < first.index("Хмільницька громада")
+    assert open_cycle.name in first and "Авангардівська громада" not in first
+    assert second.index("Авангардівська громада") < second.index("Яготинська громада")
+    assert "Зараз нічого не відкрито." in second and "Хмільницька громада" not in second
+    assert 'href="/?page=1"' in second and 'rel="prev"' in second
+    assert "1 громада" in by_name and "Яготинська громада" in by_name
+    assert "Хмільницька громада" not in by_name and "Показати всі" in by_name
+    assert "Бахмутська міська територіальна громада" in by_code and "1 громада" in by_code
+    assert "Бахмутська міська територіальна громада" in by_english
+    assert "Жодна громада не відповідає пошуку." in nothing and "0 громад" in nothing
+    assert "Сторінка 2 з 2" in past_the_end
+
+
 def test_the_api_lists_the_communities_and_answers_for_each_by_its_code(client, hromadas):
     other, _home, _away = hromadas
     listed = {item["code"]: item for item in client.get("/api/v1/communities")
