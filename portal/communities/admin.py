@@ -108,6 +108,8 @@ def settings():
     form = SettingsForm.from_request(obj=community)
     if request.method == "GET":
         form.localities.data = community.localities
+        form.signature_lines.data = "\n".join(f"{position} | {person}" for position, person
+                                           in community.signatory_list)
     if form.submitted_and_valid:
         upload = form.emblem.data
         data = upload.stream.read(EMBLEM_MAX_BYTES + 1) if getattr(upload, "filename", "") else None
@@ -117,7 +119,8 @@ def settings():
                 localities=(form.localities.data or "").splitlines(),
                 mail_sender=form.mail_sender.data or "",
                 admits_displaced=bool(form.admits_displaced.data), emblem=data,
-                remove_emblem=bool(form.remove_emblem.data), actor=current_user, now=utcnow())
+                remove_emblem=bool(form.remove_emblem.data), actor=current_user, now=utcnow(),
+                signatories=(form.signature_lines.data or "").splitlines())
         except Refused as refused:
             show_refusal(refused, form)
         else:

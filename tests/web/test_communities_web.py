@@ -284,9 +284,18 @@ def test_a_community_s_administrator_sets_its_names_sender_and_emblem(app, clien
     assert refused.status_code == 200
     assert "PNG або SVG" in refused.get_data(as_text=True)
     assert send(emblem=(io.BytesIO(EMBLEM_SVG), "emblem.svg")).status_code == 302
+    # The report's signatories: "position | name" a line; a line without the bar is refused.
+    assert send(signature_lines="Начальник відділу |  С.А. Кудрявих\n\nСекретар міської ради|"
+                                "С.І. Кіщенко").status_code == 302
+    unsigned = send(signature_lines="Секретар міської ради С.І. Кіщенко").get_data(as_text=True)
+    assert "Запишіть кожен підпис як посаду, вертикальну риску та ім’я" in unsigned
+    assert "Начальник відділу | С.А. Кудрявих\nСекретар міської ради | С.І. Кіщенко</textarea>" in \
+        client.get("/admin/community/").get_data(as_text=True)
     community = db.get(Community, 1)
     assert community.admits_displaced and community.mail_sender.startswith("Бахмутська")
     assert community.emblem.startswith("data:image/svg+xml;base64,")
+    assert community.signatory_list == (("Начальник відділу", "С.А. Кудрявих"),
+                                        ("Секретар міської ради", "С.І. Кіщенко"))
     home = client.get("/").get_data(as_text=True)
     assert 'class="brand-emblem" src="data:image/svg+xml;base64,' in home
     # Another community's administrator cannot reach these settings.
