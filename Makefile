@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations check-translations bench lint e2e-deps oidc-deps a11y-deps clean
+.PHONY: run test install install-dev translations check-translations bench bench-platform lint e2e-deps oidc-deps a11y-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -103,6 +103,12 @@ check-translations: $(VENV)/.installed
 ## make bench: the benchmarks of tests/bench, figures written to tests/bench/results/
 bench: install-dev
 	@for script in tests/bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+## make bench-platform: one community on a platform of 200 against the same one alone
+# (tests/bench/results/platform.md; about half an hour, 5 GB of PostgreSQL). Smaller:
+# make bench-platform BENCH_COMMUNITIES=20
+bench-platform: install-dev
+	$(BIN)/python tests/bench/bench_platform.py
 
 lint: install-dev
 	$(BIN)/ruff check portal tests migrations config.py

@@ -53,6 +53,8 @@ class Implementation(CommunityOwned, Base):
             "status <> 'not_implemented' OR length(reason) > 0", name="reason_when_not_implemented"
         ),
         CheckConstraint("status <> 'implemented' OR progress = 100", name="implemented_is_done"),
+        # A community's records (its implementation page, the home page's figures).
+        Index("ix_implementations_community", "community_id"),
     )
 
 
@@ -93,3 +95,6 @@ class UpdatePhoto(CommunityOwned, Base):
     size: Mapped[int]
 
     update: Mapped[ImplementationUpdate] = relationship(back_populates="photos")
+
+    # The photos of the updates shown (loaded by update for the latest updates and a record).
+    __table_args__ = (Index("ix_implementation_photos_update", "update_id"),)

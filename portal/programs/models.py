@@ -257,6 +257,9 @@ class FundingLine(CommunityOwned, Base):
         CheckConstraint("planned >= 0", name="planned_not_negative"),
         CheckConstraint("year BETWEEN 1991 AND 2100", name="year_range"),
         Index("ix_funding_lines_measure_year", "measure_id", "year"),
+        # A community's winners' lines in project order (the implementation page, the home
+        # page's figures and latest updates).
+        Index("ix_funding_lines_community", "community_id", "project_id"),
         # One general line per measure, year and source; winners' lines are apart. With
         # UNIQUE(project_id) this is what keeps a double-submitted form or two staff
         # members from planning the same money twice.
@@ -291,6 +294,8 @@ class Financing(CommunityOwned, Base):
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
         Index("ix_financings_line", "line_id"),
+        # A community's payments summed by line (the annual report).
+        Index("ix_financings_community_line", "community_id", "line_id"),
     )
 
 

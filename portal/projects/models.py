@@ -95,6 +95,8 @@ class Project(CommunityOwned, Base):
                         name="longitude_range"),
         CheckConstraint("(latitude IS NULL) = (longitude IS NULL)", name="point_pair"),
         Index("ix_projects_cycle_status", "cycle_id", "status"),
+        # A community's projects by status (the home page's figures).
+        Index("ix_projects_community_status", "community_id", "status"),
         Index("ix_projects_author", "author_id"),
         Index("ix_projects_category", "category_id"),
     )

@@ -48,7 +48,8 @@ def test_a_closed_votes_total_is_counted_once_its_pages_every_time(db):
     assert statements(db, lambda: board.total(db, cycle)) == (5, 1)
     assert statements(db, lambda: board.total(db, cycle)) == (5, 0)
     listing, sent = statements(db, lambda: board.page_of(db, cycle, page=1))
-    assert (listing.total, len(listing.entries), sent) == (5, 5, 2)
+    # The ballots, their choices, the cycle's projects with their categories.
+    assert (listing.total, len(listing.entries), sent) == (5, 5, 3)
     assert sorted(e.receipt_hash for e in listing.entries) == [
         e.receipt_hash for e in listing.entries]
 
