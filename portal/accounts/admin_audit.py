@@ -43,6 +43,7 @@ ACTIONS = {
     "community.created": _l("Community created"),
     "community.cycle_defaults": _l("Default rules of new cycles kept"),
     "community.settings": _l("Community settings changed"),
+    "community.eid": _l("Community's own e-ID client changed"),
     "role.revoked": _l("Role revoked"),
     "identity.verified": _l("Identity verified"),
     "identity.revoked": _l("Verification revoked"),
@@ -165,6 +166,7 @@ DETAIL_KEYS = {
     "under_review": _l("Under review"), "support_failed": _l("Too few supporters"),
     "supporters": _l("Supporters"), "present": _l("Present"), "seats": _l("Seats"),
     "decisions": _l("Decisions"), "annulled": _l("Annulled"), "progress": _l("Progress, %"),
+    "issuer": _l("e-ID provider"), "client_id": _l("e-ID client"),
 }
 #: Amounts stored in kopecks.
 MONEY_KEYS = {"amount", "planned", "total_cost", "budget"}

@@ -10,8 +10,10 @@ from portal.accounts.models import Role
 from portal.clock import utcnow
 from portal.db import db_session
 from portal.refusal import Refused
+from portal.tenancy.commands import community_option
 
 cli = Blueprint("users_cli", __name__, cli_group="users")
+community_option(cli.cli)
 
 
 def _failure(refused: Refused) -> click.ClickException:

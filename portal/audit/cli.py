@@ -16,8 +16,10 @@ from portal.clock import utcnow
 from portal.db import db_session
 from portal.i18n import kyiv_datetime
 from portal.refusal import Refused
+from portal.tenancy.commands import community_option
 
 cli = Blueprint("audit_cli", __name__, cli_group="audit")
+community_option(cli.cli)
 
 #: The exit code of ``audit verify`` for each kind of tampering (of the first one found).
 EXIT_CODES = {

@@ -26,12 +26,13 @@ from portal.communities.rules import EMBLEM_MAX_BYTES
 from portal.db import after_commit, db_session
 from portal.forms import show_refusal
 from portal.i18n import _
+from portal.identity import eid
 from portal.links import external_url
 from portal.mail import send_mail
 from portal.refusal import Refused
 from portal.tenancy import scope
 from portal.tenancy.models import Community
-from portal.tenancy.routing import directory, reserved_words
+from portal.tenancy.routing import current_place, directory, reserved_words
 
 bp = Blueprint("communities_admin", __name__, url_prefix="/platform/communities")
 
@@ -107,6 +108,8 @@ def settings():
     form = SettingsForm.from_request(obj=community)
     if request.method == "GET":
         form.localities.data = community.localities
+        form.signature_lines.data = "\n".join(f"{position} | {person}" for position, person
+                                           in community.signatory_list)
     if form.submitted_and_valid:
         upload = form.emblem.data
         data = upload.stream.read(EMBLEM_MAX_BYTES + 1) if getattr(upload, "filename", "") else None
@@ -116,11 +119,15 @@ def settings():
                 localities=(form.localities.data or "").splitlines(),
                 mail_sender=form.mail_sender.data or "",
                 admits_displaced=bool(form.admits_displaced.data), emblem=data,
-                remove_emblem=bool(form.remove_emblem.data), actor=current_user, now=utcnow())
+                remove_emblem=bool(form.remove_emblem.data), actor=current_user, now=utcnow(),
+                signatories=(form.signature_lines.data or "").splitlines())
         except Refused as refused:
             show_refusal(refused, form)
         else:
             after_commit(directory().forget)
             flash(_("The community's settings are saved."), "success")
             return redirect(url_for("communities_settings.settings"))
-    return render_template("communities/admin_settings.html", form=form, community=community)
+    client = eid.provider(current_place())
+    return render_template("communities/admin_settings.html", form=form, community=community,
+                           eid_client=client,
+                           eid_own=client is not None and client.name != eid.PLATFORM_CLIENT)

@@ -54,6 +54,11 @@ class SettingsForm(BaseForm):
         description=_l("Name and address, e.g. Бахмутська міська рада "
                        "&lt;pb@bakhmut-rada.gov.ua&gt;; empty: the platform's own sender. The "
                        "mail server must be allowed to send for that address."))
+    signature_lines = TextAreaField(
+        _l("Signatures under the program reports"), [Optional(), Length(max=2_000)],
+        description=_l("One per line, the position and the name apart by a vertical bar, "
+                       "e.g. Секретар Бахмутської міської ради | С.І. Кіщенко; printed at the "
+                       "end of every annual and periodic report, in this order."))
     admits_displaced = BooleanField(_l("Internally displaced persons registered here take "
                                        "part"))
     emblem = FileField(_l("Emblem"), description=_l("PNG or SVG, at most 200 KB: shown in the "

@@ -17,4 +17,6 @@ PROBLEMS = Catalogue({
     "domain_format": _l("A domain is a host name such as pb.example-rada.gov.ua."),
     "domain_taken": _l("This domain already belongs to a community."),
     "emblem_format": _l("The emblem must be a PNG or SVG image of at most 200 KB."),
+    "signatory_format": _l("Write each signature as the position, a vertical bar and the "
+                           "name: Секретар міської ради | С.І. Кіщенко."),
 })

@@ -101,12 +101,18 @@ def listed(session: Session) -> list[tuple[Community, list[str], int]]:
 def update_settings(session: Session, *, community: Community, name: str, name_en: str,
                     localities: list[str], mail_sender: str, admits_displaced: bool,
                     emblem: bytes | None, remove_emblem: bool, actor: User,
-                    now: datetime) -> Community:
+                    now: datetime, signatories: list[str] | None = None) -> Community:
     """What the community's administrator sets of it; refused (``emblem_format``,
-    ``name_missing``) with nothing changed."""
+    ``name_missing``, ``signatory_format``) with nothing changed. ``signatories``: lines of
+    "position | name" (None: left as they are)."""
     problems = []
     if not name.strip():
         problems.append(PROBLEMS("name_missing", "name"))
+    signed = None
+    if signatories is not None:
+        signed = parse_signatories(signatories)
+        if signed is None:
+            problems.append(PROBLEMS("signatory_format", "signature_lines"))
     uri = None
     if emblem:
         uri = emblem_uri(emblem)
@@ -118,6 +124,10 @@ def update_settings(session: Session, *, community: Community, name: str, name_e
     community.localities = "\n".join(item.strip() for item in localities if item.strip())
     community.mail_sender = mail_sender.strip()
     community.admits_displaced = admits_displaced
+    if signed is not None:
+        community.signatories = json.dumps(
+            [{"position": position, "name": person} for position, person in signed],
+            ensure_ascii=False)
     if uri is not None:
         community.emblem = uri
     elif remove_emblem:
@@ -129,6 +139,21 @@ def update_settings(session: Session, *, community: Community, name: str, name_e
                           "localities": community.locality_list,
                           "mail_sender": community.mail_sender,
                           "admits_displaced": admits_displaced,
+                          "signatories": [f"{position} {person}" for position, person
+                                          in community.signatory_list],
                           "emblem": "new" if uri else ("removed" if remove_emblem else "kept")},
                  at=now)
     return community
+
+
+def parse_signatories(lines: list[str]) -> list[tuple[str, str]] | None:
+    """"Position | name" lines as pairs (blank lines skipped); None when one is not."""
+    found = []
+    for line in lines:
+        if not line.strip():
+            continue
+        position, bar, person = line.partition("|")
+        if not bar or not position.strip() or not person.strip():
+            return None
+        found.append((" ".join(position.split()), " ".join(person.split())))
+    return found

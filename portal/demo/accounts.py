@@ -7,9 +7,11 @@ the loader runs in), and a verified person lives in that community.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,6 +76,20 @@ GUIDE = (
                                     "first")),
     *office_guide("demo.bakhmut.ua"),
 )
+
+def near(centre: tuple[Decimal, Decimal], n: int) -> tuple[Decimal, Decimal]:
+    """A point some 170 to 900 metres from ``centre``, the same for the same ``n``: the
+    projects of a settlement whose file gives no places lie around its middle on a
+    golden-angle spiral, never two on one point."""
+    angle = n * 2.399963  # the golden angle, in radians
+    radius = 0.0015 + 0.0006 * (n % 12)  # in degrees of latitude
+    step = Decimal("0.000001")
+    latitude = centre[0] + Decimal(repr(radius * math.sin(angle))).quantize(step)
+    # A degree of longitude is shorter by the cosine of the latitude.
+    longitude = centre[1] + Decimal(repr(radius * math.cos(angle) / math.cos(
+        math.radians(float(centre[0]))))).quantize(step)
+    return latitude, longitude
+
 
 def load_districts(session: Session, names: Sequence[str] = DISTRICTS,
                    boundaries_file: Path | None = BOUNDARIES) -> dict[str, District]:

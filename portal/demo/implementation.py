@@ -202,12 +202,13 @@ def follow_winner(session: Session, line: FundingLine, steps: list[Step], *, n: 
 
 
 def load_winners_history(session: Session, *, cycle_name: str, now: datetime,
-                         store: UploadStore | None = None) -> int:
-    """Fund the cycle's winners and tell their history; returns how many were told now."""
+                         store: UploadStore | None = None, staff_email: str = STAFF_EMAIL) -> int:
+    """Fund the cycle's winners and tell their history (as the program staff member
+    ``staff_email``); returns how many were told now."""
     cycle = session.scalar(select(Cycle).where(Cycle.name == cycle_name))
     if cycle is None or cycle.measure_id is None:
         return 0
-    actor = session.scalar(select(User).where(User.email == STAFF_EMAIL))
+    actor = session.scalar(select(User).where(User.email == staff_email))
     fund_winners(session, cycle=cycle, actor=actor, now=now)
     measure = session.get(Measure, cycle.measure_id)
     lines = [line for line in winner_lines(session, measure)

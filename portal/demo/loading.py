@@ -44,7 +44,7 @@ from portal.tenancy import scope
 from portal.uploads import UploadStore
 
 #: Raised when the demo gains a part that an already loaded database should get too.
-DEMO_VERSION = 3
+DEMO_VERSION = 4
 
 Accounts = list[tuple[User, tuple[Role, ...]]]
 

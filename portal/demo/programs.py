@@ -15,6 +15,7 @@ tells.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -29,6 +30,7 @@ from portal.programs.models import Program
 from portal.programs.rules import IndicatorBasis, PortalFigure
 from portal.programs.winners import link_cycle
 from portal.reports.program_file import BAKHMUT_2018, ProgramFile, load_program_file
+from portal.tenancy.models import Community
 
 BAKHMUT_CODE = "bakhmut-civil-society"
 DEMO_CYCLE = "Бюджет участі-2019"  # loaded by portal.demo.cycles
@@ -44,6 +46,9 @@ DEPARTMENTS = (
 # started in 2018 and its 2019 money is the winners' own lines.
 OTHER_YEARS = {2017: (85, 96), 2019: (110, 93), 2020: (115, 88)}
 PB_MEASURE = "3.3"
+#: Who signs the 2018 report (seeds/000, its last lines): the community's signatories.
+SIGNATORIES = (("Начальник відділу внутрішньої політики Бахмутської міської ради", "С.А. Кудрявих"),
+               ("Секретар Бахмутської міської ради", "С.І. Кіщенко"))
 _DECISION = re.compile(r"рішення (?P<by>.+?) від (?P<d>\d\d)\.(?P<m>\d\d)\.(?P<y>\d{4})"
                        r" №\s*(?P<number>\S+)")
 
@@ -158,6 +163,11 @@ def load_programs(session: Session, *, now: datetime) -> Program:
                                                         term=pb.term, executors=pb.executors,
                                                         department_ids=[executor.id]))
         plan_other_years(session, program, load_program_file(BAKHMUT_2018), now=now)
+    community = session.get(Community, program.community_id)
+    if not community.signatory_list:
+        community.signatories = json.dumps(
+            [{"position": position, "name": name} for position, name in SIGNATORIES],
+            ensure_ascii=False)
     link_demo_cycle(session, program, now=now)
     load_winners_history(session, cycle_name=DEMO_CYCLE, now=now)
     settle_program_lines(session, program, now=now)

@@ -15,6 +15,7 @@ import random
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -136,6 +137,9 @@ class SchoolProject:
     solution: str
     beneficiaries: str
     address: str
+    #: Where the school is (a project may have no point).
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
 
 
 Choose = Callable[[random.Random, list[Project], list[Project], bool], list[Project]]
@@ -269,6 +273,7 @@ def load_school_budget(session: Session, spec: SchoolBudget, *, voting_start: da
             title=item.title, summary=item.summary, total_cost=item.hryvnias * 100,
             problem=item.problem, solution=item.solution, beneficiaries=item.beneficiaries,
             address=item.address, district_id=pots[item.pot].district_id,
+            latitude=item.latitude, longitude=item.longitude,
             created_at=submitted + timedelta(days=n, hours=10),
             updated_at=submitted + timedelta(days=n, hours=10),
             submitted_at=submitted + timedelta(days=n, hours=10, minutes=7 * n),

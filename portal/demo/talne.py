@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -30,6 +31,7 @@ from portal.demo.accounts import (
     Person,
     load_districts,
     load_people,
+    near,
     office_guide,
     verified_residents,
 )
@@ -47,6 +49,10 @@ DISTRICTS = ("Тальне", "Гордашівка", "Соколівочка", "
 TEXTS = json.loads(Path(__file__).with_name("talne.json").read_text(encoding="utf-8"))
 PLACE = "м. Тальне, приміщення міської ради, зала засідань"
 FINISHED = "Шкільний громадський бюджет-2026"
+#: Roughly the middle of the settlements whose schools have projects: their points lie
+#: around it (``portal.demo.accounts.near``).
+CENTRES = {"Тальне": (Decimal("48.8831"), Decimal("30.6927")),
+           "Гордашівка": (Decimal("48.8457"), Decimal("30.5813"))}
 
 PEOPLE = (
     Person("admin@demo.talne.ua", "Людмила Адміністраторка", (Role.ADMIN,)),
@@ -105,7 +111,7 @@ def school_budget(name: str, year: int, projects: list[dict], *, voters: int, on
 
     return SchoolBudget(
         name=name, budget_year=year, total_budget=80_000, description=DESCRIPTION, pots=POTS,
-        projects=tuple(SchoolProject(**item) for item in projects),
+        projects=tuple(_placed(item, (seed - 2000) * 20 + n) for n, item in enumerate(projects)),
         voters=Voters(count=voters, online=online,
                       email=f"voter{year}-{{n:04d}}@demo-voters.talne.ua",
                       number_base=number_base, community=COMMUNITY,
@@ -113,6 +119,14 @@ def school_budget(name: str, year: int, projects: list[dict], *, voters: int, on
                       homes_seed=seed, choices_seed=seed + 1, born=born, age=age,
                       choose=_one_vote),
         admission="Проєкт відповідає умовам шкільного громадського бюджету.", rules=RULES)
+
+
+def _placed(item: dict, n: int) -> SchoolProject:
+    """The project at a point near the middle of its school's settlement: the village's
+    pot is Гордашівка's gymnasium, the others are the town's schools."""
+    settlement = next((pot.district for pot in POTS if pot.name == item["pot"]), None)
+    latitude, longitude = near(CENTRES[settlement or "Тальне"], n)
+    return SchoolProject(**item, latitude=latitude, longitude=longitude)
 
 
 def _by_email(session: Session, email: str) -> User:

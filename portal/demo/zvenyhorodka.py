@@ -38,6 +38,7 @@ from portal.demo.accounts import (
     Person,
     load_districts,
     load_people,
+    near,
     office_guide,
     verified_residents,
 )
@@ -50,9 +51,13 @@ from portal.demo.ballots import (
 )
 from portal.demo.communities import keep_rules
 from portal.demo.cycles import kyiv as midnight
+from portal.demo.implementation import load_winners_history
 from portal.i18n import _l
 from portal.identity.rules import NumberKind, PersonNumber, make_rnokpp, person_key
 from portal.pabulib import format as pabulib
+from portal.programs import services as programs
+from portal.programs.models import Program
+from portal.programs.winners import link_cycle
 from portal.projects import services as projects
 from portal.projects.rules import Event
 from portal.review import services as review
@@ -67,6 +72,16 @@ COMMUNITY = "Звенигородська міська територіальн�
 DISTRICTS = ("Звенигородка", "Моринці")
 PLACE = "м. Звенигородка, приміщення міської ради, мала зала"
 POT = "Молодіжні ініціативи"
+#: Roughly the middle of each settlement: the projects' points lie around it (the Assen
+#: file has no places; ``portal.demo.accounts.near`` spreads them the same way every load).
+CENTRES = {"Звенигородка": (Decimal("49.0788"), Decimal("30.9686")),
+           "Моринці": (Decimal("49.1233"), Decimal("31.0962"))}
+#: The youth program whose measure 1.1 funds the 2024 winners.
+PROGRAM_CODE = "zvenyhorodka-youth"
+PROGRAM = ("Програма підтримки молодіжних ініціатив Звенигородської міської територіальної "
+           "громади на 2024–2026 роки")
+DEPARTMENT = "Відділ молоді та спорту Звенигородської міської ради"
+STAFF = "staff@demo.zvenyhorodka.ua"
 
 PEOPLE = (
     Person("admin@demo.zvenyhorodka.ua", "Тетяна Адміністраторка", (Role.ADMIN,)),
@@ -123,6 +138,7 @@ def load_zvenyhorodka(session: Session, *, secret: str, audit_key: Ed25519Privat
                            secret=secret, now=now)
     authors = _authors(session, districts, secret=secret)
     _load_finished(session, districts, authors, secret=secret, audit_key=audit_key)
+    _fund_and_follow(session, now=now)
     upcoming = _load_open(session, districts, authors, now=now)
     if upcoming is not None:
         keep_rules(session, upcoming, actor=_by_email(session, "admin@demo.zvenyhorodka.ua"),
@@ -142,12 +158,44 @@ def _authors(session: Session, districts: dict[str, District], *, secret: str) -
                               verified_on=kyiv(date(2024, 1, 10), 11), secret=secret)
 
 
-def _text(item: dict, districts: dict[str, District]) -> projects.ProjectText:
+def _text(item: dict, districts: dict[str, District], number: int) -> projects.ProjectText:
+    latitude, longitude = near(CENTRES[item["district"]], number)
     return projects.ProjectText(
         title=item["title"], summary=item["summary"], problem=item["problem"],
         solution=item["solution"], beneficiaries=item["beneficiaries"],
-        address=item["address"], latitude=None, longitude=None,
+        address=item["address"], latitude=latitude, longitude=longitude,
         district_id=districts[item["district"]].id)
+
+
+def _fund_and_follow(session: Session, *, now: datetime) -> None:
+    """The 2024 winners funded under the youth program's measure 1.1 and followed through
+    2024 by the community's program staff, as Bakhmut's 2019 winners are
+    (``portal.demo.implementation``): the program approved in December 2023, published."""
+    cycle = session.scalar(select(Cycle).where(Cycle.name == FINISHED))
+    if cycle is None:
+        return
+    program = session.scalar(select(Program).where(Program.code == PROGRAM_CODE))
+    if program is None:
+        staff = _by_email(session, STAFF)
+        at = kyiv(date(2023, 12, 22), 10)
+        program = programs.create_program(session, actor=staff, now=at, data=programs.ProgramData(
+            code=PROGRAM_CODE, title=PROGRAM, start_year=2024, end_year=2026,
+            approved_by="Звенигородської міської ради", approved_on=date(2023, 12, 21),
+            approval_number="43/12", responsible_executor=DEPARTMENT,
+            budgets="бюджет Звенигородської міської територіальної громади"))
+        department = (programs.department_by_name(session, DEPARTMENT)
+                      or programs.save_department(session, actor=staff, name=DEPARTMENT, now=at))
+        task = programs.save_task(session, actor=staff, program=program, number=1,
+                                  title="Залучення молоді до ухвалення рішень громади", now=at)
+        programs.save_measure(session, actor=staff, task=task, now=at, data=programs.MeasureData(
+            seq=1, content="Молодіжний громадський бюджет: реалізація проєктів-переможців",
+            term="2024–2026 роки", department_ids=[department.id]))
+        programs.set_published(session, actor=staff, program=program, published=True, now=at)
+    if cycle.measure_id is None:
+        link_cycle(session, actor=None, cycle=cycle,
+                   measure=programs.find_measure(session, program, "1.1"),
+                   now=kyiv(date(2024, 4, 19), 10))
+    load_winners_history(session, cycle_name=FINISHED, now=now, staff_email=STAFF)
 
 
 def _line(hryvnias: int) -> list[projects.CostLine]:
@@ -201,7 +249,7 @@ def _load_finished(session: Session, districts: dict[str, District], authors: li
         moment = kyiv(date(2024, 1, 20), 9) + timedelta(hours=20 * number)
         project = projects.create_draft(
             session, cycle=cycle, category_id=category_id,
-            text=_text(TEXTS["projects"][row["project_id"]], districts),
+            text=_text(TEXTS["projects"][row["project_id"]], districts, number),
             lines=_line(int(row["cost"])), actor=author, now=moment - timedelta(days=3))
         projects.submit_project(session, project=project, actor=author, now=moment)
         played[row["project_id"]] = project
@@ -280,7 +328,7 @@ def _load_open(session: Session, districts: dict[str, District], authors: list[U
         author = resident if item["author"] == "resident" else authors[1]
         drafted = now - timedelta(days=8 - 2 * n, hours=3)
         project = projects.create_draft(
-            session, cycle=cycle, category_id=category_id, text=_text(item, districts),
+            session, cycle=cycle, category_id=category_id, text=_text(item, districts, 40 + n),
             lines=_line(item["hryvnias"]), actor=author, now=drafted)
         if item["submit"]:
             projects.submit_project(session, project=project, actor=author,

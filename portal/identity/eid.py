@@ -19,11 +19,15 @@ and a method or algorithm the provider does not advertise makes e-ID unavailable
 reason in the log and in ``flask eid check``.
 
 Each application gets its own Authlib registry (``app.extensions["portal.eid"]``): two apps
-in one process, as in the tests, never share a client or its cached provider metadata.
+in one process, as in the tests, never share a client or its cached provider metadata. The
+platform's client comes from the configuration; a community may have its own (its
+``eid_settings``, set by ``flask communities eid``), used for its residents instead.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -144,37 +148,125 @@ def discovery_url(issuer: str) -> str:
     return issuer.rstrip("/") + "/.well-known/openid-configuration"
 
 
-def init_app(app: Flask) -> None:
-    """Register the provider; settings that can never work stop the start."""
-    if not app.config.get("OIDC_ISSUER"):
-        return
-    auth = client_auth(app.config)
+#: The settings a community may hold of its own (``Community.eid_settings``, a JSON object
+#: of these keys). A community with its own ``OIDC_ISSUER`` signs its residents in through
+#: its own client and never borrows the platform's issuer, client or key; what says how to
+#: read the provider's answer and how long to wait for it comes from the platform's
+#: configuration unless the community says otherwise.
+COMMUNITY_KEYS = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_CLIENT_AUTH_METHOD",
+                  "OIDC_CLIENT_PRIVATE_KEY", "OIDC_SCOPE", "OIDC_CLAIM_TAX_NUMBER",
+                  "OIDC_CLAIM_BIRTH_DATE", "OIDC_CLAIM_ADDRESS")
+INHERITED_KEYS = ("OIDC_SCOPE", "OIDC_CLAIM_TAX_NUMBER", "OIDC_CLAIM_BIRTH_DATE",
+                  "OIDC_CLAIM_ADDRESS", "OIDC_TIMEOUT")
+PLATFORM_CLIENT = "eid"
+
+
+@dataclass(frozen=True)
+class Provider:
+    """One e-ID client: the platform's, or a community's own."""
+
+    #: The client's name in this application's Authlib registry.
+    name: str
+    settings: Mapping[str, Any]
+    auth: ClientAuth
+
+    @property
+    def issuer(self) -> str:
+        return self.settings["OIDC_ISSUER"]
+
+    @property
+    def client_id(self) -> str:
+        return self.settings["OIDC_CLIENT_ID"]
+
+
+def own_settings(raw: str | None) -> dict[str, Any]:
+    """A community's own settings as stored (only the keys it may hold)."""
+    try:
+        held = json.loads(raw or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(held, dict):
+        return {}
+    return {key: held[key] for key in COMMUNITY_KEYS if held.get(key)}
+
+
+def community_settings(own: Mapping[str, Any], platform: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings a community's own client works with."""
+    inherited = {key: platform[key] for key in INHERITED_KEYS if key in platform}
+    return {**inherited, **own}
+
+
+def _register(app: Flask, name: str, settings: Mapping[str, Any], auth: ClientAuth) -> None:
     methods = {"client_secret_jwt": ClientSecretJWT, "private_key_jwt": PrivateKeyJWT}
-    oauth = OAuth(app)
-    oauth.register(
-        "eid",
-        client_id=app.config["OIDC_CLIENT_ID"],
+    app.extensions[EXTENSION].register(
+        name,
+        client_id=settings["OIDC_CLIENT_ID"],
         client_secret=auth.credential,
-        server_metadata_url=discovery_url(app.config["OIDC_ISSUER"]),
+        server_metadata_url=discovery_url(settings["OIDC_ISSUER"]),
         client_auth_methods=([methods[auth.method](alg=auth.alg)]
                              if auth.method in methods else None),
         client_kwargs={
-            "scope": app.config["OIDC_SCOPE"],
+            "scope": settings.get("OIDC_SCOPE") or "openid profile address",
             "code_challenge_method": "S256",
             "token_endpoint_auth_method": auth.method,
-            "default_timeout": app.config.get("OIDC_TIMEOUT", 10),
+            "default_timeout": settings.get("OIDC_TIMEOUT", 10),
         },
     )
-    app.extensions[EXTENSION] = oauth
-    app.extensions[AUTH_EXTENSION] = auth
+
+
+def init_app(app: Flask) -> None:
+    """The registry of e-ID clients, and the platform's client; platform settings that can
+    never work stop the start (a community's are checked when they are stored)."""
+    app.extensions[EXTENSION] = OAuth(app)
+    app.extensions[AUTH_EXTENSION] = {}
+    if not app.config.get("OIDC_ISSUER"):
+        return
+    auth = client_auth(app.config)
+    _register(app, PLATFORM_CLIENT, app.config, auth)
+    app.extensions[AUTH_EXTENSION][PLATFORM_CLIENT] = Provider(PLATFORM_CLIENT, app.config, auth)
+
+
+def provider(place: Any = None) -> Provider | None:
+    """The e-ID client of ``place`` (the request's community when not given): its own when
+    it has one, else the platform's; None when neither is set up.
+
+    A community's client is registered on first use under a name made of its settings, so
+    settings changed since are a new client and never the old one's cached metadata.
+    """
+    from portal.tenancy.routing import current_place
+
+    app = current_app._get_current_object()
+    place = place if place is not None else current_place()
+    own = own_settings(place.eid_settings) if place is not None else {}
+    if not own.get("OIDC_ISSUER"):
+        return app.extensions[AUTH_EXTENSION].get(PLATFORM_CLIENT)
+    settings = community_settings(own, app.config)
+    name = "eid-" + hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()[:20]
+    providers = app.extensions[AUTH_EXTENSION]
+    if name not in providers:
+        try:
+            auth = client_auth(settings)
+        except RuntimeError as error:  # stored before a check existed, or edited by hand
+            app.logger.warning("e-ID of community %s is off: %s", place.code, error)
+            return None
+        _register(app, name, settings, auth)
+        providers[name] = Provider(name, settings, auth)
+    return providers[name]
 
 
 def is_configured() -> bool:
-    return EXTENSION in current_app.extensions
+    return provider() is not None
 
 
 def _client():
-    return current_app.extensions[EXTENSION].create_client("eid")
+    return current_app.extensions[EXTENSION].create_client(_provider().name)
+
+
+def _provider() -> Provider:
+    found = provider()
+    if found is None:
+        raise _unavailable("e-ID is not set up for this community")
+    return found
 
 
 def provider_problems(metadata: Mapping[str, Any], issuer: str, auth: ClientAuth) -> list[str]:
@@ -207,9 +299,9 @@ def provider_metadata() -> dict[str, Any]:
 
 
 def settings_problems(metadata: Mapping[str, Any]) -> list[str]:
-    """``provider_problems`` of this application's settings."""
-    return provider_problems(metadata, current_app.config["OIDC_ISSUER"],
-                             current_app.extensions[AUTH_EXTENSION])
+    """``provider_problems`` of the settings of this community's client."""
+    found = _provider()
+    return provider_problems(metadata, found.issuer, found.auth)
 
 
 def _unavailable(reason: str) -> Refused:
@@ -271,7 +363,7 @@ def finish() -> dict[str, Any]:
     _check_response_issuer(metadata)
     claims_options = {
         "iss": {"essential": True, "value": metadata.get("issuer")},
-        "aud": {"essential": True, "value": current_app.config["OIDC_CLIENT_ID"]},
+        "aud": {"essential": True, "value": _provider().client_id},
     }
     try:
         token = client.authorize_access_token(claims_options=claims_options)
@@ -321,15 +413,15 @@ def _userinfo(client, metadata: Mapping[str, Any], token) -> dict[str, Any]:
         raise ValueError(f"signed userinfo from another issuer: {info['iss']!r}")
     if "aud" in info:
         audience = info["aud"] if isinstance(info["aud"], list) else [info["aud"]]
-        if current_app.config["OIDC_CLIENT_ID"] not in audience:
+        if _provider().client_id not in audience:
             raise ValueError(f"signed userinfo for another audience: {info['aud']!r}")
     return info
 
 
 def claim_names() -> ClaimNames:
-    config = current_app.config
-    return ClaimNames(config["OIDC_CLAIM_TAX_NUMBER"], config["OIDC_CLAIM_BIRTH_DATE"],
-                      config["OIDC_CLAIM_ADDRESS"])
+    settings = _provider().settings
+    return ClaimNames(settings["OIDC_CLAIM_TAX_NUMBER"], settings["OIDC_CLAIM_BIRTH_DATE"],
+                      settings["OIDC_CLAIM_ADDRESS"])
 
 
 def read_identity(claims: Mapping[str, Any], names: ClaimNames) -> EidIdentity:

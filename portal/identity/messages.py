@@ -29,6 +29,9 @@ PROBLEMS = Catalogue({
                           "Check what you entered."),
     "census_empty": _l("The register of residents has not been uploaded yet."),
     "eid_unavailable": _l("Verification by electronic ID is not available now."),
+    "eid_settings_issuer": _l("The e-ID issuer must be the provider's https:// address."),
+    "eid_settings_client": _l("The e-ID client identifier is missing."),
+    "eid_settings_auth": _l("These e-ID settings cannot work: %(reason)s"),
     "eid_failed": _l("The electronic ID provider did not confirm your identity. Try again."),
     "eid_missing_claims": _l("The electronic ID provider did not give your tax number and "
                              "birth date."),

@@ -9,9 +9,11 @@ the form's ``number`` field.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +24,7 @@ from portal.accounts.models import Role, User
 from portal.accounts.services import register_without_password
 from portal.community.models import District
 from portal.i18n import _l
+from portal.identity import eid
 from portal.identity.census import CensusRow
 from portal.identity.messages import PROBLEMS
 from portal.identity.models import (
@@ -304,3 +307,35 @@ def verify_by_census(
     lock.failures = 0
     lock.locked_until = None
     return verification
+
+
+def set_eid_settings(session: Session, *, community: Any, settings: dict[str, Any],
+                     actor: User | None, now: datetime) -> None:
+    """Give ``community`` an e-ID client of its own (``settings``: the ``OIDC_*`` keys a
+    community may hold), or take it away (empty ``settings``); refused
+    (``eid_settings_issuer``, ``eid_settings_client``, ``eid_settings_auth``) with nothing
+    changed when the settings cannot work. The audit log names the issuer, the client and
+    the method, never the secret or the key."""
+    own = eid.own_settings(json.dumps(settings))
+    if own:
+        problems = []
+        if not re.fullmatch(r"https?://[^\s/]+.*", own.get("OIDC_ISSUER", "")):
+            problems.append(PROBLEMS("eid_settings_issuer", "issuer"))
+        if not own.get("OIDC_CLIENT_ID"):
+            problems.append(PROBLEMS("eid_settings_client", "client_id"))
+        try:
+            eid.client_auth(own)
+        except RuntimeError as error:
+            problems.append(PROBLEMS("eid_settings_auth", None,
+                                     reason=str(error).removeprefix("Refusing to start: ")))
+        if problems:
+            raise Refused(*problems)
+    community.eid_settings = json.dumps(own, sort_keys=True)
+    session.flush()
+    audit.record(session, actor=actor, action="community.eid", object_type="community",
+                 object_id=community.id,
+                 details={"issuer": own.get("OIDC_ISSUER", ""),
+                          "client_id": own.get("OIDC_CLIENT_ID", ""),
+                          "method": (own.get("OIDC_CLIENT_AUTH_METHOD") or "client_secret_basic")
+                          if own else ""},
+                 at=now)

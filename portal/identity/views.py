@@ -47,8 +47,10 @@ SIGN_IN_NEXT = "eid_sign_in_next"
 
 @bp.app_template_global("eid_signin_available")
 def eid_signin_available() -> bool:
-    """Whether pages offer "sign in with BankID / Дія" (e-ID is configured)."""
-    return eid.is_configured()
+    """Whether pages offer "sign in with BankID / Дія": e-ID is set up for this page's
+    community (on the platform's own pages there is none whose residence it could settle:
+    a person signs in by e-ID in their community)."""
+    return current_place() is not None and eid.is_configured()
 
 
 @bp.app_template_global("takes_part_here")

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Calendar, Extension, Phase, current_phase, effective_windows
 from portal.identity.models import Verification
+from portal.identity.rules import takes_part_here
 from portal.implementation.models import Implementation, ImplementationUpdate
 from portal.implementation.rules import ImplementationStatus
 from portal.main.phase import Step, Visitor, front_step
@@ -25,26 +26,36 @@ from portal.programs.models import Financing, FundingLine, Measure, Program, Tas
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.results.models import APPROVED, Tally
+from portal.tenancy.routing import place_of
+from portal.tenancy.scope import current_community_id
 from portal.voting.models import Ballot
 
 
 def visitors(session: Session, user: Any,
              cycles: Sequence[Cycle | Glance]) -> dict[int, Visitor]:
     """Who ``user`` is in each cycle, in one statement: their live verification, joined to
-    their ballots among the cycles."""
+    their ballots among the cycles. A person verified for another community (and not
+    admitted here as displaced) is offered nothing this community's ballot would refuse."""
     if not getattr(user, "is_authenticated", False):
         return {cycle.id: Visitor.ANONYMOUS for cycle in cycles}
     rows = session.execute(
-        select(Verification.id, Ballot.cycle_id)
+        select(Verification.community_id, Verification.resident,
+               Verification.displaced_certificate, Ballot.cycle_id)
         .outerjoin(Ballot, and_(Ballot.person_key == Verification.person_key,
                                 Ballot.cycle_id.in_([c.id for c in cycles])))
         .where(Verification.user_id == user.id, Verification.revoked_at.is_(None))
     ).all()
     if not rows:
         return {cycle.id: Visitor.UNVERIFIED for cycle in cycles}
-    voted = {cycle_id for _verification, cycle_id in rows}
-    return {cycle.id: Visitor.VOTED if cycle.id in voted else Visitor.VERIFIED
-            for cycle in cycles}
+    voted = {row.cycle_id for row in rows}
+    community_id = current_community_id(session)
+    place = place_of(community_id, session)
+    here = takes_part_here(resident=rows[0].resident,
+                           displaced=rows[0].displaced_certificate is not None,
+                           of_this_community=rows[0].community_id == community_id,
+                           admits_displaced=place is not None and place.admits_displaced)
+    taking_part = Visitor.VERIFIED if here else Visitor.ELSEWHERE
+    return {cycle.id: Visitor.VOTED if cycle.id in voted else taking_part for cycle in cycles}
 
 
 def step_of(cycle: Cycle | Glance, visitor: Visitor, now: datetime) -> Step:
@@ -226,28 +237,67 @@ class CommunityGlance:
         return (self.name_en or self.name) if locale == "en" else self.name
 
 
-def communities(session: Session, now: datetime) -> list[CommunityGlance]:
-    """Every active community with its cycles that ask something of residents now, those
-    with something open first; read across the platform."""
+#: Communities on one page of the platform's front page.
+COMMUNITIES_PER_PAGE = 24
+#: The longest search the front page reads (a name or a КАТОТТГ code).
+SEARCH_MOST = 100
+
+
+@dataclass(frozen=True)
+class CommunityPage:
+    """One page of the platform's communities, those with something open first."""
+
+    items: tuple[CommunityGlance, ...]
+    total: int
+    page: int
+    pages: int
+    query: str
+
+
+def communities(session: Session, now: datetime, *, page: int = 1,
+                query: str = "") -> CommunityPage:
+    """The active communities matching ``query`` (a part of the name in either language, or
+    the start of the КАТОТТГ code), those with a cycle asking something of residents now
+    first, then by name; ``page`` of them with their open cycles and addresses.
+
+    Its cost grows with the page, not the platform: the communities are read as plain rows,
+    only cycles whose calendar can be open now are read and phased, and only the page's
+    addresses are made.
+    """
     from portal.links import external_url
     from portal.tenancy import scope
     from portal.tenancy.models import Community
 
+    needle = query.strip()[:SEARCH_MOST].casefold()
     with scope.everywhere():
-        rows = session.scalars(select(Community).where(Community.active)
-                               .order_by(Community.name)).all()
-        cycles = session.scalars(select(Cycle).options(selectinload(Cycle.extensions))).all()
+        rows = session.execute(select(Community.id, Community.code, Community.name,
+                                      Community.name_en).where(Community.active)).all()
+        if needle:
+            rows = [row for row in rows if needle in row.name.casefold()
+                    or needle in (row.name_en or "").casefold()
+                    or row.code.casefold().startswith(needle)]
+        # Open now means within the calendar, unless an extension moved its end.
+        open_now = select(Cycle).options(selectinload(Cycle.extensions)).where(
+            Cycle.submission_start <= now, or_(Cycle.voting_end >= now, Cycle.extensions.any()))
+        if needle:
+            open_now = open_now.where(Cycle.community_id.in_([row.id for row in rows]))
+        candidates = session.scalars(open_now).all() if rows else []
     by_community: dict[int, list[tuple[Glance, Phase]]] = {}
-    for glance, cycle in zip(glances(cycles), cycles, strict=True):
+    for glance, cycle in zip(glances(candidates), candidates, strict=True):
         phase = glance.phase(now)
         if phase in ACTIVE:
             by_community.setdefault(cycle.community_id, []).append((glance, phase))
+    rows = sorted(rows, key=lambda row: (row.id not in by_community, row.name.casefold()))
+    pages = max(1, -(-len(rows) // COMMUNITIES_PER_PAGE))
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * COMMUNITIES_PER_PAGE:page * COMMUNITIES_PER_PAGE]
     found = []
-    for row in rows:
+    for row in shown:
         with scope.inside(row.id):
             url = external_url("main.index")
             open_cycles = tuple(
                 (glance, phase, external_url("main.cycle", cycle_id=glance.id))
-                for glance, phase in by_community.get(row.id, ()))
+                for glance, phase in sorted(by_community.get(row.id, ()),
+                                            key=lambda item: item[0].id))
         found.append(CommunityGlance(row.id, row.code, row.name, row.name_en, url, open_cycles))
-    return sorted(found, key=lambda item: not item.open_cycles)
+    return CommunityPage(tuple(found), len(rows), page, pages, query.strip()[:SEARCH_MOST])

@@ -22,6 +22,8 @@ class Visitor(StrEnum):
     UNVERIFIED = "unverified"  # signed in, identity not verified yet
     VERIFIED = "verified"
     VOTED = "voted"  # verified, and their ballot of this cycle is cast
+    #: verified, but neither resident here nor admitted as displaced: takes part elsewhere
+    ELSEWHERE = "elsewhere"
 
 
 class Action(StrEnum):
@@ -38,6 +40,7 @@ class Action(StrEnum):
     SEE_RECEIPT = "see_receipt"
     SEE_RESULTS = "see_results"
     FOLLOW_IMPLEMENTATION = "follow_implementation"
+    NOT_HERE = "not_here"  # the projects; submitting and voting are the person's community's
 
 
 class DeadlineKind(StrEnum):
@@ -63,10 +66,12 @@ class Step:
 _BY_VISITOR = {
     Phase.SUBMISSION: {Visitor.ANONYMOUS: Action.SIGN_IN_TO_SUBMIT,
                        Visitor.UNVERIFIED: Action.VERIFY_TO_SUBMIT,
-                       Visitor.VERIFIED: Action.SUBMIT, Visitor.VOTED: Action.SUBMIT},
+                       Visitor.VERIFIED: Action.SUBMIT, Visitor.VOTED: Action.SUBMIT,
+                       Visitor.ELSEWHERE: Action.NOT_HERE},
     Phase.VOTING: {Visitor.ANONYMOUS: Action.SIGN_IN_TO_VOTE,
                    Visitor.UNVERIFIED: Action.VERIFY_TO_VOTE,
-                   Visitor.VERIFIED: Action.VOTE, Visitor.VOTED: Action.SEE_RECEIPT},
+                   Visitor.VERIFIED: Action.VOTE, Visitor.VOTED: Action.SEE_RECEIPT,
+                   Visitor.ELSEWHERE: Action.NOT_HERE},
 }
 
 _FOR_EVERYONE = {

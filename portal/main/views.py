@@ -9,7 +9,16 @@ the vote, and ``project_afterwards`` for what became of it after the vote.
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from portal.accounts.access import login_redirect
@@ -28,6 +37,7 @@ from portal.notifications import services as notices
 from portal.notifications.rules import FollowTarget
 from portal.notifications.views import change_following
 from portal.pagecache import public_page, recent
+from portal.parsing import page_arg
 from portal.projects.queries import Filters, category_totals, cycle_counters, public_projects
 from portal.projects.rules import ProjectStatus
 from portal.tenancy.routing import current_place
@@ -71,8 +81,10 @@ def index():
     session = db_session()
     now = utcnow()
     if current_place() is None:  # the platform's own front page
-        return render_template("main/platform.html", now=now,
-                               load_communities=lambda: front.communities(session, now))
+        page, query = page_arg(), request.args.get("q", "")
+        return render_template("main/platform.html", now=now, query=query,
+                               load_communities=lambda: front.communities(
+                                   session, now, page=page, query=query))
     cycles = front.home_cycles(_glances(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),

@@ -33,6 +33,7 @@ from portal.notifications.rules import (
     FollowTarget,
     NoticeKind,
 )
+from portal.tenancy.routing import here
 
 #: Where a notice's link leads, by what it is about.
 LINKS = {FollowTarget.PROJECT: ("projects.page", "project_id"),
@@ -275,10 +276,16 @@ def mail_digest(session: Session, person: Any, notices: Iterable[Notice], *, now
     notices = list(notices)
     if not notices or not person.email or not person.active:
         return None
+    place = here()  # digests go out community by community: each names its own
     with force_locale(person.locale or "uk"):
         subject = (_("Your daily news of the participatory budget") if delivery is Delivery.DAILY
                    else _("Your weekly news of the participatory budget"))
         body = [_("Hello, %(name)s!", name=person.name), ""]
+        if place is not None:
+            community = place.display_name(person.locale or "uk")
+            subject = f"{subject}: {community}"
+            body += [_("News of the participatory budget: %(community)s",
+                       community=community), ""]
         for notice in notices:
             body += [f"• {text_of(notice)}", f"  {link_of(notice)}"]
         footer, headers = _footer_of(person.id, notices[0].kind)

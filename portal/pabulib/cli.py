@@ -23,8 +23,10 @@ from portal.projects.models import Project
 from portal.refusal import Refused
 from portal.results import rules
 from portal.results.tallies import lottery_seed, rule_inputs
+from portal.tenancy.commands import community_option
 
 cli = Blueprint("pb_cli", __name__, cli_group="pb")
+community_option(cli.cli)
 
 
 @cli.cli.command("import-pabulib")

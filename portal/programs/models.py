@@ -35,6 +35,7 @@ from portal.db import Base
 from portal.enums import enum_column
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure
 from portal.tenancy.models import CommunityOwned
+from portal.tenancy.scope import for_insert
 
 if TYPE_CHECKING:
     from portal.projects.models import Project
@@ -79,11 +80,16 @@ class Department(CommunityOwned, Base):
         return self.name
 
 
+#: Which departments carry out a measure. The link is its community's too: the database
+#: keeps both ends in it (``portal.tenancy.guards``, ``info["community_owned"]``).
 measure_departments = Table(
     "measure_departments",
     Base.metadata,
     Column("measure_id", ForeignKey("measures.id", ondelete="CASCADE"), primary_key=True),
     Column("department_id", ForeignKey("departments.id", ondelete="RESTRICT"), primary_key=True),
+    Column("community_id", ForeignKey("communities.id", ondelete="RESTRICT"), nullable=False,
+           default=for_insert),
+    info={"community_owned": True},
 )
 
 

@@ -24,7 +24,16 @@ from portal.money import (
 )
 from portal.programs.messages import source_label
 from portal.programs.rules import FundingSource, IndicatorBasis
-from portal.reports.document import Cell, Document, Paragraph, Row, RowKind, Style, Table
+from portal.reports.document import (
+    Cell,
+    Document,
+    Paragraph,
+    Row,
+    RowKind,
+    Style,
+    Table,
+    signature,
+)
 from portal.reports.labels import figure_note_text, group_heading, term_text
 from portal.reports.periods import ReportPeriod, report_due_date
 from portal.reports.records import ProgramRecords
@@ -195,8 +204,10 @@ def report_notes(records: ProgramRecords) -> list[str]:
 def annual_document(
     records: ProgramRecords, report: AnnualReport, *, name: str,
     period: ReportPeriod | None = None, quarter: int | None = None,
+    signatories: tuple[tuple[str, str], ...] = (),
 ) -> Document:
-    """Lay out the annual report, or the periodic one when ``period`` is given."""
+    """Lay out the annual report, or the periodic one when ``period`` is given, signed by
+    ``signatories`` (position, name)."""
     financed_label = _("Financed in the reporting period, thousand UAH")
     blocks: list[Any] = _heading_blocks(records, report, period, quarter)
     blocks.append(_table_1(report, financed_label))
@@ -207,6 +218,8 @@ def annual_document(
     blocks.append(Paragraph(_(
         "The effectiveness of the program's planned measures in %(year)d is %(percent)s%%.",
         year=report.year, percent=format_percent(report.effectiveness))))
+    # The community's signatories close the report, as the council's documents end.
+    blocks.extend(signature(position, person) for position, person in signatories)
     title = _report_names(report, period, quarter)[0]
     return Document(title=title, name=name, blocks=tuple(blocks),
                     meta={"program": records.program.title})

@@ -23,8 +23,10 @@ from portal.reports.services import (
     ReportSpec,
     generate,
 )
+from portal.tenancy.commands import community_option
 
 cli = Blueprint("report_cli", __name__, cli_group="report")
+community_option(cli.cli)
 
 FORMAT = click.option("--format", "fmt", type=click.Choice([f.value for f in ReportFormat]),
                       default="json", show_default=True)

@@ -23,6 +23,8 @@ class Style(StrEnum):
     META = "meta"  # "Відповідальний виконавець Програми: ..."
     TEXT = "text"
     NOTE = "note"  # small print under a table
+    #: "Секретар Бахмутської міської ради ... С.І. Кіщенко": the position, a tab, the name
+    SIGNATURE = "signature"
 
 
 class RowKind(StrEnum):
@@ -74,6 +76,12 @@ class Paragraph:
 
 
 Block = Paragraph | Table
+
+
+def signature(position: str, name: str) -> Paragraph:
+    """A signature line at the end of a report: the position on the left, the name on the
+    right (the renderers split the text at its tab)."""
+    return Paragraph(f"{position}\t{name}", Style.SIGNATURE)
 
 
 @dataclass(frozen=True)

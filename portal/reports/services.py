@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.programs.models import Program
@@ -31,6 +32,7 @@ from portal.reports.program_documents import (
 )
 from portal.reports.records import ProgramRecords, load_records
 from portal.reports.rules import AnnualReport, build_annual_report
+from portal.tenancy.models import Community, signatories_of
 
 
 class ReportKind(StrEnum):
@@ -145,10 +147,19 @@ def build(session: Session, program: Program, spec: ReportSpec) -> Built:
         return Built(plan_document(records, report, name=name),
                      plan_data(records, report, program_id=program.id))
     return Built(
-        annual_document(records, report, name=name, period=spec.period, quarter=spec.quarter),
+        annual_document(records, report, name=name, period=spec.period, quarter=spec.quarter,
+                        signatories=_signatories(session, program)),
         annual_data(records, report, program_id=program.id, code=program.code,
                     period=spec.period, quarter=spec.quarter),
     )
+
+
+def _signatories(session: Session, program: Program) -> tuple[tuple[str, str], ...]:
+    """Who signs the program's reports: its community's signatories."""
+    table = Community.__table__
+    raw = session.execute(select(table.c.signatories)
+                          .where(table.c.id == program.community_id)).scalar_one_or_none()
+    return signatories_of(raw)
 
 
 def to_json(data: dict[str, Any]) -> bytes:

@@ -35,6 +35,9 @@ def owned_tables(metadata: MetaData) -> list[Table]:
     names = {mapper.local_table.name for mapper in _mappers(metadata)
              if issubclass(mapper.class_, CommunityOwned)
              or getattr(mapper.class_, "__community_guarded__", False)}
+    # A link table without a class of its own says so itself.
+    names |= {table.name for table in metadata.sorted_tables
+              if table.info.get("community_owned")}
     return [table for table in metadata.sorted_tables if table.name in names]
 
 

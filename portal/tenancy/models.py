@@ -59,8 +59,9 @@ class Community(Base):
         return tuple(line.strip() for line in self.localities.splitlines() if line.strip())
 
     @property
-    def signatory_list(self) -> list[dict[str, str]]:
-        return json.loads(self.signatories or "[]")
+    def signatory_list(self) -> tuple[tuple[str, str], ...]:
+        """Who signs its program reports: (position, name), in order."""
+        return signatories_of(self.signatories)
 
     def settings(self, field: str) -> dict[str, Any]:
         return json.loads(getattr(self, field) or "{}")
@@ -93,3 +94,13 @@ class CommunityOwned:
         from portal.tenancy.scope import for_insert
 
         return mapped_column(ForeignKey("communities.id", ondelete="RESTRICT"), default=for_insert)
+
+
+def signatories_of(raw: str | None) -> tuple[tuple[str, str], ...]:
+    """The stored signatories (a JSON list of {"position", "name"}) as pairs."""
+    try:
+        items = json.loads(raw or "[]")
+    except ValueError:
+        return ()
+    return tuple((str(item.get("position", "")), str(item.get("name", "")))
+                 for item in items if isinstance(item, dict) and item.get("name"))

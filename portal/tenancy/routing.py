@@ -52,6 +52,8 @@ class Place:
     admits_displaced: bool
     mail_sender: str
     emblem: str | None
+    #: The community's own e-ID client settings (a JSON object; ``{}``: none of its own).
+    eid_settings: str = "{}"
 
     @classmethod
     def of(cls, row: Any) -> Place:
@@ -61,7 +63,7 @@ class Place:
         return cls(id=row.id, code=row.code, slug=row.slug, name=row.name,
                    name_en=row.name_en or row.name, localities=localities,
                    admits_displaced=row.admits_displaced, mail_sender=row.mail_sender,
-                   emblem=row.emblem)
+                   emblem=row.emblem, eid_settings=row.eid_settings or "{}")
 
     def display_name(self, locale: str) -> str:
         return self.name_en if locale == "en" else self.name

@@ -72,3 +72,29 @@ def test_the_other_communities_home_and_results_pages(demo_server, browser_conte
         assert len(hrefs) > 5 and all(h.startswith(f"/{slug}/projects/") for h in hrefs)
         no_sideways_scroll(page, size["width"])
         shoot(page, f"{slug}-results-{size['width']}")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_zvenyhorodka_s_projects_on_the_map_and_its_winners_implementation(
+        demo_server, browser_context, shoot, finished, width):
+    """The youth budget's fourteen projects are points around Zvenyhorodka and Moryntsi
+    (no tiles needed: they are refused here), and its nine winners are followed on the
+    community's implementation page, in the community's own words and links."""
+    size = WIDTHS[width]
+    page = browser_context(viewport=size).new_page()
+    page.route("https://tile.openstreetmap.org/**", lambda route: route.abort())
+    _name, cycle_id = finished[ZVENYHORODKA.slug]
+    page.goto(f"{demo_server.url}/zvenyhorodka/projects/map?cycle={cycle_id}")
+    expect(page.locator("#project-map")).to_have_attribute("data-loaded", "14")
+    expect(page.locator("#project-map .leaflet-marker-icon.map-marker")).to_have_count(14)
+    no_sideways_scroll(page, size["width"])
+    shoot(page, f"zvenyhorodka-map-{size['width']}")
+
+    page.goto(f"{demo_server.url}/zvenyhorodka/implementation/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Реалізовано")
+    hrefs = main.locator("a[href*='/implementation/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith("/zvenyhorodka/") for h in hrefs)
+    no_sideways_scroll(page, size["width"])
+    shoot(page, f"zvenyhorodka-implementation-{size['width']}")

@@ -27,12 +27,14 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.accounts.models import Role
+from portal.audit.models import AuditEvent
 from portal.identity.models import Verification
 from portal.identity.rules import make_rnokpp
+from portal.tenancy import scope
 from tests.conftest import joined_transaction, sign_in
 from tests.eid.checks import verified_by_eid
 from tests.eid.node_provider import NodeProvider
-from tests.factories.communities import remember_app, set_localities
+from tests.factories.communities import forget, make_community, remember_app, set_localities
 from tests.factories.voting import make_voting_cycle
 from tests.oidc_provider import OidcProvider, Person
 
@@ -151,8 +153,8 @@ def portals(app, client_keys) -> Iterator[Callable[..., Any]]:
     def portal(idp: Idp, kind: str = "basic", **settings: Any):
         config = {
             "DATABASE_URL": app.config["DATABASE_URL"], "SERVER_NAME": "portal.test",
-            "OIDC_ISSUER": idp.issuer, "OIDC_CLIENT_ID": f"portal-{kind}",
-            "OIDC_CLIENT_SECRET": SECRET,
+            "DEFAULT_COMMUNITY": app.config["DEFAULT_COMMUNITY"], "OIDC_ISSUER": idp.issuer,
+            "OIDC_CLIENT_ID": f"portal-{kind}", "OIDC_CLIENT_SECRET": SECRET,
             "OIDC_CLIENT_AUTH_METHOD": CLIENTS[kind]["token_endpoint_auth_method"],
             **client_keys.get(kind, client_keys["key-jwt"])[0],
             **settings,
@@ -193,15 +195,15 @@ def with_query(url: str, **changes: str | None) -> str:
         {key: value for key, value in params.items() if value is not None})))
 
 
-def to_callback(client) -> str:
+def to_callback(client, start: str = "/verify/eid", callback: str = CALLBACK) -> str:
     """Start at the portal and go through the provider as a browser would; the portal
     callback URL the provider finally redirects to (it is not followed)."""
-    started = client.get("/verify/eid")
+    started = client.get(start)
     assert started.status_code == 302, started.get_data(as_text=True)[:500]
     url = started.location
     browser = requests.Session()
     for _ in range(8):
-        if url.startswith(CALLBACK + "?"):
+        if url.startswith(callback + "?"):
             return url
         answer = browser.get(url, allow_redirects=False, timeout=10)
         assert answer.status_code in (302, 303), answer.text[:500]
@@ -435,8 +437,10 @@ def test_eid_check_says_whether_the_provider_supports_the_settings(idps, portals
     idp = idps(idp_name)
     good = portals(idp).test_cli_runner().invoke(args=["eid", "check"])
     assert good.exit_code == 0, good.output
-    assert good.output == (f"e-ID provider {idp.issuer}: client_secret_basic is supported; the "
-                           f"iss of authorization responses (RFC 9207) is required.\n")
+    assert good.output == (f"e-ID provider {idp.issuer} (the platform's client portal-basic): "
+                           f"client_secret_basic is supported; the iss of authorization "
+                           f"responses (RFC 9207) is required.\n"
+                           f"Redirect URI to register: {CALLBACK}\n")
     bad = portals(idp, OIDC_CLIENT_AUTH_METHOD="private_key_jwt", OIDC_ISSUER=idp.issuer + "/"
                   ).test_cli_runner().invoke(args=["eid", "check"])
     assert bad.exit_code == 1
@@ -495,3 +499,129 @@ def test_eid_check_names_an_unreachable_provider_and_says_when_e_id_is_off(app):
                                     "http://127.0.0.1:9/.well-known/openid-configuration: "
                                     "ConnectionError(")
     assert off.exit_code == 0 and off.output == "e-ID is off: OIDC_ISSUER is not set.\n"
+
+
+# A community's own client ------------------------------------------------------------------
+
+OWN_CALLBACK = "http://portal.test/kozyatyn/verify/eid/callback"
+KOZYATYN = {"formatted": "Вінницька обл., м. Козятин, вул. Вокзальна, 1", "locality": "Козятин",
+            "country": "UA"}
+
+
+@pytest.fixture
+def own_client(idps, portals, db):
+    """A second community, Kozyatyn, with an e-ID client of its own at a second provider
+    (set by ``flask eid set``), beside the test community on the platform's client."""
+    platform, own = idps("authlib"), idps("authlib", iss_parameter=False)
+    if "kozyatyn-own" not in own.authlib.clients:
+        own.authlib.add_client("kozyatyn-own", SECRET, OWN_CALLBACK,
+                               token_endpoint_auth_method="client_secret_post")
+    portal = portals(platform)
+    other = make_community(db, slug="kozyatyn", name="Козятинська громада", localities="Козятин")
+    with joined_transaction(portal, db.get_bind()):
+        answer = portal.test_cli_runner().invoke(args=[
+            "eid", "set", other.code, "--issuer", own.issuer, "--client-id", "kozyatyn-own",
+            "--client-secret", SECRET, "--auth-method", "client_secret_post"])
+    assert answer.exit_code == 0, answer.output
+    forget()
+    return portal, platform, own, other
+
+
+def test_a_community_with_its_own_client_signs_its_residents_in_through_it(
+        own_client, db, resident):
+    portal, platform, own, other = own_client
+    own.set_person("kozyatyn-1", person(KOZYATYN))
+    with signed_in(portal, db, resident) as client:
+        assert client.get("/verify/eid").location.startswith(platform.issuer + "/")
+        assert client.get("/kozyatyn/verify/eid").location.startswith(own.issuer + "/")
+        page = client.get(to_callback(client, "/kozyatyn/verify/eid", OWN_CALLBACK),
+                          follow_redirects=True).get_data(as_text=True)
+    assert VERIFIED in page
+    verification = verification_of(db, resident)
+    assert verification.resident is True and verification.community_id == other.id
+    event = db.execute(select(AuditEvent).where(AuditEvent.action == "community.eid")
+                       .execution_options(all_communities=True)).scalar_one()
+    assert event.community_id == other.id and SECRET not in event.details
+    assert json.loads(event.details)["issuer"] == own.issuer
+
+
+def test_eid_check_names_each_client_and_the_callbacks_to_register(own_client, db):
+    portal, platform, own, other = own_client
+    with joined_transaction(portal, db.get_bind()):
+        runner = portal.test_cli_runner()
+        community = runner.invoke(args=["eid", "check", "--community", other.code])
+        shared = runner.invoke(args=["eid", "check"])
+        unknown = runner.invoke(args=["eid", "check", "--community", "UA00000000000000000"])
+    assert community.exit_code == 0, community.output
+    assert community.output == (
+        f"e-ID provider {own.issuer} (the community's own client kozyatyn-own): "
+        f"client_secret_post is supported; the iss of authorization responses (RFC 9207) is "
+        f"not advertised.\nRedirect URI to register: {OWN_CALLBACK}\n")
+    assert shared.output.endswith(f"Redirect URI to register: {CALLBACK}\n")
+    assert OWN_CALLBACK not in shared.output
+    assert unknown.exit_code == 1 and "There is no active community UA00000000000000000" \
+        in unknown.output
+
+
+@pytest.mark.parametrize("arguments, words", [
+    (["--issuer", "ftp://idp.example", "--client-id", "x", "--client-secret", "s"],
+     "Видавець e-ID має бути адресою надавача https://."),
+    (["--issuer", "https://idp.example", "--client-id", "x", "--auth-method", "private_key_jwt"],
+     "Ці налаштування e-ID не можуть працювати: OIDC_CLIENT_AUTH_METHOD private_key_jwt needs "
+     "a PEM private key"),
+    (["--issuer", "https://idp.example", "--client-id", "x"],
+     "OIDC_CLIENT_AUTH_METHOD client_secret_basic needs OIDC_CLIENT_SECRET."),
+])
+def test_settings_a_community_client_cannot_work_with_are_refused_and_nothing_changes(
+        own_client, db, arguments, words):
+    portal, platform, own, other = own_client
+    with joined_transaction(portal, db.get_bind()):
+        answer = portal.test_cli_runner().invoke(args=["eid", "set", other.code, *arguments])
+    assert answer.exit_code == 1 and words in answer.output
+    db.refresh(other)
+    assert json.loads(other.eid_settings)["OIDC_ISSUER"] == own.issuer
+
+
+def test_off_hands_the_community_back_to_the_platforms_client(own_client, db, resident):
+    portal, platform, own, other = own_client
+    with joined_transaction(portal, db.get_bind()):
+        answer = portal.test_cli_runner().invoke(args=["eid", "off", other.code])
+    assert answer.exit_code == 0
+    assert answer.output == f"Community {other.code} has no e-ID client of its own; the " \
+        "platform's serves it.\n"
+    forget()
+    with signed_in(portal, db, resident) as client:
+        assert client.get("/kozyatyn/verify/eid").location.startswith(platform.issuer + "/")
+
+
+def test_the_platforms_own_pages_offer_no_eid_sign_in(own_client, portals, db):
+    """With two communities and no default, the platform's host has no community whose
+    residence an e-ID sign-in could settle: its login page offers none, each community's
+    offers its own."""
+    portal, platform, own, other = own_client
+    no_default = portals(platform, DEFAULT_COMMUNITY="")
+    forget()
+    with joined_transaction(no_default, db.get_bind()):
+        client = no_default.test_client()
+        platform_login = client.get("/login").get_data(as_text=True)
+        community_login = client.get("/kozyatyn/login").get_data(as_text=True)
+        start = client.get("/verify/eid/sign-in")
+    assert "BankID" not in platform_login and "Увійти" in platform_login
+    assert 'href="/kozyatyn/verify/eid/sign-in' in community_login
+    assert start.status_code == 404
+
+
+def test_a_community_s_administrator_sees_which_client_signs_its_residents_in(
+        own_client, db, make_user):
+    portal, platform, own, other = own_client
+    with scope.inside(other.id):
+        theirs = make_user(Role.ADMIN)
+    ours = make_user(Role.ADMIN)
+    with signed_in(portal, db, theirs) as client:
+        page = client.get("/kozyatyn/admin/community/").get_data(as_text=True)
+    assert (f"Громада має власний клієнт e-ID: kozyatyn-own у {own.issuer}. Її мешканці входять "
+            f"через нього.") in page
+    assert SECRET not in page
+    with signed_in(portal, db, ours) as client:
+        page = client.get("/admin/community/").get_data(as_text=True)
+    assert "Мешканці громади входять через спільний клієнт e-ID платформи." in page

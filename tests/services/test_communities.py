@@ -87,6 +87,27 @@ def test_the_database_keeps_a_child_in_its_parent_s_community(db, two):
     db.rollback()
 
 
+def test_a_measure_names_only_departments_of_its_own_community(db, two):
+    """The link table has no class of its own; the database keeps its two ends together
+    all the same, and a link made in the community carries it."""
+    from portal.programs.models import Department, measure_departments
+    from tests.factories.programs import make_program
+
+    other, _home, _away = two
+    _program, measures = make_program(db)
+    with scope.inside(other.id):
+        away = Department(name="Управління іншої громади")
+        db.add(away)
+        db.flush()
+    linked = db.execute(select(measure_departments.c.community_id)
+                        .where(measure_departments.c.measure_id == measures["1.2"].id)).all()
+    assert linked == [(1,)]
+    with scope.everywhere(), pytest.raises(IntegrityError):
+        db.execute(measure_departments.insert().values(
+            measure_id=measures["1.1"].id, department_id=away.id, community_id=1))
+    db.rollback()
+
+
 def test_the_database_has_every_community_key_the_models_call_for(db):
     """The keys live in the migrations only (portal.tenancy.guards): a table added later
     without them is found here."""

@@ -493,3 +493,39 @@ def test_a_community_s_administrator_starts_a_new_cycle_from_its_rules(demo, db,
     assert re.search(r'<option selected value="equalshares/add1">', page)
     # Its role is Zvenyhorodka's: Talne's office is not its.
     assert client.get("/talne/admin/cycles/new").status_code == 403
+
+
+def test_zvenyhorodka_s_winners_are_funded_and_followed_and_every_project_is_on_the_map(
+        demo, db, app_ctx):
+    """The youth program's measure 1.1 funds the 2024 winners, one line each, and the
+    community's own staff tell their implementation; the projects of both other
+    communities have points near their settlements."""
+    from portal.implementation.models import Implementation
+    from portal.implementation.rules import ImplementationStatus
+    from portal.programs.models import FundingLine, Program
+
+    communities = _communities(db)
+    with scope.inside(communities["zvenyhorodka"].id):
+        cycle = _cycle(db, zvenyhorodka.FINISHED)
+        program = db.execute(select(Program).where(
+            Program.code == zvenyhorodka.PROGRAM_CODE)).scalar_one()
+        assert program.published and cycle.measure_id is not None
+        winners = {p.id: p for p in db.scalars(select(Project).where(
+            Project.cycle_id == cycle.id, Project.status == ProjectStatus.WINNER))}
+        lines = db.scalars(select(FundingLine).where(
+            FundingLine.measure_id == cycle.measure_id)).all()
+        assert sorted(line.project_id for line in lines) == sorted(winners)
+        assert all(line.planned == winners[line.project_id].total_cost and line.year == 2024
+                   for line in lines)
+        statuses = Counter(db.scalars(select(Implementation.status).where(
+            Implementation.line_id.in_([line.id for line in lines]))))
+        assert statuses[ImplementationStatus.IMPLEMENTED] == len(lines) - 1
+        assert statuses[ImplementationStatus.NOT_IMPLEMENTED] == 1
+        staff = db.scalar(select(User.id).where(User.email == zvenyhorodka.STAFF))
+        assert {line.implementation.updated_by_id for line in lines} == {staff}
+    for slug, (south, north, west, east) in {"zvenyhorodka": (49.05, 49.15, 30.93, 31.13),
+                                             "talne": (48.82, 48.91, 30.55, 30.72)}.items():
+        with scope.inside(communities[slug].id):
+            points = db.execute(select(Project.latitude, Project.longitude)).all()
+        assert points and all(south < lat < north and west < lon < east for lat, lon in points)
+        assert len(set(points)) == len(points)  # no two projects on one point

@@ -119,8 +119,10 @@ def test_each_kind_on_or_off_and_comments_gathered_in_a_daily_digest(scene, db, 
     assert not [m for m in mails(outbox) if m["To"] == "follower@example.org"]
     enqueue(daily_digest)  # the worker's morning run (the tests' queue runs it at once)
     [digest] = [m for m in mails(outbox) if m["To"] == "follower@example.org"]
-    assert digest["Subject"] == "Ваші новини бюджету участі за день"
+    assert digest["Subject"] == ("Ваші новини бюджету участі за день: "
+                                 "Бахмутська міська територіальна громада")
     body = digest.get_content()
+    assert "Новини бюджету участі: Бахмутська міська територіальна громада" in body
     assert "Новий коментар до проєкту" in body and "Новини реалізації проєкту" in body
     db.expire_all()
     assert all(n.mailed_at is not None for n in notices(db, follower))

@@ -158,8 +158,13 @@ class Writer:
         demo = self.cli_text("demo", "load")
         self.save("demo-load.txt", demo)
         self.dump_database("db")
-        password = re.search(r"password for all: ([^)\s]+)", demo).group(1)
-        return [(email, password) for email in re.findall(r"^\s+(\S+@\S+)", demo, re.M)]
+        # "Password of every demo account: X" (or its Ukrainian), or an older checkout's
+        # "(password for all: X)"; then the accounts, one an indented line each (emails
+        # met again under another community are one account).
+        password = re.search(r"(?:Password of every demo account|Пароль усіх демонстраційних "
+                             r"облікових записів|password for all): ([^)\s]+)", demo).group(1)
+        emails = dict.fromkeys(re.findall(r"^\s+(\S+@\S+)", demo, re.M))
+        return [(email, password) for email in emails]
 
     def reports(self, pdf_languages: list[str] | None) -> None:
         """Every ``report`` subcommand with every argument, format and language it accepts."""

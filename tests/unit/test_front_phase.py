@@ -26,14 +26,16 @@ WINDOWS = [Window(Phase.SUBMISSION, NOW - 90 * DAY, NOW - 60 * DAY),
 
 @pytest.mark.parametrize(("visitor", "action"), [
     (Visitor.ANONYMOUS, Action.SIGN_IN_TO_VOTE), (Visitor.UNVERIFIED, Action.VERIFY_TO_VOTE),
-    (Visitor.VERIFIED, Action.VOTE), (Visitor.VOTED, Action.SEE_RECEIPT)])
+    (Visitor.VERIFIED, Action.VOTE), (Visitor.VOTED, Action.SEE_RECEIPT),
+    (Visitor.ELSEWHERE, Action.NOT_HERE)])
 def test_during_the_vote_each_visitor_is_offered_their_own_next_step(visitor, action):
     assert action_for(Phase.VOTING, visitor) is action
 
 
 @pytest.mark.parametrize(("visitor", "action"), [
     (Visitor.ANONYMOUS, Action.SIGN_IN_TO_SUBMIT),
-    (Visitor.UNVERIFIED, Action.VERIFY_TO_SUBMIT), (Visitor.VERIFIED, Action.SUBMIT)])
+    (Visitor.UNVERIFIED, Action.VERIFY_TO_SUBMIT), (Visitor.VERIFIED, Action.SUBMIT),
+    (Visitor.ELSEWHERE, Action.NOT_HERE)])
 def test_during_submission_only_a_verified_resident_is_sent_to_the_form(visitor, action):
     assert action_for(Phase.SUBMISSION, visitor) is action
 

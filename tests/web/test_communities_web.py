@@ -116,6 +116,50 @@ def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_p
     platform.extensions["portal.db"].engine.dispose()
 
 
+def test_the_platform_s_front_page_finds_a_community_and_pages_the_rest(
+        database_url, db, tmp_path, hromadas, monkeypatch):
+    """Those with something open first, then by name, a page at a time; a search by a part
+    of the name (either language) or the start of the code; nothing found is said so."""
+    from portal.main import front
+    from tests.factories.voting import make_voting_cycle
+
+    monkeypatch.setattr(front, "COMMUNITIES_PER_PAGE", 2)
+    other, _home, _away = hromadas
+    for name in ("Авангардівська громада", "Яготинська громада"):
+        make_community(db, name=name)
+    with scope.inside(other.id):
+        open_cycle = make_voting_cycle(db, make_user(db, Role.ADMIN))
+    db.flush()
+    platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
+                                      "MAIL_OUTBOX": str(tmp_path),
+                                      "SERVER_NAME": "portal.test"})
+    remember_app(platform)
+    with joined_transaction(platform, db.connection()):
+        client = platform.test_client()
+        first = client.get("/").get_data(as_text=True)
+        second = client.get("/?page=2").get_data(as_text=True)
+        by_name = client.get("/?q=ЯГОТИН").get_data(as_text=True)
+        by_code = client.get("/?q=ua1402").get_data(as_text=True)
+        by_english = client.get("/?q=bakhmut").get_data(as_text=True)
+        nothing = client.get("/?q=Атлантида").get_data(as_text=True)
+        past_the_end = client.get("/?page=99").get_data(as_text=True)
+    platform.extensions["portal.db"].engine.dispose()
+    assert "4 громади" in first and "Сторінка 1 з 2" in first
+    # Those with something open (both of the fixture's cycles take projects) come first,
+    # by name; then the rest.
+    assert first.index("Бахмутська міська") < first.index("Хмільницька громада")
+    assert open_cycle.name in first and "Авангардівська громада" not in first
+    assert second.index("Авангардівська громада") < second.index("Яготинська громада")
+    assert "Зараз нічого не відкрито." in second and "Хмільницька громада" not in second
+    assert 'href="/?page=1"' in second and 'rel="prev"' in second
+    assert "1 громада" in by_name and "Яготинська громада" in by_name
+    assert "Хмільницька громада" not in by_name and "Показати всі" in by_name
+    assert "Бахмутська міська територіальна громада" in by_code and "1 громада" in by_code
+    assert "Бахмутська міська територіальна громада" in by_english
+    assert "Жодна громада не відповідає пошуку." in nothing and "0 громад" in nothing
+    assert "Сторінка 2 з 2" in past_the_end
+
+
 def test_the_api_lists_the_communities_and_answers_for_each_by_its_code(client, hromadas):
     other, _home, _away = hromadas
     listed = {item["code"]: item for item in client.get("/api/v1/communities")
@@ -240,9 +284,18 @@ def test_a_community_s_administrator_sets_its_names_sender_and_emblem(app, clien
     assert refused.status_code == 200
     assert "PNG або SVG" in refused.get_data(as_text=True)
     assert send(emblem=(io.BytesIO(EMBLEM_SVG), "emblem.svg")).status_code == 302
+    # The report's signatories: "position | name" a line; a line without the bar is refused.
+    assert send(signature_lines="Начальник відділу |  С.А. Кудрявих\n\nСекретар міської ради|"
+                                "С.І. Кіщенко").status_code == 302
+    unsigned = send(signature_lines="Секретар міської ради С.І. Кіщенко").get_data(as_text=True)
+    assert "Запишіть кожен підпис як посаду, вертикальну риску та ім’я" in unsigned
+    assert "Начальник відділу | С.А. Кудрявих\nСекретар міської ради | С.І. Кіщенко</textarea>" in \
+        client.get("/admin/community/").get_data(as_text=True)
     community = db.get(Community, 1)
     assert community.admits_displaced and community.mail_sender.startswith("Бахмутська")
     assert community.emblem.startswith("data:image/svg+xml;base64,")
+    assert community.signatory_list == (("Начальник відділу", "С.А. Кудрявих"),
+                                        ("Секретар міської ради", "С.І. Кіщенко"))
     home = client.get("/").get_data(as_text=True)
     assert 'class="brand-emblem" src="data:image/svg+xml;base64,' in home
     # Another community's administrator cannot reach these settings.
@@ -254,3 +307,26 @@ def test_a_community_s_administrator_sets_its_names_sender_and_emblem(app, clien
     assert client.get("/admin/community/").status_code == 403
     assert "UA14020010000053517" not in client.get("/kozyatyn/admin/community/").get_data(
         as_text=True)
+
+
+def test_a_resident_of_another_community_is_not_offered_its_ballot(app, client, db, hromadas):
+    """The home page offers the vote only where the person takes part: elsewhere it shows
+    the projects and says where they vote."""
+    from tests.factories.voting import make_voting_cycle
+
+    other, _home, _away = hromadas
+    with app.test_request_context("/"):
+        admin = make_user(db, Role.ADMIN)
+        resident = make_user(db, verified=True)  # resident of the default community
+        here_cycle = make_voting_cycle(db, admin)
+        with scope.inside(other.id):
+            there_cycle = make_voting_cycle(db, admin)
+        db.flush()
+    sign_in(client, resident)
+    home = client.get("/").get_data(as_text=True)
+    away = client.get("/khmilnyk/").get_data(as_text=True)
+    assert f'href="/voting/{here_cycle.id}/ballot"' in home and "Проголосувати" in home
+    assert "Проголосувати" not in away and f"/voting/{there_cycle.id}/ballot" not in away
+    assert ("Ви верифіковані як мешканець іншої громади: подавайте проєкти й голосуйте "
+            "там.") in away
+    assert f'href="/khmilnyk/projects/?cycle={there_cycle.id}"' in away

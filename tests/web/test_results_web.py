@@ -13,7 +13,7 @@ import pytest
 from config import TESTING_AUDIT_KEY
 from portal.accounts.models import Role
 from portal.audit.signing import private_key
-from portal.clock import utcnow
+from portal.clock import kyiv_today, utcnow
 from portal.community.models import District
 from portal.identity.models import CensusBatch, CensusEntry
 from portal.projects.rules import ProjectStatus
@@ -66,7 +66,7 @@ def test_the_rule_and_the_tie_rule_are_said_in_words_never_as_codes(client, appr
 def test_an_approved_result_says_it_is_final_and_not_that_it_updates(client, approved):
     page = text(results_page(client, approved[0]))
     assert "Остаточний результат." in page
-    assert f"Комісія затвердила переможців {date.today():%d.%m.%Y}" in page
+    assert f"Комісія затвердила переможців {kyiv_today():%d.%m.%Y}" in page
     assert "оновлю" not in page and "наживо" not in page and "Попередній" not in page
 
 

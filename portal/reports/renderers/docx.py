@@ -11,7 +11,7 @@ from io import BytesIO
 from docx import Document as new_docx
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -33,6 +33,7 @@ PARAGRAPH_FORMAT = {  # style: (size in points, bold, italic, centred)
     Style.META: (11, False, False, False),
     Style.TEXT: (11, False, False, False),
     Style.NOTE: (9, False, True, False),
+    Style.SIGNATURE: (11, False, False, False),
 }
 
 
@@ -54,6 +55,11 @@ def _paragraph(docx, block: Paragraph) -> None:
     paragraph = docx.add_paragraph()
     if centred:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if block.style is Style.SIGNATURE:  # the name at a right tab stop at the margin
+        paragraph.paragraph_format.space_before = Pt(24)
+        paragraph.paragraph_format.tab_stops.add_tab_stop(
+            docx.sections[-1].page_width - docx.sections[-1].left_margin
+            - docx.sections[-1].right_margin, WD_TAB_ALIGNMENT.RIGHT)
     run = paragraph.add_run(block.text)
     run.font.size, run.bold, run.italic = Pt(size), bold, italic
 

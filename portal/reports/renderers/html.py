@@ -73,6 +73,10 @@ def _paragraph(paragraph: Paragraph) -> str:
         return f'<h2 class="report-heading">{escape(paragraph.text)}</h2>'
     if paragraph.style is Style.SUBTITLE:
         return f'<p class="report-subtitle">{escape(paragraph.text)}</p>'
+    if paragraph.style is Style.SIGNATURE:
+        position, _tab, name = paragraph.text.partition("\t")
+        return (f'<p class="report-signature"><span>{_text(position)}</span> '
+                f'<span class="report-signature-name">{escape(name)}</span></p>')
     return f'<p class="report-{paragraph.style.value}">{_text(paragraph.text)}</p>'
 
 

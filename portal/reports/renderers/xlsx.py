@@ -29,6 +29,11 @@ def _number_format(cell: Cell) -> str:
 
 def _paragraph(sheet, block: Paragraph, columns: int) -> None:
     row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value else 1
+    if block.style is Style.SIGNATURE:  # the position on the left, the name in the last column
+        position, _tab, name = block.text.partition("\t")
+        sheet.cell(row=row + 1, column=1, value=position)
+        sheet.cell(row=row + 1, column=max(columns, 2), value=name)
+        return
     sheet.cell(row=row, column=1, value=block.text)
     sheet.cell(row=row, column=1).font = Font(
         bold=block.style in (Style.TITLE, Style.SUBTITLE, Style.HEADING),

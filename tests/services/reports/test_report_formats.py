@@ -111,3 +111,23 @@ def test_the_other_reports_render_in_every_format(bakhmut_session, kind):
     spec = ReportSpec(kind, None if kind in (ReportKind.APPENDIX, ReportKind.PASSPORT) else 2018)
     for fmt in ReportFormat:
         assert generate(session, program, spec, fmt).content
+
+
+def test_the_community_s_signatories_close_the_report_in_every_format(outputs):
+    """As the council's report ends (seeds/000): the head of the department, then the
+    council's secretary, each position with the name at the right."""
+    head = ("Начальник відділу внутрішньої політики Бахмутської міської ради", "С.А. Кудрявих")
+    secretary = ("Секретар Бахмутської міської ради", "С.І. Кіщенко")
+    html = outputs[ReportFormat.HTML].content.decode()
+    assert html.index("С.А. Кудрявих") < html.index("С.І. Кіщенко")
+    assert ('<p class="report-signature"><span>Секретар Бахмутської міської ради</span> '
+            '<span class="report-signature-name">С.І. Кіщенко</span></p>') in html
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(
+        io.BytesIO(outputs[ReportFormat.PDF].content)).pages)
+    assert "Секретар Бахмутської міської ради С.І. Кіщенко" in text
+    paragraphs = [p.text for p in read_docx(io.BytesIO(outputs[ReportFormat.DOCX].content)
+                                            ).paragraphs]
+    assert paragraphs[-2:] == ["\t".join(head), "\t".join(secretary)]
+    sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[-1]
+    rows = [tuple(value for value in row if value) for row in sheet.iter_rows(values_only=True)]
+    assert [row for row in rows if row][-2:] == [head, secretary]  # a blank line above each

@@ -24,8 +24,8 @@ inlined into the policy, so every row read ran its two regular-expression matche
 count of a cycle's 53,000 ballot choices, as a role that row-level security binds, took
 62 ms instead of 8.
 
-Revision ID: 0021_platform_indexes
-Revises: 0020_job_failures_community
+Revision ID: 0022_platform_indexes
+Revises: 0021_measure_departments
 Create Date: 2026-12-05 00:00:00
 """
 
@@ -34,8 +34,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0021_platform_indexes"
-down_revision: str | None = "0020_job_failures_community"
+revision: str = "0022_platform_indexes"
+down_revision: str | None = "0021_measure_departments"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
