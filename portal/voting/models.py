@@ -92,7 +92,7 @@ class Ballot(CommunityOwned, Base):
         # whole index on community_id it let the planner, which takes "this community"
         # for a two-hundredth of a cycle's ballots under row-level security, sort the
         # cycle's ballots for each page instead of reading them in order from
-        # ix_ballots_board. (Migration 0021 also tells it that a cycle decides the
+        # ix_ballots_board. (Migration 0022 also tells it that a cycle decides the
         # community, extended statistics no model can declare.)
         Index("ix_ballots_community", "community_id",
               postgresql_where=text("annulled_at IS NULL"),

@@ -376,9 +376,9 @@ def report(labels, paths, rounds, counted, on_disk, steps, load_seconds) -> int:
     return 1 if failures else 0
 
 
-FINDINGS = """## What the first full-scale run found, and migration 0021
+FINDINGS = """## What the first full-scale run found, and migration 0022
 
-The first run at full scale (200 communities, before migration 0021; the host was busy with
+The first run at full scale (200 communities, before migration 0022; the host was busy with
 another test suite, load average 14, so only the ratios say much) had the community's home
 page at p95 290 ms alone and 1,771 ms on the platform, and the cast at 98 ms against 383 ms.
 Each page's statements were then run with `EXPLAIN (ANALYZE, BUFFERS)` on both databases
@@ -386,7 +386,7 @@ Each page's statements were then run with `EXPLAIN (ANALYZE, BUFFERS)` on both d
 starting with `community_id` was missing, PostgreSQL read every community's rows and kept
 the measured one's, although the ORM names the community in every query:
 
-(buffers touched alone / on the platform, before; then after 0021):
+(buffers touched alone / on the platform, before; then after 0022):
 
 - community home, its figures: the count of the ballots not annulled, 879 / 17,881 (0.4 s);
   672, from the index alone (`ix_ballots_community`, partial: `annulled_at IS NULL`);
@@ -419,7 +419,7 @@ few rows they need by id first (`voting/board.py`, `main/front.py`), 600 and 460
 
 Row-level security: as a role the policies bind, a count of a cycle's 53,000 ballot choices
 took 62 ms instead of 8 ms, because `portal_community()` is inlined into the policy and its
-two regular-expression matches ran for every row. Migration 0021 rewrites the policies as
+two regular-expression matches ran for every row. Migration 0022 rewrites the policies as
 `(SELECT portal_community()) IN (0, community_id)`, evaluated once per statement (8 ms).
 This benchmark's servers act as such a role (BENCH_ROLE).
 
