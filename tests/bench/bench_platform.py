@@ -252,6 +252,7 @@ def main() -> int:
              Side("platform", PLATFORM, loaded["template"] + MEASURED - 1)]
     counted = {side.label: data.sizes(url_of(side.name)) for side in sides}
     sizes_on_disk = {side.label: database_size(side.name) for side in sides}
+    host = machine()  # asks the database: before it is dropped
     rounds: dict[tuple[str, str], list[dict]] = {}
     labels: list[str] = []
     paths: dict[tuple[str, str], str] = {}
@@ -282,10 +283,10 @@ def main() -> int:
         for name in (SINGLE, PLATFORM):
             served.drop_database(BASE_URL, name)
     return report(labels, paths, rounds, counted, sizes_on_disk, loaded["seconds"],
-                  load_seconds)
+                  load_seconds, host)
 
 
-def report(labels, paths, rounds, counted, on_disk, steps, load_seconds) -> int:
+def report(labels, paths, rounds, counted, on_disk, steps, load_seconds, host) -> int:
     rows, failures = [], []
     for label in labels:
         single, plat = rounds[("single", label)], rounds[("platform", label)]
@@ -314,7 +315,7 @@ def report(labels, paths, rounds, counted, on_disk, steps, load_seconds) -> int:
         f"BENCH_ACCOUNTS={ACCOUNTS}, BENCH_ROUNDS={ROUNDS}, BENCH_REQUESTS={REQUESTS}, "
         f"BENCH_CASTS={CASTS}).",
         "",
-        f"Machine: {machine()}.",
+        f"Machine: {host}.",
         "",
         "## What was loaded",
         "",
