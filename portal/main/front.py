@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from portal.cycles.models import Cycle
@@ -261,14 +261,15 @@ def communities(session: Session, now: datetime, *, page: int = 1,
     first, then by name; ``page`` of them with their open cycles and addresses.
 
     Its cost grows with the page, not the platform: the communities are read as plain rows,
-    only cycles whose calendar can be open now are read and phased, and only the page's
-    addresses are made.
+    which have something open is asked of the database by the cycles' dates, and only the
+    page's cycles are read and phased and only its addresses made.
     """
     from portal.links import external_url
     from portal.tenancy import scope
     from portal.tenancy.models import Community
 
     needle = query.strip()[:SEARCH_MOST].casefold()
+    extended = Cycle.extensions.any()
     with scope.everywhere():
         rows = session.execute(select(Community.id, Community.code, Community.name,
                                       Community.name_en).where(Community.active)).all()
@@ -276,28 +277,51 @@ def communities(session: Session, now: datetime, *, page: int = 1,
             rows = [row for row in rows if needle in row.name.casefold()
                     or needle in (row.name_en or "").casefold()
                     or row.code.casefold().startswith(needle)]
-        # Open now means within the calendar, unless an extension moved its end.
-        open_now = select(Cycle).options(selectinload(Cycle.extensions)).where(
-            Cycle.submission_start <= now, or_(Cycle.voting_end >= now, Cycle.extensions.any()))
-        if needle:
-            open_now = open_now.where(Cycle.community_id.in_([row.id for row in rows]))
-        candidates = session.scalars(open_now).all() if rows else []
-    by_community: dict[int, list[tuple[Glance, Phase]]] = {}
-    for glance, cycle in zip(glances(candidates), candidates, strict=True):
-        phase = glance.phase(now)
-        if phase in ACTIVE:
-            by_community.setdefault(cycle.community_id, []).append((glance, phase))
-    rows = sorted(rows, key=lambda row: (row.id not in by_community, row.name.casefold()))
-    pages = max(1, -(-len(rows) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 1), pages)
-    shown = rows[(page - 1) * COMMUNITIES_PER_PAGE:page * COMMUNITIES_PER_PAGE]
+        # Which communities have something open: by the dates alone in SQL, and by the
+        # phase for the few cycles an extension moved.
+        open_ids = set(session.scalars(
+            select(Cycle.community_id).where(~extended, _open_by_dates(now)).distinct()))
+        open_ids |= {community_id for community_id, _glance, _phase
+                     in _open_cycles(session, now, extended)}
+        rows = sorted(rows, key=lambda row: (row.id not in open_ids, row.name.casefold()))
+        pages = max(1, -(-len(rows) // COMMUNITIES_PER_PAGE))
+        page = min(max(page, 1), pages)
+        shown = rows[(page - 1) * COMMUNITIES_PER_PAGE:page * COMMUNITIES_PER_PAGE]
+        by_community: dict[int, list[tuple[Glance, Phase]]] = {}
+        for community_id, glance, phase in _open_cycles(
+                session, now, Cycle.community_id.in_([row.id for row in shown])):
+            by_community.setdefault(community_id, []).append((glance, phase))
     found = []
     for row in shown:
         with scope.inside(row.id):
             url = external_url("main.index")
             open_cycles = tuple(
                 (glance, phase, external_url("main.cycle", cycle_id=glance.id))
-                for glance, phase in sorted(by_community.get(row.id, ()),
-                                            key=lambda item: item[0].id))
+                for glance, phase in by_community.get(row.id, ()))
         found.append(CommunityGlance(row.id, row.code, row.name, row.name_en, url, open_cycles))
     return CommunityPage(tuple(found), len(rows), page, pages, query.strip()[:SEARCH_MOST])
+
+
+def _open_by_dates(now: datetime) -> ColumnElement[bool]:
+    """A cycle that asks something of residents now by its calendar (as
+    ``cycles.rules.current_phase`` reads it when no extension moved a window): taking
+    projects, collecting support or voting, and not suspended."""
+    return and_(
+        or_(Cycle.suspended_at.is_(None), Cycle.suspended_at > now),
+        or_(and_(Cycle.submission_start <= now, now < Cycle.submission_end),
+            and_(Cycle.support_start <= now, now < Cycle.support_end),
+            and_(Cycle.voting_start <= now, now < Cycle.voting_end)))
+
+
+def _open_cycles(session: Session, now: datetime,
+                 which: ColumnElement[bool]) -> list[tuple[int, Glance, Phase]]:
+    """The cycles matching ``which`` that ask something of residents now, by their phase:
+    (community, glance, phase)."""
+    cycles = session.scalars(
+        select(Cycle).options(selectinload(Cycle.extensions))
+        .where(which, Cycle.submission_start <= now,
+               or_(Cycle.voting_end >= now, Cycle.extensions.any()))
+        .order_by(Cycle.id)).all()
+    return [(cycle.community_id, glance, phase)
+            for glance, cycle in zip(glances(cycles), cycles, strict=True)
+            if (phase := glance.phase(now)) in ACTIVE]

@@ -330,3 +330,44 @@ def test_a_resident_of_another_community_is_not_offered_its_ballot(app, client, 
     assert ("Ви верифіковані як мешканець іншої громади: подавайте проєкти й голосуйте "
             "там.") in away
     assert f'href="/khmilnyk/projects/?cycle={there_cycle.id}"' in away
+
+
+def test_the_platform_counts_a_cycle_open_by_its_extension_and_not_a_suspended_one(
+        app, db, hromadas):
+    """Which communities have something open is asked of the database by the dates; a
+    cycle an extension keeps open, or a suspension closed, is phased as its page does."""
+    from datetime import timedelta
+
+    from portal.clock import utcnow
+    from portal.cycles import services as cycles
+    from portal.cycles.rules import Phase
+    from portal.main import front
+    from tests.factories.voting import make_voting_cycle
+
+    other, _home, _away = hromadas
+    admin = make_user(db, Role.ADMIN)
+    later = utcnow() + timedelta(days=10)  # past the 7 days voting was planned for
+    extended = make_community(db, name="Продовжена громада")
+    stopped = make_community(db, name="Зупинена громада")
+    with scope.inside(extended.id):
+        cycle = make_voting_cycle(db, admin)  # voting ends in 7 days; moved to 14
+        cycles.extend_phase(db, cycle=cycle, phase=Phase.VOTING,
+                            new_end=utcnow() + timedelta(days=14), reason="Повітряні тривоги",
+                            actor=admin, now=utcnow())
+    with scope.inside(stopped.id):
+        paused = make_voting_cycle(db, admin)
+        paused.voting_end = utcnow() + timedelta(days=30)
+        paused.results_date = paused.voting_end + timedelta(days=10)
+        cycles.suspend_cycle(db, cycle=paused, reason="Воєнний стан", actor=admin,
+                             now=utcnow())
+    db.flush()
+    with app.test_request_context("/"):
+        found = front.communities(db, later)
+    opened = {item.name: [phase for _glance, phase, _url in item.open_cycles]
+              for item in found.items}
+    assert opened["Продовжена громада"] == [Phase.VOTING]
+    assert opened["Зупинена громада"] == []
+    # Those with something open come first: the stopped one after every open one.
+    names = list(opened)
+    assert all(names.index(name) < names.index("Зупинена громада")
+               for name, phases in opened.items() if phases)
