@@ -40,6 +40,7 @@ __all__ = [
     "format_number",
     "format_percent",
     "format_thousands",
+    "machine_decimal",
     "parse_hryvnias",
     "parse_thousands",
     "percent",
@@ -139,6 +140,14 @@ def _group(digits: str) -> str:
     head = len(digits) % 3 or 3
     groups = [digits[:head]] + [digits[i : i + 3] for i in range(head, len(digits), 3)]
     return NBSP.join(groups)
+
+
+def machine_decimal(value: Decimal | int) -> str:
+    """A number for machines (JSON, open data): plain digits and a decimal point, never an
+    exponent (``Decimal(40_000_000) / 100_000`` is ``4E+2``: written ``400``) nor trailing
+    zeros (``809.50`` is ``809.5``)."""
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text in ("-0", "") else text
 
 
 def format_number(value: Decimal | int, places: int | None = None) -> str:

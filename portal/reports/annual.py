@@ -21,6 +21,7 @@ from portal.money import (
     format_number,
     format_percent,
     format_thousands,
+    machine_decimal,
 )
 from portal.programs.messages import source_label
 from portal.programs.rules import FundingSource, IndicatorBasis
@@ -258,8 +259,8 @@ def _indicator_data(row: IndicatorRow) -> dict[str, Any]:
         "computed": basis is IndicatorBasis.TOTAL_FUNDING,
         "planned": figure_text(row.planned, basis),
         "actual": figure_text(row.actual, basis) if row.actual is not None else None,
-        "planned_value": str(row.planned),
-        "actual_value": None if row.actual is None else str(row.actual),
+        "planned_value": machine_decimal(row.planned),
+        "actual_value": None if row.actual is None else machine_decimal(row.actual),
         "percent": None if row.percent is None else format_percent(row.percent),
         "reasons": row.indicator.reasons,
         "remedies": row.indicator.remedies,

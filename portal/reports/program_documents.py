@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from portal.i18n import _
-from portal.money import KOPECKS_PER_THOUSAND, format_thousands
+from portal.money import KOPECKS_PER_THOUSAND, format_thousands, machine_decimal
 from portal.programs.messages import source_label
 from portal.reports.annual import money_cell
 from portal.reports.document import Cell, Document, Paragraph, Row, RowKind, Style, Table
@@ -178,5 +178,5 @@ def passport_data(records: ProgramRecords, passport: dict[str, str], *,
                     "end_year": records.program.end_year, **passport},
         "total_kopecks": plan.total,
         "total": format_thousands(plan.total),
-        "total_thousands": str(Decimal(plan.total) / KOPECKS_PER_THOUSAND),
+        "total_thousands": machine_decimal(Decimal(plan.total) / KOPECKS_PER_THOUSAND),
     }

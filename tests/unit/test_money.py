@@ -12,6 +12,7 @@ from portal.money import (
     format_number,
     format_percent,
     format_thousands,
+    machine_decimal,
     parse_hryvnias,
     parse_thousands,
     percent,
@@ -159,3 +160,15 @@ def test_a_whole_budget_is_shown_without_kopecks_and_a_fraction_with_them():
 
     assert format_hryvnias_short(50_000_000) == f"500{NBSP}000{NBSP}грн"
     assert format_hryvnias_short(123_456) == f"1{NBSP}234,56{NBSP}грн"
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (Decimal(40_000_000) / 100_000, "400"),  # Decimal writes this one 4E+2
+    (Decimal("809.50"), "809.5"),
+    (Decimal("0.05"), "0.05"),
+    (Decimal("0E-5"), "0"),
+    (Decimal("-12.300"), "-12.3"),
+    (110, "110"),
+])
+def test_a_machine_decimal_has_no_exponent_and_no_trailing_zeros(value, text):
+    assert machine_decimal(value) == text

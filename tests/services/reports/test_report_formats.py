@@ -131,3 +131,30 @@ def test_the_community_s_signatories_close_the_report_in_every_format(outputs):
     sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[-1]
     rows = [tuple(value for value in row if value) for row in sheet.iter_rows(values_only=True)]
     assert [row for row in rows if row][-2:] == [head, secretary]  # a blank line above each
+
+
+def test_json_writes_every_figure_without_an_exponent(bakhmut_session):
+    """Decimal writes 400 thousand (from kopecks) as 4E+2; the JSON never does."""
+    import json
+    import re
+
+    session, program = bakhmut_session
+    texts = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+        elif isinstance(value, str):
+            texts.append(value)
+
+    for spec in (ANNUAL, ReportSpec(ReportKind.PLAN, 2019), ReportSpec(ReportKind.APPENDIX)):
+        walk(json.loads(generate(session, program, spec, ReportFormat.JSON).content))
+    assert texts and not [text for text in texts if re.fullmatch(r"-?[\d.]+E[+-]?\d+", text)]
+    indicators = json.loads(generate(session, program, ANNUAL, ReportFormat.JSON).content)[
+        "indicators"]
+    values = [row["planned_value"] for group in indicators for row in group["rows"]]
+    assert "809.5" in values and all(re.fullmatch(r"-?\d+(\.\d+)?", v) for v in values)
