@@ -56,7 +56,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     )
     from portal.accounts import login
     from portal.forms import BaseForm
-    from portal.identity import eid
+    from portal.identity import eid_clients
 
     parsing.init_app(app)  # the ``int`` converter, before any rule is added
     db.init_app(app)
@@ -64,7 +64,7 @@ def create_app(config_name: str | None = None, overrides: dict[str, Any] | None 
     i18n.init_app(app)
     login.init_app(app)
     ratelimit.init_app(app)
-    eid.init_app(app)
+    eid_clients.init_app(app)
     security.init_app(app)
     links.init_app(app)
     errors.init_app(app)

@@ -26,7 +26,7 @@ from portal.communities.rules import EMBLEM_MAX_BYTES
 from portal.db import after_commit, db_session
 from portal.forms import show_refusal
 from portal.i18n import _
-from portal.identity import eid
+from portal.identity import eid_clients
 from portal.links import external_url
 from portal.mail import send_mail
 from portal.refusal import Refused
@@ -127,7 +127,7 @@ def settings():
             after_commit(directory().forget)
             flash(_("The community's settings are saved."), "success")
             return redirect(url_for("communities_settings.settings"))
-    client = eid.provider(current_place())
+    client = eid_clients.provider(current_place())
+    own = client is not None and client.name != eid_clients.PLATFORM_CLIENT
     return render_template("communities/admin_settings.html", form=form, community=community,
-                           eid_client=client,
-                           eid_own=client is not None and client.name != eid.PLATFORM_CLIENT)
+                           eid_client=client, eid_own=own)

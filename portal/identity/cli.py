@@ -14,7 +14,7 @@ from requests import RequestException
 
 from portal.clock import utcnow
 from portal.db import db_session
-from portal.identity import eid, services
+from portal.identity import eid, eid_clients, services
 from portal.links import external_url
 from portal.refusal import Refused
 from portal.tenancy import scope
@@ -33,14 +33,14 @@ def _place(code: str) -> Place:
     return place
 
 
-def _callbacks(found: eid.Provider) -> list[str]:
+def _callbacks(found: eid_clients.Provider) -> list[str]:
     """The portal's callback addresses that come back to ``found``: the community's own
     client serves that community; the platform's every community without one."""
     places = directory()
     places.refresh(force=True)
     addresses = []
     for place in places.by_id.values():
-        if eid.provider(place) is found:
+        if eid_clients.provider(place) is found:
             with scope.inside(place.id):
                 addresses.append(external_url("identity.eid_callback"))
     return sorted(set(addresses))
@@ -53,7 +53,7 @@ def check(code: str) -> None:
     """Fetch the provider's discovery document and name every setting it does not support."""
     if code:
         g.community = _place(code)
-    found = eid.provider()
+    found = eid_clients.provider()
     if found is None:
         click.echo(f"e-ID is off for {code}: it has no client of its own and OIDC_ISSUER is not "
                    f"set." if code else "e-ID is off: OIDC_ISSUER is not set.")
@@ -61,7 +61,7 @@ def check(code: str) -> None:
     try:
         metadata = eid.provider_metadata()
     except (RequestException, ValueError) as error:
-        click.echo(f"e-ID provider unreachable at {eid.discovery_url(found.issuer)}: "
+        click.echo(f"e-ID provider unreachable at {eid_clients.discovery_url(found.issuer)}: "
                    f"{error!r}.", err=True)
         raise SystemExit(1) from None
     problems = eid.settings_problems(metadata)
@@ -70,7 +70,7 @@ def check(code: str) -> None:
     if problems:
         raise SystemExit(1)
     iss = metadata.get("authorization_response_iss_parameter_supported") is True
-    whose = "the platform's" if found.name == eid.PLATFORM_CLIENT else "the community's own"
+    whose = "the platform's" if found.name == eid_clients.PLATFORM_CLIENT else "the community's own"
     click.echo(f"e-ID provider {metadata['issuer']} ({whose} client {found.client_id}): "
                f"{found.auth.method} is supported; the iss of authorization responses "
                f"(RFC 9207) is {'required' if iss else 'not advertised'}.")
@@ -85,7 +85,7 @@ def check(code: str) -> None:
 @click.option("--client-secret", default="", envvar="EID_CLIENT_SECRET",
               help="The client secret (or the EID_CLIENT_SECRET environment variable).")
 @click.option("--auth-method", default="client_secret_basic",
-              type=click.Choice(eid.CLIENT_AUTH_METHODS),
+              type=click.Choice(eid_clients.CLIENT_AUTH_METHODS),
               help="How the portal authenticates at the token endpoint.")
 @click.option("--private-key-file", type=click.File("r"), default=None,
               help="The PEM private key of private_key_jwt (stored, not its path).")

@@ -24,7 +24,7 @@ from portal.accounts.models import Role, User
 from portal.accounts.services import register_without_password
 from portal.community.models import District
 from portal.i18n import _l
-from portal.identity import eid
+from portal.identity import eid_clients
 from portal.identity.census import CensusRow
 from portal.identity.messages import PROBLEMS
 from portal.identity.models import (
@@ -316,7 +316,7 @@ def set_eid_settings(session: Session, *, community: Any, settings: dict[str, An
     (``eid_settings_issuer``, ``eid_settings_client``, ``eid_settings_auth``) with nothing
     changed when the settings cannot work. The audit log names the issuer, the client and
     the method, never the secret or the key."""
-    own = eid.own_settings(json.dumps(settings))
+    own = eid_clients.own_settings(json.dumps(settings))
     if own:
         problems = []
         if not re.fullmatch(r"https?://[^\s/]+.*", own.get("OIDC_ISSUER", "")):
@@ -324,7 +324,7 @@ def set_eid_settings(session: Session, *, community: Any, settings: dict[str, An
         if not own.get("OIDC_CLIENT_ID"):
             problems.append(PROBLEMS("eid_settings_client", "client_id"))
         try:
-            eid.client_auth(own)
+            eid_clients.client_auth(own)
         except RuntimeError as error:
             problems.append(PROBLEMS("eid_settings_auth", None,
                                      reason=str(error).removeprefix("Refusing to start: ")))
