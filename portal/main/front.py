@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from portal.cycles.models import Cycle
 from portal.cycles.rules import Calendar, Extension, Phase, current_phase, effective_windows
 from portal.identity.models import Verification
-from portal.identity.rules import takes_part_here
+from portal.identity.services import takes_part
 from portal.implementation.models import Implementation, ImplementationUpdate
 from portal.implementation.rules import ImplementationStatus
 from portal.main.phase import Step, Visitor, front_step
@@ -26,8 +26,6 @@ from portal.programs.models import Financing, FundingLine, Measure, Program, Tas
 from portal.projects.models import Project
 from portal.projects.rules import PUBLIC
 from portal.results.models import APPROVED, Tally
-from portal.tenancy.routing import place_of
-from portal.tenancy.scope import current_community_id
 from portal.voting.models import Ballot
 
 
@@ -39,8 +37,7 @@ def visitors(session: Session, user: Any,
     if not getattr(user, "is_authenticated", False):
         return {cycle.id: Visitor.ANONYMOUS for cycle in cycles}
     rows = session.execute(
-        select(Verification.community_id, Verification.resident,
-               Verification.displaced_certificate, Ballot.cycle_id)
+        select(Verification, Ballot.cycle_id)
         .outerjoin(Ballot, and_(Ballot.person_key == Verification.person_key,
                                 Ballot.cycle_id.in_([c.id for c in cycles])))
         .where(Verification.user_id == user.id, Verification.revoked_at.is_(None))
@@ -48,13 +45,7 @@ def visitors(session: Session, user: Any,
     if not rows:
         return {cycle.id: Visitor.UNVERIFIED for cycle in cycles}
     voted = {row.cycle_id for row in rows}
-    community_id = current_community_id(session)
-    place = place_of(community_id, session)
-    here = takes_part_here(resident=rows[0].resident,
-                           displaced=rows[0].displaced_certificate is not None,
-                           of_this_community=rows[0].community_id == community_id,
-                           admits_displaced=place is not None and place.admits_displaced)
-    taking_part = Visitor.VERIFIED if here else Visitor.ELSEWHERE
+    taking_part = Visitor.VERIFIED if takes_part(rows[0].Verification) else Visitor.ELSEWHERE
     return {cycle.id: Visitor.VOTED if cycle.id in voted else taking_part for cycle in cycles}
 
 
