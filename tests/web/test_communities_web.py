@@ -5,6 +5,7 @@ in their community; the platform's front page lists the communities."""
 from __future__ import annotations
 
 import email
+from contextlib import contextmanager
 from email import policy
 
 import pytest
@@ -94,13 +95,23 @@ def test_a_role_counts_only_in_its_community(app, client, db, hromadas):
     assert client.get("/commission/review/").status_code == 403
 
 
-def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_path, hromadas):
+@contextmanager
+def platform_client(database_url, db, tmp_path):
+    """A client of the platform's host with no default community, in the test's
+    transaction."""
     platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
                                       "MAIL_OUTBOX": str(tmp_path),
                                       "SERVER_NAME": "portal.test"})
     remember_app(platform)
-    with joined_transaction(platform, db.connection()):
-        client = platform.test_client()
+    try:
+        with joined_transaction(platform, db.connection()):
+            yield platform.test_client()
+    finally:
+        platform.extensions["portal.db"].engine.dispose()
+
+
+def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_path, hromadas):
+    with platform_client(database_url, db, tmp_path) as client:
         response = client.get("/")
         page = response.get_data(as_text=True)
         assert response.status_code == 200
@@ -113,7 +124,6 @@ def test_the_platform_s_front_page_lists_the_communities(database_url, db, tmp_p
         assert client.get("/login").status_code == 200
         # The load balancer's check answers on the platform's host too.
         assert client.get("/healthz").get_json()["status"] == "ok"
-    platform.extensions["portal.db"].engine.dispose()
 
 
 def test_the_platform_s_front_page_finds_a_community_and_pages_the_rest(
@@ -130,12 +140,7 @@ def test_the_platform_s_front_page_finds_a_community_and_pages_the_rest(
     with scope.inside(other.id):
         open_cycle = make_voting_cycle(db, make_user(db, Role.ADMIN))
     db.flush()
-    platform = create_app("testing", {"DATABASE_URL": database_url, "DEFAULT_COMMUNITY": "",
-                                      "MAIL_OUTBOX": str(tmp_path),
-                                      "SERVER_NAME": "portal.test"})
-    remember_app(platform)
-    with joined_transaction(platform, db.connection()):
-        client = platform.test_client()
+    with platform_client(database_url, db, tmp_path) as client:
         first = client.get("/").get_data(as_text=True)
         second = client.get("/?page=2").get_data(as_text=True)
         by_name = client.get("/?q=ЯГОТИН").get_data(as_text=True)
@@ -143,7 +148,6 @@ def test_the_platform_s_front_page_finds_a_community_and_pages_the_rest(
         by_english = client.get("/?q=bakhmut").get_data(as_text=True)
         nothing = client.get("/?q=Атлантида").get_data(as_text=True)
         past_the_end = client.get("/?page=99").get_data(as_text=True)
-    platform.extensions["portal.db"].engine.dispose()
     assert "4 громади" in first and "Сторінка 1 з 2" in first
     # Those with something open (both of the fixture's cycles take projects) come first,
     # by name; then the rest.
