@@ -14,7 +14,7 @@ from portal.communities.messages import PROBLEMS
 from portal.communities.rules import domain_problem, emblem_uri, identity_problems
 from portal.refusal import Refused
 from portal.tenancy import scope
-from portal.tenancy.models import Community, CommunityDomain
+from portal.tenancy.models import Community, CommunityDomain, signatories_json
 
 
 def create_community(
@@ -125,9 +125,7 @@ def update_settings(session: Session, *, community: Community, name: str, name_e
     community.mail_sender = mail_sender.strip()
     community.admits_displaced = admits_displaced
     if signed is not None:
-        community.signatories = json.dumps(
-            [{"position": position, "name": person} for position, person in signed],
-            ensure_ascii=False)
+        community.signatories = signatories_json(signed)
     if uri is not None:
         community.emblem = uri
     elif remove_emblem:

@@ -15,7 +15,6 @@ tells.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date, datetime
 from typing import Any
@@ -30,7 +29,7 @@ from portal.programs.models import Program
 from portal.programs.rules import IndicatorBasis, PortalFigure
 from portal.programs.winners import link_cycle
 from portal.reports.program_file import BAKHMUT_2018, ProgramFile, load_program_file
-from portal.tenancy.models import Community
+from portal.tenancy.models import Community, signatories_json
 
 BAKHMUT_CODE = "bakhmut-civil-society"
 DEMO_CYCLE = "Бюджет участі-2019"  # loaded by portal.demo.cycles
@@ -165,9 +164,7 @@ def load_programs(session: Session, *, now: datetime) -> Program:
         plan_other_years(session, program, load_program_file(BAKHMUT_2018), now=now)
     community = session.get(Community, program.community_id)
     if not community.signatory_list:
-        community.signatories = json.dumps(
-            [{"position": position, "name": name} for position, name in SIGNATORIES],
-            ensure_ascii=False)
+        community.signatories = signatories_json(SIGNATORIES)
     link_demo_cycle(session, program, now=now)
     load_winners_history(session, cycle_name=DEMO_CYCLE, now=now)
     settle_program_lines(session, program, now=now)

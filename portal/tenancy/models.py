@@ -96,6 +96,12 @@ class CommunityOwned:
         return mapped_column(ForeignKey("communities.id", ondelete="RESTRICT"), default=for_insert)
 
 
+def signatories_json(pairs) -> str:
+    """(position, name) pairs as the ``signatories`` column stores them."""
+    return json.dumps([{"position": position, "name": name} for position, name in pairs],
+                      ensure_ascii=False)
+
+
 def signatories_of(raw: str | None) -> tuple[tuple[str, str], ...]:
     """The stored signatories (a JSON list of {"position", "name"}) as pairs."""
     try:
