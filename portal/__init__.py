@@ -105,6 +105,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.jobs import cli as jobs_cli
     from portal.main import views as main
     from portal.notifications import views as notifications
+    from portal.opendata import views as opendata
     from portal.pabulib import cli as pabulib_cli
     from portal.pabulib import views as pabulib
     from portal.programs import staff as programs_staff
@@ -133,7 +134,7 @@ def _register_blueprints(app: Flask) -> None:
         community.bp, community_admin.bp, jobs_cli.cli, discussion.bp,
         discussion_commission.bp, notifications.bp, communities_cli.cli, communities_admin.bp,
         communities_admin.settings_bp,
-        uploads_cli.cli,
+        uploads_cli.cli, opendata.bp,
     ):
         app.register_blueprint(blueprint)
     # The open API once more under /api/v1/communities/<code>/ (portal.api.views).
