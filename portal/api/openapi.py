@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of ``/api/v1``: results and the board here, the programs' reports
-in ``openapi_programs.py``.
+in ``openapi_programs.py``, the open datasets in ``openapi_opendata.py``.
 
 A test checks that every ``/api/v1`` rule of the URL map is described here. Paths are
 relative to the one server, ``PUBLIC_URL`` + ``/api/v1``.
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from portal.api import openapi_opendata as opendata_openapi
 from portal.api import openapi_programs as programs_openapi
 from portal.api.openapi_parts import ERROR, ID_SCHEMA
 
@@ -30,7 +31,9 @@ _BAD_PAGE = {"description": "The page is not a whole number of at least 1 (ASCII
 PATHS: dict[str, Any] = {
     "/openapi.json": {"get": {
         "summary": "This document", "operationId": "openapi",
-        "responses": {"200": {"description": "OpenAPI 3.1 document"}}}},
+        "responses": {"200": {"description": "OpenAPI 3.1 document", "content": {
+            "application/json": {"schema": {"type": "object",
+                                            "required": ["openapi", "info", "paths"]}}}}}}},
     "/cycles/{cycle_id}/results": {"get": {
         "summary": "Votes, costs, winners and participation of a cycle",
         "description": "Public once voting has closed (or during voting when the cycle "
@@ -152,13 +155,13 @@ def document(server: str) -> dict[str, Any]:
     """The whole /api/v1 description: voting's paths and those of the target programs, as
     served from ``server`` (the public address of ``/api/v1``), each also under
     ``/communities/{community_code}``."""
-    own = {**PATHS, **programs_openapi.PATHS}
+    own = {**PATHS, **programs_openapi.PATHS, **opendata_openapi.PATHS}
     every = {**own, **COMMUNITIES,
              **dict(_in_community(path, item) for path, item in own.items()
                     if path != "/openapi.json")}
     paths = {path: {method: _unless_down(path, operation) for method, operation in item.items()}
              for path, item in every.items()}
-    schemas = {**SCHEMAS, **programs_openapi.SCHEMAS}
+    schemas = {**SCHEMAS, **programs_openapi.SCHEMAS, **opendata_openapi.SCHEMAS}
     return {
         "openapi": "3.1.0",
         "info": {"title": "Participatory budget portal API", "version": "1"},

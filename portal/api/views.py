@@ -19,6 +19,8 @@ from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import db_session
 from portal.links import external_url, public_url
+from portal.opendata import catalogue
+from portal.opendata.views import dataset_entry, dataset_file, publisher
 from portal.parsing import page_arg
 from portal.refusal import Refused
 from portal.reports.services import (
@@ -158,3 +160,21 @@ def annual_report(program_id: int, year: int):
     with force_locale("uk"):
         output = generate(db_session(), program, spec, ReportFormat.JSON)
     return Response(output.content, mimetype="application/json")
+
+
+@bp.route("/datasets")
+def datasets():
+    """The community's open datasets (the catalogue of ``/data/``), in Ukrainian."""
+    with force_locale("uk"):
+        found = [catalogue.described(e) for e in catalogue.entries(db_session(), utcnow())]
+    owner = publisher()
+    return jsonify({"publisher": {"name": owner.name, "identifier": owner.code,
+                                  "email": owner.email or None},
+                    "licence": catalogue.LICENCE_URL,
+                    "catalog": external_url("opendata.catalog"), "datasets": found})
+
+
+@bp.route("/datasets/<name>")
+def dataset(name: str):
+    """One dataset's rows: the same JSON as ``/data/<name>.json``."""
+    return dataset_file(dataset_entry(name), "json")

@@ -74,3 +74,20 @@ def entry(session: Session, dataset: Dataset, now: datetime) -> Entry:
 def entries(session: Session, now: datetime) -> list[Entry]:
     """Every dataset of the current community, read now."""
     return [entry(session, dataset, now) for dataset in DATASETS.values()]
+
+
+def described(entry: Entry) -> dict[str, Any]:
+    """A dataset as the API lists it: what it holds, its columns, when it changed, where
+    its files are."""
+    dataset = entry.dataset
+    return {
+        "name": dataset.name, "title": str(dataset.title),
+        "description": str(dataset.description),
+        "keywords": [word.strip() for word in str(dataset.keywords).split(",")],
+        "rows": len(entry.rows),
+        "modified": entry.modified.isoformat(timespec="seconds") if entry.modified else None,
+        "columns": [{"name": c.name, "type": c.kind.value, "meaning": str(c.meaning)}
+                    for c in dataset.columns],
+        "csv": entry.url("csv"), "json": entry.url("json"),
+        "api": external_url("api.dataset", name=dataset.name),
+    }

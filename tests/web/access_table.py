@@ -333,6 +333,14 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "community_admin.districts": ("GET", "/admin/districts/", only("admin")),
     "community_admin.district": ("GET", "/admin/districts/{district}", only("admin")),
     "api.audit_checkpoints": ("GET", "/api/v1/audit/checkpoints", ANY),
+    # Open data: the catalogue, a dataset's file, the DCAT metadata, and the same in the API.
+    "opendata.index": ("GET", "/data/", ANY),
+    "opendata.download": ("GET", "/data/projects.csv", ANY),
+    "opendata.catalog": ("GET", "/data/catalog.jsonld", ANY),
+    "api.datasets": ("GET", "/api/v1/datasets", ANY),
+    "api.dataset": ("GET", "/api/v1/datasets/projects", ANY),
+    "api_in.datasets": ("GET", f"{IN_COMMUNITY}/datasets", ANY),
+    "api_in.dataset": ("GET", f"{IN_COMMUNITY}/datasets/implementation", ANY),
 }
 
 

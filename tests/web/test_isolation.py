@@ -380,6 +380,11 @@ MORE_FILES = [
     "/review/meetings/{meeting}/protocol.docx",
     "/review/meetings/{meeting}/protocol.pdf",
     "/projects/?status=winner",
+    # The open datasets with rows in the table (no vote of it is approved: results are
+    # checked in tests/web/test_opendata_web.py).
+    *(f"/data/{name}.{fmt}" for name in ("projects", "cycles", "categories", "implementation",
+                                        "financing") for fmt in ("csv", "json")),
+    *(f"/api/v1/datasets/{name}" for name in ("cycles", "financing")),
 ]
 #: Pages and files that name no row of a community (forms, the API's own description, the
 #: platform's list, pictures), so the check that a page shows its own words skips them.
@@ -389,6 +394,8 @@ NAMES_NOTHING = {
     "/admin/jobs", "/desk/voting/", "/desk/verify/", "/projects/{project}/files/{attachment}",
     "/implementation/photos/{update_photo}",
     "/admin/community/",  # the community's own settings: its name and code, no rows
+    # The open data catalogue: what each dataset holds and how many rows, not the rows.
+    "/data/", "/data/catalog.jsonld", "/api/v1/datasets", f"{IN_COMMUNITY}/datasets",
 }
 #: Every page and file the table opens, as each role that it lets see it (a refusal shows
 #: no rows); a file the worker makes (PDF, DOCX), and the other formats, as a visitor and an
