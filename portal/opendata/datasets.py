@@ -64,7 +64,9 @@ def _c(name: str, kind: Kind, meaning: Any) -> Column:
 T, N, D, B = Kind.TEXT, Kind.INTEGER, Kind.DECIMAL, Kind.BOOLEAN
 _CYCLE = _c("cycle_id", N, _l("Number of the cycle (the cycles dataset)"))
 _CODE = _c("registration_code", T, _l("Registration number of the project, as on the site"))
+_URL = _c("url", T, _l("Its page on the site"))
 _PROJECT = _c("project_id", N, _l("Number of the project in the projects dataset"))
+_TITLE = _c("title", T, _l("Title"))
 
 PROJECTS = Dataset(
     "projects", _l("Projects of the participatory budget"),
@@ -73,7 +75,7 @@ PROJECTS = Dataset(
     _l("participatory budget, projects, cost, status, district, coordinates"),
     (_c("project_id", N, _l("Number of the project on the site (its page address)")),
      _CYCLE, _c("budget_year", N, _l("Budget year of the cycle")), _CODE,
-     _c("title", T, _l("Title")), _c("summary", T, _l("Short description")),
+     _TITLE, _c("summary", T, _l("Short description")),
      _c("category", T, _l("Category (pot) of the cycle")),
      _c("status", T, _l("Status code: submitted, collecting_support, under_review, "
                         "returned_for_revision, admitted, rejected, withdrawn, winner, "
@@ -85,7 +87,7 @@ PROJECTS = Dataset(
      _c("longitude", D, _l("Longitude, degrees (WGS 84)")),
      _c("submitted_at", Kind.DATETIME, _l("When it was first submitted")),
      _c("status_changed_at", Kind.DATETIME, _l("When its status last changed")),
-     _c("url", T, _l("Its page on the site"))),
+     _URL),
     builders.project_rows, stamp="status_changed_at")
 
 CYCLES = Dataset(
@@ -109,7 +111,7 @@ CYCLES = Dataset(
      _c("winner_rule", T, _l("Winner rule code: greedy, greedy-no-skip, greedy-threshold, "
                              "equalshares/add1 (as in pabulib)")),
      _c("created_at", Kind.DATETIME, _l("When the cycle was created")),
-     _c("url", T, _l("Its page on the site"))),
+     _URL),
     builders.cycle_rows, stamp="created_at")
 
 CATEGORIES = Dataset(
@@ -131,7 +133,7 @@ RESULTS = Dataset(
        "whether it won. Nothing of a vote appears here before its results are approved."),
     _l("participatory budget, voting, results, votes, winners"),
     (_CYCLE, _c("category_id", N, _l("Number of the category (the categories dataset)")),
-     _c("category", T, _l("Category")), _PROJECT, _CODE, _c("title", T, _l("Title")),
+     _c("category", T, _l("Category")), _PROJECT, _CODE, _TITLE,
      _c("cost_uah", D, _l("Cost, hryvnias")),
      _c("votes", N, _l("Votes counted (annulled ballots left out)")),
      _c("selected", B, _l("Whether the project won")),
@@ -143,7 +145,7 @@ IMPLEMENTATION = Dataset(
     _l("Each winning project's implementation: status, progress, the Prozorro tender, "
        "and the money planned and paid when its target program is published."),
     _l("participatory budget, implementation, progress, winners, Prozorro"),
-    (_PROJECT, _CYCLE, _CODE, _c("title", T, _l("Title")),
+    (_PROJECT, _CYCLE, _CODE, _TITLE,
      _c("year", N, _l("Year of implementation")),
      _c("status", T, _l("Status code: planned, procurement, in_progress, implemented, "
                         "not_implemented")),
@@ -154,7 +156,7 @@ IMPLEMENTATION = Dataset(
      _c("planned_uah", D, _l("Money planned in the program, hryvnias")),
      _c("financed_uah", D, _l("Money paid, hryvnias")),
      _c("updated_at", Kind.DATETIME, _l("When the status was last recorded")),
-     _c("url", T, _l("Its page on the site"))),
+     _URL),
     builders.implementation_rows, stamp="updated_at")
 
 FINANCING = Dataset(
