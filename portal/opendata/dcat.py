@@ -1,5 +1,5 @@
-"""The catalogue as DCAT in JSON-LD, for the national open data portal (data.gov.ua) and any
-harvester of DCAT-AP.
+"""The catalogue as DCAT in JSON-LD (and the same graph as RDF/XML), for the national open
+data portal (data.gov.ua) and any harvester of DCAT-AP.
 
 What was followed:
 
@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
+from xml.etree import ElementTree
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -116,3 +117,48 @@ def catalog(entries: list[Entry], publisher: Publisher) -> dict[str, Any]:
             "dct:issued": _when(publisher.since),
             "dcat:dataset": [_dataset(e, publisher, page) for e in entries],
         }
+
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def _name(term: str) -> str:
+    """``dct:title`` as ElementTree's ``{http://purl.org/dc/terms/}title``."""
+    prefix, _, local = term.partition(":")
+    return f"{{{CONTEXT[prefix]}}}{local}"
+
+
+def _property(parent: ElementTree.Element, term: str, value: Any) -> None:
+    for one in value if isinstance(value, list) else [value]:
+        element = ElementTree.SubElement(parent, _name(term))
+        if isinstance(one, str):
+            element.text = one
+        elif "@type" in one and not one["@type"].startswith("xsd:"):
+            _node(element, one)
+        elif set(one) == {"@id"}:
+            element.set(f"{{{RDF}}}resource", one["@id"])
+        else:
+            element.text = one["@value"]
+            if "@language" in one:
+                element.set(XML_LANG, one["@language"])
+            if "@type" in one:
+                element.set(f"{{{RDF}}}datatype", CONTEXT["xsd"] + one["@type"][4:])
+
+
+def _node(parent: ElementTree.Element, node: dict[str, Any]) -> None:
+    element = ElementTree.SubElement(parent, _name(node["@type"]))
+    if "@id" in node:
+        element.set(f"{{{RDF}}}about", node["@id"])
+    for term, value in node.items():
+        if not term.startswith("@"):
+            _property(element, term, value)
+
+
+def as_rdf_xml(document: dict[str, Any]) -> bytes:
+    """The JSON-LD catalogue written as RDF/XML, the form CKAN's DCAT harvesters read too."""
+    for prefix, namespace in {**CONTEXT, "rdf": RDF}.items():
+        ElementTree.register_namespace(prefix, namespace)
+    root = ElementTree.Element(f"{{{RDF}}}RDF")
+    _node(root, document)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)

@@ -1,7 +1,8 @@
 """The open data pages: the catalogue (``/data/``), each dataset as CSV and JSON
 (``/data/<name>.csv``, ``/data/<name>.json``) and the catalogue as DCAT
-(``/data/catalog.jsonld``). These addresses are stable: harvesters and scripts keep them.
-Each community has its own, under its own address (``/<slug>/data/...``)."""
+(``/data/catalog.jsonld``; as RDF/XML ``/data/catalog.rdf``). These addresses are stable:
+harvesters and scripts keep them. Each community has its own, under its own address
+(``/<slug>/data/...``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from portal.opendata.datasets import DATASETS, KIND_LABELS
 from portal.pagecache import public_page
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
-guard_blueprint(bp, public=["index", "download", "catalog"])
+guard_blueprint(bp, public=["index", "download", "catalog", "catalog_rdf"])
 
 
 def publisher() -> catalogue.Publisher:
@@ -57,8 +58,16 @@ def download(name: str, fmt: str):
     return dataset_file(dataset_entry(name), fmt)
 
 
+def _catalog() -> dict:
+    return dcat.catalog(catalogue.entries(db_session(), utcnow()), publisher())
+
+
 @bp.route("/catalog.jsonld")
 def catalog():
-    document = dcat.catalog(catalogue.entries(db_session(), utcnow()), publisher())
-    return Response(json.dumps(document, ensure_ascii=False, indent=1),
+    return Response(json.dumps(_catalog(), ensure_ascii=False, indent=1),
                     mimetype="application/ld+json")
+
+
+@bp.route("/catalog.rdf")
+def catalog_rdf():
+    return Response(dcat.as_rdf_xml(_catalog()), mimetype="application/rdf+xml")

@@ -337,6 +337,7 @@ ROUTES: dict[str, tuple[str, str, dict[str, int]]] = {
     "opendata.index": ("GET", "/data/", ANY),
     "opendata.download": ("GET", "/data/projects.csv", ANY),
     "opendata.catalog": ("GET", "/data/catalog.jsonld", ANY),
+    "opendata.catalog_rdf": ("GET", "/data/catalog.rdf", ANY),
     "api.datasets": ("GET", "/api/v1/datasets", ANY),
     "api.dataset": ("GET", "/api/v1/datasets/projects", ANY),
     "api_in.datasets": ("GET", f"{IN_COMMUNITY}/datasets", ANY),

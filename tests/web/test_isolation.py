@@ -395,7 +395,8 @@ NAMES_NOTHING = {
     "/implementation/photos/{update_photo}",
     "/admin/community/",  # the community's own settings: its name and code, no rows
     # The open data catalogue: what each dataset holds and how many rows, not the rows.
-    "/data/", "/data/catalog.jsonld", "/api/v1/datasets", f"{IN_COMMUNITY}/datasets",
+    "/data/", "/data/catalog.jsonld", "/data/catalog.rdf", "/api/v1/datasets",
+    f"{IN_COMMUNITY}/datasets",
 }
 #: Every page and file the table opens, as each role that it lets see it (a refusal shows
 #: no rows); a file the worker makes (PDF, DOCX), and the other formats, as a visitor and an

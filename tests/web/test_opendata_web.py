@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from decimal import Decimal
+from xml.etree import ElementTree
 
 import pytest
 
@@ -106,6 +107,26 @@ def test_the_dcat_document_is_json_ld_naming_the_community(client, two_communiti
     assert document["dct:publisher"]["dct:identifier"] == TEST_COMMUNITY["code"]
     assert document["dct:publisher"]["foaf:name"]["@value"] == TEST_COMMUNITY["name"]
     assert len(document["dcat:dataset"]) == len(DATASETS)
+
+
+def test_the_same_catalogue_as_rdf_xml(client, two_communities):
+    response = client.get("/data/catalog.rdf")
+    assert response.mimetype == "application/rdf+xml"
+    root = ElementTree.fromstring(response.get_data())  # noqa: S314 (the portal's own answer)
+    rdf, dcat, dct = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                      "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/")
+    assert root.tag == f"{{{rdf}}}RDF"
+    (catalog,) = root
+    assert catalog.tag == f"{{{dcat}}}Catalog"
+    datasets = catalog.findall(f"{{{dcat}}}dataset/{{{dcat}}}Dataset")
+    assert len(datasets) == len(DATASETS)
+    title = datasets[0].find(f"{{{dct}}}title")
+    assert title.text == "Проєкти бюджету участі"
+    assert title.get("{http://www.w3.org/XML/1998/namespace}lang") == "uk"
+    downloads = [e.get(f"{{{rdf}}}resource") for e in datasets[0].iter(f"{{{dcat}}}downloadURL")]
+    assert [d.rsplit("/", 1)[1] for d in downloads] == ["projects.csv", "projects.json"]
+    modified = datasets[0].find(f"{{{dct}}}modified")
+    assert modified.get(f"{{{rdf}}}datatype") == "http://www.w3.org/2001/XMLSchema#dateTime"
 
 
 @pytest.mark.parametrize("name", list(DATASETS))

@@ -68,7 +68,7 @@ COMMANDS = [
 def _datasets() -> list[str]:
     from portal.opendata.datasets import DATASETS
 
-    return ["/data/", "/data/catalog.jsonld",
+    return ["/data/", "/data/catalog.jsonld", "/data/catalog.rdf",
             *(f"/data/{name}.{fmt}" for name in DATASETS for fmt in ("csv", "json"))]
 
 
