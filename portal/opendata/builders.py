@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 from portal.community.models import District
 from portal.cycles.messages import phase_label
 from portal.cycles.models import Category, Cycle
+from portal.cycles.rules import registration_code
 from portal.implementation import services as implementation
 from portal.implementation.messages import status_label as implementation_label
 from portal.links import external_url
@@ -43,25 +44,40 @@ def uah(kopecks: int | None) -> Decimal | None:
     return None if kopecks is None else Decimal(kopecks) / KOPECKS_PER_HRYVNIA
 
 
+def address_of(endpoint: str, key: str):
+    """A function of an id giving the public address of ``endpoint``'s page, built once
+    (building each of ten thousand addresses anew costs a quarter of a second)."""
+    marker = "2147483647"
+    prefix, suffix = external_url(endpoint, **{key: int(marker)}).rsplit(marker, 1)
+    return lambda value: f"{prefix}{value}{suffix}"
+
+
 def project_rows(session: Session, now: datetime) -> list[Row]:
-    projects = session.execute(
-        select(Project).where(Project.status.in_(PUBLIC))
-        .join(Project.cycle).join(Project.category).outerjoin(Project.district)
-        .options(contains_eager(Project.cycle), contains_eager(Project.category),
-                 contains_eager(Project.district))
-        .order_by(Cycle.budget_year, Cycle.id, Project.number)
-    ).unique().scalars()
+    # Plain columns, not objects: ten thousand projects are read in a fraction of the time.
+    rows = session.execute(
+        select(Project.id, Project.cycle_id, Cycle.budget_year, Cycle.registration_series,
+               Project.number, Project.title, Project.summary, Category.name.label("category"),
+               Project.status, Project.total_cost, District.name.label("district"),
+               Project.address, Project.latitude, Project.longitude, Project.submitted_at,
+               Project.status_changed_at)
+        .join(Cycle, Project.cycle_id == Cycle.id)
+        .join(Category, Project.category_id == Category.id)
+        .outerjoin(District, Project.district_id == District.id)
+        .where(Project.status.in_(PUBLIC))
+        .order_by(Cycle.budget_year, Cycle.id, Project.number))
+    page = address_of("projects.page", "project_id")
     with force_locale("uk"):
-        return [{
-            "project_id": p.id, "cycle_id": p.cycle_id, "budget_year": p.cycle.budget_year,
-            "registration_code": p.registration_code, "title": p.title, "summary": p.summary,
-            "category": p.category.name, "status": p.status.value,
-            "status_name": status_label(p.status), "cost_uah": uah(p.total_cost),
-            "district": p.district.name if p.district else None, "address": p.address or None,
-            "latitude": p.latitude, "longitude": p.longitude, "submitted_at": p.submitted_at,
-            "status_changed_at": p.status_changed_at,
-            "url": external_url("projects.page", project_id=p.id),
-        } for p in projects]
+        words = {status: status_label(status) for status in PUBLIC}
+    return [{
+        "project_id": r.id, "cycle_id": r.cycle_id, "budget_year": r.budget_year,
+        "registration_code": registration_code(r.budget_year, r.number,
+                                               r.registration_series),
+        "title": r.title, "summary": r.summary, "category": r.category,
+        "status": r.status.value, "status_name": words[r.status], "cost_uah": uah(r.total_cost),
+        "district": r.district, "address": r.address or None, "latitude": r.latitude,
+        "longitude": r.longitude, "submitted_at": r.submitted_at,
+        "status_changed_at": r.status_changed_at, "url": page(r.id),
+    } for r in rows]
 
 
 def _cycles(session: Session) -> list[Cycle]:
@@ -72,6 +88,7 @@ def _cycles(session: Session) -> list[Cycle]:
 def cycle_rows(session: Session, now: datetime) -> list[Row]:
     dates = ("submission_start", "submission_end", "review_start", "review_end",
              "voting_start", "voting_end", "results_date")
+    page = address_of("main.cycle", "cycle_id")
     with force_locale("uk"):
         return [{
             "cycle_id": c.id, "name": c.name, "budget_year": c.budget_year,
@@ -80,7 +97,7 @@ def cycle_rows(session: Session, now: datetime) -> list[Row]:
             "phase": c.phase(now).value, "phase_name": phase_label(c.phase(now)),
             "votes_per_voter": c.votes_per_voter, "min_age_vote": c.min_age_vote,
             "winner_rule": c.winner_rule.value, "created_at": c.created_at,
-            "url": external_url("main.cycle", cycle_id=c.id),
+            "url": page(c.id),
         } for c in _cycles(session)]
 
 
@@ -124,6 +141,7 @@ def result_rows(session: Session, now: datetime) -> list[Row]:
 
 
 def implementation_rows(session: Session, now: datetime) -> list[Row]:
+    page = address_of("implementation.show", "project_id")
     with force_locale("uk"):
         return [{
             "project_id": w.project.id, "cycle_id": w.project.cycle_id,
@@ -135,7 +153,7 @@ def implementation_rows(session: Session, now: datetime) -> list[Row]:
             "planned_uah": uah(w.line.planned) if w.line else None,
             "financed_uah": uah(w.line.financed) if w.line else None,
             "updated_at": w.record.updated_at if w.record else None,
-            "url": external_url("implementation.show", project_id=w.project.id),
+            "url": page(w.project.id),
         } for w in implementation.winners_progress(session)]
 
 
