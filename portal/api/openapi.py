@@ -159,7 +159,7 @@ def document(server: str) -> dict[str, Any]:
     every = {**own, **COMMUNITIES,
              **dict(_in_community(path, item) for path, item in own.items()
                     if path != "/openapi.json")}
-    paths = {path: {method: _unless_down(path, operation) for method, operation in item.items()}
+    paths = {path: {method: _every_answer(path, operation) for method, operation in item.items()}
              for path, item in every.items()}
     schemas = {**SCHEMAS, **programs_openapi.SCHEMAS, **opendata_openapi.SCHEMAS}
     return {
@@ -171,8 +171,24 @@ def document(server: str) -> dict[str, Any]:
     }
 
 
-def _unless_down(path: str, operation: dict[str, Any]) -> dict[str, Any]:
-    """The operation, answering 503 too where it reads the database (all but this document)."""
+_NO_DEFAULT = {"description": "No community at this address: the host serves no default "
+                               "community (ask under `/communities/{community_code}`), or "
+                               "what the address names is not found",
+               "content": ERROR}
+_NUL = {"description": "A parameter holds a NUL character, which no request may carry",
+        "content": ERROR}
+
+
+def _every_answer(path: str, operation: dict[str, Any]) -> dict[str, Any]:
+    """The operation with the answers every operation of its kind can give besides its own:
+    503 where it reads the database (all but this document), 404 where it is a community's
+    (a host without a default community has none), 400 where it takes a parameter (a NUL
+    character is refused before anything is read)."""
     if path == "/openapi.json":
         return operation
-    return {**operation, "responses": {**operation["responses"], "503": _UNAVAILABLE}}
+    responses = {**operation["responses"], "503": _UNAVAILABLE}
+    if path != "/communities":
+        responses.setdefault("404", _NO_DEFAULT)
+    if operation.get("parameters"):
+        responses.setdefault("400", _NUL)
+    return {**operation, "responses": responses}

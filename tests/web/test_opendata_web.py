@@ -146,3 +146,17 @@ def test_a_community_s_datasets_hold_its_rows_and_none_of_another_s(client, two_
     if name == "results":
         assert {p.id for p in made[1][1]} == ids
         assert {p.id for p in made[other.id][1]} == their_ids
+
+
+def test_every_answer_of_every_api_operation_is_declared_with_its_body(client, two_communities):
+    document = client.get("/api/v1/openapi.json").get_json()
+    for path, item in document["paths"].items():
+        responses = item["get"]["responses"]
+        assert all("content" in answer for answer in responses.values()), path
+        if path not in ("/openapi.json", "/communities"):
+            assert {"404", "503"} <= set(responses), path
+        if item["get"].get("parameters"):
+            assert "400" in responses, path
+    # A NUL is refused before anything is read, with the declared error body.
+    response = client.get("/api/v1/datasets/pro%00jects")
+    assert response.status_code == 400 and response.get_json()["error"]["code"] == 400
