@@ -120,10 +120,7 @@ def export(
 def to_rule_inputs(
     data: PbFile,
 ) -> tuple[list[Category], list[Project], list[Ballot], RuleConfig]:
-    """One category holding the file's budget; ties by file order; the file's rule.
-
-    ``equalshares/add1-comparison`` maps to ``equalshares/add1`` (see the tests for why).
-    """
+    """One category holding the file's budget; ties by file order; the file's rule."""
     budget = int(float(data.meta["budget"]))
     category = Category("all", data.meta.get("description", "all"), budget)
     projects = [
@@ -135,7 +132,7 @@ def to_rule_inputs(
         choices = tuple(c.strip() for c in row.get("vote", "").split(",") if c.strip())
         grouped[choices] = grouped.get(choices, 0) + 1
     ballots = [Ballot(choices, n) for choices, n in grouped.items()]
-    rule_name = data.meta.get("rule", "greedy").removesuffix("-comparison")
+    rule_name = data.meta.get("rule", "greedy")
     threshold = data.meta.get("min_project_score_threshold")
     config = RuleConfig(
         WinnerRule(rule_name), min_votes=int(float(threshold)) if threshold else None

@@ -78,7 +78,7 @@ def _cycle_for(session: Session, data: pabulib.PbFile, source: str, now: datetim
     meta = data.meta
     if meta.get("vote_type", "approval") != "approval":
         raise Refused(problem("unsupported_vote_type", meta.get("vote_type", "")))
-    rule = meta.get("rule", "greedy").removesuffix("-comparison")
+    rule = meta.get("rule", "greedy")
     if rule not in {r.value for r in WinnerRule}:
         raise Refused(problem("unsupported_rule", rule))
     closed = _date(meta.get("date_end")) or (now - timedelta(days=30)).date()
