@@ -1,0 +1,147 @@
+"""A portal cycle's vote as .pb: one file per category (a zip for the cycle) with its own
+budget and ballot limits, ``selected`` from the approved tally only, the rule counted; a
+tool reading the files (pabutools) computes the portal's winners; and nothing is given
+while the vote is open."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from fractions import Fraction
+
+import pytest
+from pabutools.election import Cardinality_Sat, Cost_Sat
+from pabutools.election.pabulib import parse_pabulib_from_string
+from pabutools.rules import (
+    exhaustion_by_budget_increase,
+    greedy_utilitarian_welfare,
+    method_of_equal_shares,
+    popularity_comparison,
+)
+
+from portal.accounts.models import Role
+from portal.clock import utcnow
+from portal.cycles.rules import WinnerRule
+from portal.pabulib import format as pabulib
+from portal.pabulib.export import export_cycle
+from portal.projects.rules import ProjectStatus
+from portal.results import rules
+from portal.results.tallies import rule_inputs
+from tests.factories.accounts import make_user
+from tests.factories.community import make_districts
+from tests.factories.projects import make_project
+from tests.factories.results import cast
+from tests.factories.voting import close_voting, make_voting_cycle
+
+# Costs in hryvnias (kopecks / 100): citywide pot 1 000 000, district pot 500 000.
+CITY = (600_000, 450_000, 350_000, 200_000)
+DISTRICT = (300_000, 250_000, 150_000)
+# Ballots: (citywide choices, district choices) by index, and how many cast it.
+BALLOTS = (((0,), (0,), 5), ((1, 2), (1,), 4), ((2, 3), (), 3), ((0, 3), (2,), 2),
+           ((), (1, 2), 2), ((1,), (0, 2), 1))
+
+
+@pytest.fixture
+def vote(db):
+    """A two-category cycle voting now, its ballots cast."""
+    (district,) = make_districts(db, "Центральний")
+    cycle = make_voting_cycle(db, make_user(db, Role.ADMIN), votes_per_voter=3,
+                              district_id=district.id)
+    author = make_user(db)
+    city_pot, district_pot = cycle.categories
+    city = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED, cost=c * 100,
+                         category=city_pot) for c in CITY]
+    local = [make_project(db, cycle, author, status=ProjectStatus.ADMITTED, cost=c * 100,
+                          category=district_pot) for c in DISTRICT]
+    for chosen_city, chosen_local, times in BALLOTS:
+        for _ in range(times):
+            cast(db, cycle, [city[i] for i in chosen_city] + [local[i] for i in chosen_local],
+                 district_id=district.id)
+    return cycle
+
+
+def _pabutools(text: str, rule: WinnerRule, threshold: int | None) -> set[str]:
+    instance, profile = parse_pabulib_from_string(text)
+    if rule is WinnerRule.GREEDY_THRESHOLD:
+        instance = type(instance)(p for p in instance
+                                  if profile.approval_score(p) >= threshold)
+        instance.budget_limit = parse_pabulib_from_string(text)[0].budget_limit
+    if rule in (WinnerRule.GREEDY, WinnerRule.GREEDY_THRESHOLD):
+        return {p.name for p in greedy_utilitarian_welfare(instance, profile, Cost_Sat)}
+    mes = {"rule": method_of_equal_shares, "rule_params": {"sat_class": Cost_Sat},
+           "budget_step": Fraction(profile.num_ballots()), "exhaustive_stop": False}
+    if rule is WinnerRule.EQUAL_SHARES:
+        return {p.name for p in exhaustion_by_budget_increase(instance, profile, **mes)}
+    compared = popularity_comparison(
+        instance, profile, Cardinality_Sat, [exhaustion_by_budget_increase,
+                                             greedy_utilitarian_welfare],
+        [mes, {"sat_class": Cost_Sat}])
+    return {p.name for p in compared[0]}
+
+
+def test_nothing_is_given_while_the_vote_is_open(app, db, client, vote):
+    runner = app.test_cli_runner()
+    for args in (["pb", "export", str(vote.id)], ["pb", "tally", str(vote.id), "--json"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1
+        assert "the vote is not closed" in result.output and "META" not in result.output
+    response = client.get(f"/voting/{vote.id}/ballots.pb")
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "key;value" not in page and "Ще не оприлюднено" in page
+
+
+@pytest.mark.parametrize("rule", [WinnerRule.GREEDY, WinnerRule.GREEDY_NO_SKIP,
+                                  WinnerRule.GREEDY_THRESHOLD, WinnerRule.EQUAL_SHARES,
+                                  WinnerRule.EQUAL_SHARES_COMPARISON], ids=str)
+def test_each_category_is_a_file_that_counts_to_the_portals_winners(app, db, vote, rule):
+    vote.winner_rule = rule
+    vote.min_votes = 5 if rule is WinnerRule.GREEDY_THRESHOLD else None
+    close_voting(db, vote)
+    files = export_cycle(db, vote, now=utcnow())
+    assert len(files) == 2
+    inputs, _unit = rule_inputs(db, vote)
+    outcome = rules.count(*inputs)
+    numbers = {str(p.id): str(p.number) for p in vote_projects(db, vote)}
+    for (name, text), category, pot in zip(files.items(), outcome.categories,
+                                           vote.categories, strict=True):
+        data = pabulib.parse(text)
+        assert name.endswith(".pb") and data.meta["budget"] == str(pot.budget // 100)
+        assert data.meta["max_length"] == "3" and data.meta["rule"] == rule.value
+        assert len(data.votes) == sum(n for *_c, n in BALLOTS)  # every voter holds a share
+        assert {row["selected"] for row in data.projects} == {"0"}  # nothing approved yet
+        portal = {numbers[w] for w in category.winners}
+        assert set(rules.count(*pabulib.to_rule_inputs(data)).winners) == portal
+        if rule is not WinnerRule.GREEDY_NO_SKIP:  # pabutools has no such rule
+            assert _pabutools(text, rule, vote.min_votes) == portal
+
+
+def vote_projects(db, cycle):
+    from sqlalchemy import select
+
+    from portal.projects.models import Project
+    return db.execute(select(Project).where(Project.cycle_id == cycle.id)).scalars().all()
+
+
+def test_the_web_gives_a_zip_of_one_file_per_category(client, db, vote):
+    close_voting(db, vote)
+    response = client.get(f"/voting/{vote.id}/ballots.pb")
+    assert response.status_code == 200 and response.content_type == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
+        budgets = [pabulib.parse(archive.read(n).decode()).meta["budget"]
+                   for n in archive.namelist()]
+    assert budgets == ["1000000", "500000"]
+
+
+def test_the_command_writes_the_zip(app, db, vote, tmp_path):
+    close_voting(db, vote)
+    runner = app.test_cli_runner()
+    refused = runner.invoke(args=["pb", "export", str(vote.id)])
+    assert refused.exit_code == 1 and "--output" in refused.output
+    target = tmp_path / "cycle.zip"
+    result = runner.invoke(args=["pb", "export", str(vote.id), "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert len(zipfile.ZipFile(target).namelist()) == 2
+    counted = json.loads(runner.invoke(args=["pb", "tally", str(vote.id), "--json"]).output)
+    assert len(counted["categories"]) == 2
