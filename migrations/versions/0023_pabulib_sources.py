@@ -71,44 +71,33 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name="pk_pabulib_sources"),
         sa.UniqueConstraint("cycle_id", name="uq_pabulib_sources_cycle_id"),
     )
-    op.create_table(
-        "pabulib_projects",
-        sa.Column("project_id", sa.Integer(), nullable=False),
-        sa.Column("cycle_id", sa.Integer(), nullable=False),
-        sa.Column("file_id", sa.Text(), nullable=False),
-        sa.Column("fields", sa.Text(), nullable=False),
-        *_community("pabulib_projects"),
-        sa.ForeignKeyConstraint(["project_id"], ["projects.id"], ondelete="CASCADE",
-                                name="fk_pabulib_projects_project_id_projects"),
-        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], ondelete="CASCADE",
-                                name="fk_pabulib_projects_cycle_id_cycles"),
-        _twin("pabulib_projects", "project_id", "projects"),
-        _twin("pabulib_projects", "cycle_id", "cycles"),
-        sa.PrimaryKeyConstraint("project_id", name="pk_pabulib_projects"),
-    )
-    op.create_index("ix_pabulib_projects_cycle_id", "pabulib_projects", ["cycle_id"])
-    op.create_table(
-        "pabulib_votes",
-        sa.Column("ballot_id", sa.Integer(), nullable=False),
-        sa.Column("cycle_id", sa.Integer(), nullable=False),
-        sa.Column("voter_id", sa.Text(), nullable=False),
-        sa.Column("fields", sa.Text(), nullable=False),
-        *_community("pabulib_votes"),
-        sa.ForeignKeyConstraint(["ballot_id"], ["ballots.id"], ondelete="CASCADE",
-                                name="fk_pabulib_votes_ballot_id_ballots"),
-        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], ondelete="CASCADE",
-                                name="fk_pabulib_votes_cycle_id_cycles"),
-        _twin("pabulib_votes", "ballot_id", "ballots"),
-        _twin("pabulib_votes", "cycle_id", "cycles"),
-        sa.PrimaryKeyConstraint("ballot_id", name="pk_pabulib_votes"),
-    )
-    op.create_index("ix_pabulib_votes_cycle_id", "pabulib_votes", ["cycle_id"])
+    _kept("pabulib_projects", "project_id", "projects", ("file_id", "fields"))
+    _kept("pabulib_votes", "ballot_id", "ballots", ("voter_id", "fields"))
     if op.get_bind().dialect.name == "postgresql":
         for table in ("pabulib_sources", "pabulib_projects", "pabulib_votes"):
             op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
             op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
             op.execute(f"CREATE POLICY community_rows ON {table} USING ({RULE}) "
                        f"WITH CHECK ({RULE})")
+
+
+def _kept(table: str, key: str, parent: str, texts: tuple[str, ...]) -> None:
+    """A table of what a file said of each row of ``parent`` (keyed by it) in a cycle."""
+    op.create_table(
+        table,
+        sa.Column(key, sa.Integer(), nullable=False),
+        sa.Column("cycle_id", sa.Integer(), nullable=False),
+        *(sa.Column(name, sa.Text(), nullable=False) for name in texts),
+        *_community(table),
+        sa.ForeignKeyConstraint([key], [f"{parent}.id"], ondelete="CASCADE",
+                                name=f"fk_{table}_{key}_{parent}"),
+        sa.ForeignKeyConstraint(["cycle_id"], ["cycles.id"], ondelete="CASCADE",
+                                name=f"fk_{table}_cycle_id_cycles"),
+        _twin(table, key, parent),
+        _twin(table, "cycle_id", "cycles"),
+        sa.PrimaryKeyConstraint(key, name=f"pk_{table}"),
+    )
+    op.create_index(f"ix_{table}_cycle_id", table, ["cycle_id"])
 
 
 def downgrade() -> None:
