@@ -10,10 +10,12 @@ outcome is taken only when strictly more voters prefer it than prefer Equal Shar
 otherwise (a tie included) the Equal Shares outcome stands.
 
 The endowment step of the completion is the portal's ``equal_shares_add1``: the share
-``floor(B / n)`` raised by whole currency units, as the checker and Wieliczka's published
-count do (30 winners). pabutools raises the exact share ``B / n`` instead and so funds one
-project more (31) on Wieliczka's file; ``tests/bench/results/pabulib_roundtrip.md`` shows
-both.
+``floor(B / n)`` raised by whole currency units, as the checker does; on Wieliczka's file
+it gives the city's published 30 winners. pabutools raises the exact share ``B / n``
+instead (``exhaustion_by_budget_increase``, one unit per voter a step); with the
+comparison as its ``popularity_comparison`` (``Cardinality_Sat``) it also gave 30 here
+(``tests/bench/results/pabulib_roundtrip.md``, 168 s), so the 31 said of it was not
+reproduced by that setting.
 
 Pure: project indices and grouped ballots, like ``equal_shares_add1``.
 """
