@@ -8,7 +8,8 @@ choices made there. A ballot that chose nothing in the category is written with 
 vote: under Equal Shares every voter of the election holds a share of every pot
 (``rules.shares_ballots``), and a tool counting the file must see them to agree.
 ``selected`` comes from the commission's approved tally only (every project 0 before),
-and ``rule`` is the rule that tally counted by (else the cycle's).
+``rule`` is the rule that tally counted by (else the cycle's), and a category that received
+another's leftover in that count has that added to its budget.
 
 A cycle imported from a .pb file is written back as that file said it
 (``portal.pabulib.models``): its META (``num_votes``, ``num_projects`` recounted), its own
@@ -80,6 +81,16 @@ def _winners(approved: Tally | None) -> set[str] | None:
     return None if approved is None else set(approved.data["winners"])
 
 
+def _received(approved: Tally | None, category: Category) -> int:
+    """What the category received from another's leftover in the approved count (kopecks):
+    the budget it was counted with is its own and that. Before the approval, its own."""
+    if approved is None:
+        return 0
+    document = approved.data
+    counted = {c["key"]: c for c in document["categories"]}.get(str(category.id))
+    return counted["received"] * document["money_unit"] if counted else 0
+
+
 def _choices(session: Session, cycle: Cycle) -> dict[int, list[int]]:
     """Each valid ballot's chosen project ids, ballots in receipt order (no order of
     casting can be read from it)."""
@@ -115,7 +126,8 @@ def _category(session: Session, cycle: Cycle, category: Category,
         "description": f"{cycle.name}: {category.name}", "country": "Ukraine",
         "instance": str(cycle.budget_year), "subunit": category.name,
         "num_projects": str(len(projects)), "num_votes": str(len(choices)),
-        "budget": _units(category.budget), "vote_type": "approval", "rule": rule.value,
+        "budget": _units(category.budget + _received(approved, category)),
+        "vote_type": "approval", "rule": rule.value,
         **_dates(cycle), "currency": "UAH", "language": "uk", "min_length": "0",
     }
     if cycle.ballot_type is BallotType.KNAPSACK:

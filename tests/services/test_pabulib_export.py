@@ -19,20 +19,27 @@ from pabutools.rules import (
     method_of_equal_shares,
     popularity_comparison,
 )
+from sqlalchemy import select
 
+from config import TESTING_AUDIT_KEY
 from portal.accounts.models import Role
+from portal.audit.signing import private_key
 from portal.clock import utcnow
 from portal.cycles.rules import WinnerRule
 from portal.pabulib import format as pabulib
 from portal.pabulib.export import export_cycle
+from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
-from portal.results import rules
+from portal.results import rules, tallies
 from portal.results.tallies import rule_inputs
 from tests.factories.accounts import make_user
 from tests.factories.community import make_districts
 from tests.factories.projects import make_project
 from tests.factories.results import cast
-from tests.factories.voting import close_voting, make_voting_cycle
+from tests.factories.review import held_meeting, seat_commission
+from tests.factories.voting import close_voting, make_vote, make_voting_cycle
+
+KEY = private_key(TESTING_AUDIT_KEY)
 
 # Costs in hryvnias (kopecks / 100): citywide pot 1 000 000, district pot 500 000.
 CITY = (600_000, 450_000, 350_000, 200_000)
@@ -118,9 +125,6 @@ def test_each_category_is_a_file_that_counts_to_the_portals_winners(app, db, vot
 
 
 def vote_projects(db, cycle):
-    from sqlalchemy import select
-
-    from portal.projects.models import Project
     return db.execute(select(Project).where(Project.cycle_id == cycle.id)).scalars().all()
 
 
@@ -145,3 +149,37 @@ def test_the_command_writes_the_zip(app, db, vote, tmp_path):
     assert len(zipfile.ZipFile(target).namelist()) == 2
     counted = json.loads(runner.invoke(args=["pb", "tally", str(vote.id), "--json"]).output)
     assert len(counted["categories"]) == 2
+
+
+def test_selected_comes_from_the_approved_tally_only(client, db):
+    cycle, (a, b, c), commission, meeting, _voters = make_vote(db)
+    tally = tallies.compute_tally(db, cycle=cycle, actor=commission, now=utcnow())
+
+    def selected() -> dict[str, str]:
+        text = client.get(f"/voting/{cycle.id}/ballots.pb").get_data(as_text=True)
+        return {row["project_id"]: row["selected"] for row in pabulib.parse(text).projects}
+
+    assert set(selected().values()) == {"0"}  # counted, not approved: not published
+    tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0), actor=commission,
+                          audit_key=KEY, now=utcnow())
+    assert selected() == {str(a.number): "1", str(b.number): "0", str(c.number): "1"}
+
+
+def test_a_pot_counted_with_anothers_leftover_has_it_in_its_budget(db, vote):
+    city_pot, district_pot = vote.categories
+    vote.leftover_to_category_id = district_pot.id
+    close_voting(db, vote)
+    commission = make_user(db, Role.COMMISSION)
+    seat_commission(db, vote, commission, size=5)
+    meeting = held_meeting(db, vote, commission, present=3)
+    tally = tallies.compute_tally(db, cycle=vote, actor=commission, now=utcnow())
+    tallies.approve_tally(db, tally=tally, meeting=meeting, votes=(3, 0, 0), actor=commission,
+                          audit_key=KEY, now=utcnow())
+    counted = {c["key"]: c for c in tally.data["categories"]}[str(district_pot.id)]
+    assert counted["received"] > 0
+    files = list(export_cycle(db, vote, now=utcnow()).values())
+    budget = int(pabulib.parse(files[1]).meta["budget"])
+    assert budget * 100 == district_pot.budget + counted["received"] * tally.data["money_unit"]
+    winners = {row["project_id"] for row in pabulib.parse(files[1]).projects
+               if row["selected"] == "1"}
+    assert winners == _pabutools(files[1], WinnerRule.GREEDY, None)

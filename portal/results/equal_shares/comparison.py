@@ -10,12 +10,13 @@ outcome is taken only when strictly more voters prefer it than prefer Equal Shar
 otherwise (a tie included) the Equal Shares outcome stands.
 
 The endowment step of the completion is the portal's ``equal_shares_add1``: the share
-``floor(B / n)`` raised by whole currency units, as the checker does; on Wieliczka's file
-it gives the city's published 30 winners. pabutools raises the exact share ``B / n``
-instead (``exhaustion_by_budget_increase``, one unit per voter a step); with the
-comparison as its ``popularity_comparison`` (``Cardinality_Sat``) it also gave 30 here
-(``tests/bench/results/pabulib_roundtrip.md``, 168 s), so the 31 said of it was not
-reproduced by that setting.
+``floor(B / n)`` raised by whole currency units while the outcome fits the budget, as the
+checker does; on Wieliczka's file it gives the city's published 30 winners. pabutools'
+``exhaustion_by_budget_increase`` (one unit per voter a step from ``B / n``) gives the same
+30 when told to go on while the outcome fits (``exhaustive_stop=False``); with its default,
+stopping at the first exhaustive outcome, it picks 31 (66 and 67 in, 46 out):
+``tests/bench/results/pabulib_roundtrip.md`` shows both. pabutools' ``popularity_comparison``
+(``Cardinality_Sat``) of that and greedy is this step.
 
 Pure: project indices and grouped ballots, like ``equal_shares_add1``.
 """
