@@ -4,7 +4,8 @@ A cycle's categories are separate elections (each its own budget, counted on its
 each becomes its own file: its budget, its ballot limits (``max_length`` the votes a voter
 may give there, or ``max_sum_cost`` for knapsack ballots; ``min_length`` 0, since a voter
 may leave a category empty), its projects, and every valid ballot of the cycle with the
-choices made there. A ballot that chose nothing in the category is written with an empty
+choices made there, its voter's age band (``age_band``: the portal keeps no age) and
+district. A ballot that chose nothing in the category is written with an empty
 vote: under Equal Shares every voter of the election holds a share of every pot
 (``rules.shares_ballots``), and a tool counting the file must see them to agree.
 ``selected`` comes from the commission's approved tally only (every project 0 before),
@@ -31,6 +32,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.community.models import District
 from portal.cycles.models import Category, Cycle
 from portal.cycles.rules import KYIV, BallotType
 from portal.pabulib import format as pabulib
@@ -91,17 +93,21 @@ def _received(approved: Tally | None, category: Category) -> int:
     return counted["received"] * document["money_unit"] if counted else 0
 
 
-def _choices(session: Session, cycle: Cycle) -> dict[int, list[int]]:
-    """Each valid ballot's chosen project ids, ballots in receipt order (no order of
-    casting can be read from it)."""
-    chosen: dict[int, list[int]] = {}
-    for ballot_id, project_id in session.execute(
-        select(Ballot.id, BallotChoice.project_id)
+def _choices(session: Session,
+             cycle: Cycle) -> dict[int, tuple[list[int], dict[str, str]]]:
+    """Each valid ballot's chosen project ids and what is told of its voter (age band,
+    district), ballots in receipt order (no order of casting can be read from it)."""
+    districts = {d.id: d.name for d in session.execute(select(District)).scalars()}
+    chosen: dict[int, tuple[list[int], dict[str, str]]] = {}
+    for ballot_id, band, district, project_id in session.execute(
+        select(Ballot.id, Ballot.age_band, Ballot.district_id, BallotChoice.project_id)
         .join(BallotChoice, BallotChoice.ballot_id == Ballot.id)
         .where(Ballot.cycle_id == cycle.id, Ballot.annulled_at.is_(None))
         .order_by(Ballot.receipt_hash, BallotChoice.project_id)
     ):
-        chosen.setdefault(ballot_id, []).append(project_id)
+        told = {"age_band": band or "", "district": districts.get(district, "")}
+        chosen.setdefault(ballot_id, ([], {k: v for k, v in told.items() if v}))[0].append(
+            project_id)
     return chosen
 
 
@@ -114,7 +120,8 @@ def _dates(cycle: Cycle) -> dict[str, str]:
 
 
 def _category(session: Session, cycle: Cycle, category: Category,
-              choices: dict[int, list[int]], approved: Tally | None) -> str:
+              choices: dict[int, tuple[list[int], dict[str, str]]],
+              approved: Tally | None) -> str:
     projects = session.execute(
         select(Project).where(Project.category_id == category.id,
                               Project.status.in_(ON_BALLOT))
@@ -139,8 +146,8 @@ def _category(session: Session, cycle: Cycle, category: Category,
     rows = [{"project_id": number[p.id], "cost": _units(p.total_cost), "name": p.title,
              "selected": "1" if winners and str(p.id) in winners else "0"}
             for p in projects]
-    ballots = [([number[c] for c in chosen if c in number], {})
-               for chosen in choices.values()]
+    ballots = [([number[c] for c in chosen if c in number], told)
+               for chosen, told in choices.values()]
     return pabulib.export(meta, rows, ballots)
 
 

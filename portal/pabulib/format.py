@@ -104,8 +104,9 @@ def export(
     meta: Mapping[str, str], projects: Iterable[Mapping[str, str]],
     ballots: Iterable[tuple[Iterable[str], Mapping[str, str]]],
 ) -> str:
-    """An anonymous .pb: voters numbered 1.., only choices and optional age/sex/district."""
-    extra = ("age", "sex", "district")
+    """An anonymous .pb: voters numbered 1.., only choices and optional age (or age band),
+    sex and district."""
+    extra = ("age", "age_band", "sex", "district")
     ballots = list(ballots)
     used = [c for c in extra if any(c in details for _, details in ballots)]
     project_rows = tuple(dict(p) for p in projects)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from datetime import date
 from fractions import Fraction
 
 import pytest
@@ -32,6 +33,7 @@ from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
 from portal.results import rules, tallies
 from portal.results.tallies import rule_inputs
+from portal.voting.rules import age_band
 from tests.factories.accounts import make_user
 from tests.factories.community import make_districts
 from tests.factories.projects import make_project
@@ -133,9 +135,12 @@ def test_the_web_gives_a_zip_of_one_file_per_category(client, db, vote):
     response = client.get(f"/voting/{vote.id}/ballots.pb")
     assert response.status_code == 200 and response.content_type == "application/zip"
     with zipfile.ZipFile(io.BytesIO(response.get_data())) as archive:
-        budgets = [pabulib.parse(archive.read(n).decode()).meta["budget"]
-                   for n in archive.namelist()]
-    assert budgets == ["1000000", "500000"]
+        files = [pabulib.parse(archive.read(n).decode()) for n in archive.namelist()]
+    assert [data.meta["budget"] for data in files] == ["1000000", "500000"]
+    # Each voter told by age band and district only, numbered 1.. in each file.
+    assert files[0].vote_columns == ("voter_id", "vote", "age_band", "district")
+    band = age_band(date(1990, 1, 1), utcnow().date())  # the factory's voters' birth date
+    assert {(v["age_band"], v["district"]) for v in files[0].votes} == {(band, "Центральний")}
 
 
 def test_the_command_writes_the_zip(app, db, vote, tmp_path):
