@@ -15,7 +15,7 @@ import json
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from portal.db import Base
 from portal.tenancy.models import CommunityOwned
@@ -39,23 +39,29 @@ class PbSource(CommunityOwned, Base):
         return [(key, value) for key, value in json.loads(self.meta)]
 
 
-class PbProject(CommunityOwned, Base):
+class _KeptRow(CommunityOwned):
+    """A row of the file, kept beside the portal's own row of an imported cycle."""
+
+    @declared_attr
+    def cycle_id(cls) -> Mapped[int]:  # noqa: N805 (declared_attr's first argument)
+        return mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"), index=True)
+
+    fields: Mapped[str] = mapped_column(Text)  # JSON: {column: value} as the file wrote them
+
+
+class PbProject(_KeptRow, Base):
     __tablename__ = "pabulib_projects"
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"),
                                             primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"),
-                                          index=True)
     file_id: Mapped[str] = mapped_column(Text)
-    fields: Mapped[str] = mapped_column(Text)  # JSON: {column: value} of the file's row
 
 
-class PbVote(CommunityOwned, Base):
+class PbVote(_KeptRow, Base):
+    """``fields``: the row's fields but ``voter_id`` and ``vote``."""
+
     __tablename__ = "pabulib_votes"
 
     ballot_id: Mapped[int] = mapped_column(ForeignKey("ballots.id", ondelete="CASCADE"),
                                            primary_key=True)
-    cycle_id: Mapped[int] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"),
-                                          index=True)
     voter_id: Mapped[str] = mapped_column(Text)
-    fields: Mapped[str] = mapped_column(Text)  # JSON: the row's fields but voter_id and vote
