@@ -20,17 +20,7 @@ import signal
 import sys
 import tempfile
 import time
-from fractions import Fraction
 from pathlib import Path
-
-from pabutools.election import Cardinality_Sat, Cost_Sat
-from pabutools.election.pabulib import parse_pabulib_from_string
-from pabutools.rules import (
-    exhaustion_by_budget_increase,
-    greedy_utilitarian_welfare,
-    method_of_equal_shares,
-    popularity_comparison,
-)
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -40,6 +30,7 @@ from portal.cycles.rules import WinnerRule  # noqa: E402
 from portal.pabulib import format as pabulib  # noqa: E402
 from portal.results.rules import count  # noqa: E402
 from tests.conftest import TEST_COMMUNITY, prepare_database  # noqa: E402
+from tests.services.pabulib_tools import pabutools_winners  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "pabulib"
 OUT = ROOT / "tests" / "bench" / "results" / "pabulib_roundtrip.md"
@@ -54,33 +45,18 @@ def _alarm(_signum, _frame):
     raise TooLong
 
 
-def pabutools_winners(text: str, rule: str,
-                      stop: bool = False) -> tuple[set[str] | str, float]:
-    instance, profile = parse_pabulib_from_string(text)
+def pabutools_count(text: str, rule: str,
+                    stop: bool = False) -> tuple[set[str] | str, float]:
+    if rule not in {r.value for r in WinnerRule} or rule == "greedy-no-skip":
+        return "no such rule in pabutools", 0.0
+    threshold = pabulib.parse(text).meta.get("min_project_score_threshold")
     start = time.perf_counter()
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(BOUND)
-    mes = {"rule": method_of_equal_shares, "rule_params": {"sat_class": Cost_Sat},
-           "budget_step": Fraction(profile.num_ballots()), "exhaustive_stop": stop}
     try:
-        if rule in ("greedy", "greedy-threshold"):
-            if rule == "greedy-threshold":
-                threshold = int(instance.meta["min_project_score_threshold"])
-                budget = instance.budget_limit
-                instance = type(instance)(p for p in instance
-                                          if profile.approval_score(p) >= threshold)
-                instance.budget_limit = budget
-            found = greedy_utilitarian_welfare(instance, profile, Cost_Sat)
-        elif rule == "equalshares/add1":
-            found = exhaustion_by_budget_increase(instance, profile, **mes)
-        elif rule == "equalshares/add1-comparison":
-            found = popularity_comparison(
-                instance, profile, Cardinality_Sat,
-                [exhaustion_by_budget_increase, greedy_utilitarian_welfare],
-                [mes, {"sat_class": Cost_Sat}])[0]
-        else:
-            return "no such rule in pabutools", 0.0
-        return {p.name for p in found}, time.perf_counter() - start
+        found = pabutools_winners(text, WinnerRule(rule), threshold and int(threshold),
+                                  stop=stop)
+        return found, time.perf_counter() - start
     except TooLong:
         return f"over {BOUND} s", time.perf_counter() - start
     finally:
@@ -126,10 +102,10 @@ def main() -> None:
         greedy = set(count(categories, projects, ballots,
                            type(config)(WinnerRule.GREEDY)).winners)
         selected = {r["project_id"] for r in original.projects if r.get("selected") == "1"}
-        own, own_seconds = pabutools_winners(text, rule)
-        plain, plain_seconds = pabutools_winners(text, "greedy")
+        own, own_seconds = pabutools_count(text, rule)
+        plain, plain_seconds = pabutools_count(text, "greedy")
         if rule.startswith("equalshares"):
-            stopped, stopped_seconds = pabutools_winners(text, "equalshares/add1", stop=True)
+            stopped, stopped_seconds = pabutools_count(text, "equalshares/add1", stop=True)
         lines += [
             f"## {path.stem}", "",
             f"- {len(original.votes)} votes, {len(original.projects)} projects, rule `{rule}`",

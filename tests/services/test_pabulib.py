@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.cycles.models import Cycle
+from portal.cycles.rules import WinnerRule
 from portal.pabulib import format as pabulib
 from portal.voting.models import Ballot
 from tests.conftest import SHARED
+from tests.services.pabulib_tools import pabutools_winners
 
 FILES = sorted((SHARED / "pabulib").glob("*.pb"))
 OCHOTA = SHARED / "pabulib" / "Poland_Warszawa_2026_Ochota.pb"
@@ -110,3 +112,23 @@ def test_tally_with_another_rule(runner, imported):
     cycle_id, _data = imported[ASSEN]
     result = runner.invoke(args=["pb", "tally", str(cycle_id), "--rule", "greedy", "--json"])
     assert json.loads(result.output)["rule"] == "greedy"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_pabutools_reading_the_export_counts_the_portals_greedy_winners(runner, imported, path):
+    """Most votes first (with the file's threshold, where it has one) on every file."""
+    cycle_id, data = imported[path]
+    threshold = data.meta.get("min_project_score_threshold")
+    rule = WinnerRule.GREEDY_THRESHOLD if threshold else WinnerRule.GREEDY
+    exported = runner.invoke(args=["pb", "export", str(cycle_id)]).output
+    counted = json.loads(runner.invoke(
+        args=["pb", "tally", str(cycle_id), "--rule", rule.value, "--json"]).output)
+    assert pabutools_winners(exported, rule, threshold and int(threshold)) == set(
+        counted["winners"])
+
+
+def test_pabutools_reading_assens_export_counts_its_equal_shares_winners(runner, imported):
+    cycle_id, data = imported[ASSEN]
+    exported = runner.invoke(args=["pb", "export", str(cycle_id)]).output
+    selected = {row["project_id"] for row in data.projects if row["selected"] == "1"}
+    assert pabutools_winners(exported, WinnerRule.EQUAL_SHARES, None) == selected

@@ -9,17 +9,8 @@ import io
 import json
 import zipfile
 from datetime import date
-from fractions import Fraction
 
 import pytest
-from pabutools.election import Cardinality_Sat, Cost_Sat
-from pabutools.election.pabulib import parse_pabulib_from_string
-from pabutools.rules import (
-    exhaustion_by_budget_increase,
-    greedy_utilitarian_welfare,
-    method_of_equal_shares,
-    popularity_comparison,
-)
 from sqlalchemy import select
 
 from config import TESTING_AUDIT_KEY
@@ -40,6 +31,7 @@ from tests.factories.projects import make_project
 from tests.factories.results import cast
 from tests.factories.review import held_meeting, seat_commission
 from tests.factories.voting import close_voting, make_vote, make_voting_cycle
+from tests.services.pabulib_tools import pabutools_winners
 
 KEY = private_key(TESTING_AUDIT_KEY)
 
@@ -68,25 +60,6 @@ def vote(db):
             cast(db, cycle, [city[i] for i in chosen_city] + [local[i] for i in chosen_local],
                  district_id=district.id)
     return cycle
-
-
-def _pabutools(text: str, rule: WinnerRule, threshold: int | None) -> set[str]:
-    instance, profile = parse_pabulib_from_string(text)
-    if rule is WinnerRule.GREEDY_THRESHOLD:
-        instance = type(instance)(p for p in instance
-                                  if profile.approval_score(p) >= threshold)
-        instance.budget_limit = parse_pabulib_from_string(text)[0].budget_limit
-    if rule in (WinnerRule.GREEDY, WinnerRule.GREEDY_THRESHOLD):
-        return {p.name for p in greedy_utilitarian_welfare(instance, profile, Cost_Sat)}
-    mes = {"rule": method_of_equal_shares, "rule_params": {"sat_class": Cost_Sat},
-           "budget_step": Fraction(profile.num_ballots()), "exhaustive_stop": False}
-    if rule is WinnerRule.EQUAL_SHARES:
-        return {p.name for p in exhaustion_by_budget_increase(instance, profile, **mes)}
-    compared = popularity_comparison(
-        instance, profile, Cardinality_Sat, [exhaustion_by_budget_increase,
-                                             greedy_utilitarian_welfare],
-        [mes, {"sat_class": Cost_Sat}])
-    return {p.name for p in compared[0]}
 
 
 def test_nothing_is_given_while_the_vote_is_open(app, db, client, vote):
@@ -123,7 +96,7 @@ def test_each_category_is_a_file_that_counts_to_the_portals_winners(app, db, vot
         portal = {numbers[w] for w in category.winners}
         assert set(rules.count(*pabulib.to_rule_inputs(data)).winners) == portal
         if rule is not WinnerRule.GREEDY_NO_SKIP:  # pabutools has no such rule
-            assert _pabutools(text, rule, vote.min_votes) == portal
+            assert pabutools_winners(text, rule, vote.min_votes) == portal
 
 
 def vote_projects(db, cycle):
@@ -187,4 +160,4 @@ def test_a_pot_counted_with_anothers_leftover_has_it_in_its_budget(db, vote):
     assert budget * 100 == district_pot.budget + counted["received"] * tally.data["money_unit"]
     winners = {row["project_id"] for row in pabulib.parse(files[1]).projects
                if row["selected"] == "1"}
-    assert winners == _pabutools(files[1], WinnerRule.GREEDY, None)
+    assert winners == pabutools_winners(files[1], WinnerRule.GREEDY, None)
