@@ -54,6 +54,7 @@ MODEL_MODULES = (
     "portal.results.models",
     "portal.discussion.models",
     "portal.demo.models",
+    "portal.pabulib.models",
 )
 
 

@@ -49,6 +49,9 @@ WINNER_RULES = {
                                     "number of votes"),
     WinnerRule.EQUAL_SHARES: _l("Method of equal shares: each voter's equal share of the "
                                 "budget pays for the projects they chose"),
+    WinnerRule.EQUAL_SHARES_COMPARISON: _l(
+        "Method of equal shares, then compared with most votes first: the outcome that more "
+        "voters prefer (more of their chosen projects funded) is taken"),
 }
 
 TIE_RULES = {

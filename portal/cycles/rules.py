@@ -77,6 +77,13 @@ class WinnerRule(StrEnum):
     GREEDY_NO_SKIP = "greedy-no-skip"
     GREEDY_THRESHOLD = "greedy-threshold"
     EQUAL_SHARES = "equalshares/add1"
+    # Equal Shares, then compared with the greedy outcome (Wieliczka's Green Budget 2023):
+    # ``portal.results.equal_shares.comparison`` says how.
+    EQUAL_SHARES_COMPARISON = "equalshares/add1-comparison"
+
+
+#: The rules that count by Equal Shares (the results page tells their rounds).
+EQUAL_SHARES_RULES = frozenset({WinnerRule.EQUAL_SHARES, WinnerRule.EQUAL_SHARES_COMPARISON})
 
 
 class TieRule(StrEnum):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import TextIO
 
 from portal.cycles.rules import WinnerRule
@@ -102,8 +104,9 @@ def export(
     meta: Mapping[str, str], projects: Iterable[Mapping[str, str]],
     ballots: Iterable[tuple[Iterable[str], Mapping[str, str]]],
 ) -> str:
-    """An anonymous .pb: voters numbered 1.., only choices and optional age/sex/district."""
-    extra = ("age", "sex", "district")
+    """An anonymous .pb: voters numbered 1.., only choices and optional age (or age band),
+    sex and district."""
+    extra = ("age", "age_band", "sex", "district")
     ballots = list(ballots)
     used = [c for c in extra if any(c in details for _, details in ballots)]
     project_rows = tuple(dict(p) for p in projects)
@@ -120,10 +123,7 @@ def export(
 def to_rule_inputs(
     data: PbFile,
 ) -> tuple[list[Category], list[Project], list[Ballot], RuleConfig]:
-    """One category holding the file's budget; ties by file order; the file's rule.
-
-    ``equalshares/add1-comparison`` maps to ``equalshares/add1`` (see the tests for why).
-    """
+    """One category holding the file's budget; ties by file order; the file's rule."""
     budget = int(float(data.meta["budget"]))
     category = Category("all", data.meta.get("description", "all"), budget)
     projects = [
@@ -135,9 +135,52 @@ def to_rule_inputs(
         choices = tuple(c.strip() for c in row.get("vote", "").split(",") if c.strip())
         grouped[choices] = grouped.get(choices, 0) + 1
     ballots = [Ballot(choices, n) for choices, n in grouped.items()]
-    rule_name = data.meta.get("rule", "greedy").removesuffix("-comparison")
+    rule_name = data.meta.get("rule", "greedy")
     threshold = data.meta.get("min_project_score_threshold")
     config = RuleConfig(
         WinnerRule(rule_name), min_votes=int(float(threshold)) if threshold else None
     )
     return [category], projects, ballots, config
+
+
+def differences(original: PbFile, other: PbFile) -> list[str]:
+    """How ``other`` differs in meaning from ``original``; empty when they are equal.
+
+    Equal in meaning: the same META keys and values (``num_votes`` and ``num_projects``
+    must equal the counts of both), the same projects with the same fields, and the same
+    multiset of votes with their fields; the order of the votes, of the columns and of
+    the ids within an approval vote may differ. Amounts compare as numbers.
+    """
+    found = [f"meta {key}: {original.meta.get(key)!r} != {other.meta.get(key)!r}"
+             for key in sorted(original.meta.keys() | other.meta.keys())
+             if not _same(original.meta.get(key), other.meta.get(key))]
+    for data, which in ((original, "original"), (other, "other")):
+        for key, rows in (("num_votes", data.votes), ("num_projects", data.projects)):
+            if key in data.meta and int(data.meta[key]) != len(rows):
+                found.append(f"{which} {key} {data.meta[key]} != {len(rows)}")
+    mine = {row["project_id"]: row for row in original.projects}
+    theirs = {row["project_id"]: row for row in other.projects}
+    found += [f"project {p} only in one file" for p in sorted(mine.keys() ^ theirs.keys())]
+    for project in sorted(mine.keys() & theirs.keys()):
+        a, b = mine[project], theirs[project]
+        found += [f"project {project} {c}: {a.get(c)!r} != {b.get(c)!r}"
+                  for c in sorted(a.keys() | b.keys()) if not _same(a.get(c), b.get(c))]
+    if _votes(original) != _votes(other):
+        found.append("the votes differ")
+    return found
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    if a == b or (a or "") == (b or ""):
+        return True
+    try:
+        return Decimal(a or "") == Decimal(b or "")
+    except InvalidOperation:
+        return False
+
+
+def _votes(data: PbFile) -> Counter:
+    return Counter(
+        tuple(sorted((c, ",".join(sorted(v.split(","))) if c == "vote" else v)
+                     for c, v in row.items() if v != ""))
+        for row in data.votes)

@@ -1,20 +1,23 @@
-"""The research format: a pabulib .pb file loaded as a finished cycle, and a finished cycle
-written out as an anonymous .pb.
+"""The research format: a pabulib .pb file loaded as a finished cycle.
 
 An imported election becomes a cycle whose voting closed on the file's ``date_end``, with
-one category holding the file's budget, its projects admitted under their ``project_id``
-as registration number, and its ballots on the ``imported`` channel. Amounts are stored
-in hundredths of the file's currency, as the portal stores kopecks. The rows go in with
-bulk inserts: Wrocław 2017 has 62,529 ballots.
+one category holding the file's budget, its projects admitted (numbered by their
+``project_id`` when every id is a number, else by their place in the file), and its
+ballots on the ``imported`` channel. Amounts are stored in hundredths of the file's
+currency, as the portal stores kopecks. What the portal's tables do not hold is kept in
+``portal.pabulib.models`` (the file's META, its project ids and every field, each vote's
+voter id and fields), so ``export.export_cycle`` writes the file again. The rows go in
+with bulk inserts: Wrocław 2017 has 62,529 ballots.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from portal.accounts.models import User
@@ -23,8 +26,9 @@ from portal.cycles.rules import KYIV, BallotType, CategoryKind, TieRule, WinnerR
 from portal.cycles.services import series_for
 from portal.pabulib import format as pabulib
 from portal.pabulib.messages import problem
+from portal.pabulib.models import PbProject, PbSource, PbVote
 from portal.projects.models import Project
-from portal.projects.rules import ON_BALLOT, ProjectStatus
+from portal.projects.rules import ProjectStatus
 from portal.refusal import Refused
 from portal.voting.models import Ballot, BallotChoice, Channel
 from portal.voting.receipts import new_ballot_uuid, receipt_hash
@@ -78,7 +82,7 @@ def _cycle_for(session: Session, data: pabulib.PbFile, source: str, now: datetim
     meta = data.meta
     if meta.get("vote_type", "approval") != "approval":
         raise Refused(problem("unsupported_vote_type", meta.get("vote_type", "")))
-    rule = meta.get("rule", "greedy").removesuffix("-comparison")
+    rule = meta.get("rule", "greedy")
     if rule not in {r.value for r in WinnerRule}:
         raise Refused(problem("unsupported_rule", rule))
     closed = _date(meta.get("date_end")) or (now - timedelta(days=30)).date()
@@ -138,9 +142,21 @@ def import_pb(session: Session, *, text: str, source: str, now: datetime) -> Cyc
         insert(Project).returning(Project.id, sort_by_parameter_order=True), rows).scalars().all()
     by_file_id = dict(zip(ids, project_ids, strict=True))
     cycle.last_project_number = max(r["number"] for r in rows) if rows else 0
+    session.add(PbSource(cycle_id=cycle.id, file_name=source[:255], imported_at=now,
+                         meta=_json(list(data.meta.items())),
+                         project_columns=_json(data.project_columns),
+                         vote_columns=_json(data.vote_columns)))
+    session.execute(insert(PbProject), [
+        {"project_id": by_file_id[row["project_id"]], "cycle_id": cycle.id,
+         "file_id": row["project_id"], "fields": _json(row),
+         "community_id": cycle.community_id} for row in data.projects])
     _import_votes(session, cycle, category, data, by_file_id, source, now)
     session.flush()
     return cycle
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _import_votes(session: Session, cycle: Cycle, category: Category, data: pabulib.PbFile,
@@ -161,6 +177,13 @@ def _import_votes(session: Session, cycle: Cycle, category: Category, data: pabu
         })
     for start in range(0, len(ballot_rows), CHUNK):
         session.execute(Ballot.__table__.insert(), ballot_rows[start:start + CHUNK])
+    if session.get_bind().dialect.name == "postgresql":
+        # Every choice and kept vote below has its ballot looked up by its keys. Statistics
+        # taken while the table was empty (0022_platform_indexes ANALYZEs it at migration)
+        # make PostgreSQL plan those look-ups as scans of the whole table: tens of minutes
+        # for Wrocław's 62,529 ballots. Counted again (the rows just inserted included),
+        # the look-ups use the index. A role that does not own the table is only warned.
+        session.execute(text("ANALYZE ballots"))
     ids = dict(session.execute(
         select(Ballot.uuid, Ballot.id).where(Ballot.cycle_id == cycle.id)).all())
     choice_rows = []
@@ -173,54 +196,14 @@ def _import_votes(session: Session, cycle: Cycle, category: Category, data: pabu
                                 "category_id": category.id, "project_id": projects[choice]})
     for start in range(0, len(choice_rows), CHUNK):
         session.execute(BallotChoice.__table__.insert(), choice_rows[start:start + CHUNK])
+    vote_rows = [
+        {"ballot_id": ids[uuid], "cycle_id": cycle.id, "community_id": cycle.community_id,
+         "voter_id": row.get("voter_id", ""),
+         "fields": _json({k: v for k, v in row.items() if k not in ("voter_id", "vote")})}
+        for uuid, row in zip(uuids, data.votes, strict=True)]
+    for start in range(0, len(vote_rows), CHUNK):
+        session.execute(PbVote.__table__.insert(), vote_rows[start:start + CHUNK])
 
 
 def _band(age: str | None) -> str | None:
     return band_of_age(int(age)) if age and age.strip().isdigit() else None
-
-
-def export_cycle(session: Session, cycle: Cycle) -> str:
-    """The cycle's valid ballots as an anonymous .pb: numbers for ids, choices and age band."""
-    projects = session.execute(
-        select(Project).where(Project.cycle_id == cycle.id, Project.status.in_(ON_BALLOT))
-        .order_by(Project.number)).scalars().all()
-    number = {p.id: str(p.number) for p in projects}
-    unit = 100
-    meta = {
-        "description": cycle.name, "country": "Ukraine", "instance": str(cycle.budget_year),
-        "num_projects": str(len(projects)), "budget": _units(cycle.total_budget, unit),
-        "vote_type": "approval", "rule": cycle.winner_rule.value,
-        "date_begin": cycle.voting_start.astimezone(KYIV).strftime("%d.%m.%Y"),
-        "date_end": (cycle.voting_end - timedelta(seconds=1)).astimezone(KYIV)
-        .strftime("%d.%m.%Y"),
-        "currency": "UAH",
-    }
-    if cycle.votes_per_voter:
-        meta["max_length"] = str(cycle.votes_per_voter)
-    if cycle.min_votes is not None:
-        meta["min_project_score_threshold"] = str(cycle.min_votes)
-    categories = {c.id: c.name for c in cycle.categories}
-    project_rows = [
-        {"project_id": number[p.id], "cost": _units(p.total_cost, unit), "name": p.title,
-         "category": categories[p.category_id],
-         "selected": "1" if p.status is ProjectStatus.WINNER else "0"}
-        for p in projects
-    ]
-    choices: dict[int, list[str]] = {}
-    bands: dict[int, str | None] = {}
-    for ballot_id, band, project_id in session.execute(
-        select(Ballot.id, Ballot.age_band, BallotChoice.project_id)
-        .join(BallotChoice, BallotChoice.ballot_id == Ballot.id)
-        .where(Ballot.cycle_id == cycle.id, Ballot.annulled_at.is_(None))
-        .order_by(Ballot.receipt_hash, BallotChoice.project_id)
-    ):
-        choices.setdefault(ballot_id, []).append(number[project_id])
-        bands[ballot_id] = band
-    ballots = [(chosen, {"age": bands[b]} if bands[b] else {}) for b, chosen in choices.items()]
-    meta["num_votes"] = str(len(ballots))
-    return pabulib.export(meta, project_rows, ballots)
-
-
-def _units(kopecks: int, unit: int) -> str:
-    whole, rest = divmod(kopecks, unit)
-    return str(whole) if not rest else f"{whole}.{rest:02d}"

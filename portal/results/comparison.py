@@ -19,7 +19,7 @@ from fractions import Fraction
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
-from portal.cycles.rules import WinnerRule
+from portal.cycles.rules import EQUAL_SHARES_RULES, WinnerRule
 from portal.results import rules, shares
 from portal.results.counting import TallyInfo
 from portal.results.models import Tally
@@ -47,7 +47,7 @@ _lock = threading.Lock()
 def equal_shares_story(session: Session, cycle: Cycle,
                        tally: TallyInfo | None) -> dict[int, CategoryStory] | None:
     """Per category id, the story of an Equal Shares tally; None for another rule."""
-    if tally is None or tally.rule is not WinnerRule.EQUAL_SHARES:
+    if tally is None or tally.rule not in EQUAL_SHARES_RULES:
         return None
     key = (str(session.get_bind().engine.url), tally.id, tally.inputs_digest, tally.computed_at)
     with _lock:

@@ -21,8 +21,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from fractions import Fraction
 
-from portal.cycles.rules import TieRule, WinnerRule
+from portal.cycles.rules import EQUAL_SHARES_RULES, TieRule, WinnerRule
 from portal.results.equal_shares import equal_shares_add1
+from portal.results.equal_shares.comparison import greedy_preferred
 
 
 class Reason(enum.StrEnum):
@@ -176,9 +177,18 @@ def _count_category(
         p.id: Reason.BELOW_THRESHOLD for p in members if p not in eligible
     }
     endowment: Fraction | None = None
-    if config.rule is WinnerRule.EQUAL_SHARES:
+    if config.rule in EQUAL_SHARES_RULES:
         winners, endowment = _equal_shares(eligible, ballots, budget, ranks)
         reasons.update({p.id: Reason.SHARES_EXHAUSTED for p in eligible if p.id not in winners})
+        if config.rule is WinnerRule.EQUAL_SHARES_COMPARISON:
+            greedy_reasons: dict[str, Reason] = {}
+            greedy = _greedy(eligible, votes, ranks, budget, WinnerRule.GREEDY, greedy_reasons)
+            if greedy_preferred(*_indices(eligible, winners, greedy), shares_ballots(
+                    eligible, ballots)):
+                # The greedy outcome is taken: no share was spent, so no endowment.
+                winners, endowment = greedy, None
+                reasons = {key: r for key, r in reasons.items()
+                           if r is Reason.BELOW_THRESHOLD} | greedy_reasons
     else:
         winners = _greedy(eligible, votes, ranks, budget, config.rule, reasons)
     spent = sum(p.cost for p in members if p.id in winners)
@@ -221,6 +231,11 @@ def _equal_shares(
         [ranks[p.id] for p in eligible],
     )
     return {eligible[i].id for i in result.winners}, result.endowment
+
+
+def _indices(eligible: Sequence[Project], *outcomes: set[str]) -> list[set[int]]:
+    index = {p.id: i for i, p in enumerate(eligible)}
+    return [{index[w] for w in outcome} for outcome in outcomes]
 
 
 def shares_ballots(eligible: Sequence[Project],
