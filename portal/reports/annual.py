@@ -45,12 +45,20 @@ TABLE_1_WIDTHS = (5, 12, 20, 8, 14, 11, 12, 9, 19)
 TABLE_2_WIDTHS = (5, 29, 8, 10, 10, 9, 18, 13)
 
 
-def money_cell(kopecks: int) -> Cell:
-    return Cell(format_thousands(kopecks), Decimal(kopecks) / KOPECKS_PER_THOUSAND, numeric=True)
+def money_cell(kopecks: int, label: str = "") -> Cell:
+    text = format_thousands(kopecks)
+    return Cell(f"{text}\n{label}" if label else text, Decimal(kopecks) / KOPECKS_PER_THOUSAND,
+                numeric=True, label=label)
 
 
-def percent_cell(value: Decimal | None) -> Cell:
-    return Cell(format_percent(value), value, numeric=True)
+def percent_text(value: Decimal | None) -> str:
+    """A percentage as the reports print it: one decimal, a whole one without it ("110",
+    "92,8"), as the documents do (seeds/000)."""
+    return format_percent(value).removesuffix(",0")
+
+
+def percent_cell(value: Decimal | None, rows: int = 1) -> Cell:
+    return Cell(percent_text(value), value, numeric=True, rows=rows)
 
 
 def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:
@@ -62,16 +70,27 @@ def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:
     return format_number(value.normalize())
 
 
-def _sources_cell(row: MeasureRow, attribute: str) -> Cell:
-    """The amounts of a measure from each source: "5,0\nМіський бюджет", one per source."""
-    if not row.funded:
-        return Cell(DASH, numeric=True)
-    parts = [f"{format_thousands(getattr(a, attribute))}\n{source_label(s)}"
-             for s, a in row.by_source]
-    if len(row.by_source) == 1:
-        kopecks = getattr(row.by_source[0][1], attribute)
-        return Cell("\n".join(parts), Decimal(kopecks) / KOPECKS_PER_THOUSAND, numeric=True)
-    return Cell("\n\n".join(parts), numeric=True)
+def _measure_rows(row: MeasureRow) -> list[tuple[Cell, ...]]:
+    """A measure's rows of table 1: one per funding source, each amount a figure of its own
+    ("5,0" over "Міський бюджет"), the measure's other cells spanning them."""
+    sources = row.by_source or ((None, None),)
+    span = len(sources)
+    found = []
+    for index, (source, amounts) in enumerate(sources):
+        if amounts is None:
+            figures: tuple[Cell, ...] = (Cell(DASH, numeric=True), Cell(DASH, numeric=True))
+        else:
+            label = source_label(source)
+            figures = (money_cell(amounts.planned, label), money_cell(amounts.financed, label))
+        if index:
+            found.append(figures)
+            continue
+        percent = (percent_cell(row.amounts.percent, span) if row.funded
+                   else Cell(DASH, numeric=True))
+        found.append((Cell(f"{row.measure.number}. {row.measure.content}", rows=span),
+                      Cell(row.measure.term, rows=span), Cell(row.measure.executors, rows=span),
+                      *figures, percent, Cell(row.execution_text, rows=span)))
+    return found
 
 
 def _report_names(report: AnnualReport, period: ReportPeriod | None,
@@ -132,23 +151,14 @@ def _table_1(report: AnnualReport, financed_label: str) -> Table:
     )))
     rows: list[Row] = []
     for task_row in report.tasks:
-        measures = task_row.measures or ()
-        span = max(len(measures), 1)
+        cells = [cells for row in task_row.measures for cells in _measure_rows(row)]
+        span = max(len(cells), 1)
         lead = (Cell(str(task_row.task.number), rows=span),
                 Cell(task_row.task.title, rows=span))
-        if not measures:
+        if not cells:
             rows.append(Row(lead + tuple(Cell() for _ in range(7))))
-        for index, row in enumerate(measures):
-            cells = (
-                Cell(f"{row.measure.number}. {row.measure.content}"),
-                Cell(row.measure.term),
-                Cell(row.measure.executors),
-                _sources_cell(row, "planned"),
-                _sources_cell(row, "financed"),
-                percent_cell(row.amounts.percent) if row.funded else Cell(DASH, numeric=True),
-                Cell(row.execution_text),
-            )
-            rows.append(Row((lead if index == 0 else ()) + cells))
+        rows.extend(Row((lead if index == 0 else ()) + each)
+                    for index, each in enumerate(cells))
     for label, amounts in (
         (_("Total:"), report.total),
         (_("including the city budget:"), report.total_city_budget),
@@ -233,7 +243,7 @@ def amounts_data(amounts: Amounts) -> dict[str, Any]:
         "financed_kopecks": amounts.financed,
         "planned": format_thousands(amounts.planned),
         "financed": format_thousands(amounts.financed),
-        "percent": None if amounts.percent is None else format_percent(amounts.percent),
+        "percent": None if amounts.percent is None else percent_text(amounts.percent),
     }
 
 
@@ -261,7 +271,7 @@ def _indicator_data(row: IndicatorRow) -> dict[str, Any]:
         "actual": figure_text(row.actual, basis) if row.actual is not None else None,
         "planned_value": machine_decimal(row.planned),
         "actual_value": None if row.actual is None else machine_decimal(row.actual),
-        "percent": None if row.percent is None else format_percent(row.percent),
+        "percent": None if row.percent is None else percent_text(row.percent),
         "reasons": row.indicator.reasons,
         "remedies": row.indicator.remedies,
     }
@@ -310,6 +320,6 @@ def annual_data(
             {"group": group.value, "rows": [_indicator_data(row) for row in rows]}
             for group, rows in report.indicators
         ],
-        "effectiveness": format_percent(report.effectiveness),
+        "effectiveness": percent_text(report.effectiveness),
         "notes": report_notes(records),
     }

@@ -38,12 +38,15 @@ class Cell:
     """One cell: its text with line breaks, and the number behind it when there is one.
 
     ``number`` is set only for a cell holding exactly one figure; a spreadsheet then
-    stores the number, formatted with ``places`` decimals.
+    stores the number, formatted with ``places`` decimals. ``label`` names what the figure
+    is when the text says it under the number ("5,0\nМіський бюджет": the source): a
+    spreadsheet shows it in the number's format, a CSV file in a column of its own.
     """
 
     text: str = ""
     number: Decimal | None = None
     places: int = 1
+    label: str = ""
     numeric: bool = False
     span: int = 1
     rows: int = 1

@@ -93,15 +93,72 @@ def test_the_xlsx_stores_exact_numbers(outputs):
     assert len(workbook.worksheets) == 2
 
 
+def test_the_xlsx_amounts_are_numbers_and_the_totals_their_column_sums(outputs):
+    """Issue 14, item 8: measure 4.2 had "2,0\nМіський бюджет\n\n2,0\nІнші джерела" as
+    text, so the column added up to 805,5 under a total of 809,5."""
+    sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[0]
+    rows = [list(row) for row in sheet.iter_rows()]
+    first = next(i for i, row in enumerate(rows) if str(row[2].value or "").startswith("1.1."))
+    total = next(i for i, row in enumerate(rows) if row[0].value == "Всього:")
+    for column in (5, 6):  # planned, financed
+        body = [row[column].value for row in rows[first:total]]
+        assert all(v is None or v == "—" or isinstance(v, int | float) for v in body)
+        numbers = [Decimal(str(v)) for v in body if isinstance(v, int | float)]
+        assert sum(numbers) == Decimal(str(rows[total][column].value))
+        city, other = (Decimal(str(rows[total + k][column].value)) for k in (1, 2))
+        assert city + other == sum(numbers)
+    two = [row for row in rows[first:total] if row[5].number_format.endswith('"Інші джерела"')]
+    assert [row[5].value for row in two] == [15, 3.5, 2]  # 1.6, 4.1, 4.2's second source
+
+
+def test_the_xlsx_rows_are_tall_enough_for_their_wrapped_text(outputs):
+    """A spreadsheet program sizes a row by its own cells; the text of a cell merged over
+    rows (a task beside its measures) needs the rows' heights together."""
+    from openpyxl.utils import get_column_letter
+
+    sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[0]
+    merged = {(r.min_row, r.min_col): r for r in sheet.merged_cells.ranges}
+    for row in sheet.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.value:
+                continue
+            area = merged.get((cell.row, cell.column))
+            rows = range(cell.row, (area.max_row if area else cell.row) + 1)
+            columns = range(cell.column, (area.max_col if area else cell.column) + 1)
+            width = sum(sheet.column_dimensions[get_column_letter(c)].width or 8.43
+                        for c in columns)
+            height = sum(sheet.row_dimensions[r].height or 15 for r in rows)
+            lines = sum(max(-(-len(line) // max(int(width) - 2, 4)), 1)
+                        for line in cell.value.split("\n"))
+            assert height >= lines * 15, (cell.coordinate, cell.value[:40])
+
+
 def test_the_csv_repeats_each_task_beside_its_measures(outputs):
     text = outputs[ReportFormat.CSV].content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     measure = next(row for row in rows if row[3].startswith("3.3."))
     assert measure[1:3] == ["3", "Стимулювання участі організацій громадянського суспільства в "
                             "соціально-економічному розвитку м.Бахмуту"]
-    assert measure[6:9] == ["500,0\nМіський бюджет", "464,2\nМіський бюджет", "92,8"]
+    # Figures in machine form, the source in the last column (a line per source).
+    assert measure[6:9] == ["500", "464.2", "92.8"] and measure[-1] == "Міський бюджет"
+    assert rows[0][-1] == "Джерело фінансування"
+    two = [row for row in rows if row[3].startswith("4.2.")]
+    assert [(row[6], row[7], row[-1]) for row in two] == [("2", "2", "Міський бюджет"),
+                                                         ("2", "2", "Інші джерела")]
     total = next(row for row in rows if row[1] == "інше:")
-    assert total[6:9] == ["20,5", "24,5", "119,5"]
+    assert total[6:9] == ["20.5", "24.5", "119.5"]
+
+
+def test_the_csv_neutralises_text_a_spreadsheet_would_run():
+    from portal.reports.document import Cell, Document, Row, Table
+    from portal.reports.renderers.csv import render_csv
+
+    table = Table("=cmd", (Row((Cell("No."), Cell("Sum"))),),
+                  (Row((Cell("=HYPERLINK(1)"), Cell("-5,0", Decimal("-5"), numeric=True))),),
+                  (1, 1))
+    rows = list(csv.reader(io.StringIO(render_csv(Document("t", "t", (table,))).decode(
+        "utf-8-sig"))))
+    assert rows == [["'=cmd", "No.", "Sum"], ["'=cmd", "'=HYPERLINK(1)", "-5"]]
 
 
 @pytest.mark.parametrize("kind", [ReportKind.PLAN, ReportKind.APPENDIX, ReportKind.PASSPORT,
