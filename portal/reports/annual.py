@@ -19,7 +19,6 @@ from portal.i18n import _, ngettext
 from portal.money import (
     KOPECKS_PER_THOUSAND,
     format_number,
-    format_percent,
     format_thousands,
     machine_decimal,
 )
@@ -35,7 +34,8 @@ from portal.reports.document import (
     Table,
     signature,
 )
-from portal.reports.labels import figure_note_text, group_heading, term_text
+from portal.reports.labels import figure_note_text, group_heading, percent_text, term_text
+from portal.reports.narrative import effectiveness_paragraphs, genitive_title, note_blocks
 from portal.reports.periods import ReportPeriod, report_due_date
 from portal.reports.records import ProgramRecords
 from portal.reports.rules import Amounts, AnnualReport, IndicatorRow, MeasureRow
@@ -49,12 +49,6 @@ def money_cell(kopecks: int, label: str = "") -> Cell:
     text = format_thousands(kopecks)
     return Cell(f"{text}\n{label}" if label else text, Decimal(kopecks) / KOPECKS_PER_THOUSAND,
                 numeric=True, label=label)
-
-
-def percent_text(value: Decimal | None) -> str:
-    """A percentage as the reports print it: one decimal, a whole one without it ("110",
-    "92,8"), as the documents do (seeds/000)."""
-    return format_percent(value).removesuffix(",0")
 
 
 def percent_cell(value: Decimal | None, rows: int = 1) -> Cell:
@@ -123,7 +117,7 @@ def _heading_blocks(records: ProgramRecords, report: AnnualReport,
     blocks = [
         Paragraph(_("REPORT"), Style.TITLE),
         Paragraph(_report_names(report, period, quarter)[1], Style.SUBTITLE),
-        Paragraph(program.title, Style.SUBTITLE),
+        Paragraph(genitive_title(program.title), Style.SUBTITLE),
         Paragraph(_("Date and number of the decision approving the program: %(approval)s",
                     approval=approval), Style.META),
         Paragraph(_("Responsible executor of the program: %(executor)s",
@@ -216,9 +210,11 @@ def annual_document(
     records: ProgramRecords, report: AnnualReport, *, name: str,
     period: ReportPeriod | None = None, quarter: int | None = None,
     signatories: tuple[tuple[str, str], ...] = (),
+    note_signatories: tuple[tuple[str, str], ...] = (),
 ) -> Document:
     """Lay out the annual report, or the periodic one when ``period`` is given, signed by
-    ``signatories`` (position, name)."""
+    ``signatories`` (position, name); the annual report is followed by its explanatory
+    note, signed by ``note_signatories``."""
     financed_label = _("Financed in the reporting period, thousand UAH")
     blocks: list[Any] = _heading_blocks(records, report, period, quarter)
     blocks.append(_table_1(report, financed_label))
@@ -226,11 +222,11 @@ def annual_document(
         blocks.append(_table_2(report))
     blocks.extend(Paragraph(note, Style.NOTE) for note in report_notes(records))
     blocks.append(Paragraph(_("3. Assessment of the program's effectiveness"), Style.HEADING))
-    blocks.append(Paragraph(_(
-        "The effectiveness of the program's planned measures in %(year)d is %(percent)s%%.",
-        year=report.year, percent=format_percent(report.effectiveness))))
-    # The community's signatories close the report, as the council's documents end.
+    blocks.extend(effectiveness_paragraphs(records, report, with_note=period is None))
+    # The responsible executor signs, then the community's signatories (seeds/000).
     blocks.extend(signature(position, person) for position, person in signatories)
+    if period is None:
+        blocks.extend(note_blocks(records, report, note_signatories))
     title = _report_names(report, period, quarter)[0]
     return Document(title=title, name=name, blocks=tuple(blocks),
                     meta={"program": records.program.title})

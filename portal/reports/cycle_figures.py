@@ -31,11 +31,13 @@ from portal.projects.models import CoAuthor, Project
 from portal.projects.rules import ProjectStatus
 from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
 from portal.reports.pb_execution import (
+    PbFact,
     PbFactKind,
     pb_execution_facts,
     render_facts_uk,
     unaccounted_winners,
 )
+from portal.review.models import Meeting, MeetingStatus
 
 
 @dataclass(frozen=True)
@@ -44,12 +46,19 @@ class CycleFacts:
 
     ``text`` is the measure's composed execution text; ``cycle_ids`` scope the computed
     indicators; ``unaccounted`` counts winners neither implemented nor explained.
+    ``facts`` are the counts the text tells, which the explanatory note tells again
+    (``narrative``): one count, so the two cannot differ; ``names`` the cycles' names and
+    ``suspended`` the suspended ones' (name, reason).
     """
 
     measure_id: int
     cycle_ids: tuple[int, ...]
     text: str
     unaccounted: int = 0
+    facts: tuple[PbFact, ...] = ()
+    names: tuple[str, ...] = ()
+    suspended: tuple[tuple[str, str], ...] = ()
+    measure_number: str = ""
 
 
 def linked_cycles(session: Session, program: Program, year: int) -> list[Cycle]:
@@ -137,6 +146,12 @@ def _not_financed_reasons(session: Session, cycle_ids: tuple[int, ...]) -> list[
     ))
 
 
+def count_meetings(session: Session, cycle_ids: tuple[int, ...]) -> int:
+    """Meetings the cycles' commission held (opened with a quorum; drafts are not held)."""
+    return int(session.scalar(select(func.count(Meeting.id)).where(
+        Meeting.cycle_id.in_(cycle_ids), Meeting.status != MeetingStatus.DRAFT)) or 0)
+
+
 def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFacts]:
     """Per linked measure, the cycles' composed execution text and what it leaves unexplained."""
     by_measure: dict[int, list[Cycle]] = {}
@@ -155,7 +170,8 @@ def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFact
             authors=figure(PortalFigure.AUTHORS), projects=figure(PortalFigure.PROJECTS_SUBMITTED),
             voters=int(voters.value), winners=figure(PortalFigure.WINNERS),
             implemented=figure(PortalFigure.IMPLEMENTED),
-            not_financed_reasons=_not_financed_reasons(session, ids), meetings=0,
+            not_financed_reasons=_not_financed_reasons(session, ids),
+            meetings=count_meetings(session, ids),
         )
         if voters.note is not None:
             # "0 осіб віддали голоси" would be false: without ballots the count is unknown.
@@ -163,6 +179,10 @@ def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFact
         texts = [render_facts_uk(facts)]
         texts += [_("The cycle “%(name)s” is suspended: %(reason)s", name=c.name,
                     reason=c.suspension_reason or "") for c in cycles if c.suspended_at]
-        found.append(CycleFacts(measure_id=measure_id, cycle_ids=ids, text="\n".join(texts),
-                                unaccounted=max(unaccounted_winners(facts), 0)))
+        found.append(CycleFacts(
+            measure_id=measure_id, cycle_ids=ids, text="\n".join(texts),
+            unaccounted=max(unaccounted_winners(facts), 0), facts=facts,
+            names=tuple(c.name for c in cycles),
+            suspended=tuple((c.name, c.suspension_reason or "") for c in cycles
+                            if c.suspended_at)))
     return found

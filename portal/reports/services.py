@@ -146,16 +146,21 @@ def build(session: Session, program: Program, spec: ReportSpec) -> Built:
     if spec.kind is ReportKind.PLAN:
         return Built(plan_document(records, report, name=name),
                      plan_data(records, report, program_id=program.id))
+    own, community = program.signatory_list, _community_signatories(session, program)
     return Built(
         annual_document(records, report, name=name, period=spec.period, quarter=spec.quarter,
-                        signatories=_signatories(session, program)),
+                        signatories=own + tuple(s for s in community if s not in own),
+                        note_signatories=own or community[:1]),
         annual_data(records, report, program_id=program.id, code=program.code,
                     period=spec.period, quarter=spec.quarter),
     )
 
 
-def _signatories(session: Session, program: Program) -> tuple[tuple[str, str], ...]:
-    """Who signs the program's reports: its community's signatories."""
+def _community_signatories(session: Session,
+                           program: Program) -> tuple[tuple[str, str], ...]:
+    """Who signs the program's reports after its own signatories (the responsible
+    executor's, ``Program.signatories``): its community's. The explanatory note is the
+    executor's alone, or the community's first signatory's when the program has none."""
     table = Community.__table__
     raw = session.execute(select(table.c.signatories)
                           .where(table.c.id == program.community_id)).scalar_one_or_none()

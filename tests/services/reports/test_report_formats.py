@@ -170,13 +170,16 @@ def test_the_other_reports_render_in_every_format(bakhmut_session, kind):
         assert generate(session, program, spec, fmt).content
 
 
-def test_the_community_s_signatories_close_the_report_in_every_format(outputs):
-    """As the council's report ends (seeds/000): the head of the department, then the
-    council's secretary, each position with the name at the right."""
+def test_the_executor_and_the_community_sign_the_report_and_the_executor_the_note(outputs):
+    """As the council's report ends (seeds/000): the head of the department that is the
+    program's responsible executor (the program's signatory), then the council's secretary
+    (the community's), each position with the name at the right; the explanatory note that
+    follows is signed by the head of the department alone."""
     head = ("Начальник відділу внутрішньої політики Бахмутської міської ради", "С.А. Кудрявих")
     secretary = ("Секретар Бахмутської міської ради", "С.І. Кіщенко")
     html = outputs[ReportFormat.HTML].content.decode()
-    assert html.index("С.А. Кудрявих") < html.index("С.І. Кіщенко")
+    assert html.index("С.А. Кудрявих") < html.index("С.І. Кіщенко") < html.index(
+        "Пояснювальна записка") < html.rindex("С.А. Кудрявих")
     assert ('<p class="report-signature"><span>Секретар Бахмутської міської ради</span> '
             '<span class="report-signature-name">С.І. Кіщенко</span></p>') in html
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(
@@ -184,10 +187,13 @@ def test_the_community_s_signatories_close_the_report_in_every_format(outputs):
     assert "Секретар Бахмутської міської ради С.І. Кіщенко" in text
     paragraphs = [p.text for p in read_docx(io.BytesIO(outputs[ReportFormat.DOCX].content)
                                             ).paragraphs]
-    assert paragraphs[-2:] == ["\t".join(head), "\t".join(secretary)]
+    signed = [p for p in paragraphs if "\t" in p]
+    assert signed == ["\t".join(head), "\t".join(secretary), "\t".join(head)]
+    assert paragraphs[-1] == "\t".join(head)
+    assert paragraphs.index("\t".join(secretary)) < paragraphs.index("Пояснювальна записка")
     sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[-1]
     rows = [tuple(value for value in row if value) for row in sheet.iter_rows(values_only=True)]
-    assert [row for row in rows if row][-2:] == [head, secretary]  # a blank line above each
+    assert [row for row in rows if row][-1] == head
 
 
 def test_json_writes_every_figure_without_an_exponent(bakhmut_session):

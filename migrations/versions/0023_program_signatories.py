@@ -1,0 +1,32 @@
+"""who signs a program's reports: its responsible executor's position and name
+
+Bakhmut's 2018 report (seeds/000) and its explanatory note are signed by the head of the
+department that is the program's responsible executor; the council's secretary signs the
+report after him. The second is the community's (``communities.signatories``), the first
+the program's own, kept here as the community's are: a JSON list of
+{"position", "name"}.
+
+Revision ID: 0023_program_signatories
+Revises: 0022_platform_indexes
+Create Date: 2026-12-05 00:00:00
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0023_program_signatories"
+down_revision: str | None = "0022_platform_indexes"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("programs") as batch:
+        batch.add_column(sa.Column("signatories", sa.Text(), nullable=False,
+                                   server_default="[]"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("programs") as batch:
+        batch.drop_column("signatories")
