@@ -179,7 +179,7 @@ def test_the_executor_and_the_community_sign_the_report_and_the_executor_the_not
     secretary = ("Секретар Бахмутської міської ради", "С.І. Кіщенко")
     html = outputs[ReportFormat.HTML].content.decode()
     assert html.index("С.А. Кудрявих") < html.index("С.І. Кіщенко") < html.index(
-        "Пояснювальна записка") < html.rindex("С.А. Кудрявих")
+        '<h1 class="report-title">Пояснювальна записка</h1>') < html.rindex("С.А. Кудрявих")
     assert ('<p class="report-signature"><span>Секретар Бахмутської міської ради</span> '
             '<span class="report-signature-name">С.І. Кіщенко</span></p>') in html
     text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(
