@@ -51,8 +51,8 @@ def money_cell(kopecks: int, label: str = "") -> Cell:
                 numeric=True, label=label)
 
 
-def percent_cell(value: Decimal | None, rows: int = 1) -> Cell:
-    return Cell(percent_text(value), value, numeric=True, rows=rows)
+def percent_cell(value: Decimal | None) -> Cell:
+    return Cell(percent_text(value), value, numeric=True)
 
 
 def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:
@@ -64,27 +64,16 @@ def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:
     return format_number(value.normalize())
 
 
-def _measure_rows(row: MeasureRow) -> list[tuple[Cell, ...]]:
-    """A measure's rows of table 1: one per funding source, each amount a figure of its own
-    ("5,0" over "Міський бюджет"), the measure's other cells spanning them."""
-    sources = row.by_source or ((None, None),)
-    span = len(sources)
-    found = []
-    for index, (source, amounts) in enumerate(sources):
-        if amounts is None:
-            figures: tuple[Cell, ...] = (Cell(DASH, numeric=True), Cell(DASH, numeric=True))
-        else:
-            label = source_label(source)
-            figures = (money_cell(amounts.planned, label), money_cell(amounts.financed, label))
-        if index:
-            found.append(figures)
-            continue
-        percent = (percent_cell(row.amounts.percent, span) if row.funded
-                   else Cell(DASH, numeric=True))
-        found.append((Cell(f"{row.measure.number}. {row.measure.content}", rows=span),
-                      Cell(row.measure.term, rows=span), Cell(row.measure.executors, rows=span),
-                      *figures, percent, Cell(row.execution_text, rows=span)))
-    return found
+def _sources_cell(row: MeasureRow, attribute: str) -> Cell:
+    """The amounts of a measure from each source, one under another ("5,0\nМіський бюджет"),
+    each a figure of its own for spreadsheets."""
+    if not row.funded:
+        return Cell(DASH, numeric=True)
+    parts = tuple(money_cell(getattr(amounts, attribute), source_label(source))
+                  for source, amounts in row.by_source)
+    if len(parts) == 1:
+        return parts[0]
+    return Cell("\n\n".join(part.text for part in parts), numeric=True, parts=parts)
 
 
 def _report_names(report: AnnualReport, period: ReportPeriod | None,
@@ -145,14 +134,23 @@ def _table_1(report: AnnualReport, financed_label: str) -> Table:
     )))
     rows: list[Row] = []
     for task_row in report.tasks:
-        cells = [cells for row in task_row.measures for cells in _measure_rows(row)]
-        span = max(len(cells), 1)
+        measures = task_row.measures or ()
+        span = max(len(measures), 1)
         lead = (Cell(str(task_row.task.number), rows=span),
                 Cell(task_row.task.title, rows=span))
-        if not cells:
+        if not measures:
             rows.append(Row(lead + tuple(Cell() for _ in range(7))))
-        rows.extend(Row((lead if index == 0 else ()) + each)
-                    for index, each in enumerate(cells))
+        for index, row in enumerate(measures):
+            cells = (
+                Cell(f"{row.measure.number}. {row.measure.content}"),
+                Cell(row.measure.term),
+                Cell(row.measure.executors),
+                _sources_cell(row, "planned"),
+                _sources_cell(row, "financed"),
+                percent_cell(row.amounts.percent) if row.funded else Cell(DASH, numeric=True),
+                Cell(row.execution_text),
+            )
+            rows.append(Row((lead if index == 0 else ()) + cells))
     for label, amounts in (
         (_("Total:"), report.total),
         (_("including the city budget:"), report.total_city_budget),

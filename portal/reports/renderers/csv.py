@@ -14,7 +14,7 @@ import csv
 from io import StringIO
 
 from portal.i18n import _
-from portal.reports.document import Cell, Document, Table, layout
+from portal.reports.document import Cell, Document, Table, expand, layout
 from portal.tabular import cell as number_cell
 from portal.tabular import text_cell
 
@@ -27,7 +27,7 @@ def _grid(table: Table) -> tuple[dict[int, dict[int, Cell]], set[int]]:
     """The table's cells by row and column, spans repeated; and which rows are the header's."""
     grid: dict[int, dict[int, Cell]] = {}
     header: set[int] = set()
-    for item in layout(table):
+    for item in layout(expand(table)):
         for row in range(item.row, item.row + item.cell.rows):
             grid.setdefault(row, {})[item.column] = item.cell
             if item.header:

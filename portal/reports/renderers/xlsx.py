@@ -23,7 +23,16 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from portal.i18n import _
-from portal.reports.document import Cell, Document, Paragraph, RowKind, Style, Table, layout
+from portal.reports.document import (
+    Cell,
+    Document,
+    Paragraph,
+    RowKind,
+    Style,
+    Table,
+    expand,
+    layout,
+)
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -102,7 +111,7 @@ def _table(sheet, block: Table, needs: list[tuple[int, int, float]]) -> None:
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(
             sheet.column_dimensions[letter].width or 0, width * WIDTH_UNIT)
-    for item in layout(block):
+    for item in layout(expand(block)):
         row, column = start + item.row, 1 + item.column
         target = sheet.cell(row=row, column=column)
         target.value = item.cell.number if item.cell.number is not None else item.cell.text
