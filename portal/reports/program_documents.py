@@ -86,8 +86,10 @@ def appendix_document(records: ProgramRecords, *, name: str) -> Document:
             lines = rows_by_measure.get(measure.number, [])
             sources = "\n".join(source_label(line.source) for line in lines)
             amounts = "\n".join(format_year_amounts(line.by_year) for line in lines)
+            # Numbered within its direction, as the appendix does: "1.Членство ...".
             cells = (
-                Cell(f"{measure.number}. {measure.content}"), Cell(measure.term),
+                Cell(f"{measure.number.partition('.')[2]}. {measure.content}"),
+                Cell(measure.term),
                 Cell(measure.executors),
                 Cell(sources or _("No funding needed")), Cell(amounts),
                 Cell(records.expected_results.get(measure.number, "")),
