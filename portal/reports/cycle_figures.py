@@ -176,7 +176,10 @@ def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFact
         if voters.note is not None:
             # "0 осіб віддали голоси" would be false: without ballots the count is unknown.
             facts = tuple(f for f in facts if f.kind is not PbFactKind.VOTERS)
-        texts = [render_facts_uk(facts)]
+        # A cycle suspended before anything was submitted has no results to tell, only why.
+        told = any(f.count for f in facts if f.kind is not PbFactKind.COMMISSION_MEETINGS)
+        texts = [render_facts_uk(facts)] if told or not any(c.suspended_at for c in cycles) \
+            else []
         texts += [_("The cycle “%(name)s” is suspended: %(reason)s", name=c.name,
                     reason=c.suspension_reason or "") for c in cycles if c.suspended_at]
         found.append(CycleFacts(
