@@ -15,13 +15,12 @@ import re
 from html import unescape
 
 import pytest
-from flask_babel import force_locale
-from sqlalchemy.orm import Session
 
 from portal.clock import utcnow
 from portal.demo.programs import load_programs
 from portal.money import NBSP
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
+from tests.services.reports.conftest import module_session
 
 # Table 1 as printed: measure -> (planned, financed, percent); amounts with one decimal,
 # percentages with one unless whole ("100", as the document prints them).
@@ -65,24 +64,15 @@ TABLE_2 = [
 @pytest.fixture(scope="module")
 def generated(app):
     """Load the demo once for the module, generate the report as JSON and HTML, roll back."""
-    database = app.extensions["portal.db"]
-    connection = database.engine.connect()
-    transaction = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint")
-    try:
-        with app.test_request_context("/"), force_locale("uk"):
-            program = load_programs(session, now=utcnow())
-            again = load_programs(session, now=utcnow())
-            spec = ReportSpec(ReportKind.ANNUAL, 2018)
-            yield {
-                "json": json.loads(generate(session, program, spec, ReportFormat.JSON).content),
-                "html": generate(session, program, spec, ReportFormat.HTML).content.decode(),
-                "loaded_twice": (program.id, again.id, len(again.tasks)),
-            }
-    finally:
-        session.close()
-        transaction.rollback()
-        connection.close()
+    with module_session(app) as session:
+        program = load_programs(session, now=utcnow())
+        again = load_programs(session, now=utcnow())
+        spec = ReportSpec(ReportKind.ANNUAL, 2018)
+        yield {
+            "json": json.loads(generate(session, program, spec, ReportFormat.JSON).content),
+            "html": generate(session, program, spec, ReportFormat.HTML).content.decode(),
+            "loaded_twice": (program.id, again.id, len(again.tasks)),
+        }
 
 
 @pytest.fixture

@@ -43,10 +43,8 @@ from html import unescape
 
 import pytest
 from docx import Document as read_docx
-from flask_babel import force_locale
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy.orm import Session
 
 from portal.accounts.models import Role
 from portal.clock import utcnow
@@ -58,6 +56,7 @@ from portal.reports.services import ReportFormat, ReportKind, ReportSpec, genera
 from tests.factories import seed_documents as seeds
 from tests.factories.accounts import make_user
 from tests.factories.cycles import make_cycle
+from tests.services.reports.conftest import module_session
 
 TABLES = (ReportFormat.HTML, ReportFormat.DOCX, ReportFormat.XLSX, ReportFormat.CSV)
 SPECS = {
@@ -82,26 +81,17 @@ def _suspended_cycle(session, program) -> None:
 @pytest.fixture(scope="module")
 def rendered(app):
     """Every seed's reports in every format, from records stored once and rolled back."""
-    database = app.extensions["portal.db"]
-    connection = database.engine.connect()
-    transaction = connection.begin()
-    session = Session(bind=connection, join_transaction_mode="create_savepoint")
-    try:
-        with app.test_request_context("/"), force_locale("uk"):
-            found = {}
-            for name, seed in (("001", seeds.seed_001()), ("002", seeds.seed_002()),
-                               ("003", seeds.seed_003()), ("004", seeds.seed_004())):
-                program = seeds.build_program(session, seed)
-                if name == "002":
-                    _suspended_cycle(session, program)
-                for spec in SPECS[name]:
-                    found[name, spec.quarter or spec.kind.value] = {
-                        fmt: generate(session, program, spec, fmt).content for fmt in ReportFormat}
-            yield found
-    finally:
-        session.close()
-        transaction.rollback()
-        connection.close()
+    with module_session(app) as session:
+        found = {}
+        for name, seed in (("001", seeds.seed_001()), ("002", seeds.seed_002()),
+                           ("003", seeds.seed_003()), ("004", seeds.seed_004())):
+            program = seeds.build_program(session, seed)
+            if name == "002":
+                _suspended_cycle(session, program)
+            for spec in SPECS[name]:
+                found[name, spec.quarter or spec.kind.value] = {
+                    fmt: generate(session, program, spec, fmt).content for fmt in ReportFormat}
+        yield found
 
 
 def norm(text) -> str:
