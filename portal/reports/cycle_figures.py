@@ -22,6 +22,7 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
+from portal.db import Base
 from portal.i18n import _
 from portal.implementation.models import Implementation
 from portal.implementation.rules import ImplementationStatus
@@ -37,7 +38,9 @@ from portal.reports.pb_execution import (
     render_facts_uk,
     unaccounted_winners,
 )
-from portal.review.models import Meeting, MeetingStatus
+
+#: ``review.models.MeetingStatus.DRAFT``'s stored value: a meeting being prepared.
+DRAFT_MEETING = "draft"
 
 
 @dataclass(frozen=True)
@@ -147,9 +150,16 @@ def _not_financed_reasons(session: Session, cycle_ids: tuple[int, ...]) -> list[
 
 
 def count_meetings(session: Session, cycle_ids: tuple[int, ...]) -> int:
-    """Meetings the cycles' commission held (opened with a quorum; drafts are not held)."""
-    return int(session.scalar(select(func.count(Meeting.id)).where(
-        Meeting.cycle_id.in_(cycle_ids), Meeting.status != MeetingStatus.DRAFT)) or 0)
+    """Meetings the cycles' commission held (opened with a quorum; a draft is not held).
+
+    Read from the ``meetings`` table of the metadata: the commission's part (``review``)
+    stands on this one (its protocol's PDF is drawn here), so it is not imported.
+    """
+    meetings = Base.metadata.tables.get("meetings")
+    if meetings is None:
+        return 0
+    return int(session.scalar(select(func.count()).select_from(meetings).where(
+        meetings.c.cycle_id.in_(cycle_ids), meetings.c.status != DRAFT_MEETING)) or 0)
 
 
 def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFacts]:
