@@ -16,14 +16,26 @@ from portal.i18n import _
 from portal.money import KOPECKS_PER_THOUSAND, format_thousands, machine_decimal
 from portal.programs.messages import source_label
 from portal.reports.annual import money_cell
-from portal.reports.document import Cell, Document, Paragraph, Row, RowKind, Style, Table
+from portal.reports.document import (
+    Cell,
+    Document,
+    Paragraph,
+    Row,
+    RowKind,
+    Style,
+    Table,
+    signature,
+)
 from portal.reports.funding_plan import FundingPlan, build_funding_plan, format_year_amounts
 from portal.reports.labels import term_text
 from portal.reports.records import ProgramRecords
 from portal.reports.rules import AnnualReport
 
+Signatures = tuple[tuple[str, str], ...]
 
-def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str) -> Document:
+
+def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str,
+                  signatories: Signatures = ()) -> Document:
     """The report on the plan of measures: measure, term, result; tasks as group rows."""
     header = Row(tuple(Cell(t) for t in (
         _("No."), _("Measure"), _("Term"), _("Result of execution"))))
@@ -41,6 +53,7 @@ def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str) -
         Paragraph(_("of the program “%(title)s” in %(year)d", title=records.program.title,
                     year=report.year), Style.SUBTITLE),
         Table("", (header,), tuple(rows), (7, 44, 14, 35)),
+        *signed(signatories),
     )
     return Document(title=_("Plan of measures: execution in %(year)d", year=report.year),
                     name=name, blocks=blocks, landscape=False)
@@ -65,7 +78,13 @@ def funding_plan(records: ProgramRecords) -> FundingPlan:
     return build_funding_plan(records.program, records.measures, records.lines)
 
 
-def appendix_document(records: ProgramRecords, *, name: str) -> Document:
+def signed(signatories: Signatures) -> tuple[Paragraph, ...]:
+    """The signature lines closing a program's document (seeds/003 and 004 end so)."""
+    return tuple(signature(position, person) for position, person in signatories)
+
+
+def appendix_document(records: ProgramRecords, *, name: str,
+                      signatories: Signatures = ()) -> Document:
     """Directions and measures with indicative amounts per year, Korosten's appendix."""
     plan = funding_plan(records)
     rows_by_measure: dict[str, list] = {}
@@ -103,6 +122,7 @@ def appendix_document(records: ProgramRecords, *, name: str) -> Document:
         Paragraph(_("Directions and measures of the program"), Style.TITLE),
         Paragraph(records.program.title, Style.SUBTITLE),
         Table("", (header,), tuple(rows), (5, 14, 24, 8, 14, 10, 12, 13)),
+        *signed(signatories),
     )
     return Document(title=_("Appendix: directions, measures and funding"), name=name,
                     blocks=blocks)
@@ -148,7 +168,7 @@ def passport_items(records: ProgramRecords, passport: dict[str, str]) -> list[tu
 
 
 def passport_document(records: ProgramRecords, passport: dict[str, str], *,
-                      name: str) -> Document:
+                      name: str, signatories: Signatures = ()) -> Document:
     items = passport_items(records, passport)
     rows = tuple(Row((Cell(f"{n}."), Cell(label), Cell(value)))
                  for n, (label, value) in enumerate(items, start=1))
@@ -163,6 +183,7 @@ def passport_document(records: ProgramRecords, passport: dict[str, str], *,
     if passport.get("goal"):
         blocks.append(Paragraph(_("Goal of the program"), Style.HEADING))
         blocks.append(Paragraph(passport["goal"]))
+    blocks.extend(signed(signatories))
     return Document(title=_("Passport of the program"), name=name, blocks=tuple(blocks),
                     landscape=False)
 

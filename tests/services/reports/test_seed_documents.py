@@ -235,6 +235,8 @@ def test_003_the_passport_has_the_document_s_items(rendered):
     check_tables(outputs, PASSPORT_ROWS)
     text = pdf_text(outputs[ReportFormat.PDF])
     assert "ПАСПОРТ ПРОГРАМИ" in text and "2014 рік" in text and "15,0 (2014р.-15,0)" in text
+    paragraphs = [p.text for p in read_docx(io.BytesIO(outputs[ReportFormat.DOCX])).paragraphs]
+    assert paragraphs[-1] == "Секретар міської ради\tО.В.Кірсанов"  # as the program ends
     data = json.loads(outputs[ReportFormat.JSON])
     assert (data["total"], data["total_thousands"]) == ("15,0", "15")
     assert data["program"]["goal"] == seeds.PASSPORT_003["goal"]
@@ -293,6 +295,7 @@ def test_004_the_appendix_has_every_measure_with_its_amounts_per_year(rendered):
     for row in rows:
         for token in row[4].split():
             assert token in text
+    assert re.search(r"Секретар міської ради В.Вигівський \d / \d$", text)  # as it ends
 
 
 def test_004_the_appendix_totals_are_the_sums_of_the_seed_s_amounts(rendered):
