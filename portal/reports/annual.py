@@ -32,7 +32,7 @@ from portal.reports.document import (
     RowKind,
     Style,
     Table,
-    signature,
+    signatures,
 )
 from portal.reports.labels import figure_note_text, group_heading, percent_text, term_text
 from portal.reports.narrative import effectiveness_paragraphs, genitive_title, note_blocks
@@ -222,7 +222,7 @@ def annual_document(
     blocks.append(Paragraph(_("3. Assessment of the program's effectiveness"), Style.HEADING))
     blocks.extend(effectiveness_paragraphs(records, report, with_note=period is None))
     # The responsible executor signs, then the community's signatories (seeds/000).
-    blocks.extend(signature(position, person) for position, person in signatories)
+    blocks.extend(signatures(signatories))
     if period is None:
         blocks.extend(note_blocks(records, report, note_signatories))
     title = _report_names(report, period, quarter)[0]

@@ -91,6 +91,11 @@ def signature(position: str, name: str) -> Paragraph:
     return Paragraph(f"{position}\t{name}", Style.SIGNATURE)
 
 
+def signatures(pairs: tuple[tuple[str, str], ...]) -> tuple[Paragraph, ...]:
+    """The signature lines closing a document, one per (position, name)."""
+    return tuple(signature(position, name) for position, name in pairs)
+
+
 @dataclass(frozen=True)
 class Document:
     """A whole report; ``name`` is the file name without extension."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 from portal.i18n import _, ngettext
 from portal.money import format_number, format_thousands
 from portal.reports.cycle_figures import CycleFacts
-from portal.reports.document import Block, Paragraph, Style, signature
+from portal.reports.document import Block, Paragraph, Style, signatures
 from portal.reports.labels import percent_text
 from portal.reports.pb_execution import PbFact, PbFactKind
 from portal.reports.records import ProgramRecords
@@ -180,5 +180,5 @@ def note_blocks(records: ProgramRecords, report: AnnualReport,
     blocks += [Paragraph(cycle_paragraph(facts, rows.get(facts.measure_number)))
                for facts in records.cycles]
     blocks += [Paragraph(text) for text in _deviations(report)]
-    blocks += [signature(position, person) for position, person in signatories]
+    blocks += signatures(signatories)
     return blocks

@@ -15,17 +15,9 @@ from typing import Any
 from portal.i18n import _
 from portal.money import KOPECKS_PER_THOUSAND, format_thousands, machine_decimal
 from portal.programs.messages import source_label
+from portal.reports import document
 from portal.reports.annual import money_cell
-from portal.reports.document import (
-    Cell,
-    Document,
-    Paragraph,
-    Row,
-    RowKind,
-    Style,
-    Table,
-    signature,
-)
+from portal.reports.document import Cell, Document, Paragraph, Row, RowKind, Style, Table
 from portal.reports.funding_plan import FundingPlan, build_funding_plan, format_year_amounts
 from portal.reports.labels import term_text
 from portal.reports.records import ProgramRecords
@@ -53,7 +45,7 @@ def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str,
         Paragraph(_("of the program “%(title)s” in %(year)d", title=records.program.title,
                     year=report.year), Style.SUBTITLE),
         Table("", (header,), tuple(rows), (7, 44, 14, 35)),
-        *signed(signatories),
+        *document.signatures(signatories),
     )
     return Document(title=_("Plan of measures: execution in %(year)d", year=report.year),
                     name=name, blocks=blocks, landscape=False)
@@ -76,11 +68,6 @@ def plan_data(records: ProgramRecords, report: AnnualReport, *, program_id: int)
 
 def funding_plan(records: ProgramRecords) -> FundingPlan:
     return build_funding_plan(records.program, records.measures, records.lines)
-
-
-def signed(signatories: Signatures) -> tuple[Paragraph, ...]:
-    """The signature lines closing a program's document (seeds/003 and 004 end so)."""
-    return tuple(signature(position, person) for position, person in signatories)
 
 
 def appendix_document(records: ProgramRecords, *, name: str,
@@ -122,7 +109,7 @@ def appendix_document(records: ProgramRecords, *, name: str,
         Paragraph(_("Directions and measures of the program"), Style.TITLE),
         Paragraph(records.program.title, Style.SUBTITLE),
         Table("", (header,), tuple(rows), (5, 14, 24, 8, 14, 10, 12, 13)),
-        *signed(signatories),
+        *document.signatures(signatories),
     )
     return Document(title=_("Appendix: directions, measures and funding"), name=name,
                     blocks=blocks)
@@ -183,7 +170,7 @@ def passport_document(records: ProgramRecords, passport: dict[str, str], *,
     if passport.get("goal"):
         blocks.append(Paragraph(_("Goal of the program"), Style.HEADING))
         blocks.append(Paragraph(passport["goal"]))
-    blocks.extend(signed(signatories))
+    blocks.extend(document.signatures(signatories))  # seeds/003 and 004 end so
     return Document(title=_("Passport of the program"), name=name, blocks=tuple(blocks),
                     landscape=False)
 
