@@ -107,13 +107,17 @@ def _heading_blocks(records: ProgramRecords, report: AnnualReport,
         Paragraph(_("REPORT"), Style.TITLE),
         Paragraph(_report_names(report, period, quarter)[1], Style.SUBTITLE),
         Paragraph(genitive_title(program.title), Style.SUBTITLE),
-        Paragraph(_("Date and number of the decision approving the program: %(approval)s",
-                    approval=approval), Style.META),
-        Paragraph(_("Responsible executor of the program: %(executor)s",
-                    executor=program.responsible_executor), Style.META),
-        Paragraph(_("Term of the program: %(term)s",
-                    term=term_text(program.start_year, program.end_year)), Style.META),
     ]
+    # What the program's records do not say is left out rather than printed empty.
+    if program.approval:
+        blocks.append(Paragraph(_("Date and number of the decision approving the program: "
+                                  "%(approval)s", approval=approval), Style.META))
+    if program.responsible_executor:
+        blocks.append(Paragraph(_("Responsible executor of the program: %(executor)s",
+                                  executor=program.responsible_executor), Style.META))
+    blocks.append(Paragraph(_("Term of the program: %(term)s",
+                              term=term_text(program.start_year, program.end_year)),
+                            Style.META))
     if period is not None:
         blocks.append(Paragraph(
             _("Reporting period: %(start)s – %(end)s; payments dated within it.",

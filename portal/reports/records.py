@@ -59,6 +59,8 @@ def decision_text(by: str, on: date | None, number: str) -> str:
     """A decision as the documents cite it: "рішення <by> від 27.06.2017 №6/102-1903"."""
     by, number = by.strip(), number.strip()
     day = f"{on:%d.%m.%Y}" if on is not None else ""
+    if not (by or day or number):
+        return ""
     if by and day and number:
         return _("decision of %(body)s of %(date)s No %(number)s", body=by, date=day,
                  number=number)

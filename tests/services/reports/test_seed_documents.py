@@ -205,6 +205,8 @@ def test_002_the_memo_is_the_six_months_report_signed_by_the_department(rendered
     outputs = rendered["002", "half-year"]
     text = pdf_text(outputs[ReportFormat.PDF])
     assert "про хід виконання за 6 місяців 2023 року" in text
+    # The memo names no approving decision nor executor: no empty heading lines are printed.
+    assert "затверджено Програму" not in text and "виконавець Програми" not in text
     assert " ".join(seeds.SIGNATORY_002) in text
     paragraphs = [p.text for p in read_docx(io.BytesIO(outputs[ReportFormat.DOCX])).paragraphs]
     assert paragraphs[-1] == "\t".join(seeds.SIGNATORY_002)
