@@ -52,7 +52,9 @@ def money_cell(kopecks: int, label: str = "") -> Cell:
 
 
 def percent_cell(value: Decimal | None) -> Cell:
-    return Cell(percent_text(value), value, numeric=True)
+    """A percentage; a spreadsheet shows it as printed, "110" or "92,8" (places=0: no fixed
+    decimals)."""
+    return Cell(percent_text(value), value, places=0, numeric=True)
 
 
 def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:

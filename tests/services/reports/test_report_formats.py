@@ -107,6 +107,7 @@ def test_the_xlsx_amounts_are_numbers_and_the_totals_their_column_sums(outputs):
         assert sum(numbers) == Decimal(str(rows[total][column].value))
         city, other = (Decimal(str(rows[total + k][column].value)) for k in (1, 2))
         assert city + other == sum(numbers)
+    assert (rows[total][7].value, rows[total][7].number_format) == (94.4, "General")
     two = [row for row in rows[first:total] if row[5].number_format.endswith('"Інші джерела"')]
     assert [row[5].value for row in two] == [15, 3.5, 2]  # 1.6, 4.1, 4.2's second source
 
