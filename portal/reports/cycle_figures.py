@@ -10,7 +10,7 @@ is 0 with the note "no voting records". The voting part may register a more exac
 function with ``register_figure(PortalFigure.VOTERS, ...)``.
 
 :func:`cycle_facts` composes the participatory-budget measure's execution text ("29 авторів
-подали 34 громадські ініціативи, ...") with ``pb_execution``.
+подали 34 громадські ініціативи, ...") with ``pb_execution`` and ``pb_text``.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ from portal.reports.pb_execution import (
     PbFact,
     PbFactKind,
     pb_execution_facts,
-    render_facts_uk,
     unaccounted_winners,
 )
+from portal.reports.pb_text import render_facts
 
 #: ``review.models.MeetingStatus.DRAFT``'s stored value: a meeting being prepared.
 DRAFT_MEETING = "draft"
@@ -188,7 +188,7 @@ def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFact
             facts = tuple(f for f in facts if f.kind is not PbFactKind.VOTERS)
         # A cycle suspended before anything was submitted has no results to tell, only why.
         told = any(f.count for f in facts if f.kind is not PbFactKind.COMMISSION_MEETINGS)
-        texts = [render_facts_uk(facts)] if told or not any(c.suspended_at for c in cycles) \
+        texts = [render_facts(facts)] if told or not any(c.suspended_at for c in cycles) \
             else []
         texts += [_("The cycle “%(name)s” is suspended: %(reason)s", name=c.name,
                     reason=c.suspension_reason or "") for c in cycles if c.suspended_at]

@@ -13,11 +13,11 @@ forms.
 from __future__ import annotations
 
 from portal.i18n import _, ngettext
-from portal.money import format_number, format_thousands
+from portal.money import format_thousands
 from portal.reports.cycle_figures import CycleFacts
 from portal.reports.document import Block, Paragraph, Style, signatures
 from portal.reports.labels import percent_text
-from portal.reports.pb_execution import PbFact, PbFactKind
+from portal.reports.pb_text import render_facts
 from portal.reports.records import ProgramRecords
 from portal.reports.rules import AnnualReport, MeasureRow
 
@@ -89,42 +89,15 @@ def effectiveness_paragraphs(records: ProgramRecords, report: AnnualReport, *,
     return [Paragraph(text) for text in found]
 
 
-def _fact_clause(fact: PbFact) -> str:
-    count = format_number(fact.count)
-    match fact.kind:
-        case PbFactKind.SUBMITTED:
-            return " ".join((
-                ngettext("%(count)s project was submitted", "%(count)s projects were submitted",
-                         fact.count, count=count),
-                ngettext("by %(count)s author", "by %(count)s authors", fact.authors,
-                         count=format_number(fact.authors))))
-        case PbFactKind.VOTERS:
-            return ngettext("%(count)s person voted", "%(count)s people voted", fact.count,
-                            count=count)
-        case PbFactKind.WINNERS:
-            return ngettext("%(count)s winner was declared", "%(count)s winners were declared",
-                            fact.count, count=count)
-        case PbFactKind.IMPLEMENTED:
-            return ngettext("%(count)s project was implemented",
-                            "%(count)s projects were implemented", fact.count, count=count)
-        case PbFactKind.NOT_FINANCED:
-            return ngettext("%(count)s project was not financed because of %(reason)s",
-                            "%(count)s projects were not financed because of %(reason)s",
-                            fact.count, count=count, reason=fact.reason)
-    return ngettext("the commission held %(count)s meeting",
-                    "the commission held %(count)s meetings", fact.count, count=count)
-
-
-def _sentence(clauses: list[str]) -> str:
-    text = ", ".join(clause for clause in clauses if clause)
+def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + "." if text else ""
 
 
 def cycle_paragraph(facts: CycleFacts, row: MeasureRow | None) -> str:
-    """What a participatory-budget cycle did in the year, from the counts its measure's
-    text tells, and the money of its measure."""
+    """What a participatory-budget cycle did in the year: the sentence its measure's text
+    tells in table 1, and the money of its measure."""
     parts = [_("Participatory budget “%(names)s”.", names="”, “".join(facts.names)),
-             _sentence([_fact_clause(fact) for fact in facts.facts])]
+             _sentence(render_facts(facts.facts))]
     if row is not None and row.funded:
         parts.append(_("Under measure %(number)s %(financed)s thousand UAH were financed of "
                        "%(planned)s thousand UAH planned.", number=row.measure.number,
