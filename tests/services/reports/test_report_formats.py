@@ -192,6 +192,9 @@ def test_the_executor_and_the_community_sign_the_report_and_the_executor_the_not
     assert signed == ["\t".join(head), "\t".join(secretary), "\t".join(head)]
     assert paragraphs[-1] == "\t".join(head)
     assert paragraphs.index("\t".join(secretary)) < paragraphs.index("Пояснювальна записка")
+    note = next(p for p in read_docx(io.BytesIO(outputs[ReportFormat.DOCX].content)).paragraphs
+                if p.text == "Пояснювальна записка")
+    assert note.paragraph_format.page_break_before  # the note starts its own page
     sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[-1]
     rows = [tuple(value for value in row if value) for row in sheet.iter_rows(values_only=True)]
     assert [row for row in rows if row][-1] == head
