@@ -21,12 +21,15 @@ branch_labels = None
 depends_on = None
 
 
+# In place, never in batch mode: on SQLite a batch copies the table and drops the old one,
+# and with foreign keys on that deletes every task, measure and line of the programs by
+# cascade. SQLite adds and drops a column with a constant default in place.
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("programs") as batch:
-        batch.add_column(sa.Column("signatories", sa.Text(), nullable=False,
-                                   server_default="[]"))
+    op.add_column("programs", sa.Column("signatories", sa.Text(), nullable=False,
+                                        server_default="[]"))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("programs") as batch:
-        batch.drop_column("signatories")
+    op.drop_column("programs", "signatories")
