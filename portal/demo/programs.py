@@ -45,7 +45,9 @@ DEPARTMENTS = (
 # started in 2018 and its 2019 money is the winners' own lines.
 OTHER_YEARS = {2017: (85, 96), 2019: (110, 93), 2020: (115, 88)}
 PB_MEASURE = "3.3"
-#: Who signs the 2018 report (seeds/000, its last lines): the community's signatories.
+#: Who signs the 2018 report (seeds/000, its last lines): the program's responsible
+#: executor (the program's signatory, who alone signs the explanatory note), then the
+#: council's secretary (the community's).
 SIGNATORIES = (("Начальник відділу внутрішньої політики Бахмутської міської ради", "С.А. Кудрявих"),
                ("Секретар Бахмутської міської ради", "С.І. Кіщенко"))
 _DECISION = re.compile(r"рішення (?P<by>.+?) від (?P<d>\d\d)\.(?P<m>\d\d)\.(?P<y>\d{4})"
@@ -165,6 +167,8 @@ def load_programs(session: Session, *, now: datetime) -> Program:
     community = session.get(Community, program.community_id)
     if not community.signatory_list:
         community.signatories = signatories_json(SIGNATORIES)
+    if not program.signatory_list:  # the responsible executor signs the report and its note
+        program.signatories = signatories_json(SIGNATORIES[:1])
     link_demo_cycle(session, program, now=now)
     load_winners_history(session, cycle_name=DEMO_CYCLE, now=now)
     settle_program_lines(session, program, now=now)

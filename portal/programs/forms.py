@@ -47,6 +47,12 @@ class ProgramForm(BaseForm):
     budgets = TextAreaField(_l("Budgets taking part in the program"),
                             [Optional(), Length(max=TEXT)])
     goal = TextAreaField(_l("Goal of the program"), [Optional(), Length(max=LONG_TEXT)])
+    signature_lines = TextAreaField(
+        _l("Signatures under the program's reports"), [Optional(), Length(max=2_000)],
+        description=_l("One per line, the position and the name apart by a vertical bar, "
+                       "e.g. Начальник відділу внутрішньої політики | С.А. Кудрявих: the "
+                       "responsible executor, who signs the report and its explanatory note. "
+                       "The community's signatures follow under the report."))
 
 
 class AmendmentForm(BaseForm):

@@ -43,6 +43,8 @@ def figure_label(figure: PortalFigure) -> str:
 PROBLEMS = Catalogue({
     ProgramProblem.CODE_FORMAT: _l("Use 2-60 lowercase Latin letters, digits and hyphens."),
     ProgramProblem.CODE_TAKEN: _l("Another program already has this code."),
+    ProgramProblem.SIGNATORY_FORMAT: _l("Write each signature on its own line as the "
+                                        "position, a vertical bar and the name."),
     ProgramProblem.TERM_ORDER: _l("The last year cannot come before the first."),
     ProgramProblem.TERM_LENGTH: _l("A program cannot run for more than 20 years."),
     ProgramProblem.YEAR_RANGE: _l("Give years between 1991 and 2100."),

@@ -34,7 +34,7 @@ from sqlalchemy.types import TypeDecorator
 from portal.db import Base
 from portal.enums import enum_column
 from portal.programs.rules import FundingSource, IndicatorGroup, PortalFigure
-from portal.tenancy.models import CommunityOwned
+from portal.tenancy.models import CommunityOwned, signatories_of
 from portal.tenancy.scope import for_insert
 
 if TYPE_CHECKING:
@@ -115,6 +115,9 @@ class Program(CommunityOwned, Base):
     participants: Mapped[str] = mapped_column(Text, default="")
     budgets: Mapped[str] = mapped_column(Text, default="")
     goal: Mapped[str] = mapped_column(Text, default="")
+    #: Who signs the program's reports first, its responsible executor (seeds/000): a JSON
+    #: list of {"position", "name"}, as ``Community.signatories``; the community's follow.
+    signatories: Mapped[str] = mapped_column(Text, default="[]", server_default="[]")
     published: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime]
 
@@ -136,6 +139,10 @@ class Program(CommunityOwned, Base):
     @property
     def years(self) -> range:
         return range(self.start_year, self.end_year + 1)
+
+    @property
+    def signatory_list(self) -> tuple[tuple[str, str], ...]:
+        return signatories_of(self.signatories)
 
     def __str__(self) -> str:
         return self.title

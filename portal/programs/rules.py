@@ -63,6 +63,7 @@ class ProgramProblem(StrEnum):
 
     CODE_FORMAT = "code_format"
     CODE_TAKEN = "code_taken"
+    SIGNATORY_FORMAT = "signatory_format"
     TERM_ORDER = "term_order"
     TERM_LENGTH = "term_length"
     YEAR_RANGE = "year_range"

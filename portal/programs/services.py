@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portal import audit
+from portal.communities.services import parse_signatories
 from portal.parsing import whole_or_none
 from portal.programs.messages import PROBLEMS
 from portal.programs.models import (
@@ -35,6 +36,7 @@ from portal.programs.models import (
 )
 from portal.programs.rules import ProgramProblem, check_code, check_term
 from portal.refusal import Refused
+from portal.tenancy.models import signatories_json
 
 
 @contextmanager
@@ -68,6 +70,17 @@ class ProgramData:
     participants: str = ""
     budgets: str = ""
     goal: str = ""
+    #: Who signs the program's reports, as stored (:func:`signatories_from_lines`).
+    signatories: str = "[]"
+
+
+def signatories_from_lines(lines: Sequence[str]) -> str:
+    """"Position | name" lines as the program's stored signatories; refused
+    (``signatory_format``) when a line is not one."""
+    found = parse_signatories(list(lines))
+    if found is None:
+        raise Refused(PROBLEMS(ProgramProblem.SIGNATORY_FORMAT, "signature_lines"))
+    return signatories_json(found)
 
 
 def _check_program_data(data: ProgramData) -> None:

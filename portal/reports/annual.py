@@ -19,7 +19,6 @@ from portal.i18n import _, ngettext
 from portal.money import (
     KOPECKS_PER_THOUSAND,
     format_number,
-    format_percent,
     format_thousands,
     machine_decimal,
 )
@@ -33,9 +32,10 @@ from portal.reports.document import (
     RowKind,
     Style,
     Table,
-    signature,
+    signatures,
 )
-from portal.reports.labels import figure_note_text, group_heading, term_text
+from portal.reports.labels import figure_note_text, group_heading, percent_text, term_text
+from portal.reports.narrative import effectiveness_paragraphs, genitive_title, note_blocks
 from portal.reports.periods import ReportPeriod, report_due_date
 from portal.reports.records import ProgramRecords
 from portal.reports.rules import Amounts, AnnualReport, IndicatorRow, MeasureRow
@@ -45,12 +45,16 @@ TABLE_1_WIDTHS = (5, 12, 20, 8, 14, 11, 12, 9, 19)
 TABLE_2_WIDTHS = (5, 29, 8, 10, 10, 9, 18, 13)
 
 
-def money_cell(kopecks: int) -> Cell:
-    return Cell(format_thousands(kopecks), Decimal(kopecks) / KOPECKS_PER_THOUSAND, numeric=True)
+def money_cell(kopecks: int, label: str = "") -> Cell:
+    text = format_thousands(kopecks)
+    return Cell(f"{text}\n{label}" if label else text, Decimal(kopecks) / KOPECKS_PER_THOUSAND,
+                numeric=True, label=label)
 
 
 def percent_cell(value: Decimal | None) -> Cell:
-    return Cell(format_percent(value), value, numeric=True)
+    """A percentage; a spreadsheet shows it as printed, "110" or "92,8" (places=0: no fixed
+    decimals)."""
+    return Cell(percent_text(value), value, places=0, numeric=True)
 
 
 def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:
@@ -63,15 +67,15 @@ def figure_text(value: Decimal | None, basis: IndicatorBasis) -> str:
 
 
 def _sources_cell(row: MeasureRow, attribute: str) -> Cell:
-    """The amounts of a measure from each source: "5,0\nМіський бюджет", one per source."""
+    """The amounts of a measure from each source, one under another ("5,0\nМіський бюджет"),
+    each a figure of its own for spreadsheets."""
     if not row.funded:
         return Cell(DASH, numeric=True)
-    parts = [f"{format_thousands(getattr(a, attribute))}\n{source_label(s)}"
-             for s, a in row.by_source]
-    if len(row.by_source) == 1:
-        kopecks = getattr(row.by_source[0][1], attribute)
-        return Cell("\n".join(parts), Decimal(kopecks) / KOPECKS_PER_THOUSAND, numeric=True)
-    return Cell("\n\n".join(parts), numeric=True)
+    parts = tuple(money_cell(getattr(amounts, attribute), source_label(source))
+                  for source, amounts in row.by_source)
+    if len(parts) == 1:
+        return parts[0]
+    return Cell("\n\n".join(part.text for part in parts), numeric=True, parts=parts)
 
 
 def _report_names(report: AnnualReport, period: ReportPeriod | None,
@@ -104,14 +108,18 @@ def _heading_blocks(records: ProgramRecords, report: AnnualReport,
     blocks = [
         Paragraph(_("REPORT"), Style.TITLE),
         Paragraph(_report_names(report, period, quarter)[1], Style.SUBTITLE),
-        Paragraph(program.title, Style.SUBTITLE),
-        Paragraph(_("Date and number of the decision approving the program: %(approval)s",
-                    approval=approval), Style.META),
-        Paragraph(_("Responsible executor of the program: %(executor)s",
-                    executor=program.responsible_executor), Style.META),
-        Paragraph(_("Term of the program: %(term)s",
-                    term=term_text(program.start_year, program.end_year)), Style.META),
+        Paragraph(genitive_title(program.title), Style.SUBTITLE),
     ]
+    # What the program's records do not say is left out rather than printed empty.
+    if program.approval:
+        blocks.append(Paragraph(_("Date and number of the decision approving the program: "
+                                  "%(approval)s", approval=approval), Style.META))
+    if program.responsible_executor:
+        blocks.append(Paragraph(_("Responsible executor of the program: %(executor)s",
+                                  executor=program.responsible_executor), Style.META))
+    blocks.append(Paragraph(_("Term of the program: %(term)s",
+                              term=term_text(program.start_year, program.end_year)),
+                            Style.META))
     if period is not None:
         blocks.append(Paragraph(
             _("Reporting period: %(start)s – %(end)s; payments dated within it.",
@@ -206,9 +214,11 @@ def annual_document(
     records: ProgramRecords, report: AnnualReport, *, name: str,
     period: ReportPeriod | None = None, quarter: int | None = None,
     signatories: tuple[tuple[str, str], ...] = (),
+    note_signatories: tuple[tuple[str, str], ...] = (),
 ) -> Document:
     """Lay out the annual report, or the periodic one when ``period`` is given, signed by
-    ``signatories`` (position, name)."""
+    ``signatories`` (position, name); the annual report is followed by its explanatory
+    note, signed by ``note_signatories``."""
     financed_label = _("Financed in the reporting period, thousand UAH")
     blocks: list[Any] = _heading_blocks(records, report, period, quarter)
     blocks.append(_table_1(report, financed_label))
@@ -216,11 +226,11 @@ def annual_document(
         blocks.append(_table_2(report))
     blocks.extend(Paragraph(note, Style.NOTE) for note in report_notes(records))
     blocks.append(Paragraph(_("3. Assessment of the program's effectiveness"), Style.HEADING))
-    blocks.append(Paragraph(_(
-        "The effectiveness of the program's planned measures in %(year)d is %(percent)s%%.",
-        year=report.year, percent=format_percent(report.effectiveness))))
-    # The community's signatories close the report, as the council's documents end.
-    blocks.extend(signature(position, person) for position, person in signatories)
+    blocks.extend(effectiveness_paragraphs(records, report, with_note=period is None))
+    # The responsible executor signs, then the community's signatories (seeds/000).
+    blocks.extend(signatures(signatories))
+    if period is None:
+        blocks.extend(note_blocks(records, report, note_signatories))
     title = _report_names(report, period, quarter)[0]
     return Document(title=title, name=name, blocks=tuple(blocks),
                     meta={"program": records.program.title})
@@ -233,7 +243,7 @@ def amounts_data(amounts: Amounts) -> dict[str, Any]:
         "financed_kopecks": amounts.financed,
         "planned": format_thousands(amounts.planned),
         "financed": format_thousands(amounts.financed),
-        "percent": None if amounts.percent is None else format_percent(amounts.percent),
+        "percent": None if amounts.percent is None else percent_text(amounts.percent),
     }
 
 
@@ -261,7 +271,7 @@ def _indicator_data(row: IndicatorRow) -> dict[str, Any]:
         "actual": figure_text(row.actual, basis) if row.actual is not None else None,
         "planned_value": machine_decimal(row.planned),
         "actual_value": None if row.actual is None else machine_decimal(row.actual),
-        "percent": None if row.percent is None else format_percent(row.percent),
+        "percent": None if row.percent is None else percent_text(row.percent),
         "reasons": row.indicator.reasons,
         "remedies": row.indicator.remedies,
     }
@@ -310,6 +320,6 @@ def annual_data(
             {"group": group.value, "rows": [_indicator_data(row) for row in rows]}
             for group, rows in report.indicators
         ],
-        "effectiveness": format_percent(report.effectiveness),
+        "effectiveness": percent_text(report.effectiveness),
         "notes": report_notes(records),
     }

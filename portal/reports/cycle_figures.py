@@ -10,7 +10,7 @@ is 0 with the note "no voting records". The voting part may register a more exac
 function with ``register_figure(PortalFigure.VOTERS, ...)``.
 
 :func:`cycle_facts` composes the participatory-budget measure's execution text ("29 авторів
-подали 34 громадські ініціативи, ...") with ``pb_execution``.
+подали 34 громадські ініціативи, ...") with ``pb_execution`` and ``pb_text``.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import Session
 
 from portal.cycles.models import Cycle
+from portal.db import Base
 from portal.i18n import _
 from portal.implementation.models import Implementation
 from portal.implementation.rules import ImplementationStatus
@@ -31,11 +32,15 @@ from portal.projects.models import CoAuthor, Project
 from portal.projects.rules import ProjectStatus
 from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
 from portal.reports.pb_execution import (
+    PbFact,
     PbFactKind,
     pb_execution_facts,
-    render_facts_uk,
     unaccounted_winners,
 )
+from portal.reports.pb_text import render_facts
+
+#: ``review.models.MeetingStatus.DRAFT``'s stored value: a meeting being prepared.
+DRAFT_MEETING = "draft"
 
 
 @dataclass(frozen=True)
@@ -44,12 +49,19 @@ class CycleFacts:
 
     ``text`` is the measure's composed execution text; ``cycle_ids`` scope the computed
     indicators; ``unaccounted`` counts winners neither implemented nor explained.
+    ``facts`` are the counts the text tells, which the explanatory note tells again
+    (``narrative``): one count, so the two cannot differ; ``names`` the cycles' names and
+    ``suspended`` the suspended ones' (name, reason).
     """
 
     measure_id: int
     cycle_ids: tuple[int, ...]
     text: str
     unaccounted: int = 0
+    facts: tuple[PbFact, ...] = ()
+    names: tuple[str, ...] = ()
+    suspended: tuple[tuple[str, str], ...] = ()
+    measure_number: str = ""
 
 
 def linked_cycles(session: Session, program: Program, year: int) -> list[Cycle]:
@@ -137,6 +149,19 @@ def _not_financed_reasons(session: Session, cycle_ids: tuple[int, ...]) -> list[
     ))
 
 
+def count_meetings(session: Session, cycle_ids: tuple[int, ...]) -> int:
+    """Meetings the cycles' commission held (opened with a quorum; a draft is not held).
+
+    Read from the ``meetings`` table of the metadata: the commission's part (``review``)
+    stands on this one (its protocol's PDF is drawn here), so it is not imported.
+    """
+    meetings = Base.metadata.tables.get("meetings")
+    if meetings is None:
+        return 0
+    return int(session.scalar(select(func.count()).select_from(meetings).where(
+        meetings.c.cycle_id.in_(cycle_ids), meetings.c.status != DRAFT_MEETING)) or 0)
+
+
 def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFacts]:
     """Per linked measure, the cycles' composed execution text and what it leaves unexplained."""
     by_measure: dict[int, list[Cycle]] = {}
@@ -155,14 +180,22 @@ def cycle_facts(session: Session, program: Program, year: int) -> list[CycleFact
             authors=figure(PortalFigure.AUTHORS), projects=figure(PortalFigure.PROJECTS_SUBMITTED),
             voters=int(voters.value), winners=figure(PortalFigure.WINNERS),
             implemented=figure(PortalFigure.IMPLEMENTED),
-            not_financed_reasons=_not_financed_reasons(session, ids), meetings=0,
+            not_financed_reasons=_not_financed_reasons(session, ids),
+            meetings=count_meetings(session, ids),
         )
         if voters.note is not None:
             # "0 осіб віддали голоси" would be false: without ballots the count is unknown.
             facts = tuple(f for f in facts if f.kind is not PbFactKind.VOTERS)
-        texts = [render_facts_uk(facts)]
+        # A cycle suspended before anything was submitted has no results to tell, only why.
+        told = any(f.count for f in facts if f.kind is not PbFactKind.COMMISSION_MEETINGS)
+        texts = [render_facts(facts)] if told or not any(c.suspended_at for c in cycles) \
+            else []
         texts += [_("The cycle “%(name)s” is suspended: %(reason)s", name=c.name,
                     reason=c.suspension_reason or "") for c in cycles if c.suspended_at]
-        found.append(CycleFacts(measure_id=measure_id, cycle_ids=ids, text="\n".join(texts),
-                                unaccounted=max(unaccounted_winners(facts), 0)))
+        found.append(CycleFacts(
+            measure_id=measure_id, cycle_ids=ids, text="\n".join(texts),
+            unaccounted=max(unaccounted_winners(facts), 0), facts=facts,
+            names=tuple(c.name for c in cycles),
+            suspended=tuple((c.name, c.suspension_reason or "") for c in cycles
+                            if c.suspended_at)))
     return found

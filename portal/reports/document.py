@@ -9,7 +9,7 @@ the exact number behind it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -38,15 +38,22 @@ class Cell:
     """One cell: its text with line breaks, and the number behind it when there is one.
 
     ``number`` is set only for a cell holding exactly one figure; a spreadsheet then
-    stores the number, formatted with ``places`` decimals.
+    stores the number, formatted with ``places`` decimals. ``label`` names what the figure
+    is when the text says it under the number ("5,0\nМіський бюджет": the source): a
+    spreadsheet shows it in the number's format, a CSV file in a column of its own.
+    ``parts`` are the figures of a cell that prints several one under another (a measure's
+    amount from each of its sources): printed documents show ``text``, spreadsheets a row
+    per part (:func:`expand`), so every figure is a number in a cell of its own.
     """
 
     text: str = ""
     number: Decimal | None = None
     places: int = 1
+    label: str = ""
     numeric: bool = False
     span: int = 1
     rows: int = 1
+    parts: tuple[Cell, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,11 @@ def signature(position: str, name: str) -> Paragraph:
     return Paragraph(f"{position}\t{name}", Style.SIGNATURE)
 
 
+def signatures(pairs: tuple[tuple[str, str], ...]) -> tuple[Paragraph, ...]:
+    """The signature lines closing a document, one per (position, name)."""
+    return tuple(signature(position, name) for position, name in pairs)
+
+
 @dataclass(frozen=True)
 class Document:
     """A whole report; ``name`` is the file name without extension."""
@@ -109,6 +121,30 @@ class Document:
                 for row in (*block.header, *block.rows):
                     parts.extend(cell.text for cell in row.cells)
         return "\n".join(part for part in parts if part)
+
+
+def expand(table: Table) -> Table:
+    """``table`` with a row for each part of its cells that have parts, for spreadsheets.
+
+    A row whose cells hold at most k parts becomes k rows: the first with the first parts,
+    the next ones with the others; every other cell of the row, and every cell spanning it
+    from above (a task beside its measures), spans the added rows too.
+    """
+    factors = [max([len(cell.parts) for cell in row.cells] + [1]) for row in table.rows]
+    if set(factors) == {1}:
+        return table
+    rows: list[Row] = []
+    for index, row in enumerate(table.rows):
+        factor = factors[index]
+        lines: list[list[Cell]] = [[] for _ in range(factor)]
+        for cell in row.cells:
+            if cell.parts:
+                for line, part in zip(lines, cell.parts + (Cell(),) * factor, strict=False):
+                    line.append(part)
+            else:
+                lines[0].append(replace(cell, rows=sum(factors[index:index + cell.rows])))
+        rows.extend(Row(tuple(line), row.kind) for line in lines)
+    return replace(table, rows=tuple(rows))
 
 
 @dataclass(frozen=True)

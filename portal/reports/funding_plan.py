@@ -18,7 +18,9 @@ from portal.reports.rules import FundingLine, Measure, Program, ReportInputError
 
 @dataclass(frozen=True)
 class PlanRow:
-    """One measure's planned kopecks from one source for each program year, in order."""
+    """One measure's planned kopecks from one source for each year it has a line for (a
+    line of nothing included: "2020р.-00,0"), in order; the appendix prints only those, as
+    Korosten's does for a measure of 2019-2020 ("2019р.-30,00 2020р.-35,00")."""
 
     measure: Measure
     source: FundingSource
@@ -42,7 +44,8 @@ class FundingPlan:
     def by_year(self) -> tuple[tuple[int, int], ...]:
         """Planned kopecks of all measures and sources per program year."""
         return tuple(
-            (year, sum(dict(row.by_year)[year] for row in self.rows)) for year in self.program.years
+            (year, sum(dict(row.by_year).get(year, 0) for row in self.rows))
+            for year in self.program.years
         )
 
     @property
@@ -56,8 +59,8 @@ def build_funding_plan(
 ) -> FundingPlan:
     """Sum planned amounts per measure, source and year across the program's term.
 
-    A measure gets one row per source it has lines from, with every program year
-    present (zero where nothing is planned); measures with no lines are listed apart.
+    A measure gets one row per source it has lines from, with the years it has lines for;
+    measures with no lines are listed apart.
     """
     planned: dict[tuple[str, FundingSource], dict[int, int]] = {}
     known = {measure.number for measure in measures}
@@ -72,7 +75,7 @@ def build_funding_plan(
         PlanRow(
             measure=measure,
             source=source,
-            by_year=tuple((year, years.get(year, 0)) for year in program.years),
+            by_year=tuple((year, years[year]) for year in program.years if year in years),
         )
         for measure in measures
         for source in FundingSource

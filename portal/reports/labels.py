@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from portal.i18n import _, _l
+from portal.money import format_percent
 from portal.programs.messages import GROUP_LABELS, figure_label
 from portal.programs.rules import IndicatorGroup
 from portal.reports.figures import FigureNote
@@ -37,3 +40,9 @@ def term_text(start_year: int, end_year: int) -> str:
     if start_year == end_year:
         return _("%(year)d year", year=start_year)
     return _("%(start)d-%(end)d years", start=start_year, end=end_year)
+
+
+def percent_text(value: Decimal | None) -> str:
+    """A percentage as the reports print it: one decimal, a whole one without it ("110",
+    "92,8"), as the documents do (seeds/000); a dash when there is none."""
+    return format_percent(value).removesuffix(",0")

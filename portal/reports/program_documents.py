@@ -15,6 +15,7 @@ from typing import Any
 from portal.i18n import _
 from portal.money import KOPECKS_PER_THOUSAND, format_thousands, machine_decimal
 from portal.programs.messages import source_label
+from portal.reports import document
 from portal.reports.annual import money_cell
 from portal.reports.document import Cell, Document, Paragraph, Row, RowKind, Style, Table
 from portal.reports.funding_plan import FundingPlan, build_funding_plan, format_year_amounts
@@ -22,8 +23,11 @@ from portal.reports.labels import term_text
 from portal.reports.records import ProgramRecords
 from portal.reports.rules import AnnualReport
 
+Signatures = tuple[tuple[str, str], ...]
 
-def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str) -> Document:
+
+def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str,
+                  signatories: Signatures = ()) -> Document:
     """The report on the plan of measures: measure, term, result; tasks as group rows."""
     header = Row(tuple(Cell(t) for t in (
         _("No."), _("Measure"), _("Term"), _("Result of execution"))))
@@ -41,6 +45,7 @@ def plan_document(records: ProgramRecords, report: AnnualReport, *, name: str) -
         Paragraph(_("of the program “%(title)s” in %(year)d", title=records.program.title,
                     year=report.year), Style.SUBTITLE),
         Table("", (header,), tuple(rows), (7, 44, 14, 35)),
+        *document.signatures(signatories),
     )
     return Document(title=_("Plan of measures: execution in %(year)d", year=report.year),
                     name=name, blocks=blocks, landscape=False)
@@ -65,7 +70,8 @@ def funding_plan(records: ProgramRecords) -> FundingPlan:
     return build_funding_plan(records.program, records.measures, records.lines)
 
 
-def appendix_document(records: ProgramRecords, *, name: str) -> Document:
+def appendix_document(records: ProgramRecords, *, name: str,
+                      signatories: Signatures = ()) -> Document:
     """Directions and measures with indicative amounts per year, Korosten's appendix."""
     plan = funding_plan(records)
     rows_by_measure: dict[str, list] = {}
@@ -86,8 +92,10 @@ def appendix_document(records: ProgramRecords, *, name: str) -> Document:
             lines = rows_by_measure.get(measure.number, [])
             sources = "\n".join(source_label(line.source) for line in lines)
             amounts = "\n".join(format_year_amounts(line.by_year) for line in lines)
+            # Numbered within its direction, as the appendix does: "1.Членство ...".
             cells = (
-                Cell(f"{measure.number}. {measure.content}"), Cell(measure.term),
+                Cell(f"{measure.number.partition('.')[2]}. {measure.content}"),
+                Cell(measure.term),
                 Cell(measure.executors),
                 Cell(sources or _("No funding needed")), Cell(amounts),
                 Cell(records.expected_results.get(measure.number, "")),
@@ -101,6 +109,7 @@ def appendix_document(records: ProgramRecords, *, name: str) -> Document:
         Paragraph(_("Directions and measures of the program"), Style.TITLE),
         Paragraph(records.program.title, Style.SUBTITLE),
         Table("", (header,), tuple(rows), (5, 14, 24, 8, 14, 10, 12, 13)),
+        *document.signatures(signatories),
     )
     return Document(title=_("Appendix: directions, measures and funding"), name=name,
                     blocks=blocks)
@@ -146,7 +155,7 @@ def passport_items(records: ProgramRecords, passport: dict[str, str]) -> list[tu
 
 
 def passport_document(records: ProgramRecords, passport: dict[str, str], *,
-                      name: str) -> Document:
+                      name: str, signatories: Signatures = ()) -> Document:
     items = passport_items(records, passport)
     rows = tuple(Row((Cell(f"{n}."), Cell(label), Cell(value)))
                  for n, (label, value) in enumerate(items, start=1))
@@ -161,6 +170,7 @@ def passport_document(records: ProgramRecords, passport: dict[str, str], *,
     if passport.get("goal"):
         blocks.append(Paragraph(_("Goal of the program"), Style.HEADING))
         blocks.append(Paragraph(passport["goal"]))
+    blocks.extend(document.signatures(signatories))  # seeds/003 and 004 end so
     return Document(title=_("Passport of the program"), name=name, blocks=tuple(blocks),
                     landscape=False)
 

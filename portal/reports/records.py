@@ -8,7 +8,7 @@ pure modules (``report_rules``, ``periods``, ``funding_plan``) do the arithmetic
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -59,6 +59,8 @@ def decision_text(by: str, on: date | None, number: str) -> str:
     """A decision as the documents cite it: "рішення <by> від 27.06.2017 №6/102-1903"."""
     by, number = by.strip(), number.strip()
     day = f"{on:%d.%m.%Y}" if on is not None else ""
+    if not (by or day or number):
+        return ""
     if by and day and number:
         return _("decision of %(body)s of %(date)s No %(number)s", body=by, date=day,
                  number=number)
@@ -157,7 +159,8 @@ def load_records(session: Session, program: Program, year: int | None) -> Progra
     tasks = _structure(session, program)
     measures = [m for task in tasks for m in task.measures]
     numbers = {m.id: m.number for m in measures}
-    found = tuple(cycle_facts(session, program, year)) if year is not None else ()
+    found = tuple(replace(facts, measure_number=numbers[facts.measure_id])
+                  for facts in cycle_facts(session, program, year)) if year is not None else ()
     texts: dict[str, str] = {}
     indicators: tuple[rr.Indicator, ...] = ()
     notes: tuple[FigureNoteRow, ...] = ()

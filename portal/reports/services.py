@@ -135,27 +135,32 @@ def build(session: Session, program: Program, spec: ReportSpec) -> Built:
     spec.check(program)
     records = load_records(session, program, spec.year if spec.kind.needs_year else None)
     name = spec.file_name(program)
+    own, community = program.signatory_list, _community_signatories(session, program)
+    signed = own + tuple(s for s in community if s not in own)
     if spec.kind is ReportKind.APPENDIX:
-        return Built(appendix_document(records, name=name),
+        return Built(appendix_document(records, name=name, signatories=signed),
                      appendix_data(records, program_id=program.id))
     if spec.kind is ReportKind.PASSPORT:
         passport = _passport(program)
-        return Built(passport_document(records, passport, name=name),
+        return Built(passport_document(records, passport, name=name, signatories=signed),
                      passport_data(records, passport, program_id=program.id))
     report = _yearly(records, spec)
     if spec.kind is ReportKind.PLAN:
-        return Built(plan_document(records, report, name=name),
+        return Built(plan_document(records, report, name=name, signatories=signed),
                      plan_data(records, report, program_id=program.id))
     return Built(
         annual_document(records, report, name=name, period=spec.period, quarter=spec.quarter,
-                        signatories=_signatories(session, program)),
+                        signatories=signed, note_signatories=own or community[:1]),
         annual_data(records, report, program_id=program.id, code=program.code,
                     period=spec.period, quarter=spec.quarter),
     )
 
 
-def _signatories(session: Session, program: Program) -> tuple[tuple[str, str], ...]:
-    """Who signs the program's reports: its community's signatories."""
+def _community_signatories(session: Session,
+                           program: Program) -> tuple[tuple[str, str], ...]:
+    """Who signs the program's documents after its own signatories (the responsible
+    executor's, ``Program.signatories``): its community's. The explanatory note is the
+    executor's alone, or the community's first signatory's when the program has none."""
     table = Community.__table__
     raw = session.execute(select(table.c.signatories)
                           .where(table.c.id == program.community_id)).scalar_one_or_none()

@@ -62,6 +62,8 @@ def _program_data(form: ProgramForm) -> services.ProgramData:
     return services.ProgramData(
         start_year=form.start_year.data, end_year=form.end_year.data,
         approved_on=form.approved_on.data,
+        signatories=services.signatories_from_lines(
+            (form.signature_lines.data or "").splitlines()),
         **{name: (form[name].data or "").strip() for name in PROGRAM_TEXTS},
     )
 
@@ -85,6 +87,9 @@ def new():
 def edit(program_id: int):
     program = get_or_404(Program, program_id)
     form = ProgramForm.from_request(obj=program)
+    if request.method == "GET":
+        form.signature_lines.data = "\n".join(f"{position} | {person}" for position, person
+                                               in program.signatory_list)
     if form.submitted_and_valid:
         try:
             services.update_program(db_session(), actor=current_user, program=program,

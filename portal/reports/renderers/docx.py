@@ -112,11 +112,16 @@ def render_docx(document: Document) -> bytes:
     normal.font.name, normal.font.size = FONT, Pt(11)
     docx.core_properties.title = document.title
     text_width = _page(docx, document.landscape)
+    titles = 0
     for block in document.blocks:
         if isinstance(block, Table):
             _table(docx, block, text_width)
-        else:
-            _paragraph(docx, block)
+            continue
+        _paragraph(docx, block)
+        if block.style is Style.TITLE:
+            # A second title (the explanatory note after the report) starts a new page.
+            docx.paragraphs[-1].paragraph_format.page_break_before = bool(titles)
+            titles += 1
     buffer = BytesIO()
     docx.save(buffer)
     return buffer.getvalue()

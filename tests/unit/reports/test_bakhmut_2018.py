@@ -17,7 +17,6 @@ import pytest
 from portal.money import format_percent, format_thousands
 from portal.programs.rules import FundingSource, IndicatorGroup
 from portal.reports.pb_execution import (
-    compose_pb_execution_text,
     pb_execution_facts,
     unaccounted_winners,
 )
@@ -198,26 +197,6 @@ def test_section_3_effectiveness_is_financed_over_planned_of_all_sources(
     rows = [row.amounts for row in bakhmut_report.measures if row.funded]
     mean = sum(row.percent for row in rows) / len(rows)
     assert mean.quantize(Decimal("0.1")) == Decimal("101.3")
-
-
-def test_measure_3_3_text_is_composed_from_cycle_records(bakhmut: ProgramFile) -> None:
-    # The document's first line for 3.3, whitespace collapsed; the portal adds the
-    # not-financed project (table 2's cost row) and the commission's 6 meetings (the
-    # explanatory note) after semicolons.
-    document_line = bakhmut.execution_texts["3.3"].splitlines()[0]
-    composed = compose_pb_execution_text(
-        authors=29,
-        projects=34,
-        voters=16_500,
-        winners=14,
-        implemented=12,
-        not_financed_reasons=["зміни розташування об’єкту"],
-        meetings=6,
-    )
-    assert composed == (
-        f"{document_line}; 1 проект не було профінансовано з причин зміни розташування "
-        "об’єкту; проведено 6 засідань Комісії з питань Бюджету участі"
-    )
 
 
 def test_measure_3_3_twelve_or_thirteen_implemented(bakhmut_report: AnnualReport) -> None:

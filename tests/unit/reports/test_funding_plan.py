@@ -26,13 +26,13 @@ LINES = [
 ]
 
 
-def test_rows_per_measure_and_source_with_every_year() -> None:
+def test_rows_per_measure_and_source_with_the_years_they_have_lines_for() -> None:
     plan = build_funding_plan(PROGRAM, MEASURES, LINES)
     rows = {(row.measure.number, row.source): row.by_year for row in plan.rows}
     assert rows == {
         ("1.1", CITY): ((2017, 3_400_000), (2018, 3_400_000), (2019, 3_400_000), (2020, 3_400_000)),
-        ("3.6", CITY): ((2017, 0), (2018, 200_000_000), (2019, 200_000_000), (2020, 200_000_000)),
-        ("3.6", FundingSource.OTHER): ((2017, 0), (2018, 0), (2019, 1_800_000), (2020, 0)),
+        ("3.6", CITY): ((2018, 200_000_000), (2019, 200_000_000), (2020, 200_000_000)),
+        ("3.6", FundingSource.OTHER): ((2019, 1_800_000),),
     }
     assert [m.number for m in plan.unfunded] == ["1.5"]
 
