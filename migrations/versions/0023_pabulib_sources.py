@@ -14,11 +14,13 @@ Create Date: 2026-12-05 22:30:00
 """
 
 from collections.abc import Sequence
+from contextlib import nullcontext
 
 import sqlalchemy as sa
 from alembic import op
 
 import portal.db
+from portal.migrate import sqlite_keys_checked_at_the_end
 
 revision: str = "0023_pabulib_sources"
 down_revision: str | None = "0022_platform_indexes"
@@ -50,11 +52,21 @@ def _twin(table: str, column: str, parent: str) -> sa.ForeignKeyConstraint:
                                    name=f"fk_{table}_{column}_community")
 
 
+def _change_rules(old: tuple[tuple[str, ...], int], new: tuple[tuple[str, ...], int]) -> None:
+    """The rule columns go from ``old`` (values, length) to ``new``. SQLite copies each table to change its check:
+    with keys off while the copy moves in, or dropping ``cycles`` would delete every
+    category, project and ballot by cascade (``portal.migrate``)."""
+    bind = op.get_bind()
+    with sqlite_keys_checked_at_the_end(bind) if bind.dialect.name == "sqlite" \
+            else nullcontext():
+        for table, column in RULE_COLUMNS:
+            with op.batch_alter_table(table) as batch:
+                batch.alter_column(column, existing_type=_rules(*old), type_=_rules(*new),
+                                   existing_nullable=False)
+
+
 def upgrade() -> None:
-    for table, column in RULE_COLUMNS:
-        with op.batch_alter_table(table) as batch:
-            batch.alter_column(column, existing_type=_rules(OLD_RULES, 24),
-                               type_=_rules(NEW_RULES, 35), existing_nullable=False)
+    _change_rules((OLD_RULES, 24), (NEW_RULES, 35))
     op.create_table(
         "pabulib_sources",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -107,6 +119,4 @@ def downgrade() -> None:
     for table, column in RULE_COLUMNS:
         op.execute(f"UPDATE {table} SET {column} = 'equalshares/add1' "  # noqa: S608
                    f"WHERE {column} = 'equalshares/add1-comparison'")
-        with op.batch_alter_table(table) as batch:
-            batch.alter_column(column, existing_type=_rules(NEW_RULES, 35),
-                               type_=_rules(OLD_RULES, 24), existing_nullable=False)
+    _change_rules((NEW_RULES, 35), (OLD_RULES, 24))

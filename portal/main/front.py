@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
-from portal.cycles.models import Cycle
+from portal.cycles.models import Cycle, PhaseExtension
 from portal.cycles.rules import Calendar, Extension, Phase, current_phase, effective_windows
 from portal.identity.models import Verification
 from portal.identity.services import takes_part
@@ -106,7 +106,7 @@ def home_cycles(cycles: Sequence[Glance], now: datetime) -> list[Glance]:
 @dataclass(frozen=True)
 class Figures:
     projects: int  # submitted to any cycle (a draft is not)
-    ballots: int  # cast and not annulled, online and on paper
+    ballots: int  # cast and not annulled, online and on paper, in votes counted in public
     funded: int  # kopecks paid on the winners' funding lines
     implemented: int  # winners whose implementation is complete
 
@@ -117,12 +117,27 @@ def _public_winner_lines():
             .where(Program.published.is_(True), FundingLine.project_id.is_not(None)))
 
 
-def figures(session: Session) -> Figures:
+def _counts_public(now: datetime) -> ColumnElement[bool]:
+    """A cycle whose ballots may be counted in public (``voting.permissions.counts_public``
+    by the calendar): its vote is over, no extension of the vote runs on, or it publishes
+    its counts while voting. An open vote's ballots are secret until it closes (DESIGN
+    rule 8), even as one figure."""
+    extended = (select(PhaseExtension.id)
+                .where(PhaseExtension.cycle_id == Cycle.id,
+                       PhaseExtension.phase == Phase.VOTING, PhaseExtension.new_end > now)
+                .exists())
+    return or_(Cycle.live_counts_during_voting.is_(True),
+               and_(Cycle.voting_end <= now, ~extended))
+
+
+def figures(session: Session, now: datetime) -> Figures:
     """The headline figures, computed from the records in one statement."""
     lines = _public_winner_lines()
     row = session.execute(select(
         select(func.count(Project.id)).where(Project.status.in_(PUBLIC)).scalar_subquery(),
-        select(func.count(Ballot.id)).where(Ballot.annulled_at.is_(None)).scalar_subquery(),
+        select(func.count(Ballot.id)).where(
+            Ballot.annulled_at.is_(None),
+            Ballot.cycle_id.in_(select(Cycle.id).where(_counts_public(now)))).scalar_subquery(),
         select(func.coalesce(func.sum(Financing.amount), 0))
         .where(Financing.line_id.in_(lines)).scalar_subquery(),
         select(func.count(Implementation.id))

@@ -88,7 +88,7 @@ def index():
     cycles = front.home_cycles(_glances(session), now)
     return render_template("main/index.html", steps=front.steps(session, current_user, cycles,
                                                                    now),
-                           load_figures=lambda: front.figures(session),
+                           load_figures=lambda: front.figures(session, now),
                            load_updates=lambda: front.latest_updates(session), now=now)
 
 

@@ -21,6 +21,7 @@ from decimal import Decimal
 from sqlalchemy import distinct, func, select, union
 from sqlalchemy.orm import Session
 
+from portal.clock import utcnow
 from portal.cycles.models import Cycle
 from portal.db import Base
 from portal.i18n import _
@@ -30,7 +31,13 @@ from portal.programs.models import FundingLine, Measure, Program, Task
 from portal.programs.rules import PortalFigure
 from portal.projects.models import CoAuthor, Project
 from portal.projects.rules import ProjectStatus
-from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
+from portal.reports.figures import (
+    FigureNote,
+    FigureScope,
+    FigureValue,
+    compute_figure,
+    register_figure,
+)
 from portal.reports.pb_execution import (
     PbFact,
     PbFactKind,
@@ -120,14 +127,21 @@ def count_voters(session: Session, scope: FigureScope) -> FigureValue:
 
     One ballot per person per cycle is a database guarantee, so ballots are voters. A ballot
     the commission annulled is not a vote.
+    A vote still open is not counted (DESIGN rule 8: nothing of a vote before it closes),
+    and the figure says so: what the report gives is the closed votes' voters.
     """
     from portal.voting.models import Ballot
+    from portal.voting.permissions import vote_over
 
+    now = utcnow()
+    cycles = session.scalars(select(Cycle).where(Cycle.id.in_(scope.cycle_ids))).all()
+    closed = [c.id for c in cycles if vote_over(c, now)]
     count = session.scalar(
         select(func.count()).select_from(Ballot)
-        .where(Ballot.cycle_id.in_(scope.cycle_ids), Ballot.annulled_at.is_(None))
-    )
-    return FigureValue(Decimal(count or 0))
+        .where(Ballot.cycle_id.in_(closed), Ballot.annulled_at.is_(None))
+    ) if closed else 0
+    note = FigureNote.VOTING_OPEN if len(closed) < len(cycles) else None
+    return FigureValue(Decimal(count or 0), note)
 
 
 register_figure(PortalFigure.PROJECTS_SUBMITTED, count_submitted)

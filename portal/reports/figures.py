@@ -31,6 +31,7 @@ class FigureNote(StrEnum):
     NO_CYCLE = "no_cycle"  # no participatory-budget cycle is linked to the program's year
     NO_VOTING_RECORDS = "no_voting_records"  # the portal keeps no ballots (voting not installed)
     NOT_AVAILABLE = "not_available"  # no function computes this figure in this installation
+    VOTING_OPEN = "voting_open"  # a linked cycle's vote is still open: its ballots are secret
 
 
 @dataclass(frozen=True)

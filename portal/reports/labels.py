@@ -17,6 +17,7 @@ NOTE_LABELS = {
     FigureNote.NO_VOTING_RECORDS: _l("the portal keeps no voting records, so the number of "
                                      "voters cannot be counted"),
     FigureNote.NOT_AVAILABLE: _l("this installation has nothing that computes it"),
+    FigureNote.VOTING_OPEN: _l("the vote is still open: its voters are counted once it closes"),
 }
 
 ROMAN = ("I", "II", "III", "IV")

@@ -7,9 +7,9 @@ a "voters" indicator for its year, is asked everything below once before any bal
 once after seven; each answer must be the same (HTML with its per-request tokens taken
 out). An answer that changed shows something of the ballots: a count, a receipt, a vote.
 
-To add an export or a command, add one line to ``WEB`` or ``COMMANDS``. Two of them give
-the ballots today and are fixed elsewhere (issue 14, the pabulib part): they are marked
-``LEAKS_TODAY``, a strict expected failure, and the mark comes off when the fix lands.
+To add an export or a command, add one line to ``WEB`` or ``COMMANDS``. The home page's
+figures, the reports' "voters" indicator and text, ``flask pb export`` and ``pb tally``
+each gave the open vote's ballots (a count, the ballots themselves) before issue 14.
 """
 
 from __future__ import annotations
@@ -35,13 +35,6 @@ from tests.factories.voting import make_voting_cycle
 pytestmark = pytest.mark.module_transaction
 
 YEAR = 2027  # make_voting_cycle's budget year
-LEAKS_TODAY = pytest.mark.xfail(strict=True, reason="gives the ballots while voting is open; "
-                                                    "refused by the pabulib part (issue 14)")
-#: The annual report's "voters" indicator and the cycle's execution text count the ballots
-#: of a vote still open (``portal.reports.cycle_figures.count_voters``).
-REPORT_COUNTS = pytest.mark.xfail(strict=True, reason="the report counts an open vote's voters")
-#: The home page's figures count the ballots cast so far (``portal.main``).
-HOME_COUNTS = pytest.mark.xfail(strict=True, reason="the home page counts the ballots cast")
 IN_COMMUNITY = f"/api/v1/communities/{TEST_COMMUNITY['code']}"
 
 #: Every page and file that could give a vote's results or ballots ({cycle}, {project},
@@ -49,19 +42,16 @@ IN_COMMUNITY = f"/api/v1/communities/{TEST_COMMUNITY['code']}"
 WEB = [
     "/voting/{cycle}/results", "/voting/{cycle}/board", "/cycles/{cycle}", "/voting/",
     "/voting/{cycle}/ballots.pb", "/projects/{project}", "/projects/?cycle_id={cycle}",
-    "/implementation/", "/programs/{program}",
-    pytest.param("/", marks=HOME_COUNTS),
-    pytest.param("/programs/{program}/reports/{year}/annual", marks=REPORT_COUNTS),
-    *(pytest.param(f"/programs/{{program}}/reports/{{year}}/annual.{fmt}", marks=REPORT_COUNTS)
-      for fmt in ("json", "csv")),
+    "/implementation/", "/programs/{program}", "/",
+    "/programs/{program}/reports/{year}/annual",
+    *(f"/programs/{{program}}/reports/{{year}}/annual.{fmt}" for fmt in ("json", "csv")),
 ]
 #: The commands, as ``flask`` arguments.
 COMMANDS = [
-    *(pytest.param(f"report annual {{program_code}} {{year}} --format {fmt}",
-                   marks=REPORT_COUNTS) for fmt in ("json", "csv")),
-    pytest.param("report plan {program_code} {year} --format json", marks=REPORT_COUNTS),
-    pytest.param("pb export {cycle}", marks=LEAKS_TODAY),
-    pytest.param("pb tally {cycle} --json", marks=LEAKS_TODAY),
+    *(f"report annual {{program_code}} {{year}} --format {fmt}" for fmt in ("json", "csv")),
+    "report plan {program_code} {year} --format json",
+    "pb export {cycle}",
+    "pb tally {cycle} --json",
 ]
 
 
@@ -84,16 +74,11 @@ def _operations() -> list:
             address = "/api/v1" + path.format(
                 cycle_id="{cycle}", program_id="{program}", year="{year}", name=name,
                 community_code=TEST_COMMUNITY["code"])
-            marks = [REPORT_COUNTS] if "/reports/" in path else []
-            found.append(pytest.param(address, marks=marks))
+            found.append(address)
     return found
 
 
 API = _operations()
-
-
-def _value(param) -> str:
-    return param.values[0] if hasattr(param, "values") else param
 
 
 @pytest.fixture(scope="module")
@@ -145,8 +130,8 @@ def _command(app, line: str) -> tuple[int, str]:
 def before_and_after(app, vote):
     """Every answer before the ballots and after them, by what was asked."""
     ids, cast_ballots = vote
-    paths = [_value(p).format(**ids) for p in WEB + API] + _datasets()
-    commands = [_value(c).format(**ids) for c in COMMANDS]
+    paths = [p.format(**ids) for p in WEB + API] + _datasets()
+    commands = [c.format(**ids) for c in COMMANDS]
 
     def everything():
         client = app.test_client()

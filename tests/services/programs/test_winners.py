@@ -14,6 +14,7 @@ from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
 from portal.clock import utcnow
 from portal.cycles import services as cycle_services
+from portal.cycles.rules import Phase
 from portal.implementation import services as implementation
 from portal.implementation.funding import fund_winners
 from portal.implementation.rules import ImplementationProblem, ImplementationStatus
@@ -25,7 +26,13 @@ from portal.projects.models import CoAuthor
 from portal.projects.rules import ProjectStatus
 from portal.refusal import Refused
 from portal.reports.cycle_figures import count_voters
-from portal.reports.figures import FigureScope, FigureValue, compute_figure, register_figure
+from portal.reports.figures import (
+    FigureNote,
+    FigureScope,
+    FigureValue,
+    compute_figure,
+    register_figure,
+)
 from portal.reports.services import ReportFormat, ReportKind, ReportSpec, generate
 from tests.factories import accounts
 from tests.factories.cycles import make_cycle
@@ -45,7 +52,7 @@ def scene(module_db):
     """A cycle linked to measure 1.2 with 4 submitted projects by 3 people, 3 of them winners."""
     db = module_db
     admin = accounts.make_user(db, Role.ADMIN)
-    cycle = make_cycle(db, admin)
+    cycle = make_cycle(db, admin, phase=Phase.RESULTS)  # its vote is over: voters counted
     year = cycle.budget_year
     program, measures = make_program(db, start=year - 1, end=year + 1)
     authors = [accounts.make_user(db, Role.RESIDENT) for _ in range(2)]
@@ -171,6 +178,15 @@ def test_voters_are_the_ballots_of_the_cycles(db, scene):
     # Annulled ballots are left out by the same condition the results use (voting's tests).
     cast(db, scene["cycle"], 5)
     assert count_voters(db, scope(scene)) == FigureValue(Decimal(5))
+
+
+def test_an_open_votes_ballots_are_not_counted_and_the_figure_says_why(db, scene):
+    # DESIGN rule 8: nothing of a vote before it closes, not even how many have voted.
+    open_vote = make_cycle(db, scene["admin"], phase=Phase.VOTING)
+    cast(db, open_vote, 4)
+    cast(db, scene["cycle"], 3)
+    both = FigureScope(scene["program"].id, scene["year"], (scene["cycle"].id, open_vote.id))
+    assert count_voters(db, both) == FigureValue(Decimal(3), FigureNote.VOTING_OPEN)
 
 
 def test_the_voting_part_can_register_its_own_voters_figure(db, scene):
