@@ -109,7 +109,7 @@ CYCLES = Dataset(
      _c("votes_per_voter", N, _l("Votes a voter has in each category (0: no limit)")),
      _c("min_age_vote", N, _l("Minimum age to vote, years")),
      _c("winner_rule", T, _l("Winner rule code: greedy, greedy-no-skip, greedy-threshold, "
-                             "equalshares/add1 (as in pabulib)")),
+                             "equalshares/add1, equalshares/add1-comparison (as in pabulib)")),
      _c("created_at", Kind.DATETIME, _l("When the cycle was created")),
      _URL),
     builders.cycle_rows, stamp="created_at")
