@@ -44,6 +44,7 @@ SHEET_TITLE_LENGTH = 31  # Excel's limit
 LINE_HEIGHT = 15.0  # points per line of 11-point text
 PADDING = 3.0  # points above and below a cell's text
 CHARACTERS_PER_WIDTH = 1.0  # characters of Cyrillic text per unit of column width
+NUMBER_WIDTH = 1.15  # units of column width per character of a number and its label
 
 
 def _number_format(cell: Cell) -> str:
@@ -102,6 +103,14 @@ def _paragraph(sheet, block: Paragraph, columns: int,
     _needed(sheet, row, 1, 1, max(columns, 1), block.text, needs)
 
 
+def _fit_number(sheet, column: int, shown: str, label: str) -> None:
+    """Widen ``column`` to show a number whole: a number does not wrap, and a spreadsheet
+    prints one wider than its column as "###" ("500,0 Міський бюджет" did)."""
+    characters = len(shown) + (len(label) + 1 if label else 0)
+    dimension = sheet.column_dimensions[get_column_letter(column)]
+    dimension.width = max(dimension.width or 0, characters * NUMBER_WIDTH + 2)
+
+
 def _table(sheet, block: Table, needs: list[tuple[int, int, float]]) -> None:
     start = sheet.max_row + 2 if sheet["A1"].value else 1
     if block.caption:
@@ -129,6 +138,8 @@ def _table(sheet, block: Table, needs: list[tuple[int, int, float]]) -> None:
                 sheet.cell(row=r, column=c).border = BORDER
         shown = item.cell.text if item.cell.number is None else item.cell.text.split("\n")[0]
         _needed(sheet, row, item.cell.rows, column, item.cell.span, shown, needs)
+        if item.cell.number is not None and item.cell.span == 1:
+            _fit_number(sheet, column, shown, item.cell.label)
         if item.cell.rows > 1 or item.cell.span > 1:
             sheet.merge_cells(start_row=row, start_column=column,
                               end_row=row + item.cell.rows - 1,

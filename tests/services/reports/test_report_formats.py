@@ -134,6 +134,30 @@ def test_the_xlsx_rows_are_tall_enough_for_their_wrapped_text(outputs):
             assert height >= lines * 15, (cell.coordinate, cell.value[:40])
 
 
+def test_the_xlsx_columns_are_wide_enough_for_their_numbers(outputs):
+    """A number does not wrap: one wider than its column prints as "###" (LibreOffice
+    printed "500,0 Міський бюджет" so in a 13-unit column). Each number with the label of
+    its format fits its column."""
+    import re
+
+    from openpyxl.utils import get_column_letter
+
+    sheet = load_workbook(io.BytesIO(outputs[ReportFormat.XLSX].content)).worksheets[0]
+    merged = {(r.min_row, r.min_col) for r in sheet.merged_cells.ranges}
+    labelled = 0
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, bool) or not isinstance(cell.value, int | float) \
+                    or (cell.row, cell.column) in merged:
+                continue
+            label = "".join(re.findall(r'"([^"]*)"', cell.number_format))
+            labelled += bool(label)
+            shown = f"{cell.value:.1f} {label}".strip()
+            width = sheet.column_dimensions[get_column_letter(cell.column)].width or 8.43
+            assert width >= len(shown) + 2, (cell.coordinate, shown, width)
+    assert labelled  # the amounts carry their sources ("2,0 Міський бюджет")
+
+
 def test_the_csv_repeats_each_task_beside_its_measures(outputs):
     text = outputs[ReportFormat.CSV].content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
