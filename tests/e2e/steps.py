@@ -7,8 +7,10 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 
 from PIL import Image
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from portal.accounts import services as accounts
@@ -93,3 +95,13 @@ def photo(live_server, project_id: int, colour=(64, 128, 80)) -> Attachment:
                       original_name="сквер.png", stored_name=stored, content_type="image/png",
                       size=len(data.getvalue()), sha256="0" * 64,
                       uploaded_at=utcnow())
+
+
+def fits_in_width(page, width: int) -> int:
+    """The page's width once its layout has settled at a viewport ``width`` wide: right
+    after ``set_viewport_size`` the browser may not have laid the page out again yet, so
+    the width is read when it fits (or, after 5 s, as it is)."""
+    script = f"document.documentElement.scrollWidth <= {int(width)}"
+    with suppress(PlaywrightTimeout):  # the caller's assertion says by how much
+        page.wait_for_function(script, timeout=5000)
+    return page.evaluate("document.documentElement.scrollWidth")

@@ -19,6 +19,7 @@ from portal.demo import talne, zvenyhorodka
 from portal.demo.communities import TALNE, ZVENYHORODKA
 from portal.tenancy import scope
 from portal.tenancy.models import Community
+from tests.e2e.steps import fits_in_width
 
 pytestmark = pytest.mark.e2e
 
@@ -47,7 +48,7 @@ def finished(demo_server) -> dict[str, tuple[str, int]]:
 
 
 def no_sideways_scroll(page, width: int) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits_in_width(page, width) <= width
 
 
 @pytest.mark.parametrize("width", WIDTHS)

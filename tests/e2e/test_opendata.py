@@ -14,6 +14,8 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.steps import fits_in_width
+
 pytestmark = pytest.mark.e2e
 
 WIDTHS = (1280, 390)
@@ -27,12 +29,12 @@ def test_a_journalist_finds_reads_and_downloads_the_open_data(demo_server, brows
     page.get_by_role("link", name="Відкриті дані").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Відкриті дані")
     expect(page.get_by_role("heading", name="Проєкти бюджету участі")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits_in_width(page, width) <= width
     shoot(page, f"catalogue-{width}")
     projects = page.locator("section#projects")
     projects.locator("summary").click()
     expect(projects.get_by_text("cost_uah")).to_be_visible()
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert fits_in_width(page, width) <= width
     projects.scroll_into_view_if_needed()
     shoot(page, f"columns-{width}")
     with page.expect_download() as download:

@@ -18,6 +18,7 @@ from portal.clock import utcnow
 from portal.programs.models import Financing, FundingLine
 from portal.programs.winners import link_cycle
 from portal.projects.rules import ProjectStatus
+from tests.e2e.steps import fits_in_width
 from tests.factories.accounts import make_user
 from tests.factories.cycles import make_cycle
 from tests.factories.programs import make_program
@@ -101,10 +102,10 @@ def test_winners_become_lines_a_payment_and_a_status_reach_the_report(
     assert "UA-" in page.inner_text("main") and "40 %" in page.inner_text("main")
     shoot(page, "winner-page")
     page.set_viewport_size({"width": 390, "height": 844})
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_in_width(page, 390) <= 390
     shoot(page, "winner-page-phone")
     page.goto(f"{base}/implementation/")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_in_width(page, 390) <= 390
     shoot(page, "public-progress-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
 

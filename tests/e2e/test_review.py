@@ -15,6 +15,7 @@ from portal.cycles.models import Cycle
 from portal.projects.models import Project
 from portal.projects.rules import ProjectStatus
 from portal.review import services
+from tests.e2e.steps import fits_in_width
 from tests.e2e.test_submission import photo_file, submit_project
 from tests.factories.accounts import make_user
 from tests.factories.review import seat_commission
@@ -63,7 +64,7 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
     expect(follower.locator(".flash-success")).to_contain_text("Тепер ви стежите")
     expect(follower.get_by_role("button", name="Ви стежите · не стежити")).to_be_visible()
     follower.set_viewport_size({"width": 390, "height": 844})
-    assert follower.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_in_width(follower, 390) <= 390
     shoot(follower, "project-followed-phone")
     follower.set_viewport_size({"width": 1280, "height": 900})
 
@@ -115,7 +116,7 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
                                    "дворі на вулиці Миру»: допущено до голосування.")
     shoot(follower, "notices")
     follower.set_viewport_size({"width": 390, "height": 844})
-    assert follower.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_in_width(follower, 390) <= 390
     shoot(follower, "notices-phone")
     follower.set_viewport_size({"width": 1280, "height": 900})
     follower.get_by_role("link", name="Про що й як вас повідомляти").click()
@@ -123,7 +124,7 @@ def test_a_submitted_project_is_reviewed_admitted_and_shown_with_the_decision(
            ).to_have_value("immediate")
     shoot(follower, "notice-settings")
     follower.set_viewport_size({"width": 390, "height": 844})
-    assert follower.evaluate("document.documentElement.scrollWidth") <= 390
+    assert fits_in_width(follower, 390) <= 390
     shoot(follower, "notice-settings-phone")
     follower.set_viewport_size({"width": 1280, "height": 900})
     follower.go_back()
