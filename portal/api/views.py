@@ -13,7 +13,7 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal.api.openapi import document
-from portal.audit.services import checkpoint_page, published_checkpoint
+from portal.audit.checkpoints import checkpoint_page, published_checkpoint
 from portal.audit.views import published_key
 from portal.clock import utcnow
 from portal.cycles.models import Cycle

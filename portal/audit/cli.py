@@ -8,9 +8,9 @@ import click
 from flask import Blueprint, current_app
 from flask_babel import force_locale
 
+from portal.audit.checkpoints import latest_checkpoint, take_checkpoint, verify_log
 from portal.audit.messages import PROBLEMS, finding_problem
 from portal.audit.rules import Tampering
-from portal.audit.services import latest_checkpoint, take_checkpoint, verify_log
 from portal.audit.signing import configured_key, trusted_keys
 from portal.clock import utcnow
 from portal.db import db_session

@@ -7,7 +7,7 @@ from __future__ import annotations
 from flask import current_app
 from huey import crontab
 
-from portal.audit.services import take_checkpoint
+from portal.audit.checkpoints import take_checkpoint
 from portal.audit.signing import configured_key
 from portal.clock import utcnow
 from portal.db import db_session

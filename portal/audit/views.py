@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template
 
+from portal.audit.checkpoints import checkpoint_page
 from portal.audit.rules import STATEMENT_TYPE
-from portal.audit.services import checkpoint_page
 from portal.audit.signing import configured_key, key_id, public_key_pem, public_key_text
 from portal.db import db_session
 from portal.parsing import page_arg

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from portal import audit
 from portal.audit import signing
+from portal.audit.checkpoints import take_checkpoint, verify_log
 from portal.audit.models import AuditCheckpoint
 from portal.audit.rules import Statement, Tampering
-from portal.audit.services import take_checkpoint, verify_log
 from portal.refusal import Refused
 from tests.factories import audit as tamper
 from tests.factories.audit import KEY, build_chain

@@ -9,8 +9,8 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from portal import audit
+from portal.audit.checkpoints import verify_chain
 from portal.audit.models import AuditEvent
-from portal.audit.services import verify_chain
 from portal.community.models import District
 from portal.cycles.models import Cycle
 from portal.db import Base

@@ -18,7 +18,7 @@ from sqlalchemy import MetaData, select
 
 from config import TESTING_AUDIT_KEY
 from portal import create_app
-from portal.audit.services import verify_log
+from portal.audit.checkpoints import verify_log
 from portal.audit.signing import private_key, public_key_text
 from portal.clock import utcnow
 from portal.db import db_session, make_engine

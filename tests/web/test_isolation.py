@@ -155,7 +155,7 @@ def reported(db, people, ids) -> None:
 def checkpoint(app, db) -> str:
     """The audit chain of the current community signed: its head, which the checkpoints'
     pages show."""
-    from portal.audit.services import take_checkpoint
+    from portal.audit.checkpoints import take_checkpoint
     from portal.audit.signing import configured_key
     from portal.clock import utcnow
 
